@@ -1,0 +1,32 @@
+import type { HandlerContext } from '../../handler-context.js';
+
+interface BootNotificationRequest {
+  chargePointVendor: string;
+  chargePointModel: string;
+  chargePointSerialNumber?: string;
+  chargeBoxSerialNumber?: string;
+  firmwareVersion?: string;
+  iccid?: string;
+  imsi?: string;
+}
+
+export async function bootNotification(
+  ctx: Pick<HandlerContext, 'session' | 'state' | 'store' | 'events' | 'clock' | 'settings'>,
+  req: BootNotificationRequest,
+) {
+  const now = ctx.clock().toISOString();
+  const boot = {
+    vendor: req.chargePointVendor,
+    model: req.chargePointModel,
+    serialNumber: req.chargePointSerialNumber ?? req.chargeBoxSerialNumber,
+    firmwareVersion: req.firmwareVersion,
+    iccid: req.iccid,
+    imsi: req.imsi,
+    protocol: ctx.session.version,
+    at: now,
+  };
+  await ctx.store.recordBoot(ctx.session.tenantId, ctx.session.stationId, boot);
+  ctx.state.bootStatus = 'Accepted';
+  ctx.events.emit('station.booted', ctx.session, { ...boot });
+  return { status: 'Accepted', currentTime: now, interval: ctx.settings.heartbeatIntervalSec };
+}

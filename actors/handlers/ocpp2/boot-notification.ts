@@ -1,0 +1,35 @@
+import type { HandlerContext } from '../../handler-context.js';
+
+interface BootNotificationRequest {
+  reason: string;
+  chargingStation: {
+    model: string;
+    vendorName: string;
+    serialNumber?: string;
+    firmwareVersion?: string;
+    modem?: { iccid?: string; imsi?: string };
+  };
+}
+
+export async function bootNotification(
+  ctx: Pick<HandlerContext, 'session' | 'state' | 'store' | 'events' | 'clock' | 'settings'>,
+  req: BootNotificationRequest,
+) {
+  const now = ctx.clock().toISOString();
+  const station = req.chargingStation;
+  const boot = {
+    vendor: station.vendorName,
+    model: station.model,
+    serialNumber: station.serialNumber,
+    firmwareVersion: station.firmwareVersion,
+    iccid: station.modem?.iccid,
+    imsi: station.modem?.imsi,
+    reason: req.reason,
+    protocol: ctx.session.version,
+    at: now,
+  };
+  await ctx.store.recordBoot(ctx.session.tenantId, ctx.session.stationId, boot);
+  ctx.state.bootStatus = 'Accepted';
+  ctx.events.emit('station.booted', ctx.session, { ...boot });
+  return { status: 'Accepted', currentTime: now, interval: ctx.settings.heartbeatIntervalSec };
+}

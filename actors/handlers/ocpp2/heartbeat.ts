@@ -1,0 +1,1 @@
+export { heartbeat } from '../ocpp16/heartbeat.js';

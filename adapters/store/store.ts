@@ -1,0 +1,62 @@
+import type { BootInfo, ConnectorStatusRecord, StationRecord } from '../../core/types.js';
+
+/** A page of results with an opaque cursor for the next page (undefined at the end). */
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+export interface PageQuery {
+  limit: number;
+  cursor?: string;
+}
+
+export interface NewStation {
+  tenantId: string;
+  id: string;
+  passwordHash: string | null;
+}
+
+/** What the gateway needs to admit a station, looked up by id across tenants. */
+export interface StationLogin {
+  tenantId: string;
+  id: string;
+  passwordHash: string | null;
+}
+
+export type ConnectorStatusUpdate = Omit<ConnectorStatusRecord, 'updatedAt'>;
+
+/** Stations and their live-ish state. Station ids are unique across tenants: the OCPP URL carries no tenant. */
+export interface StationStore {
+  /** Registers a station; returns false if the id is taken (in any tenant). */
+  createStation(station: NewStation): Promise<boolean>;
+  getStation(tenantId: string, id: string): Promise<StationRecord | undefined>;
+  findStationLogin(id: string): Promise<StationLogin | undefined>;
+  listStations(tenantId: string, query: PageQuery): Promise<Page<StationRecord>>;
+  /** Deletes a station and everything stored under it; false if it did not exist in that tenant. */
+  deleteStation(tenantId: string, id: string): Promise<boolean>;
+  /** Stores boot info; registers the station first if it is not known yet (allow-unknown mode). */
+  recordBoot(tenantId: string, id: string, boot: BootInfo): Promise<void>;
+  recordSeen(tenantId: string, id: string, at: string): Promise<void>;
+  recordConnectorStatus(update: ConnectorStatusUpdate): Promise<void>;
+  listConnectorStatuses(tenantId: string, stationId: string): Promise<ConnectorStatusRecord[]>;
+}
+
+/** The whole store: one engine, sliced per aggregate so a handler depends only on what it uses. */
+export interface Store extends StationStore {
+  readonly kind: string;
+  /** Waits until every write accepted so far is durably committed. */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Store methods a gateway thread may call through the thread channel. */
+export const REMOTE_STORE_METHODS = [
+  'findStationLogin',
+  'recordBoot',
+  'recordSeen',
+  'recordConnectorStatus',
+] as const satisfies ReadonlyArray<keyof Store>;
+
+export type RemoteStoreMethod = (typeof REMOTE_STORE_METHODS)[number];
+export type GatewayStore = Pick<Store, RemoteStoreMethod>;

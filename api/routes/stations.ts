@@ -1,0 +1,107 @@
+import type { FastifyInstance } from 'fastify';
+import { ApiError } from '../../core/errors.js';
+import type { StationRecord } from '../../core/types.js';
+import type { ApiDeps } from '../deps.js';
+import { errorBody, pageQuery, stationIdParam, stationSchema } from '../schemas.js';
+
+function view(deps: ApiDeps, station: StationRecord) {
+  const { passwordHash, ...rest } = station;
+  const location = deps.stations.location(station.id);
+  const live = location && location.tenantId === station.tenantId ? location : undefined;
+  return {
+    ...rest,
+    hasPassword: passwordHash !== null,
+    connected: Boolean(live),
+    protocol: live?.version ?? station.protocol,
+    connectedAt: live?.connectedAt ?? null,
+  };
+}
+
+export async function stationRoutes(app: FastifyInstance, opts: { deps: ApiDeps }): Promise<void> {
+  const { deps } = opts;
+
+  app.get<{ Querystring: { limit: number; cursor?: string } }>(
+    '/stations',
+    {
+      schema: {
+        tags: ['stations'],
+        summary: 'List stations of the caller’s tenant (cursor pagination)',
+        querystring: pageQuery,
+        response: {
+          200: {
+            type: 'object',
+            properties: { items: { type: 'array', items: stationSchema }, nextCursor: { type: ['string', 'null'] } },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const page = await deps.store.listStations(request.tenantId, { limit: request.query.limit, cursor: request.query.cursor });
+      return { items: page.items.map((s) => view(deps, s)), nextCursor: page.nextCursor ?? null };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/stations/:id',
+    {
+      schema: {
+        tags: ['stations'],
+        summary: 'One station: boot info, live connection, connector statuses',
+        params: stationIdParam,
+        response: { 200: stationSchema, 404: errorBody },
+      },
+    },
+    async (request) => {
+      const station = await deps.store.getStation(request.tenantId, request.params.id);
+      if (!station) throw new ApiError('STATION_NOT_FOUND', `Station ${request.params.id} not found`);
+      const connectors = await deps.store.listConnectorStatuses(request.tenantId, station.id);
+      return { ...view(deps, station), connectors };
+    },
+  );
+
+  app.post<{ Body: { id: string; password: string } }>(
+    '/stations',
+    {
+      schema: {
+        tags: ['stations'],
+        summary: 'Register a station with its Basic-auth password (security profile 1)',
+        body: {
+          type: 'object',
+          properties: {
+            id: stationIdParam.properties.id,
+            password: { type: 'string', minLength: 8, maxLength: 64 },
+          },
+          required: ['id', 'password'],
+          additionalProperties: false,
+        },
+        response: { 201: stationSchema, 400: errorBody, 409: errorBody },
+      },
+    },
+    async (request, reply) => {
+      const { id, password } = request.body;
+      const passwordHash = await deps.hashPassword(password);
+      const created = await deps.store.createStation({ tenantId: request.tenantId, id, passwordHash });
+      if (!created) throw new ApiError('STATION_EXISTS', `Station ${id} already exists`);
+      const station = await deps.store.getStation(request.tenantId, id);
+      return reply.status(201).send(view(deps, station!));
+    },
+  );
+
+  app.delete<{ Params: { id: string } }>(
+    '/stations/:id',
+    {
+      schema: {
+        tags: ['stations'],
+        summary: 'Delete a station; an open connection is closed',
+        params: stationIdParam,
+        response: { 204: { type: 'null' }, 404: errorBody },
+      },
+    },
+    async (request, reply) => {
+      const deleted = await deps.store.deleteStation(request.tenantId, request.params.id);
+      if (!deleted) throw new ApiError('STATION_NOT_FOUND', `Station ${request.params.id} not found`);
+      deps.stations.disconnect(request.params.id);
+      return reply.status(204).send();
+    },
+  );
+}

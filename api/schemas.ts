@@ -1,0 +1,64 @@
+/** Shared JSON schemas for routes; they drive validation and the OpenAPI document. */
+export const errorBody = {
+  type: 'object',
+  properties: {
+    error: { type: 'string' },
+    message: { type: 'string' },
+    details: {},
+  },
+  required: ['error', 'message'],
+} as const;
+
+export const stationIdParam = {
+  type: 'object',
+  properties: { id: { type: 'string', pattern: '^[A-Za-z0-9._~\\-*+=@|]{1,48}$' } },
+  required: ['id'],
+} as const;
+
+export const pageQuery = {
+  type: 'object',
+  properties: {
+    limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+    cursor: { type: 'string', maxLength: 512 },
+  },
+  additionalProperties: false,
+} as const;
+
+export const connectorSchema = {
+  type: 'object',
+  properties: {
+    evseId: { type: 'integer' },
+    connectorId: { type: 'integer' },
+    status: { type: 'string', enum: ['Available', 'Occupied', 'Reserved', 'Unavailable', 'Faulted'] },
+    detailedStatus: { type: ['string', 'null'] },
+    errorCode: { type: ['string', 'null'] },
+    info: { type: ['string', 'null'] },
+    vendorErrorCode: { type: ['string', 'null'] },
+    reportedAt: { type: 'string' },
+    updatedAt: { type: 'string' },
+  },
+} as const;
+
+export const stationSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    tenantId: { type: 'string' },
+    connected: { type: 'boolean' },
+    protocol: { type: ['string', 'null'] },
+    connectedAt: { type: ['string', 'null'] },
+    vendor: { type: ['string', 'null'] },
+    model: { type: ['string', 'null'] },
+    serialNumber: { type: ['string', 'null'] },
+    firmwareVersion: { type: ['string', 'null'] },
+    iccid: { type: ['string', 'null'] },
+    imsi: { type: ['string', 'null'] },
+    bootReason: { type: ['string', 'null'] },
+    lastBootAt: { type: ['string', 'null'] },
+    lastSeenAt: { type: ['string', 'null'] },
+    hasPassword: { type: 'boolean' },
+    createdAt: { type: 'string' },
+    updatedAt: { type: 'string' },
+    connectors: { type: 'array', items: connectorSchema },
+  },
+} as const;

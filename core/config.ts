@@ -1,0 +1,89 @@
+import { availableParallelism } from 'node:os';
+
+/** Node configuration, read from environment variables once at start-up. */
+export interface CsmsConfig {
+  ocppPort: number;
+  apiPort: number;
+  host: string;
+  dataDir: string;
+  workers: number;
+  allowUnknownStations: boolean;
+  heartbeatIntervalSec: number;
+  callTimeoutSec: number;
+  maxFrameBytes: number;
+  /** Path prefix under which the last segment is the station id (besides the fixed /ocpp/). */
+  ocppPathPrefix: string;
+  /** Seconds without any traffic (pings count) before a socket is closed. */
+  wsIdleTimeoutSec: number;
+  /** Bytes queued for a slow station before its socket is closed. */
+  maxBackpressureBytes: number;
+  /** scrypt cost parameter N for new station password hashes. */
+  scryptCost: number;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${name} must be a whole number, got '${raw}'`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['true', '1', 'yes'].includes(raw)) return true;
+  if (['false', '0', 'no'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got '${env[name]}'`);
+}
+
+function oneOf(env: Env, name: string, fallback: string, allowed: readonly string[]): string {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if (!allowed.includes(raw)) throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got '${raw}'`);
+  return raw;
+}
+
+function powerOfTwo(env: Env, name: string, fallback: number): number {
+  const value = integer(env, name, fallback, 2, 1 << 20);
+  if ((value & (value - 1)) !== 0) throw new ConfigError(`${name} must be a power of two, got ${value}`);
+  return value;
+}
+
+export function loadConfig(env: Env = process.env): CsmsConfig {
+  const prefix = env.CSMS_OCPP_PATH_PREFIX?.trim() || '/ocpp';
+  if (!/^\/[A-Za-z0-9._~\/-]*$/.test(prefix)) {
+    throw new ConfigError(`CSMS_OCPP_PATH_PREFIX must be a URL path starting with '/', got '${prefix}'`);
+  }
+  const config: CsmsConfig = {
+    ocppPort: integer(env, 'CSMS_OCPP_PORT', 8080, 1, 65535),
+    apiPort: integer(env, 'CSMS_API_PORT', 8081, 1, 65535),
+    host: env.CSMS_HOST?.trim() || '0.0.0.0',
+    dataDir: env.CSMS_DATA_DIR?.trim() || './data',
+    workers: integer(env, 'CSMS_WORKERS', availableParallelism(), 1, 256),
+    allowUnknownStations: boolean(env, 'CSMS_ALLOW_UNKNOWN_STATIONS', false),
+    heartbeatIntervalSec: integer(env, 'CSMS_HEARTBEAT_INTERVAL', 300, 1, 86400),
+    callTimeoutSec: integer(env, 'CSMS_CALL_TIMEOUT', 30, 1, 3600),
+    maxFrameBytes: integer(env, 'CSMS_MAX_FRAME_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024),
+    ocppPathPrefix: prefix.replace(/\/+$/, '') || '/ocpp',
+    wsIdleTimeoutSec: integer(env, 'CSMS_WS_IDLE_TIMEOUT', 120, 8, 3600),
+    maxBackpressureBytes: integer(env, 'CSMS_MAX_BACKPRESSURE_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    scryptCost: powerOfTwo(env, 'CSMS_SCRYPT_COST', 16384),
+    logLevel: oneOf(env, 'CSMS_LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  };
+  if (config.ocppPort === config.apiPort) {
+    throw new ConfigError(`CSMS_OCPP_PORT and CSMS_API_PORT must differ (both ${config.ocppPort})`);
+  }
+  return config;
+}

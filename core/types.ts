@@ -1,0 +1,86 @@
+import type { OcppVersion } from './protocols.js';
+
+export const DEFAULT_TENANT = 'default';
+
+/** Station ids appear in URLs and as the Basic-auth user, so ':' and '/' are excluded. */
+export const STATION_ID_PATTERN = /^[A-Za-z0-9._~\-*+=@|]{1,48}$/;
+
+export function isValidStationId(id: string): boolean {
+  return STATION_ID_PATTERN.test(id);
+}
+
+/** The one envelope shape shared by gateway threads, the API and the bus. */
+export interface Envelope<P = Record<string, unknown>> {
+  tenantId: string;
+  stationId: string;
+  protocol: OcppVersion;
+  messageId: string;
+  action: string;
+  payload: P;
+}
+
+export interface BootInfo {
+  vendor: string;
+  model: string;
+  serialNumber?: string;
+  firmwareVersion?: string;
+  iccid?: string;
+  imsi?: string;
+  reason?: string;
+  protocol: OcppVersion;
+  at: string;
+}
+
+/** A station as stored. Timestamps are ISO-8601 strings. */
+export interface StationRecord {
+  tenantId: string;
+  id: string;
+  /** scrypt hash; null when the station connects without a password (allow-unknown mode). */
+  passwordHash: string | null;
+  vendor: string | null;
+  model: string | null;
+  serialNumber: string | null;
+  firmwareVersion: string | null;
+  iccid: string | null;
+  imsi: string | null;
+  protocol: OcppVersion | null;
+  bootReason: string | null;
+  lastBootAt: string | null;
+  lastSeenAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * Version-neutral connector status: the 2.x ConnectorStatus values. A 1.6 status is mapped onto
+ * them and kept verbatim in `detailedStatus` (e.g. 'Charging' → Occupied / Charging).
+ */
+export type ConnectorStatus = 'Available' | 'Occupied' | 'Reserved' | 'Unavailable' | 'Faulted';
+
+export interface ConnectorStatusRecord {
+  tenantId: string;
+  stationId: string;
+  /** 0 addresses the whole station (1.6 connector 0). */
+  evseId: number;
+  connectorId: number;
+  status: ConnectorStatus;
+  detailedStatus: string | null;
+  errorCode: string | null;
+  info: string | null;
+  vendorErrorCode: string | null;
+  reportedAt: string;
+  updatedAt: string;
+}
+
+/** Events on the bus. `type` is the subject suffix, e.g. station.booted. */
+export type StationEventType = 'station.connected' | 'station.disconnected' | 'station.booted' | 'connector.status';
+
+export interface BusEvent<P = Record<string, unknown>> {
+  /** Payload schema version, so integrators can evolve with us. */
+  v: 1;
+  type: string;
+  tenantId: string;
+  stationId: string;
+  timestamp: string;
+  payload: P;
+}

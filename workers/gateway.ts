@@ -1,0 +1,207 @@
+import { App, us_listen_socket_close, type HttpResponse, type TemplatedApp, type us_listen_socket, type WebSocket } from 'uws-pack';
+import type { CsmsConfig } from '../core/config.js';
+import { negotiateVersion, type OcppVersion } from '../core/protocols.js';
+import type { VersionSchemas } from '../core/schemas.js';
+import type { BusEvent } from '../core/types.js';
+import { Router } from '../actors/router.js';
+import { ROUTES } from '../actors/handlers/routes-by-version.js';
+import { StationActor, type ActorLog } from '../actors/station-actor.js';
+import type { EventSink } from '../actors/handler-context.js';
+import type { GatewayStore } from '../adapters/store/store.js';
+import type { GatewayMetrics } from './metrics.js';
+import type { StationAuthenticator } from './station-auth.js';
+import { stationIdFromPath } from './station-path.js';
+
+interface SocketData {
+  stationId: string;
+  tenantId: string;
+  version: OcppVersion;
+  connId: string;
+  actor?: StationActor;
+  open: boolean;
+}
+
+export interface GatewayHooks {
+  connected(data: { stationId: string; tenantId: string; version: OcppVersion; connId: string }): void;
+  disconnected(data: { stationId: string; tenantId: string; connId: string; code: number }): void;
+  event(event: BusEvent): void;
+}
+
+export interface GatewayOptions {
+  config: CsmsConfig;
+  thread: number;
+  schemas: Record<OcppVersion, VersionSchemas>;
+  store: GatewayStore;
+  auth: StationAuthenticator;
+  metrics: GatewayMetrics;
+  log: ActorLog & { info(fields: Record<string, unknown>, message: string): void };
+  hooks: GatewayHooks;
+}
+
+const CLOSE_REPLACED = 4000;
+const CLOSE_SHUTDOWN = 1001;
+
+/** The OCPP-J WebSocket endpoint of one worker thread: one uWS App, one actor per socket. */
+export class Gateway {
+  private readonly app: TemplatedApp;
+  private listenSocket: us_listen_socket | undefined;
+  private readonly sockets = new Map<string, WebSocket<SocketData>>();
+  private readonly routers: Record<OcppVersion, Router>;
+  private connSeq = 0;
+  private readonly events: EventSink;
+
+  constructor(private readonly options: GatewayOptions) {
+    const onInternalError = (error: unknown, action: string) => options.log.error({ err: error, action }, 'handler failed');
+    this.routers = {
+      'ocpp1.6': new Router(options.schemas['ocpp1.6'], ROUTES['ocpp1.6'], onInternalError),
+      'ocpp2.0.1': new Router(options.schemas['ocpp2.0.1'], ROUTES['ocpp2.0.1'], onInternalError),
+      'ocpp2.1': new Router(options.schemas['ocpp2.1'], ROUTES['ocpp2.1'], onInternalError),
+    };
+    this.events = {
+      emit: (type, session, payload) =>
+        options.hooks.event({
+          v: 1,
+          type,
+          tenantId: session.tenantId,
+          stationId: session.stationId,
+          timestamp: new Date().toISOString(),
+          payload,
+        }),
+    };
+    this.app = App().ws<SocketData>('/*', {
+      maxPayloadLength: options.config.maxFrameBytes,
+      idleTimeout: options.config.wsIdleTimeoutSec,
+      sendPingsAutomatically: true,
+      maxBackpressure: options.config.maxBackpressureBytes,
+      closeOnBackpressureLimit: true,
+      upgrade: (res, req, context) => {
+        const url = req.getUrl();
+        const key = req.getHeader('sec-websocket-key');
+        const offered = req.getHeader('sec-websocket-protocol');
+        const extensions = req.getHeader('sec-websocket-extensions');
+        const authorization = req.getHeader('authorization') || undefined;
+        const stationId = stationIdFromPath(url, options.config.ocppPathPrefix);
+        if (!stationId) return this.refuse(res, 404, 'Not Found: expected /ocpp/{stationId}');
+        const version = negotiateVersion(offered);
+        if (!version) return this.refuse(res, 400, 'Bad Request: no supported OCPP subprotocol offered');
+        let aborted = false;
+        res.onAborted(() => {
+          aborted = true;
+        });
+        options.auth.admit(stationId, authorization).then(
+          (result) => {
+            if (aborted) return;
+            if (!result.ok) {
+              res.cork(() => this.refuse(res, result.status, 'Unauthorized', true));
+              return;
+            }
+            const data: SocketData = {
+              stationId,
+              tenantId: result.tenantId,
+              version,
+              connId: `${options.thread}.${++this.connSeq}`,
+              open: false,
+            };
+            res.cork(() => res.upgrade(data, key, version, extensions, context));
+          },
+          (error) => {
+            options.log.error({ err: error, stationId }, 'admission failed');
+            if (!aborted) res.cork(() => this.refuse(res, 503, 'Service Unavailable'));
+          },
+        );
+      },
+      open: (ws) => this.onOpen(ws),
+      message: (ws, message) => {
+        // The ArrayBuffer is only valid during this callback; toString copies it.
+        ws.getUserData().actor?.receive(Buffer.from(message).toString('utf8'));
+      },
+      close: (ws, code) => this.onClose(ws, code),
+    });
+  }
+
+  listen(): Promise<boolean> {
+    return new Promise((resolve) => {
+      this.app.listen(this.options.config.host, this.options.config.ocppPort, (socket) => {
+        if (socket) this.listenSocket = socket;
+        resolve(Boolean(socket));
+      });
+    });
+  }
+
+  get connectionCount(): number {
+    return this.sockets.size;
+  }
+
+  /** Sends a CSMS→station call through the station's actor on this thread. */
+  actorFor(stationId: string): StationActor | undefined {
+    const ws = this.sockets.get(stationId);
+    return ws?.getUserData().actor;
+  }
+
+  /** Closes a connection that a newer one replaced (possibly on another thread). */
+  kick(stationId: string, connId: string): void {
+    const ws = this.sockets.get(stationId);
+    if (ws && ws.getUserData().connId === connId) ws.end(CLOSE_REPLACED, 'Replaced by a newer connection');
+  }
+
+  /** Stops accepting, closes every socket, resolves when all are gone. */
+  async stop(graceMs = 2000): Promise<void> {
+    if (this.listenSocket) us_listen_socket_close(this.listenSocket);
+    this.listenSocket = undefined;
+    for (const ws of this.sockets.values()) ws.end(CLOSE_SHUTDOWN, 'CSMS shutting down');
+    const deadline = Date.now() + graceMs;
+    while (this.sockets.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    for (const ws of [...this.sockets.values()]) ws.close();
+    this.app.close();
+  }
+
+  private refuse(res: HttpResponse, status: 400 | 401 | 404 | 503, message: string, challenge = false): void {
+    this.options.metrics.handshakeRefused(status);
+    const statusLine = { 400: '400 Bad Request', 401: '401 Unauthorized', 404: '404 Not Found', 503: '503 Service Unavailable' }[status];
+    res.writeStatus(statusLine);
+    if (challenge) res.writeHeader('WWW-Authenticate', 'Basic realm="switchyard", charset="UTF-8"');
+    res.end(message, true);
+  }
+
+  private onOpen(ws: WebSocket<SocketData>): void {
+    const data = ws.getUserData();
+    data.open = true;
+    const previous = this.sockets.get(data.stationId);
+    if (previous) previous.end(CLOSE_REPLACED, 'Replaced by a newer connection');
+    this.sockets.set(data.stationId, ws);
+    const { config } = this.options;
+    data.actor = new StationActor(
+      { tenantId: data.tenantId, stationId: data.stationId, version: data.version },
+      {
+        send: (text) => data.open && ws.send(text, false) !== 2,
+        close: (code, reason) => data.open && ws.end(code, reason),
+      },
+      {
+        schemas: this.options.schemas[data.version],
+        router: this.routers[data.version],
+        store: this.options.store,
+        events: this.events,
+        clock: () => new Date(),
+        settings: {
+          heartbeatIntervalSec: config.heartbeatIntervalSec,
+          callTimeoutMs: config.callTimeoutSec * 1000,
+          mailboxCapacity: 16,
+          maxQueuedCalls: 64,
+        },
+        metrics: this.options.metrics,
+        log: this.options.log,
+      },
+    );
+    this.options.metrics.connected(data.version, 1);
+    this.options.hooks.connected({ stationId: data.stationId, tenantId: data.tenantId, version: data.version, connId: data.connId });
+  }
+
+  private onClose(ws: WebSocket<SocketData>, code: number): void {
+    const data = ws.getUserData();
+    data.open = false;
+    data.actor?.close();
+    if (this.sockets.get(data.stationId) === ws) this.sockets.delete(data.stationId);
+    this.options.metrics.connected(data.version, -1);
+    this.options.hooks.disconnected({ stationId: data.stationId, tenantId: data.tenantId, connId: data.connId, code });
+  }
+}

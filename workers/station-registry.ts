@@ -1,0 +1,51 @@
+import type { OcppVersion } from '../core/protocols.js';
+
+export interface StationLocation {
+  thread: number;
+  connId: string;
+  tenantId: string;
+  version: OcppVersion;
+  connectedAt: string;
+}
+
+/**
+ * Station id → the thread holding its socket, on the main thread. The newest connection wins:
+ * registering returns the one it displaced so the caller can close it on its thread.
+ */
+export class StationRegistry {
+  private readonly locations = new Map<string, StationLocation>();
+
+  connect(stationId: string, location: StationLocation): StationLocation | undefined {
+    const previous = this.locations.get(stationId);
+    this.locations.set(stationId, location);
+    return previous && previous.connId !== location.connId ? previous : undefined;
+  }
+
+  /** Removes the entry only if it is still this connection (a newer one may have replaced it). */
+  disconnect(stationId: string, connId: string): boolean {
+    const current = this.locations.get(stationId);
+    if (!current || current.connId !== connId) return false;
+    this.locations.delete(stationId);
+    return true;
+  }
+
+  /** Forgets every station of a thread that died; returns their ids. */
+  dropThread(thread: number): Array<[string, StationLocation]> {
+    const dropped: Array<[string, StationLocation]> = [];
+    for (const [id, location] of this.locations) {
+      if (location.thread === thread) {
+        this.locations.delete(id);
+        dropped.push([id, location]);
+      }
+    }
+    return dropped;
+  }
+
+  get(stationId: string): StationLocation | undefined {
+    return this.locations.get(stationId);
+  }
+
+  get size(): number {
+    return this.locations.size;
+  }
+}
