@@ -29,7 +29,8 @@ export interface HandlerContext {
   store: GatewayStore;
   events: EventSink;
   clock: () => Date;
-  settings: { heartbeatIntervalSec: number };
+  /** unknownTokens: policy for id tokens the store does not know; absent means 'reject'. */
+  settings: { heartbeatIntervalSec: number; unknownTokens?: 'reject' | 'accept-all' };
 }
 
 export type Handler<Req, Res> = (ctx: HandlerContext, request: Req) => Res | Promise<Res>;

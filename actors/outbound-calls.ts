@@ -40,6 +40,8 @@ export interface OutboundCallsOptions {
   maxQueued: number;
   /** Checks the station's CALLRESULT payload; returns a reason when it is invalid. */
   checkResponse: (action: string, payload: Payload) => string | undefined;
+  /** Told after a CALL was written to the socket (message log). */
+  onSent?: (id: string, action: string, payload: Payload) => void;
   /** Told when a CALLRESULT was invalid, so 2.1 can answer with CALLRESULTERROR. */
   onInvalidResponse?: (id: string, reason: string) => void;
 }
@@ -73,6 +75,11 @@ export class OutboundCalls {
 
   get pending(): number {
     return this.queue.length + (this.inFlight ? 1 : 0);
+  }
+
+  /** The action of the call in flight with this id, so an answer can be logged with it. */
+  actionOf(id: string): string | undefined {
+    return this.inFlight?.id === id ? this.inFlight.action : undefined;
   }
 
   /** Returns false when the id matches no call in flight (a stray or late answer). */
@@ -131,6 +138,7 @@ export class OutboundCalls {
         continue;
       }
       this.inFlight = next;
+      this.options.onSent?.(next.id, next.action, next.payload);
       this.timer = setTimeout(() => {
         if (this.inFlight !== next) return;
         this.inFlight = undefined;

@@ -5,6 +5,7 @@ import {
   serializeCallError,
   serializeCallResult,
   type CallFrame,
+  type Frame,
   type Payload,
   type SendFrame,
 } from '../core/frame.js';
@@ -16,6 +17,7 @@ import { Mailbox } from './mailbox.js';
 import { CallFailure, OutboundCalls, type CallOutcome } from './outbound-calls.js';
 import type { Router } from './router.js';
 import type { GatewayStore } from '../adapters/store/store.js';
+import type { FrameSink } from './frame-sink.js';
 
 /** The socket under an actor; the gateway adapts uWebSockets to it, tests use a fake. */
 export interface StationTransport {
@@ -43,6 +45,7 @@ export interface ActorDeps {
   clock: () => Date;
   settings: {
     heartbeatIntervalSec: number;
+    unknownTokens?: 'reject' | 'accept-all';
     callTimeoutMs: number;
     mailboxCapacity: number;
     maxQueuedCalls: number;
@@ -50,6 +53,8 @@ export interface ActorDeps {
   metrics: ActorMetrics;
   log: ActorLog;
   dispatcher?: Dispatcher;
+  /** Message log / frame mirror; absent when both are off. */
+  frames?: FrameSink;
 }
 
 type Inbound = CallFrame | SendFrame;
@@ -91,6 +96,7 @@ export class StationActor {
       return;
     }
     const frame = parsed.frame;
+    if (this.deps.frames) this.logInbound(frame);
     switch (frame.type) {
       case MessageType.Call:
         if (this.pendingIds.has(frame.id)) {
@@ -115,6 +121,17 @@ export class StationActor {
       case MessageType.CallResultError:
         this.deps.log.warn({ id: frame.id, code: frame.code, description: frame.description }, 'station refused our CALLRESULT');
         return;
+    }
+  }
+
+  private logInbound(frame: Frame): void {
+    if (frame.type === MessageType.Call || frame.type === MessageType.Send) {
+      this.deps.frames!.record(this.session, 'in', frame.type, frame.id, frame.action, frame.payload);
+    } else if (frame.type === MessageType.CallResult) {
+      this.deps.frames!.record(this.session, 'in', frame.type, frame.id, this.outbound?.actionOf(frame.id) ?? null, frame.payload);
+    } else {
+      const payload = { code: frame.code, description: frame.description, details: frame.details };
+      this.deps.frames!.record(this.session, 'in', frame.type, frame.id, this.outbound?.actionOf(frame.id) ?? null, payload);
     }
   }
 
@@ -155,6 +172,7 @@ export class StationActor {
         const validate = this.deps.schemas.actions.get(action)?.response;
         return validate ? checkPayload(validate, payload)?.message : undefined;
       },
+      onSent: (id, action, payload) => this.deps.frames?.record(this.session, 'out', MessageType.Call, id, action, payload),
       onInvalidResponse: (id, reason) => {
         if (this.session.version === 'ocpp2.1') this.sendError(id, 'FormatViolation', reason, MessageType.CallResultError);
       },
@@ -183,9 +201,10 @@ export class StationActor {
     if (outcome.ok) {
       this.deps.metrics.inbound(frame.action, 'ok', seconds);
       if (!this.closed) this.transport.send(serializeCallResult(frame.id, outcome.payload));
+      this.deps.frames?.record(this.session, 'out', MessageType.CallResult, frame.id, frame.action, outcome.payload);
     } else {
       this.deps.metrics.inbound(frame.action, errorCodeFor(this.session.version, outcome.error.kind), seconds);
-      this.sendError(frame.id, outcome.error.kind, outcome.error.message, MessageType.CallError, outcome.error.details);
+      this.sendError(frame.id, outcome.error.kind, outcome.error.message, MessageType.CallError, outcome.error.details, frame.action);
     }
   }
 
@@ -195,8 +214,10 @@ export class StationActor {
     message: string,
     type: 4 | 5 = MessageType.CallError,
     details: Record<string, unknown> = {},
+    action: string | null = null,
   ): void {
     const code = errorCodeFor(this.session.version, kind);
+    this.deps.frames?.record(this.session, 'out', type, id, action, { code, description: message, details });
     this.deps.metrics.rejected(type === MessageType.CallError ? 'call' : 'frame', code);
     if (!this.closed) this.transport.send(serializeCallError(id, code, message, details, type));
   }

@@ -8,13 +8,18 @@ export interface ApiDeps {
   store: Store;
   stations: {
     location(stationId: string): StationLocation | undefined;
-    call(stationId: string, action: string, payload: Payload): Promise<CallOutcome>;
+    /** Finds a station connected to this node or, with NATS, to any node (registry lookup). */
+    locate?(stationId: string): Promise<{ tenantId: string; version: StationLocation['version'] } | undefined>;
+    /** `tenantId` scopes the call when it has to travel to another node over NATS. */
+    call(stationId: string, action: string, payload: Payload, tenantId?: string): Promise<CallOutcome>;
     disconnect(stationId: string): void;
     connectedCount(): number;
   };
   metrics(): Promise<{ contentType: string; body: string }>;
   hashPassword(password: string): Promise<string>;
   info: { workers: number; store: string; bus: string; version: string };
+  /** See `AuthOptions.publicMetrics`. */
+  security?: { publicMetrics?: boolean };
 }
 
 declare module 'fastify' {

@@ -47,6 +47,8 @@ export const stationSchema = {
     connected: { type: 'boolean' },
     protocol: { type: ['string', 'null'] },
     connectedAt: { type: ['string', 'null'] },
+    /** Which gateway thread of this node holds the connection (operations and tests). */
+    gatewayThread: { type: ['integer', 'null'] },
     vendor: { type: ['string', 'null'] },
     model: { type: ['string', 'null'] },
     serialNumber: { type: ['string', 'null'] },

@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { loadControlPlaneConfig, type ControlPlaneConfig } from './control-plane-config.js';
 
 /** Node configuration, read from environment variables once at start-up. */
 export interface CsmsConfig {
@@ -20,6 +21,13 @@ export interface CsmsConfig {
   /** scrypt cost parameter N for new station password hashes. */
   scryptCost: number;
   logLevel: string;
+  /** Id tokens the store does not know: 'reject' (default) or 'accept-all' (labs; records them). */
+  unknownTokens: 'reject' | 'accept-all';
+  /** Store adapter: embedded SQLite (default) or MongoDB at `mongodbUrl`. */
+  store: 'sqlite' | 'mongodb';
+  mongodbUrl: string | undefined;
+  /** API keys, message log, NATS, node role (see core/control-plane-config.ts). */
+  controlPlane: ControlPlaneConfig;
 }
 
 export class ConfigError extends Error {
@@ -29,9 +37,9 @@ export class ConfigError extends Error {
   }
 }
 
-type Env = Record<string, string | undefined>;
+export type Env = Record<string, string | undefined>;
 
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+export function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${name} must be a whole number, got '${raw}'`);
@@ -40,7 +48,7 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return value;
 }
 
-function boolean(env: Env, name: string, fallback: boolean): boolean {
+export function boolean(env: Env, name: string, fallback: boolean): boolean {
   const raw = env[name]?.trim().toLowerCase();
   if (raw === undefined || raw === '') return fallback;
   if (['true', '1', 'yes'].includes(raw)) return true;
@@ -48,7 +56,7 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(`${name} must be true or false, got '${env[name]}'`);
 }
 
-function oneOf(env: Env, name: string, fallback: string, allowed: readonly string[]): string {
+export function oneOf(env: Env, name: string, fallback: string, allowed: readonly string[]): string {
   const raw = env[name]?.trim();
   if (raw === undefined || raw === '') return fallback;
   if (!allowed.includes(raw)) throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got '${raw}'`);
@@ -81,7 +89,14 @@ export function loadConfig(env: Env = process.env): CsmsConfig {
     maxBackpressureBytes: integer(env, 'CSMS_MAX_BACKPRESSURE_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
     scryptCost: powerOfTwo(env, 'CSMS_SCRYPT_COST', 16384),
     logLevel: oneOf(env, 'CSMS_LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    controlPlane: loadControlPlaneConfig(env),
+    unknownTokens: oneOf(env, 'CSMS_UNKNOWN_TOKENS', 'reject', ['reject', 'accept-all']) as CsmsConfig['unknownTokens'],
+    store: oneOf(env, 'CSMS_STORE', 'sqlite', ['sqlite', 'mongodb']) as CsmsConfig['store'],
+    mongodbUrl: env.MONGODB_URL?.trim() || undefined,
   };
+  if (config.store === 'mongodb' && !config.mongodbUrl) {
+    throw new ConfigError('CSMS_STORE=mongodb needs MONGODB_URL (e.g. mongodb://localhost:27017/switchyard)');
+  }
   if (config.ocppPort === config.apiPort) {
     throw new ConfigError(`CSMS_OCPP_PORT and CSMS_API_PORT must differ (both ${config.ocppPort})`);
   }

@@ -82,6 +82,9 @@ export const API_ERRORS = {
   VALIDATION_FAILED: { status: 400, error: 'Validation Failed' },
   UNKNOWN_ACTION: { status: 400, error: 'Unknown Action' },
   UNAUTHORIZED: { status: 401, error: 'Unauthorized' },
+  FORBIDDEN: { status: 403, error: 'Forbidden' },
+  API_KEY_NOT_FOUND: { status: 404, error: 'API Key Not Found' },
+  WRONG_PROTOCOL: { status: 400, error: 'Wrong Protocol' },
   STATION_NOT_FOUND: { status: 404, error: 'Station Not Found' },
   NOT_FOUND: { status: 404, error: 'Not Found' },
   STATION_EXISTS: { status: 409, error: 'Station Exists' },
@@ -90,6 +93,9 @@ export const API_ERRORS = {
   STATION_CALL_ERROR: { status: 502, error: 'Station Call Error' },
   STATION_TIMEOUT: { status: 504, error: 'Station Timeout' },
   SERVICE_UNAVAILABLE: { status: 503, error: 'Service Unavailable' },
+  TRANSACTION_NOT_FOUND: { status: 404, error: 'Transaction Not Found' },
+  ID_TOKEN_NOT_FOUND: { status: 404, error: 'Id Token Not Found' },
+  ID_TOKEN_EXISTS: { status: 409, error: 'Id Token Exists' },
 } as const;
 
 export type ApiErrorCode = keyof typeof API_ERRORS;

@@ -65,7 +65,10 @@ export function parseFrame(text: string, allowV21Types: boolean): ParseResult {
   }
   const [type, id] = message;
   if (typeof id !== 'string' || id.length === 0 || id.length > MAX_MESSAGE_ID_LENGTH) {
-    return fail('RpcFrameworkError', UNKNOWN_MESSAGE_ID, `Message id must be a string of 1 to ${MAX_MESSAGE_ID_LENGTH} characters`);
+    // Replies and SENDs await no answer even when malformed; a CALL or an unknown type does.
+    const isReplyOrSend = type === MessageType.CallResult || type === MessageType.CallError ||
+      type === MessageType.CallResultError || type === MessageType.Send;
+    return fail('RpcFrameworkError', UNKNOWN_MESSAGE_ID, `Message id must be a string of 1 to ${MAX_MESSAGE_ID_LENGTH} characters`, !isReplyOrSend);
   }
   switch (type) {
     case MessageType.Call:

@@ -24,9 +24,19 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const parts = stored.split('$');
   if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
   const [, n, r, p, saltB64, keyB64] = parts as [string, string, string, string, string, string];
+  const [N, R, P] = [Number(n), Number(r), Number(p)];
+  // A malformed or absurd stored hash must fail verification, not throw or allocate without bound.
+  const sane = (v: number, max: number) => Number.isInteger(v) && v >= 1 && v <= max;
+  if (!sane(N, 1 << 20) || (N & (N - 1)) !== 0 || N < 2 || !sane(R, 64) || !sane(P, 16)) return false;
   const expected = Buffer.from(keyB64, 'base64');
-  const key = await scryptAsync(password, Buffer.from(saltB64, 'base64'), { N: Number(n), r: Number(r), p: Number(p) });
-  return key.length === expected.length && timingSafeEqual(key, expected);
+  if (expected.length !== KEY_LENGTH) return false;
+  let key: Buffer;
+  try {
+    key = await scryptAsync(password, Buffer.from(saltB64, 'base64'), { N, r: R, p: P });
+  } catch {
+    return false;
+  }
+  return timingSafeEqual(key, expected);
 }
 
 /** Decodes an HTTP Basic `Authorization` header; undefined if absent or malformed. */

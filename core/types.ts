@@ -73,7 +73,16 @@ export interface ConnectorStatusRecord {
 }
 
 /** Events on the bus. `type` is the subject suffix, e.g. station.booted. */
-export type StationEventType = 'station.connected' | 'station.disconnected' | 'station.booted' | 'connector.status';
+export type StationEventType =
+  | 'station.connected'
+  | 'station.disconnected'
+  | 'station.booted'
+  | 'connector.status'
+  | 'transaction.started'
+  | 'transaction.updated'
+  | 'transaction.ended'
+  | 'meter.values'
+  | 'authorization.requested';
 
 export interface BusEvent<P = Record<string, unknown>> {
   /** Payload schema version, so integrators can evolve with us. */

@@ -14,7 +14,7 @@ const OCPP16_STATUS: Record<string, ConnectorStatus> = {
 };
 
 export function connectorStatusFrom16(status: string): ConnectorStatus {
-  return OCPP16_STATUS[status] ?? 'Unavailable';
+  return Object.hasOwn(OCPP16_STATUS, status) ? OCPP16_STATUS[status]! : 'Unavailable';
 }
 
 /**

@@ -11,6 +11,7 @@ import { createEventLoopLagGauge } from './metrics.js';
 import { StationRegistry, type StationLocation } from './station-registry.js';
 import type { ThreadMessage } from './thread-channel.js';
 import { RemoteError } from './thread-channel.js';
+import type { LoggedFrame } from '../adapters/store/message-log-store.js';
 
 const remoteStoreMethods = new Set<string>(REMOTE_STORE_METHODS);
 
@@ -22,6 +23,12 @@ export class CsmsNode {
   readonly registry = new StationRegistry();
   readonly metricsRegistry = new Registry();
   private threads: GatewayThread[] = [];
+  /** Receives batches of logged OCPP frames from the gateway threads (message log, NATS mirror). */
+  onFrames: ((frames: LoggedFrame[]) => void) | undefined;
+  /** Told when a station connects to or leaves this node (the cluster directory, with NATS). */
+  presence: { connected(stationId: string, location: StationLocation): void; disconnected(stationId: string): void } | undefined;
+  /** Reaches stations held by other nodes (NATS request/reply); undefined on a single node. */
+  remote: { call(stationId: string, action: string, payload: Payload, tenantId?: string): Promise<CallOutcome> } | undefined;
   private stopping = false;
 
   constructor(
@@ -36,7 +43,14 @@ export class CsmsNode {
 
   async start(): Promise<void> {
     for (let i = 1; i <= this.config.workers; i++) this.threads.push(this.spawn(i));
-    await Promise.all(this.threads.map((t) => t.started()));
+    // Wait for every thread: one that did start holds a listen socket and must be stopped
+    // before the process exits, or Node aborts (uv_loop_close with open handles).
+    const results = await Promise.allSettled(this.threads.map((t) => t.started()));
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) {
+      await this.stop();
+      throw failure.reason;
+    }
   }
 
   private spawn(index: number): GatewayThread {
@@ -48,6 +62,7 @@ export class CsmsNode {
   private onThreadExit(thread: GatewayThread, code: number): void {
     thread.channel.failPending(new Error('gateway thread exited'));
     for (const [stationId, location] of this.registry.dropThread(thread.index)) {
+      this.presence?.disconnected(stationId);
       this.publishConnection('station.disconnected', stationId, location, { code: 1006, reason: 'gateway thread exited' });
     }
     if (this.stopping) return;
@@ -76,6 +91,7 @@ export class CsmsNode {
         };
         const displaced = this.registry.connect(stationId, location);
         if (displaced) this.threadByIndex(displaced.thread)?.kick(stationId, displaced.connId);
+        this.presence?.connected(stationId, location);
         this.publishConnection('station.connected', stationId, location, { protocol: location.version });
         return undefined;
       }
@@ -83,6 +99,7 @@ export class CsmsNode {
         const stationId = message.stationId as string;
         const connId = message.connId as string;
         if (this.registry.disconnect(stationId, connId)) {
+          this.presence?.disconnected(stationId);
           this.store.recordSeen(message.tenantId as string, stationId, new Date().toISOString()).catch(() => {});
         }
         this.bus.publish({
@@ -97,6 +114,9 @@ export class CsmsNode {
       }
       case 'event':
         this.bus.publish(message.event as BusEvent);
+        return undefined;
+      case 'frames':
+        this.onFrames?.(message.frames as LoggedFrame[]);
         return undefined;
       default:
         throw new Error(`Unknown gateway message ${message.k}`);
@@ -118,9 +138,13 @@ export class CsmsNode {
     return this.threads.find((t) => t.index === index);
   }
 
-  /** Sends a CSMS→station call to the station's actor, on whichever thread holds it. */
-  async callStation(stationId: string, action: string, payload: Payload): Promise<CallOutcome> {
+  /**
+   * Sends a CSMS→station call to the station's actor, on whichever thread holds it. Stations on
+   * this node take the fast path (thread channel); others go to their node over NATS.
+   */
+  async callStation(stationId: string, action: string, payload: Payload, tenantId?: string): Promise<CallOutcome> {
     const location = this.registry.get(stationId);
+    if (!location && this.remote) return this.remote.call(stationId, action, payload, tenantId);
     const thread = location && this.threadByIndex(location.thread);
     if (!thread) throw new CallFailure('disconnected', `Station ${stationId} is not connected`);
     try {

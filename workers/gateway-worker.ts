@@ -5,6 +5,7 @@ import { SUPPORTED_VERSIONS, type OcppVersion } from '../core/protocols.js';
 import type { GatewayStore, StationLogin } from '../adapters/store/store.js';
 import { CallFailure, type CallOutcome } from '../actors/outbound-calls.js';
 import { Gateway } from './gateway.js';
+import { FrameBatcher } from './frame-batcher.js';
 import { createGatewayMetrics } from './metrics.js';
 import { createLogger } from './logger.js';
 import { StationAuthenticator } from './station-auth.js';
@@ -21,6 +22,10 @@ const log = createLogger(config.logLevel, { thread });
 const metrics = createGatewayMetrics(String(thread));
 
 let gateway: Gateway | undefined;
+const { messageLogRetention, natsFrameMirror } = config.controlPlane;
+// Frames go to the main thread in batches, only when the message log or the NATS mirror wants them.
+const frames =
+  messageLogRetention.kind !== 'off' || natsFrameMirror ? new FrameBatcher((batch) => channel.send({ k: 'frames', frames: batch })) : undefined;
 
 const channel: ThreadChannel = new ThreadChannel(parentPort!, (message: ThreadMessage): unknown => {
   switch (message.k) {
@@ -32,7 +37,10 @@ const channel: ThreadChannel = new ThreadChannel(parentPort!, (message: ThreadMe
     case 'metrics':
       return metrics.registry.getMetricsAsJSON();
     case 'stop':
-      return gateway?.stop().then(() => channel.flush());
+      return gateway?.stop().then(() => {
+        frames?.flush();
+        channel.flush();
+      });
     default:
       throw new Error(`Unknown message ${message.k}`);
   }
@@ -52,6 +60,11 @@ function remoteStore(): GatewayStore {
     recordBoot: call('recordBoot') as GatewayStore['recordBoot'],
     recordSeen: call('recordSeen') as GatewayStore['recordSeen'],
     recordConnectorStatus: call('recordConnectorStatus') as GatewayStore['recordConnectorStatus'],
+    startTransaction16: call('startTransaction16') as GatewayStore['startTransaction16'],
+    applyTransactionEvent: call('applyTransactionEvent') as GatewayStore['applyTransactionEvent'],
+    recordStationMeterValues: call('recordStationMeterValues') as GatewayStore['recordStationMeterValues'],
+    findIdToken: call('findIdToken') as GatewayStore['findIdToken'],
+    recordSeenIdToken: call('recordSeenIdToken') as GatewayStore['recordSeenIdToken'],
   };
 }
 
@@ -69,6 +82,7 @@ async function main(): Promise<void> {
     auth: new StationAuthenticator((id) => store.findStationLogin(id) as Promise<StationLogin | undefined>, config.allowUnknownStations),
     metrics,
     log,
+    frames,
     hooks: {
       connected: (data) => channel.send({ k: 'connected', ...data }),
       disconnected: (data) => channel.send({ k: 'disconnected', ...data }),

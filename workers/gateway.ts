@@ -7,6 +7,7 @@ import { Router } from '../actors/router.js';
 import { ROUTES } from '../actors/handlers/routes-by-version.js';
 import { StationActor, type ActorLog } from '../actors/station-actor.js';
 import type { EventSink } from '../actors/handler-context.js';
+import type { FrameSink } from '../actors/frame-sink.js';
 import type { GatewayStore } from '../adapters/store/store.js';
 import type { GatewayMetrics } from './metrics.js';
 import type { StationAuthenticator } from './station-auth.js';
@@ -36,6 +37,8 @@ export interface GatewayOptions {
   metrics: GatewayMetrics;
   log: ActorLog & { info(fields: Record<string, unknown>, message: string): void };
   hooks: GatewayHooks;
+  /** Message log / NATS frame mirror; undefined when both are off. */
+  frames?: FrameSink;
 }
 
 const CLOSE_REPLACED = 4000;
@@ -184,12 +187,14 @@ export class Gateway {
         clock: () => new Date(),
         settings: {
           heartbeatIntervalSec: config.heartbeatIntervalSec,
+          unknownTokens: config.unknownTokens,
           callTimeoutMs: config.callTimeoutSec * 1000,
           mailboxCapacity: 16,
           maxQueuedCalls: 64,
         },
         metrics: this.options.metrics,
         log: this.options.log,
+        frames: this.options.frames,
       },
     );
     this.options.metrics.connected(data.version, 1);

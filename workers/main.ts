@@ -3,7 +3,11 @@ import { ConfigError, loadConfig, type CsmsConfig } from '../core/config.js';
 import { openStore } from '../adapters/store/open-store.js';
 import { MemoryBus } from '../adapters/bus/memory-bus.js';
 import { buildApi } from '../api/server.js';
+import { bootstrapAdminKey } from '../api/api-key-service.js';
 import { CsmsNode } from './csms-node.js';
+import { MessageLogWriter } from './message-log-writer.js';
+import { attachCluster, openNatsBus, registerBusMetrics } from './cluster.js';
+import type { Bus } from '../adapters/bus/bus.js';
 import { createLogger } from './logger.js';
 import { createCpuPool } from './pool.js';
 
@@ -13,8 +17,26 @@ const { version } = createRequire(import.meta.url)('../../package.json') as { ve
 export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promise<void> }> {
   const log = createLogger(config.logLevel, { thread: 'main' });
   const store = openStore(config);
-  const bus = new MemoryBus((error) => log.error({ err: error }, 'bus subscriber failed'));
-  const node = new CsmsNode(config, store, bus, log);
+  const firstAdminKey = await bootstrapAdminKey(store, config.controlPlane.adminKey);
+  if (firstAdminKey) {
+    // Printed once on stdout (not through the logger, so log shipping never carries it).
+    process.stdout.write(`\nSwitchyard: first admin API key (shown only now; keep it):\n  ${firstAdminKey}\n\n`);
+  }
+  const { controlPlane } = config;
+  // NATS_URL set → NATS bus and multi-node routing; unset → the in-process bus of a single node.
+  const natsBus = controlPlane.natsUrl ? await openNatsBus(config, log) : undefined;
+  const bus: Bus = natsBus ?? new MemoryBus((error) => log.error({ err: error }, 'bus subscriber failed'));
+  // CSMS_ROLE=api runs no gateway threads (no OCPP listener); gateway runs no REST API.
+  const node = new CsmsNode(controlPlane.role === 'api' ? { ...config, workers: 0 } : config, store, bus, log);
+  const messageLog = new MessageLogWriter({
+    store,
+    retention: config.controlPlane.messageLogRetention,
+    onError: (error) => log.error({ err: error }, 'message log write failed'),
+    mirror: natsBus && controlPlane.natsFrameMirror ? (frames) => natsBus.mirrorFrames(frames) : undefined,
+  });
+  node.onFrames = (frames) => messageLog.ingest(frames);
+  const cluster = natsBus ? await attachCluster(node, natsBus, config, log) : undefined;
+  if (natsBus) registerBusMetrics(node.metricsRegistry, natsBus);
   await node.start();
   let pool: ReturnType<typeof createCpuPool> | undefined;
   const api = await buildApi(
@@ -22,7 +44,8 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
       store,
       stations: {
         location: (id) => node.registry.get(id),
-        call: (id, action, payload) => node.callStation(id, action, payload),
+        call: (id, action, payload, tenantId) => node.callStation(id, action, payload, tenantId),
+        locate: cluster?.locate,
         disconnect: (id) => node.disconnectStation(id),
         connectedCount: () => node.registry.size,
       },
@@ -32,15 +55,33 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
         return pool.run({ task: 'hashPassword', password, cost: config.scryptCost }) as Promise<string>;
       },
       info: { workers: config.workers, store: store.kind, bus: bus.kind, version },
+      security: { publicMetrics: config.controlPlane.metricsPublic },
     },
     log,
   );
-  await api.listen({ host: config.host, port: config.apiPort });
-  log.info({ ocppPort: config.ocppPort, apiPort: config.apiPort, workers: config.workers, dataDir: config.dataDir }, 'Switchyard CSMS started');
+  try {
+    if (controlPlane.role !== 'gateway') await api.listen({ host: config.host, port: config.apiPort });
+  } catch (error) {
+    // E.g. the API port is taken: stop the gateway threads first, or Node aborts on exit.
+    await node.stop().catch(() => {});
+    await store.close().catch(() => {});
+    throw error;
+  }
+  log.info({ ocppPort: config.ocppPort, apiPort: config.apiPort, workers: config.workers, dataDir: config.dataDir, bus: bus.kind, role: controlPlane.role, nodeId: controlPlane.nodeId }, 'Switchyard CSMS started');
   return {
     stop: async () => {
-      await api.close();
+      // Stop accepting API requests, but close the stations before waiting for the ones in
+      // flight: a request waiting on a silent station would otherwise hold shutdown for the
+      // whole call timeout. Closing the station fails its calls, so those requests end (409).
+      const apiClosed = api.close();
       await node.stop();
+      // Node closes idle keep-alive connections once, when close() starts; one that was busy
+      // then keeps close() waiting until the client hangs up. Sweep them as they go idle.
+      const sweep = setInterval(() => api.server.closeIdleConnections(), 50);
+      api.server.closeIdleConnections();
+      await apiClosed.finally(() => clearInterval(sweep));
+      cluster?.close();
+      await messageLog.stop();
       await pool?.destroy();
       await bus.close();
       await store.close();

@@ -23,6 +23,107 @@ const MIGRATIONS: string[] = [
      reported_at TEXT NOT NULL, updated_at TEXT NOT NULL,
      PRIMARY KEY (station_id, evse_id, connector_id)
    ) WITHOUT ROWID;`,
+  // Control plane (issue 6): hashed API keys, and the per-station OCPP message log.
+  `CREATE TABLE api_keys (
+     id TEXT PRIMARY KEY,
+     key_hash TEXT NOT NULL UNIQUE,
+     role TEXT NOT NULL,
+     tenant_id TEXT,
+     name TEXT, prefix TEXT NOT NULL,
+     created_at TEXT NOT NULL, revoked_at TEXT
+   );
+   CREATE INDEX api_keys_by_tenant ON api_keys (tenant_id);
+   CREATE TABLE message_log (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     tenant_id TEXT NOT NULL,
+     station_id TEXT NOT NULL,
+     direction TEXT NOT NULL,
+     message_type INTEGER NOT NULL,
+     message_id TEXT NOT NULL,
+     action TEXT,
+     payload TEXT NOT NULL,
+     at TEXT NOT NULL
+   );
+   CREATE INDEX message_log_by_station ON message_log (station_id, seq);
+   CREATE INDEX message_log_by_time ON message_log (at);`,
+  // Charging sessions (issue 5): transactions with their events and meter values, id tokens, local lists.
+  `CREATE TABLE transactions (
+     station_id TEXT NOT NULL,
+     id TEXT NOT NULL,
+     tenant_id TEXT NOT NULL,
+     ocpp_transaction_id INTEGER,
+     start_key TEXT,
+     protocol TEXT NOT NULL,
+     evse_id INTEGER, connector_id INTEGER,
+     id_token TEXT, id_token_type TEXT,
+     is_active INTEGER NOT NULL,
+     charging_state TEXT,
+     time_spent_charging_sec INTEGER NOT NULL,
+     total_kwh REAL NOT NULL,
+     stopped_reason TEXT,
+     remote_start_id INTEGER,
+     started_at TEXT NOT NULL, ended_at TEXT,
+     meter_start_wh REAL, meter_stop_wh REAL,
+     last_seq_no INTEGER,
+     flags TEXT NOT NULL,
+     fold TEXT NOT NULL,
+     created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+     PRIMARY KEY (station_id, id)
+   ) WITHOUT ROWID;
+   CREATE UNIQUE INDEX transactions_by_start_key ON transactions (station_id, start_key) WHERE start_key IS NOT NULL;
+   CREATE INDEX transactions_by_tenant_started ON transactions (tenant_id, started_at, station_id, id);
+   CREATE INDEX transactions_by_tenant_updated ON transactions (tenant_id, updated_at, station_id, id);
+   CREATE INDEX transactions_active ON transactions (tenant_id, is_active, updated_at);
+   CREATE INDEX transactions_by_token ON transactions (tenant_id, id_token);
+   CREATE INDEX transactions_by_remote_start ON transactions (tenant_id, remote_start_id) WHERE remote_start_id IS NOT NULL;
+   CREATE TABLE transaction_events (
+     station_id TEXT NOT NULL,
+     transaction_id TEXT NOT NULL,
+     dedup_key TEXT NOT NULL,
+     tenant_id TEXT NOT NULL,
+     event TEXT NOT NULL,
+     received_at TEXT NOT NULL,
+     PRIMARY KEY (station_id, transaction_id, dedup_key)
+   ) WITHOUT ROWID;
+   CREATE TABLE meter_values (
+     tenant_id TEXT NOT NULL,
+     station_id TEXT NOT NULL,
+     transaction_id TEXT,
+     evse_id INTEGER,
+     ts TEXT NOT NULL,
+     measurand TEXT NOT NULL, phase TEXT, location TEXT, context TEXT,
+     value REAL NOT NULL, unit TEXT, multiplier INTEGER NOT NULL
+   );
+   CREATE INDEX meter_values_by_transaction ON meter_values (station_id, transaction_id, ts);
+   CREATE INDEX meter_values_by_time ON meter_values (tenant_id, ts);
+   CREATE TABLE remote_starts (
+     id INTEGER PRIMARY KEY,
+     tenant_id TEXT NOT NULL,
+     station_id TEXT NOT NULL,
+     id_token TEXT NOT NULL,
+     evse_id INTEGER,
+     transaction_id TEXT,
+     created_at TEXT NOT NULL
+   );
+   CREATE INDEX remote_starts_pending ON remote_starts (station_id, id_token, created_at) WHERE transaction_id IS NULL;
+   CREATE TABLE sequences (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+   CREATE TABLE id_tokens (
+     tenant_id TEXT NOT NULL,
+     id_token TEXT NOT NULL,
+     type TEXT NOT NULL,
+     status TEXT NOT NULL,
+     expires_at TEXT, group_id TEXT,
+     source TEXT NOT NULL,
+     created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+     PRIMARY KEY (tenant_id, id_token)
+   ) WITHOUT ROWID;
+   CREATE TABLE local_lists (
+     station_id TEXT PRIMARY KEY,
+     tenant_id TEXT NOT NULL,
+     version INTEGER NOT NULL,
+     entries TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   ) WITHOUT ROWID;`,
 ];
 
 export function migrate(db: Database): void {

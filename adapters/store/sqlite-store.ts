@@ -6,6 +6,14 @@ import { GroupCommit } from './group-commit.js';
 import { migrate } from './sqlite-migrations.js';
 import type { ConnectorStatusUpdate, NewStation, Page, PageQuery, StationLogin, Store } from './store.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import type { ApiKeyStore } from './api-key-store.js';
+import type { MessageLogStore } from './message-log-store.js';
+import { SqliteApiKeyStore } from './sqlite-api-key-store.js';
+import { SqliteMessageLogStore } from './sqlite-message-log-store.js';
+import { SqliteTokens } from './sqlite-tokens.js';
+import { SqliteTransactions } from './sqlite-transactions.js';
+import type { TokenStore } from './token-store.js';
+import type { TransactionStore } from './transaction-store.js';
 
 type Row = Record<string, unknown>;
 
@@ -61,6 +69,11 @@ export class SqliteStore implements Store {
   private readonly db: Database;
   private readonly writer: GroupCommit;
   private readonly stmt: Record<string, Statement>;
+  /** Slices kept in their own files, sharing this database and its group commit. */
+  private readonly apiKeys: ApiKeyStore;
+  private readonly messageLog: MessageLogStore;
+  private readonly sessions: SqliteTransactions;
+  private readonly tokens: SqliteTokens;
 
   constructor(options: SqliteStoreOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
@@ -80,6 +93,10 @@ export class SqliteStore implements Store {
       }),
     );
     this.writer = new GroupCommit({ commit: (writes) => runAll(writes) });
+    this.apiKeys = new SqliteApiKeyStore(this.db, this.writer);
+    this.messageLog = new SqliteMessageLogStore(this.db, this.writer);
+    this.sessions = new SqliteTransactions(this.db, this.writer);
+    this.tokens = new SqliteTokens(this.db, this.writer);
   }
 
   private prepareStatements(): Record<string, Statement> {
@@ -110,8 +127,9 @@ export class SqliteStore implements Store {
       connectorStatus: db.prepare(
         `INSERT INTO connector_statuses (station_id, evse_id, connector_id, tenant_id, status, detailed_status,
            error_code, info, vendor_error_code, reported_at, updated_at)
-         VALUES (@stationId, @evseId, @connectorId, @tenantId, @status, @detailedStatus, @errorCode, @info,
-           @vendorErrorCode, @reportedAt, @updatedAt)
+         SELECT @stationId, @evseId, @connectorId, @tenantId, @status, @detailedStatus, @errorCode, @info,
+           @vendorErrorCode, @reportedAt, @updatedAt
+         WHERE EXISTS (SELECT 1 FROM stations WHERE id = @stationId AND tenant_id = @tenantId)
          ON CONFLICT(station_id, evse_id, connector_id) DO UPDATE SET status = excluded.status,
            detailed_status = excluded.detailed_status, error_code = excluded.error_code, info = excluded.info,
            vendor_error_code = excluded.vendor_error_code, reported_at = excluded.reported_at,
@@ -185,6 +203,31 @@ export class SqliteStore implements Store {
   async listConnectorStatuses(tenantId: string, stationId: string): Promise<ConnectorStatusRecord[]> {
     return (this.stmt.listConnectors!.all(tenantId, stationId) as Row[]).map(toConnector);
   }
+
+  createApiKey: ApiKeyStore['createApiKey'] = (key) => this.apiKeys.createApiKey(key);
+  findApiKeyByHash: ApiKeyStore['findApiKeyByHash'] = (hash) => this.apiKeys.findApiKeyByHash(hash);
+  listApiKeys: ApiKeyStore['listApiKeys'] = (tenantId) => this.apiKeys.listApiKeys(tenantId);
+  revokeApiKey: ApiKeyStore['revokeApiKey'] = (id) => this.apiKeys.revokeApiKey(id);
+  countAdminKeys: ApiKeyStore['countAdminKeys'] = () => this.apiKeys.countAdminKeys();
+  appendMessages: MessageLogStore['appendMessages'] = (frames) => this.messageLog.appendMessages(frames);
+  listMessages: MessageLogStore['listMessages'] = (tenantId, stationId, query) => this.messageLog.listMessages(tenantId, stationId, query);
+  pruneMessages: MessageLogStore['pruneMessages'] = (retention) => this.messageLog.pruneMessages(retention);
+
+  // Charging sessions (issue 5): transactions, meter values, id tokens, local lists.
+  startTransaction16: TransactionStore['startTransaction16'] = (t, s, r) => this.sessions.startTransaction16(t, s, r);
+  applyTransactionEvent: TransactionStore['applyTransactionEvent'] = (t, s, e) => this.sessions.applyTransactionEvent(t, s, e);
+  recordStationMeterValues: TransactionStore['recordStationMeterValues'] = (v) => this.sessions.recordStationMeterValues(v);
+  recordRemoteStart: TransactionStore['recordRemoteStart'] = (r) => this.sessions.recordRemoteStart(r);
+  getTransaction: TransactionStore['getTransaction'] = (t, id, s) => this.sessions.getTransaction(t, id, s);
+  listTransactions: TransactionStore['listTransactions'] = (t, q) => this.sessions.listTransactions(t, q);
+  listMeterValues: TransactionStore['listMeterValues'] = (t, s, id, l) => this.sessions.listMeterValues(t, s, id, l);
+  findIdToken: TokenStore['findIdToken'] = (t, id) => this.tokens.findIdToken(t, id);
+  putIdToken: TokenStore['putIdToken'] = (token) => this.tokens.putIdToken(token);
+  recordSeenIdToken: TokenStore['recordSeenIdToken'] = (token) => this.tokens.recordSeenIdToken(token);
+  deleteIdToken: TokenStore['deleteIdToken'] = (t, id) => this.tokens.deleteIdToken(t, id);
+  listIdTokens: TokenStore['listIdTokens'] = (t, q) => this.tokens.listIdTokens(t, q);
+  getLocalList: TokenStore['getLocalList'] = (t, s) => this.tokens.getLocalList(t, s);
+  applyLocalList: TokenStore['applyLocalList'] = (t, s, u) => this.tokens.applyLocalList(t, s, u);
 
   flush(): Promise<void> {
     return this.writer.drain();

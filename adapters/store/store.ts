@@ -1,4 +1,8 @@
 import type { BootInfo, ConnectorStatusRecord, StationRecord } from '../../core/types.js';
+import type { TokenStore } from './token-store.js';
+import type { TransactionStore } from './transaction-store.js';
+import type { ApiKeyStore } from './api-key-store.js';
+import type { MessageLogStore } from './message-log-store.js';
 
 /** A page of results with an opaque cursor for the next page (undefined at the end). */
 export interface Page<T> {
@@ -38,12 +42,13 @@ export interface StationStore {
   /** Stores boot info; registers the station first if it is not known yet (allow-unknown mode). */
   recordBoot(tenantId: string, id: string, boot: BootInfo): Promise<void>;
   recordSeen(tenantId: string, id: string, at: string): Promise<void>;
+  /** Upserts per EVSE and connector; a no-op unless the station exists in `update.tenantId`. */
   recordConnectorStatus(update: ConnectorStatusUpdate): Promise<void>;
   listConnectorStatuses(tenantId: string, stationId: string): Promise<ConnectorStatusRecord[]>;
 }
 
 /** The whole store: one engine, sliced per aggregate so a handler depends only on what it uses. */
-export interface Store extends StationStore {
+export interface Store extends StationStore, ApiKeyStore, MessageLogStore, TransactionStore, TokenStore {
   readonly kind: string;
   /** Waits until every write accepted so far is durably committed. */
   flush(): Promise<void>;
@@ -56,6 +61,12 @@ export const REMOTE_STORE_METHODS = [
   'recordBoot',
   'recordSeen',
   'recordConnectorStatus',
+  // Charging sessions (issue 5)
+  'startTransaction16',
+  'applyTransactionEvent',
+  'recordStationMeterValues',
+  'findIdToken',
+  'recordSeenIdToken',
 ] as const satisfies ReadonlyArray<keyof Store>;
 
 export type RemoteStoreMethod = (typeof REMOTE_STORE_METHODS)[number];

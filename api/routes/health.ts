@@ -8,6 +8,7 @@ export async function healthRoutes(app: FastifyInstance, opts: { deps: ApiDeps }
       schema: {
         tags: ['operations'],
         summary: 'Liveness and basic facts about this node',
+        security: [],
         response: {
           200: {
             type: 'object',

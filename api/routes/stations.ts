@@ -14,6 +14,7 @@ function view(deps: ApiDeps, station: StationRecord) {
     connected: Boolean(live),
     protocol: live?.version ?? station.protocol,
     connectedAt: live?.connectedAt ?? null,
+    gatewayThread: live?.thread ?? null,
   };
 }
 

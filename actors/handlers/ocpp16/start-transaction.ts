@@ -1,0 +1,15 @@
+import { idTagInfo16 } from '../../../core/authorization.js';
+import { idTokenFrom16, type StartTransaction16 } from '../../../core/transaction-mapping-16.js';
+import { authorizeToken, type AuthorizeContext } from '../shared/authorize-token.js';
+import { emitTransaction } from '../shared/transaction-events.js';
+
+/**
+ * The transaction is stored even when the idTag is not accepted: 1.6 has the station stop it
+ * (reason DeAuthorized) after seeing idTagInfo, and that stop must find it.
+ */
+export async function startTransaction(ctx: AuthorizeContext, req: StartTransaction16) {
+  const decision = await authorizeToken(ctx, idTokenFrom16(req.idTag), 'StartTransaction');
+  const outcome = await ctx.store.startTransaction16(ctx.session.tenantId, ctx.session.stationId, req);
+  emitTransaction(ctx, 'Started', outcome, [], { authorization: decision.status });
+  return { idTagInfo: idTagInfo16(decision), transactionId: outcome.transaction.ocppTransactionId! };
+}

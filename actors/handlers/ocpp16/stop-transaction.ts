@@ -1,0 +1,14 @@
+import { idTagInfo16 } from '../../../core/authorization.js';
+import { idTokenFrom16, stopEvent16, type StopTransaction16 } from '../../../core/transaction-mapping-16.js';
+import { authorizeToken, type AuthorizeContext } from '../shared/authorize-token.js';
+import { emitTransaction } from '../shared/transaction-events.js';
+
+/** Always answered with a CALLRESULT: an unknown transactionId is stored and flagged, not refused. */
+export async function stopTransaction(ctx: AuthorizeContext, req: StopTransaction16) {
+  const event = stopEvent16(req);
+  const outcome = await ctx.store.applyTransactionEvent(ctx.session.tenantId, ctx.session.stationId, event);
+  emitTransaction(ctx, 'Ended', outcome, event.meterValues);
+  if (req.idTag === undefined) return {};
+  const decision = await authorizeToken(ctx, idTokenFrom16(req.idTag), 'StopTransaction');
+  return { idTagInfo: idTagInfo16(decision) };
+}

@@ -1,0 +1,153 @@
+import type { NatsConnection, Subscription as NatsSubscription } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
+import type { BusEvent } from '../../core/types.js';
+import type { LoggedFrame } from '../store/message-log-store.js';
+import { matchesPattern, type Bus, type EventHandler, type Subscription } from './bus.js';
+import { BoundedOutbox } from './bounded-outbox.js';
+import { ALL_EVENTS, DURABLE_EVENTS, eventSubject, frameSubject, isDurable } from './nats-subjects.js';
+
+interface Outgoing {
+  subject: string;
+  data: string;
+  durable: boolean;
+}
+
+export interface NatsBusOptions {
+  /** Messages held while NATS is unreachable (CSMS_NATS_BUFFER); beyond that the oldest are dropped. */
+  bufferSize: number;
+  onHandlerError?: (error: unknown) => void;
+  onPublishError?: (error: unknown) => void;
+}
+
+export const EVENT_STREAM = 'CSMS_TRANSACTIONS';
+const WEEK_NS = 7 * 24 * 3600 * 1e9;
+
+/**
+ * The bus over NATS. Events go to `csms.<tenant>.station.<stationId>.<event>` as versioned JSON
+ * (the BusEvent itself). Transaction events go through JetStream (stream CSMS_TRANSACTIONS) so
+ * an acknowledged publish is stored; everything else is core NATS. While the connection is down
+ * messages wait in a bounded outbox and are sent in order on reconnect.
+ */
+export class NatsBus implements Bus {
+  readonly kind = 'nats';
+  private readonly js: JetStreamClient;
+  private readonly outbox: BoundedOutbox<Outgoing>;
+  private readonly subs = new Set<NatsSubscription>();
+  private connected = true;
+  private closed = false;
+  private publishFailures = 0;
+
+  constructor(
+    readonly connection: NatsConnection,
+    private readonly options: NatsBusOptions,
+  ) {
+    this.js = jetstream(connection);
+    this.outbox = new BoundedOutbox(options.bufferSize);
+    void this.watchStatus();
+  }
+
+  /** Creates the JetStream stream for durable events (idempotent: same config on every node). */
+  async ensureStreams(): Promise<void> {
+    const jsm = await jetstreamManager(this.connection);
+    try {
+      await jsm.streams.info(EVENT_STREAM);
+    } catch {
+      await jsm.streams.add({ name: EVENT_STREAM, subjects: [DURABLE_EVENTS], max_age: WEEK_NS });
+    }
+  }
+
+  private async watchStatus(): Promise<void> {
+    for await (const status of this.connection.status()) {
+      if (status.type === 'disconnect') this.connected = false;
+      else if (status.type === 'reconnect') {
+        this.connected = true;
+        for (const message of this.outbox.takeAll()) this.send(message);
+      }
+    }
+  }
+
+  publish(event: BusEvent): void {
+    if (this.closed) return;
+    this.enqueue({ subject: eventSubject(event), data: JSON.stringify(event), durable: isDurable(event.type) });
+  }
+
+  /** The optional raw frame mirror (CSMS_NATS_FRAME_MIRROR): csms.<tenant>.ocpp.<stationId>.<in|out>.<Action>. */
+  mirrorFrames(frames: LoggedFrame[]): void {
+    if (this.closed) return;
+    for (const f of frames) this.enqueue({ subject: frameSubject(f), data: JSON.stringify({ v: 1, ...f }), durable: false });
+  }
+
+  private enqueue(message: Outgoing): void {
+    if (this.connected) this.send(message);
+    else this.outbox.push(message);
+  }
+
+  private send(message: Outgoing): void {
+    try {
+      if (!message.durable) {
+        this.connection.publish(message.subject, message.data);
+        return;
+      }
+      this.js.publish(message.subject, message.data).catch((error) => {
+        // Not acknowledged: keep it for the reconnect if the link is down, otherwise count it lost.
+        if (!this.connected && !this.closed) this.outbox.push(message);
+        else this.failed(error);
+      });
+    } catch (error) {
+      this.failed(error);
+    }
+  }
+
+  private failed(error: unknown): void {
+    this.publishFailures++;
+    this.options.onPublishError?.(error);
+  }
+
+  subscribe(pattern: string, handler: EventHandler): Subscription {
+    if (this.closed) return { unsubscribe: () => {} };
+    const sub = this.connection.subscribe(ALL_EVENTS, {
+      callback: (error, msg) => {
+        if (error) return;
+        let event: BusEvent;
+        try {
+          event = msg.json<BusEvent>();
+        } catch {
+          return; // not ours: someone published garbage on our subjects
+        }
+        if (!matchesPattern(pattern, event.type)) return;
+        try {
+          handler(event);
+        } catch (handlerError) {
+          this.options.onHandlerError?.(handlerError);
+        }
+      },
+    });
+    this.subs.add(sub);
+    return {
+      unsubscribe: () => {
+        if (!this.subs.delete(sub)) return;
+        sub.unsubscribe();
+      },
+    };
+  }
+
+  /** Resolves after a round trip to the server: subscriptions made so far are live. */
+  async flush(): Promise<void> {
+    if (!this.closed) await this.connection.flush();
+  }
+
+  stats(): { buffered: number; dropped: number; connected: boolean } {
+    return { buffered: this.outbox.size, dropped: this.outbox.dropped + this.publishFailures, connected: this.connected };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.subs.clear();
+    try {
+      await this.connection.drain();
+    } catch {
+      await this.connection.close().catch(() => {});
+    }
+  }
+}

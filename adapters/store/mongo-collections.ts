@@ -1,0 +1,52 @@
+import type { Collection, Db, Document, IndexDescription } from 'mongodb';
+
+/**
+ * Collection names and indexes of the MongoDB store, designed for 100k+ stations: every
+ * document carries tenantId, and every tenant-scoped query has a compound index starting with it.
+ * Ids that are unique across tenants (station ids) or per station are the documents' _id.
+ */
+export const INDEXES: Record<string, IndexDescription[]> = {
+  stations: [{ key: { tenantId: 1, _id: 1 } }],
+  connector_statuses: [{ key: { tenantId: 1, stationId: 1, evseId: 1, connectorId: 1 } }],
+  transactions: [
+    { key: { tenantId: 1, stationId: 1, startedAt: -1 } },
+    { key: { tenantId: 1, isActive: 1, updatedAt: -1 } },
+    { key: { tenantId: 1, startedAt: -1, stationId: -1, id: -1 } },
+    { key: { tenantId: 1, updatedAt: -1, stationId: -1, id: -1 } },
+    { key: { tenantId: 1, 'idToken.idToken': 1, startedAt: -1 } },
+    { key: { tenantId: 1, remoteStartId: 1 }, partialFilterExpression: { remoteStartId: { $type: 'number' } } },
+    { key: { stationId: 1, startKey: 1 }, unique: true, partialFilterExpression: { startKey: { $type: 'string' } } },
+  ],
+  meter_values: [{ key: { stationId: 1, transactionId: 1, timestamp: 1 } }, { key: { tenantId: 1, timestamp: 1 } }],
+  remote_starts: [{ key: { stationId: 1, idToken: 1, createdAt: -1 }, partialFilterExpression: { claimed: false } }],
+  id_tokens: [{ key: { tenantId: 1, idToken: 1 }, unique: true }],
+  local_lists: [{ key: { tenantId: 1, _id: 1 } }],
+  api_keys: [{ key: { keyHash: 1 }, unique: true }, { key: { tenantId: 1, createdAt: -1 } }],
+  message_log: [{ key: { tenantId: 1, stationId: 1, seq: -1 } }, { key: { at: 1 } }],
+  counters: [],
+};
+
+export type CollectionName = keyof typeof INDEXES;
+
+export interface Collections {
+  get(name: CollectionName): Collection<Document>;
+}
+
+export async function ensureIndexes(db: Db): Promise<void> {
+  for (const [name, indexes] of Object.entries(INDEXES)) {
+    if (indexes.length > 0) await db.collection(name).createIndexes(indexes);
+  }
+}
+
+/** Next value of a named counter (1.6 transaction ids, remote start ids, message log seq). */
+export async function nextCounter(db: Db, name: string, by = 1): Promise<number> {
+  const doc = await db
+    .collection<{ _id: string; value: number }>('counters')
+    .findOneAndUpdate({ _id: name }, { $inc: { value: by } }, { upsert: true, returnDocument: 'after' });
+  return doc!.value;
+}
+
+/** Raises a counter to at least `value` (an id a station invented must never be issued later). */
+export async function raiseCounter(db: Db, name: string, value: number): Promise<void> {
+  await db.collection<{ _id: string; value: number }>('counters').updateOne({ _id: name }, { $max: { value } }, { upsert: true });
+}

@@ -1,0 +1,167 @@
+import type { Db, Document, Filter } from 'mongodb';
+import { mergeEvent, type TransactionFold, type TransactionState } from '../../core/transaction-fold.js';
+import { startEvent16, startKey16, type StartTransaction16 } from '../../core/transaction-mapping-16.js';
+import type { MeterSample, MeterValueRecord, TransactionRecord, TxEvent } from '../../core/transaction-types.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import type { MongoBatcher } from './mongo-batcher.js';
+import { nextCounter, raiseCounter } from './mongo-collections.js';
+import type { Page } from './store.js';
+import type { RemoteStartRequest, StationMeterValues, TransactionOutcome, TransactionQuery, TransactionStore } from './transaction-store.js';
+import { REMOTE_START_WINDOW_MS } from './sqlite-transactions.js';
+
+/**
+ * A transaction is one document: the record, its fold accumulators and its events. Keeping the
+ * events inside makes "store the event and the folded record" one atomic single-document write,
+ * with no multi-document transaction (which would need a replica set). Meter values are written
+ * first with deterministic ids, so a crash between the two writes and the station's resend
+ * cannot duplicate them.
+ */
+interface TxDoc extends TransactionRecord {
+  _id: string;
+  startKey?: string;
+  fold: TransactionFold;
+  events: TxEvent[];
+}
+
+const RECORD_ONLY = { projection: { _id: 0, fold: 0, events: 0, startKey: 0 } } as const;
+
+function toRecord(doc: Document): TransactionRecord {
+  const { _id, fold, events, startKey, ...record } = doc;
+  return record as TransactionRecord;
+}
+
+const SORT_FIELD = { startedAt: 'startedAt', '-startedAt': 'startedAt', updatedAt: 'updatedAt', '-updatedAt': 'updatedAt' } as const;
+
+export class MongoTransactions implements TransactionStore {
+  constructor(
+    private readonly db: Db,
+    private readonly batcher: MongoBatcher,
+    private readonly ready: Promise<void>,
+  ) {}
+
+  private get txs() {
+    return this.db.collection<TxDoc>('transactions');
+  }
+
+  private async writeSamples(tenantId: string, stationId: string, txId: string | null, evseId: number | null, samples: MeterSample[], key?: string): Promise<void> {
+    const writes: Promise<void>[] = [];
+    let n = 0;
+    for (const sample of samples) {
+      for (const sv of sample.sampledValue) {
+        const doc = { tenantId, stationId, transactionId: txId, evseId, timestamp: sample.timestamp, ...sv, n: n++ };
+        const id = key ? `${stationId}|${txId}|${key}|${String(doc.n).padStart(5, '0')}` : undefined;
+        writes.push(
+          this.batcher.write(
+            this.db.collection('meter_values'),
+            id ? { updateOne: { filter: { _id: id as never }, update: { $setOnInsert: doc }, upsert: true } } : { insertOne: { document: doc } },
+          ),
+        );
+      }
+    }
+    await Promise.all(writes);
+  }
+
+  private async apply(tenantId: string, stationId: string, ev: TxEvent, startKey?: string): Promise<TransactionOutcome> {
+    const _id = `${stationId}|${ev.transactionId}`;
+    const doc = await this.txs.findOne({ _id });
+    if (doc && doc.events.some((e) => e.dedupKey === ev.dedupKey)) return { transaction: toRecord(doc), duplicate: true, outOfOrder: false };
+    const existing: TransactionState | undefined = doc ? { record: toRecord(doc), fold: doc.fold } : undefined;
+    const events = [...(doc?.events ?? []), ev];
+    const { state, outOfOrder } = mergeEvent(existing, ev, () => events, { tenantId, stationId, now: new Date().toISOString() });
+    await this.writeSamples(tenantId, stationId, ev.transactionId, state.record.evseId, ev.meterValues, ev.dedupKey);
+    const next: TxDoc = { _id, ...state.record, fold: state.fold, events, ...((startKey ?? doc?.startKey) ? { startKey: startKey ?? doc?.startKey } : {}) };
+    await this.batcher.write(this.txs, { replaceOne: { filter: { _id }, replacement: next, upsert: true } });
+    return { transaction: state.record, duplicate: false, outOfOrder };
+  }
+
+  async startTransaction16(tenantId: string, stationId: string, request: StartTransaction16): Promise<TransactionOutcome> {
+    await this.ready;
+    const key = startKey16(request);
+    const known = await this.txs.findOne({ stationId, startKey: key });
+    if (known) return { transaction: toRecord(known), duplicate: true, outOfOrder: false };
+    let id: number;
+    do id = await nextCounter(this.db, 'ocpp16-transaction');
+    while (await this.txs.countDocuments({ _id: `${stationId}|${id}` }, { limit: 1 }));
+    const since = new Date(Date.now() - REMOTE_START_WINDOW_MS).toISOString();
+    const pending = await this.db
+      .collection('remote_starts')
+      .findOneAndUpdate(
+        { stationId, idToken: request.idTag, claimed: false, createdAt: { $gte: since } },
+        { $set: { claimed: true, transactionId: String(id) } },
+        { sort: { createdAt: -1 } },
+      );
+    return this.apply(tenantId, stationId, startEvent16(request, id, pending ? (pending._id as unknown as number) : undefined), key);
+  }
+
+  async applyTransactionEvent(tenantId: string, stationId: string, event: TxEvent): Promise<TransactionOutcome> {
+    await this.ready;
+    if (event.ocppTransactionId !== undefined) await raiseCounter(this.db, 'ocpp16-transaction', event.ocppTransactionId);
+    return this.apply(tenantId, stationId, event);
+  }
+
+  async recordStationMeterValues(values: StationMeterValues): Promise<void> {
+    await this.ready;
+    await this.writeSamples(values.tenantId, values.stationId, null, values.evseId, values.samples);
+  }
+
+  async recordRemoteStart(request: RemoteStartRequest): Promise<number> {
+    await this.ready;
+    const id = await nextCounter(this.db, 'remote-start');
+    await this.db.collection('remote_starts').insertOne({
+      _id: id as never,
+      tenantId: request.tenantId,
+      stationId: request.stationId,
+      idToken: request.idToken,
+      evseId: request.evseId,
+      claimed: false,
+      transactionId: null,
+      createdAt: request.at,
+    });
+    return id;
+  }
+
+  async getTransaction(tenantId: string, id: string, stationId?: string): Promise<TransactionRecord | undefined> {
+    await this.ready;
+    const filter: Filter<TxDoc> = stationId === undefined ? { tenantId, id } : { _id: `${stationId}|${id}`, tenantId };
+    const doc = await this.txs.findOne(filter, { ...RECORD_ONLY, sort: { stationId: 1 } });
+    return doc ? (doc as TransactionRecord) : undefined;
+  }
+
+  async listTransactions(tenantId: string, query: TransactionQuery): Promise<Page<TransactionRecord>> {
+    await this.ready;
+    const sortKey = query.sort ?? '-startedAt';
+    const field = SORT_FIELD[sortKey];
+    const dir = sortKey.startsWith('-') ? -1 : 1;
+    const and: Filter<TxDoc>[] = [{ tenantId }];
+    if (query.stationId !== undefined) and.push({ stationId: query.stationId });
+    if (query.active !== undefined) and.push({ isActive: query.active });
+    if (query.idToken !== undefined) and.push({ 'idToken.idToken': query.idToken });
+    if (query.remoteStartId !== undefined) and.push({ remoteStartId: query.remoteStartId });
+    if (query.from !== undefined) and.push({ startedAt: { $gte: query.from } });
+    if (query.to !== undefined) and.push({ startedAt: { $lt: query.to } });
+    if (query.cursor) {
+      const [v, s, i] = JSON.parse(decodeCursor(query.cursor)) as [string, string, string];
+      const op = dir === -1 ? '$lt' : '$gt';
+      and.push({ $or: [{ [field]: { [op]: v } }, { [field]: v, stationId: { [op]: s } }, { [field]: v, stationId: s, id: { [op]: i } }] } as Filter<TxDoc>);
+    }
+    const docs = await this.txs
+      .find({ $and: and }, RECORD_ONLY)
+      .sort({ [field]: dir, stationId: dir, id: dir })
+      .limit(query.limit + 1)
+      .toArray();
+    const items = docs.slice(0, query.limit) as unknown as TransactionRecord[];
+    const last = items[items.length - 1];
+    return { items, nextCursor: docs.length > query.limit && last ? encodeCursor(JSON.stringify([last[field], last.stationId, last.id])) : undefined };
+  }
+
+  async listMeterValues(tenantId: string, stationId: string, transactionId: string, limit = 10000): Promise<MeterValueRecord[]> {
+    await this.ready;
+    const docs = await this.db
+      .collection('meter_values')
+      .find({ stationId, transactionId, tenantId }, { projection: { _id: 0, n: 0 } })
+      .sort({ timestamp: 1, _id: 1 })
+      .limit(limit)
+      .toArray();
+    return docs as unknown as MeterValueRecord[];
+  }
+}

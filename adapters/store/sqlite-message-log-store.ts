@@ -1,0 +1,86 @@
+import type { Database, Statement } from 'better-sqlite3';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import type { GroupCommit } from './group-commit.js';
+import type { LoggedFrame, MessageLogQuery, MessageLogRecord, MessageLogRetention, MessageLogStore } from './message-log-store.js';
+import type { Page } from './store.js';
+
+type Row = Record<string, unknown>;
+
+function toRecord(row: Row): MessageLogRecord {
+  return {
+    seq: row.seq as number,
+    tenantId: row.tenant_id as string,
+    stationId: row.station_id as string,
+    direction: row.direction as LoggedFrame['direction'],
+    messageType: row.message_type as number,
+    messageId: row.message_id as string,
+    action: (row.action as string | null) ?? null,
+    payload: JSON.parse(row.payload as string),
+    at: row.at as string,
+  };
+}
+
+/** The message log slice of the SQLite store; shares the database and group commit of `SqliteStore`. */
+export class SqliteMessageLogStore implements MessageLogStore {
+  private readonly stmt: Record<string, Statement>;
+  private readonly listStatements = new Map<string, Statement>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly writer: GroupCommit,
+  ) {
+    this.stmt = {
+      insert: db.prepare(
+        `INSERT INTO message_log (tenant_id, station_id, direction, message_type, message_id, action, payload, at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      pruneStation: db.prepare(
+        `DELETE FROM message_log WHERE station_id = ? AND seq <= (
+           SELECT seq FROM message_log WHERE station_id = ? ORDER BY seq DESC LIMIT 1 OFFSET ?)`,
+      ),
+      pruneOlder: db.prepare('DELETE FROM message_log WHERE at < ?'),
+    };
+  }
+
+  async appendMessages(frames: LoggedFrame[]): Promise<void> {
+    if (frames.length === 0) return;
+    await this.writer.enqueue(() => {
+      for (const f of frames) {
+        this.stmt.insert!.run(f.tenantId, f.stationId, f.direction, f.messageType, f.messageId, f.action, JSON.stringify(f.payload ?? null), f.at);
+      }
+    });
+  }
+
+  async listMessages(tenantId: string, stationId: string, query: MessageLogQuery): Promise<Page<MessageLogRecord>> {
+    const before = query.cursor ? Number(decodeCursor(query.cursor)) : Number.MAX_SAFE_INTEGER;
+    const where = ['tenant_id = ?', 'station_id = ?', 'seq < ?'];
+    const args: unknown[] = [tenantId, stationId, Number.isFinite(before) ? before : 0];
+    if (query.direction) {
+      where.push('direction = ?');
+      args.push(query.direction);
+    }
+    if (query.action) {
+      where.push('action = ?');
+      args.push(query.action);
+    }
+    // Four filter combinations at most: prepare each once.
+    const sql = `SELECT * FROM message_log WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ?`;
+    let list = this.listStatements.get(sql);
+    if (!list) this.listStatements.set(sql, (list = this.db.prepare(sql)));
+    const rows = list.all(...args, query.limit + 1) as Row[];
+    const items = rows.slice(0, query.limit).map(toRecord);
+    const last = items[items.length - 1];
+    return { items, nextCursor: rows.length > query.limit && last ? encodeCursor(String(last.seq)) : undefined };
+  }
+
+  pruneMessages(retention: MessageLogRetention): Promise<number> {
+    return this.writer.enqueue(() => {
+      let deleted = 0;
+      if (retention.olderThan) deleted += this.stmt.pruneOlder!.run(retention.olderThan).changes;
+      if (retention.maxPerStation !== undefined && retention.stationIds) {
+        for (const id of retention.stationIds) deleted += this.stmt.pruneStation!.run(id, id, retention.maxPerStation).changes;
+      }
+      return deleted;
+    });
+  }
+}

@@ -1,0 +1,113 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { IdTokenRecord } from '../../core/authorization.js';
+import { applyLocalListUpdate, type LocalList, type LocalListEntry, type LocalListUpdate } from '../../core/local-list.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import type { GroupCommit } from './group-commit.js';
+import type { Page, PageQuery } from './store.js';
+import type { IdTokenInput, TokenStore } from './token-store.js';
+
+type Row = Record<string, unknown>;
+
+function toToken(row: Row): IdTokenRecord {
+  return {
+    tenantId: row.tenant_id as string,
+    idToken: row.id_token as string,
+    type: row.type as string,
+    status: row.status as IdTokenRecord['status'],
+    expiresAt: (row.expires_at as string | null) ?? null,
+    groupId: (row.group_id as string | null) ?? null,
+    source: row.source as IdTokenRecord['source'],
+    createdAt: row.created_at as string,
+    updatedAt: row.updated_at as string,
+  };
+}
+
+function toList(row: Row): LocalList {
+  return {
+    tenantId: row.tenant_id as string,
+    stationId: row.station_id as string,
+    version: row.version as number,
+    entries: JSON.parse(row.entries as string) as LocalListEntry[],
+    updatedAt: row.updated_at as string,
+  };
+}
+
+/** Id tokens and local lists on SQLite; shares the database and group commit of `SqliteStore`. */
+export class SqliteTokens implements TokenStore {
+  private readonly stmt: Record<string, Statement>;
+
+  constructor(
+    private readonly db: Database,
+    private readonly writer: GroupCommit,
+  ) {
+    this.stmt = {
+      get: db.prepare('SELECT * FROM id_tokens WHERE tenant_id = ? AND id_token = ?'),
+      put: db.prepare(
+        `INSERT INTO id_tokens (tenant_id, id_token, type, status, expires_at, group_id, source, created_at, updated_at)
+         VALUES (@tenantId, @idToken, @type, @status, @expiresAt, @groupId, @source, @now, @now)
+         ON CONFLICT(tenant_id, id_token) DO UPDATE SET type = excluded.type, status = excluded.status,
+           expires_at = excluded.expires_at, group_id = excluded.group_id, source = excluded.source,
+           updated_at = excluded.updated_at`,
+      ),
+      insertIfAbsent: db.prepare(
+        `INSERT INTO id_tokens (tenant_id, id_token, type, status, expires_at, group_id, source, created_at, updated_at)
+         VALUES (@tenantId, @idToken, @type, @status, @expiresAt, @groupId, @source, @now, @now) ON CONFLICT DO NOTHING`,
+      ),
+      delete: db.prepare('DELETE FROM id_tokens WHERE tenant_id = ? AND id_token = ?'),
+      list: db.prepare('SELECT * FROM id_tokens WHERE tenant_id = ? AND id_token > ? ORDER BY id_token LIMIT ?'),
+      getList: db.prepare('SELECT * FROM local_lists WHERE tenant_id = ? AND station_id = ?'),
+      putList: db.prepare(
+        `INSERT INTO local_lists (station_id, tenant_id, version, entries, updated_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT(station_id) DO UPDATE SET version = excluded.version, entries = excluded.entries,
+           updated_at = excluded.updated_at WHERE local_lists.tenant_id = excluded.tenant_id`,
+      ),
+    };
+  }
+
+  async findIdToken(tenantId: string, idToken: string): Promise<IdTokenRecord | undefined> {
+    const row = this.stmt.get!.get(tenantId, idToken) as Row | undefined;
+    return row ? toToken(row) : undefined;
+  }
+
+  putIdToken(token: IdTokenInput): Promise<boolean> {
+    const now = new Date().toISOString();
+    return this.writer.enqueue(() => {
+      const existed = this.stmt.get!.get(token.tenantId, token.idToken) !== undefined;
+      this.stmt.put!.run({ ...token, now });
+      return !existed;
+    });
+  }
+
+  async recordSeenIdToken(token: IdTokenInput): Promise<void> {
+    const now = new Date().toISOString();
+    await this.writer.enqueue(() => this.stmt.insertIfAbsent!.run({ ...token, now }));
+  }
+
+  deleteIdToken(tenantId: string, idToken: string): Promise<boolean> {
+    return this.writer.enqueue(() => this.stmt.delete!.run(tenantId, idToken).changes === 1);
+  }
+
+  async listIdTokens(tenantId: string, query: PageQuery): Promise<Page<IdTokenRecord>> {
+    const after = query.cursor ? decodeCursor(query.cursor) : '';
+    const rows = this.stmt.list!.all(tenantId, after, query.limit + 1) as Row[];
+    const items = rows.slice(0, query.limit).map(toToken);
+    const last = items[items.length - 1];
+    return { items, nextCursor: rows.length > query.limit && last ? encodeCursor(last.idToken) : undefined };
+  }
+
+  async getLocalList(tenantId: string, stationId: string): Promise<LocalList | undefined> {
+    const row = this.stmt.getList!.get(tenantId, stationId) as Row | undefined;
+    return row ? toList(row) : undefined;
+  }
+
+  applyLocalList(tenantId: string, stationId: string, update: LocalListUpdate): Promise<LocalList> {
+    const guarded = this.db.transaction((): LocalList => {
+      const row = this.stmt.getList!.get(tenantId, stationId) as Row | undefined;
+      const entries = applyLocalListUpdate(row ? toList(row).entries : [], update);
+      const updatedAt = new Date().toISOString();
+      this.stmt.putList!.run(stationId, tenantId, update.version, JSON.stringify(entries), updatedAt);
+      return { tenantId, stationId, version: update.version, entries, updatedAt };
+    });
+    return this.writer.enqueue(() => guarded());
+  }
+}

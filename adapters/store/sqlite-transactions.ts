@@ -1,0 +1,262 @@
+import type { Database, Statement } from 'better-sqlite3';
+import { mergeEvent, type TransactionFold, type TransactionState } from '../../core/transaction-fold.js';
+import { startEvent16, startKey16, type StartTransaction16 } from '../../core/transaction-mapping-16.js';
+import type { MeterSample, MeterValueRecord, TransactionRecord, TxEvent } from '../../core/transaction-types.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import type { GroupCommit } from './group-commit.js';
+import type { Page } from './store.js';
+import type {
+  RemoteStartRequest,
+  StationMeterValues,
+  TransactionOutcome,
+  TransactionQuery,
+  TransactionStore,
+} from './transaction-store.js';
+
+type Row = Record<string, unknown>;
+
+/** How long a remote start waits for the 1.6 StartTransaction it caused. */
+export const REMOTE_START_WINDOW_MS = 10 * 60 * 1000;
+
+function toRecord(row: Row): TransactionRecord {
+  return {
+    tenantId: row.tenant_id as string,
+    stationId: row.station_id as string,
+    id: row.id as string,
+    ocppTransactionId: (row.ocpp_transaction_id as number | null) ?? null,
+    protocol: row.protocol as TransactionRecord['protocol'],
+    evseId: (row.evse_id as number | null) ?? null,
+    connectorId: (row.connector_id as number | null) ?? null,
+    idToken: row.id_token === null ? null : { idToken: row.id_token as string, type: row.id_token_type as string },
+    isActive: row.is_active === 1,
+    chargingState: (row.charging_state as string | null) ?? null,
+    timeSpentChargingSec: row.time_spent_charging_sec as number,
+    totalKwh: row.total_kwh as number,
+    stoppedReason: (row.stopped_reason as string | null) ?? null,
+    remoteStartId: (row.remote_start_id as number | null) ?? null,
+    startedAt: row.started_at as string,
+    endedAt: (row.ended_at as string | null) ?? null,
+    meterStartWh: (row.meter_start_wh as number | null) ?? null,
+    meterStopWh: (row.meter_stop_wh as number | null) ?? null,
+    lastSeqNo: (row.last_seq_no as number | null) ?? null,
+    flags: JSON.parse(row.flags as string),
+    createdAt: row.created_at as string,
+    updatedAt: row.updated_at as string,
+  };
+}
+
+function toState(row: Row): TransactionState {
+  return { record: toRecord(row), fold: JSON.parse(row.fold as string) as TransactionFold };
+}
+
+function toMeterValue(row: Row): MeterValueRecord {
+  return {
+    tenantId: row.tenant_id as string,
+    stationId: row.station_id as string,
+    transactionId: (row.transaction_id as string | null) ?? null,
+    evseId: (row.evse_id as number | null) ?? null,
+    timestamp: row.ts as string,
+    measurand: row.measurand as string,
+    phase: (row.phase as string | null) ?? null,
+    location: (row.location as string | null) ?? null,
+    context: (row.context as string | null) ?? null,
+    value: row.value as number,
+    unit: (row.unit as string | null) ?? null,
+    multiplier: row.multiplier as number,
+  };
+}
+
+const SORTS = {
+  startedAt: { column: 'started_at', field: 'startedAt', desc: false },
+  '-startedAt': { column: 'started_at', field: 'startedAt', desc: true },
+  updatedAt: { column: 'updated_at', field: 'updatedAt', desc: false },
+  '-updatedAt': { column: 'updated_at', field: 'updatedAt', desc: true },
+} as const;
+
+/**
+ * The transaction slice of the SQLite store. Each write runs inside the group commit as a
+ * read-fold-write under a savepoint, so concurrent events of one transaction cannot interleave
+ * and a failing write leaves nothing half-done.
+ */
+export class SqliteTransactions implements TransactionStore {
+  private readonly stmt: Record<string, Statement>;
+  private readonly listStatements = new Map<string, Statement>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly writer: GroupCommit,
+  ) {
+    this.stmt = {
+      get: db.prepare('SELECT * FROM transactions WHERE station_id = ? AND id = ?'),
+      getByTenant: db.prepare('SELECT * FROM transactions WHERE tenant_id = ? AND id = ? ORDER BY station_id LIMIT 1'),
+      getByStation: db.prepare('SELECT * FROM transactions WHERE tenant_id = ? AND station_id = ? AND id = ?'),
+      byStartKey: db.prepare('SELECT * FROM transactions WHERE station_id = ? AND start_key = ?'),
+      insertEvent: db.prepare(
+        `INSERT INTO transaction_events (station_id, transaction_id, dedup_key, tenant_id, event, received_at)
+         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      ),
+      events: db.prepare('SELECT event FROM transaction_events WHERE station_id = ? AND transaction_id = ?'),
+      upsert: db.prepare(
+        `INSERT INTO transactions (station_id, id, tenant_id, ocpp_transaction_id, start_key, protocol, evse_id, connector_id,
+           id_token, id_token_type, is_active, charging_state, time_spent_charging_sec, total_kwh, stopped_reason,
+           remote_start_id, started_at, ended_at, meter_start_wh, meter_stop_wh, last_seq_no, flags, fold, created_at, updated_at)
+         VALUES (@stationId, @id, @tenantId, @ocppTransactionId, @startKey, @protocol, @evseId, @connectorId,
+           @idToken, @idTokenType, @isActive, @chargingState, @timeSpentChargingSec, @totalKwh, @stoppedReason,
+           @remoteStartId, @startedAt, @endedAt, @meterStartWh, @meterStopWh, @lastSeqNo, @flags, @fold, @createdAt, @updatedAt)
+         ON CONFLICT(station_id, id) DO UPDATE SET ocpp_transaction_id = excluded.ocpp_transaction_id,
+           start_key = COALESCE(transactions.start_key, excluded.start_key), evse_id = excluded.evse_id,
+           connector_id = excluded.connector_id, id_token = excluded.id_token, id_token_type = excluded.id_token_type,
+           is_active = excluded.is_active, charging_state = excluded.charging_state,
+           time_spent_charging_sec = excluded.time_spent_charging_sec, total_kwh = excluded.total_kwh,
+           stopped_reason = excluded.stopped_reason, remote_start_id = excluded.remote_start_id,
+           started_at = excluded.started_at, ended_at = excluded.ended_at, meter_start_wh = excluded.meter_start_wh,
+           meter_stop_wh = excluded.meter_stop_wh, last_seq_no = excluded.last_seq_no, flags = excluded.flags,
+           fold = excluded.fold, updated_at = excluded.updated_at`,
+      ),
+      insertMeter: db.prepare(
+        `INSERT INTO meter_values (tenant_id, station_id, transaction_id, evse_id, ts, measurand, phase, location, context,
+           value, unit, multiplier) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      meterValues: db.prepare(
+        'SELECT * FROM meter_values WHERE station_id = ? AND transaction_id = ? AND tenant_id = ? ORDER BY ts, rowid LIMIT ?',
+      ),
+      nextSeq: db.prepare(
+        `INSERT INTO sequences (name, value) VALUES (?, 1)
+         ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value`,
+      ),
+      raiseSeq: db.prepare(
+        `INSERT INTO sequences (name, value) VALUES (?, ?)
+         ON CONFLICT(name) DO UPDATE SET value = MAX(value, excluded.value)`,
+      ),
+      exists: db.prepare('SELECT 1 FROM transactions WHERE station_id = ? AND id = ?'),
+      insertRemoteStart: db.prepare(
+        'INSERT INTO remote_starts (tenant_id, station_id, id_token, evse_id, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id',
+      ),
+      pendingRemoteStart: db.prepare(
+        `SELECT id FROM remote_starts WHERE station_id = ? AND id_token = ? AND transaction_id IS NULL AND created_at >= ?
+         ORDER BY created_at DESC LIMIT 1`,
+      ),
+      claimRemoteStart: db.prepare('UPDATE remote_starts SET transaction_id = ? WHERE id = ?'),
+    };
+  }
+
+  private write<T>(fn: () => T): Promise<T> {
+    // Nested db.transaction = SAVEPOINT: a throw rolls back only this write, not its batch.
+    const guarded = this.db.transaction(fn);
+    return this.writer.enqueue(() => guarded());
+  }
+
+  private persist(state: TransactionState, startKey: string | null): void {
+    const r = state.record;
+    this.stmt.upsert!.run({
+      ...r,
+      startKey,
+      idToken: r.idToken?.idToken ?? null,
+      idTokenType: r.idToken?.type ?? null,
+      isActive: r.isActive ? 1 : 0,
+      flags: JSON.stringify(r.flags),
+      fold: JSON.stringify(state.fold),
+    });
+  }
+
+  private insertSamples(tenantId: string, stationId: string, transactionId: string | null, evseId: number | null, samples: MeterSample[]): void {
+    for (const sample of samples) {
+      for (const sv of sample.sampledValue) {
+        this.stmt.insertMeter!.run(
+          tenantId, stationId, transactionId, evseId, sample.timestamp, sv.measurand, sv.phase, sv.location, sv.context,
+          sv.value, sv.unit, sv.multiplier,
+        );
+      }
+    }
+  }
+
+  /** The shared write path: dedupe, fold (incrementally or again from all events), persist. */
+  private applyNow(tenantId: string, stationId: string, ev: TxEvent, startKey: string | null): TransactionOutcome {
+    const now = new Date().toISOString();
+    const row = this.stmt.get!.get(stationId, ev.transactionId) as Row | undefined;
+    const existing = row ? toState(row) : undefined;
+    const inserted = this.stmt.insertEvent!.run(stationId, ev.transactionId, ev.dedupKey, tenantId, JSON.stringify(ev), now).changes === 1;
+    if (!inserted && existing) return { transaction: existing.record, duplicate: true, outOfOrder: false };
+    const loadEvents = () =>
+      (this.stmt.events!.all(stationId, ev.transactionId) as Row[]).map((r) => JSON.parse(r.event as string) as TxEvent);
+    const { state, outOfOrder } = mergeEvent(existing, ev, loadEvents, { tenantId, stationId, now });
+    this.persist(state, startKey);
+    this.insertSamples(tenantId, stationId, ev.transactionId, state.record.evseId, ev.meterValues);
+    return { transaction: state.record, duplicate: false, outOfOrder };
+  }
+
+  startTransaction16(tenantId: string, stationId: string, request: StartTransaction16): Promise<TransactionOutcome> {
+    return this.write(() => {
+      const key = startKey16(request);
+      const known = this.stmt.byStartKey!.get(stationId, key) as Row | undefined;
+      if (known) return { transaction: toRecord(known), duplicate: true, outOfOrder: false };
+      let id: number;
+      do id = (this.stmt.nextSeq!.get('ocpp16-transaction') as Row).value as number;
+      while (this.stmt.exists!.get(stationId, String(id)));
+      const since = new Date(Date.now() - REMOTE_START_WINDOW_MS).toISOString();
+      const pending = this.stmt.pendingRemoteStart!.get(stationId, request.idTag, since) as Row | undefined;
+      if (pending) this.stmt.claimRemoteStart!.run(String(id), pending.id);
+      const ev = startEvent16(request, id, pending ? (pending.id as number) : undefined);
+      return this.applyNow(tenantId, stationId, ev, key);
+    });
+  }
+
+  applyTransactionEvent(tenantId: string, stationId: string, event: TxEvent): Promise<TransactionOutcome> {
+    return this.write(() => {
+      // A 1.6 id we never issued must never be handed out later for a real start.
+      if (event.ocppTransactionId !== undefined) this.stmt.raiseSeq!.run('ocpp16-transaction', event.ocppTransactionId);
+      return this.applyNow(tenantId, stationId, event, null);
+    });
+  }
+
+  async recordStationMeterValues(values: StationMeterValues): Promise<void> {
+    await this.write(() => this.insertSamples(values.tenantId, values.stationId, null, values.evseId, values.samples));
+  }
+
+  recordRemoteStart(request: RemoteStartRequest): Promise<number> {
+    return this.write(
+      () =>
+        (this.stmt.insertRemoteStart!.get(request.tenantId, request.stationId, request.idToken, request.evseId, request.at) as Row)
+          .id as number,
+    );
+  }
+
+  async getTransaction(tenantId: string, id: string, stationId?: string): Promise<TransactionRecord | undefined> {
+    const row = (stationId === undefined ? this.stmt.getByTenant!.get(tenantId, id) : this.stmt.getByStation!.get(tenantId, stationId, id)) as
+      | Row
+      | undefined;
+    return row ? toRecord(row) : undefined;
+  }
+
+  async listTransactions(tenantId: string, query: TransactionQuery): Promise<Page<TransactionRecord>> {
+    const sort = SORTS[query.sort ?? '-startedAt'];
+    const where = ['tenant_id = @tenantId'];
+    const params: Record<string, unknown> = { tenantId, limit: query.limit + 1 };
+    if (query.stationId !== undefined) (where.push('station_id = @stationId'), (params.stationId = query.stationId));
+    if (query.active !== undefined) (where.push('is_active = @active'), (params.active = query.active ? 1 : 0));
+    if (query.idToken !== undefined) (where.push('id_token = @idToken'), (params.idToken = query.idToken));
+    if (query.remoteStartId !== undefined) (where.push('remote_start_id = @remoteStartId'), (params.remoteStartId = query.remoteStartId));
+    if (query.from !== undefined) (where.push('started_at >= @from'), (params.from = query.from));
+    if (query.to !== undefined) (where.push('started_at < @to'), (params.to = query.to));
+    if (query.cursor) {
+      const [at, station, id] = JSON.parse(decodeCursor(query.cursor)) as [string, string, string];
+      where.push(`(${sort.column}, station_id, id) ${sort.desc ? '<' : '>'} (@cAt, @cStation, @cId)`);
+      Object.assign(params, { cAt: at, cStation: station, cId: id });
+    }
+    const dir = sort.desc ? 'DESC' : 'ASC';
+    const sql = `SELECT * FROM transactions WHERE ${where.join(' AND ')}
+      ORDER BY ${sort.column} ${dir}, station_id ${dir}, id ${dir} LIMIT @limit`;
+    let stmt = this.listStatements.get(sql);
+    if (!stmt) this.listStatements.set(sql, (stmt = this.db.prepare(sql)));
+    const rows = stmt.all(params) as Row[];
+    const items = rows.slice(0, query.limit).map(toRecord);
+    const last = items[items.length - 1];
+    const nextCursor =
+      rows.length > query.limit && last ? encodeCursor(JSON.stringify([last[sort.field], last.stationId, last.id])) : undefined;
+    return { items, nextCursor };
+  }
+
+  async listMeterValues(tenantId: string, stationId: string, transactionId: string, limit = 10000): Promise<MeterValueRecord[]> {
+    return (this.stmt.meterValues!.all(stationId, transactionId, tenantId, limit) as Row[]).map(toMeterValue);
+  }
+}

@@ -1,0 +1,62 @@
+import type { MeterSample, MeterValueRecord, TransactionRecord, TxEvent } from '../../core/transaction-types.js';
+import type { StartTransaction16 } from '../../core/transaction-mapping-16.js';
+import type { Page } from './store.js';
+
+export interface TransactionOutcome {
+  transaction: TransactionRecord;
+  /** The same message was delivered before: nothing changed. */
+  duplicate: boolean;
+  /** Arrived out of order and was merged by folding all stored events again. */
+  outOfOrder: boolean;
+}
+
+export type TransactionSort = 'startedAt' | '-startedAt' | 'updatedAt' | '-updatedAt';
+
+export interface TransactionQuery {
+  limit: number;
+  cursor?: string;
+  stationId?: string;
+  active?: boolean;
+  idToken?: string;
+  remoteStartId?: number;
+  /** startedAt range, ISO-8601, inclusive from / exclusive to. */
+  from?: string;
+  to?: string;
+  sort?: TransactionSort;
+}
+
+export interface RemoteStartRequest {
+  tenantId: string;
+  stationId: string;
+  idToken: string;
+  evseId: number | null;
+  at: string;
+}
+
+export interface StationMeterValues {
+  tenantId: string;
+  stationId: string;
+  evseId: number | null;
+  samples: MeterSample[];
+}
+
+/** Transactions and their meter values. Every write settles after it is durably committed. */
+export interface TransactionStore {
+  /**
+   * 1.6 StartTransaction: assigns the next CSMS transaction id (unique across the store), or
+   * returns the one assigned before when the same request is delivered again. A pending remote
+   * start for the same station and idTag (within 10 minutes) lends its remoteStartId.
+   */
+  startTransaction16(tenantId: string, stationId: string, request: StartTransaction16): Promise<TransactionOutcome>;
+  /** Stores and folds one event (2.x TransactionEvent, 1.6 Stop/MeterValues); idempotent by dedupKey. */
+  applyTransactionEvent(tenantId: string, stationId: string, event: TxEvent): Promise<TransactionOutcome>;
+  /** Meter values sent outside any transaction (1.6 MeterValues without transactionId, 2.x MeterValues). */
+  recordStationMeterValues(values: StationMeterValues): Promise<void>;
+  /** Registers a remote start and returns its remoteStartId (unique per store). */
+  recordRemoteStart(request: RemoteStartRequest): Promise<number>;
+  /** By id; `stationId` disambiguates 2.x ids that two stations happen to share. */
+  getTransaction(tenantId: string, id: string, stationId?: string): Promise<TransactionRecord | undefined>;
+  listTransactions(tenantId: string, query: TransactionQuery): Promise<Page<TransactionRecord>>;
+  /** In time order; at most `limit` rows. */
+  listMeterValues(tenantId: string, stationId: string, transactionId: string, limit?: number): Promise<MeterValueRecord[]>;
+}

@@ -1,0 +1,151 @@
+import type { FastifyInstance } from 'fastify';
+import { ApiError } from '../../core/errors.js';
+import type { OcppVersion } from '../../core/protocols.js';
+import * as map from '../../core/operator-commands.js';
+import type { ApiDeps } from '../deps.js';
+import { errorBody, stationIdParam } from '../schemas.js';
+import { callStation, findConnected } from '../station-call.js';
+
+const idParams = { type: 'object', properties: { id: stationIdParam.properties.id }, required: ['id'] } as const;
+const evseId = { type: 'integer', minimum: 0, description: 'EVSE (2.x); in 1.6 the connector id, 0 = whole station' };
+const connectorId = { type: 'integer', minimum: 1, description: 'Connector of the EVSE (2.x only; 1.6 has one per EVSE)' };
+const resultBody = {
+  type: 'object',
+  properties: {
+    action: { type: 'string', description: 'The OCPP action that was sent' },
+    protocol: { type: 'string' },
+    result: { type: 'object', additionalProperties: true, description: 'The station’s CALLRESULT payload' },
+  },
+} as const;
+const errors = { 400: errorBody, 401: errorBody, 404: errorBody, 409: errorBody, 429: errorBody, 502: errorBody, 504: errorBody };
+
+const variableRef = {
+  type: 'object',
+  properties: {
+    component: { type: 'string', maxLength: 50 },
+    componentInstance: { type: 'string', maxLength: 50 },
+    evseId: { type: 'integer', minimum: 0 },
+    connectorId: { type: 'integer', minimum: 0 },
+    variable: { type: 'string', maxLength: 50 },
+    variableInstance: { type: 'string', maxLength: 50 },
+    attributeType: { type: 'string', enum: ['Actual', 'Target', 'MinSet', 'MaxSet'] },
+  },
+  required: ['component', 'variable'],
+  additionalProperties: false,
+} as const;
+
+interface Spec {
+  method: 'GET' | 'POST' | 'PUT';
+  url: string;
+  summary: string;
+  /** How the body maps to 1.6 and to 2.x: shown in /docs. */
+  mapping: string;
+  body?: object;
+  querystring?: object;
+  toOcpp(version: OcppVersion, input: any): map.Mapped;
+}
+
+/** The commands operators use daily; `POST /stations/{id}/ocpp/{action}` covers every other action. */
+const SPECS: Spec[] = [
+  {
+    method: 'POST', url: '/stations/:id/reset', summary: 'Reset a station (or one EVSE in 2.x)',
+    mapping: '1.6: `Reset { type: Soft|Hard }` (OnIdle→Soft, Immediate→Hard; evseId not allowed). 2.x: `Reset { type: OnIdle|Immediate, evseId? }` (Soft→OnIdle, Hard→Immediate).',
+    body: { type: 'object', properties: { type: { type: 'string', enum: ['Soft', 'Hard', 'OnIdle', 'Immediate'] }, evseId }, required: ['type'], additionalProperties: false },
+    toOcpp: map.mapReset,
+  },
+  {
+    method: 'POST', url: '/stations/:id/availability', summary: 'Make a station, EVSE or connector (in)operative',
+    mapping: '1.6: `ChangeAvailability { connectorId: evseId ?? 0, type: Operative|Inoperative }`. 2.x: `ChangeAvailability { operationalStatus, evse?: { id: evseId, connectorId? } }`.',
+    body: { type: 'object', properties: { operative: { type: 'boolean' }, evseId, connectorId }, required: ['operative'], additionalProperties: false },
+    toOcpp: map.mapAvailability,
+  },
+  {
+    method: 'POST', url: '/stations/:id/unlock', summary: 'Unlock a connector',
+    mapping: '1.6: `UnlockConnector { connectorId: evseId }`. 2.x: `UnlockConnector { evseId, connectorId: connectorId ?? 1 }`.',
+    body: { type: 'object', properties: { evseId: { ...evseId, minimum: 1 }, connectorId }, required: ['evseId'], additionalProperties: false },
+    toOcpp: map.mapUnlock,
+  },
+  {
+    method: 'POST', url: '/stations/:id/trigger', summary: 'Ask the station to send a message now (TriggerMessage)',
+    mapping: '1.6: `TriggerMessage { requestedMessage: message, connectorId?: evseId }`. 2.x: `TriggerMessage { requestedMessage: message, evse?: { id: evseId, connectorId? } }`. `message` must be valid for the version (e.g. 1.6 StatusNotification, 2.x StatusNotification, BootNotification, Heartbeat, MeterValues).',
+    body: { type: 'object', properties: { message: { type: 'string', maxLength: 64 }, evseId, connectorId }, required: ['message'], additionalProperties: false },
+    toOcpp: map.mapTrigger,
+  },
+  {
+    method: 'GET', url: '/stations/:id/configuration', summary: 'Read configuration keys (OCPP 1.6)',
+    mapping: '1.6: `GetConfiguration { key?: [...] }` (all keys when none given). 2.x stations answer 400 Wrong Protocol: use POST /stations/{id}/variables/get.',
+    querystring: { type: 'object', properties: { key: { type: 'array', items: { type: 'string', maxLength: 50 }, maxItems: 100 } }, additionalProperties: false },
+    toOcpp: (v, q: { key?: string[] }) => map.mapGetConfiguration(v, q.key),
+  },
+  {
+    method: 'PUT', url: '/stations/:id/configuration', summary: 'Change one configuration key (OCPP 1.6)',
+    mapping: '1.6: `ChangeConfiguration { key, value }`. 2.x stations answer 400 Wrong Protocol: use POST /stations/{id}/variables/set.',
+    body: { type: 'object', properties: { key: { type: 'string', maxLength: 50 }, value: { type: 'string', maxLength: 500 } }, required: ['key', 'value'], additionalProperties: false },
+    toOcpp: map.mapChangeConfiguration,
+  },
+  {
+    method: 'POST', url: '/stations/:id/variables/get', summary: 'Read device-model variables (OCPP 2.x)',
+    mapping: '2.x: `GetVariables { getVariableData: [{ component: { name, instance?, evse? }, variable: { name, instance? }, attributeType? }] }`. 1.6 stations answer 400 Wrong Protocol: use GET /stations/{id}/configuration.',
+    body: { type: 'object', properties: { variables: { type: 'array', items: variableRef, minItems: 1, maxItems: 100 } }, required: ['variables'], additionalProperties: false },
+    toOcpp: map.mapGetVariables,
+  },
+  {
+    method: 'POST', url: '/stations/:id/variables/set', summary: 'Change device-model variables (OCPP 2.x)',
+    mapping: '2.x: `SetVariables { setVariableData: [{ attributeValue: value, attributeType?, component, variable }] }`. 1.6 stations answer 400 Wrong Protocol: use PUT /stations/{id}/configuration.',
+    body: {
+      type: 'object',
+      properties: {
+        variables: {
+          type: 'array', minItems: 1, maxItems: 100,
+          items: { ...variableRef, properties: { ...variableRef.properties, value: { type: 'string', maxLength: 2500 } }, required: ['component', 'variable', 'value'] },
+        },
+      },
+      required: ['variables'], additionalProperties: false,
+    },
+    toOcpp: map.mapSetVariables,
+  },
+  {
+    method: 'POST', url: '/stations/:id/clear-cache', summary: 'Clear the station’s authorization cache',
+    mapping: '1.6 and 2.x: `ClearCache {}`.',
+    toOcpp: map.mapClearCache,
+  },
+  {
+    method: 'POST', url: '/stations/:id/data-transfer', summary: 'Send a vendor-specific DataTransfer',
+    mapping: '1.6: `DataTransfer { vendorId, messageId?, data?: string }` (non-string data is JSON-encoded). 2.x: `DataTransfer { vendorId, messageId?, data?: any }`.',
+    body: { type: 'object', properties: { vendorId: { type: 'string', maxLength: 255 }, messageId: { type: 'string', maxLength: 50 }, data: {} }, required: ['vendorId'], additionalProperties: false },
+    toOcpp: map.mapDataTransfer,
+  },
+];
+
+/** Typed, version-neutral command endpoints; each answers `{ action, protocol, result }`. */
+export async function operatorCommandRoutes(app: FastifyInstance, opts: { deps: ApiDeps }): Promise<void> {
+  const { deps } = opts;
+  for (const spec of SPECS) {
+    app.route<{ Params: { id: string }; Body: unknown; Querystring: unknown }>({
+      method: spec.method,
+      url: spec.url,
+      schema: {
+        tags: ['commands'],
+        summary: spec.summary,
+        description: `${spec.mapping}\n\nErrors: 404 unknown station (or another tenant’s), 409 not connected, 400 invalid for the station’s version, 502 CALLERROR, 504 no answer in time.`,
+        params: idParams,
+        ...(spec.body ? { body: spec.body } : {}),
+        ...(spec.querystring ? { querystring: spec.querystring } : {}),
+        response: { 200: resultBody, ...errors },
+      },
+      handler: async (request) => {
+        const { id } = request.params;
+        const station = await findConnected(deps, request.tenantId, id);
+        let mapped: map.Mapped;
+        try {
+          mapped = spec.toOcpp(station.version, spec.method === 'GET' ? request.query ?? {} : request.body ?? {});
+        } catch (error) {
+          if (error instanceof map.WrongProtocolError) throw new ApiError('WRONG_PROTOCOL', error.message, { protocol: station.version });
+          throw error;
+        }
+        const result = await callStation(deps, request.tenantId, id, mapped.action, mapped.payload);
+        return { action: mapped.action, protocol: station.version, result };
+      },
+    });
+  }
+}

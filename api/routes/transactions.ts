@@ -1,0 +1,101 @@
+import type { FastifyInstance } from 'fastify';
+import type { TransactionSort } from '../../adapters/store/transaction-store.js';
+import { ApiError } from '../../core/errors.js';
+import type { ApiDeps } from '../deps.js';
+import { errorBody, stationIdParam } from '../schemas.js';
+import { meterValueSchema, transactionSchema } from '../session-schemas.js';
+
+interface ListQuery {
+  limit: number;
+  cursor?: string;
+  stationId?: string;
+  active?: boolean;
+  idToken?: string;
+  remoteStartId?: number;
+  from?: string;
+  to?: string;
+  sort: TransactionSort;
+}
+
+/** Charging sessions of the caller's tenant, whatever protocol the station speaks. */
+export async function transactionRoutes(app: FastifyInstance, opts: { deps: ApiDeps }): Promise<void> {
+  const { deps } = opts;
+
+  app.get<{ Querystring: ListQuery }>(
+    '/transactions',
+    {
+      schema: {
+        tags: ['transactions'],
+        summary: 'List transactions (filters, sorting, cursor pagination)',
+        description: '`from`/`to` bound `startedAt` (inclusive/exclusive). Default sort: newest start first.',
+        querystring: {
+          type: 'object',
+          properties: {
+            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+            cursor: { type: 'string', maxLength: 1024 },
+            stationId: stationIdParam.properties.id,
+            active: { type: 'boolean' },
+            idToken: { type: 'string', maxLength: 255 },
+            remoteStartId: { type: 'integer' },
+            from: { type: 'string', format: 'date-time' },
+            to: { type: 'string', format: 'date-time' },
+            sort: { type: 'string', enum: ['startedAt', '-startedAt', 'updatedAt', '-updatedAt'], default: '-startedAt' },
+          },
+          additionalProperties: false,
+        },
+        response: {
+          200: { type: 'object', properties: { items: { type: 'array', items: transactionSchema }, nextCursor: { type: ['string', 'null'] } } },
+          400: errorBody,
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      let page;
+      try {
+        page = await deps.store.listTransactions(request.tenantId, {
+          ...q,
+          // Stored times are canonical UTC ISO; compare like with like.
+          from: q.from === undefined ? undefined : new Date(q.from).toISOString(),
+          to: q.to === undefined ? undefined : new Date(q.to).toISOString(),
+        });
+      } catch (error) {
+        if (q.cursor && error instanceof SyntaxError) throw new ApiError('BAD_REQUEST', 'Invalid cursor');
+        throw error;
+      }
+      return { items: page.items, nextCursor: page.nextCursor ?? null };
+    },
+  );
+
+  app.get<{ Params: { id: string }; Querystring: { stationId?: string; meterValues: number } }>(
+    '/transactions/:id',
+    {
+      schema: {
+        tags: ['transactions'],
+        summary: 'One transaction with its meter values (in time order)',
+        description: 'Two stations may use the same 2.x transactionId; `stationId` picks one.',
+        params: { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 36 } }, required: ['id'] },
+        querystring: {
+          type: 'object',
+          properties: {
+            stationId: stationIdParam.properties.id,
+            meterValues: { type: 'integer', minimum: 0, maximum: 100000, default: 10000 },
+          },
+          additionalProperties: false,
+        },
+        response: {
+          200: { type: 'object', properties: { ...transactionSchema.properties, meterValues: { type: 'array', items: meterValueSchema } } },
+          404: errorBody,
+        },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const tx = await deps.store.getTransaction(request.tenantId, id, request.query.stationId);
+      if (!tx) throw new ApiError('TRANSACTION_NOT_FOUND', `Transaction ${id} not found`);
+      const limit = request.query.meterValues;
+      const meterValues = limit === 0 ? [] : await deps.store.listMeterValues(request.tenantId, tx.stationId, tx.id, limit);
+      return { ...tx, meterValues };
+    },
+  );
+}

@@ -1,0 +1,79 @@
+/** JSON schemas for the charging-session routes (transactions, tokens, local lists). */
+const str = { type: 'string' } as const;
+const nstr = { type: ['string', 'null'] } as const;
+const nint = { type: ['integer', 'null'] } as const;
+
+export const idTokenRefSchema = {
+  type: 'object',
+  properties: { idToken: str, type: str },
+  required: ['idToken', 'type'],
+} as const;
+
+export const transactionSchema = {
+  type: 'object',
+  properties: {
+    id: str,
+    tenantId: str,
+    stationId: str,
+    ocppTransactionId: nint,
+    protocol: str,
+    evseId: nint,
+    connectorId: nint,
+    idToken: { anyOf: [idTokenRefSchema, { type: 'null' }] },
+    isActive: { type: 'boolean' },
+    chargingState: nstr,
+    timeSpentChargingSec: { type: 'integer' },
+    totalKwh: { type: 'number' },
+    stoppedReason: nstr,
+    remoteStartId: nint,
+    startedAt: str,
+    endedAt: nstr,
+    meterStartWh: { type: ['number', 'null'] },
+    meterStopWh: { type: ['number', 'null'] },
+    lastSeqNo: nint,
+    flags: { type: 'array', items: str },
+    createdAt: str,
+    updatedAt: str,
+  },
+} as const;
+
+export const meterValueSchema = {
+  type: 'object',
+  properties: {
+    timestamp: str,
+    measurand: str,
+    value: { type: 'number' },
+    unit: nstr,
+    multiplier: { type: 'integer' },
+    context: nstr,
+    phase: nstr,
+    location: nstr,
+    evseId: nint,
+  },
+} as const;
+
+export const TOKEN_STATUSES = ['Accepted', 'Blocked', 'Expired', 'Invalid', 'NoCredit', 'NotAllowedTypeEVSE', 'NotAtThisLocation', 'NotAtThisTime'] as const;
+
+export const idTokenSchema = {
+  type: 'object',
+  properties: {
+    idToken: str,
+    type: str,
+    status: { type: 'string', enum: TOKEN_STATUSES },
+    expiresAt: nstr,
+    groupId: nstr,
+    source: { type: 'string', enum: ['api', 'auto'] },
+    createdAt: str,
+    updatedAt: str,
+  },
+} as const;
+
+/** What an operator sends for a token (path carries the id in PUT). */
+export const idTokenBodyProps = {
+  type: { type: 'string', minLength: 1, maxLength: 20, default: 'ISO14443' },
+  status: { type: 'string', enum: TOKEN_STATUSES, default: 'Accepted' },
+  expiresAt: { type: ['string', 'null'], format: 'date-time', default: null },
+  groupId: { type: ['string', 'null'], maxLength: 255, default: null },
+} as const;
+
+export const tokenValue = { type: 'string', minLength: 1, maxLength: 255 } as const;

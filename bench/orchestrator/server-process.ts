@@ -1,0 +1,135 @@
+/**
+ * Starts and stops the server under test: Switchyard (dist/workers/main.js), one of the
+ * baselines, or nothing for an external --target. Every server gets free ports, a temp
+ * data dir, a raised open-file limit where allowed, and a log file kept for the report.
+ */
+import net from 'node:net';
+import { mkdtempSync, openSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { request, setApiKey } from './rest.js';
+import { spawnNodeRaised } from '../lib/fd-limit.js';
+import { fdLimit } from '../lib/proc-stats.js';
+import { switchyardMain, uwsBaseline, wsBaseline } from '../lib/paths.js';
+
+export type TargetKind = 'switchyard' | 'uws' | 'ws' | 'external';
+
+export interface ServerHandle {
+  kind: TargetKind;
+  ocppUrl: string;
+  apiUrl: string;
+  pid?: number;
+  /** Open-file limit of the server process (0 = unknown). */
+  fdLimit: number;
+  logFile?: string;
+  startSeconds: number;
+  /** Resolves with the seconds the server took to exit after SIGTERM. */
+  stop(): Promise<number>;
+}
+
+export interface StartOptions {
+  workers?: number;
+  externalOcppUrl?: string;
+  externalApiUrl?: string;
+  externalPid?: number;
+  /** API key for an external target's REST API. */
+  externalApiKey?: string;
+  readyTimeoutMs?: number;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startServer(kind: TargetKind, o: StartOptions = {}): Promise<ServerHandle> {
+  if (kind === 'external') {
+    const ocppUrl = o.externalOcppUrl ?? 'ws://127.0.0.1:8080/ocpp';
+    const u = new URL(ocppUrl);
+    const apiUrl = o.externalApiUrl ?? `http://${u.hostname}:${Number(u.port || 80) + 1}`;
+    const pid = o.externalPid;
+    setApiKey(o.externalApiKey);
+    return { kind, ocppUrl, apiUrl, pid, fdLimit: pid ? fdLimit(pid) : 0, startSeconds: 0, stop: async () => 0 };
+  }
+  const script = kind === 'switchyard' ? switchyardMain : kind === 'uws' ? uwsBaseline : wsBaseline;
+  if (!existsSync(script)) throw new Error(`${script} does not exist (run: npx tsc -p tsconfig.json)`);
+  const [ocppPort, apiPort] = [await freePort(), await freePort()];
+  const dataDir = mkdtempSync(join(tmpdir(), `switchyard-bench-${kind}-`));
+  const logFile = join(dataDir, 'server.log');
+  // Switchyard's REST API wants an admin key; the baselines ignore it.
+  const apiKey = randomBytes(24).toString('hex');
+  setApiKey(apiKey);
+  const log = openSync(logFile, 'a');
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    CSMS_OCPP_PORT: String(ocppPort),
+    CSMS_API_PORT: String(apiPort),
+    CSMS_DATA_DIR: join(dataDir, 'data'),
+    CSMS_ALLOW_UNKNOWN_STATIONS: 'true',
+    // scrypt N for station password hashes: cheap, so a boot storm measures the CSMS,
+    // not the key-derivation function (production uses a much higher cost).
+    CSMS_SCRYPT_COST: '1024',
+    CSMS_HEARTBEAT_INTERVAL: '300',
+    CSMS_ADMIN_KEY: apiKey,
+    CSMS_METRICS_PUBLIC: 'true',
+    CSMS_LOG_LEVEL: process.env.CSMS_LOG_LEVEL ?? 'warn',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  };
+  if (o.workers) env.CSMS_WORKERS = String(o.workers);
+  const started = Date.now();
+  const child = spawnNodeRaised(script, [], { env, stdio: ['ignore', log, log] });
+  let exited = false;
+  const exitPromise = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
+  const ocppUrl = `ws://127.0.0.1:${ocppPort}/ocpp`;
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const deadline = Date.now() + (o.readyTimeoutMs ?? 30_000);
+  for (;;) {
+    if (exited) throw new Error(`${kind} exited during start-up:\n${tail(logFile)}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${kind} not ready within ${(o.readyTimeoutMs ?? 30_000) / 1000} s:\n${tail(logFile)}`);
+    }
+    const ok = await request('GET', `${apiUrl}/health`, undefined, 1000).then((r) => r.status === 200, () => false);
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const startSeconds = (Date.now() - started) / 1000;
+  const pid = child.pid;
+  return {
+    kind,
+    ocppUrl,
+    apiUrl,
+    pid,
+    fdLimit: pid ? fdLimit(pid) : 0,
+    logFile,
+    startSeconds,
+    async stop() {
+      const t0 = Date.now();
+      if (!exited) {
+        child.kill('SIGTERM');
+        const killer = setTimeout(() => child.kill('SIGKILL'), 12_000);
+        await exitPromise;
+        clearTimeout(killer);
+      }
+      const seconds = (Date.now() - t0) / 1000;
+      // Logs are read (tail) by the runner before stop(); keep them only on request.
+      if (!process.env.BENCH_KEEP_LOGS) rmSync(dataDir, { recursive: true, force: true });
+      return seconds;
+    },
+  };
+}
+
+export function tail(file: string, lines = 20): string {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}

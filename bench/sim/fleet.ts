@@ -1,0 +1,269 @@
+/**
+ * The stations of one simulator process: opens connections at a bounded ramp rate and
+ * concurrency, drives load at a target rate, sweeps timeouts, and keeps the counters and
+ * latency histograms the orchestrator collects. One timer drives everything (no timer
+ * per station), so idle stations cost nothing but memory.
+ */
+import { performance } from 'node:perf_hooks';
+import { Histogram, type HistogramData } from './histogram.js';
+import { emptyCounters, bump, type Counters, type FleetConfig, type LoadMode } from './ipc.js';
+import { Station, IDLE, CONNECTING, OPEN, BOOTED } from './station.js';
+import { basicAuth, stationId, stationPassword, versionFor } from './station-plan.js';
+
+const TICK_MS = 2;
+const SWEEP_MS = 250;
+
+export class Fleet {
+  readonly counters: Counters = emptyCounters();
+  readonly stations: Station[] = [];
+  readonly target: { host: string; port: number; path: string };
+  autoBoot = true;
+  open = 0;
+  booted = 0;
+  connecting = 0;
+  lastOpenAt = 0;
+  lastBootAt = 0;
+
+  private latency = new Map<string, Histogram>();
+  private handshake = new Histogram();
+  private queue: Station[] = [];
+  private queued: Uint8Array;
+  private retries: Station[] = [];
+  private opening = false;
+  private desired = 0;
+  private rampPerSec = 0;
+  private maxInflight = 1000;
+  private tokens = 0;
+  private reconnectDropped = false;
+  private mode: LoadMode = 'none';
+  private rate = 0;
+  private budget = 0;
+  private cursor = 0;
+  private metersPerSession = 3;
+  private seq = 0;
+  private sourceTurn = 0;
+  private lastTick = performance.now();
+  private lastSweep = 0;
+  private timer: NodeJS.Timeout;
+
+  constructor(readonly cfg: FleetConfig) {
+    const url = new URL(cfg.url);
+    this.target = { host: url.hostname, port: Number(url.port || 80), path: url.pathname.replace(/\/$/, '') };
+    for (let i = 0; i < cfg.count; i++) {
+      const index = cfg.first + i;
+      const id = stationId(cfg.prefix, index);
+      this.stations.push(new Station(this, index, id, versionFor(index, cfg.mix), basicAuth(id, stationPassword(index))));
+    }
+    this.queued = new Uint8Array(cfg.count);
+    this.timer = setInterval(() => this.tick(), TICK_MS);
+  }
+
+  nextMessageId(): string {
+    return (++this.seq).toString(36);
+  }
+
+  connect(upTo: number, rampPerSec: number, maxInflight: number, boot: boolean): void {
+    this.opening = true;
+    this.desired = Math.min(upTo, this.stations.length);
+    this.rampPerSec = rampPerSec;
+    this.maxInflight = maxInflight;
+    this.autoBoot = boot;
+    this.tokens = rampPerSec > 0 ? 1 : Infinity;
+    for (let i = 0; i < this.desired; i++) if (this.stations[i].state === IDLE) this.enqueue(this.stations[i]);
+  }
+
+  hold(): void {
+    this.opening = false;
+    for (const s of this.queue) this.queued[s.index - this.cfg.first] = 0;
+    this.queue = [];
+    this.retries = [];
+  }
+
+  setLoad(mode: LoadMode, ratePerSec: number, metersPerSession: number): void {
+    this.mode = mode;
+    this.rate = ratePerSec;
+    this.metersPerSession = metersPerSession;
+    this.budget = 0;
+  }
+
+  /** Every open connection is reset at once; with `reconnect` all come straight back. */
+  drop(reconnect: boolean, rampPerSec: number, maxInflight: number): void {
+    this.reconnectDropped = reconnect;
+    this.opening = reconnect;
+    this.rampPerSec = rampPerSec;
+    this.maxInflight = maxInflight;
+    this.tokens = rampPerSec > 0 ? 1 : Infinity;
+    for (const s of this.stations) if (s.state === OPEN || s.state === BOOTED) s.ws?.drop();
+  }
+
+  closeAll(): void {
+    this.hold();
+    this.mode = 'none';
+    for (const s of this.stations) s.ws?.close();
+  }
+
+  bootedIndices(): number[] {
+    return this.stations.filter((s) => s.state === BOOTED).map((s) => s.index);
+  }
+
+  private enqueue(s: Station): void {
+    const i = s.index - this.cfg.first;
+    if (this.queued[i]) return;
+    this.queued[i] = 1;
+    this.queue.push(s);
+  }
+
+  private tick(): void {
+    const now = performance.now();
+    const dt = Math.min(now - this.lastTick, 1000);
+    this.lastTick = now;
+    if (this.opening) this.openConnections(now, dt);
+    if (this.mode !== 'none' && this.rate > 0) this.drive(dt);
+    if (now - this.lastSweep >= SWEEP_MS) {
+      this.lastSweep = now;
+      this.sweep(now);
+    }
+  }
+
+  private openConnections(now: number, dt: number): void {
+    if (this.retries.length > 0) {
+      const due = this.retries.filter((s) => s.retryAt <= now);
+      if (due.length > 0) {
+        this.retries = this.retries.filter((s) => s.retryAt > now);
+        for (const s of due) this.enqueue(s);
+      }
+    }
+    if (this.rampPerSec > 0) this.tokens = Math.min(this.tokens + (this.rampPerSec * dt) / 1000, Math.max(1, this.rampPerSec / 20));
+    let head = 0;
+    while (head < this.queue.length && this.connecting < this.maxInflight && this.tokens >= 1) {
+      const s = this.queue[head++];
+      this.queued[s.index - this.cfg.first] = 0;
+      if (s.state !== IDLE) continue;
+      const addresses = this.cfg.sourceAddresses;
+      this.connecting++;
+      this.counters.connectAttempts++;
+      this.tokens--;
+      s.connect(addresses[this.sourceTurn++ % addresses.length]);
+    }
+    if (head > 0) this.queue = this.queue.slice(head);
+  }
+
+  /** Sends `rate` calls per second spread over idle booted stations, round robin. */
+  private drive(dt: number): void {
+    this.budget += (this.rate * dt) / 1000;
+    const cap = Math.max(2, this.rate / 10); // a stalled loop must not turn into a burst
+    if (this.budget > cap) {
+      this.counters.deferred += Math.floor(this.budget - cap);
+      this.budget = cap;
+    }
+    const n = this.stations.length;
+    let scanned = 0;
+    while (this.budget >= 1 && scanned < n) {
+      const s = this.stations[this.cursor];
+      this.cursor = (this.cursor + 1) % n;
+      scanned++;
+      if (s.state !== BOOTED || s.pendingId) continue;
+      const sent = this.mode === 'steady' ? s.sendSteady(this.seq) : s.sendTxStep(this.metersPerSession);
+      if (sent) this.budget--;
+    }
+    if (this.budget >= 1) {
+      this.counters.deferred += Math.floor(this.budget);
+      this.budget -= Math.floor(this.budget);
+    }
+  }
+
+  private sweep(now: number): void {
+    const { handshakeTimeoutMs, callTimeoutMs } = this.cfg;
+    for (const s of this.stations) {
+      if (s.state === CONNECTING && now - s.startedAt > handshakeTimeoutMs) s.ws?.abort('handshake-timeout');
+      else if (s.pendingId && now - s.startedAt > callTimeoutMs) s.timeout();
+    }
+  }
+
+  onOpen(s: Station, protocol: string, ms: number): void {
+    this.connecting--;
+    this.open++;
+    this.counters.connectOk++;
+    this.lastOpenAt = Date.now();
+    this.handshake.record(ms * 1000);
+    if (protocol !== s.version) this.counters.noSubprotocol++;
+  }
+
+  onBootResult(s: Station, status: string, intervalSec: number): void {
+    if (status === 'Accepted') {
+      if (s.state !== OPEN) return;
+      s.state = BOOTED;
+      this.booted++;
+      this.counters.bootAccepted++;
+      this.lastBootAt = Date.now();
+      if (s.wasBooted) this.counters.rebootedAfterDrop++;
+      s.wasBooted = true;
+      return;
+    }
+    if (status === 'Pending') this.counters.bootPending++;
+    else this.counters.bootRejected++;
+    // Retry the boot like a real station, but never wait longer than the scenario allows.
+    const wait = Math.min(Math.max(intervalSec * 1000, 500), this.cfg.bootRetryMaxMs) * (0.5 + Math.random() / 2);
+    const ws = s.ws;
+    setTimeout(() => {
+      if (s.ws === ws && s.state === OPEN && !s.pendingId) s.boot();
+    }, wait).unref();
+  }
+
+  onResult(action: string, latencyUs: number): void {
+    this.counters.results++;
+    let h = this.latency.get(action);
+    if (!h) this.latency.set(action, (h = new Histogram()));
+    h.record(latencyUs);
+  }
+
+  /** A CALLERROR is an answer too: its latency counts like a result's. */
+  onCallError(action: string, code: string, latencyUs: number): void {
+    bump(this.counters.callErrors, `${action}:${code}`);
+    let h = this.latency.get(action);
+    if (!h) this.latency.set(action, (h = new Histogram()));
+    h.record(latencyUs);
+  }
+
+  onIncoming(action: string): void {
+    bump(this.counters.incoming, action);
+  }
+
+  onProtocolError(kind: string): void {
+    bump(this.counters.callErrors, `protocol:${kind}`);
+  }
+
+  onClose(s: Station, opened: boolean, wasState: number, reason: string): void {
+    if (!opened) {
+      this.connecting--;
+      bump(this.counters.connectFail, reason);
+    } else {
+      this.open--;
+      if (wasState === BOOTED) this.booted--;
+      bump(this.counters.disconnects, reason);
+    }
+    if (!this.opening || s.index - this.cfg.first >= this.desired) return;
+    if (reason === 'dropped' && this.reconnectDropped) {
+      this.enqueue(s);
+    } else if (this.cfg.reconnect) {
+      s.retryAt = performance.now() + 500 + Math.random() * 1500;
+      this.retries.push(s);
+    }
+  }
+
+  /** Latency histograms since the last call, per action (then reset). */
+  takeLatency(): { latency: Record<string, HistogramData>; handshake: HistogramData } {
+    const latency: Record<string, HistogramData> = {};
+    for (const [action, h] of this.latency) {
+      if (h.count > 0) latency[action] = h.toData();
+      h.reset();
+    }
+    const handshake = this.handshake.toData();
+    this.handshake.reset();
+    return { latency, handshake };
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}

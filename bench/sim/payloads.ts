@@ -1,0 +1,76 @@
+/**
+ * Payloads a simulated station sends, per OCPP version, as JSON text. They are built from
+ * templates rather than objects + JSON.stringify because the simulator must stay far
+ * cheaper per message than the CSMS it measures. `npm run bench:check-payloads`-style
+ * validation lives in bench/tools/validate-payloads.ts (checked against the official
+ * schemas shipped by ocpp-rpc).
+ */
+export type OcppVersion = 'ocpp1.6' | 'ocpp2.0.1' | 'ocpp2.1';
+export const VERSIONS: readonly OcppVersion[] = ['ocpp1.6', 'ocpp2.0.1', 'ocpp2.1'];
+
+// One ISO timestamp shared by all messages, refreshed ten times a second.
+let nowIso = new Date().toISOString();
+setInterval(() => (nowIso = new Date().toISOString()), 100).unref();
+export function now(): string {
+  return nowIso;
+}
+
+export function bootNotification(v: OcppVersion, serial: string): string {
+  if (v === 'ocpp1.6') {
+    return `{"chargePointVendor":"Switchyard","chargePointModel":"SimStation","chargePointSerialNumber":"${serial}","firmwareVersion":"1.0.0"}`;
+  }
+  return `{"reason":"PowerUp","chargingStation":{"model":"SimStation","vendorName":"Switchyard","serialNumber":"${serial}","firmwareVersion":"1.0.0"}}`;
+}
+
+export function heartbeat(): string {
+  return '{}';
+}
+
+export function statusNotification(v: OcppVersion, available: boolean): string {
+  if (v === 'ocpp1.6') {
+    return `{"connectorId":1,"errorCode":"NoError","status":"${available ? 'Available' : 'Charging'}","timestamp":"${nowIso}"}`;
+  }
+  return `{"timestamp":"${nowIso}","connectorStatus":"${available ? 'Available' : 'Occupied'}","evseId":1,"connectorId":1}`;
+}
+
+export function meterValues(v: OcppVersion, wh: number, transactionId?: number): string {
+  if (v === 'ocpp1.6') {
+    const tx = transactionId === undefined ? '' : `,"transactionId":${transactionId}`;
+    return `{"connectorId":1${tx},"meterValue":[{"timestamp":"${nowIso}","sampledValue":[{"value":"${wh}","measurand":"Energy.Active.Import.Register","unit":"Wh"},{"value":"7400","measurand":"Power.Active.Import","unit":"W"}]}]}`;
+  }
+  return `{"evseId":1,"meterValue":[{"timestamp":"${nowIso}","sampledValue":[{"value":${wh},"measurand":"Energy.Active.Import.Register","unitOfMeasure":{"unit":"Wh"}},{"value":7400,"measurand":"Power.Active.Import","unitOfMeasure":{"unit":"W"}}]}]}`;
+}
+
+export function authorize(v: OcppVersion, tag: string): string {
+  if (v === 'ocpp1.6') return `{"idTag":"${tag}"}`;
+  return `{"idToken":{"idToken":"${tag}","type":"ISO14443"}}`;
+}
+
+export function startTransaction(tag: string, meterStart: number): string {
+  return `{"connectorId":1,"idTag":"${tag}","meterStart":${meterStart},"timestamp":"${nowIso}"}`;
+}
+
+export function stopTransaction(transactionId: number, meterStop: number, tag: string): string {
+  return `{"transactionId":${transactionId},"idTag":"${tag}","meterStop":${meterStop},"timestamp":"${nowIso}","reason":"Local"}`;
+}
+
+export type TxEventType = 'Started' | 'Updated' | 'Ended';
+
+/** OCPP 2.x TransactionEvent; the station owns the transaction id. */
+export function transactionEvent(
+  type: TxEventType,
+  transactionId: string,
+  seqNo: number,
+  wh: number,
+  tag: string,
+): string {
+  const trigger = type === 'Started' ? 'Authorized' : type === 'Ended' ? 'StopAuthorized' : 'MeterValuePeriodic';
+  const state = type === 'Ended' ? ',"stoppedReason":"Local"' : ',"chargingState":"Charging"';
+  const id = type === 'Updated' ? '' : `,"idToken":{"idToken":"${tag}","type":"ISO14443"}`;
+  const evse = type === 'Started' ? ',"evse":{"id":1,"connectorId":1}' : '';
+  return (
+    `{"eventType":"${type}","timestamp":"${nowIso}","triggerReason":"${trigger}","seqNo":${seqNo}` +
+    `,"transactionInfo":{"transactionId":"${transactionId}"${state}}${id}${evse}` +
+    `,"meterValue":[{"timestamp":"${nowIso}","sampledValue":[{"value":${wh},"measurand":"Energy.Active.Import.Register","unitOfMeasure":{"unit":"Wh"}}]}]}`
+  );
+}

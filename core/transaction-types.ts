@@ -1,0 +1,113 @@
+import type { OcppVersion } from './protocols.js';
+
+/** An id token as the 2.x protocol names it; a 1.6 idTag becomes one (see transaction-mapping-16). */
+export interface IdTokenRef {
+  idToken: string;
+  type: string;
+}
+
+/**
+ * Why a record needs a human look. Flags are recomputed from the stored events on every
+ * refold, so a flag raised by an early (out-of-order) event disappears once the missing one arrives.
+ */
+export type TransactionFlag =
+  | 'ended-without-start'
+  | 'missing-start'
+  | 'unknown-transaction'
+  | 'meter-went-backwards';
+
+/** One transaction, the same whatever protocol the station speaks. Timestamps are ISO-8601. */
+export interface TransactionRecord {
+  tenantId: string;
+  stationId: string;
+  /** 1.6: the CSMS-assigned integer as a decimal string; 2.x: the station's transactionId. */
+  id: string;
+  /** 1.6 only: the integer on the wire. */
+  ocppTransactionId: number | null;
+  protocol: OcppVersion;
+  evseId: number | null;
+  connectorId: number | null;
+  idToken: IdTokenRef | null;
+  isActive: boolean;
+  chargingState: string | null;
+  timeSpentChargingSec: number;
+  totalKwh: number;
+  stoppedReason: string | null;
+  remoteStartId: number | null;
+  startedAt: string;
+  endedAt: string | null;
+  meterStartWh: number | null;
+  meterStopWh: number | null;
+  lastSeqNo: number | null;
+  flags: TransactionFlag[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A sampled value normalised across versions (1.6 sends strings, 2.x numbers and a multiplier). */
+export interface SampledValue {
+  value: number;
+  measurand: string;
+  unit: string | null;
+  multiplier: number;
+  context: string | null;
+  phase: string | null;
+  location: string | null;
+}
+
+export interface MeterSample {
+  timestamp: string;
+  sampledValue: SampledValue[];
+}
+
+/** A stored meter value row: append-only, indexed by transaction and time. */
+export interface MeterValueRecord extends SampledValue {
+  tenantId: string;
+  stationId: string;
+  /** Null for values sent outside a transaction (1.6 MeterValues without transactionId). */
+  transactionId: string | null;
+  evseId: number | null;
+  timestamp: string;
+}
+
+/**
+ * A version-neutral transaction event: what every 1.6 and 2.x transaction message is turned into
+ * before it is stored and folded. Events are stored verbatim so that a late (out-of-order) event
+ * can be merged by folding them all again in order.
+ */
+export interface TxEvent {
+  protocol: OcppVersion;
+  eventType: 'Started' | 'Updated' | 'Ended';
+  transactionId: string;
+  timestamp: string;
+  /** Sort key: 2.x [seqNo, 0]; 1.6 [rank, epoch ms] with Started < Updated < Ended. */
+  order: [number, number];
+  /** Identifies a redelivery of the same message: 2.x "seq:<n>", 1.6 a content hash. */
+  dedupKey: string;
+  seqNo?: number;
+  ocppTransactionId?: number;
+  triggerReason?: string;
+  offline?: boolean;
+  chargingState?: string;
+  stoppedReason?: string;
+  remoteStartId?: number;
+  evseId?: number;
+  connectorId?: number;
+  idToken?: IdTokenRef;
+  meterStartWh?: number;
+  meterStopWh?: number;
+  meterValues: MeterSample[];
+}
+
+export function compareOrder(a: [number, number], b: [number, number]): number {
+  return a[0] - b[0] || a[1] - b[1];
+}
+
+/**
+ * Stations send timestamps with any offset and precision; stored ones are canonical UTC ISO so
+ * they sort and compare as strings. An unparsable one (the schema only says date-time) stays as sent.
+ */
+export function canonicalTime(timestamp: string): string {
+  const ms = Date.parse(timestamp);
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : timestamp;
+}

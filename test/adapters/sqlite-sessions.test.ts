@@ -1,0 +1,20 @@
+import t from 'tap';
+import { join } from 'node:path';
+import { SqliteStore } from '../../adapters/store/sqlite-store.js';
+import type { Store } from '../../adapters/store/store.js';
+import { sessionStoreContract } from '../contract/store-sessions.js';
+
+sessionStoreContract(t, 'SqliteStore :memory:', { open: async () => new SqliteStore({ path: ':memory:' }) });
+
+const dir = t.testdir({});
+const paths = new WeakMap<Store, string>();
+let n = 0;
+sessionStoreContract(t, 'SqliteStore file', {
+  open: async () => {
+    const path = join(dir, `sessions-${n++}.sqlite`);
+    const store = new SqliteStore({ path });
+    paths.set(store, path);
+    return store;
+  },
+  reopen: async (closed) => new SqliteStore({ path: paths.get(closed)! }),
+});

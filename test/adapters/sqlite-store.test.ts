@@ -1,0 +1,38 @@
+import t from 'tap';
+import { join } from 'node:path';
+import { SqliteStore } from '../../adapters/store/sqlite-store.js';
+import type { Store } from '../../adapters/store/store.js';
+import { storeContract } from '../contract/store.js';
+
+storeContract(t, 'SqliteStore :memory:', {
+  open: async () => new SqliteStore({ path: ':memory:' }),
+});
+
+const dir = t.testdir({});
+const paths = new WeakMap<Store, string>();
+let n = 0;
+storeContract(t, 'SqliteStore file', {
+  open: async () => {
+    const path = join(dir, `nested/store-${n++}.sqlite`);
+    const store = new SqliteStore({ path });
+    paths.set(store, path);
+    return store;
+  },
+  reopen: async (closed) => {
+    const path = paths.get(closed)!;
+    const store = new SqliteStore({ path });
+    paths.set(store, path);
+    return store;
+  },
+});
+
+t.test('a database from a newer build is refused', async (t) => {
+  const path = join(dir, 'future.sqlite');
+  const store = new SqliteStore({ path });
+  await store.close();
+  const { default: Database } = await import('better-sqlite3');
+  const db = new Database(path);
+  db.pragma('user_version = 999');
+  db.close();
+  t.throws(() => new SqliteStore({ path }), /newer than this build supports/);
+});

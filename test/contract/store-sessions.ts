@@ -1,0 +1,208 @@
+import type { Test } from 'tap';
+import type { Store } from '../../adapters/store/store.js';
+import { transactionEventFrom2, type TransactionEventRequest } from '../../core/transaction-mapping-2.js';
+import { meterEvent16, stopEvent16 } from '../../core/transaction-mapping-16.js';
+import type { TxEvent } from '../../core/transaction-types.js';
+import type { StoreContractOptions } from './store.js';
+
+/**
+ * The charging-session slices of `Store` (transactions, meter values, id tokens, local lists),
+ * written once and run by every adapter beside the station contract in ./store.ts.
+ */
+function ev2(txId: string, seqNo: number, eventType: TransactionEventRequest['eventType'], at: string, extra: Partial<TransactionEventRequest> = {}): TxEvent {
+  return transactionEventFrom2('ocpp2.0.1', {
+    eventType,
+    timestamp: at,
+    triggerReason: 'Updated',
+    seqNo,
+    ...extra,
+    transactionInfo: { transactionId: txId, ...(extra.transactionInfo ?? {}) },
+  } as TransactionEventRequest);
+}
+
+const kwh = (at: string, value: number, context?: string) => [{ timestamp: at, sampledValue: [{ value, context, unitOfMeasure: { unit: 'kWh' } }] }];
+
+function session(txId: string, token = 'TOKEN-1'): TxEvent[] {
+  return [
+    ev2(txId, 0, 'Started', '2026-03-01T10:00:00Z', {
+      idToken: { idToken: token, type: 'ISO14443' },
+      evse: { id: 1, connectorId: 1 },
+      transactionInfo: { transactionId: txId, chargingState: 'Charging' },
+      meterValue: kwh('2026-03-01T10:00:00Z', 10, 'Transaction.Begin'),
+    }),
+    ev2(txId, 1, 'Updated', '2026-03-01T10:30:00Z', { meterValue: kwh('2026-03-01T10:30:00Z', 12.5) }),
+    ev2(txId, 2, 'Ended', '2026-03-01T11:00:00Z', {
+      transactionInfo: { transactionId: txId, stoppedReason: 'EVDisconnected' },
+      meterValue: kwh('2026-03-01T11:00:00Z', 14.25, 'Transaction.End'),
+    }),
+  ];
+}
+
+export function sessionStoreContract(t: Test, name: string, options: StoreContractOptions): void {
+  async function fresh(tt: Test): Promise<Store> {
+    const store = await options.open();
+    tt.teardown(() => store.close().catch(() => {}));
+    return store;
+  }
+
+  t.test(`${name}: session store contract`, async (t) => {
+    t.test('1.6 start assigns unique ids and answers a resend with the same one', async (t) => {
+      const store = await fresh(t);
+      const req = { connectorId: 1, idTag: 'TAG1', meterStart: 100, timestamp: '2026-03-01T09:00:00Z' };
+      const a = await store.startTransaction16('t1', 'CS1', req);
+      const again = await store.startTransaction16('t1', 'CS1', { ...req });
+      const b = await store.startTransaction16('t1', 'CS2', req);
+      t.equal(a.duplicate, false);
+      t.equal(again.duplicate, true);
+      t.equal(again.transaction.id, a.transaction.id);
+      t.not(b.transaction.id, a.transaction.id, 'ids are unique across stations');
+      t.equal(a.transaction.ocppTransactionId, Number(a.transaction.id));
+      t.equal(a.transaction.isActive, true);
+      t.equal(a.transaction.meterStartWh, 100);
+      t.same(a.transaction.idToken, { idToken: 'TAG1', type: 'ISO14443' });
+      const n = a.transaction.ocppTransactionId!;
+      await store.applyTransactionEvent('t1', 'CS1', meterEvent16({ connectorId: 1, transactionId: n, meterValue: [{ timestamp: '2026-03-01T09:10:00Z', sampledValue: [{ value: '1100' }] }] }));
+      const stop = await store.applyTransactionEvent('t1', 'CS1', stopEvent16({ transactionId: n, meterStop: 1600, timestamp: '2026-03-01T09:20:00Z', reason: 'Remote' }));
+      t.equal(stop.transaction.totalKwh, 1.5);
+      t.equal(stop.transaction.isActive, false);
+      t.equal(stop.transaction.stoppedReason, 'Remote');
+      const stopAgain = await store.applyTransactionEvent('t1', 'CS1', stopEvent16({ transactionId: n, meterStop: 1600, timestamp: '2026-03-01T09:20:00Z', reason: 'Remote' }));
+      t.equal(stopAgain.duplicate, true);
+      t.equal(stopAgain.transaction.updatedAt, stop.transaction.updatedAt, 'a resend changes nothing');
+      t.equal((await store.listMeterValues('t1', 'CS1', String(n))).length, 1);
+    });
+
+    t.test('a 1.6 stop for an unknown id is kept, flagged, and its id is never reissued there', async (t) => {
+      const store = await fresh(t);
+      const orphan = await store.applyTransactionEvent('t1', 'CS1', stopEvent16({ transactionId: 5000, meterStop: 10, timestamp: '2026-03-01T09:00:00Z' }));
+      t.same(orphan.transaction.flags, ['ended-without-start', 'unknown-transaction']);
+      t.equal(orphan.transaction.isActive, false);
+      const next = await store.startTransaction16('t1', 'CS1', { connectorId: 1, idTag: 'X', meterStart: 0, timestamp: '2026-03-01T09:05:00Z' });
+      t.ok(next.transaction.ocppTransactionId! > 5000);
+    });
+
+    t.test('2.x events: totals, idempotency, out of order, meter values', async (t) => {
+      const store = await fresh(t);
+      const events = session('tx-a');
+      let last;
+      for (const ev of events) last = await store.applyTransactionEvent('t1', 'CS1', ev);
+      const r = last!.transaction;
+      t.equal(r.totalKwh, 4.25);
+      t.equal(r.timeSpentChargingSec, 3600);
+      t.equal(r.stoppedReason, 'EVDisconnected');
+      t.equal(r.lastSeqNo, 2);
+      const dup = await store.applyTransactionEvent('t1', 'CS1', events[1]!);
+      t.equal(dup.duplicate, true);
+      t.same(dup.transaction, r);
+      const mv = await store.listMeterValues('t1', 'CS1', 'tx-a');
+      t.same(mv.map((m) => [m.timestamp, m.value, m.unit]), [
+        ['2026-03-01T10:00:00.000Z', 10, 'kWh'],
+        ['2026-03-01T10:30:00.000Z', 12.5, 'kWh'],
+        ['2026-03-01T11:00:00.000Z', 14.25, 'kWh'],
+      ]);
+      t.same(await store.listMeterValues('t2', 'CS1', 'tx-a'), [], 'tenant-scoped');
+
+      const reversed = session('tx-b');
+      let out;
+      for (const ev of [reversed[2]!, reversed[0]!, reversed[1]!]) out = await store.applyTransactionEvent('t1', 'CS1', ev);
+      t.equal(out!.outOfOrder, true);
+      const { createdAt: _a, updatedAt: _b, id: _c, ...restB } = out!.transaction;
+      const { createdAt: _d, updatedAt: _e, id: _f, ...restA } = r;
+      t.same(restB, restA, 'out-of-order delivery ends in the same record');
+    });
+
+    t.test('get and list: filters, sort, cursor pagination, tenants', async (t) => {
+      const store = await fresh(t);
+      for (let i = 0; i < 5; i++) {
+        const evs = session(`tx-${i}`, i % 2 ? 'ODD' : 'EVEN').map((e) => ({ ...e, timestamp: e.timestamp.replace('2026-03-01', `2026-03-0${i + 1}`) }));
+        await store.applyTransactionEvent('t1', i < 3 ? 'CS1' : 'CS2', evs[0]!);
+        if (i !== 4) await store.applyTransactionEvent('t1', i < 3 ? 'CS1' : 'CS2', evs[2]!);
+      }
+      await store.applyTransactionEvent('t2', 'CS9', session('tx-0')[0]!);
+      t.equal((await store.getTransaction('t1', 'tx-4'))?.stationId, 'CS2');
+      t.equal(await store.getTransaction('t2', 'tx-4'), undefined, 'other tenant');
+      t.equal((await store.getTransaction('t2', 'tx-0', 'CS9'))?.tenantId, 't2');
+      t.equal(await store.getTransaction('t1', 'tx-0', 'CS9'), undefined);
+      const ids = async (q: Parameters<Store['listTransactions']>[1]) => (await store.listTransactions('t1', q)).items.map((x) => x.id);
+      t.same(await ids({ limit: 10 }), ['tx-4', 'tx-3', 'tx-2', 'tx-1', 'tx-0'], 'default: newest start first');
+      t.same(await ids({ limit: 10, sort: 'startedAt' }), ['tx-0', 'tx-1', 'tx-2', 'tx-3', 'tx-4']);
+      t.same(await ids({ limit: 10, stationId: 'CS2' }), ['tx-4', 'tx-3']);
+      t.same(await ids({ limit: 10, active: true }), ['tx-4']);
+      t.same(await ids({ limit: 10, active: false, idToken: 'ODD' }), ['tx-3', 'tx-1']);
+      t.same(await ids({ limit: 10, from: '2026-03-02T00:00:00Z', to: '2026-03-04T00:00:00Z' }), ['tx-2', 'tx-1']);
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.listTransactions('t1', { limit: 2, cursor, sort: 'startedAt' });
+        seen.push(...page.items.map((x) => x.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      t.same(seen, ['tx-0', 'tx-1', 'tx-2', 'tx-3', 'tx-4'], 'pages cover everything once');
+    });
+
+    t.test('remote starts lend their id to the 1.6 start they caused; 2.x carries it', async (t) => {
+      const store = await fresh(t);
+      const at = new Date().toISOString();
+      const rid = await store.recordRemoteStart({ tenantId: 't1', stationId: 'CS1', idToken: 'REMOTE', evseId: 1, at });
+      const other = await store.recordRemoteStart({ tenantId: 't1', stationId: 'CS1', idToken: 'ELSE', evseId: null, at });
+      t.not(rid, other);
+      const started = await store.startTransaction16('t1', 'CS1', { connectorId: 1, idTag: 'REMOTE', meterStart: 0, timestamp: at });
+      t.equal(started.transaction.remoteStartId, rid);
+      const second = await store.startTransaction16('t1', 'CS1', { connectorId: 1, idTag: 'REMOTE', meterStart: 5, timestamp: at });
+      t.equal(second.transaction.remoteStartId, null, 'a remote start is claimed once');
+      const page = await store.listTransactions('t1', { limit: 5, remoteStartId: rid });
+      t.same(page.items.map((x) => x.id), [started.transaction.id]);
+    });
+
+    t.test('station meter values outside transactions are stored apart', async (t) => {
+      const store = await fresh(t);
+      await store.recordStationMeterValues({ tenantId: 't1', stationId: 'CS1', evseId: 0, samples: [{ timestamp: '2026-03-01T00:00:00.000Z', sampledValue: [{ value: 1, measurand: 'Voltage', unit: 'V', multiplier: 0, context: null, phase: null, location: null }] }] });
+      t.same(await store.listMeterValues('t1', 'CS1', 'anything'), []);
+    });
+
+    t.test('id tokens: create, replace, record-if-absent, delete, list, tenants', async (t) => {
+      const store = await fresh(t);
+      const tok = { tenantId: 't1', idToken: 'A1', type: 'ISO14443', status: 'Accepted' as const, expiresAt: null, groupId: 'G', source: 'api' as const };
+      t.equal(await store.putIdToken(tok), true);
+      t.equal(await store.putIdToken({ ...tok, status: 'Blocked' }), false);
+      t.equal((await store.findIdToken('t1', 'A1'))?.status, 'Blocked');
+      await store.recordSeenIdToken({ ...tok, status: 'Accepted', source: 'auto' });
+      t.equal((await store.findIdToken('t1', 'A1'))?.status, 'Blocked', 'never overwrites');
+      await store.recordSeenIdToken({ ...tok, idToken: 'B2', source: 'auto' });
+      t.equal((await store.findIdToken('t1', 'B2'))?.source, 'auto');
+      t.equal(await store.findIdToken('t2', 'A1'), undefined);
+      const page1 = await store.listIdTokens('t1', { limit: 1 });
+      t.same(page1.items.map((x) => x.idToken), ['A1']);
+      const page2 = await store.listIdTokens('t1', { limit: 1, cursor: page1.nextCursor });
+      t.same(page2.items.map((x) => x.idToken), ['B2']);
+      t.equal(page2.nextCursor, undefined);
+      t.equal(await store.deleteIdToken('t2', 'A1'), false);
+      t.equal(await store.deleteIdToken('t1', 'A1'), true);
+      t.equal(await store.findIdToken('t1', 'A1'), undefined);
+    });
+
+    t.test('local lists per station', async (t) => {
+      const store = await fresh(t);
+      t.equal(await store.getLocalList('t1', 'CS1'), undefined);
+      await store.applyLocalList('t1', 'CS1', { updateType: 'Full', version: 3, entries: [{ idToken: 'A', type: 'ISO14443', status: 'Accepted' }] });
+      const list = await store.applyLocalList('t1', 'CS1', { updateType: 'Differential', version: 4, entries: [{ idToken: 'B', type: 'ISO14443', status: 'Blocked' }] });
+      t.equal(list.version, 4);
+      const got = await store.getLocalList('t1', 'CS1');
+      t.equal(got?.version, 4);
+      t.same(got?.entries.map((e) => e.idToken), ['A', 'B']);
+      t.equal(await store.getLocalList('t2', 'CS1'), undefined);
+    });
+
+    if (options.reopen) {
+      t.test('sessions survive close and reopen', async (t) => {
+        const store = await options.open();
+        for (const ev of session('tx-d')) await store.applyTransactionEvent('t1', 'CS1', ev);
+        await store.close();
+        const again = await options.reopen!(store);
+        t.teardown(() => again.close());
+        t.equal((await again.getTransaction('t1', 'tx-d'))?.totalKwh, 4.25);
+        t.equal((await again.listMeterValues('t1', 'CS1', 'tx-d')).length, 3);
+      });
+    }
+  });
+}

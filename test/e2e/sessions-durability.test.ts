@@ -1,0 +1,99 @@
+import t from 'tap';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, type TestServer } from '../helpers/server.js';
+import { bootPayload, connectStrict, type StrictClient, type Version } from '../helpers/ocpp-clients.js';
+
+// kill -9 in the middle of a burst of session messages: every message that got a CALLRESULT
+// must be in the store after a restart on the same data directory.
+
+const PASSWORD = 'durable-pw-0001';
+const T0 = Date.parse('2026-02-02T00:00:00.000Z');
+const at = (i: number) => new Date(T0 + i * 1000).toISOString();
+
+interface Burst {
+  id: string;
+  version: Version;
+  /** Transaction id as the store knows it, once acknowledged. */
+  txId?: string;
+  ackedMeterTimes: string[];
+  failed: boolean;
+}
+
+async function runBurst(client: StrictClient, b: Burst, stop: () => boolean, onAck: () => void): Promise<void> {
+  try {
+    if (b.version === 'ocpp1.6') {
+      const r = (await client.call('StartTransaction', { connectorId: 1, idTag: 'DUR', meterStart: 0, timestamp: at(0) })) as any;
+      b.txId = String(r.transactionId);
+      onAck();
+      for (let i = 1; !stop(); i++) {
+        await client.call('MeterValues', { connectorId: 1, transactionId: r.transactionId, meterValue: [{ timestamp: at(i), sampledValue: [{ value: String(i * 10) }] }] });
+        b.ackedMeterTimes.push(at(i));
+        onAck();
+      }
+    } else {
+      const txId = `dur-${b.id}`;
+      const base = { triggerReason: 'MeterValuePeriodic', transactionInfo: { transactionId: txId } };
+      await client.call('TransactionEvent', { ...base, eventType: 'Started', timestamp: at(0), seqNo: 0, evse: { id: 1, connectorId: 1 } });
+      b.txId = txId;
+      onAck();
+      for (let i = 1; !stop(); i++) {
+        await client.call('TransactionEvent', {
+          ...base, eventType: 'Updated', timestamp: at(i), seqNo: i,
+          meterValue: [{ timestamp: at(i), sampledValue: [{ value: i * 10 }] }],
+        });
+        b.ackedMeterTimes.push(at(i));
+        onAck();
+      }
+    }
+  } catch {
+    b.failed = true; // the call in flight when the server died
+  }
+}
+
+t.test('every acknowledged session message survives SIGKILL', async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-durability-'));
+  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
+  const first: TestServer = await startServer(t, { dataDir, env: { CSMS_WORKERS: '2' } });
+  const bursts: Burst[] = [];
+  const clients: StrictClient[] = [];
+  for (const [n, version] of (['ocpp1.6', 'ocpp1.6', 'ocpp2.0.1', 'ocpp2.0.1', 'ocpp2.1', 'ocpp2.1'] as Version[]).entries()) {
+    const id = `DUR-${n}`;
+    await first.registerStation(id, PASSWORD);
+    const client = await connectStrict(t, { endpoint: first.ocppUrl, identity: id, password: PASSWORD, version, callTimeoutMs: 5000 });
+    await client.call('BootNotification', bootPayload(version));
+    clients.push(client);
+    bursts.push({ id, version, ackedMeterTimes: [], failed: false });
+  }
+
+  let acked = 0;
+  let killed = false;
+  const KILL_AFTER = 600;
+  const running = bursts.map((b, i) =>
+    runBurst(clients[i]!, b, () => killed, () => {
+      acked++;
+      if (acked === KILL_AFTER && !killed) {
+        // Not awaited here: the kill lands while the other stations' calls are in flight.
+        void first.stop('SIGKILL');
+      }
+    }),
+  );
+  const exit = await first.exited;
+  killed = true;
+  await Promise.all(running);
+  t.equal(exit.signal, 'SIGKILL');
+  t.ok(acked >= KILL_AFTER, `${acked} messages acknowledged before the kill`);
+  t.ok(bursts.some((b) => b.failed), 'calls were in flight when the server died');
+
+  const second = await startServer(t, { dataDir, ports: { ocpp: first.ocppPort, api: first.apiPort } });
+  for (const b of bursts) {
+    if (!b.txId) continue;
+    const { status, body } = await second.apiJson('GET', `/transactions/${b.txId}?stationId=${b.id}&meterValues=100000`);
+    t.equal(status, 200, `${b.id}: transaction ${b.txId} is stored`);
+    const stored = new Set((body.meterValues ?? []).map((m: any) => m.timestamp));
+    const missing = b.ackedMeterTimes.filter((ts) => !stored.has(ts));
+    t.same(missing, [], `${b.id} (${b.version}): all ${b.ackedMeterTimes.length} acknowledged meter values are stored`);
+    if (b.version !== 'ocpp1.6') t.ok(body.lastSeqNo >= b.ackedMeterTimes.length, `${b.id}: lastSeqNo ${body.lastSeqNo}`);
+  }
+});
