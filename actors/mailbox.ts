@@ -63,7 +63,11 @@ export class Mailbox<M> {
         const pending = this.options.invoke(message);
         if (pending) await pending;
       } catch (error) {
-        this.options.onFailure(error, message);
+        try {
+          this.options.onFailure(error, message);
+        } catch {
+          // A failing failure handler must not wedge the mailbox in the running state.
+        }
       }
       if (++processed >= this.dispatcher.throughput && this.size > 0) {
         this.dispatcher.schedule(() => void this.run());

@@ -9,7 +9,7 @@ export interface ApiDeps {
   stations: {
     location(stationId: string): StationLocation | undefined;
     /** Finds a station connected to this node or, with NATS, to any node (registry lookup). */
-    locate?(stationId: string): Promise<{ tenantId: string; version: StationLocation['version'] } | undefined>;
+    locate?(stationId: string): Promise<{ tenantId: string; version: StationLocation['version']; connectedAt?: string } | undefined>;
     /** `tenantId` scopes the call when it has to travel to another node over NATS. */
     call(stationId: string, action: string, payload: Payload, tenantId?: string): Promise<CallOutcome>;
     disconnect(stationId: string): void;

@@ -24,6 +24,8 @@ scenarios: connect, boot-storm, steady, max-throughput, transactions, commands, 
   --children N           at least N simulator processes (default 1)
   --register / --no-register   register stations with passwords first (default: storms only)
   --no-switchyard        run the baselines only
+  --cpu-prof             write V8 CPU profiles of the servers (all threads) to <out>/profiles/;
+                         summarise with: node dist/bench/tools/profile-top.js <files>
   --out DIR              where result files go (default bench/results)`;
 
 export interface CliOptions {
@@ -45,6 +47,7 @@ export interface CliOptions {
   children: number;
   register?: boolean;
   out?: string;
+  cpuProf: boolean;
   argv: string[];
 }
 
@@ -78,6 +81,7 @@ export function parseCli(argv: string[]): CliOptions | 'help' {
       'no-register': { type: 'boolean' },
       'no-switchyard': { type: 'boolean' },
       out: { type: 'string' },
+      'cpu-prof': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -108,6 +112,7 @@ export function parseCli(argv: string[]): CliOptions | 'help' {
     children: num(values.children, 'children') ?? 1,
     register: values.register ? true : values['no-register'] ? false : undefined,
     out: values.out,
+    cpuProf: values['cpu-prof'] ?? false,
     argv,
   };
 }

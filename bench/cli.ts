@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import os from 'node:os';
+import { join } from 'node:path';
 import { parseCli, USAGE, type CliOptions } from './cli-args.js';
 import { SCENARIOS, findScenario } from './scenarios/index.js';
 import { runScenario, type RunResult } from './orchestrator/runner.js';
@@ -91,7 +92,14 @@ async function main(): Promise<void> {
         perChild: o.perChild,
         minChildren: o.children,
         subnet: subnet++ % 250,
-        server: { workers: o.workers, externalOcppUrl: o.target, externalApiUrl: o.api, externalPid: o.targetPid, externalApiKey: o.apiKey },
+        server: {
+          workers: o.workers,
+          externalOcppUrl: o.target,
+          externalApiUrl: o.api,
+          externalPid: o.targetPid,
+          externalApiKey: o.apiKey,
+          cpuProfileDir: o.cpuProf ? join(outDir, 'profiles', stamp, `${sc.name}-${target}`) : undefined,
+        },
       });
       console.log(oneLine(r, sc));
       for (const n of r.notes.slice(0, 4)) console.log(`      · ${n.split('\n')[0].slice(0, 200)}`);

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 /**
  * API keys. A key is `sy_` + 32 random bytes (base64url), so it carries 256 bits of entropy.
@@ -31,12 +31,6 @@ export function apiKeyIdFromHash(hash: string): string {
 /** What a log line or a listing may show of a key: its first characters only. */
 export function displayPrefix(key: string): string {
   return key.slice(0, API_KEY_PREFIX.length + 6);
-}
-
-export function sameHash(a: string, b: string): boolean {
-  const x = Buffer.from(a, 'hex');
-  const y = Buffer.from(b, 'hex');
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /** Pulls the token out of `Authorization: Bearer <token>`; undefined when absent or malformed. */

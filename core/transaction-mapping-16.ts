@@ -136,3 +136,32 @@ export function meterEvent16(req: MeterValues16 & { transactionId: number }): Tx
     meterValues: samples,
   };
 }
+
+/** 1.6 connector statuses that say something about the energy flow of a running transaction. */
+const CHARGING_STATE_16: Record<string, string> = {
+  Charging: 'Charging',
+  SuspendedEV: 'SuspendedEV',
+  SuspendedEVSE: 'SuspendedEVSE',
+  Preparing: 'EVConnected',
+  Finishing: 'EVConnected',
+};
+
+/**
+ * 1.6 has no chargingState; its StatusNotification is the only source of "time spent charging".
+ * A status change on a connector with an active transaction becomes an Updated event.
+ */
+export function statusEvent16(transactionId: number, connectorId: number, status: string, timestamp: string): TxEvent | undefined {
+  if (!Object.hasOwn(CHARGING_STATE_16, status)) return undefined;
+  const at = canonicalTime(timestamp);
+  return {
+    protocol: 'ocpp1.6',
+    eventType: 'Updated',
+    transactionId: String(transactionId),
+    ocppTransactionId: transactionId,
+    timestamp: at,
+    order: [1, Date.parse(at)],
+    dedupKey: `status:${hash([connectorId, status, timestamp])}`,
+    chargingState: CHARGING_STATE_16[status],
+    meterValues: [],
+  };
+}

@@ -77,6 +77,11 @@ export async function attachCluster(node: CsmsNode, bus: NatsBus, config: CsmsCo
     onError,
   );
   router.listen();
+  void (async () => {
+    for await (const status of bus.connection.status()) {
+      if (status.type === 'reconnect') await directory.recover(bus.connection, registryTtlSec).catch(onError);
+    }
+  })();
   // Long enough that the holding node's own call timeout answers first (as a proper 504).
   const remoteTimeoutMs = config.callTimeoutSec * 1000 + 2000;
   node.presence = {

@@ -7,6 +7,7 @@ import { REMOTE_STORE_METHODS, type Store } from '../adapters/store/store.js';
 import type { Bus } from '../adapters/bus/bus.js';
 import { CallFailure, type CallOutcome } from '../actors/outbound-calls.js';
 import { GatewayThread } from './gateway-thread.js';
+import { assertPortFree } from './port-check.js';
 import { createEventLoopLagGauge } from './metrics.js';
 import { StationRegistry, type StationLocation } from './station-registry.js';
 import type { ThreadMessage } from './thread-channel.js';
@@ -42,6 +43,7 @@ export class CsmsNode {
   }
 
   async start(): Promise<void> {
+    if (this.config.workers > 0) await assertPortFree(this.config.host, this.config.ocppPort);
     for (let i = 1; i <= this.config.workers; i++) this.threads.push(this.spawn(i));
     // Wait for every thread: one that did start holds a listen socket and must be stopped
     // before the process exits, or Node aborts (uv_loop_close with open handles).

@@ -63,8 +63,10 @@ function remoteStore(): GatewayStore {
     startTransaction16: call('startTransaction16') as GatewayStore['startTransaction16'],
     applyTransactionEvent: call('applyTransactionEvent') as GatewayStore['applyTransactionEvent'],
     recordStationMeterValues: call('recordStationMeterValues') as GatewayStore['recordStationMeterValues'],
+    findActiveTransaction: call('findActiveTransaction') as GatewayStore['findActiveTransaction'],
     findIdToken: call('findIdToken') as GatewayStore['findIdToken'],
     recordSeenIdToken: call('recordSeenIdToken') as GatewayStore['recordSeenIdToken'],
+    recordDeviceModel: call('recordDeviceModel') as GatewayStore['recordDeviceModel'],
   };
 }
 

@@ -36,14 +36,22 @@ export class StationDirectory {
   }
 
   static async open(nc: NatsConnection, nodeId: string, ttlSec: number, onError: (error: unknown) => void): Promise<StationDirectory> {
+    return new StationDirectory(await StationDirectory.bucket(nc, ttlSec), nodeId, ttlSec, onError);
+  }
+
+  private static async bucket(nc: NatsConnection, ttlSec: number): Promise<KV> {
     const kvm = new Kvm(nc);
-    let kv: KV;
     try {
-      kv = await kvm.create(DIRECTORY_BUCKET, { ttl: ttlSec * 1000, history: 1 });
+      return await kvm.create(DIRECTORY_BUCKET, { ttl: ttlSec * 1000, history: 1 });
     } catch {
-      kv = await kvm.open(DIRECTORY_BUCKET); // exists with another node's settings: use it as is
+      return kvm.open(DIRECTORY_BUCKET); // exists with another node's settings: use it as is
     }
-    return new StationDirectory(kv, nodeId, ttlSec, onError);
+  }
+
+  /** After a NATS reconnect: recreate the bucket if the server lost it, and re-announce at once. */
+  async recover(nc: NatsConnection, ttlSec: number): Promise<void> {
+    await StationDirectory.bucket(nc, ttlSec);
+    this.refresh();
   }
 
   /** Calls `onDisplaced(stationId)` when another node takes over a station this node holds. */

@@ -60,6 +60,9 @@ export class NatsBus implements Bus {
     for await (const status of this.connection.status()) {
       if (status.type === 'disconnect') this.connected = false;
       else if (status.type === 'reconnect') {
+        // A server that lost its storage has no stream any more: recreate it before sending.
+        // Until then new messages keep queueing behind the outbox, so order is kept.
+        await this.ensureStreams().catch((error) => this.options.onPublishError?.(error));
         this.connected = true;
         for (const message of this.outbox.takeAll()) this.send(message);
       }

@@ -10,6 +10,8 @@ export const INDEXES: Record<string, IndexDescription[]> = {
   connector_statuses: [{ key: { tenantId: 1, stationId: 1, evseId: 1, connectorId: 1 } }],
   transactions: [
     { key: { tenantId: 1, stationId: 1, startedAt: -1 } },
+    { key: { tenantId: 1, id: 1 } },
+    { key: { tenantId: 1, stationId: 1, evseId: 1, isActive: 1 } },
     { key: { tenantId: 1, isActive: 1, updatedAt: -1 } },
     { key: { tenantId: 1, startedAt: -1, stationId: -1, id: -1 } },
     { key: { tenantId: 1, updatedAt: -1, stationId: -1, id: -1 } },
@@ -21,6 +23,7 @@ export const INDEXES: Record<string, IndexDescription[]> = {
   remote_starts: [{ key: { stationId: 1, idToken: 1, createdAt: -1 }, partialFilterExpression: { claimed: false } }],
   id_tokens: [{ key: { tenantId: 1, idToken: 1 }, unique: true }],
   local_lists: [{ key: { tenantId: 1, _id: 1 } }],
+  device_model: [{ key: { tenantId: 1, stationId: 1, key: 1 } }, { key: { tenantId: 1, stationId: 1, componentName: 1, key: 1 } }],
   api_keys: [{ key: { keyHash: 1 }, unique: true }, { key: { tenantId: 1, createdAt: -1 } }],
   message_log: [{ key: { tenantId: 1, stationId: 1, seq: -1 } }, { key: { at: 1 } }],
   counters: [],

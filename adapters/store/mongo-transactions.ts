@@ -2,7 +2,7 @@ import type { Db, Document, Filter } from 'mongodb';
 import { mergeEvent, type TransactionFold, type TransactionState } from '../../core/transaction-fold.js';
 import { startEvent16, startKey16, type StartTransaction16 } from '../../core/transaction-mapping-16.js';
 import type { MeterSample, MeterValueRecord, TransactionRecord, TxEvent } from '../../core/transaction-types.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { decodeTransactionCursor, encodeTransactionCursor } from './transaction-cursor.js';
 import type { MongoBatcher } from './mongo-batcher.js';
 import { nextCounter, raiseCounter } from './mongo-collections.js';
 import type { Page } from './store.js';
@@ -61,24 +61,35 @@ export class MongoTransactions implements TransactionStore {
     await Promise.all(writes);
   }
 
+  private async issued(stationId: string, record: TransactionRecord): Promise<boolean> {
+    if (record.remoteStartId === null) return false;
+    return (await this.db.collection('remote_starts').countDocuments({ _id: record.remoteStartId as never, stationId }, { limit: 1 })) > 0;
+  }
+
   private async apply(tenantId: string, stationId: string, ev: TxEvent, startKey?: string): Promise<TransactionOutcome> {
     const _id = `${stationId}|${ev.transactionId}`;
     const doc = await this.txs.findOne({ _id });
-    if (doc && doc.events.some((e) => e.dedupKey === ev.dedupKey)) return { transaction: toRecord(doc), duplicate: true, outOfOrder: false };
+    if (doc && doc.events.some((e) => e.dedupKey === ev.dedupKey)) {
+      const transaction = toRecord(doc);
+      return { transaction, duplicate: true, outOfOrder: false, remoteStart: await this.issued(stationId, transaction) };
+    }
     const existing: TransactionState | undefined = doc ? { record: toRecord(doc), fold: doc.fold } : undefined;
     const events = [...(doc?.events ?? []), ev];
     const { state, outOfOrder } = mergeEvent(existing, ev, () => events, { tenantId, stationId, now: new Date().toISOString() });
     await this.writeSamples(tenantId, stationId, ev.transactionId, state.record.evseId, ev.meterValues, ev.dedupKey);
     const next: TxDoc = { _id, ...state.record, fold: state.fold, events, ...((startKey ?? doc?.startKey) ? { startKey: startKey ?? doc?.startKey } : {}) };
-    await this.batcher.write(this.txs, { replaceOne: { filter: { _id }, replacement: next, upsert: true } });
-    return { transaction: state.record, duplicate: false, outOfOrder };
+    await this.batcher.write(this.txs, { replaceOne: { filter: { _id: _id as never }, replacement: next, upsert: true } });
+    return { transaction: state.record, duplicate: false, outOfOrder, remoteStart: await this.issued(stationId, state.record) };
   }
 
   async startTransaction16(tenantId: string, stationId: string, request: StartTransaction16): Promise<TransactionOutcome> {
     await this.ready;
     const key = startKey16(request);
     const known = await this.txs.findOne({ stationId, startKey: key });
-    if (known) return { transaction: toRecord(known), duplicate: true, outOfOrder: false };
+    if (known) {
+      const transaction = toRecord(known);
+      return { transaction, duplicate: true, outOfOrder: false, remoteStart: await this.issued(stationId, transaction) };
+    }
     let id: number;
     do id = await nextCounter(this.db, 'ocpp16-transaction');
     while (await this.txs.countDocuments({ _id: `${stationId}|${id}` }, { limit: 1 }));
@@ -120,6 +131,12 @@ export class MongoTransactions implements TransactionStore {
     return id;
   }
 
+  async findActiveTransaction(tenantId: string, stationId: string, evseId: number): Promise<TransactionRecord | undefined> {
+    await this.ready;
+    const doc = await this.txs.findOne({ tenantId, stationId, evseId, isActive: true }, { ...RECORD_ONLY, sort: { startedAt: -1 } });
+    return doc ? (doc as TransactionRecord) : undefined;
+  }
+
   async getTransaction(tenantId: string, id: string, stationId?: string): Promise<TransactionRecord | undefined> {
     await this.ready;
     const filter: Filter<TxDoc> = stationId === undefined ? { tenantId, id } : { _id: `${stationId}|${id}`, tenantId };
@@ -140,7 +157,7 @@ export class MongoTransactions implements TransactionStore {
     if (query.from !== undefined) and.push({ startedAt: { $gte: query.from } });
     if (query.to !== undefined) and.push({ startedAt: { $lt: query.to } });
     if (query.cursor) {
-      const [v, s, i] = JSON.parse(decodeCursor(query.cursor)) as [string, string, string];
+      const [v, s, i] = decodeTransactionCursor(query.cursor);
       const op = dir === -1 ? '$lt' : '$gt';
       and.push({ $or: [{ [field]: { [op]: v } }, { [field]: v, stationId: { [op]: s } }, { [field]: v, stationId: s, id: { [op]: i } }] } as Filter<TxDoc>);
     }
@@ -151,7 +168,7 @@ export class MongoTransactions implements TransactionStore {
       .toArray();
     const items = docs.slice(0, query.limit) as unknown as TransactionRecord[];
     const last = items[items.length - 1];
-    return { items, nextCursor: docs.length > query.limit && last ? encodeCursor(JSON.stringify([last[field], last.stationId, last.id])) : undefined };
+    return { items, nextCursor: docs.length > query.limit && last ? encodeTransactionCursor(last[field], last.stationId, last.id) : undefined };
   }
 
   async listMeterValues(tenantId: string, stationId: string, transactionId: string, limit = 10000): Promise<MeterValueRecord[]> {

@@ -71,6 +71,9 @@ const MIGRATIONS: string[] = [
      PRIMARY KEY (station_id, id)
    ) WITHOUT ROWID;
    CREATE UNIQUE INDEX transactions_by_start_key ON transactions (station_id, start_key) WHERE start_key IS NOT NULL;
+   CREATE INDEX transactions_by_tenant_id ON transactions (tenant_id, id);
+   CREATE INDEX transactions_by_station_started ON transactions (station_id, started_at, id);
+   CREATE INDEX transactions_active_by_evse ON transactions (station_id, evse_id, started_at) WHERE is_active = 1;
    CREATE INDEX transactions_by_tenant_started ON transactions (tenant_id, started_at, station_id, id);
    CREATE INDEX transactions_by_tenant_updated ON transactions (tenant_id, updated_at, station_id, id);
    CREATE INDEX transactions_active ON transactions (tenant_id, is_active, updated_at);
@@ -123,7 +126,17 @@ const MIGRATIONS: string[] = [
      version INTEGER NOT NULL,
      entries TEXT NOT NULL,
      updated_at TEXT NOT NULL
-   ) WITHOUT ROWID;`,
+   ) WITHOUT ROWID;
+   CREATE TABLE device_model (
+     station_id TEXT NOT NULL,
+     key TEXT NOT NULL,
+     tenant_id TEXT NOT NULL,
+     component_name TEXT NOT NULL,
+     entry TEXT NOT NULL,
+     reported_at TEXT NOT NULL,
+     PRIMARY KEY (station_id, key)
+   ) WITHOUT ROWID;
+   CREATE INDEX device_model_by_component ON device_model (station_id, component_name, key);`,
 ];
 
 export function migrate(db: Database): void {

@@ -10,7 +10,9 @@ import type { ApiKeyStore } from './api-key-store.js';
 import type { MessageLogStore } from './message-log-store.js';
 import { SqliteApiKeyStore } from './sqlite-api-key-store.js';
 import { SqliteMessageLogStore } from './sqlite-message-log-store.js';
+import { SqliteDeviceModel } from './sqlite-device-model.js';
 import { SqliteTokens } from './sqlite-tokens.js';
+import type { DeviceModelStore } from './device-model-store.js';
 import { SqliteTransactions } from './sqlite-transactions.js';
 import type { TokenStore } from './token-store.js';
 import type { TransactionStore } from './transaction-store.js';
@@ -74,6 +76,7 @@ export class SqliteStore implements Store {
   private readonly messageLog: MessageLogStore;
   private readonly sessions: SqliteTransactions;
   private readonly tokens: SqliteTokens;
+  private readonly deviceModel: SqliteDeviceModel;
 
   constructor(options: SqliteStoreOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
@@ -97,6 +100,7 @@ export class SqliteStore implements Store {
     this.messageLog = new SqliteMessageLogStore(this.db, this.writer);
     this.sessions = new SqliteTransactions(this.db, this.writer);
     this.tokens = new SqliteTokens(this.db, this.writer);
+    this.deviceModel = new SqliteDeviceModel(this.db, this.writer);
   }
 
   private prepareStatements(): Record<string, Statement> {
@@ -218,6 +222,7 @@ export class SqliteStore implements Store {
   applyTransactionEvent: TransactionStore['applyTransactionEvent'] = (t, s, e) => this.sessions.applyTransactionEvent(t, s, e);
   recordStationMeterValues: TransactionStore['recordStationMeterValues'] = (v) => this.sessions.recordStationMeterValues(v);
   recordRemoteStart: TransactionStore['recordRemoteStart'] = (r) => this.sessions.recordRemoteStart(r);
+  findActiveTransaction: TransactionStore['findActiveTransaction'] = (t, s, e) => this.sessions.findActiveTransaction(t, s, e);
   getTransaction: TransactionStore['getTransaction'] = (t, id, s) => this.sessions.getTransaction(t, id, s);
   listTransactions: TransactionStore['listTransactions'] = (t, q) => this.sessions.listTransactions(t, q);
   listMeterValues: TransactionStore['listMeterValues'] = (t, s, id, l) => this.sessions.listMeterValues(t, s, id, l);
@@ -228,6 +233,8 @@ export class SqliteStore implements Store {
   listIdTokens: TokenStore['listIdTokens'] = (t, q) => this.tokens.listIdTokens(t, q);
   getLocalList: TokenStore['getLocalList'] = (t, s) => this.tokens.getLocalList(t, s);
   applyLocalList: TokenStore['applyLocalList'] = (t, s, u) => this.tokens.applyLocalList(t, s, u);
+  recordDeviceModel: DeviceModelStore['recordDeviceModel'] = (t, s, e) => this.deviceModel.recordDeviceModel(t, s, e);
+  listDeviceModel: DeviceModelStore['listDeviceModel'] = (t, s, q) => this.deviceModel.listDeviceModel(t, s, q);
 
   flush(): Promise<void> {
     return this.writer.drain();

@@ -2,7 +2,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { mergeEvent, type TransactionFold, type TransactionState } from '../../core/transaction-fold.js';
 import { startEvent16, startKey16, type StartTransaction16 } from '../../core/transaction-mapping-16.js';
 import type { MeterSample, MeterValueRecord, TransactionRecord, TxEvent } from '../../core/transaction-types.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { decodeTransactionCursor, encodeTransactionCursor } from './transaction-cursor.js';
 import type { GroupCommit } from './group-commit.js';
 import type { Page } from './store.js';
 import type {
@@ -89,6 +89,10 @@ export class SqliteTransactions implements TransactionStore {
     this.stmt = {
       get: db.prepare('SELECT * FROM transactions WHERE station_id = ? AND id = ?'),
       getByTenant: db.prepare('SELECT * FROM transactions WHERE tenant_id = ? AND id = ? ORDER BY station_id LIMIT 1'),
+      active: db.prepare(
+        `SELECT * FROM transactions WHERE tenant_id = ? AND station_id = ? AND evse_id = ? AND is_active = 1
+         ORDER BY started_at DESC LIMIT 1`,
+      ),
       getByStation: db.prepare('SELECT * FROM transactions WHERE tenant_id = ? AND station_id = ? AND id = ?'),
       byStartKey: db.prepare('SELECT * FROM transactions WHERE station_id = ? AND start_key = ?'),
       insertEvent: db.prepare(
@@ -137,6 +141,7 @@ export class SqliteTransactions implements TransactionStore {
          ORDER BY created_at DESC LIMIT 1`,
       ),
       claimRemoteStart: db.prepare('UPDATE remote_starts SET transaction_id = ? WHERE id = ?'),
+      issuedRemoteStart: db.prepare('SELECT 1 FROM remote_starts WHERE id = ? AND station_id = ?'),
     };
   }
 
@@ -170,26 +175,35 @@ export class SqliteTransactions implements TransactionStore {
     }
   }
 
+  private issued(stationId: string, record: TransactionRecord): boolean {
+    return record.remoteStartId !== null && this.stmt.issuedRemoteStart!.get(record.remoteStartId, stationId) !== undefined;
+  }
+
   /** The shared write path: dedupe, fold (incrementally or again from all events), persist. */
   private applyNow(tenantId: string, stationId: string, ev: TxEvent, startKey: string | null): TransactionOutcome {
     const now = new Date().toISOString();
     const row = this.stmt.get!.get(stationId, ev.transactionId) as Row | undefined;
     const existing = row ? toState(row) : undefined;
     const inserted = this.stmt.insertEvent!.run(stationId, ev.transactionId, ev.dedupKey, tenantId, JSON.stringify(ev), now).changes === 1;
-    if (!inserted && existing) return { transaction: existing.record, duplicate: true, outOfOrder: false };
+    if (!inserted && existing) {
+      return { transaction: existing.record, duplicate: true, outOfOrder: false, remoteStart: this.issued(stationId, existing.record) };
+    }
     const loadEvents = () =>
       (this.stmt.events!.all(stationId, ev.transactionId) as Row[]).map((r) => JSON.parse(r.event as string) as TxEvent);
     const { state, outOfOrder } = mergeEvent(existing, ev, loadEvents, { tenantId, stationId, now });
     this.persist(state, startKey);
     this.insertSamples(tenantId, stationId, ev.transactionId, state.record.evseId, ev.meterValues);
-    return { transaction: state.record, duplicate: false, outOfOrder };
+    return { transaction: state.record, duplicate: false, outOfOrder, remoteStart: this.issued(stationId, state.record) };
   }
 
   startTransaction16(tenantId: string, stationId: string, request: StartTransaction16): Promise<TransactionOutcome> {
     return this.write(() => {
       const key = startKey16(request);
       const known = this.stmt.byStartKey!.get(stationId, key) as Row | undefined;
-      if (known) return { transaction: toRecord(known), duplicate: true, outOfOrder: false };
+      if (known) {
+        const transaction = toRecord(known);
+        return { transaction, duplicate: true, outOfOrder: false, remoteStart: this.issued(stationId, transaction) };
+      }
       let id: number;
       do id = (this.stmt.nextSeq!.get('ocpp16-transaction') as Row).value as number;
       while (this.stmt.exists!.get(stationId, String(id)));
@@ -221,6 +235,11 @@ export class SqliteTransactions implements TransactionStore {
     );
   }
 
+  async findActiveTransaction(tenantId: string, stationId: string, evseId: number): Promise<TransactionRecord | undefined> {
+    const row = this.stmt.active!.get(tenantId, stationId, evseId) as Row | undefined;
+    return row ? toRecord(row) : undefined;
+  }
+
   async getTransaction(tenantId: string, id: string, stationId?: string): Promise<TransactionRecord | undefined> {
     const row = (stationId === undefined ? this.stmt.getByTenant!.get(tenantId, id) : this.stmt.getByStation!.get(tenantId, stationId, id)) as
       | Row
@@ -239,7 +258,7 @@ export class SqliteTransactions implements TransactionStore {
     if (query.from !== undefined) (where.push('started_at >= @from'), (params.from = query.from));
     if (query.to !== undefined) (where.push('started_at < @to'), (params.to = query.to));
     if (query.cursor) {
-      const [at, station, id] = JSON.parse(decodeCursor(query.cursor)) as [string, string, string];
+      const [at, station, id] = decodeTransactionCursor(query.cursor);
       where.push(`(${sort.column}, station_id, id) ${sort.desc ? '<' : '>'} (@cAt, @cStation, @cId)`);
       Object.assign(params, { cAt: at, cStation: station, cId: id });
     }
@@ -252,7 +271,7 @@ export class SqliteTransactions implements TransactionStore {
     const items = rows.slice(0, query.limit).map(toRecord);
     const last = items[items.length - 1];
     const nextCursor =
-      rows.length > query.limit && last ? encodeCursor(JSON.stringify([last[sort.field], last.stationId, last.id])) : undefined;
+      rows.length > query.limit && last ? encodeTransactionCursor(last[sort.field], last.stationId, last.id) : undefined;
     return { items, nextCursor };
   }
 

@@ -1,4 +1,5 @@
 import type { BootInfo, ConnectorStatusRecord, StationRecord } from '../../core/types.js';
+import type { DeviceModelStore } from './device-model-store.js';
 import type { TokenStore } from './token-store.js';
 import type { TransactionStore } from './transaction-store.js';
 import type { ApiKeyStore } from './api-key-store.js';
@@ -48,7 +49,7 @@ export interface StationStore {
 }
 
 /** The whole store: one engine, sliced per aggregate so a handler depends only on what it uses. */
-export interface Store extends StationStore, ApiKeyStore, MessageLogStore, TransactionStore, TokenStore {
+export interface Store extends StationStore, ApiKeyStore, MessageLogStore, TransactionStore, TokenStore, DeviceModelStore {
   readonly kind: string;
   /** Waits until every write accepted so far is durably committed. */
   flush(): Promise<void>;
@@ -65,8 +66,10 @@ export const REMOTE_STORE_METHODS = [
   'startTransaction16',
   'applyTransactionEvent',
   'recordStationMeterValues',
+  'findActiveTransaction',
   'findIdToken',
   'recordSeenIdToken',
+  'recordDeviceModel',
 ] as const satisfies ReadonlyArray<keyof Store>;
 
 export type RemoteStoreMethod = (typeof REMOTE_STORE_METHODS)[number];

@@ -8,6 +8,11 @@ export interface TransactionOutcome {
   duplicate: boolean;
   /** Arrived out of order and was merged by folding all stored events again. */
   outOfOrder: boolean;
+  /**
+   * The transaction's remoteStartId is one this CSMS issued to this station: an operator asked
+   * for it through the API, which vouches for its token (see authorize-token.ts).
+   */
+  remoteStart: boolean;
 }
 
 export type TransactionSort = 'startedAt' | '-startedAt' | 'updatedAt' | '-updatedAt';
@@ -54,6 +59,8 @@ export interface TransactionStore {
   recordStationMeterValues(values: StationMeterValues): Promise<void>;
   /** Registers a remote start and returns its remoteStartId (unique per store). */
   recordRemoteStart(request: RemoteStartRequest): Promise<number>;
+  /** The active transaction on an EVSE of a station, if any (newest first). */
+  findActiveTransaction(tenantId: string, stationId: string, evseId: number): Promise<TransactionRecord | undefined>;
   /** By id; `stationId` disambiguates 2.x ids that two stations happen to share. */
   getTransaction(tenantId: string, id: string, stationId?: string): Promise<TransactionRecord | undefined>;
   listTransactions(tenantId: string, query: TransactionQuery): Promise<Page<TransactionRecord>>;

@@ -4,9 +4,10 @@ import type { StationRecord } from '../../core/types.js';
 import type { ApiDeps } from '../deps.js';
 import { errorBody, pageQuery, stationIdParam, stationSchema } from '../schemas.js';
 
-function view(deps: ApiDeps, station: StationRecord) {
+/** `elsewhere`: where the station is connected when that is another node (NATS directory). */
+function view(deps: ApiDeps, station: StationRecord, elsewhere?: { tenantId: string; version: StationRecord['protocol']; connectedAt?: string }) {
   const { passwordHash, ...rest } = station;
-  const location = deps.stations.location(station.id);
+  const location = deps.stations.location(station.id) ?? (elsewhere ? { ...elsewhere, thread: null } : undefined);
   const live = location && location.tenantId === station.tenantId ? location : undefined;
   return {
     ...rest,
@@ -56,7 +57,8 @@ export async function stationRoutes(app: FastifyInstance, opts: { deps: ApiDeps 
       const station = await deps.store.getStation(request.tenantId, request.params.id);
       if (!station) throw new ApiError('STATION_NOT_FOUND', `Station ${request.params.id} not found`);
       const connectors = await deps.store.listConnectorStatuses(request.tenantId, station.id);
-      return { ...view(deps, station), connectors };
+      const elsewhere = deps.stations.location(station.id) ? undefined : await deps.stations.locate?.(station.id);
+      return { ...view(deps, station, elsewhere), connectors };
     },
   );
 

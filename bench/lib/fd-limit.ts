@@ -10,9 +10,9 @@ export const WANTED_FD_LIMIT = 1_048_576;
 
 const RAISE = `ulimit -n ${WANTED_FD_LIMIT} 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"`;
 
-/** Spawns `node script args…` with the open-file limit raised as far as allowed. */
-export function spawnNodeRaised(script: string, args: string[], options: SpawnOptions): ChildProcess {
-  return spawn('sh', ['-c', RAISE, process.execPath, script, ...args], options);
+/** Spawns `node [nodeArgs…] script args…` with the open-file limit raised as far as allowed. */
+export function spawnNodeRaised(script: string, args: string[], options: SpawnOptions, nodeArgs: string[] = []): ChildProcess {
+  return spawn('sh', ['-c', RAISE, process.execPath, ...nodeArgs, script, ...args], options);
 }
 
 export interface FdLimitProbe {

@@ -140,7 +140,8 @@ export class RunContext {
       this.note(stopReason);
     }
     const last = boot ? tot.lastBootAt : tot.lastOpenAt;
-    const seconds = Math.max(0.001, ((complete ? last : Date.now()) - t0) / 1000);
+    // Up to the last station that came up: a stall's waiting time is not setup time.
+    const seconds = Math.max(0.001, ((last > t0 ? last : Date.now()) - t0) / 1000);
     return { requested: n, reached, seconds: round(seconds), perSecond: Math.round(reached / seconds), complete, stopReason };
   }
 

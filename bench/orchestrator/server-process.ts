@@ -36,6 +36,8 @@ export interface StartOptions {
   /** API key for an external target's REST API. */
   externalApiKey?: string;
   readyTimeoutMs?: number;
+  /** Write V8 CPU profiles of every server thread here (node --cpu-prof). */
+  cpuProfileDir?: string;
 }
 
 export function freePort(): Promise<number> {
@@ -84,7 +86,8 @@ export async function startServer(kind: TargetKind, o: StartOptions = {}): Promi
   };
   if (o.workers) env.CSMS_WORKERS = String(o.workers);
   const started = Date.now();
-  const child = spawnNodeRaised(script, [], { env, stdio: ['ignore', log, log] });
+  const nodeArgs = o.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', o.cpuProfileDir] : [];
+  const child = spawnNodeRaised(script, [], { env, stdio: ['ignore', log, log] }, nodeArgs);
   let exited = false;
   const exitPromise = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
   const ocppUrl = `ws://127.0.0.1:${ocppPort}/ocpp`;

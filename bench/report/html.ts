@@ -21,7 +21,8 @@ const CHARTS: Array<{ title: string; unit: string; pick: (p: TimelinePoint) => n
   { title: 'Server memory (RSS)', unit: 'MB', pick: (p) => p.serverRssMb },
   { title: 'Server CPU', unit: '% of one core', pick: (p) => p.serverCpuPct },
   { title: 'Simulator CPU', unit: '% of one core', pick: (p) => p.simCpuPct },
-  { title: 'Errors', unit: '/s', pick: (p) => p.errorsPerSec },
+  { title: 'Other processes CPU', unit: '% of one core', pick: (p) => p.otherCpuPct },
+  { title: 'Failures', unit: '/s', pick: (p) => p.errorsPerSec },
 ];
 
 function charts(runs: RunResult[]): string {
@@ -87,7 +88,7 @@ export function htmlReport(result: BenchResult, scenarios: Scenario[]): string {
       const p = runs[0].params;
       return `<section><h2>${esc(sc.name)} — ${esc(sc.title)}</h2>
 <p class="params">stations ${p.stations}, rate ${p.rate}, duration ${p.duration} s, ramp ${p.ramp || 'max'}, register ${p.register}</p>
-<div class="charts">${charts(runs)}</div>${metricsTable(runs)}${runs.map(stepsTable).join('')}${notes(runs)}</section>`;
+<div class="charts">${charts(runs)}</div><p class="params">x axis: seconds since the run started (server start-up excluded)</p>${metricsTable(runs)}${runs.map(stepsTable).join('')}${notes(runs)}</section>`;
     })
     .join('\n');
   return `<!doctype html><html><head><meta charset="utf-8"><title>Switchyard bench ${esc(m.date)}</title>

@@ -58,7 +58,6 @@ export function lineChart(o: ChartOptions): string {
   for (let x = 0; x <= xMax + 1e-9; x += xStep) {
     parts.push(`<text x="${px(x)}" y="${H - B + 13}" text-anchor="middle" fill="#555">${label(x)}</text>`);
   }
-  parts.push(`<text x="${W - R}" y="${H - B + 13}" text-anchor="end" fill="#999">s</text>`);
   parts.push(`<line x1="${L}" x2="${L}" y1="${T}" y2="${H - B}" stroke="#999"/><line x1="${L}" x2="${W - R}" y1="${H - B}" y2="${H - B}" stroke="#999"/>`);
   let lx = L;
   for (const s of o.series) {

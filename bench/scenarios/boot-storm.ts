@@ -38,7 +38,9 @@ export const bootStorm: Scenario = {
     m.bootP50Ms = stats.latency.p50;
     m.bootP99Ms = stats.latency.p99;
     m.bootMaxMs = stats.latency.max;
-    m.handshakeP99Ms = summarize(ctx.pool.handshakeLatency()).p99;
+    const hs = summarize(ctx.pool.handshakeLatency());
+    m.handshakeP50Ms = hs.p50;
+    m.handshakeP99Ms = hs.p99;
     m.connectAttempts = c.connectAttempts;
     m.connectFailures = Object.values(c.connectFail).reduce((a, b) => a + b, 0);
     m.bootPending = c.bootPending;

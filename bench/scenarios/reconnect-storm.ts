@@ -91,6 +91,7 @@ async function connectedPerApi(apiUrl: string): Promise<number | string> {
   const flag = (s: Record<string, unknown>) => s.connected ?? s.online ?? (typeof s.status === 'string' ? /connected|online/i.test(s.status) : undefined);
   let connected = 0;
   let seen = 0;
+  let total = 0;
   let cursor: string | undefined;
   try {
     for (let page = 0; page < 1000; page++) {
@@ -100,6 +101,7 @@ async function connectedPerApi(apiUrl: string): Promise<number | string> {
       const body = r.body as { items?: unknown[]; nextCursor?: string | null } | unknown[];
       const list = Array.isArray(body) ? body : body?.items;
       if (!Array.isArray(list)) return 'n/a';
+      total += list.length;
       for (const s of list) {
         const f = s && typeof s === 'object' ? flag(s as Record<string, unknown>) : undefined;
         if (f === undefined) continue;
@@ -112,5 +114,6 @@ async function connectedPerApi(apiUrl: string): Promise<number | string> {
   } catch {
     return 'n/a';
   }
-  return seen === 0 ? 'n/a' : connected;
+  // A recognisable but empty list means none connected; entries without a flag mean n/a.
+  return seen === 0 && total > 0 ? 'n/a' : connected;
 }

@@ -13,7 +13,12 @@ import { commandFor, probeFor } from './command-payloads.js';
 export const PREFIX = 'SIM';
 
 /** Registers stations 0..n-1 with their passwords; says so in the notes. */
-export async function registerStations(ctx: RunContext, n: number): Promise<void> {
+export async function registerStations(ctx: RunContext, requested: number): Promise<void> {
+  // Stations beyond the server's open-file limit can never connect at once; registering
+  // them would only cost time (Switchyard hashes every password).
+  const cap = ctx.server.fdLimit > 0 && Number.isFinite(ctx.server.fdLimit) ? ctx.server.fdLimit : Infinity;
+  const n = Math.min(requested, cap);
+  if (n < requested) ctx.note(`registered only the first ${n} of ${requested} stations: the server's open-file limit is ${cap}`);
   const t0 = Date.now();
   const statuses: Record<string, number> = {};
   const indices = Array.from({ length: n }, (_, i) => i);

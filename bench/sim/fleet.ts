@@ -27,8 +27,10 @@ export class Fleet {
   private latency = new Map<string, Histogram>();
   private handshake = new Histogram();
   private queue: Station[] = [];
+  private queueHead = 0; // consumed prefix of `queue`, compacted now and then
   private queued: Uint8Array;
   private retries: Station[] = [];
+  private lastRetryScan = 0;
   private opening = false;
   private desired = 0;
   private rampPerSec = 0;
@@ -76,6 +78,7 @@ export class Fleet {
     this.opening = false;
     for (const s of this.queue) this.queued[s.index - this.cfg.first] = 0;
     this.queue = [];
+    this.queueHead = 0;
     this.retries = [];
   }
 
@@ -126,7 +129,8 @@ export class Fleet {
   }
 
   private openConnections(now: number, dt: number): void {
-    if (this.retries.length > 0) {
+    if (this.retries.length > 0 && now - this.lastRetryScan >= 50) {
+      this.lastRetryScan = now;
       const due = this.retries.filter((s) => s.retryAt <= now);
       if (due.length > 0) {
         this.retries = this.retries.filter((s) => s.retryAt > now);
@@ -134,9 +138,8 @@ export class Fleet {
       }
     }
     if (this.rampPerSec > 0) this.tokens = Math.min(this.tokens + (this.rampPerSec * dt) / 1000, Math.max(1, this.rampPerSec / 20));
-    let head = 0;
-    while (head < this.queue.length && this.connecting < this.maxInflight && this.tokens >= 1) {
-      const s = this.queue[head++];
+    while (this.queueHead < this.queue.length && this.connecting < this.maxInflight && this.tokens >= 1) {
+      const s = this.queue[this.queueHead++];
       this.queued[s.index - this.cfg.first] = 0;
       if (s.state !== IDLE) continue;
       const addresses = this.cfg.sourceAddresses;
@@ -145,7 +148,13 @@ export class Fleet {
       this.tokens--;
       s.connect(addresses[this.sourceTurn++ % addresses.length]);
     }
-    if (head > 0) this.queue = this.queue.slice(head);
+    if (this.queueHead > 4096 && this.queueHead * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.queueHead);
+      this.queueHead = 0;
+    } else if (this.queueHead === this.queue.length && this.queueHead > 0) {
+      this.queue = [];
+      this.queueHead = 0;
+    }
   }
 
   /** Sends `rate` calls per second spread over idle booted stations, round robin. */

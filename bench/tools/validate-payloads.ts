@@ -18,12 +18,14 @@ type Schema = { $id: string; [k: string]: unknown };
 
 function validatorFor(v: p.OcppVersion) {
   const ajv = new Ajv.default({ strict: false, allErrors: true });
+  // RFC 3339 date-time, enough for the timestamps the simulator writes.
+  ajv.addFormat('date-time', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/);
   const schemas = require(`ocpp-rpc/lib/schemas/${FILES[v]}.json`) as Schema[];
   // ajv's URI parser rejects "urn:Action.req" as an $id, so schemas are added by key.
-  for (const { $id, ...schema } of schemas) ajv.addSchema(schema, $id);
+  for (const { $id, ...schema } of schemas) ajv.addSchema(schema, $id.replace(/^urn:/, ''));
   // 1.6 and 2.0.1 name schemas urn:X.req / urn:X.conf, 2.1 urn:XRequest / urn:XResponse.
   return (action: string, kind: 'req' | 'conf', payload: unknown): string | undefined => {
-    const id = v === 'ocpp2.1' ? `urn:${action}${kind === 'req' ? 'Request' : 'Response'}` : `urn:${action}.${kind}`;
+    const id = v === 'ocpp2.1' ? `${action}${kind === 'req' ? 'Request' : 'Response'}` : `${action}.${kind}`;
     const validate = ajv.getSchema(id);
     if (!validate) return `no schema ${id}`;
     return validate(payload) ? undefined : ajv.errorsText(validate.errors);

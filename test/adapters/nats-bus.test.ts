@@ -68,3 +68,20 @@ t.test('NATS restarted: events published meanwhile are buffered, then delivered;
   const info = await jsm.streams.info('CSMS_TRANSACTIONS');
   t.ok(info.state.messages >= 3, 'transaction events are stored in JetStream');
 });
+
+t.test('a NATS server that lost its storage: the JetStream stream is recreated on reconnect', async (t) => {
+  const bus = await openBus();
+  t.teardown(() => bus.close());
+  await nats.restart({ wipe: true });
+  const { jetstreamManager } = await import('@nats-io/jetstream');
+  let messages = 0;
+  for (let i = 0; i < 200 && messages === 0; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    if (!bus.stats().connected) continue;
+    bus.publish(event('transaction.ended', { payload: { n: i } }));
+    await bus.flush();
+    const jsm = await jetstreamManager(bus.connection);
+    messages = await jsm.streams.info('CSMS_TRANSACTIONS').then((info) => info.state.messages, () => 0);
+  }
+  t.ok(messages > 0, 'transaction events are stored again');
+});

@@ -61,11 +61,15 @@ export function sessionStoreContract(t: Test, name: string, options: StoreContra
       t.equal(a.transaction.meterStartWh, 100);
       t.same(a.transaction.idToken, { idToken: 'TAG1', type: 'ISO14443' });
       const n = a.transaction.ocppTransactionId!;
+      t.equal((await store.findActiveTransaction('t1', 'CS1', 1))?.id, a.transaction.id);
+      t.equal(await store.findActiveTransaction('t1', 'CS1', 2), undefined);
+      t.equal(await store.findActiveTransaction('t2', 'CS1', 1), undefined);
       await store.applyTransactionEvent('t1', 'CS1', meterEvent16({ connectorId: 1, transactionId: n, meterValue: [{ timestamp: '2026-03-01T09:10:00Z', sampledValue: [{ value: '1100' }] }] }));
       const stop = await store.applyTransactionEvent('t1', 'CS1', stopEvent16({ transactionId: n, meterStop: 1600, timestamp: '2026-03-01T09:20:00Z', reason: 'Remote' }));
       t.equal(stop.transaction.totalKwh, 1.5);
       t.equal(stop.transaction.isActive, false);
       t.equal(stop.transaction.stoppedReason, 'Remote');
+      t.equal(await store.findActiveTransaction('t1', 'CS1', 1), undefined, 'ended');
       const stopAgain = await store.applyTransactionEvent('t1', 'CS1', stopEvent16({ transactionId: n, meterStop: 1600, timestamp: '2026-03-01T09:20:00Z', reason: 'Remote' }));
       t.equal(stopAgain.duplicate, true);
       t.equal(stopAgain.transaction.updatedAt, stop.transaction.updatedAt, 'a resend changes nothing');

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { applyEvent, foldEvents, mergeEvent, type TransactionState } from '../../core/transaction-fold.js';
 import { transactionEventFrom2, type TransactionEventRequest } from '../../core/transaction-mapping-2.js';
-import { meterEvent16, startEvent16, stopEvent16 } from '../../core/transaction-mapping-16.js';
+import { meterEvent16, startEvent16, statusEvent16, stopEvent16 } from '../../core/transaction-mapping-16.js';
 import type { TxEvent } from '../../core/transaction-types.js';
 
 const ctx = { tenantId: 't1', stationId: 'CS1', now: '2026-01-01T12:00:00.000Z' };
@@ -122,6 +122,19 @@ t.test('1.6: start/meter/stop, reason defaults to Local, unknown ids flagged', a
   t.same(backwards.flags, ['meter-went-backwards']);
   t.equal(backwards.totalKwh, 0);
   t.equal(backwards.stoppedReason, 'Remote');
+});
+
+t.test('1.6 StatusNotification gives the charging state', async (t) => {
+  const start = startEvent16({ connectorId: 1, idTag: 'TAG', meterStart: 0, timestamp: '2026-01-01T08:00:00Z' }, 9);
+  const charging = statusEvent16(9, 1, 'Charging', '2026-01-01T08:02:00Z')!;
+  const suspended = statusEvent16(9, 1, 'SuspendedEVSE', '2026-01-01T08:12:00Z')!;
+  const again = statusEvent16(9, 1, 'Charging', '2026-01-01T08:20:00Z')!;
+  const stop = stopEvent16({ transactionId: 9, meterStop: 10, timestamp: '2026-01-01T08:25:00Z' });
+  t.equal(statusEvent16(9, 1, 'Available', '2026-01-01T08:00:00Z'), undefined);
+  t.equal(statusEvent16(9, 1, 'toString', '2026-01-01T08:00:00Z'), undefined);
+  const r = foldEvents([stop, again, start, suspended, charging], ctx)!.record;
+  t.equal(r.timeSpentChargingSec, 600 + 300, '08:02–08:12 and 08:20–08:25');
+  t.equal(r.chargingState, 'Charging');
 });
 
 t.test('resent 1.6 messages map to the same dedup keys', async (t) => {

@@ -1,6 +1,6 @@
 import t from 'tap';
-import { startServer, eventually } from '../helpers/server.js';
-import { VERSIONS, basic, bootPayload, connectStrict, rawUpgrade, strictClient } from '../helpers/ocpp-clients.js';
+import { eventually, metricValue, startServer } from '../helpers/server.js';
+import { VERSIONS, basic, bootPayload, connectStrict, nextClose, rawUpgrade, strictClient } from '../helpers/ocpp-clients.js';
 
 // WebSocket handshake: subprotocol negotiation and HTTP Basic authentication (security profile 1).
 
@@ -96,9 +96,28 @@ t.test('registered stations (unknown stations refused)', async (t) => {
     });
   }
 
-  t.test('nothing stays connected after refusals', async (t) => {
-    await eventually(async () => (await connected()) === 0, 10_000, 'no connected stations');
+  t.test('nothing stays connected after refusals; refusals are counted', async (t) => {
+    await eventually(async () => (await connected()) === 0, 30_000, 'no connected stations');
     t.pass('connectedStations is 0');
+    const metrics = await server.metrics();
+    t.ok(metricValue(metrics, 'csms_handshakes_refused_total', { status: '400' }) >= 5, 'refusals with 400 counted');
+    t.ok(metricValue(metrics, 'csms_handshakes_refused_total', { status: '401' }) >= 15, 'refusals with 401 counted');
+    t.ok(metricValue(metrics, 'csms_handshakes_refused_total', { status: '404' }) >= 4, 'refusals with 404 counted');
+    t.equal(metricValue(metrics, 'csms_connected_stations'), 0, 'csms_connected_stations is 0');
+  });
+
+  t.test('DELETE /stations/{id} closes its open connection; it cannot come back', async (t) => {
+    const id = 'HS-deleted';
+    await server.registerStation(id, password);
+    const client = await connectStrict(t, { endpoint: server.ocppUrl, identity: id, password, version: 'ocpp2.0.1' });
+    await client.call('Heartbeat', {});
+    const closed = nextClose(client);
+    const deleted = await server.api(`/stations/${id}`, { method: 'DELETE' });
+    t.equal(deleted.status, 204);
+    t.ok((await closed).code >= 1000, 'the connection was closed');
+    const again = await rawUpgrade(server.ocppPort, `/ocpp/${id}`, { protocols: 'ocpp2.0.1', authorization: basic(id, password) });
+    t.equal(again.status, 401, 'reconnecting is refused');
+    t.equal((await server.apiJson('GET', `/stations/${id}`)).status, 404);
   });
 });
 

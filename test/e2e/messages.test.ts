@@ -22,10 +22,6 @@ function code(version: Version, kind: 'framework' | 'messageType' | 'format' | '
   }
 }
 
-function authorizePayload(version: Version) {
-  return version === 'ocpp1.6' ? { idTag: 'TAG-1' } : { idToken: { idToken: 'TAG-1', type: 'ISO14443' } };
-}
-
 t.test('station-initiated messages', async (t) => {
   const server = await startServer(t, { env: { CSMS_HEARTBEAT_INTERVAL: '123' } });
   for (const version of VERSIONS) {
@@ -165,8 +161,7 @@ t.test('station-initiated messages', async (t) => {
 
       // The same id twice while the first is still in flight: the second is refused, the first answered.
       const dup = JSON.stringify([2, 'dup-1', 'BootNotification', boot]);
-      station.send(dup);
-      station.send(dup);
+      station.sendTogether([dup, dup]);
       const answers = [await station.nextFrame(), await station.nextFrame()];
       const result = answers.find((a) => a[0] === 3);
       const error = answers.find((a) => a[0] === 4);

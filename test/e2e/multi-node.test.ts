@@ -1,8 +1,12 @@
 import t from 'tap';
 import { connect } from '@nats-io/transport-node';
 import { Kvm } from '@nats-io/kv';
-import { ADMIN_AUTH, eventually, metricValue, startServer, type TestServer } from '../helpers/server.js';
-import { bootPayload, connectStrict, type StrictClient, type Version } from '../helpers/ocpp-clients.js';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MAIN_JS, baseEnv, eventually, freePort, metricValue, startServer, type TestServer } from '../helpers/server.js';
+import { bootPayload, connectStrict, nextClose, type StrictClient, type Version } from '../helpers/ocpp-clients.js';
 import { startNats } from '../helpers/nats-server.js';
 
 // Two Switchyard nodes and one nats-server: commands follow stations across nodes, a killed
@@ -17,6 +21,7 @@ const nodeEnv = (id: string) => ({
   CSMS_REGISTRY_TTL: String(TTL_SEC),
   CSMS_CALL_TIMEOUT: '3',
   CSMS_WORKERS: '1',
+  CSMS_NATS_FRAME_MIRROR: 'true',
 });
 const nodeA = await startServer(t, { env: nodeEnv('node-a') });
 const nodeB = await startServer(t, { env: nodeEnv('node-b') });
@@ -63,7 +68,24 @@ t.test('a REST command on node A reaches a station on node B', async (t) => {
   t.equal(invalid.status, 400, 'validation errors travel back from the holding node');
   t.ok(subjects.includes('csms.default.station.MN-1.connected'), 'connected event on NATS');
   t.ok(subjects.includes('csms.default.station.MN-1.booted'), 'booted event on NATS');
+  await eventually(async () => subjects.includes('csms.default.ocpp.MN-1.in.Reset'), 5000, 'frame mirror');
+  for (const subject of ['csms.default.ocpp.MN-1.in.BootNotification', 'csms.default.ocpp.MN-1.out.BootNotification', 'csms.default.ocpp.MN-1.out.Reset']) {
+    t.ok(subjects.includes(subject), `raw frame mirrored on ${subject}`);
+  }
   await s.client.close();
+});
+
+t.test('GET /stations/{id} on one node shows a station connected to another', async (t) => {
+  // Nodes here keep separate SQLite stores; with a shared store the record is on every node.
+  await nodeA.registerStation('MN-SEEN', 'seen-station-pw');
+  const s = await station(t, nodeB, 'MN-SEEN', 'ocpp2.0.1');
+  const view = await eventually(async () => {
+    const r = await nodeA.apiJson('GET', '/stations/MN-SEEN');
+    return r.body.connected ? r.body : undefined;
+  }, 10_000, 'seen as connected from node A');
+  t.match(view, { id: 'MN-SEEN', connected: true, protocol: 'ocpp2.0.1', gatewayThread: null, connectedAt: String });
+  await s.client.close();
+  await eventually(async () => (await nodeA.apiJson('GET', '/stations/MN-SEEN')).body.connected === false, 10_000, 'then disconnected');
 });
 
 t.test('a station moving from A to B: commands follow it', async (t) => {
@@ -85,6 +107,22 @@ t.test('a station moving from A to B: commands follow it', async (t) => {
   const local = await post(nodeB, '/stations/MN-MOVE/reset', { type: 'Hard' });
   t.equal(local.status, 200, 'and on its own node directly');
   await second.client.close();
+});
+
+t.test('a station reconnecting elsewhere while its old socket is still open: newest connection wins', async (t) => {
+  const old = await station(t, nodeA, 'MN-DUP', 'ocpp1.6');
+  await eventually(async () => (await post(nodeB, '/stations/MN-DUP/reset', { type: 'Soft' })).status === 200, 10_000, 'MN-DUP known on B');
+  const closed = nextClose(old.client);
+  const fresh = await station(t, nodeB, 'MN-DUP', 'ocpp2.0.1');
+  const { code } = await closed;
+  t.equal(code, 4000, 'node A closed the stale connection when node B announced the station');
+  const r = await eventually(async () => {
+    const x = await post(nodeA, '/stations/MN-DUP/reset', { type: 'Soft' });
+    return x.status === 200 ? x : undefined;
+  }, 10_000, 'command from A reaches the new connection on B');
+  t.equal(r.body.protocol, 'ocpp2.0.1');
+  t.same(fresh.resets, [{ type: 'OnIdle' }]);
+  await fresh.client.close();
 });
 
 t.test('cross-tenant isolation over REST and NATS subjects', async (t) => {
@@ -139,6 +177,21 @@ t.test('NATS restarted mid-run: nodes reconnect, buffered events flow, commands 
   await s.client.close();
 });
 
+t.test('an API-only node (CSMS_ROLE=api) reaches stations on gateway nodes', async (t) => {
+  const apiNode = await startServer(t, { env: { ...nodeEnv('node-api'), CSMS_ROLE: 'api' } });
+  const health = await (await apiNode.api('/health')).json() as any;
+  t.equal(health.bus, 'nats');
+  t.equal(health.workers, 1, 'configured workers are reported, but none run');
+  const s = await station(t, nodeA, 'MN-VIA-API', 'ocpp1.6');
+  const conf = await eventually(async () => {
+    const x = await apiNode.api('/stations/MN-VIA-API/configuration?key=HeartbeatInterval');
+    return x.status === 200 ? x : undefined;
+  }, 10_000, 'GetConfiguration routed through the API-only node');
+  t.match(await conf.json(), { action: 'GetConfiguration', protocol: 'ocpp1.6', result: { configurationKey: [{ key: 'HeartbeatInterval' }] } });
+  await t.rejects(fetch(`ws://127.0.0.1:${apiNode.ocppPort}`.replace('ws', 'http')), 'no OCPP listener on an API-only node');
+  await s.client.close();
+});
+
 t.test('a killed node: its directory entries expire and its stations become unknown', async (t) => {
   await station(t, nodeB, 'MN-DOOMED');
   const kv = await new Kvm(watcher).open('csms_stations');
@@ -153,4 +206,44 @@ t.test('a killed node: its directory entries expire and its stations become unkn
   t.ok(Date.now() - killedAt < (TTL_SEC + 10) * 1000, `expired ${Date.now() - killedAt} ms after the kill (TTL ${TTL_SEC} s)`);
   const r = await post(nodeA, '/stations/MN-DOOMED/reset', { type: 'Soft' });
   t.equal(r.status, 404, 'node A no longer routes to the dead node (station unknown here)');
+});
+
+t.test('CSMS_ROLE=gateway: OCPP only, no REST API; its stations are commanded through other nodes', async (t) => {
+  const ports = { ocpp: await freePort(), api: await freePort() };
+  const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-gw-'));
+  const child = spawn(process.execPath, [MAIN_JS], {
+    env: { ...process.env, ...baseEnv(ports, dataDir), ...nodeEnv('node-gw'), CSMS_ROLE: 'gateway' },
+    stdio: 'ignore',
+  });
+  const exited = new Promise<{ code: number | null }>((r) => child.once('exit', (code) => r({ code })));
+  t.teardown(async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  const gateway = { ocppUrl: `ws://127.0.0.1:${ports.ocpp}/ocpp` } as TestServer;
+  const s = await eventually(async () => station(t, gateway, 'MN-GW', 'ocpp1.6').catch(() => undefined), 20_000, 'gateway node accepts stations');
+  await t.rejects(fetch(`http://127.0.0.1:${ports.api}/health`), 'no REST API on a gateway node');
+  const r = await eventually(async () => {
+    const x = await post(nodeA, '/stations/MN-GW/reset', { type: 'Soft' });
+    return x.status === 200 ? x : undefined;
+  }, 10_000, 'command through node A');
+  t.equal(r.body.result.status, 'Accepted');
+  t.same(s.resets, [{ type: 'Soft' }]);
+  await s.client.close();
+  child.kill('SIGTERM');
+  t.equal((await exited).code, 0, 'gateway node stops cleanly');
+});
+
+t.test('graceful stop: a node withdraws its stations at once and exits 0', async (t) => {
+  await station(t, nodeA, 'MN-BYE', 'ocpp1.6');
+  const kv = await new Kvm(watcher).open('csms_stations');
+  await eventually(async () => (await kv.get('MN-BYE'))?.operation === 'PUT', 10_000, 'announced');
+  const exit = await nodeA.stop('SIGTERM');
+  t.equal(exit.code, 0);
+  t.ok(exit.ms < 10_000, `stopped in ${exit.ms} ms`);
+  const entry = await kv.get('MN-BYE');
+  t.ok(!entry || entry.operation !== 'PUT', 'entry withdrawn on shutdown, without waiting for the TTL');
 });

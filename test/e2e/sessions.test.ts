@@ -71,6 +71,11 @@ t.test('full sessions, every version', async (t) => {
     t.type(start.transactionId, 'number');
     const resent = (await c.call('StartTransaction', startReq)) as any;
     t.equal(resent.transactionId, start.transactionId, 'a resent start gets the same transactionId');
+    // 1.6 charging state comes from StatusNotification: charging 5′–35′ → 1800 s.
+    const status = (s: string, minutes: number) => c.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: s, timestamp: at(minutes) });
+    await status('Charging', 5);
+    await status('SuspendedEV', 35);
+    await status('SuspendedEV', 35);
     const mv = { connectorId: 1, transactionId: start.transactionId, meterValue: [{ timestamp: at(30), sampledValue: [{ value: '15.5', unit: 'kWh' }, { value: '7.4', measurand: 'Power.Active.Import', unit: 'kW' }] }] };
     t.same(await c.call('MeterValues', mv), {});
     t.same(await c.call('MeterValues', mv), {}, 'resent');
@@ -83,7 +88,7 @@ t.test('full sessions, every version', async (t) => {
     t.match(tx, {
       id: String(start.transactionId), ocppTransactionId: start.transactionId, protocol: 'ocpp1.6', evseId: 1, connectorId: 1,
       idToken: { idToken: 'GOOD-TOKEN' }, isActive: false, totalKwh: 7.5, meterStartWh: 12000, meterStopWh: 19500,
-      stoppedReason: 'EVDisconnected', startedAt: at(0), endedAt: at(60), flags: [],
+      stoppedReason: 'EVDisconnected', startedAt: at(0), endedAt: at(60), flags: [], timeSpentChargingSec: 1800, chargingState: 'SuspendedEV',
     });
     const detail = await server.apiJson('GET', `/transactions/${tx.id}`);
     t.equal(detail.status, 200);
@@ -152,6 +157,9 @@ t.test('full sessions, every version', async (t) => {
     t.equal(next.status, 200);
     t.ok(next.body.items.every((x: any) => x.startedAt >= active.body.items[1].startedAt));
     t.equal((await server.apiJson('GET', '/transactions?cursor=!!!')).status, 400);
+    t.equal((await server.apiJson('GET', '/transactions?from=yesterday')).status, 400);
+    t.equal((await server.apiJson('GET', `/transactions?cursor=${Buffer.from('[1]').toString('base64url')}`)).status, 400);
+    t.equal((await server.apiJson('GET', '/transactions?sort=cost')).status, 400);
     t.equal((await server.apiJson('GET', '/transactions/nope')).status, 404);
     t.equal((await server.apiJson('GET', `/transactions?from=${encodeURIComponent(at(100))}`)).body.items.length, 0);
   });

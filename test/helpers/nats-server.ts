@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, type TestLike } from './server.js';
@@ -13,7 +13,8 @@ export interface TestNats {
   readonly port: number;
   readonly pid: number | undefined;
   stop(signal?: NodeJS.Signals): Promise<void>;
-  restart(): Promise<void>;
+  /** Stops and starts again on the same port; `wipe` empties the store first (a server that lost its disk). */
+  restart(options?: { wipe?: boolean }): Promise<void>;
   output(): string;
 }
 
@@ -69,8 +70,12 @@ export async function startNats(t: TestLike): Promise<TestNats> {
       return child?.pid;
     },
     stop,
-    restart: async () => {
+    restart: async (options = {}) => {
       await stop();
+      if (options.wipe) {
+        rmSync(storeDir, { recursive: true, force: true });
+        mkdirSync(storeDir, { recursive: true });
+      }
       await launch();
     },
     output: () => log.text,

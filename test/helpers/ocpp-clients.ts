@@ -71,6 +71,8 @@ export function strictClient(t: TestLike, options: StrictClientOptions): StrictC
     pingIntervalMs: 0,
     respondWithDetailedErrors: false,
   } as any);
+  // A 1006 close mid-test is easier to explain with the socket's own error next to it.
+  client.on('socketError', (error: Error) => t.comment(`${options.identity}: socket error: ${String(error)}`));
   t.teardown(() => client.close({ force: true }).catch(() => {}));
   return client;
 }
@@ -123,7 +125,9 @@ type Message = { data: string; binary: boolean };
 export class RawStation {
   private readonly inbox: Message[] = [];
   private readonly waiters: Array<(m: Message) => void> = [];
-  readonly closed: Promise<{ code: number; reason: string }>;
+  readonly closed: Promise<{ code: number; reason: string; error?: string }>;
+  /** The last socket error, if any (a 1006 close usually has one). */
+  error: Error | undefined;
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data, binary) => {
@@ -132,8 +136,10 @@ export class RawStation {
       if (waiter) waiter(message);
       else this.inbox.push(message);
     });
-    ws.on('error', () => {});
-    this.closed = new Promise((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString('utf8') })));
+    ws.on('error', (error) => (this.error = error));
+    this.closed = new Promise((resolve) =>
+      ws.once('close', (code, reason) => resolve({ code, reason: reason.toString('utf8'), ...(this.error ? { error: String(this.error) } : {}) })),
+    );
   }
 
   static async open(t: TestLike, endpoint: string, id: string, options: RawStationOptions = {}): Promise<RawStation> {
@@ -163,6 +169,17 @@ export class RawStation {
     this.ws.send(data, { binary: options.binary ?? false });
   }
 
+  /**
+   * Sends several frames in one TCP write, so the server reads them in one go: deterministic
+   * "second frame arrives while the first is still being handled" without relying on timing.
+   */
+  sendTogether(frames: string[]): void {
+    const socket = (this.ws as unknown as { _socket: import('node:net').Socket })._socket;
+    socket.cork();
+    for (const frame of frames) this.ws.send(frame);
+    process.nextTick(() => socket.uncork());
+  }
+
   /** The next message's text; rejects after `timeoutMs` or when the socket closes first. */
   next(timeoutMs = 30_000): Promise<string> {
     const queued = this.inbox.shift();
@@ -178,12 +195,12 @@ export class RawStation {
         resolve(m.data);
       };
       this.waiters.push(waiter);
-      void this.closed.then(() => {
+      void this.closed.then((closed) => {
         const i = this.waiters.indexOf(waiter);
         if (i >= 0) {
           this.waiters.splice(i, 1);
           clearTimeout(timer);
-          reject(new Error('socket closed while waiting for a message'));
+          reject(new Error(`socket closed (${JSON.stringify(closed)}) while waiting for a message`));
         }
       });
     });

@@ -144,7 +144,8 @@ export function baseEnv(ports: { ocpp: number; api: number }, dataDir: string): 
     CSMS_DATA_DIR: dataDir,
     CSMS_WORKERS: '1',
     CSMS_SCRYPT_COST: '1024',
-    CSMS_LOG_LEVEL: 'warn',
+    // E2E_LOG_LEVEL=debug npx tap … shows more of the server when a test fails.
+    CSMS_LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
     CSMS_ADMIN_KEY: ADMIN_KEY,
   };
 }

@@ -1,5 +1,6 @@
 import { connectorStatusFrom16, evseFrom16 } from '../../../core/version-mapping.js';
 import type { HandlerContext } from '../../handler-context.js';
+import { applyStatusToTransaction } from './status-effects.js';
 
 interface StatusNotificationRequest {
   connectorId: number;
@@ -29,6 +30,7 @@ export async function statusNotification(
     reportedAt: req.timestamp ?? ctx.clock().toISOString(),
   };
   await ctx.store.recordConnectorStatus(update);
+  await applyStatusToTransaction(ctx, req);
   ctx.events.emit('connector.status', ctx.session, { ...update, ocppConnectorId: req.connectorId });
   return {};
 }

@@ -16,6 +16,6 @@ export async function transactionEvent(ctx: AuthorizeContext, req: TransactionEv
     offline: req.offline ?? false,
   });
   if (!event.idToken) return {};
-  const decision = await authorizeToken(ctx, event.idToken, 'TransactionEvent');
+  const decision = await authorizeToken(ctx, event.idToken, 'TransactionEvent', { remoteStart: outcome.remoteStart });
   return { idTokenInfo: idTokenInfo2(decision) };
 }

@@ -7,13 +7,22 @@ export type AuthorizeContext = Pick<HandlerContext, 'session' | 'store' | 'event
 /**
  * The one place a token is judged, for Authorize and for the tokens inside transaction messages:
  * answered from the store under the unknown-token policy; accept-all records what it saw so an
- * operator can later block it.
+ * operator can later block it. A token the store does not know is accepted for a transaction an
+ * operator started through the API (`remoteStart`): the API call vouched for it. A known token
+ * keeps its status (a blocked card stays blocked).
  */
-export async function authorizeToken(ctx: AuthorizeContext, token: IdTokenRef, trigger: string): Promise<AuthorizationDecision> {
+export async function authorizeToken(
+  ctx: AuthorizeContext,
+  token: IdTokenRef,
+  trigger: string,
+  options: { remoteStart?: boolean } = {},
+): Promise<AuthorizationDecision> {
   const { tenantId } = ctx.session;
+  // 2.x type NoAuthorization (free vend, plug-and-charge without id) means: no authorization is done.
+  if (token.type === 'NoAuthorization') return { status: 'Accepted' };
   const policy = ctx.settings.unknownTokens ?? 'reject';
   const known = await ctx.store.findIdToken(tenantId, token.idToken);
-  const decision = decide(known, policy, ctx.clock());
+  const decision = !known && options.remoteStart ? { status: 'Accepted' } : decide(known, policy, ctx.clock());
   if (!known && policy === 'accept-all') {
     await ctx.store.recordSeenIdToken({
       tenantId,
@@ -31,6 +40,7 @@ export async function authorizeToken(ctx: AuthorizeContext, token: IdTokenRef, t
     trigger,
     status: decision.status,
     known: Boolean(known),
+    remoteStart: options.remoteStart ?? false,
   });
   return decision;
 }

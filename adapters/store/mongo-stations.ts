@@ -1,0 +1,116 @@
+import type { Db } from 'mongodb';
+import type { BootInfo, ConnectorStatusRecord, StationRecord } from '../../core/types.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { isDuplicateKey, type MongoBatcher } from './mongo-batcher.js';
+import type { ConnectorStatusUpdate, NewStation, Page, PageQuery, StationLogin, StationStore } from './store.js';
+
+type StationDoc = Omit<StationRecord, 'id'> & { _id: string };
+type ConnectorDoc = ConnectorStatusRecord & { _id: string };
+
+function toStation(doc: StationDoc): StationRecord {
+  const { _id, ...rest } = doc;
+  return { id: _id, ...rest };
+}
+
+const EMPTY_BOOT = {
+  vendor: null, model: null, serialNumber: null, firmwareVersion: null, iccid: null, imsi: null,
+  protocol: null, bootReason: null, lastBootAt: null, lastSeenAt: null,
+};
+
+/**
+ * Stations (_id = station id: unique across tenants, as the OCPP URL carries no tenant) and
+ * connector statuses (_id = station|evse|connector). Hot-path writes go through the batcher.
+ */
+export class MongoStations implements StationStore {
+  constructor(
+    private readonly db: Db,
+    private readonly batcher: MongoBatcher,
+    private readonly ready: Promise<void>,
+  ) {}
+
+  private get stations() {
+    return this.db.collection<StationDoc>('stations');
+  }
+
+  private get connectors() {
+    return this.db.collection<ConnectorDoc>('connector_statuses');
+  }
+
+  async createStation(station: NewStation): Promise<boolean> {
+    await this.ready;
+    const now = new Date().toISOString();
+    try {
+      await this.stations.insertOne({ _id: station.id, tenantId: station.tenantId, passwordHash: station.passwordHash, ...EMPTY_BOOT, createdAt: now, updatedAt: now });
+      return true;
+    } catch (error) {
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
+  }
+
+  async getStation(tenantId: string, id: string): Promise<StationRecord | undefined> {
+    await this.ready;
+    const doc = await this.stations.findOne({ _id: id, tenantId });
+    return doc ? toStation(doc) : undefined;
+  }
+
+  async findStationLogin(id: string): Promise<StationLogin | undefined> {
+    await this.ready;
+    const doc = await this.stations.findOne({ _id: id }, { projection: { tenantId: 1, passwordHash: 1 } });
+    return doc ? { id: doc._id, tenantId: doc.tenantId, passwordHash: doc.passwordHash ?? null } : undefined;
+  }
+
+  async listStations(tenantId: string, query: PageQuery): Promise<Page<StationRecord>> {
+    await this.ready;
+    const after = query.cursor ? decodeCursor(query.cursor) : '';
+    const docs = await this.stations.find({ tenantId, _id: { $gt: after } }).sort({ _id: 1 }).limit(query.limit + 1).toArray();
+    const items = docs.slice(0, query.limit).map(toStation);
+    const last = items[items.length - 1];
+    return { items, nextCursor: docs.length > query.limit && last ? encodeCursor(last.id) : undefined };
+  }
+
+  async deleteStation(tenantId: string, id: string): Promise<boolean> {
+    await this.ready;
+    const deleted = (await this.stations.deleteOne({ _id: id, tenantId })).deletedCount === 1;
+    if (deleted) await this.connectors.deleteMany({ tenantId, stationId: id });
+    return deleted;
+  }
+
+  async recordBoot(tenantId: string, id: string, boot: BootInfo): Promise<void> {
+    await this.ready;
+    const set = {
+      vendor: boot.vendor, model: boot.model, serialNumber: boot.serialNumber ?? null, firmwareVersion: boot.firmwareVersion ?? null,
+      iccid: boot.iccid ?? null, imsi: boot.imsi ?? null, protocol: boot.protocol, bootReason: boot.reason ?? null,
+      lastBootAt: boot.at, lastSeenAt: boot.at, updatedAt: boot.at,
+    };
+    try {
+      await this.batcher.write(this.stations, {
+        updateOne: { filter: { _id: id as never, tenantId }, update: { $set: set, $setOnInsert: { passwordHash: null, createdAt: boot.at } }, upsert: true },
+      });
+    } catch (error) {
+      // The id belongs to another tenant: like SQLite's guarded upsert, change nothing.
+      if (!isDuplicateKey(error)) throw error;
+    }
+  }
+
+  async recordSeen(tenantId: string, id: string, at: string): Promise<void> {
+    await this.ready;
+    await this.batcher.write(this.stations, { updateOne: { filter: { _id: id as never, tenantId }, update: { $set: { lastSeenAt: at } } } });
+  }
+
+  async recordConnectorStatus(update: ConnectorStatusUpdate): Promise<void> {
+    await this.ready;
+    if (!(await this.stations.countDocuments({ _id: update.stationId, tenantId: update.tenantId }, { limit: 1 }))) return;
+    const _id = `${update.stationId}|${update.evseId}|${update.connectorId}`;
+    const doc = { ...update, updatedAt: new Date().toISOString() };
+    await this.batcher.write(this.connectors, { replaceOne: { filter: { _id: _id as never }, replacement: { _id, ...doc }, upsert: true } });
+  }
+
+  async listConnectorStatuses(tenantId: string, stationId: string): Promise<ConnectorStatusRecord[]> {
+    await this.ready;
+    return (await this.connectors
+      .find({ tenantId, stationId }, { projection: { _id: 0 } })
+      .sort({ evseId: 1, connectorId: 1 })
+      .toArray()) as ConnectorStatusRecord[];
+  }
+}

@@ -1,0 +1,79 @@
+import type { Db } from 'mongodb';
+import type { IdTokenRecord } from '../../core/authorization.js';
+import { applyLocalListUpdate, type LocalList, type LocalListEntry, type LocalListUpdate } from '../../core/local-list.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import type { Page, PageQuery } from './store.js';
+import type { IdTokenInput, TokenStore } from './token-store.js';
+
+/** Id tokens (_id tenant|token) and local lists (_id station id, entries inline) on MongoDB. */
+export class MongoTokens implements TokenStore {
+  constructor(
+    private readonly db: Db,
+    private readonly ready: Promise<void>,
+  ) {}
+
+  private get tokens() {
+    return this.db.collection<IdTokenRecord & { _id: string }>('id_tokens');
+  }
+
+  private get lists() {
+    return this.db.collection<LocalList & { _id: string }>('local_lists');
+  }
+
+  async findIdToken(tenantId: string, idToken: string): Promise<IdTokenRecord | undefined> {
+    await this.ready;
+    return (await this.tokens.findOne({ _id: `${tenantId}|${idToken}` }, { projection: { _id: 0 } })) ?? undefined;
+  }
+
+  async putIdToken(token: IdTokenInput): Promise<boolean> {
+    await this.ready;
+    const now = new Date().toISOString();
+    const result = await this.tokens.updateOne(
+      { _id: `${token.tenantId}|${token.idToken}` },
+      { $set: { ...token, updatedAt: now }, $setOnInsert: { createdAt: now } },
+      { upsert: true },
+    );
+    return result.upsertedCount === 1;
+  }
+
+  async recordSeenIdToken(token: IdTokenInput): Promise<void> {
+    await this.ready;
+    const now = new Date().toISOString();
+    await this.tokens.updateOne(
+      { _id: `${token.tenantId}|${token.idToken}` },
+      { $setOnInsert: { ...token, createdAt: now, updatedAt: now } },
+      { upsert: true },
+    );
+  }
+
+  async deleteIdToken(tenantId: string, idToken: string): Promise<boolean> {
+    await this.ready;
+    return (await this.tokens.deleteOne({ _id: `${tenantId}|${idToken}` })).deletedCount === 1;
+  }
+
+  async listIdTokens(tenantId: string, query: PageQuery): Promise<Page<IdTokenRecord>> {
+    await this.ready;
+    const after = query.cursor ? decodeCursor(query.cursor) : '';
+    const docs = await this.tokens
+      .find({ tenantId, idToken: { $gt: after } }, { projection: { _id: 0 } })
+      .sort({ idToken: 1 })
+      .limit(query.limit + 1)
+      .toArray();
+    const items = docs.slice(0, query.limit) as IdTokenRecord[];
+    const last = items[items.length - 1];
+    return { items, nextCursor: docs.length > query.limit && last ? encodeCursor(last.idToken) : undefined };
+  }
+
+  async getLocalList(tenantId: string, stationId: string): Promise<LocalList | undefined> {
+    await this.ready;
+    return (await this.lists.findOne({ _id: stationId, tenantId }, { projection: { _id: 0 } })) ?? undefined;
+  }
+
+  async applyLocalList(tenantId: string, stationId: string, update: LocalListUpdate): Promise<LocalList> {
+    const current = await this.getLocalList(tenantId, stationId);
+    const entries: LocalListEntry[] = applyLocalListUpdate(current?.entries ?? [], update);
+    const list: LocalList = { tenantId, stationId, version: update.version, entries, updatedAt: new Date().toISOString() };
+    await this.lists.replaceOne({ _id: stationId, tenantId }, list, { upsert: true });
+    return list;
+  }
+}

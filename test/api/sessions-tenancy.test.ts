@@ -1,0 +1,71 @@
+import t from 'tap';
+import { SqliteStore } from '../../adapters/store/sqlite-store.js';
+import { buildApi } from '../../api/server.js';
+import { issueApiKey } from '../../api/api-key-service.js';
+import type { ApiDeps } from '../../api/deps.js';
+import { transactionEventFrom2 } from '../../core/transaction-mapping-2.js';
+import type { StationLocation } from '../../workers/station-registry.js';
+
+// Session routes read and write only the caller's tenant; other tenants' data looks absent.
+
+t.test('transactions, tokens, remote start and local lists are tenant-scoped', async (t) => {
+  const store = new SqliteStore({ path: ':memory:' });
+  const connected = new Map<string, StationLocation>();
+  const calls: Array<{ id: string; action: string; payload: unknown }> = [];
+  const deps: ApiDeps = {
+    store,
+    stations: {
+      location: (id) => connected.get(id),
+      call: async (id, action, payload) => (calls.push({ id, action, payload }), { kind: 'result', payload: { status: 'Accepted' } }),
+      disconnect: () => {},
+      connectedCount: () => connected.size,
+    },
+    metrics: async () => ({ contentType: 'text/plain', body: '' }),
+    hashPassword: async (p) => `plain:${p}`,
+    info: { workers: 1, store: 'sqlite', bus: 'memory', version: 'test' },
+  };
+  const app = await buildApi(deps);
+  t.teardown(async () => {
+    await app.close();
+    await store.close();
+  });
+  const acme = { authorization: `Bearer ${(await issueApiKey(store, { role: 'tenant', tenantId: 'acme' })).key}` };
+  const globex = { authorization: `Bearer ${(await issueApiKey(store, { role: 'tenant', tenantId: 'globex' })).key}` };
+
+  await store.createStation({ tenantId: 'acme', id: 'ACME-1', passwordHash: null });
+  connected.set('ACME-1', { thread: 1, connId: '1.1', tenantId: 'acme', version: 'ocpp2.0.1', connectedAt: '' } as StationLocation);
+  await store.applyTransactionEvent('acme', 'ACME-1', transactionEventFrom2('ocpp2.0.1', {
+    eventType: 'Started', timestamp: '2026-01-01T00:00:00Z', triggerReason: 'Authorized', seqNo: 0, transactionInfo: { transactionId: 'A-TX' },
+  }));
+
+  t.equal((await app.inject({ url: '/transactions', headers: acme })).json().items.length, 1);
+  t.same((await app.inject({ url: '/transactions', headers: globex })).json().items, []);
+  t.equal((await app.inject({ url: '/transactions/A-TX', headers: acme })).statusCode, 200);
+  const hidden = await app.inject({ url: '/transactions/A-TX', headers: globex });
+  t.equal(hidden.statusCode, 404);
+  t.match(hidden.json(), { error: 'Transaction Not Found', message: String, details: null });
+
+  t.equal((await app.inject({ method: 'PUT', url: '/tokens/CARD-1', headers: acme, payload: { status: 'Blocked' } })).statusCode, 201);
+  t.equal((await app.inject({ method: 'PUT', url: '/tokens/CARD-1', headers: acme, payload: {} })).statusCode, 200, 'replaced');
+  t.equal((await app.inject({ url: '/tokens/CARD-1', headers: globex })).statusCode, 404);
+  t.same((await app.inject({ url: '/tokens', headers: globex })).json().items, []);
+  t.match((await app.inject({ url: '/tokens/CARD-1', headers: acme })).json(), { idToken: 'CARD-1', type: 'ISO14443', status: 'Accepted', source: 'api' });
+  t.equal((await app.inject({ method: 'DELETE', url: '/tokens/CARD-1', headers: globex })).statusCode, 404);
+  t.equal((await app.inject({ method: 'POST', url: '/tokens', headers: acme, payload: { idToken: 'X', status: 'Nope' } })).statusCode, 400);
+
+  const foreign = await app.inject({ method: 'POST', url: '/stations/ACME-1/transactions/start', headers: globex, payload: { idToken: 'T' } });
+  t.equal(foreign.statusCode, 404, "another tenant's station looks absent");
+  t.equal((await app.inject({ method: 'POST', url: '/stations/ACME-1/local-list', headers: globex, payload: { updateType: 'Full' } })).statusCode, 404);
+  t.equal((await app.inject({ url: '/stations/ACME-1/local-list', headers: globex })).statusCode, 404);
+  t.equal(calls.length, 0, 'nothing reached the station');
+
+  const start = await app.inject({ method: 'POST', url: '/stations/ACME-1/transactions/start', headers: acme, payload: { idToken: 'T', evseId: 1 } });
+  t.equal(start.statusCode, 200);
+  t.same(calls[0], { id: 'ACME-1', action: 'RequestStartTransaction', payload: { idToken: { idToken: 'T', type: 'ISO14443' }, remoteStartId: start.json().remoteStartId, evseId: 1 } });
+
+  const doc = (await app.inject({ url: '/docs/json', headers: acme })).json();
+  for (const path of ['/transactions', '/transactions/{id}', '/tokens', '/tokens/{idToken}', '/stations/{id}/transactions/start',
+    '/stations/{id}/transactions/stop', '/stations/{id}/transactions/{txId}/status', '/stations/{id}/local-list', '/stations/{id}/local-list/version']) {
+    t.ok(doc.paths[path], `OpenAPI documents ${path}`);
+  }
+});

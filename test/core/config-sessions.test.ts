@@ -1,0 +1,16 @@
+import t from 'tap';
+import { ConfigError, loadConfig } from '../../core/config.js';
+
+t.test('session and store settings', async (t) => {
+  const defaults = loadConfig({});
+  t.equal(defaults.unknownTokens, 'reject');
+  t.equal(defaults.store, 'sqlite');
+  t.equal(defaults.mongodbUrl, undefined);
+  t.equal(loadConfig({ CSMS_UNKNOWN_TOKENS: 'accept-all' }).unknownTokens, 'accept-all');
+  const mongo = loadConfig({ CSMS_STORE: 'mongodb', MONGODB_URL: ' mongodb://db/switchyard ' });
+  t.equal(mongo.store, 'mongodb');
+  t.equal(mongo.mongodbUrl, 'mongodb://db/switchyard');
+  t.throws(() => loadConfig({ CSMS_UNKNOWN_TOKENS: 'maybe' }), ConfigError);
+  t.throws(() => loadConfig({ CSMS_STORE: 'postgres' }), /CSMS_STORE must be one of sqlite, mongodb/);
+  t.throws(() => loadConfig({ CSMS_STORE: 'mongodb' }), /needs MONGODB_URL/);
+});
