@@ -5,5 +5,6 @@ import type { StationSession } from './handler-context.js';
  * frame mirror). Called on the hot path: implementations only buffer, never do I/O inline.
  */
 export interface FrameSink {
-  record(session: StationSession, direction: 'in' | 'out', messageType: number, messageId: string, action: string | null, payload: unknown): void;
+  /** `frame` is the frame's JSON text exactly as on the wire: no re-serialising on the hot path. */
+  record(session: StationSession, direction: 'in' | 'out', messageType: number, messageId: string, action: string | null, frame: string): void;
 }

@@ -41,7 +41,7 @@ export interface OutboundCallsOptions {
   /** Checks the station's CALLRESULT payload; returns a reason when it is invalid. */
   checkResponse: (action: string, payload: Payload) => string | undefined;
   /** Told after a CALL was written to the socket (message log). */
-  onSent?: (id: string, action: string, payload: Payload) => void;
+  onSent?: (id: string, action: string, text: string) => void;
   /** Told when a CALLRESULT was invalid, so 2.1 can answer with CALLRESULTERROR. */
   onInvalidResponse?: (id: string, reason: string) => void;
 }
@@ -133,12 +133,13 @@ export class OutboundCalls {
     while (!this.inFlight && !this.closed) {
       const next = this.queue.shift();
       if (!next) return;
-      if (!this.options.send(serializeCall(next.id, next.action, next.payload))) {
+      const text = serializeCall(next.id, next.action, next.payload);
+      if (!this.options.send(text)) {
         next.reject(new CallFailure('send-failed', 'Could not write to the station socket'));
         continue;
       }
       this.inFlight = next;
-      this.options.onSent?.(next.id, next.action, next.payload);
+      this.options.onSent?.(next.id, next.action, text);
       this.timer = setTimeout(() => {
         if (this.inFlight !== next) return;
         this.inFlight = undefined;

@@ -96,7 +96,7 @@ export class StationActor {
       return;
     }
     const frame = parsed.frame;
-    if (this.deps.frames) this.logInbound(frame);
+    if (this.deps.frames) this.logInbound(frame, text);
     switch (frame.type) {
       case MessageType.Call:
         if (this.pendingIds.has(frame.id)) {
@@ -124,15 +124,9 @@ export class StationActor {
     }
   }
 
-  private logInbound(frame: Frame): void {
-    if (frame.type === MessageType.Call || frame.type === MessageType.Send) {
-      this.deps.frames!.record(this.session, 'in', frame.type, frame.id, frame.action, frame.payload);
-    } else if (frame.type === MessageType.CallResult) {
-      this.deps.frames!.record(this.session, 'in', frame.type, frame.id, this.outbound?.actionOf(frame.id) ?? null, frame.payload);
-    } else {
-      const payload = { code: frame.code, description: frame.description, details: frame.details };
-      this.deps.frames!.record(this.session, 'in', frame.type, frame.id, this.outbound?.actionOf(frame.id) ?? null, payload);
-    }
+  private logInbound(frame: Frame, text: string): void {
+    const action = frame.type === MessageType.Call || frame.type === MessageType.Send ? frame.action : (this.outbound?.actionOf(frame.id) ?? null);
+    this.deps.frames!.record(this.session, 'in', frame.type, frame.id, action, text);
   }
 
   /** Sends a CSMS→station call; validated here, queued behind any call in flight. */
@@ -172,7 +166,7 @@ export class StationActor {
         const validate = this.deps.schemas.actions.get(action)?.response;
         return validate ? checkPayload(validate, payload)?.message : undefined;
       },
-      onSent: (id, action, payload) => this.deps.frames?.record(this.session, 'out', MessageType.Call, id, action, payload),
+      onSent: (id, action, text) => this.deps.frames?.record(this.session, 'out', MessageType.Call, id, action, text),
       onInvalidResponse: (id, reason) => {
         if (this.session.version === 'ocpp2.1') this.sendError(id, 'FormatViolation', reason, MessageType.CallResultError);
       },
@@ -200,8 +194,9 @@ export class StationActor {
     this.pendingIds.delete(frame.id);
     if (outcome.ok) {
       this.deps.metrics.inbound(frame.action, 'ok', seconds);
-      if (!this.closed) this.transport.send(serializeCallResult(frame.id, outcome.payload));
-      this.deps.frames?.record(this.session, 'out', MessageType.CallResult, frame.id, frame.action, outcome.payload);
+      const text = serializeCallResult(frame.id, outcome.payload);
+      if (!this.closed) this.transport.send(text);
+      this.deps.frames?.record(this.session, 'out', MessageType.CallResult, frame.id, frame.action, text);
     } else {
       this.deps.metrics.inbound(frame.action, errorCodeFor(this.session.version, outcome.error.kind), seconds);
       this.sendError(frame.id, outcome.error.kind, outcome.error.message, MessageType.CallError, outcome.error.details, frame.action);
@@ -217,9 +212,10 @@ export class StationActor {
     action: string | null = null,
   ): void {
     const code = errorCodeFor(this.session.version, kind);
-    this.deps.frames?.record(this.session, 'out', type, id, action, { code, description: message, details });
+    const text = serializeCallError(id, code, message, details, type);
+    this.deps.frames?.record(this.session, 'out', type, id, action, text);
     this.deps.metrics.rejected(type === MessageType.CallError ? 'call' : 'frame', code);
-    if (!this.closed) this.transport.send(serializeCallError(id, code, message, details, type));
+    if (!this.closed) this.transport.send(text);
   }
 }
 

@@ -26,6 +26,8 @@ export const transactionSchema = {
     totalKwh: { type: 'number' },
     stoppedReason: nstr,
     remoteStartId: nint,
+    operationMode: nstr,
+    tariffId: nstr,
     startedAt: str,
     endedAt: nstr,
     meterStartWh: { type: ['number', 'null'] },

@@ -41,6 +41,8 @@ function initial(ev: TxEvent, ctx: FoldContext, createdAt: string): TransactionS
       totalKwh: 0,
       stoppedReason: null,
       remoteStartId: null,
+      operationMode: null,
+      tariffId: null,
       startedAt: ev.timestamp,
       endedAt: null,
       meterStartWh: null,
@@ -90,6 +92,8 @@ export function applyEvent(state: TransactionState | undefined, ev: TxEvent, ctx
   // The token that started it identifies the session; a stop token does not replace it.
   if (ev.idToken && (!rec.idToken || ev.eventType === 'Started')) rec.idToken = ev.idToken;
   if (ev.remoteStartId !== undefined) rec.remoteStartId = ev.remoteStartId;
+  if (ev.operationMode !== undefined) rec.operationMode = ev.operationMode;
+  if (ev.tariffId !== undefined) rec.tariffId = ev.tariffId;
   if (ev.seqNo !== undefined) rec.lastSeqNo = Math.max(rec.lastSeqNo ?? ev.seqNo, ev.seqNo);
 
   let energy = fold.energy;

@@ -30,6 +30,9 @@ export interface TransactionEventRequest {
     timeSpentCharging?: number;
     stoppedReason?: string;
     remoteStartId?: number;
+    /** 2.1 only. */
+    operationMode?: string;
+    tariffId?: string;
   };
   evse?: { id: number; connectorId?: number };
   idToken?: IdTokenRef & { additionalInfo?: unknown[] };
@@ -66,6 +69,8 @@ export function transactionEventFrom2(protocol: OcppVersion, req: TransactionEve
     chargingState: info.chargingState,
     stoppedReason: info.stoppedReason,
     remoteStartId: info.remoteStartId,
+    operationMode: info.operationMode,
+    tariffId: info.tariffId,
     evseId: req.evse?.id,
     connectorId: req.evse?.connectorId,
     idToken: req.idToken ? { idToken: req.idToken.idToken, type: req.idToken.type } : undefined,

@@ -34,6 +34,9 @@ export interface TransactionRecord {
   totalKwh: number;
   stoppedReason: string | null;
   remoteStartId: number | null;
+  /** 2.1: operationMode (ChargingOnly, CentralSetpoint, V2X modes…) and tariffId, as last reported. */
+  operationMode: string | null;
+  tariffId: string | null;
   startedAt: string;
   endedAt: string | null;
   meterStartWh: number | null;
@@ -91,6 +94,8 @@ export interface TxEvent {
   chargingState?: string;
   stoppedReason?: string;
   remoteStartId?: number;
+  operationMode?: string;
+  tariffId?: string;
   evseId?: number;
   connectorId?: number;
   idToken?: IdTokenRef;

@@ -16,8 +16,8 @@ export class FrameBatcher implements FrameSink {
     private readonly maxDelayMs = 50,
   ) {}
 
-  record(session: { tenantId: string; stationId: string }, direction: 'in' | 'out', messageType: number, messageId: string, action: string | null, payload: unknown): void {
-    this.batch.push({ tenantId: session.tenantId, stationId: session.stationId, direction, messageType, messageId, action, payload, at: new Date().toISOString() });
+  record(session: { tenantId: string; stationId: string }, direction: 'in' | 'out', messageType: number, messageId: string, action: string | null, frame: string): void {
+    this.batch.push({ tenantId: session.tenantId, stationId: session.stationId, direction, messageType, messageId, action, frame, at: new Date().toISOString() });
     if (this.batch.length >= this.maxBatch) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), this.maxDelayMs);
   }

@@ -77,7 +77,12 @@ export class NatsBus implements Bus {
   /** The optional raw frame mirror (CSMS_NATS_FRAME_MIRROR): csms.<tenant>.ocpp.<stationId>.<in|out>.<Action>. */
   mirrorFrames(frames: LoggedFrame[]): void {
     if (this.closed) return;
-    for (const f of frames) this.enqueue({ subject: frameSubject(f), data: JSON.stringify({ v: 1, ...f }), durable: false });
+    for (const f of frames) {
+      // The frame is already JSON text: splice it in rather than parse and re-serialise it.
+      const { frame, ...meta } = f;
+      const data = `${JSON.stringify({ v: 1, ...meta }).slice(0, -1)},"frame":${frame}}`;
+      this.enqueue({ subject: frameSubject(f), data, durable: false });
+    }
   }
 
   private enqueue(message: Outgoing): void {

@@ -10,14 +10,31 @@ export interface LoggedFrame {
   messageId: string;
   /** The CALL's action; for results and errors, the action of the call they answer (when known). */
   action: string | null;
-  /** CALL/CALLRESULT/SEND payload; for errors `{ code, description, details }`. */
-  payload: unknown;
+  /** The whole frame's JSON text as on the wire; decoded only when read (logging stays cheap). */
+  frame: string;
   at: string;
 }
 
-export interface MessageLogRecord extends LoggedFrame {
+export interface MessageLogRecord extends Omit<LoggedFrame, 'frame'> {
   /** Monotonic per store; the pagination key (newest first). */
   seq: number;
+  /** CALL/CALLRESULT/SEND payload; for errors `{ code, description, details }`. */
+  payload: unknown;
+}
+
+/** Turns a stored frame back into the record the API shows. */
+export function toMessageLogRecord(seq: number, logged: LoggedFrame): MessageLogRecord {
+  const { frame, ...meta } = logged;
+  let payload: unknown = null;
+  try {
+    const parts = JSON.parse(frame) as unknown[];
+    if (logged.messageType === 2 || logged.messageType === 6) payload = parts[3];
+    else if (logged.messageType === 3) payload = parts[2];
+    else payload = { code: parts[2], description: parts[3], details: parts[4] };
+  } catch {
+    payload = { unparsable: frame };
+  }
+  return { ...meta, seq, payload };
 }
 
 export interface MessageLogQuery extends PageQuery {

@@ -1,7 +1,7 @@
 import type { Db } from 'mongodb';
 import type { ApiKeyRecord, ApiKeyStore, NewApiKey } from './api-key-store.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import type { LoggedFrame, MessageLogQuery, MessageLogRecord, MessageLogRetention, MessageLogStore } from './message-log-store.js';
+import { toMessageLogRecord, type LoggedFrame, type MessageLogQuery, type MessageLogRecord, type MessageLogRetention, type MessageLogStore } from './message-log-store.js';
 import type { MongoBatcher } from './mongo-batcher.js';
 import { isDuplicateKey } from './mongo-batcher.js';
 import { nextCounter } from './mongo-collections.js';
@@ -81,7 +81,7 @@ export class MongoControlPlane implements ApiKeyStore, MessageLogStore {
       .sort({ seq: -1 })
       .limit(query.limit + 1)
       .toArray();
-    const items = docs.slice(0, query.limit) as unknown as MessageLogRecord[];
+    const items = (docs.slice(0, query.limit) as unknown as Array<LoggedFrame & { seq: number }>).map(({ seq, ...f }) => toMessageLogRecord(seq, f));
     const lastItem = items[items.length - 1];
     return { items, nextCursor: docs.length > query.limit && lastItem ? encodeCursor(String(lastItem.seq)) : undefined };
   }

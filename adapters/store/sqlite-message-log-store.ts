@@ -1,23 +1,22 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { GroupCommit } from './group-commit.js';
-import type { LoggedFrame, MessageLogQuery, MessageLogRecord, MessageLogRetention, MessageLogStore } from './message-log-store.js';
+import { toMessageLogRecord, type LoggedFrame, type MessageLogQuery, type MessageLogRecord, type MessageLogRetention, type MessageLogStore } from './message-log-store.js';
 import type { Page } from './store.js';
 
 type Row = Record<string, unknown>;
 
 function toRecord(row: Row): MessageLogRecord {
-  return {
-    seq: row.seq as number,
+  return toMessageLogRecord(row.seq as number, {
     tenantId: row.tenant_id as string,
     stationId: row.station_id as string,
     direction: row.direction as LoggedFrame['direction'],
     messageType: row.message_type as number,
     messageId: row.message_id as string,
     action: (row.action as string | null) ?? null,
-    payload: JSON.parse(row.payload as string),
+    frame: row.payload as string,
     at: row.at as string,
-  };
+  });
 }
 
 /** The message log slice of the SQLite store; shares the database and group commit of `SqliteStore`. */
@@ -46,7 +45,7 @@ export class SqliteMessageLogStore implements MessageLogStore {
     if (frames.length === 0) return;
     await this.writer.enqueue(() => {
       for (const f of frames) {
-        this.stmt.insert!.run(f.tenantId, f.stationId, f.direction, f.messageType, f.messageId, f.action, JSON.stringify(f.payload ?? null), f.at);
+        this.stmt.insert!.run(f.tenantId, f.stationId, f.direction, f.messageType, f.messageId, f.action, f.frame, f.at);
       }
     });
   }

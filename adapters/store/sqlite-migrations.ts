@@ -62,6 +62,7 @@ const MIGRATIONS: string[] = [
      total_kwh REAL NOT NULL,
      stopped_reason TEXT,
      remote_start_id INTEGER,
+     operation_mode TEXT, tariff_id TEXT,
      started_at TEXT NOT NULL, ended_at TEXT,
      meter_start_wh REAL, meter_stop_wh REAL,
      last_seq_no INTEGER,

@@ -34,6 +34,8 @@ function toRecord(row: Row): TransactionRecord {
     totalKwh: row.total_kwh as number,
     stoppedReason: (row.stopped_reason as string | null) ?? null,
     remoteStartId: (row.remote_start_id as number | null) ?? null,
+    operationMode: (row.operation_mode as string | null) ?? null,
+    tariffId: (row.tariff_id as string | null) ?? null,
     startedAt: row.started_at as string,
     endedAt: (row.ended_at as string | null) ?? null,
     meterStartWh: (row.meter_start_wh as number | null) ?? null,
@@ -103,16 +105,17 @@ export class SqliteTransactions implements TransactionStore {
       upsert: db.prepare(
         `INSERT INTO transactions (station_id, id, tenant_id, ocpp_transaction_id, start_key, protocol, evse_id, connector_id,
            id_token, id_token_type, is_active, charging_state, time_spent_charging_sec, total_kwh, stopped_reason,
-           remote_start_id, started_at, ended_at, meter_start_wh, meter_stop_wh, last_seq_no, flags, fold, created_at, updated_at)
+           remote_start_id, operation_mode, tariff_id, started_at, ended_at, meter_start_wh, meter_stop_wh, last_seq_no, flags, fold, created_at, updated_at)
          VALUES (@stationId, @id, @tenantId, @ocppTransactionId, @startKey, @protocol, @evseId, @connectorId,
            @idToken, @idTokenType, @isActive, @chargingState, @timeSpentChargingSec, @totalKwh, @stoppedReason,
-           @remoteStartId, @startedAt, @endedAt, @meterStartWh, @meterStopWh, @lastSeqNo, @flags, @fold, @createdAt, @updatedAt)
+           @remoteStartId, @operationMode, @tariffId, @startedAt, @endedAt, @meterStartWh, @meterStopWh, @lastSeqNo, @flags, @fold, @createdAt, @updatedAt)
          ON CONFLICT(station_id, id) DO UPDATE SET ocpp_transaction_id = excluded.ocpp_transaction_id,
            start_key = COALESCE(transactions.start_key, excluded.start_key), evse_id = excluded.evse_id,
            connector_id = excluded.connector_id, id_token = excluded.id_token, id_token_type = excluded.id_token_type,
            is_active = excluded.is_active, charging_state = excluded.charging_state,
            time_spent_charging_sec = excluded.time_spent_charging_sec, total_kwh = excluded.total_kwh,
            stopped_reason = excluded.stopped_reason, remote_start_id = excluded.remote_start_id,
+           operation_mode = excluded.operation_mode, tariff_id = excluded.tariff_id,
            started_at = excluded.started_at, ended_at = excluded.ended_at, meter_start_wh = excluded.meter_start_wh,
            meter_stop_wh = excluded.meter_stop_wh, last_seq_no = excluded.last_seq_no, flags = excluded.flags,
            fold = excluded.fold, updated_at = excluded.updated_at`,

@@ -50,6 +50,29 @@ t.test('1.6 handlers', async (t) => {
   t.match(events.at(-1), { type: 'meter.values', payload: { transactionId: null, evseId: 0 } });
 });
 
+t.test('remote starts vouch for tokens the store does not know, not for blocked ones', async (t) => {
+  const { ctx, store } = context(t, 'ocpp2.0.1');
+  const at = new Date().toISOString();
+  await store.putIdToken({ tenantId: 'ten', idToken: 'BLOCKED', type: 'Central', status: 'Blocked', expiresAt: null, groupId: null, source: 'api' });
+  const rid = await store.recordRemoteStart({ tenantId: 'ten', stationId: 'CS', idToken: 'APP', evseId: 1, at });
+  const ev = (txId: string, token: string, remoteStartId?: number) => ({
+    eventType: 'Started' as const, timestamp: at, triggerReason: 'RemoteStart', seqNo: 0,
+    transactionInfo: { transactionId: txId, ...(remoteStartId !== undefined ? { remoteStartId } : {}) }, idToken: { idToken: token, type: 'Central' },
+  });
+  t.same(await transactionEvent(ctx, ev('R1', 'APP', rid)), { idTokenInfo: { status: 'Accepted' } });
+  t.same(await transactionEvent(ctx, ev('R1', 'APP', rid)), { idTokenInfo: { status: 'Accepted' } }, 'the same answer on a resend');
+  t.same(await transactionEvent(ctx, ev('R2', 'APP', rid + 1000)), { idTokenInfo: { status: 'Unknown' } }, 'an id we never issued');
+  t.same(await transactionEvent(ctx, ev('R3', 'BLOCKED', rid)), { idTokenInfo: { status: 'Blocked' } });
+  t.equal(await store.findIdToken('ten', 'APP'), undefined, 'reject policy records nothing');
+
+  const v16 = context(t, 'ocpp1.6');
+  await v16.store.recordRemoteStart({ tenantId: 'ten', stationId: 'CS', idToken: 'APP16', evseId: 1, at });
+  const start = await startTransaction(v16.ctx, { connectorId: 1, idTag: 'APP16', meterStart: 0, timestamp: at });
+  t.same(start.idTagInfo, { status: 'Accepted' });
+  const local = await startTransaction(v16.ctx, { connectorId: 1, idTag: 'APP16', meterStart: 1, timestamp: at });
+  t.same(local.idTagInfo, { status: 'Invalid' }, 'the remote start was used up by the first start');
+});
+
 t.test('2.x handlers, accept-all', async (t) => {
   const { ctx, store, events } = context(t, 'ocpp2.0.1', 'accept-all');
   t.same(await authorize2(ctx, { idToken: { idToken: 'NEW', type: 'eMAID' } }), { idTokenInfo: { status: 'Accepted' } });

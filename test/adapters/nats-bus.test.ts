@@ -40,7 +40,7 @@ t.test('events are published on their documented subjects; tenants are separate 
   await watcher.flush();
   bus.publish(event('station.booted', { tenantId: 'acme', stationId: 'CP-1' }));
   bus.publish(event('transaction.started', { tenantId: 'globex', stationId: 'CP-2', payload: { transactionId: 't1' } }));
-  bus.mirrorFrames([{ tenantId: 'acme', stationId: 'CP-1', direction: 'in', messageType: 2, messageId: '1', action: 'Heartbeat', payload: {}, at: 'x' }]);
+  bus.mirrorFrames([{ tenantId: 'acme', stationId: 'CP-1', direction: 'in', messageType: 2, messageId: '1', action: 'Heartbeat', frame: '[2,"1","Heartbeat",{}]', at: 'x' }]);
   await bus.flush();
   for (let i = 0; i < 200 && acme.length + globex.length < 3; i++) await new Promise((r) => setTimeout(r, 10));
   t.same(acme, ['csms.acme.station.CP-1.booted', 'csms.acme.ocpp.CP-1.in.Heartbeat']);

@@ -7,7 +7,7 @@ import { controlPlaneStoreContract } from '../contract/store-control-plane.js';
 controlPlaneStoreContract(t, 'SqliteStore :memory:', { open: async () => new SqliteStore({ path: ':memory:' }) });
 
 function frame(stationId: string, n: number): LoggedFrame {
-  return { tenantId: 'acme', stationId, direction: 'in', messageType: 2, messageId: `m${n}`, action: 'Heartbeat', payload: {}, at: new Date().toISOString() };
+  return { tenantId: 'acme', stationId, direction: 'in', messageType: 2, messageId: `m${n}`, action: 'Heartbeat', frame: `[2,"m${n}","Heartbeat",{}]`, at: new Date().toISOString() };
 }
 
 t.test('MessageLogWriter: one write per batch, retention only over stations written since the last run', async (t) => {

@@ -6,7 +6,9 @@ import type { StoreContractOptions } from './store.js';
 function frame(stationId: string, n: number, extra: Partial<LoggedFrame> = {}): LoggedFrame {
   return {
     tenantId: 'acme', stationId, direction: n % 2 ? 'out' : 'in', messageType: n % 2 ? 3 : 2, messageId: `m${n}`,
-    action: 'Heartbeat', payload: { n, nested: { list: [1, 'two', null] } }, at: new Date(Date.UTC(2025, 0, 1, 0, 0, n)).toISOString(), ...extra,
+    action: 'Heartbeat',
+    frame: JSON.stringify(n % 2 ? [3, `m${n}`, { n, nested: { list: [1, 'two', null] } }] : [2, `m${n}`, 'Heartbeat', { n, nested: { list: [1, 'two', null] } }]),
+    at: new Date(Date.UTC(2025, 0, 1, 0, 0, n)).toISOString(), ...extra,
   };
 }
 

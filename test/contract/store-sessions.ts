@@ -152,8 +152,17 @@ export function sessionStoreContract(t: Test, name: string, options: StoreContra
       t.not(rid, other);
       const started = await store.startTransaction16('t1', 'CS1', { connectorId: 1, idTag: 'REMOTE', meterStart: 0, timestamp: at });
       t.equal(started.transaction.remoteStartId, rid);
+      t.equal(started.remoteStart, true, 'a remote start this CSMS issued');
+      t.equal((await store.startTransaction16('t1', 'CS1', { connectorId: 1, idTag: 'REMOTE', meterStart: 0, timestamp: at })).remoteStart, true, 'also on a resend');
       const second = await store.startTransaction16('t1', 'CS1', { connectorId: 1, idTag: 'REMOTE', meterStart: 5, timestamp: at });
       t.equal(second.transaction.remoteStartId, null, 'a remote start is claimed once');
+      t.equal(second.remoteStart, false);
+      const issued = (await store.applyTransactionEvent('t1', 'CS1', ev2('rs-2x', 0, 'Started', at, { transactionInfo: { transactionId: 'rs-2x', remoteStartId: other } }))).remoteStart;
+      t.equal(issued, true, '2.x: the station reports an id we issued to it');
+      const bogus = await store.applyTransactionEvent('t1', 'CS2', ev2('rs-2y', 0, 'Started', at, { transactionInfo: { transactionId: 'rs-2y', remoteStartId: other } }));
+      t.equal(bogus.remoteStart, false, 'not issued to that station');
+      t.equal(bogus.transaction.remoteStartId, other, 'still recorded as the station reported it');
+      t.equal((await store.applyTransactionEvent('t1', 'CS9', session('plain')[0]!)).remoteStart, false);
       const page = await store.listTransactions('t1', { limit: 5, remoteStartId: rid });
       t.same(page.items.map((x) => x.id), [started.transaction.id]);
     });

@@ -115,6 +115,8 @@ t.test('full sessions, every version', async (t) => {
       t.same(await c.call('Authorize', { idToken: { idToken: 'GOOD-TOKEN', type: 'ISO14443' } }), { idTokenInfo: { status: 'Accepted' } });
       t.same(await c.call('Authorize', { idToken: { idToken: 'NOBODY', type: 'ISO14443' } }), { idTokenInfo: { status: 'Unknown' } });
       const events = session2(`tx-${version}`, 'GOOD-TOKEN');
+      // 2.1 additions in transactionInfo are kept on the record.
+      if (version === 'ocpp2.1') Object.assign(events[0]!.transactionInfo, { operationMode: 'ChargingOnly', tariffId: 'TARIFF-7' });
       t.same(await c.call('TransactionEvent', events[0]), { idTokenInfo: { status: 'Accepted' } });
       t.same(await c.call('TransactionEvent', events[1]), {});
       const live = (await transactionsOf(server, id))[0];
@@ -128,6 +130,7 @@ t.test('full sessions, every version', async (t) => {
         id: `tx-${version}`, protocol: version, evseId: 1, connectorId: 1, idToken: { idToken: 'GOOD-TOKEN', type: 'ISO14443' },
         isActive: false, totalKwh: 7.5, timeSpentChargingSec: 3600, meterStartWh: 12000, meterStopWh: 19500,
         stoppedReason: 'EVDisconnected', startedAt: at(0), endedAt: at(61), lastSeqNo: 3, flags: [],
+        operationMode: version === 'ocpp2.1' ? 'ChargingOnly' : null, tariffId: version === 'ocpp2.1' ? 'TARIFF-7' : null,
       });
       const detail = await server.apiJson('GET', `/transactions/tx-${version}?stationId=${id}`);
       t.equal(detail.body.meterValues.length, 3, 'three energy readings, each stored once');
@@ -147,6 +150,24 @@ t.test('full sessions, every version', async (t) => {
       t.match(tx, { isActive: false, totalKwh: 7.5, timeSpentChargingSec: 3600, stoppedReason: 'EVDisconnected', startedAt: at(0), flags: [] });
     });
   }
+
+  t.test('reject policy: a remote start vouches for its (unknown) token', async (t) => {
+    const c = await station(t, server, 'VOUCH-201', 'ocpp2.0.1');
+    const answers: unknown[] = [];
+    c.handle('RequestStartTransaction', async ({ params }: any) => {
+      setTimeout(async () => {
+        answers.push(await c.call('TransactionEvent', txEvent('vouch-1', 0, 'Started', 0, {
+          triggerReason: 'RemoteStart', idToken: params.idToken, transactionInfo: { remoteStartId: params.remoteStartId },
+        })));
+      }, 20);
+      return { status: 'Accepted' };
+    });
+    const start = await server.apiJson('POST', '/stations/VOUCH-201/transactions/start', { idToken: 'NOT-IN-STORE' });
+    t.equal(start.body.status, 'Accepted');
+    await eventually(async () => answers.length > 0);
+    t.same(answers[0], { idTokenInfo: { status: 'Accepted' } });
+    t.same(await c.call('Authorize', { idToken: { idToken: 'NOT-IN-STORE', type: 'ISO14443' } }), { idTokenInfo: { status: 'Unknown' } }, 'only for that transaction');
+  });
 
   t.test('GET /transactions filters and pages across stations', async (t) => {
     const active = await server.apiJson('GET', '/transactions?active=false&idToken=GOOD-TOKEN&sort=startedAt&limit=2');
