@@ -165,6 +165,12 @@ export class CsmsNode {
     if (location) this.threadByIndex(location.thread)?.kick(stationId, location.connId);
   }
 
+  /** The station was deleted or its credentials changed: close it and drop remembered logins. */
+  forgetStation(stationId: string): void {
+    for (const thread of this.threads) thread.channel.send({ k: 'forget', stationId });
+    this.disconnectStation(stationId);
+  }
+
   /** Prometheus text for the whole node: main thread plus every gateway thread. */
   async metrics(): Promise<{ contentType: string; body: string }> {
     const perThread = await Promise.all(this.threads.map((t) => t.metrics().catch(() => [])));

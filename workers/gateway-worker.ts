@@ -22,6 +22,7 @@ const log = createLogger(config.logLevel, { thread });
 const metrics = createGatewayMetrics(String(thread));
 
 let gateway: Gateway | undefined;
+let auth: StationAuthenticator | undefined;
 const { messageLogRetention, natsFrameMirror } = config.controlPlane;
 // Frames go to the main thread in batches, only when the message log or the NATS mirror wants them.
 const frames =
@@ -33,6 +34,9 @@ const channel: ThreadChannel = new ThreadChannel(parentPort!, (message: ThreadMe
       return callStation(message.stationId as string, message.action as string, message.payload as Record<string, unknown>);
     case 'kick':
       gateway?.kick(message.stationId as string, message.connId as string);
+      return undefined;
+    case 'forget':
+      auth?.forget(message.stationId as string);
       return undefined;
     case 'metrics':
       return metrics.registry.getMetricsAsJSON();
@@ -81,7 +85,7 @@ async function main(): Promise<void> {
     thread,
     schemas,
     store,
-    auth: new StationAuthenticator((id) => store.findStationLogin(id) as Promise<StationLogin | undefined>, config.allowUnknownStations),
+    auth: (auth = new StationAuthenticator((id) => store.findStationLogin(id) as Promise<StationLogin | undefined>, config.allowUnknownStations)),
     metrics,
     log,
     frames,

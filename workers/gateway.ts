@@ -87,6 +87,20 @@ export class Gateway {
         if (!stationId) return this.refuse(res, 404, 'Not Found: expected /ocpp/{stationId}');
         const version = negotiateVersion(offered);
         if (!version) return this.refuse(res, 400, 'Bad Request: no supported OCPP subprotocol offered');
+        const socketData = (tenantId: string): SocketData => ({
+          stationId,
+          tenantId,
+          version,
+          connId: `${options.thread}.${++this.connSeq}`,
+          open: false,
+        });
+        // Known credentials are checked synchronously and upgraded inside this handler, the path
+        // uWS is built for. Only a first login (store lookup, scrypt) upgrades asynchronously.
+        const known = options.auth.admitKnown(stationId, authorization);
+        if (known) {
+          if (!known.ok) return this.refuse(res, known.status, 'Unauthorized', true);
+          return res.upgrade(socketData(known.tenantId), key, version, extensions, context);
+        }
         let aborted = false;
         res.onAborted(() => {
           aborted = true;
@@ -98,14 +112,10 @@ export class Gateway {
               res.cork(() => this.refuse(res, result.status, 'Unauthorized', true));
               return;
             }
-            const data: SocketData = {
-              stationId,
-              tenantId: result.tenantId,
-              version,
-              connId: `${options.thread}.${++this.connSeq}`,
-              open: false,
-            };
-            res.cork(() => res.upgrade(data, key, version, extensions, context));
+            // Deliberately not inside res.cork: in the uws-pack 20.0.8 build an asynchronous
+            // upgrade inside cork sometimes closes the new socket (1006) right after the 101.
+            // Uncorked it works; uWS prints a warning on stderr for each such (first) login.
+            res.upgrade(socketData(result.tenantId), key, version, extensions, context);
           },
           (error) => {
             options.log.error({ err: error, stationId }, 'admission failed');

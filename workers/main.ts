@@ -46,7 +46,7 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
         location: (id) => node.registry.get(id),
         call: (id, action, payload, tenantId) => node.callStation(id, action, payload, tenantId),
         locate: cluster?.locate,
-        disconnect: (id) => node.disconnectStation(id),
+        disconnect: (id) => node.forgetStation(id),
         connectedCount: () => node.registry.size,
       },
       metrics: () => node.metrics(),

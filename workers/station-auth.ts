@@ -12,42 +12,68 @@ export type AdmitResult = { ok: true; tenantId: string } | { ok: false; status: 
  */
 export class StationAuthenticator {
   private readonly key = randomBytes(32);
-  private readonly verified = new Map<string, { hash: string; mac: Buffer }>();
+  /** Stations admitted before: their tenant, stored hash and the HMAC of the password that worked. */
+  private readonly admitted = new Map<string, { tenantId: string; hash: string | null; mac?: Buffer }>();
 
   constructor(
     private readonly lookup: (stationId: string) => Promise<StationLogin | undefined>,
     private readonly allowUnknown: boolean,
   ) {}
 
+  /**
+   * Decides from memory alone for a station admitted before; undefined when the store must be
+   * asked. Lets the gateway upgrade synchronously on reconnects (no thread round trip).
+   */
+  admitKnown(stationId: string, authorization: string | undefined): AdmitResult | undefined {
+    const entry = this.admitted.get(stationId);
+    if (!entry) return undefined;
+    if (entry.hash === null) return { ok: true, tenantId: entry.tenantId };
+    const credentials = parseBasicAuth(authorization);
+    if (!credentials || credentials.user !== stationId) {
+      return { ok: false, status: 401, reason: 'missing or mismatched Basic credentials' };
+    }
+    // A different password may be a new one set in the store: let the slow path decide.
+    return timingSafeEqual(this.mac(credentials.password), entry.mac!) ? { ok: true, tenantId: entry.tenantId } : undefined;
+  }
+
+  /** Drops what we remember of a station (deleted, or its credentials changed). */
+  forget(stationId: string): void {
+    this.admitted.delete(stationId);
+  }
+
   async admit(stationId: string, authorization: string | undefined): Promise<AdmitResult> {
     const login = await this.lookup(stationId);
     if (!login) {
+      // Not remembered: allow-unknown stations are not in the store until their first boot.
       return this.allowUnknown
         ? { ok: true, tenantId: 'default' }
         : { ok: false, status: 401, reason: 'unknown station' };
     }
     if (login.passwordHash === null) {
-      // Registered on first boot in allow-unknown mode and never given a password.
-      return this.allowUnknown
-        ? { ok: true, tenantId: login.tenantId }
-        : { ok: false, status: 401, reason: 'station has no password set' };
+      if (!this.allowUnknown) return { ok: false, status: 401, reason: 'station has no password set' };
+      this.admitted.set(stationId, { tenantId: login.tenantId, hash: null });
+      return { ok: true, tenantId: login.tenantId };
     }
     const credentials = parseBasicAuth(authorization);
     if (!credentials || credentials.user !== stationId) {
       return { ok: false, status: 401, reason: 'missing or mismatched Basic credentials' };
     }
-    if (await this.check(stationId, credentials.password, login.passwordHash)) {
+    if (await this.check(stationId, login.tenantId, credentials.password, login.passwordHash)) {
       return { ok: true, tenantId: login.tenantId };
     }
     return { ok: false, status: 401, reason: 'wrong password' };
   }
 
-  private async check(stationId: string, password: string, hash: string): Promise<boolean> {
-    const mac = createHmac('sha256', this.key).update(password).digest();
-    const cached = this.verified.get(stationId);
-    if (cached && cached.hash === hash) return timingSafeEqual(cached.mac, mac);
+  private mac(password: string): Buffer {
+    return createHmac('sha256', this.key).update(password).digest();
+  }
+
+  private async check(stationId: string, tenantId: string, password: string, hash: string): Promise<boolean> {
+    const mac = this.mac(password);
+    const cached = this.admitted.get(stationId);
+    if (cached && cached.hash === hash && cached.mac) return timingSafeEqual(cached.mac, mac);
     if (!(await verifyPassword(password, hash))) return false;
-    this.verified.set(stationId, { hash, mac });
+    this.admitted.set(stationId, { tenantId, hash, mac });
     return true;
   }
 }

@@ -59,6 +59,8 @@ export interface PhaseStats {
 
 export type Metrics = Record<string, number | string | null>;
 
+const FD_HEADROOM = 1000;
+
 export class RunContext {
   readonly metrics: Metrics = {};
   readonly notes: string[] = [];
@@ -119,7 +121,9 @@ export class RunContext {
       if (reached >= n) break;
       const now = Date.now();
       if (reached > best) [best, bestAt] = [reached, now];
-      if (now - bestAt > this.params.stallSeconds * 1000) {
+      // A simulator child too busy to report is not a stall, but only up to a point.
+      const stall = this.params.stallSeconds * 1000 * (this.pool.lagging() ? 3 : 1);
+      if (now - bestAt > stall) {
         stopReason = `stalled at ${reached} of ${n}: ${this.diagnose(tot)}`;
         break;
       }
@@ -143,6 +147,20 @@ export class RunContext {
     // Up to the last station that came up: a stall's waiting time is not setup time.
     const seconds = Math.max(0.001, ((last > t0 ? last : Date.now()) - t0) / 1000);
     return { requested: n, reached, seconds: round(seconds), perSecond: Math.round(reached / seconds), complete, stopReason };
+  }
+
+  /**
+   * Stations for scenarios that measure something other than capacity: at most the
+   * server's open-file limit minus headroom. At the cap a server cannot accept its own REST
+   * connections, and uWS spins a core on accept() (EMFILE) with connections left in the
+   * backlog, which would pollute every number. connect and boot-storm go to the cap instead.
+   */
+  clampToServer(requested: number): number {
+    const limit = this.server.fdLimit;
+    if (!limit || !Number.isFinite(limit) || requested <= limit - FD_HEADROOM) return requested;
+    const n = Math.max(1, limit - FD_HEADROOM);
+    this.note(`ran with ${n} of ${requested} stations: the server's open-file limit is ${limit} (${FD_HEADROOM} kept for its REST API, database and threads); connect and boot-storm show the cap itself`);
+    return n;
   }
 
   /** Best explanation for stations not coming up: limits first, then error kinds. */

@@ -14,7 +14,23 @@ export function setApiKey(key: string | undefined): void {
   bearer = key;
 }
 
-export function request(method: string, url: string, body?: unknown, timeoutMs = 10_000): Promise<RestResponse> {
+/**
+ * One HTTP request. A request that fails with ECONNRESET on a reused keep-alive socket is
+ * retried once: the server closed that idle socket just as we picked it (Node's documented
+ * race, `req.reusedSocket`), which says nothing about the server's health.
+ */
+export async function request(method: string, url: string, body?: unknown, timeoutMs = 10_000): Promise<RestResponse> {
+  try {
+    return await requestOnce(method, url, body, timeoutMs);
+  } catch (err) {
+    if ((err as { reusedSocket?: boolean }).reusedSocket && (err as NodeJS.ErrnoException).code === 'ECONNRESET') {
+      return requestOnce(method, url, body, timeoutMs);
+    }
+    throw err;
+  }
+}
+
+function requestOnce(method: string, url: string, body: unknown, timeoutMs: number): Promise<RestResponse> {
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const req = http.request(
@@ -45,7 +61,7 @@ export function request(method: string, url: string, body?: unknown, timeoutMs =
       },
     );
     req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
-    req.on('error', reject);
+    req.on('error', (err) => reject(Object.assign(err, { reusedSocket: req.reusedSocket })));
     req.end(data);
   });
 }

@@ -97,6 +97,9 @@ export async function runScenario(scenario: Scenario, target: TargetKind, params
     result.notes.push(...ctx.notes, ...pool.fatal);
     Object.assign(result.details, ctx.details);
     const tot = pool.totals();
+    if (tot.counters.noSubprotocol > 0) {
+      result.notes.push(`${tot.counters.noSubprotocol} handshakes did not echo the OCPP subprotocol the station offered (OCPP-J requires it)`);
+    }
     result.sim = {
       children: pool.slices.length,
       maxSocketsPerChild: tot.maxSocketsPerChild,

@@ -79,6 +79,9 @@ export async function startServer(kind: TargetKind, o: StartOptions = {}): Promi
     // not the key-derivation function (production uses a much higher cost).
     CSMS_SCRYPT_COST: '1024',
     CSMS_HEARTBEAT_INTERVAL: '300',
+    // The simulator's id tags (TAG0…TAG999) are not provisioned: accept them, as unknown
+    // stations are, so the transactions scenario measures sessions, not rejections.
+    CSMS_UNKNOWN_TOKENS: 'accept-all',
     CSMS_ADMIN_KEY: apiKey,
     CSMS_METRICS_PUBLIC: 'true',
     CSMS_LOG_LEVEL: process.env.CSMS_LOG_LEVEL ?? 'warn',

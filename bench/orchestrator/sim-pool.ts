@@ -43,6 +43,7 @@ export interface FleetTotals {
 export class SimPool {
   readonly fatal: string[] = [];
   private latest: Array<ChildStats | undefined>;
+  private lastStatsAt: number[];
   private window = new Histogram();
   private phase = new Map<string, Histogram>();
   private phaseHandshake = new Histogram();
@@ -51,6 +52,7 @@ export class SimPool {
 
   private constructor(readonly slices: Slice[], private children: ChildProcess[]) {
     this.latest = slices.map(() => undefined);
+    this.lastStatsAt = slices.map(() => Date.now());
   }
 
   static async start(o: PoolOptions): Promise<SimPool> {
@@ -101,6 +103,7 @@ export class SimPool {
   private onMessage(m: FromChild): void {
     if (m.t === 'stats') {
       this.latest[m.stats.child] = m.stats;
+      this.lastStatsAt[m.stats.child] = Date.now();
       for (const [action, data] of Object.entries(m.stats.latency)) {
         this.window.merge(data);
         let h = this.phase.get(action);
@@ -120,6 +123,12 @@ export class SimPool {
     let rest = total - out.reduce((a, b) => a + b, 0);
     for (let i = 0; rest > 0; i = (i + 1) % out.length, rest--) out[i]++;
     return out;
+  }
+
+  /** True if some child has not reported for `ms`: it is too busy to be judged stalled. */
+  lagging(ms = 2000): boolean {
+    const now = Date.now();
+    return this.lastStatsAt.some((t) => now - t > ms);
   }
 
   connect(upTo: number, rampPerSec: number, maxInflightPerChild: number, boot: boolean): void {

@@ -45,8 +45,9 @@ export function lineChart(o: ChartOptions): string {
   const title = `<text x="${L}" y="15" font-size="12" font-weight="600">${esc(o.title)}${o.unit ? ` (${esc(o.unit)})` : ''}</text>`;
   if (all.length === 0) return `${head}${title}<text x="${W / 2}" y="${H / 2}" text-anchor="middle" fill="#888">no data</text></svg>`;
   const xMax = Math.max(1, ...all.map(([x]) => x));
-  const yStep = niceStep(Math.max(...all.map(([, y]) => y), 1e-9), 4);
-  const yMax = Math.max(yStep, Math.ceil(Math.max(...all.map(([, y]) => y)) / yStep) * yStep);
+  const top = Math.max(...all.map(([, y]) => y));
+  const yStep = niceStep(top > 0 ? top : 1, 4); // all-zero series still get a 0…1 axis
+  const yMax = Math.max(yStep, Math.ceil(top / yStep) * yStep);
   const xStep = niceStep(xMax, 6);
   const px = (x: number) => L + (x / xMax) * (W - L - R);
   const py = (y: number) => H - B - (y / yMax) * (H - T - B);

@@ -16,7 +16,9 @@ export const bootStorm: Scenario = {
   },
   keyMetrics: [
     { key: 'booted', label: 'stations booted', unit: '', better: 'higher' },
-    { key: 'secondsToAllAccepted', label: 'time to all Accepted', unit: 's', better: 'lower' },
+    // Until the last station that could boot did: equals "time to all Accepted" unless the
+    // server hit a cap, and still compares servers when it did.
+    { key: 'secondsToLastBoot', label: 'time to last Accepted', unit: 's', better: 'lower' },
     { key: 'bootP99Ms', label: 'boot p99', unit: 'ms', better: 'lower' },
   ],
   reconnect: true,
@@ -33,6 +35,7 @@ export const bootStorm: Scenario = {
     m.requested = stations;
     m.booted = storm.reached;
     m.secondsToAllAccepted = storm.complete ? storm.seconds : null;
+    m.secondsToLastBoot = storm.seconds;
     m.bootsPerSec = storm.perSecond;
     m.capped = storm.complete ? 'no' : storm.stopReason;
     m.bootP50Ms = stats.latency.p50;

@@ -5,9 +5,9 @@
  * UnlockConnector). Measures end-to-end REST→station→REST throughput and latency.
  */
 import { performance } from 'node:perf_hooks';
-import { Histogram, summarize } from '../sim/histogram.js';
+import { summarize } from '../sim/histogram.js';
 import { diffRecord } from '../orchestrator/context.js';
-import { sendCommand, type CommandOutcome } from './rest-calls.js';
+import { newOutcome, sendCommand } from './rest-calls.js';
 import type { Scenario } from './scenario.js';
 
 const MAX_INFLIGHT = 256;
@@ -28,10 +28,10 @@ export const commands: Scenario = {
   async run(ctx) {
     const { stations, rate, duration } = ctx.params;
     ctx.sampler.phase = 'ramp';
-    const ramp = await ctx.rampTo(stations);
+    const ramp = await ctx.rampTo(ctx.clampToServer(stations));
     const booted = await ctx.pool.listBooted();
     if (booted.length === 0) return void (ctx.metrics.capped = ramp.stopReason);
-    const out: CommandOutcome = { latency: new Histogram(), ok: 0, failures: {} };
+    const out = newOutcome();
     const before = structuredClone(ctx.pool.totals().counters);
     const phase = ctx.beginPhase('commands');
     let inflight = 0;
@@ -80,11 +80,13 @@ export const commands: Scenario = {
     m.p99Ms = lat.p99;
     m.maxMs = lat.max;
     m.failed = Object.values(out.failures).reduce((a, b) => a + b, 0);
+    m.apiUnreachable = Object.values(out.transport).reduce((a, b) => a + b, 0);
     m.notSent = notSent;
     m.serverCpuPct = s.serverCpuPct ?? null;
     m.stationsReceived = Object.values(diffRecord(c.incoming, before.incoming)).reduce((a, b) => a + b, 0);
     m.stationsAnsweredNotSupported = c.notSupported - before.notSupported;
     for (const [k, v] of Object.entries(out.failures)) ctx.note(`command failed ${k} ×${v}`);
+    for (const [k, v] of Object.entries(out.transport)) ctx.note(`command could not reach the REST API: ${k} ×${v}`);
     if (notSent > 0) ctx.note(`${notSent} commands not sent: ${MAX_INFLIGHT} already in flight`);
   },
 };

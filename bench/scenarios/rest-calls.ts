@@ -39,7 +39,15 @@ export async function registerStations(ctx: RunContext, requested: number): Prom
 export interface CommandOutcome {
   latency: Histogram;
   ok: number;
+  /** The API answered with an error status (station unknown, not connected, CALLERROR, timeout). */
   failures: Record<string, number>;
+  /** The API itself could not be reached (reset, timeout, refused): says nothing about the
+   * station, e.g. a server out of file descriptors cannot accept the HTTP connection. */
+  transport: Record<string, number>;
+}
+
+export function newOutcome(): CommandOutcome {
+  return { latency: new Histogram(), ok: 0, failures: {}, transport: {} };
 }
 
 /** Sends one command to station `index` and records the outcome. */
@@ -55,7 +63,7 @@ export async function sendCommand(ctx: RunContext, index: number, n: number, out
       out.latency.record((performance.now() - t0) * 1000);
     } else bump(out.failures, `${cmd.action}:HTTP ${r.status} ${errorText(r.body)}`.trim());
   } catch (e) {
-    bump(out.failures, `${cmd.action}:${(e as NodeJS.ErrnoException).code ?? 'error'}`);
+    bump(out.transport, `${cmd.action}:${(e as NodeJS.ErrnoException).code ?? 'error'}`);
   }
 }
 

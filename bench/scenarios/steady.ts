@@ -23,7 +23,7 @@ export const steady: Scenario = {
   async run(ctx) {
     const { stations, rate, duration } = ctx.params;
     ctx.sampler.phase = 'ramp';
-    const ramp = await ctx.rampTo(stations);
+    const ramp = await ctx.rampTo(ctx.clampToServer(stations));
     if (ramp.reached === 0) return void (ctx.metrics.capped = ramp.stopReason);
     ctx.sampler.phase = 'warm-up';
     ctx.pool.load('steady', rate);

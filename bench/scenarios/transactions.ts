@@ -5,6 +5,7 @@
  * NotSupported/NotImplemented; that is reported as "not available", not as a failure.
  */
 import { summarize } from '../sim/histogram.js';
+import { diffRecord } from '../orchestrator/context.js';
 import type { Scenario } from './scenario.js';
 
 const START_ACTIONS = ['StartTransaction', 'TransactionEvent'];
@@ -14,7 +15,7 @@ export const transactions: Scenario = {
   name: 'transactions',
   title: 'Charging sessions: Authorize, start, meter values, stop',
   defaults: {
-    quick: { stations: 500, rate: 1000, duration: 5 },
+    quick: { stations: 500, rate: 1000, duration: 4 },
     full: { stations: 10_000, rate: 3000, duration: 30 },
   },
   keyMetrics: [
@@ -26,11 +27,13 @@ export const transactions: Scenario = {
   async run(ctx) {
     const { stations, rate, duration } = ctx.params;
     ctx.sampler.phase = 'ramp';
-    const ramp = await ctx.rampTo(stations);
+    const ramp = await ctx.rampTo(ctx.clampToServer(stations));
     if (ramp.reached === 0) return void (ctx.metrics.capped = ramp.stopReason);
+    ctx.sampler.phase = 'warm-up';
+    ctx.pool.load('transactions', rate, 3);
+    await ctx.sleep(2000); // sessions are 6 calls long: let them reach a steady state
     const before = structuredClone(ctx.pool.totals().counters);
     const phase = ctx.beginPhase('sessions');
-    ctx.pool.load('transactions', rate, 3);
     await ctx.sleep(duration * 1000);
     const s = phase.end();
     ctx.pool.load('none', 0);
@@ -53,5 +56,8 @@ export const transactions: Scenario = {
     for (const action of ctx.pool.phaseActions()) m[`p99Ms.${action}`] = summarize(ctx.pool.phaseLatency([action])).p99;
     m.serverCpuPct = s.serverCpuPct ?? null;
     ctx.noteCallErrors(s.callErrors);
+    for (const [k, n] of Object.entries(diffRecord(c.rejected, before.rejected))) {
+      ctx.note(`id token not accepted: ${k} ×${n} (a rejected StartTransaction ends the session)`);
+    }
   },
 };

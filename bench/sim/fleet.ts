@@ -12,6 +12,9 @@ import { basicAuth, stationId, stationPassword, versionFor } from './station-pla
 
 const TICK_MS = 2;
 const SWEEP_MS = 250;
+// Connects started per tick at most. Even "all at once" must not block the event loop for
+// seconds (16k connects take ~2 s of CPU): answers, timeouts and stats would stall with it.
+const CONNECTS_PER_TICK = 256;
 
 export class Fleet {
   readonly counters: Counters = emptyCounters();
@@ -40,7 +43,11 @@ export class Fleet {
   private mode: LoadMode = 'none';
   private rate = 0;
   private budget = 0;
-  private cursor = 0;
+  // Booted stations with no call in flight, oldest first. The load driver takes from here
+  // instead of scanning all stations: against a slow CSMS most stations are busy, and a
+  // scan per tick would make the simulator burn CPU exactly when it must stay out of the way.
+  private idle: Station[] = [];
+  private idleHead = 0;
   private metersPerSession = 3;
   private seq = 0;
   private sourceTurn = 0;
@@ -138,7 +145,8 @@ export class Fleet {
       }
     }
     if (this.rampPerSec > 0) this.tokens = Math.min(this.tokens + (this.rampPerSec * dt) / 1000, Math.max(1, this.rampPerSec / 20));
-    while (this.queueHead < this.queue.length && this.connecting < this.maxInflight && this.tokens >= 1) {
+    let started = 0;
+    while (this.queueHead < this.queue.length && this.connecting < this.maxInflight && this.tokens >= 1 && started++ < CONNECTS_PER_TICK) {
       const s = this.queue[this.queueHead++];
       this.queued[s.index - this.cfg.first] = 0;
       if (s.state !== IDLE) continue;
@@ -165,15 +173,16 @@ export class Fleet {
       this.counters.deferred += Math.floor(this.budget - cap);
       this.budget = cap;
     }
-    const n = this.stations.length;
-    let scanned = 0;
-    while (this.budget >= 1 && scanned < n) {
-      const s = this.stations[this.cursor];
-      this.cursor = (this.cursor + 1) % n;
-      scanned++;
-      if (s.state !== BOOTED || s.pendingId) continue;
+    while (this.budget >= 1 && this.idleHead < this.idle.length) {
+      const s = this.idle[this.idleHead++];
+      s.inIdle = false;
+      if (s.state !== BOOTED || s.pendingId) continue; // stale entry: it left meanwhile
       const sent = this.mode === 'steady' ? s.sendSteady(this.seq) : s.sendTxStep(this.metersPerSession);
       if (sent) this.budget--;
+    }
+    if (this.idleHead > 4096 && this.idleHead * 2 > this.idle.length) {
+      this.idle = this.idle.slice(this.idleHead);
+      this.idleHead = 0;
     }
     if (this.budget >= 1) {
       this.counters.deferred += Math.floor(this.budget);
@@ -187,6 +196,13 @@ export class Fleet {
       if (s.state === CONNECTING && now - s.startedAt > handshakeTimeoutMs) s.ws?.abort('handshake-timeout');
       else if (s.pendingId && now - s.startedAt > callTimeoutMs) s.timeout();
     }
+  }
+
+  /** Called whenever a station may have become free for the load driver. */
+  markIdle(s: Station): void {
+    if (s.inIdle || s.state !== BOOTED || s.pendingId) return;
+    s.inIdle = true;
+    this.idle.push(s);
   }
 
   onOpen(s: Station, protocol: string, ms: number): void {
@@ -205,8 +221,8 @@ export class Fleet {
       this.booted++;
       this.counters.bootAccepted++;
       this.lastBootAt = Date.now();
-      if (s.wasBooted) this.counters.rebootedAfterDrop++;
-      s.wasBooted = true;
+      this.markIdle(s);
+      s.failures = 0;
       return;
     }
     if (status === 'Pending') this.counters.bootPending++;
@@ -234,6 +250,10 @@ export class Fleet {
     h.record(latencyUs);
   }
 
+  onRejected(action: string, status: string): void {
+    bump(this.counters.rejected, `${action}:${status}`);
+  }
+
   onIncoming(action: string): void {
     bump(this.counters.incoming, action);
   }
@@ -255,7 +275,11 @@ export class Fleet {
     if (reason === 'dropped' && this.reconnectDropped) {
       this.enqueue(s);
     } else if (this.cfg.reconnect) {
-      s.retryAt = performance.now() + 500 + Math.random() * 1500;
+      // Exponential back-off with jitter, like real stations (OCPP 2.x RetryBackOff*):
+      // 1, 2, 4 … 32 s. Without it, stations beyond a server's capacity retry in a tight
+      // loop and the simulator measures its own churn instead of the server.
+      const failures = wasState === BOOTED ? 1 : ++s.failures;
+      s.retryAt = performance.now() + Math.min(32_000, 1000 * 2 ** (failures - 1)) * (0.5 + Math.random());
       this.retries.push(s);
     }
   }

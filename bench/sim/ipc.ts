@@ -57,9 +57,10 @@ export interface Counters {
   sessionsStarted: number;
   sessionsCompleted: number;
   sessionsFailed: number;
+  /** Handshakes whose Sec-WebSocket-Protocol answer was missing or not the one offered. */
   noSubprotocol: number;
-  /** Stations that were booted, were dropped by the CSMS and later came back. */
-  rebootedAfterDrop: number;
+  /** "Action:status" of id-token answers that were not Accepted (Authorize, start, …). */
+  rejected: Record<string, number>;
 }
 
 export interface ChildStats {
@@ -110,7 +111,7 @@ export function emptyCounters(): Counters {
     sessionsCompleted: 0,
     sessionsFailed: 0,
     noSubprotocol: 0,
-    rebootedAfterDrop: 0,
+    rejected: {},
   };
 }
 

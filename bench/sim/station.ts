@@ -32,7 +32,10 @@ export class Station implements WsOwner {
   pendingId = '';
   pendingAction = '';
   retryAt = 0;
-  wasBooted = false;
+  /** Queued in the fleet's idle list (see Fleet.markIdle). */
+  inIdle = false;
+  /** Failed connection attempts in a row, for the exponential back-off. */
+  failures = 0;
   private txStep = TX_NONE;
   private txId: number | string = 0;
   private txSeq = 0;
@@ -91,7 +94,9 @@ export class Station implements WsOwner {
     const tag = `TAG${this.index % 1000}`;
     if (this.txStep === TX_NONE) {
       this.txStep = TX_AUTHORIZE;
-      this.metersLeft = metersPerSession;
+      // 1 … 2m−1 meter values (mean m): unequal session lengths keep stations from
+      // moving in lockstep, which would make sessions/s depend on the window's phase.
+      this.metersLeft = 1 + Math.floor(Math.random() * Math.max(1, 2 * metersPerSession - 1));
       this.fleet.counters.sessionsStarted++;
       return this.call('Authorize', p.authorize(this.version, tag));
     }
@@ -145,13 +150,21 @@ export class Station implements WsOwner {
       const payload = parsePayload(text);
       return this.fleet.onBootResult(this, String(payload.status), Number(payload.interval ?? 0));
     }
-    if (action === 'StartTransaction') {
+    if (action === 'Authorize' || action === 'StartTransaction' || action === 'TransactionEvent') {
       const payload = parsePayload(text);
-      const info = payload.idTagInfo as { status?: string } | undefined;
-      if (info?.status !== 'Accepted') return this.failSession();
-      this.txId = Number(payload.transactionId);
+      const info = (payload.idTagInfo ?? payload.idTokenInfo) as { status?: string } | undefined;
+      const status = info?.status ?? 'Accepted'; // TransactionEvent answers may omit it
+      if (status !== 'Accepted') this.fleet.onRejected(action, status);
+      if (action === 'StartTransaction') {
+        if (status !== 'Accepted') {
+          this.failSession();
+          return this.fleet.markIdle(this);
+        }
+        this.txId = Number(payload.transactionId);
+      }
     }
     if (this.txStep !== TX_NONE && action !== 'Heartbeat' && action !== 'StatusNotification') this.advanceSession();
+    this.fleet.markIdle(this);
   }
 
   private onCallError(code: string): void {
@@ -160,6 +173,7 @@ export class Station implements WsOwner {
     if (action === 'BootNotification') return this.fleet.onBootResult(this, `error:${code}`, 0);
     if (action === 'Authorize') this.advanceSession();
     else if (this.txStep !== TX_NONE) this.failSession();
+    this.fleet.markIdle(this);
   }
 
   /** Called by the fleet's sweep when the call in flight got no answer in time. */
@@ -168,6 +182,7 @@ export class Station implements WsOwner {
     this.fleet.counters.timeouts++;
     if (action === 'BootNotification') this.fleet.onBootResult(this, 'timeout', 0);
     else if (this.txStep !== TX_NONE) this.failSession();
+    this.fleet.markIdle(this);
   }
 
   private advanceSession(): void {

@@ -1,7 +1,8 @@
 /**
  * Summarises V8 .cpuprofile files (from `npm run bench -- … --cpu-prof`): the functions
- * with the most self time, per file and merged. Usage:
- *   node dist/bench/tools/profile-top.js <file.cpuprofile>… [--top N]
+ * with the most self time, per file and merged. `--skip S` ignores the first S seconds of
+ * each profile (the server's start-up: schema compilation, migrations). Usage:
+ *   node dist/bench/tools/profile-top.js <file.cpuprofile>… [--top N] [--skip S]
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -20,9 +21,11 @@ interface Profile {
 const args = process.argv.slice(2);
 const topAt = args.indexOf('--top');
 const top = topAt >= 0 ? Number(args[topAt + 1]) : 25;
-const files = args.filter((a, i) => a.endsWith('.cpuprofile') && i !== topAt + 1);
+const skipAt = args.indexOf('--skip');
+const skipUs = skipAt >= 0 ? Number(args[skipAt + 1]) * 1e6 : 0;
+const files = args.filter((a) => a.endsWith('.cpuprofile'));
 if (files.length === 0) {
-  console.error('usage: node dist/bench/tools/profile-top.js <file.cpuprofile>… [--top N]');
+  console.error('usage: node dist/bench/tools/profile-top.js <file.cpuprofile>… [--top N] [--skip S]');
   process.exit(2);
 }
 
@@ -40,9 +43,12 @@ for (const file of files) {
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const self = new Map<string, number>();
   let total = 0;
+  let at = 0;
   // Self time of a node = sum of the time deltas of the samples taken in it.
   p.samples.forEach((id, i) => {
     const dt = p.timeDeltas[i] ?? 0;
+    at += dt;
+    if (at < skipUs) return;
     const node = byId.get(id);
     if (!node) return;
     const key = label(node);
