@@ -76,3 +76,29 @@ t.test('a malformed stored hash refuses the station instead of throwing', async 
   const auth = new StationAuthenticator(dir.lookup, false);
   t.match(await auth.admit('CS-1', basic('CS-1', 'pw')), { ok: false, status: 401 });
 });
+
+t.test('admitKnown decides from memory only for stations admitted before, and forget() drops them', async (t) => {
+  const hash = await hashPassword('right-pw', COST);
+  const dir = directory([
+    { id: 'CS-1', tenantId: 'acme', passwordHash: hash },
+    { id: 'OPEN-1', tenantId: 'globex', passwordHash: null },
+  ]);
+  const auth = new StationAuthenticator(dir.lookup, true);
+  t.equal(auth.admitKnown('CS-1', basic('CS-1', 'right-pw')), undefined, 'never admitted: the store must be asked');
+  t.same(await auth.admit('CS-1', basic('CS-1', 'right-pw')), { ok: true, tenantId: 'acme' });
+  t.same(auth.admitKnown('CS-1', basic('CS-1', 'right-pw')), { ok: true, tenantId: 'acme' });
+  t.match(auth.admitKnown('CS-1', basic('CS-9', 'right-pw')), { ok: false, status: 401 }, 'wrong user refused from memory');
+  t.match(auth.admitKnown('CS-1', undefined), { ok: false, status: 401 }, 'missing credentials refused from memory');
+  t.equal(auth.admitKnown('CS-1', basic('CS-1', 'other-pw')), undefined, 'another password goes to the slow path');
+  t.match(await auth.admit('CS-1', basic('CS-1', 'other-pw')), { ok: false, reason: 'wrong password' });
+
+  t.same(await auth.admit('OPEN-1', undefined), { ok: true, tenantId: 'globex' });
+  t.same(auth.admitKnown('OPEN-1', undefined), { ok: true, tenantId: 'globex' }, 'passwordless station remembered with its tenant');
+
+  auth.forget('CS-1');
+  auth.forget('OPEN-1');
+  t.equal(auth.admitKnown('CS-1', basic('CS-1', 'right-pw')), undefined);
+  t.equal(auth.admitKnown('OPEN-1', undefined), undefined);
+  dir.byId.delete('CS-1');
+  t.match(await new StationAuthenticator(dir.lookup, false).admit('CS-1', basic('CS-1', 'right-pw')), { ok: false, status: 401 }, 'deleted station refused');
+});
