@@ -68,7 +68,7 @@ export async function runScenario(scenario: Scenario, target: TargetKind, params
       url: server.ocppUrl,
       stations: params.stations,
       perChild: o.perChild,
-      minChildren: o.minChildren,
+      minChildren: Math.max(o.minChildren, scenario.minChildren ?? 1),
       mix: params.mix,
       prefix: PREFIX,
       handshakeTimeoutMs: 10_000,

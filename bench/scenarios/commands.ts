@@ -16,7 +16,7 @@ export const commands: Scenario = {
   name: 'commands',
   title: 'CSMS→station commands through the REST API',
   defaults: {
-    quick: { stations: 1000, rate: 1000, duration: 5 },
+    quick: { stations: 1000, rate: 1000, duration: 4 },
     full: { stations: 100_000, rate: 2000, duration: 30 },
   },
   keyMetrics: [

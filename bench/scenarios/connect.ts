@@ -46,7 +46,9 @@ export const connect: Scenario = {
       m.serverRssMb = round(rss1 / MB, 1);
       m.serverKbPerStation = tot.booted > 0 ? round((rss1 - rss0) / tot.booted / 1024, 2) : null;
     }
-    m.simKbPerConnection = tot.open > 0 ? round((tot.rssBytes - sim0) / tot.open / 1024, 2) : null;
+    // Only meaningful when every station got in: at a cap the simulator also holds the
+    // stations that never connected and the garbage of their failed attempts.
+    m.simKbPerConnection = ramp.complete && tot.open > 0 ? round((tot.rssBytes - sim0) / tot.open / 1024, 2) : null;
     ctx.noteCallErrors(tot.counters.callErrors);
   },
 };

@@ -37,6 +37,9 @@ export const maxThroughput: Scenario = {
     { key: 'kneeP99Ms', label: 'p99 at knee', unit: 'ms', better: 'lower' },
   ],
   reconnect: true,
+  // One simulator process saturates its core near 55k msg/s, before the uWS baseline does;
+  // two share the load so the knee is the machine's, not the simulator's.
+  minChildren: 2,
   budgetSec: (p) => 12 * (p.duration + 1) + 60 + p.stations / 200,
   async run(ctx) {
     const { stations, duration } = ctx.params;
@@ -61,8 +64,8 @@ export const maxThroughput: Scenario = {
         : '';
       steps.push({ offered: Math.round(rate), achieved, p50Ms: s.latency.p50, p99Ms: s.latency.p99, errors: s.errors, serverCpuPct: s.serverCpuPct ?? null, simCpuPct: s.simCpuPct, machineCpuPct: s.machineCpuPct ?? null, held: !why, why });
       // A single latency spike (GC, another process on a shared box) should not decide
-      // the knee: a step that breaks is measured once more, once per run.
-      if (why && !retried) {
+      // the knee: a step that breaks on p99 alone is measured once more, once per run.
+      if (why && !retried && s.latency.p99 > P99_LIMIT_MS && achieved >= MIN_ACHIEVED_SHARE * rate) {
         retried = true;
         steps[steps.length - 1].why += ' (measured again)';
         continue;

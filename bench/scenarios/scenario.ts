@@ -17,6 +17,8 @@ export interface Scenario {
   keyMetrics: KeyMetric[];
   /** Stations reconnect after a failure or an unexpected close (real stations do). */
   reconnect: boolean;
+  /** Simulator processes to use at least: one process tops out near 55k msg/s. */
+  minChildren?: number;
   /** Upper bound of the scenario's own run time, for the runner's hard stop. */
   budgetSec(p: Params): number;
   run(ctx: RunContext): Promise<void>;

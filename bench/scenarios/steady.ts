@@ -10,7 +10,7 @@ export const steady: Scenario = {
   name: 'steady',
   title: 'Steady load: Heartbeat, StatusNotification, MeterValues at rate R',
   defaults: {
-    quick: { stations: 2000, rate: 2000, duration: 6 },
+    quick: { stations: 2000, rate: 2000, duration: 4 },
     full: { stations: 100_000, rate: 10_000, duration: 60 },
   },
   keyMetrics: [

@@ -1,9 +1,8 @@
 /**
  * Payloads a simulated station sends, per OCPP version, as JSON text. They are built from
  * templates rather than objects + JSON.stringify because the simulator must stay far
- * cheaper per message than the CSMS it measures. `npm run bench:check-payloads`-style
- * validation lives in bench/tools/validate-payloads.ts (checked against the official
- * schemas shipped by ocpp-rpc).
+ * cheaper per message than the CSMS it measures. `node dist/bench/tools/validate-payloads.js`
+ * checks all of them against the official schemas shipped by ocpp-rpc.
  */
 export type OcppVersion = 'ocpp1.6' | 'ocpp2.0.1' | 'ocpp2.1';
 export const VERSIONS: readonly OcppVersion[] = ['ocpp1.6', 'ocpp2.0.1', 'ocpp2.1'];
