@@ -1,21 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import type { TransactionSort } from '../../adapters/store/transaction-store.js';
+import type { TransactionQuery, TransactionSort } from '../../adapters/store/transaction-store.js';
 import { ApiError } from '../../core/errors.js';
 import type { ApiDeps } from '../deps.js';
 import { errorBody, stationIdParam } from '../schemas.js';
 import { meterValueSchema, transactionSchema } from '../session-schemas.js';
 
-interface ListQuery {
-  limit: number;
-  cursor?: string;
-  stationId?: string;
-  active?: boolean;
-  idToken?: string;
-  remoteStartId?: number;
-  from?: string;
-  to?: string;
-  sort: TransactionSort;
-}
+/** The store's query as the route receives it: the schema's default fills `sort`. */
+type ListQuery = TransactionQuery & { sort: TransactionSort };
 
 /** Charging sessions of the caller's tenant, whatever protocol the station speaks. */
 export async function transactionRoutes(app: FastifyInstance, opts: { deps: ApiDeps }): Promise<void> {

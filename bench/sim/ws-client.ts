@@ -223,9 +223,11 @@ export class WsClient {
   }
 }
 
-/** Builds a masked client frame (RFC 6455 §5.3: clients must mask). */
-function frame(opcode: number, payload: Buffer): Buffer {
-  const len = payload.length;
+/**
+ * Allocates a client frame of `len` payload bytes and writes its header and mask key
+ * (RFC 6455 §5.3: clients must mask). Returns the buffer, the key and where the payload starts.
+ */
+function allocFrame(opcode: number, len: number): { out: Buffer; key: Buffer; body: number } {
   const hdr = len < 126 ? 2 : len < 65536 ? 4 : 10;
   const out = Buffer.allocUnsafe(hdr + 4 + len);
   out[0] = 0x80 | opcode;
@@ -239,30 +241,21 @@ function frame(opcode: number, payload: Buffer): Buffer {
   }
   const key = randomBytes(4);
   key.copy(out, hdr);
-  const body = hdr + 4;
-  for (let i = 0; i < len; i++) out[body + i] = payload[i] ^ key[i & 3];
+  return { out, key, body: hdr + 4 };
+}
+
+/** Builds a masked client frame. */
+function frame(opcode: number, payload: Buffer): Buffer {
+  const { out, key, body } = allocFrame(opcode, payload.length);
+  for (let i = 0; i < payload.length; i++) out[body + i] = payload[i]! ^ key[i & 3]!;
   return out;
 }
 
 /** Same as `frame` for text, encoding straight into the frame to skip one copy. */
 function textFrame(text: string): Buffer {
-  const len = Buffer.byteLength(text);
-  const hdr = len < 126 ? 2 : len < 65536 ? 4 : 10;
-  const out = Buffer.allocUnsafe(hdr + 4 + len);
-  out[0] = 0x81;
-  if (hdr === 2) out[1] = 0x80 | len;
-  else if (hdr === 4) {
-    out[1] = 0x80 | 126;
-    out.writeUInt16BE(len, 2);
-  } else {
-    out[1] = 0x80 | 127;
-    out.writeBigUInt64BE(BigInt(len), 2);
-  }
-  const key = randomBytes(4);
-  key.copy(out, hdr);
-  const body = hdr + 4;
+  const { out, key, body } = allocFrame(0x1, Buffer.byteLength(text));
   out.write(text, body, 'utf8');
-  for (let i = body; i < out.length; i++) out[i] ^= key[(i - body) & 3];
+  for (let i = body; i < out.length; i++) out[i]! ^= key[(i - body) & 3]!;
   return out;
 }
 
