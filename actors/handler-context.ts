@@ -1,6 +1,6 @@
 import type { OcppVersion } from '../core/protocols.js';
 import type { StationEventType } from '../core/types.js';
-import type { GatewayStore } from '../adapters/store/store.js';
+import type { Store } from '../adapters/store/store.js';
 
 /** Who is talking: fixed for the life of one connection. */
 export interface StationSession {
@@ -9,7 +9,7 @@ export interface StationSession {
   version: OcppVersion;
 }
 
-/** Live state the actor keeps in memory for its station. */
+/** Live state kept in memory per station next to its data (the handler thread). */
 export interface StationLiveState {
   bootStatus: 'Pending' | 'Accepted' | 'Rejected' | null;
   lastSeenAt: number;
@@ -19,6 +19,25 @@ export interface EventSink {
   emit(type: StationEventType, session: StationSession, payload: Record<string, unknown>): void;
 }
 
+/** Last-seen times are kept in memory and written in bulk: a heartbeat costs no write of its own. */
+export interface LastSeen {
+  mark(tenantId: string, stationId: string, at: string): void;
+}
+
+/** The store methods station-initiated handlers use; they run on the thread that owns the store. */
+export const HANDLER_STORE_METHODS = [
+  'recordBoot',
+  'recordConnectorStatus',
+  'startTransaction16',
+  'applyTransactionEvent',
+  'recordStationMeterValues',
+  'findActiveTransaction',
+  'findIdToken',
+  'recordSeenIdToken',
+] as const satisfies ReadonlyArray<keyof Store>;
+
+export type HandlerStore = Pick<Store, (typeof HANDLER_STORE_METHODS)[number]>;
+
 /**
  * Everything a handler may use. Each handler declares the slice it needs with Pick<…>,
  * so tests pass only that (a fake clock, an in-memory store).
@@ -26,8 +45,9 @@ export interface EventSink {
 export interface HandlerContext {
   session: StationSession;
   state: StationLiveState;
-  store: GatewayStore;
+  store: HandlerStore;
   events: EventSink;
+  lastSeen: LastSeen;
   clock: () => Date;
   /** unknownTokens: policy for id tokens the store does not know; absent means 'reject'. */
   settings: { heartbeatIntervalSec: number; unknownTokens?: 'reject' | 'accept-all' };
@@ -37,3 +57,14 @@ export type Handler<Req, Res> = (ctx: HandlerContext, request: Req) => Res | Pro
 
 /** Action → handler for one OCPP version; the schema comes from the version's official set. */
 export type RoutingTable = Readonly<Record<string, Handler<any, any>>>;
+
+/**
+ * The answer a gateway may give at once, for a message whose effects need not be durable before
+ * the answer (OCPP guarantees delivery only for transaction-related messages): last-seen,
+ * last-write-wins connector status, telemetry outside transactions. Undefined means "this one
+ * needs its handler's answer" (e.g. a 1.6 MeterValues inside a transaction). The handler still
+ * runs on the handler thread, in order, with the same effects; only its answer is not awaited.
+ */
+export type GatewayAnswer = (request: any, now: Date) => Record<string, unknown> | undefined;
+
+export type GatewayAnswers = Readonly<Record<string, GatewayAnswer>>;

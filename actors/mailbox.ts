@@ -45,10 +45,15 @@ export class Mailbox<M> {
     return this.running;
   }
 
+  /**
+   * An idle mailbox starts at once, inside the socket callback that posted: scheduling every
+   * wake-up (setImmediate) cost a loop turn per message. Only a mailbox that used up its
+   * throughput yields through the dispatcher, so one busy station cannot starve the others.
+   */
   private wake(): void {
     if (this.running) return;
     this.running = true;
-    this.dispatcher.schedule(() => void this.run());
+    void this.run();
   }
 
   private async run(): Promise<void> {

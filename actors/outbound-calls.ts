@@ -1,37 +1,13 @@
+import { callErrorReply, failedReply, resultReply, type StationReply } from '../core/envelope.js';
 import type { CallErrorFrame, CallResultFrame, Payload } from '../core/frame.js';
 import { serializeCall } from '../core/frame.js';
-
-/** How a CSMS→station call ended when the station answered. */
-export type CallOutcome =
-  | { kind: 'result'; payload: Payload }
-  | { kind: 'error'; code: string; description: string; details: Payload };
-
-export type CallFailureReason =
-  | 'timeout'
-  | 'disconnected'
-  | 'queue-full'
-  | 'unknown-action'
-  | 'invalid-request'
-  | 'invalid-response'
-  | 'send-failed';
-
-export class CallFailure extends Error {
-  constructor(
-    readonly reason: CallFailureReason,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-    this.name = 'CallFailure';
-  }
-}
 
 interface QueuedCall {
   id: string;
   action: string;
   payload: Payload;
-  resolve: (outcome: CallOutcome) => void;
-  reject: (error: CallFailure) => void;
+  /** Every outcome resolves, failures included: a station's fault is a reply, not an exception. */
+  resolve: (reply: StationReply) => void;
 }
 
 export interface OutboundCallsOptions {
@@ -62,13 +38,13 @@ export class OutboundCalls {
 
   constructor(private readonly options: OutboundCallsOptions) {}
 
-  call(action: string, payload: Payload): Promise<CallOutcome> {
-    if (this.closed) return Promise.reject(new CallFailure('disconnected', 'Station is not connected'));
+  call(action: string, payload: Payload): Promise<StationReply> {
+    if (this.closed) return Promise.resolve(failedReply('disconnected', 'Station is not connected'));
     if (this.queue.length >= this.options.maxQueued) {
-      return Promise.reject(new CallFailure('queue-full', `More than ${this.options.maxQueued} calls queued for this station`));
+      return Promise.resolve(failedReply('queue-full', `More than ${this.options.maxQueued} calls queued for this station`));
     }
-    return new Promise((resolve, reject) => {
-      this.queue.push({ id: nextMessageId(), action, payload, resolve, reject });
+    return new Promise((resolve) => {
+      this.queue.push({ id: nextMessageId(), action, payload, resolve });
       this.pump();
     });
   }
@@ -89,9 +65,9 @@ export class OutboundCalls {
     const problem = this.options.checkResponse(call.action, frame.payload);
     if (problem) {
       this.options.onInvalidResponse?.(frame.id, problem);
-      call.reject(new CallFailure('invalid-response', `Station answered ${call.action} with an invalid payload: ${problem}`));
+      call.resolve(failedReply('invalid-response', `Station answered ${call.action} with an invalid payload: ${problem}`));
     } else {
-      call.resolve({ kind: 'result', payload: frame.payload });
+      call.resolve(resultReply(frame.payload));
     }
     this.pump();
     return true;
@@ -100,7 +76,7 @@ export class OutboundCalls {
   onError(frame: CallErrorFrame): boolean {
     const call = this.take(frame.id);
     if (!call) return false;
-    call.resolve({ kind: 'error', code: frame.code, description: frame.description, details: frame.details });
+    call.resolve(callErrorReply(frame.code, frame.description, frame.details));
     this.pump();
     return true;
   }
@@ -108,12 +84,12 @@ export class OutboundCalls {
   /** Fails everything pending; later calls are refused. */
   close(): void {
     this.closed = true;
-    const failure = new CallFailure('disconnected', 'Station disconnected');
+    const failure = failedReply('disconnected', 'Station disconnected');
     const all = this.inFlight ? [this.inFlight, ...this.queue] : [...this.queue];
     this.inFlight = undefined;
     this.queue.length = 0;
     this.clearTimer();
-    for (const call of all) call.reject(failure);
+    for (const call of all) call.resolve(failure);
   }
 
   private take(id: string): QueuedCall | undefined {
@@ -135,7 +111,7 @@ export class OutboundCalls {
       if (!next) return;
       const text = serializeCall(next.id, next.action, next.payload);
       if (!this.options.send(text)) {
-        next.reject(new CallFailure('send-failed', 'Could not write to the station socket'));
+        next.resolve(failedReply('send-failed', 'Could not write to the station socket'));
         continue;
       }
       this.inFlight = next;
@@ -144,7 +120,7 @@ export class OutboundCalls {
         if (this.inFlight !== next) return;
         this.inFlight = undefined;
         this.timer = undefined;
-        next.reject(new CallFailure('timeout', `Station did not answer ${next.action} within ${this.options.timeoutMs} ms`));
+        next.resolve(failedReply('timeout', `Station did not answer ${next.action} within ${this.options.timeoutMs} ms`));
         this.pump();
       }, this.options.timeoutMs);
     }

@@ -1,46 +1,87 @@
-import { RpcError } from '../core/errors.js';
+import type { StationMessage, StationReply } from '../core/envelope.js';
+import { errorCodeFor, RpcError, type RpcErrorKind } from '../core/errors.js';
 import type { Payload } from '../core/frame.js';
 import { checkPayload, type VersionSchemas } from '../core/schemas.js';
-import type { HandlerContext, RoutingTable } from './handler-context.js';
+import type { GatewayAnswers } from './handler-context.js';
 
-export type RouteOutcome = { ok: true; payload: Payload } | { ok: false; error: RpcError };
+/** Where validated station messages go to be handled: the handler thread, or in-process in tests. */
+export interface InboundPort {
+  /** Handles the message and answers once its effects are durable. */
+  handle(message: StationMessage): Promise<StationReply>;
+  /** Hands over a message already answered by the gateway: handled in order, nobody waits. */
+  post(message: StationMessage): void;
+}
+
+export type RouteOutcome =
+  | { ok: true; payload: Payload; forwarded: true }
+  | { ok: false; code: string; message: string; details: Record<string, unknown>; forwarded: boolean };
 
 /**
- * The one generic router: unknown action → NotImplemented, known but unhandled → NotSupported,
- * invalid request → the schema's error kind, then the handler, then our own answer is checked
- * against the response schema before it goes out.
+ * The gateway's half of handling a CALL: unknown action → NotImplemented, known but unhandled →
+ * NotSupported, invalid request → the schema's error kind. A message whose effects need not be
+ * durable first (GatewayAnswer) is answered here and posted to the handler thread without
+ * waiting: no thread round trip. Every other one makes one hop to the handler thread and back.
+ * Either answer is checked against the response schema before it goes out.
  */
 export class Router {
   constructor(
     private readonly schemas: VersionSchemas,
-    private readonly table: RoutingTable,
+    private readonly handled: ReadonlySet<string>,
+    private readonly inbound: InboundPort,
     private readonly onInternalError: (error: unknown, action: string) => void,
+    private readonly answers: GatewayAnswers = {},
+    private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  async route(ctx: HandlerContext, action: string, payload: Payload): Promise<RouteOutcome> {
+  async route(message: StationMessage, payload: Payload): Promise<RouteOutcome> {
+    const { action } = message;
     const validators = this.schemas.actions.get(action);
-    if (!validators) return { ok: false, error: RpcError.notImplemented(action) };
-    const handler = this.table[action];
-    if (!handler) return { ok: false, error: RpcError.notSupported(action) };
+    if (!validators) return this.refuse(RpcError.notImplemented(action));
+    if (!this.handled.has(action)) return this.refuse(RpcError.notSupported(action));
     const violation = checkPayload(validators.request, payload);
-    if (violation) {
-      return { ok: false, error: new RpcError(violation.kind, violation.message, { errors: violation.errors }) };
+    if (violation) return this.refuse(new RpcError(violation.kind, violation.message, { errors: violation.errors }));
+    const answer = this.answers[action]?.(payload, this.clock());
+    if (answer) {
+      this.inbound.post(message);
+      return this.checked(action, validators.response, answer);
     }
-    let response: Payload;
+    let reply: StationReply;
     try {
-      response = (await handler(ctx, payload)) as Payload;
+      reply = await this.inbound.handle(message);
     } catch (error) {
-      if (error instanceof RpcError) return { ok: false, error };
+      // The handler thread is gone or restarting: the station may retry, nothing was acknowledged.
       this.onInternalError(error, action);
-      return { ok: false, error: RpcError.internal() };
+      return this.internal(true);
     }
-    if (validators.response) {
-      const problem = checkPayload(validators.response, response);
+    if (reply.status === 'callerror') return { ok: false, code: reply.code, message: reply.description, details: reply.details, forwarded: true };
+    if (reply.status === 'failed') {
+      this.onInternalError(new Error(reply.message), action);
+      return this.internal(true);
+    }
+    return this.checked(action, validators.response, reply.payload);
+  }
+
+  private checked(action: string, validate: ((p: unknown) => boolean) | undefined, payload: Payload): RouteOutcome {
+    if (validate) {
+      const problem = checkPayload(validate as Parameters<typeof checkPayload>[0], payload);
       if (problem) {
         this.onInternalError(new Error(`Our ${action} response breaks its schema: ${problem.message}`), action);
-        return { ok: false, error: RpcError.internal() };
+        return this.internal(true);
       }
     }
-    return { ok: true, payload: response };
+    return { ok: true, payload, forwarded: true };
+  }
+
+  private refuse(error: RpcError): RouteOutcome {
+    return { ok: false, code: this.code(error.kind), message: error.message, details: error.details, forwarded: false };
+  }
+
+  private internal(forwarded: boolean): RouteOutcome {
+    const error = RpcError.internal();
+    return { ok: false, code: this.code(error.kind), message: error.message, details: {}, forwarded };
+  }
+
+  private code(kind: RpcErrorKind): string {
+    return errorCodeFor(this.schemas.version, kind);
   }
 }

@@ -1,3 +1,4 @@
+import { failedReply, type StationMessage, type StationReply } from '../core/envelope.js';
 import { errorCodeFor, type RpcErrorKind } from '../core/errors.js';
 import {
   MessageType,
@@ -12,11 +13,10 @@ import {
 import { isCsmsInitiated } from '../core/actions.js';
 import { checkPayload, type VersionSchemas } from '../core/schemas.js';
 import type { Dispatcher } from './dispatcher.js';
-import type { EventSink, HandlerContext, StationLiveState, StationSession } from './handler-context.js';
+import type { StationSession } from './handler-context.js';
 import { Mailbox } from './mailbox.js';
-import { CallFailure, OutboundCalls, type CallOutcome } from './outbound-calls.js';
+import { OutboundCalls } from './outbound-calls.js';
 import type { Router } from './router.js';
-import type { GatewayStore } from '../adapters/store/store.js';
 import type { FrameSink } from './frame-sink.js';
 
 /** The socket under an actor; the gateway adapts uWebSockets to it, tests use a fake. */
@@ -40,12 +40,7 @@ export interface ActorLog {
 export interface ActorDeps {
   schemas: VersionSchemas;
   router: Router;
-  store: GatewayStore;
-  events: EventSink;
-  clock: () => Date;
   settings: {
-    heartbeatIntervalSec: number;
-    unknownTokens?: 'reject' | 'accept-all';
     callTimeoutMs: number;
     mailboxCapacity: number;
     maxQueuedCalls: number;
@@ -57,14 +52,19 @@ export interface ActorDeps {
   frames?: FrameSink;
 }
 
-type Inbound = CallFrame | SendFrame;
+interface Inbound {
+  frame: CallFrame | SendFrame;
+  text: string;
+  receivedAt: string;
+}
 
 /**
- * One connected station. Inbound CALLs are handled strictly in order through a bounded
- * mailbox; answers to our own calls bypass the mailbox so they can never deadlock behind it.
+ * One connected station on its socket's thread. Inbound CALLs are handled strictly in order
+ * through a bounded mailbox (each crosses once to the handler thread); answers to our own
+ * calls bypass the mailbox so they can never deadlock behind it.
  */
 export class StationActor {
-  readonly state: StationLiveState = { bootStatus: null, lastSeenAt: Date.now() };
+  lastSeenAt = Date.now();
   private readonly mailbox: Mailbox<Inbound>;
   private outbound: OutboundCalls | undefined;
   /** Ids of inbound CALLs queued or being handled; OCPP ids must be unique among those. */
@@ -77,16 +77,16 @@ export class StationActor {
     private readonly deps: ActorDeps,
   ) {
     this.mailbox = new Mailbox<Inbound>({
-      invoke: (frame) => this.handle(frame),
+      invoke: (inbound) => this.handle(inbound),
       capacity: deps.settings.mailboxCapacity,
-      onFailure: (error, frame) => deps.log.error({ err: error, action: frame.action }, 'mailbox failure'),
+      onFailure: (error, inbound) => deps.log.error({ err: error, action: inbound.frame.action }, 'mailbox failure'),
       dispatcher: deps.dispatcher,
     });
   }
 
   /** Entry point for every text frame from the station. */
   receive(text: string): void {
-    this.state.lastSeenAt = Date.now();
+    this.lastSeenAt = Date.now();
     const { version } = this.session;
     const parsed = parseFrame(text, version === 'ocpp2.1');
     if (!parsed.ok) {
@@ -96,53 +96,56 @@ export class StationActor {
       return;
     }
     const frame = parsed.frame;
-    if (this.deps.frames) this.logInbound(frame, text);
     switch (frame.type) {
       case MessageType.Call:
         if (this.pendingIds.has(frame.id)) {
+          this.logInbound(frame, text);
           this.sendError(frame.id, 'RpcFrameworkError', `Already handling a call with message id ${frame.id}`);
           return;
         }
-        if (!this.mailbox.post(frame)) {
+        if (!this.mailbox.post({ frame, text, receivedAt: new Date().toISOString() })) {
+          this.logInbound(frame, text);
           this.sendError(frame.id, version === 'ocpp1.6' ? 'GenericError' : 'RpcFrameworkError', 'Too many calls in flight');
           return;
         }
         this.pendingIds.add(frame.id);
         return;
       case MessageType.Send:
-        this.mailbox.post(frame);
+        this.mailbox.post({ frame, text, receivedAt: new Date().toISOString() });
         return;
       case MessageType.CallResult:
+        this.logInbound(frame, text);
         if (!this.outbound?.onResult(frame)) this.deps.log.warn({ id: frame.id }, 'CALLRESULT for no call in flight');
         return;
       case MessageType.CallError:
+        this.logInbound(frame, text);
         if (!this.outbound?.onError(frame)) this.deps.log.warn({ id: frame.id }, 'CALLERROR for no call in flight');
         return;
       case MessageType.CallResultError:
+        this.logInbound(frame, text);
         this.deps.log.warn({ id: frame.id, code: frame.code, description: frame.description }, 'station refused our CALLRESULT');
         return;
     }
   }
 
+  /** Frames the handler thread does not see go to the sink here (it logs the ones it handles). */
   private logInbound(frame: Frame, text: string): void {
+    if (!this.deps.frames) return;
     const action = frame.type === MessageType.Call || frame.type === MessageType.Send ? frame.action : (this.outbound?.actionOf(frame.id) ?? null);
-    this.deps.frames!.record(this.session, 'in', frame.type, frame.id, action, text);
+    this.deps.frames.record(this.session, 'in', frame.type, frame.id, action, text);
   }
 
-  /** Sends a CSMS→station call; validated here, queued behind any call in flight. */
-  call(action: string, payload: Payload): Promise<CallOutcome> {
+  /** Sends a CSMS→station call; validated here, queued behind any call in flight. Never rejects. */
+  call(action: string, payload: Payload): Promise<StationReply> {
     const validators = this.deps.schemas.actions.get(action);
-    if (!validators || !isCsmsInitiated(this.session.version, action, this.deps.schemas.actionNames)) return Promise.reject(new CallFailure('unknown-action', `${action} is not a CSMS-initiated action of ${this.session.version}`));
-    const violation = checkPayload(validators.request, payload);
-    if (violation) {
-      return Promise.reject(new CallFailure('invalid-request', `Invalid ${action} request: ${violation.message}`, violation.errors));
+    if (!validators || !isCsmsInitiated(this.session.version, action, this.deps.schemas.actionNames)) {
+      return Promise.resolve(failedReply('unknown-action', `${action} is not a CSMS-initiated action of ${this.session.version}`));
     }
-    const outcome = this.outboundCalls().call(action, payload);
-    outcome.then(
-      (o) => this.deps.metrics.outbound(action, o.kind === 'result' ? 'ok' : o.code),
-      (e: CallFailure) => this.deps.metrics.outbound(action, e.reason),
-    );
-    return outcome;
+    const violation = checkPayload(validators.request, payload);
+    if (violation) return Promise.resolve(failedReply('invalid-request', `Invalid ${action} request: ${violation.message}`, violation.errors));
+    const reply = this.outboundCalls().call(action, payload);
+    void reply.then((r) => this.deps.metrics.outbound(action, r.status === 'result' ? 'ok' : r.status === 'callerror' ? r.code : r.reason));
+    return reply;
   }
 
   /** The socket is gone: fail pending calls, drop queued work. */
@@ -175,31 +178,36 @@ export class StationActor {
     return this.outbound;
   }
 
-  private async handle(frame: Inbound): Promise<void> {
+  private async handle({ frame, text, receivedAt }: Inbound): Promise<void> {
     const started = performance.now();
-    const ctx: HandlerContext = {
-      session: this.session,
-      state: this.state,
-      store: this.deps.store,
-      events: this.deps.events,
-      clock: this.deps.clock,
-      settings: this.deps.settings,
+    const { tenantId, stationId, version } = this.session;
+    const message: StationMessage = {
+      v: 1,
+      tenantId,
+      stationId,
+      protocol: version,
+      messageId: frame.id,
+      action: frame.action,
+      messageType: frame.type,
+      frame: text,
+      receivedAt,
     };
-    const outcome = await this.deps.router.route(ctx, frame.action, frame.payload);
+    const outcome = await this.deps.router.route(message, frame.payload);
+    if (!outcome.forwarded) this.logInbound(frame, text);
     const seconds = (performance.now() - started) / 1000;
     if (frame.type === MessageType.Send) {
-      this.deps.metrics.inbound(frame.action, outcome.ok ? 'ok' : errorCodeFor(this.session.version, outcome.error.kind), seconds);
+      this.deps.metrics.inbound(frame.action, outcome.ok ? 'ok' : outcome.code, seconds);
       return; // SEND has no answer, not even on error.
     }
     this.pendingIds.delete(frame.id);
     if (outcome.ok) {
       this.deps.metrics.inbound(frame.action, 'ok', seconds);
-      const text = serializeCallResult(frame.id, outcome.payload);
-      if (!this.closed) this.transport.send(text);
-      this.deps.frames?.record(this.session, 'out', MessageType.CallResult, frame.id, frame.action, text);
+      const reply = serializeCallResult(frame.id, outcome.payload);
+      if (!this.closed) this.transport.send(reply);
+      this.deps.frames?.record(this.session, 'out', MessageType.CallResult, frame.id, frame.action, reply);
     } else {
-      this.deps.metrics.inbound(frame.action, errorCodeFor(this.session.version, outcome.error.kind), seconds);
-      this.sendError(frame.id, outcome.error.kind, outcome.error.message, MessageType.CallError, outcome.error.details, frame.action);
+      this.deps.metrics.inbound(frame.action, outcome.code, seconds);
+      this.sendSpelled(frame.id, outcome.code, outcome.message, MessageType.CallError, outcome.details, frame.action);
     }
   }
 
@@ -211,11 +219,14 @@ export class StationActor {
     details: Record<string, unknown> = {},
     action: string | null = null,
   ): void {
-    const code = errorCodeFor(this.session.version, kind);
+    this.sendSpelled(id, errorCodeFor(this.session.version, kind), message, type, details, action);
+  }
+
+  /** `code` is already spelled for the station's version. */
+  private sendSpelled(id: string, code: string, message: string, type: 4 | 5, details: Record<string, unknown>, action: string | null): void {
     const text = serializeCallError(id, code, message, details, type);
     this.deps.frames?.record(this.session, 'out', type, id, action, text);
     this.deps.metrics.rejected(type === MessageType.CallError ? 'call' : 'frame', code);
     if (!this.closed) this.transport.send(text);
   }
 }
-

@@ -1,17 +1,24 @@
-import type { Payload } from '../core/frame.js';
+import type { OcppVersion } from '../core/protocols.js';
 import type { Store } from '../adapters/store/store.js';
-import type { CallOutcome } from '../actors/outbound-calls.js';
-import type { StationLocation } from '../workers/station-registry.js';
+import type { StationCommands } from '../actors/commands/station-commands.js';
+
+/** Where a station is connected on this node (the gateway thread is shown for operations and tests). */
+export interface LocalStationLocation {
+  tenantId: string;
+  version: OcppVersion;
+  connectedAt: string;
+  thread: number;
+}
 
 /** What the API needs from the node; tests can supply fakes. */
 export interface ApiDeps {
   store: Store;
+  /** Every CSMS-initiated call goes through here, wherever the station is connected. */
+  commands: StationCommands;
   stations: {
-    location(stationId: string): StationLocation | undefined;
+    location(stationId: string): LocalStationLocation | undefined;
     /** Finds a station connected to this node or, with NATS, to any node (registry lookup). */
-    locate?(stationId: string): Promise<{ tenantId: string; version: StationLocation['version']; connectedAt?: string } | undefined>;
-    /** `tenantId` scopes the call when it has to travel to another node over NATS. */
-    call(stationId: string, action: string, payload: Payload, tenantId?: string): Promise<CallOutcome>;
+    locate?(stationId: string): Promise<{ tenantId: string; version: OcppVersion; connectedAt?: string } | undefined>;
     disconnect(stationId: string): void;
     connectedCount(): number;
   };

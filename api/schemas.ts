@@ -1,12 +1,16 @@
+import { ERROR_CODES } from '../core/errors.js';
+
 /** Shared JSON schemas for routes; they drive validation and the OpenAPI document. */
 export const errorBody = {
   type: 'object',
+  description: 'Every API error. `code` is stable (core/errors.ts); `error` is its title, `message` says what happened.',
   properties: {
     error: { type: 'string' },
+    code: { type: 'string', enum: ERROR_CODES },
     message: { type: 'string' },
     details: {},
   },
-  required: ['error', 'message'],
+  required: ['error', 'code', 'message'],
 } as const;
 
 export const stationIdParam = {

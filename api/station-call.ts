@@ -1,59 +1,44 @@
-import { ApiError } from '../core/errors.js';
+import type { StationReply } from '../core/envelope.js';
+import { CsmsError, codeForCallError, codeForFailure } from '../core/errors.js';
 import type { Payload } from '../core/frame.js';
 import type { OcppVersion } from '../core/protocols.js';
-import { CallFailure } from '../actors/outbound-calls.js';
-import { RemoteError } from '../workers/thread-channel.js';
+import type { CommandRun } from '../actors/commands/station-commands.js';
 import type { ApiDeps } from './deps.js';
 
-const FAILURE_TO_API = {
-  timeout: 'STATION_TIMEOUT',
-  disconnected: 'STATION_NOT_CONNECTED',
-  'queue-full': 'STATION_BUSY',
-  'unknown-action': 'UNKNOWN_ACTION',
-  'invalid-request': 'VALIDATION_FAILED',
-  'invalid-response': 'STATION_CALL_ERROR',
-  'send-failed': 'STATION_NOT_CONNECTED',
-} as const;
-
-/** Where a station is connected, as far as the API needs to know (this node or another). */
-export interface ConnectedStation {
-  tenantId: string;
-  version: OcppVersion;
-}
-
 /**
- * Finds the station in the caller's tenant, connected somewhere. Another tenant's station is
- * reported exactly like an absent one (404), so ids cannot be probed across tenants.
+ * The station's CALLRESULT payload, or the API error its reply stands for (one table,
+ * core/errors.ts). A station that is connected nowhere in the caller's tenant is 404 when the
+ * tenant does not know it (another tenant's station looks exactly like an absent one), else 409.
  */
-export async function findConnected(deps: ApiDeps, tenantId: string, stationId: string): Promise<ConnectedStation> {
-  const location = deps.stations.locate ? await deps.stations.locate(stationId) : deps.stations.location(stationId);
-  const live = location && location.tenantId === tenantId ? location : undefined;
-  if (!live && !(await deps.store.getStation(tenantId, stationId))) {
-    throw new ApiError('STATION_NOT_FOUND', `Station ${stationId} not found`);
+export async function resultOf(deps: ApiDeps, tenantId: string, stationId: string, action: string, reply: StationReply): Promise<Payload> {
+  switch (reply.status) {
+    case 'result':
+      return reply.payload;
+    case 'callerror':
+      throw new CsmsError(codeForCallError(reply.code), `Station answered ${action} with CALLERROR ${reply.code}`, {
+        code: reply.code,
+        description: reply.description,
+        details: reply.details,
+      });
+    case 'failed':
+      if (reply.reason === 'disconnected' && !(await deps.store.getStation(tenantId, stationId))) {
+        throw new CsmsError('STATION_NOT_FOUND', `Station ${stationId} not found`);
+      }
+      throw new CsmsError(codeForFailure(reply.reason), reply.message, reply.details);
   }
-  if (!live) throw new ApiError('STATION_NOT_CONNECTED', `Station ${stationId} is not connected`);
-  return live;
 }
 
-/** Sends one CSMS-initiated call and maps every failure to the API's error table. */
-export async function callStation(deps: ApiDeps, tenantId: string, stationId: string, action: string, payload: Payload): Promise<Payload> {
-  let outcome;
-  try {
-    outcome = await deps.stations.call(stationId, action, payload, tenantId);
-  } catch (error) {
-    if (error instanceof CallFailure || error instanceof RemoteError) {
-      const reason = (error instanceof CallFailure ? error.reason : error.code) as keyof typeof FAILURE_TO_API;
-      const code = FAILURE_TO_API[reason];
-      if (code) throw new ApiError(code, error.message, (error as { details?: unknown }).details);
-    }
-    throw error;
-  }
-  if (outcome.kind === 'error') {
-    throw new ApiError('STATION_CALL_ERROR', `Station answered ${action} with CALLERROR ${outcome.code}`, {
-      code: outcome.code,
-      description: outcome.description,
-      details: outcome.details,
-    });
-  }
-  return outcome.payload;
+/** A typed command's answer: what was sent to which protocol, and the station's CALLRESULT. */
+export interface CommandResult {
+  protocol: OcppVersion;
+  action: string;
+  result: Payload;
+  facts: Record<string, unknown>;
+}
+
+export async function commandResult(deps: ApiDeps, tenantId: string, stationId: string, run: CommandRun): Promise<CommandResult> {
+  const result = await resultOf(deps, tenantId, stationId, run.sent?.action ?? 'the command', run.reply);
+  // A result always comes from a station that was found, so `sent` is there.
+  const { protocol, action } = run.sent!;
+  return { protocol, action, result, facts: run.reply.facts ?? {} };
 }

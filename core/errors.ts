@@ -1,3 +1,4 @@
+import type { CallFailureReason } from './envelope.js';
 import type { OcppVersion } from './protocols.js';
 
 /**
@@ -50,6 +51,19 @@ export function errorCodeFor(version: OcppVersion, kind: RpcErrorKind): string {
   return version === 'ocpp1.6' ? OCPP16_CODES[kind] : OCPP2_CODES[kind];
 }
 
+/**
+ * A station's CALLERROR code read back as a kind, whatever version spelled it. First mapping
+ * wins, so 1.6's FormationViolation (shared by three kinds) reads back as FormatViolation.
+ */
+const KIND_BY_WIRE_CODE = new Map<string, RpcErrorKind>();
+for (const table of [OCPP2_CODES, OCPP16_CODES]) {
+  for (const [kind, code] of Object.entries(table)) if (!KIND_BY_WIRE_CODE.has(code)) KIND_BY_WIRE_CODE.set(code, kind as RpcErrorKind);
+}
+
+export function rpcKindOf(wireCode: string): RpcErrorKind | undefined {
+  return KIND_BY_WIRE_CODE.get(wireCode);
+}
+
 /** An error a handler or the router raises to answer a CALL with a CALLERROR. */
 export class RpcError extends Error {
   readonly kind: RpcErrorKind;
@@ -76,40 +90,108 @@ export class RpcError extends Error {
   }
 }
 
-/** API error codes, one table, each with its HTTP status. Routes import them by name. */
-export const API_ERRORS = {
-  BAD_REQUEST: { status: 400, error: 'Bad Request' },
-  VALIDATION_FAILED: { status: 400, error: 'Validation Failed' },
-  UNKNOWN_ACTION: { status: 400, error: 'Unknown Action' },
-  UNAUTHORIZED: { status: 401, error: 'Unauthorized' },
-  FORBIDDEN: { status: 403, error: 'Forbidden' },
-  API_KEY_NOT_FOUND: { status: 404, error: 'API Key Not Found' },
-  WRONG_PROTOCOL: { status: 400, error: 'Wrong Protocol' },
-  STATION_NOT_FOUND: { status: 404, error: 'Station Not Found' },
-  NOT_FOUND: { status: 404, error: 'Not Found' },
-  STATION_EXISTS: { status: 409, error: 'Station Exists' },
-  STATION_NOT_CONNECTED: { status: 409, error: 'Station Not Connected' },
-  STATION_BUSY: { status: 429, error: 'Station Busy' },
-  STATION_CALL_ERROR: { status: 502, error: 'Station Call Error' },
-  STATION_TIMEOUT: { status: 504, error: 'Station Timeout' },
-  SERVICE_UNAVAILABLE: { status: 503, error: 'Service Unavailable' },
-  TRANSACTION_NOT_FOUND: { status: 404, error: 'Transaction Not Found' },
-  ID_TOKEN_NOT_FOUND: { status: 404, error: 'Id Token Not Found' },
-  ID_TOKEN_EXISTS: { status: 409, error: 'Id Token Exists' },
-} as const;
+export interface ErrorEntry {
+  /** HTTP status the API answers with. */
+  http: number;
+  /** Short human title, the `error` field of an API error body. */
+  title: string;
+  /** The station answered a command with a CALLERROR of this kind. */
+  rpcKind?: RpcErrorKind;
+  /** A command got no answer from the station for this reason. */
+  failureReason?: CallFailureReason;
+}
 
-export type ApiErrorCode = keyof typeof API_ERRORS;
+/**
+ * Every error code Switchyard answers with, in one table: API errors, the reasons a station call
+ * fails, and the RPC error kinds a station may answer a command with. Every API error body
+ * carries one of these as its stable `code`; the OpenAPI document lists them all (checked by
+ * test/api/error-codes.test.ts). Add a code here, never inline in a route.
+ */
+export const ERRORS = {
+  // Requests the API itself refuses
+  BAD_REQUEST: { http: 400, title: 'Bad Request' },
+  VALIDATION_FAILED: { http: 400, title: 'Validation Failed', failureReason: 'invalid-request' },
+  UNKNOWN_ACTION: { http: 400, title: 'Unknown Action', failureReason: 'unknown-action' },
+  WRONG_PROTOCOL: { http: 400, title: 'Wrong Protocol', failureReason: 'wrong-protocol' },
+  UNAUTHORIZED: { http: 401, title: 'Unauthorized' },
+  FORBIDDEN: { http: 403, title: 'Forbidden' },
+  NOT_FOUND: { http: 404, title: 'Not Found' },
+  METHOD_NOT_ALLOWED: { http: 405, title: 'Method Not Allowed' },
+  PAYLOAD_TOO_LARGE: { http: 413, title: 'Payload Too Large' },
+  URI_TOO_LONG: { http: 414, title: 'URI Too Long' },
+  UNSUPPORTED_MEDIA_TYPE: { http: 415, title: 'Unsupported Media Type' },
+  INTERNAL_ERROR: { http: 500, title: 'Internal Server Error', failureReason: 'internal' },
+  SERVICE_UNAVAILABLE: { http: 503, title: 'Service Unavailable' },
+  // Resources
+  API_KEY_NOT_FOUND: { http: 404, title: 'API Key Not Found' },
+  STATION_NOT_FOUND: { http: 404, title: 'Station Not Found' },
+  STATION_EXISTS: { http: 409, title: 'Station Exists' },
+  TRANSACTION_NOT_FOUND: { http: 404, title: 'Transaction Not Found' },
+  ID_TOKEN_NOT_FOUND: { http: 404, title: 'Id Token Not Found' },
+  ID_TOKEN_EXISTS: { http: 409, title: 'Id Token Exists' },
+  // A command that got no answer from the station
+  STATION_NOT_CONNECTED: { http: 409, title: 'Station Not Connected', failureReason: 'disconnected' },
+  STATION_SEND_FAILED: { http: 409, title: 'Station Send Failed', failureReason: 'send-failed' },
+  STATION_BUSY: { http: 429, title: 'Station Busy', failureReason: 'queue-full' },
+  STATION_INVALID_RESPONSE: { http: 502, title: 'Station Invalid Response', failureReason: 'invalid-response' },
+  STATION_TIMEOUT: { http: 504, title: 'Station Timeout', failureReason: 'timeout' },
+  // A command the station answered with a CALLERROR (any spelling of its version)
+  STATION_CALL_ERROR: { http: 502, title: 'Station Call Error' },
+  STATION_NOT_IMPLEMENTED: { http: 502, title: 'Station Call Error: NotImplemented', rpcKind: 'NotImplemented' },
+  STATION_NOT_SUPPORTED: { http: 502, title: 'Station Call Error: NotSupported', rpcKind: 'NotSupported' },
+  STATION_INTERNAL_ERROR: { http: 502, title: 'Station Call Error: InternalError', rpcKind: 'InternalError' },
+  STATION_PROTOCOL_ERROR: { http: 502, title: 'Station Call Error: ProtocolError', rpcKind: 'ProtocolError' },
+  STATION_SECURITY_ERROR: { http: 502, title: 'Station Call Error: SecurityError', rpcKind: 'SecurityError' },
+  STATION_FORMAT_VIOLATION: { http: 502, title: 'Station Call Error: FormatViolation', rpcKind: 'FormatViolation' },
+  STATION_PROPERTY_CONSTRAINT_VIOLATION: { http: 502, title: 'Station Call Error: PropertyConstraintViolation', rpcKind: 'PropertyConstraintViolation' },
+  STATION_OCCURRENCE_CONSTRAINT_VIOLATION: { http: 502, title: 'Station Call Error: OccurrenceConstraintViolation', rpcKind: 'OccurrenceConstraintViolation' },
+  STATION_TYPE_CONSTRAINT_VIOLATION: { http: 502, title: 'Station Call Error: TypeConstraintViolation', rpcKind: 'TypeConstraintViolation' },
+  STATION_GENERIC_ERROR: { http: 502, title: 'Station Call Error: GenericError', rpcKind: 'GenericError' },
+  STATION_MESSAGE_TYPE_NOT_SUPPORTED: { http: 502, title: 'Station Call Error: MessageTypeNotSupported', rpcKind: 'MessageTypeNotSupported' },
+  STATION_RPC_FRAMEWORK_ERROR: { http: 502, title: 'Station Call Error: RpcFrameworkError', rpcKind: 'RpcFrameworkError' },
+} as const satisfies Record<string, ErrorEntry>;
 
-export class ApiError extends Error {
-  readonly code: ApiErrorCode;
+export type ErrorCode = keyof typeof ERRORS;
+
+export const ERROR_CODES = Object.keys(ERRORS) as ErrorCode[];
+
+const entries = Object.entries(ERRORS) as Array<[ErrorCode, ErrorEntry]>;
+const BY_FAILURE = new Map(entries.filter(([, e]) => e.failureReason).map(([code, e]) => [e.failureReason!, code]));
+const BY_RPC_KIND = new Map(entries.filter(([, e]) => e.rpcKind).map(([code, e]) => [e.rpcKind!, code]));
+
+/** The code of a call that got no answer. */
+export function codeForFailure(reason: CallFailureReason): ErrorCode {
+  return BY_FAILURE.get(reason) ?? 'INTERNAL_ERROR';
+}
+
+/** The code of a station's CALLERROR; a code outside the specs is a plain STATION_CALL_ERROR. */
+export function codeForCallError(wireCode: string): ErrorCode {
+  const kind = rpcKindOf(wireCode);
+  return (kind && BY_RPC_KIND.get(kind)) ?? 'STATION_CALL_ERROR';
+}
+
+/** An error with a code of the one table; the API answers it with the code's HTTP status. */
+export class CsmsError extends Error {
+  readonly code: ErrorCode;
   readonly statusCode: number;
   readonly details: unknown;
 
-  constructor(code: ApiErrorCode, message: string, details?: unknown) {
+  constructor(code: ErrorCode, message: string, details?: unknown) {
     super(message);
-    this.name = 'ApiError';
+    this.name = 'CsmsError';
     this.code = code;
-    this.statusCode = API_ERRORS[code].status;
+    this.statusCode = ERRORS[code].http;
     this.details = details;
+  }
+}
+
+/** The name API routes and the CLI have always used; the same class. */
+export { CsmsError as ApiError };
+
+/** A version-neutral command that cannot be expressed in the station's OCPP version. */
+export class WrongProtocolError extends CsmsError {
+  constructor(message: string, details?: unknown) {
+    super('WRONG_PROTOCOL', message, details);
+    this.name = 'WrongProtocolError';
   }
 }

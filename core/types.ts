@@ -84,12 +84,5 @@ export type StationEventType =
   | 'meter.values'
   | 'authorization.requested';
 
-export interface BusEvent<P = Record<string, unknown>> {
-  /** Payload schema version, so integrators can evolve with us. */
-  v: 1;
-  type: string;
-  tenantId: string;
-  stationId: string;
-  timestamp: string;
-  payload: P;
-}
+/** The bus event shape lives with the other wire shapes. */
+export type { BusEvent } from './envelope.js';

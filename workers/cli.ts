@@ -27,7 +27,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE + '\n');
     return command ? 0 : 2;
   }
-  const store = openStore(loadConfig());
+  const store = await openStore(loadConfig());
   try {
     switch (command) {
       case 'create-key': {

@@ -1,10 +1,10 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { CsmsConfig } from '../core/config.js';
-import type { Payload } from '../core/frame.js';
-import { CallFailure, type CallOutcome } from '../actors/outbound-calls.js';
+import { failedReply, type StationCall, type StationReply } from '../core/envelope.js';
+import type { RemoteNodes, StationCommands } from '../actors/commands/station-commands.js';
 import { NatsBus } from '../adapters/bus/nats-bus.js';
 import { connectNats } from '../adapters/bus/nats-connect.js';
-import { CommandRouter } from './command-router.js';
+import { CommandRouter, NatsStationCaller } from './command-router.js';
 import type { CsmsNode } from './csms-node.js';
 import { StationDirectory, type DirectoryEntry } from './station-directory.js';
 
@@ -55,6 +55,8 @@ export function registerBusMetrics(registry: Registry, bus: NatsBus): void {
 export interface Cluster {
   /** Finds a station on this node or any other (for the API). */
   locate(stationId: string): Promise<{ tenantId: string; version: DirectoryEntry['version'] } | undefined>;
+  /** The other nodes, for the station-commands service: calls out, and their calls in (`serve`). */
+  remote: RemoteNodes;
   close(): void;
 }
 
@@ -68,11 +70,15 @@ export async function attachCluster(node: CsmsNode, bus: NatsBus, config: CsmsCo
   const onError = (error: unknown) => log.warn({ err: error }, 'cluster operation failed');
   const directory = await StationDirectory.open(bus.connection, nodeId, registryTtlSec, onError);
   await directory.watchDisplacements((stationId) => node.disconnectStation(stationId));
+  // Commands for our stations run through the station-commands service (effects here, once);
+  // it hands us its local path when it is built, after the cluster.
+  let local: Pick<StationCommands, 'sendLocal'> | undefined;
   const router = new CommandRouter(
     bus.connection,
     {
-      tenantOf: (stationId) => node.registry.get(stationId)?.tenantId,
-      call: (stationId, action, payload) => node.callStation(stationId, action, payload),
+      holds: (tenantId, stationId) => node.registry.get(stationId)?.tenantId === tenantId,
+      sendLocal: (call: StationCall): Promise<StationReply> =>
+        local ? local.sendLocal(call) : Promise.resolve(failedReply('internal', 'This node is still starting')),
     },
     onError,
   );
@@ -89,15 +95,17 @@ export async function attachCluster(node: CsmsNode, bus: NatsBus, config: CsmsCo
       directory.announce(stationId, { tenantId: location.tenantId, version: location.version, connectedAt: location.connectedAt }),
     disconnected: (stationId) => directory.withdraw(stationId),
   };
-  node.remote = {
-    call: async (stationId: string, action: string, payload: Payload, tenantId?: string): Promise<CallOutcome> => {
-      const tenant = tenantId ?? (await directory.lookup(stationId))?.tenantId;
-      if (!tenant) throw new CallFailure('disconnected', `Station ${stationId} is not connected to any node`);
-      return router.call(tenant, stationId, action, payload, remoteTimeoutMs);
+  // No directory lookup here: the station-commands service located the station (and checked its tenant) already.
+  const caller = new NatsStationCaller(bus.connection, remoteTimeoutMs);
+  const remote: RemoteNodes = {
+    call: (call) => caller.call(call),
+    serve: (commands) => {
+      local = commands;
     },
   };
   return {
     locate: async (stationId) => node.registry.get(stationId) ?? (await directory.lookup(stationId)),
+    remote,
     close: () => {
       router.close();
       directory.close();

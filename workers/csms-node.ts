@@ -1,40 +1,37 @@
+import { MessageChannel } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { AggregatorRegistry, Registry, collectDefaultMetrics, type MetricObjectWithValues, type MetricValue } from 'prom-client';
 import type { CsmsConfig } from '../core/config.js';
-import type { Payload } from '../core/frame.js';
-import type { BusEvent } from '../core/types.js';
-import { REMOTE_STORE_METHODS, type Store } from '../adapters/store/store.js';
+import { busEvent, failedReply, type StationCall, type StationReply } from '../core/envelope.js';
+import type { StationCaller } from '../core/ports/station-caller.js';
 import type { Bus } from '../adapters/bus/bus.js';
-import { CallFailure, type CallOutcome } from '../actors/outbound-calls.js';
+import type { LoggedFrame } from '../adapters/store/message-log-store.js';
 import { GatewayThread } from './gateway-thread.js';
+import { HandlerThread } from './handler-thread.js';
 import { assertPortFree } from './port-check.js';
 import { createEventLoopLagGauge } from './metrics.js';
 import { StationRegistry, type StationLocation } from './station-registry.js';
-import type { ThreadMessage } from './thread-channel.js';
-import { RemoteError } from './thread-channel.js';
-import type { LoggedFrame } from '../adapters/store/message-log-store.js';
-
-const remoteStoreMethods = new Set<string>(REMOTE_STORE_METHODS);
+import type { GatewayToMain, HandlerToMain } from './thread-messages.js';
 
 /**
- * The main thread of a node: owns the store and the bus, the station registry, and the
- * gateway threads. The API talks to stations only through `callStation`.
+ * The main thread of a node: the station registry, the bus, the API's way to the stations,
+ * and the threads: one handler thread (owns the hot-path store, runs station-initiated
+ * handlers) and `workers` gateway threads (uWS sockets and station actors), each gateway
+ * wired to the handler thread by its own MessageChannel so station traffic never passes here.
  */
-export class CsmsNode {
+export class CsmsNode implements StationCaller {
   readonly registry = new StationRegistry();
   readonly metricsRegistry = new Registry();
   private threads: GatewayThread[] = [];
-  /** Receives batches of logged OCPP frames from the gateway threads (message log, NATS mirror). */
+  private handlers: HandlerThread | undefined;
+  /** Receives batches of logged OCPP frames (the NATS frame mirror). */
   onFrames: ((frames: LoggedFrame[]) => void) | undefined;
   /** Told when a station connects to or leaves this node (the cluster directory, with NATS). */
   presence: { connected(stationId: string, location: StationLocation): void; disconnected(stationId: string): void } | undefined;
-  /** Reaches stations held by other nodes (NATS request/reply); undefined on a single node. */
-  remote: { call(stationId: string, action: string, payload: Payload, tenantId?: string): Promise<CallOutcome> } | undefined;
   private stopping = false;
 
   constructor(
     readonly config: CsmsConfig,
-    readonly store: Store,
     readonly bus: Bus,
     private readonly log: Logger,
   ) {
@@ -43,7 +40,15 @@ export class CsmsNode {
   }
 
   async start(): Promise<void> {
-    if (this.config.workers > 0) await assertPortFree(this.config.host, this.config.ocppPort);
+    if (this.config.workers === 0) return;
+    await assertPortFree(this.config.host, this.config.ocppPort);
+    this.handlers = this.spawnHandlers();
+    try {
+      await this.handlers.started();
+    } catch (error) {
+      await this.handlers.worker.terminate();
+      throw error;
+    }
     for (let i = 1; i <= this.config.workers; i++) this.threads.push(this.spawn(i));
     // Wait for every thread: one that did start holds a listen socket and must be stopped
     // before the process exits, or Node aborts (uv_loop_close with open handles).
@@ -55,10 +60,37 @@ export class CsmsNode {
     }
   }
 
+  private spawnHandlers(): HandlerThread {
+    const handlers = new HandlerThread(this.config, (message) => this.onHandlerMessage(message));
+    handlers.worker.on('exit', (code: number) => this.onHandlersExit(handlers, code));
+    return handlers;
+  }
+
+  /** A new private channel between the handler thread and gateway `index`; returns the gateway's end. */
+  private wire(index: number) {
+    const { port1, port2 } = new MessageChannel();
+    this.handlers!.attach(index, port2);
+    return port1;
+  }
+
   private spawn(index: number): GatewayThread {
-    const thread: GatewayThread = new GatewayThread(index, this.config, (message) => this.onThreadMessage(thread, message));
+    const thread: GatewayThread = new GatewayThread(index, this.config, this.wire(index), (message) => this.onGatewayMessage(thread, message));
     thread.worker.on('exit', (code: number) => this.onThreadExit(thread, code));
     return thread;
+  }
+
+  private onHandlersExit(handlers: HandlerThread, code: number): void {
+    handlers.channel.failPending(new Error('handler thread exited'));
+    if (this.stopping || handlers !== this.handlers) return;
+    this.log.error({ code }, 'handler thread exited; restarting it');
+    this.handlers = this.spawnHandlers();
+    const replacement = this.handlers;
+    replacement.started().then(
+      () => {
+        for (const thread of this.threads) thread.reattach(this.wire(thread.index));
+      },
+      (error) => this.log.error({ err: error }, 'handler thread restart failed'),
+    );
   }
 
   private onThreadExit(thread: GatewayThread, code: number): void {
@@ -74,66 +106,44 @@ export class CsmsNode {
     replacement.started().catch((error) => this.log.error({ err: error }, 'gateway thread restart failed'));
   }
 
-  private onThreadMessage(thread: GatewayThread, message: ThreadMessage): unknown {
+  private onHandlerMessage(message: Exclude<HandlerToMain, { k: 'ready' | 'start-failed' }>): void {
     switch (message.k) {
-      case 'store': {
-        const method = message.method as string;
-        if (!remoteStoreMethods.has(method)) throw new Error(`Store method ${method} is not callable from a gateway`);
-        const fn = (this.store as unknown as Record<string, (...a: unknown[]) => unknown>)[method]!;
-        return fn.apply(this.store, message.args as unknown[]);
-      }
+      case 'event':
+        this.bus.publish(message.event);
+        return;
+      case 'frames':
+        this.onFrames?.(message.frames);
+        return;
+    }
+  }
+
+  private onGatewayMessage(thread: GatewayThread, message: Exclude<GatewayToMain, { k: 'ready' | 'listen-failed' }>): void {
+    switch (message.k) {
       case 'connected': {
-        const stationId = message.stationId as string;
         const location: StationLocation = {
           thread: thread.index,
-          connId: message.connId as string,
-          tenantId: message.tenantId as string,
-          version: message.version as StationLocation['version'],
+          connId: message.connId,
+          tenantId: message.tenantId,
+          version: message.version,
           connectedAt: new Date().toISOString(),
         };
-        const displaced = this.registry.connect(stationId, location);
-        if (displaced) this.threadByIndex(displaced.thread)?.kick(stationId, displaced.connId);
-        this.presence?.connected(stationId, location);
-        this.publishConnection('station.connected', stationId, location, { protocol: location.version });
-        return undefined;
+        const displaced = this.registry.connect(message.stationId, location);
+        if (displaced) this.threadByIndex(displaced.thread)?.kick(message.stationId, displaced.connId);
+        this.presence?.connected(message.stationId, location);
+        this.publishConnection('station.connected', message.stationId, location, { protocol: location.version });
+        return;
       }
       case 'disconnected': {
-        const stationId = message.stationId as string;
-        const connId = message.connId as string;
-        if (this.registry.disconnect(stationId, connId)) {
-          this.presence?.disconnected(stationId);
-          this.store.recordSeen(message.tenantId as string, stationId, new Date().toISOString()).catch(() => {});
-        }
-        this.bus.publish({
-          v: 1,
-          type: 'station.disconnected',
-          tenantId: message.tenantId as string,
-          stationId,
-          timestamp: new Date().toISOString(),
-          payload: { code: message.code, connId },
-        });
-        return undefined;
+        const { stationId, connId } = message;
+        if (this.registry.disconnect(stationId, connId)) this.presence?.disconnected(stationId);
+        this.bus.publish(busEvent('station.disconnected', message.tenantId, stationId, { code: message.code, connId }));
+        return;
       }
-      case 'event':
-        this.bus.publish(message.event as BusEvent);
-        return undefined;
-      case 'frames':
-        this.onFrames?.(message.frames as LoggedFrame[]);
-        return undefined;
-      default:
-        throw new Error(`Unknown gateway message ${message.k}`);
     }
   }
 
   private publishConnection(type: string, stationId: string, location: StationLocation, payload: Record<string, unknown>): void {
-    this.bus.publish({
-      v: 1,
-      type,
-      tenantId: location.tenantId,
-      stationId,
-      timestamp: new Date().toISOString(),
-      payload: { ...payload, connId: location.connId, thread: location.thread },
-    });
+    this.bus.publish(busEvent(type, location.tenantId, stationId, { ...payload, connId: location.connId, thread: location.thread }));
   }
 
   private threadByIndex(index: number): GatewayThread | undefined {
@@ -141,22 +151,16 @@ export class CsmsNode {
   }
 
   /**
-   * Sends a CSMS→station call to the station's actor, on whichever thread holds it. Stations on
-   * this node take the fast path (thread channel); others go to their node over NATS.
+   * Sends a CSMS→station call to a station connected to this node, on whichever gateway thread
+   * holds it. Another tenant's station looks exactly like an absent one.
    */
-  async callStation(stationId: string, action: string, payload: Payload, tenantId?: string): Promise<CallOutcome> {
-    const location = this.registry.get(stationId);
-    if (!location && this.remote) return this.remote.call(stationId, action, payload, tenantId);
-    const thread = location && this.threadByIndex(location.thread);
-    if (!thread) throw new CallFailure('disconnected', `Station ${stationId} is not connected`);
-    try {
-      return await thread.call(stationId, action, payload);
-    } catch (error) {
-      if (error instanceof RemoteError && error.name === 'CallFailure') {
-        throw new CallFailure(error.code as CallFailure['reason'], error.message, error.details);
-      }
-      throw error;
-    }
+  call(call: StationCall): Promise<StationReply> {
+    const location = this.registry.get(call.stationId);
+    const thread = location && location.tenantId === call.tenantId ? this.threadByIndex(location.thread) : undefined;
+    if (!thread) return Promise.resolve(failedReply('disconnected', `Station ${call.stationId} is not connected to this node`));
+    return thread.call({ ...call, protocol: location!.version }).then((reply) =>
+      reply.status === 'failed' ? reply : { ...reply, protocol: location!.version },
+    );
   }
 
   /** Closes a station's connection wherever it is (e.g. after it was deleted). */
@@ -171,9 +175,10 @@ export class CsmsNode {
     this.disconnectStation(stationId);
   }
 
-  /** Prometheus text for the whole node: main thread plus every gateway thread. */
+  /** Prometheus text for the whole node: main, handler and every gateway thread. */
   async metrics(): Promise<{ contentType: string; body: string }> {
-    const perThread = await Promise.all(this.threads.map((t) => t.metrics().catch(() => [])));
+    const others = [...this.threads.map((t) => t.metrics()), ...(this.handlers ? [this.handlers.metrics()] : [])];
+    const perThread = await Promise.all(others.map((p) => p.catch(() => [])));
     const main = await this.metricsRegistry.getMetricsAsJSON();
     const merged = AggregatorRegistry.aggregate([main, ...(perThread as Array<Array<MetricObjectWithValues<MetricValue<string>>>>)]);
     return { contentType: merged.contentType, body: await merged.metrics() };
@@ -183,10 +188,10 @@ export class CsmsNode {
     return this.threads.length;
   }
 
-  /** Stops the gateways (closing every socket), then flushes pending writes. */
+  /** Stops the gateways (closing every socket), then lets the handler thread commit and close. */
   async stop(timeoutMs = 5000): Promise<void> {
     this.stopping = true;
     await Promise.all(this.threads.map((t) => t.stop(timeoutMs)));
-    await this.store.flush();
+    await this.handlers?.stop(timeoutMs);
   }
 }

@@ -1,23 +1,24 @@
-import { Worker } from 'node:worker_threads';
+import { Worker, type MessagePort } from 'node:worker_threads';
 import type { CsmsConfig } from '../core/config.js';
-import type { Payload } from '../core/frame.js';
-import type { CallOutcome } from '../actors/outbound-calls.js';
-import { ThreadChannel, type MessageHandler } from './thread-channel.js';
+import { failedReply, type StationCall, type StationReply } from '../core/envelope.js';
+import { ThreadChannel } from './thread-channel.js';
+import type { GatewayToMain, MainToGateway } from './thread-messages.js';
 import type { GatewayWorkerData } from './gateway-worker.js';
 
 /** The main thread's handle on one gateway worker thread. */
 export class GatewayThread {
   readonly worker: Worker;
-  readonly channel: ThreadChannel;
+  readonly channel: ThreadChannel<GatewayToMain, MainToGateway>;
   private readonly ready: Promise<void>;
 
   constructor(
     readonly index: number,
     config: CsmsConfig,
-    handler: MessageHandler,
+    handlerPort: MessagePort,
+    handler: (message: Exclude<GatewayToMain, { k: 'ready' | 'listen-failed' }>) => unknown,
   ) {
-    const data: GatewayWorkerData = { config, thread: index };
-    this.worker = new Worker(new URL('./gateway-worker.js', import.meta.url), { workerData: data });
+    const data: GatewayWorkerData = { config, thread: index, handlerPort };
+    this.worker = new Worker(new URL('./gateway-worker.js', import.meta.url), { workerData: data, transferList: [handlerPort] });
     let markReady: () => void = () => {};
     let markFailed: (error: Error) => void = () => {};
     this.ready = new Promise((resolve, reject) => {
@@ -25,9 +26,9 @@ export class GatewayThread {
       markFailed = reject;
     });
     this.worker.once('error', (error) => markFailed(error));
-    this.channel = new ThreadChannel(this.worker, (message) => {
+    this.channel = new ThreadChannel<GatewayToMain, MainToGateway>(this.worker, (message) => {
       if (message.k === 'ready') return markReady();
-      if (message.k === 'listen-failed') return markFailed(new Error(`gateway thread ${index}: ${String(message.message)}`));
+      if (message.k === 'listen-failed') return markFailed(new Error(`gateway thread ${index}: ${message.message}`));
       return handler(message);
     });
   }
@@ -36,12 +37,20 @@ export class GatewayThread {
     return this.ready;
   }
 
-  call(stationId: string, action: string, payload: Payload): Promise<CallOutcome> {
-    return this.channel.request<CallOutcome>({ k: 'call', stationId, action, payload });
+  /** Never rejects: a thread that died answers `failed`. */
+  call(call: StationCall): Promise<StationReply> {
+    return this.channel
+      .request<StationReply>({ k: 'call', call })
+      .catch((error: Error) => failedReply('disconnected', `Gateway thread ${this.index}: ${error.message}`));
   }
 
   kick(stationId: string, connId: string): void {
     this.channel.send({ k: 'kick', stationId, connId });
+  }
+
+  /** The handler thread was replaced: hand this gateway its new channel. */
+  reattach(port: MessagePort): void {
+    this.channel.sendTransfer({ k: 'handler-port', port }, [port]);
   }
 
   metrics(): Promise<unknown> {
@@ -51,7 +60,7 @@ export class GatewayThread {
   async stop(timeoutMs: number): Promise<void> {
     const stopped = this.channel.request({ k: 'stop' });
     const timeout = new Promise((resolve) => setTimeout(resolve, timeoutMs).unref());
-    await Promise.race([stopped, timeout]);
+    await Promise.race([stopped.catch(() => undefined), timeout]);
     await this.worker.terminate();
   }
 }

@@ -1,105 +1,118 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { CsmsConfig } from '../core/config.js';
+import { failedReply, type StationCall, type StationReply } from '../core/envelope.js';
 import { compileVersionSchemas } from '../core/schemas.js';
 import { SUPPORTED_VERSIONS, type OcppVersion } from '../core/protocols.js';
-import type { GatewayStore, StationLogin } from '../adapters/store/store.js';
-import { CallFailure, type CallOutcome } from '../actors/outbound-calls.js';
+import type { StationLogin } from '../adapters/store/store.js';
+import type { InboundPort } from '../actors/router.js';
 import { Gateway } from './gateway.js';
-import { FrameBatcher } from './frame-batcher.js';
+import type { FrameSink } from '../actors/frame-sink.js';
 import { createGatewayMetrics } from './metrics.js';
 import { createLogger } from './logger.js';
 import { StationAuthenticator } from './station-auth.js';
-import { ThreadChannel, type ThreadMessage } from './thread-channel.js';
+import { ThreadChannel } from './thread-channel.js';
+import type { GatewayToHandler, GatewayToMain, MainToGateway } from './thread-messages.js';
 
 /** Gateway thread entry: owns one uWS App and the actors of the sockets it accepted. */
 export interface GatewayWorkerData {
   config: CsmsConfig;
   thread: number;
+  /** This thread's private channel to the handler thread (store, station-initiated handlers). */
+  handlerPort: MessagePort;
 }
 
-const { config, thread } = workerData as GatewayWorkerData;
+const { config, thread, handlerPort } = workerData as GatewayWorkerData;
 const log = createLogger(config.logLevel, { thread });
 const metrics = createGatewayMetrics(String(thread));
 
 let gateway: Gateway | undefined;
 let auth: StationAuthenticator | undefined;
-const { messageLogRetention, natsFrameMirror } = config.controlPlane;
-// Frames go to the main thread in batches, only when the message log or the NATS mirror wants them.
-const frames =
-  messageLogRetention.kind !== 'off' || natsFrameMirror ? new FrameBatcher((batch) => channel.send({ k: 'frames', frames: batch })) : undefined;
+let handlers = new ThreadChannel<never, GatewayToHandler>(handlerPort, () => undefined);
 
-const channel: ThreadChannel = new ThreadChannel(parentPort!, (message: ThreadMessage): unknown => {
+/** Messages answered by the gateway itself, and logged frames, reach the handler thread within this many ms, in order. */
+const POSTED_DELAY_MS = 10;
+
+const { messageLogRetention, natsFrameMirror } = config.controlPlane;
+// Frames the handler thread does not log itself (our answers, our calls and their answers,
+// refusals) travel on the same channel as the posted messages, so the log keeps wire order.
+const frames: FrameSink | undefined =
+  messageLogRetention.kind !== 'off' || natsFrameMirror
+    ? {
+        record: (session, direction, messageType, messageId, action, frame) =>
+          handlers.sendLater(
+            { k: 'frames', frames: [{ tenantId: session.tenantId, stationId: session.stationId, direction, messageType, messageId, action, frame, at: new Date().toISOString() }] },
+            POSTED_DELAY_MS,
+          ),
+      }
+    : undefined;
+
+const inbound: InboundPort = {
+  handle: (message) => handlers.request<StationReply>({ k: 'message', message }),
+  post: (message) => handlers.sendLater({ k: 'message', message }, POSTED_DELAY_MS),
+};
+
+const main: ThreadChannel<MainToGateway, GatewayToMain> = new ThreadChannel<MainToGateway, GatewayToMain>(parentPort!, (message) => {
   switch (message.k) {
     case 'call':
-      return callStation(message.stationId as string, message.action as string, message.payload as Record<string, unknown>);
+      return callStation(message.call);
     case 'kick':
-      gateway?.kick(message.stationId as string, message.connId as string);
+      gateway?.kick(message.stationId, message.connId);
       return undefined;
     case 'forget':
-      auth?.forget(message.stationId as string);
+      auth?.forget(message.stationId);
       return undefined;
     case 'metrics':
       return metrics.registry.getMetricsAsJSON();
+    case 'handler-port':
+      handlers.failPending(new Error('handler thread restarted'));
+      handlers = new ThreadChannel<never, GatewayToHandler>(message.port, () => undefined);
+      return undefined;
     case 'stop':
       return gateway?.stop().then(() => {
-        frames?.flush();
-        channel.flush();
+        handlers.flushAll();
+        main.flush();
       });
-    default:
-      throw new Error(`Unknown message ${message.k}`);
   }
 });
 
-async function callStation(stationId: string, action: string, payload: Record<string, unknown>): Promise<CallOutcome> {
-  const actor = gateway?.actorFor(stationId);
-  if (!actor || actor.isClosed) throw new CallFailure('disconnected', `Station ${stationId} is not connected to this thread`);
-  return actor.call(action, payload);
+function callStation(call: StationCall): Promise<StationReply> {
+  const actor = gateway?.actorFor(call.stationId);
+  if (!actor || actor.isClosed || actor.session.tenantId !== call.tenantId) {
+    return Promise.resolve(failedReply('disconnected', `Station ${call.stationId} is not connected to this thread`));
+  }
+  return actor.call(call.action, call.payload);
 }
 
-/** Store calls are forwarded to the main thread, which owns the database and commits in groups. */
-function remoteStore(): GatewayStore {
-  const call = (method: string) => (...args: unknown[]) => channel.request({ k: 'store', method, args });
-  return {
-    findStationLogin: call('findStationLogin') as GatewayStore['findStationLogin'],
-    recordBoot: call('recordBoot') as GatewayStore['recordBoot'],
-    recordSeen: call('recordSeen') as GatewayStore['recordSeen'],
-    recordConnectorStatus: call('recordConnectorStatus') as GatewayStore['recordConnectorStatus'],
-    startTransaction16: call('startTransaction16') as GatewayStore['startTransaction16'],
-    applyTransactionEvent: call('applyTransactionEvent') as GatewayStore['applyTransactionEvent'],
-    recordStationMeterValues: call('recordStationMeterValues') as GatewayStore['recordStationMeterValues'],
-    findActiveTransaction: call('findActiveTransaction') as GatewayStore['findActiveTransaction'],
-    findIdToken: call('findIdToken') as GatewayStore['findIdToken'],
-    recordSeenIdToken: call('recordSeenIdToken') as GatewayStore['recordSeenIdToken'],
-    recordDeviceModel: call('recordDeviceModel') as GatewayStore['recordDeviceModel'],
-  };
-}
-
-async function main(): Promise<void> {
+async function start(): Promise<void> {
   const schemas = Object.fromEntries(SUPPORTED_VERSIONS.map((v) => [v, compileVersionSchemas(v)])) as Record<
     OcppVersion,
     ReturnType<typeof compileVersionSchemas>
   >;
-  const store = remoteStore();
   gateway = new Gateway({
     config,
     thread,
     schemas,
-    store,
-    auth: (auth = new StationAuthenticator((id) => store.findStationLogin(id) as Promise<StationLogin | undefined>, config.allowUnknownStations)),
+    inbound,
+    auth: (auth = new StationAuthenticator(
+      (stationId) => handlers.request<StationLogin | undefined>({ k: 'login', stationId }),
+      config.allowUnknownStations,
+    )),
     metrics,
     log,
     frames,
     hooks: {
-      connected: (data) => channel.send({ k: 'connected', ...data }),
-      disconnected: (data) => channel.send({ k: 'disconnected', ...data }),
-      event: (event) => channel.send({ k: 'event', event }),
+      connected: (data) => main.send({ k: 'connected', ...data }),
+      disconnected: (data) => {
+        main.send({ k: 'disconnected', ...data });
+        handlers.send({ k: 'gone', tenantId: data.tenantId, stationId: data.stationId, at: new Date().toISOString() });
+      },
     },
   });
   const listening = await gateway.listen();
-  channel.send(listening ? { k: 'ready' } : { k: 'listen-failed', message: `cannot listen on ${config.host}:${config.ocppPort}` });
+  main.send(listening ? { k: 'ready' } : { k: 'listen-failed', message: `cannot listen on ${config.host}:${config.ocppPort}` });
 }
 
-main().catch((error) => {
+start().catch((error) => {
   log.error({ err: error }, 'gateway thread failed to start');
-  channel.send({ k: 'listen-failed', message: String(error) });
+  main.send({ k: 'listen-failed', message: String(error) });
 });

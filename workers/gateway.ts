@@ -2,13 +2,10 @@ import { App, us_listen_socket_close, type HttpResponse, type TemplatedApp, type
 import type { CsmsConfig } from '../core/config.js';
 import { negotiateVersion, type OcppVersion } from '../core/protocols.js';
 import type { VersionSchemas } from '../core/schemas.js';
-import type { BusEvent } from '../core/types.js';
-import { Router } from '../actors/router.js';
-import { ROUTES } from '../actors/handlers/routes-by-version.js';
+import { Router, type InboundPort } from '../actors/router.js';
+import { GATEWAY_ANSWERS, handledActions } from '../actors/actions/station-initiated.js';
 import { StationActor, type ActorLog } from '../actors/station-actor.js';
-import type { EventSink } from '../actors/handler-context.js';
 import type { FrameSink } from '../actors/frame-sink.js';
-import type { GatewayStore } from '../adapters/store/store.js';
 import type { GatewayMetrics } from './metrics.js';
 import type { StationAuthenticator } from './station-auth.js';
 import { stationIdFromPath } from './station-path.js';
@@ -25,14 +22,14 @@ interface SocketData {
 export interface GatewayHooks {
   connected(data: { stationId: string; tenantId: string; version: OcppVersion; connId: string }): void;
   disconnected(data: { stationId: string; tenantId: string; connId: string; code: number }): void;
-  event(event: BusEvent): void;
 }
 
 export interface GatewayOptions {
   config: CsmsConfig;
   thread: number;
   schemas: Record<OcppVersion, VersionSchemas>;
-  store: GatewayStore;
+  /** Where validated station CALLs are handled: the handler thread. */
+  inbound: InboundPort;
   auth: StationAuthenticator;
   metrics: GatewayMetrics;
   log: ActorLog & { info(fields: Record<string, unknown>, message: string): void };
@@ -51,26 +48,11 @@ export class Gateway {
   private readonly sockets = new Map<string, WebSocket<SocketData>>();
   private readonly routers: Record<OcppVersion, Router>;
   private connSeq = 0;
-  private readonly events: EventSink;
 
   constructor(private readonly options: GatewayOptions) {
     const onInternalError = (error: unknown, action: string) => options.log.error({ err: error, action }, 'handler failed');
-    this.routers = {
-      'ocpp1.6': new Router(options.schemas['ocpp1.6'], ROUTES['ocpp1.6'], onInternalError),
-      'ocpp2.0.1': new Router(options.schemas['ocpp2.0.1'], ROUTES['ocpp2.0.1'], onInternalError),
-      'ocpp2.1': new Router(options.schemas['ocpp2.1'], ROUTES['ocpp2.1'], onInternalError),
-    };
-    this.events = {
-      emit: (type, session, payload) =>
-        options.hooks.event({
-          v: 1,
-          type,
-          tenantId: session.tenantId,
-          stationId: session.stationId,
-          timestamp: new Date().toISOString(),
-          payload,
-        }),
-    };
+    const router = (v: OcppVersion) => new Router(options.schemas[v], handledActions(v), options.inbound, onInternalError, GATEWAY_ANSWERS[v]);
+    this.routers = { 'ocpp1.6': router('ocpp1.6'), 'ocpp2.0.1': router('ocpp2.0.1'), 'ocpp2.1': router('ocpp2.1') };
     this.app = App().ws<SocketData>('/*', {
       maxPayloadLength: options.config.maxFrameBytes,
       idleTimeout: options.config.wsIdleTimeoutSec,
@@ -186,18 +168,20 @@ export class Gateway {
     data.actor = new StationActor(
       { tenantId: data.tenantId, stationId: data.stationId, version: data.version },
       {
-        send: (text) => data.open && ws.send(text, false) !== 2,
+        // Answers mostly leave from a handler-thread reply, outside any uWS callback: cork so
+        // the frame goes out in one write instead of uWS's uncorked slow path.
+        send: (text) => {
+          if (!data.open) return false;
+          let status = 0;
+          ws.cork(() => (status = ws.send(text, false)));
+          return status !== 2;
+        },
         close: (code, reason) => data.open && ws.end(code, reason),
       },
       {
         schemas: this.options.schemas[data.version],
         router: this.routers[data.version],
-        store: this.options.store,
-        events: this.events,
-        clock: () => new Date(),
         settings: {
-          heartbeatIntervalSec: config.heartbeatIntervalSec,
-          unknownTokens: config.unknownTokens,
           callTimeoutMs: config.callTimeoutSec * 1000,
           mailboxCapacity: 16,
           maxQueuedCalls: 64,

@@ -3,9 +3,9 @@ import { ConfigError, loadConfig, type CsmsConfig } from '../core/config.js';
 import { openStore } from '../adapters/store/open-store.js';
 import { MemoryBus } from '../adapters/bus/memory-bus.js';
 import { buildApi } from '../api/server.js';
+import { createStationCommands } from '../actors/commands/station-commands.js';
 import { bootstrapAdminKey } from '../api/api-key-service.js';
 import { CsmsNode } from './csms-node.js';
-import { MessageLogWriter } from './message-log-writer.js';
 import { attachCluster, openNatsBus, registerBusMetrics } from './cluster.js';
 import type { Bus } from '../adapters/bus/bus.js';
 import { createLogger } from './logger.js';
@@ -16,7 +16,8 @@ const { version } = createRequire(import.meta.url)('../../package.json') as { ve
 /** Starts a whole node: store, bus, gateway threads, API. Returns a stop function. */
 export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promise<void> }> {
   const log = createLogger(config.logLevel, { thread: 'main' });
-  const store = openStore(config);
+  // The API's own store connection; the handler thread opens the hot-path one (see csms-node.ts).
+  const store = await openStore(config);
   const firstAdminKey = await bootstrapAdminKey(store, config.controlPlane.adminKey);
   if (firstAdminKey) {
     // Printed once on stdout (not through the logger, so log shipping never carries it).
@@ -27,14 +28,8 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
   const natsBus = controlPlane.natsUrl ? await openNatsBus(config, log) : undefined;
   const bus: Bus = natsBus ?? new MemoryBus((error) => log.error({ err: error }, 'bus subscriber failed'));
   // CSMS_ROLE=api runs no gateway threads (no OCPP listener); gateway runs no REST API.
-  const node = new CsmsNode(controlPlane.role === 'api' ? { ...config, workers: 0 } : config, store, bus, log);
-  const messageLog = new MessageLogWriter({
-    store,
-    retention: config.controlPlane.messageLogRetention,
-    onError: (error) => log.error({ err: error }, 'message log write failed'),
-    mirror: natsBus && controlPlane.natsFrameMirror ? (frames) => natsBus.mirrorFrames(frames) : undefined,
-  });
-  node.onFrames = (frames) => messageLog.ingest(frames);
+  const node = new CsmsNode(controlPlane.role === 'api' ? { ...config, workers: 0 } : config, bus, log);
+  if (natsBus && controlPlane.natsFrameMirror) node.onFrames = (frames) => natsBus.mirrorFrames(frames);
   const cluster = natsBus ? await attachCluster(node, natsBus, config, log) : undefined;
   if (natsBus) registerBusMetrics(node.metricsRegistry, natsBus);
   await node.start();
@@ -42,9 +37,20 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
   const api = await buildApi(
     {
       store,
+      commands: createStationCommands({
+        store,
+        publish: (event) => bus.publish(event),
+        // This node's registry first (the thread fast path), then the cluster directory.
+        locate: async (id) => {
+          const here = node.registry.get(id);
+          const found = here ?? (await cluster?.locate(id));
+          return found && { tenantId: found.tenantId, protocol: found.version, local: here !== undefined };
+        },
+        local: node,
+        remote: cluster?.remote,
+      }),
       stations: {
         location: (id) => node.registry.get(id),
-        call: (id, action, payload, tenantId) => node.callStation(id, action, payload, tenantId),
         locate: cluster?.locate,
         disconnect: (id) => node.forgetStation(id),
         connectedCount: () => node.registry.size,
@@ -81,7 +87,6 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
       api.server.closeIdleConnections();
       await apiClosed.finally(() => clearInterval(sweep));
       cluster?.close();
-      await messageLog.stop();
       await pool?.destroy();
       await bus.close();
       await store.close();

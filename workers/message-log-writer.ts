@@ -12,9 +12,11 @@ export interface MessageLogWriterOptions {
 }
 
 /**
- * Main-thread end of the message log: each batch from a gateway thread is one store write
- * (one group-commit slot); retention runs on a timer, only over stations written since the
- * last run, so its cost follows traffic rather than table size.
+ * The message log on the handler thread. A station's CALL is written durably in the commit of
+ * its exchange (`record`, awaited before the CALLRESULT goes out); everything else arrives in
+ * batches from the gateways (`ingest`: one group-commit write per batch). Retention runs on a
+ * timer, only over stations written since the last run, so its cost follows traffic rather
+ * than table size.
  */
 export class MessageLogWriter {
   private dirty = new Set<string>();
@@ -25,6 +27,14 @@ export class MessageLogWriter {
       this.timer = setInterval(() => void this.prune(), options.pruneEveryMs ?? 10_000);
       this.timer.unref();
     }
+  }
+
+  /** One frame, durably: resolves after the commit that holds it. */
+  record(frame: LoggedFrame): Promise<void> {
+    this.options.mirror?.([frame]);
+    if (this.options.retention.kind === 'off') return Promise.resolve();
+    this.dirty.add(frame.stationId);
+    return this.options.store.appendMessages([frame]);
   }
 
   ingest(frames: LoggedFrame[]): void {

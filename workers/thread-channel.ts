@@ -1,7 +1,9 @@
 /**
  * Request/reply and fire-and-forget messages between threads over a MessagePort or Worker.
- * Messages posted in one turn of the event loop travel as one batch: one structured clone
- * and one wake-up of the other thread, instead of one per message.
+ * Everything posted in one turn of the event loop travels as one batch: one structured clone
+ * and one wake-up of the other thread (measured: ~22 µs per round trip alone, ~4 µs at 16 per
+ * batch). The flush runs in the check phase (setImmediate), after every socket event of the
+ * poll phase: a microtask flush would post once per uWS callback.
  */
 export interface ThreadMessage {
   k: string;
@@ -18,11 +20,11 @@ interface Reply {
 }
 
 export interface PortLike {
-  postMessage(value: unknown): void;
+  postMessage(value: unknown, transferList?: readonly unknown[]): void;
   on(event: 'message', listener: (value: unknown) => void): unknown;
 }
 
-export type MessageHandler = (message: ThreadMessage) => unknown;
+export type MessageHandler<In = ThreadMessage> = (message: In) => unknown;
 
 /** An error thrown on the other side of a channel, rebuilt on this side. */
 export class RemoteError extends Error {
@@ -37,34 +39,57 @@ export class RemoteError extends Error {
   }
 }
 
-export class ThreadChannel {
+/** `In` is what this side receives, `Out` what it sends: both discriminated unions on `k`. */
+export class ThreadChannel<In extends { k: string } = ThreadMessage, Out extends { k: string } = ThreadMessage> {
   private outbox: unknown[] = [];
   private flushScheduled = false;
+  /** Messages nobody waits for, held up to `laterMs` so the other thread wakes less often. */
+  private later: unknown[] = [];
+  private laterTimer: NodeJS.Timeout | undefined;
   private nextRid = 1;
   private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
 
   constructor(
     private readonly port: PortLike,
-    private readonly handler: MessageHandler,
+    private readonly handler: MessageHandler<In>,
   ) {
     port.on('message', (batch) => {
-      for (const message of batch as ThreadMessage[]) this.dispatch(message);
+      for (const message of batch as Array<In | Reply>) this.dispatch(message);
     });
   }
 
-  send(message: ThreadMessage): void {
-    this.outbox.push(message);
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      queueMicrotask(() => this.flush());
-    }
+  send(message: Out): void {
+    this.push(message);
   }
 
-  request<T = unknown>(message: ThreadMessage): Promise<T> {
+  /**
+   * Sends within `delayMs` (one batch per delay instead of one per turn). Order is kept: any
+   * `send` or `request` takes what is held here along, ahead of itself.
+   */
+  sendLater(message: Out, delayMs: number): void {
+    this.later.push(message);
+    this.laterTimer ??= setTimeout(() => {
+      this.laterTimer = undefined;
+      this.takeLater();
+      this.flush();
+    }, delayMs);
+  }
+
+  /**
+   * Posts at once, outside the batch, moving `transfer` (e.g. a MessagePort) to the other
+   * thread. What was queued before goes first, so order is kept.
+   */
+  sendTransfer(message: Out, transfer: readonly unknown[]): void {
+    this.flushAll();
+    this.port.postMessage([message], transfer);
+  }
+
+  /** Resolves with what the other side's handler returned (or its promise resolved to). */
+  request<T = unknown>(message: Out): Promise<T> {
     const rid = this.nextRid++;
     return new Promise<T>((resolve, reject) => {
       this.waiting.set(rid, { resolve: resolve as (v: unknown) => void, reject });
-      this.send({ ...message, rid });
+      this.push({ ...message, rid });
     });
   }
 
@@ -72,6 +97,21 @@ export class ThreadChannel {
   failPending(error: Error): void {
     for (const waiter of this.waiting.values()) waiter.reject(error);
     this.waiting.clear();
+  }
+
+  /** Sends everything queued, held messages included. */
+  flushAll(): void {
+    this.takeLater();
+    this.flush();
+  }
+
+  private takeLater(): void {
+    if (this.later.length === 0) return;
+    if (this.laterTimer) clearTimeout(this.laterTimer);
+    this.laterTimer = undefined;
+    const held = this.later;
+    this.later = [];
+    this.outbox.push(...held);
   }
 
   flush(): void {
@@ -82,9 +122,18 @@ export class ThreadChannel {
     this.port.postMessage(batch);
   }
 
-  private dispatch(message: ThreadMessage): void {
+  private push(message: unknown): void {
+    this.takeLater();
+    this.outbox.push(message);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  private dispatch(message: In | Reply): void {
     if (message.k === 'reply') {
-      const reply = message as unknown as Reply;
+      const reply = message as Reply;
       const waiter = this.waiting.get(reply.rid);
       if (!waiter) return;
       this.waiting.delete(reply.rid);
@@ -92,10 +141,10 @@ export class ThreadChannel {
       else waiter.reject(new RemoteError(reply.error!.name, reply.error!.message, reply.error!.code, reply.error!.details));
       return;
     }
-    const rid = message.rid;
+    const rid = (message as { rid?: number }).rid;
     let result: unknown;
     try {
-      result = this.handler(message);
+      result = this.handler(message as In);
     } catch (error) {
       if (rid !== undefined) this.replyError(rid, error);
       return;
@@ -103,17 +152,17 @@ export class ThreadChannel {
     if (rid === undefined) return;
     if (result instanceof Promise) {
       result.then(
-        (value) => this.send({ k: 'reply', rid, ok: true, value }),
+        (value) => this.push({ k: 'reply', rid, ok: true, value }),
         (error) => this.replyError(rid, error),
       );
     } else {
-      this.send({ k: 'reply', rid, ok: true, value: result });
+      this.push({ k: 'reply', rid, ok: true, value: result });
     }
   }
 
   private replyError(rid: number, error: unknown): void {
     const e = error as { name?: string; message?: string; code?: string; reason?: string; details?: unknown };
-    this.send({
+    this.push({
       k: 'reply',
       rid,
       ok: false,

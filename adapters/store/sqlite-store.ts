@@ -60,6 +60,10 @@ export interface SqliteStoreOptions {
   path: string;
   /** 'NORMAL' survives a process crash (kill -9) in WAL mode; 'FULL' also survives power loss. */
   synchronous?: 'NORMAL' | 'FULL';
+  /** Group commit pacing (see GroupCommit): least ms between commits, writes that force one. */
+  commitIntervalMs?: number;
+  commitMaxWrites?: number;
+  onCommit?: (writes: number, ms: number) => void;
 }
 
 /**
@@ -84,6 +88,9 @@ export class SqliteStore implements Store {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
     this.db.pragma('foreign_keys = ON');
+    // The handler thread writes the hot path; the API thread writes the control plane (keys,
+    // stations, tokens) on its own connection. A writer that finds the lock taken waits.
+    this.db.pragma('busy_timeout = 5000');
     migrate(this.db);
     this.stmt = this.prepareStatements();
     const runAll = this.db.transaction((writes: Array<() => unknown>) =>
@@ -95,7 +102,14 @@ export class SqliteStore implements Store {
         }
       }),
     );
-    this.writer = new GroupCommit({ commit: (writes) => runAll(writes) });
+    // IMMEDIATE takes the write lock up front: a deferred transaction that read first could
+    // fail with SQLITE_BUSY_SNAPSHOT when the other connection committed in between.
+    this.writer = new GroupCommit({
+      commit: (writes) => runAll.immediate(writes),
+      intervalMs: options.commitIntervalMs,
+      maxBatch: options.commitMaxWrites,
+      onCommit: options.onCommit,
+    });
     this.apiKeys = new SqliteApiKeyStore(this.db, this.writer);
     this.messageLog = new SqliteMessageLogStore(this.db, this.writer);
     this.sessions = new SqliteTransactions(this.db, this.writer);

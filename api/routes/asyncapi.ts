@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
+import { CsmsError } from '../../core/errors.js';
 
 /** docs/asyncapi.yaml, found from both the sources (tests) and dist/ (npm start). */
 function loadAsyncApi(): string | undefined {
@@ -17,7 +18,7 @@ export async function asyncApiRoutes(app: FastifyInstance): Promise<void> {
     '/asyncapi.yaml',
     { schema: { tags: ['operations'], summary: 'AsyncAPI document of the NATS events and commands', security: [] } },
     async (_request, reply) => {
-      if (!document) return reply.status(404).send({ error: 'Not Found', message: 'docs/asyncapi.yaml is not installed', details: null });
+      if (!document) throw new CsmsError('NOT_FOUND', 'docs/asyncapi.yaml is not installed');
       return reply.type('application/yaml').send(document);
     },
   );

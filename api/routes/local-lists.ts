@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { idTagInfo16, idTokenInfo2 } from '../../core/authorization.js';
 import { ApiError } from '../../core/errors.js';
 import type { LocalListEntry } from '../../core/local-list.js';
-import type { OcppVersion } from '../../core/protocols.js';
 import { IDTAG_TYPE_16 } from '../../core/transaction-mapping-16.js';
+import { localListVersion } from '../../actors/commands/local-list-version.js';
+import { sendLocalList } from '../../actors/commands/send-local-list.js';
 import type { ApiDeps } from '../deps.js';
 import { errorBody, stationIdParam } from '../schemas.js';
-import { callStation, findConnected } from '../station-call.js';
+import { commandResult } from '../station-call.js';
 
 const failures = { 400: errorBody, 404: errorBody, 409: errorBody, 429: errorBody, 502: errorBody, 504: errorBody };
 
@@ -24,20 +24,6 @@ const listSchema = {
     updatedAt: { type: ['string', 'null'] },
   },
 } as const;
-
-/** SendLocalList payload in the station's protocol. An entry without status removes the token. */
-function sendLocalListPayload(version: OcppVersion, updateType: string, listVersion: number, entries: LocalListEntry[]) {
-  const info = (e: LocalListEntry) => ({ status: e.status!, expiresAt: e.expiresAt, groupId: e.groupId });
-  if (version === 'ocpp1.6') {
-    const list = entries.map((e) => (e.status ? { idTag: e.idToken, idTagInfo: idTagInfo16(info(e)) } : { idTag: e.idToken }));
-    return { listVersion, updateType, ...(list.length ? { localAuthorizationList: list } : {}) };
-  }
-  const list = entries.map((e) => ({
-    idToken: { idToken: e.idToken, type: e.type },
-    ...(e.status ? { idTokenInfo: idTokenInfo2(info(e)) } : {}),
-  }));
-  return { versionNumber: listVersion, updateType, ...(list.length ? { localAuthorizationList: list } : {}) };
-}
 
 /** Local authorization lists: sent with SendLocalList, what the station accepted is kept per station. */
 export async function localListRoutes(app: FastifyInstance, opts: { deps: ApiDeps }): Promise<void> {
@@ -105,15 +91,14 @@ export async function localListRoutes(app: FastifyInstance, opts: { deps: ApiDep
     async (request) => {
       const { tenantId } = request;
       const stationId = request.params.id;
-      const station = await findConnected(deps, tenantId, stationId);
       const stored = await deps.store.getLocalList(tenantId, stationId);
       const version = request.body.version ?? (stored?.version ?? 0) + 1;
       const entries: LocalListEntry[] = request.body.entries.map((e) => ({ ...e, type: e.type ?? IDTAG_TYPE_16 }));
-      const payload = sendLocalListPayload(station.version, request.body.updateType, version, entries);
-      const result = await callStation(deps, tenantId, stationId, 'SendLocalList', payload);
-      if (result.status !== 'Accepted') return { status: result.status as string, list: stored ?? { version: null, entries: [], updatedAt: null } };
-      const list = await deps.store.applyLocalList(tenantId, stationId, { updateType: request.body.updateType, version, entries });
-      return { status: 'Accepted', list };
+      const run = await deps.commands.run(tenantId, stationId, sendLocalList, { updateType: request.body.updateType, version, entries });
+      const { result } = await commandResult(deps, tenantId, stationId, run);
+      // SendLocalList's onResult stored what the station accepted, on the node that holds it.
+      const list = await deps.store.getLocalList(tenantId, stationId);
+      return { status: result.status as string, list: list ?? { version: null, entries: [], updatedAt: null } };
     },
   );
 
@@ -130,11 +115,10 @@ export async function localListRoutes(app: FastifyInstance, opts: { deps: ApiDep
     async (request) => {
       const { tenantId } = request;
       const stationId = request.params.id;
-      const station = await findConnected(deps, tenantId, stationId);
-      const result = await callStation(deps, tenantId, stationId, 'GetLocalListVersion', {});
-      const stationVersion = (station.version === 'ocpp1.6' ? result.listVersion : result.versionNumber) as number;
+      const run = await deps.commands.run(tenantId, stationId, localListVersion, {});
+      const { protocol, result } = await commandResult(deps, tenantId, stationId, run);
       const stored = await deps.store.getLocalList(tenantId, stationId);
-      return { stationVersion, storedVersion: stored?.version ?? null };
+      return { stationVersion: localListVersion.fromOcpp(protocol, result), storedVersion: stored?.version ?? null };
     },
   );
 }

@@ -1,10 +1,18 @@
 import type { FastifyInstance } from 'fastify';
-import { ApiError } from '../../core/errors.js';
-import type { OcppVersion } from '../../core/protocols.js';
-import * as map from '../../core/operator-commands.js';
+import type { StationCommand } from '../../actors/commands/command.js';
+import { changeAvailability } from '../../actors/commands/change-availability.js';
+import { changeConfiguration } from '../../actors/commands/change-configuration.js';
+import { clearCache } from '../../actors/commands/clear-cache.js';
+import { dataTransfer } from '../../actors/commands/data-transfer.js';
+import { getConfiguration } from '../../actors/commands/get-configuration.js';
+import { getVariables } from '../../actors/commands/get-variables.js';
+import { reset } from '../../actors/commands/reset.js';
+import { setVariables } from '../../actors/commands/set-variables.js';
+import { triggerMessage } from '../../actors/commands/trigger-message.js';
+import { unlockConnector } from '../../actors/commands/unlock-connector.js';
 import type { ApiDeps } from '../deps.js';
 import { errorBody, stationIdParam } from '../schemas.js';
-import { callStation, findConnected } from '../station-call.js';
+import { commandResult } from '../station-call.js';
 
 const idParams = { type: 'object', properties: { id: stationIdParam.properties.id }, required: ['id'] } as const;
 const evseId = { type: 'integer', minimum: 0, description: 'EVSE (2.x); in 1.6 the connector id, 0 = whole station' };
@@ -42,7 +50,8 @@ interface Spec {
   mapping: string;
   body?: object;
   querystring?: object;
-  toOcpp(version: OcppVersion, input: any): map.Mapped;
+  /** The version-neutral command the validated body (or query, for GET) is the input of. */
+  command: StationCommand<any, unknown>;
 }
 
 /** The commands operators use daily; `POST /stations/{id}/ocpp/{action}` covers every other action. */
@@ -51,43 +60,43 @@ const SPECS: Spec[] = [
     method: 'POST', url: '/stations/:id/reset', summary: 'Reset a station (or one EVSE in 2.x)',
     mapping: '1.6: `Reset { type: Soft|Hard }` (OnIdle→Soft, Immediate→Hard; evseId not allowed). 2.x: `Reset { type: OnIdle|Immediate, evseId? }` (Soft→OnIdle, Hard→Immediate).',
     body: { type: 'object', properties: { type: { type: 'string', enum: ['Soft', 'Hard', 'OnIdle', 'Immediate'] }, evseId }, required: ['type'], additionalProperties: false },
-    toOcpp: map.mapReset,
+    command: reset,
   },
   {
     method: 'POST', url: '/stations/:id/availability', summary: 'Make a station, EVSE or connector (in)operative',
     mapping: '1.6: `ChangeAvailability { connectorId: evseId ?? 0, type: Operative|Inoperative }`. 2.x: `ChangeAvailability { operationalStatus, evse?: { id: evseId, connectorId? } }`.',
     body: { type: 'object', properties: { operative: { type: 'boolean' }, evseId, connectorId }, required: ['operative'], additionalProperties: false },
-    toOcpp: map.mapAvailability,
+    command: changeAvailability,
   },
   {
     method: 'POST', url: '/stations/:id/unlock', summary: 'Unlock a connector',
     mapping: '1.6: `UnlockConnector { connectorId: evseId }`. 2.x: `UnlockConnector { evseId, connectorId: connectorId ?? 1 }`.',
     body: { type: 'object', properties: { evseId: { ...evseId, minimum: 1 }, connectorId }, required: ['evseId'], additionalProperties: false },
-    toOcpp: map.mapUnlock,
+    command: unlockConnector,
   },
   {
     method: 'POST', url: '/stations/:id/trigger', summary: 'Ask the station to send a message now (TriggerMessage)',
     mapping: '1.6: `TriggerMessage { requestedMessage: message, connectorId?: evseId }`. 2.x: `TriggerMessage { requestedMessage: message, evse?: { id: evseId, connectorId? } }`. `message` must be valid for the version (e.g. 1.6 StatusNotification, 2.x StatusNotification, BootNotification, Heartbeat, MeterValues).',
     body: { type: 'object', properties: { message: { type: 'string', maxLength: 64 }, evseId, connectorId }, required: ['message'], additionalProperties: false },
-    toOcpp: map.mapTrigger,
+    command: triggerMessage,
   },
   {
     method: 'GET', url: '/stations/:id/configuration', summary: 'Read configuration keys (OCPP 1.6)',
     mapping: '1.6: `GetConfiguration { key?: [...] }` (all keys when none given). 2.x stations answer 400 Wrong Protocol: use POST /stations/{id}/variables/get.',
     querystring: { type: 'object', properties: { key: { type: 'array', items: { type: 'string', maxLength: 50 }, maxItems: 100 } }, additionalProperties: false },
-    toOcpp: (v, q: { key?: string[] }) => map.mapGetConfiguration(v, q.key),
+    command: getConfiguration,
   },
   {
     method: 'PUT', url: '/stations/:id/configuration', summary: 'Change one configuration key (OCPP 1.6)',
     mapping: '1.6: `ChangeConfiguration { key, value }`. 2.x stations answer 400 Wrong Protocol: use POST /stations/{id}/variables/set.',
     body: { type: 'object', properties: { key: { type: 'string', maxLength: 50 }, value: { type: 'string', maxLength: 500 } }, required: ['key', 'value'], additionalProperties: false },
-    toOcpp: map.mapChangeConfiguration,
+    command: changeConfiguration,
   },
   {
     method: 'POST', url: '/stations/:id/variables/get', summary: 'Read device-model variables (OCPP 2.x)',
     mapping: '2.x: `GetVariables { getVariableData: [{ component: { name, instance?, evse? }, variable: { name, instance? }, attributeType? }] }`. 1.6 stations answer 400 Wrong Protocol: use GET /stations/{id}/configuration.',
     body: { type: 'object', properties: { variables: { type: 'array', items: variableRef, minItems: 1, maxItems: 100 } }, required: ['variables'], additionalProperties: false },
-    toOcpp: map.mapGetVariables,
+    command: getVariables,
   },
   {
     method: 'POST', url: '/stations/:id/variables/set', summary: 'Change device-model variables (OCPP 2.x)',
@@ -102,18 +111,18 @@ const SPECS: Spec[] = [
       },
       required: ['variables'], additionalProperties: false,
     },
-    toOcpp: map.mapSetVariables,
+    command: setVariables,
   },
   {
     method: 'POST', url: '/stations/:id/clear-cache', summary: 'Clear the station’s authorization cache',
     mapping: '1.6 and 2.x: `ClearCache {}`.',
-    toOcpp: map.mapClearCache,
+    command: clearCache,
   },
   {
     method: 'POST', url: '/stations/:id/data-transfer', summary: 'Send a vendor-specific DataTransfer',
     mapping: '1.6: `DataTransfer { vendorId, messageId?, data?: string }` (non-string data is JSON-encoded). 2.x: `DataTransfer { vendorId, messageId?, data?: any }`.',
     body: { type: 'object', properties: { vendorId: { type: 'string', maxLength: 255 }, messageId: { type: 'string', maxLength: 50 }, data: {} }, required: ['vendorId'], additionalProperties: false },
-    toOcpp: map.mapDataTransfer,
+    command: dataTransfer,
   },
 ];
 
@@ -135,16 +144,10 @@ export async function operatorCommandRoutes(app: FastifyInstance, opts: { deps: 
       },
       handler: async (request) => {
         const { id } = request.params;
-        const station = await findConnected(deps, request.tenantId, id);
-        let mapped: map.Mapped;
-        try {
-          mapped = spec.toOcpp(station.version, spec.method === 'GET' ? request.query ?? {} : request.body ?? {});
-        } catch (error) {
-          if (error instanceof map.WrongProtocolError) throw new ApiError('WRONG_PROTOCOL', error.message, { protocol: station.version });
-          throw error;
-        }
-        const result = await callStation(deps, request.tenantId, id, mapped.action, mapped.payload);
-        return { action: mapped.action, protocol: station.version, result };
+        const input = spec.method === 'GET' ? request.query ?? {} : request.body ?? {};
+        const run = await deps.commands.run(request.tenantId, id, spec.command, input);
+        const { action, protocol, result } = await commandResult(deps, request.tenantId, id, run);
+        return { action, protocol, result };
       },
     });
   }

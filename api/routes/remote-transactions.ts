@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { ApiError } from '../../core/errors.js';
-import { IDTAG_TYPE_16 } from '../../core/transaction-mapping-16.js';
+import { remoteStart } from '../../actors/commands/remote-start.js';
+import { remoteStop } from '../../actors/commands/remote-stop.js';
+import { transactionStatus } from '../../actors/commands/transaction-status.js';
 import type { ApiDeps } from '../deps.js';
 import { errorBody, stationIdParam } from '../schemas.js';
 import { transactionSchema } from '../session-schemas.js';
-import { callStation, findConnected } from '../station-call.js';
+import { commandResult } from '../station-call.js';
 
 const failures = { 400: errorBody, 404: errorBody, 409: errorBody, 429: errorBody, 502: errorBody, 504: errorBody };
 
@@ -48,19 +49,9 @@ export async function remoteTransactionRoutes(app: FastifyInstance, opts: { deps
     async (request) => {
       const { tenantId } = request;
       const stationId = request.params.id;
-      const { idToken, evseId } = request.body;
-      const station = await findConnected(deps, tenantId, stationId);
-      if (station.version === 'ocpp1.6' && idToken.length > 20) throw new ApiError('VALIDATION_FAILED', 'A 1.6 idTag has at most 20 characters');
-      const remoteStartId = await deps.store.recordRemoteStart({ tenantId, stationId, idToken, evseId: evseId ?? null, at: new Date().toISOString() });
-      const result =
-        station.version === 'ocpp1.6'
-          ? await callStation(deps, tenantId, stationId, 'RemoteStartTransaction', { idTag: idToken, ...(evseId ? { connectorId: evseId } : {}) })
-          : await callStation(deps, tenantId, stationId, 'RequestStartTransaction', {
-              idToken: { idToken, type: request.body.type ?? IDTAG_TYPE_16 },
-              remoteStartId,
-              ...(evseId ? { evseId } : {}),
-            });
-      return { status: result.status as string, remoteStartId, transactionId: (result.transactionId as string | undefined) ?? null };
+      const run = await deps.commands.run(tenantId, stationId, remoteStart, request.body);
+      const { result, facts } = await commandResult(deps, tenantId, stationId, run);
+      return { status: result.status as string, remoteStartId: facts.remoteStartId as number, transactionId: (result.transactionId as string | undefined) ?? null };
     },
   );
 
@@ -83,16 +74,8 @@ export async function remoteTransactionRoutes(app: FastifyInstance, opts: { deps
     async (request) => {
       const { tenantId } = request;
       const stationId = request.params.id;
-      const { transactionId } = request.body;
-      const station = await findConnected(deps, tenantId, stationId);
-      if (station.version !== 'ocpp1.6') {
-        const result = await callStation(deps, tenantId, stationId, 'RequestStopTransaction', { transactionId });
-        return { status: result.status as string };
-      }
-      const stored = await deps.store.getTransaction(tenantId, transactionId, stationId);
-      const ocppId = stored?.ocppTransactionId ?? (/^\d{1,10}$/.test(transactionId) ? Number(transactionId) : undefined);
-      if (ocppId === undefined) throw new ApiError('TRANSACTION_NOT_FOUND', `Transaction ${transactionId} not found on ${stationId}`);
-      const result = await callStation(deps, tenantId, stationId, 'RemoteStopTransaction', { transactionId: ocppId });
+      const run = await deps.commands.run(tenantId, stationId, remoteStop, request.body);
+      const { result } = await commandResult(deps, tenantId, stationId, run);
       return { status: result.status as string };
     },
   );
@@ -124,11 +107,10 @@ export async function remoteTransactionRoutes(app: FastifyInstance, opts: { deps
     async (request) => {
       const { tenantId } = request;
       const { id: stationId, txId } = request.params;
-      const station = await findConnected(deps, tenantId, stationId);
-      if (station.version === 'ocpp1.6') throw new ApiError('WRONG_PROTOCOL', 'GetTransactionStatus exists only in OCPP 2.0.1 and 2.1');
-      const result = await callStation(deps, tenantId, stationId, 'GetTransactionStatus', { transactionId: txId });
+      const run = await deps.commands.run(tenantId, stationId, transactionStatus, { transactionId: txId });
+      const { protocol, result } = await commandResult(deps, tenantId, stationId, run);
       const transaction = (await deps.store.getTransaction(tenantId, txId, stationId)) ?? null;
-      return { ongoingIndicator: (result.ongoingIndicator as boolean | undefined) ?? null, messagesInQueue: result.messagesInQueue as boolean, transaction };
+      return { ...transactionStatus.fromOcpp(protocol, result), transaction };
     },
   );
 }

@@ -122,7 +122,7 @@ t.test('system messages jump ahead of queued user messages', async (t) => {
   t.same(handled, ['u1', 'stop', 'stop2', 'u2']);
 });
 
-t.test('the async dispatcher yields after `throughput` messages and carries on', async (t) => {
+t.test('an idle mailbox starts inline; a busy one yields after `throughput` messages and carries on', async (t) => {
   const turns: number[] = [];
   let turn = 0;
   const dispatcher: Dispatcher = {
@@ -130,6 +130,8 @@ t.test('the async dispatcher yields after `throughput` messages and carries on',
     schedule: (run) => setImmediate(() => { turn++; run(); }),
   };
   const c = collector(8);
+  let open!: () => void;
+  const gate = new Promise<void>((r) => (open = r));
   const mailbox = new Mailbox<number>({
     dispatcher,
     capacity: 100,
@@ -137,10 +139,14 @@ t.test('the async dispatcher yields after `throughput` messages and carries on',
     invoke: (m) => {
       turns.push(turn);
       c.record(String(m));
+      return m === 0 ? gate : undefined;
     },
   });
-  for (let i = 0; i < 8; i++) mailbox.post(i);
+  mailbox.post(0);
+  t.same(c.seen, ['0'], 'the first message ran inside post(): no turn lost to scheduling');
+  for (let i = 1; i < 8; i++) mailbox.post(i);
+  open();
   await c.done;
   t.same(c.seen, ['0', '1', '2', '3', '4', '5', '6', '7']);
-  t.same(turns, [1, 1, 1, 2, 2, 2, 3, 3], 'three per turn');
+  t.same(turns, [0, 0, 0, 1, 1, 1, 2, 2], 'three per turn');
 });

@@ -1,5 +1,6 @@
 import t from 'tap';
-import { CallFailure, OutboundCalls, type OutboundCallsOptions } from '../../actors/outbound-calls.js';
+import { OutboundCalls, type OutboundCallsOptions } from '../../actors/outbound-calls.js';
+import type { StationReply } from '../../core/envelope.js';
 import type { Payload } from '../../core/frame.js';
 
 interface Sent { id: string; action: string; payload: Payload }
@@ -24,14 +25,11 @@ function setup(overrides: Partial<OutboundCallsOptions> = {}) {
   return { calls, sent, invalid };
 }
 
-async function failureOf(promise: Promise<unknown>): Promise<CallFailure> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof CallFailure) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
+/** Calls never reject: a call that got no answer resolves `failed` with a reason. */
+async function failureOf(promise: Promise<StationReply>): Promise<Extract<StationReply, { status: 'failed' }>> {
+  const reply = await promise;
+  if (reply.status !== 'failed') throw new Error(`expected the call to fail, got ${JSON.stringify(reply)}`);
+  return reply;
 }
 
 t.test('one call in flight; the rest go out in order as answers arrive', async (t) => {
@@ -45,12 +43,12 @@ t.test('one call in flight; the rest go out in order as answers arrive', async (
   t.same(sent[0]!.payload, { type: 'Hard' });
 
   t.equal(calls.onResult({ type: 3, id: sent[0]!.id, payload: { status: 'Accepted' } }), true);
-  t.same(await a, { kind: 'result', payload: { status: 'Accepted' } });
+  t.same(await a, { v: 1, status: 'result', payload: { status: 'Accepted' } });
   t.equal(sent.length, 2);
   t.equal(sent[1]!.action, 'ClearCache');
 
   t.equal(calls.onResult({ type: 3, id: sent[1]!.id, payload: { status: 'Rejected' } }), true);
-  t.same(await b, { kind: 'result', payload: { status: 'Rejected' } });
+  t.same(await b, { v: 1, status: 'result', payload: { status: 'Rejected' } });
   t.equal(sent[2]!.action, 'UnlockConnector');
   calls.onResult({ type: 3, id: sent[2]!.id, payload: { status: 'Unlocked' } });
   await c;
@@ -63,7 +61,7 @@ t.test('a CALLERROR is an outcome, not a failure', async (t) => {
   const a = calls.call('Reset', { type: 'Hard' });
   const b = calls.call('ClearCache', {});
   t.equal(calls.onError({ type: 4, id: sent[0]!.id, code: 'NotSupported', description: 'no', details: { x: 1 } }), true);
-  t.same(await a, { kind: 'error', code: 'NotSupported', description: 'no', details: { x: 1 } });
+  t.same(await a, { v: 1, status: 'callerror', code: 'NotSupported', description: 'no', details: { x: 1 } });
   t.equal(sent.length, 2, 'the next call goes out');
   calls.onResult({ type: 3, id: sent[1]!.id, payload: {} });
   await b;
@@ -79,7 +77,7 @@ t.test('a timeout fails the call in flight and the next one proceeds', async (t)
   t.equal(sent.length, 2, 'the queued call was sent after the timeout');
   t.equal(calls.onResult({ type: 3, id: sent[0]!.id, payload: {} }), false, 'a late answer matches nothing');
   t.equal(calls.onResult({ type: 3, id: sent[1]!.id, payload: { status: 'Accepted' } }), true);
-  t.same(await b, { kind: 'result', payload: { status: 'Accepted' } });
+  t.same(await b, { v: 1, status: 'result', payload: { status: 'Accepted' } });
 });
 
 t.test('an invalid CALLRESULT is rejected and reported', async (t) => {
@@ -155,5 +153,5 @@ t.test('a failed socket write fails that call and the next one is tried', async 
   t.equal(written.length, 1);
   const id = (JSON.parse(written[0]!) as [number, string])[1];
   calls.onResult({ type: 3, id, payload: {} });
-  t.same(await b, { kind: 'result', payload: {} });
+  t.same(await b, { v: 1, status: 'result', payload: {} });
 });

@@ -1,80 +1,74 @@
 import t from 'tap';
-import { Router } from '../../actors/router.js';
-import type { HandlerContext, RoutingTable } from '../../actors/handler-context.js';
-import { RpcError } from '../../core/errors.js';
-import { FIXED_NOW, FakeGatewayStore, schemasFor } from '../helpers/actor-fakes.js';
+import { Router, type InboundPort } from '../../actors/router.js';
+import { callErrorReply, failedReply, resultReply, type StationMessage, type StationReply } from '../../core/envelope.js';
+import type { Payload } from '../../core/frame.js';
+import { FIXED_NOW, schemasFor } from '../helpers/actor-fakes.js';
 
-function ctx(): HandlerContext {
+const NOW = FIXED_NOW.toISOString();
+
+function message(action: string, payload: Payload): StationMessage {
   return {
-    session: { tenantId: 't', stationId: 's', version: 'ocpp2.1' },
-    state: { bootStatus: null, lastSeenAt: 0 },
-    store: new FakeGatewayStore().asGatewayStore,
-    events: { emit: () => {} },
-    clock: () => FIXED_NOW,
-    settings: { heartbeatIntervalSec: 60 },
+    v: 1, tenantId: 't', stationId: 's', protocol: 'ocpp2.1', messageId: 'm1', action, messageType: 2,
+    frame: JSON.stringify([2, 'm1', action, payload]), receivedAt: NOW,
   };
 }
 
-function router(table: RoutingTable) {
+/** A gateway router in front of a fake handler thread that answers `answer`. */
+function router(handled: string[], answer: (m: StationMessage) => StationReply | Promise<StationReply>) {
+  const forwarded: StationMessage[] = [];
   const internal: Array<{ error: unknown; action: string }> = [];
-  return { internal, router: new Router(schemasFor('ocpp2.1'), table, (error, action) => internal.push({ error, action })) };
+  const port: InboundPort = { handle: async (m) => (forwarded.push(m), answer(m)) };
+  const r = new Router(schemasFor('ocpp2.1'), new Set(handled), port, (error, action) => internal.push({ error, action }));
+  return { r, forwarded, internal };
 }
 
-t.test('routes a valid request to its handler and returns its answer', async (t) => {
-  const seen: unknown[] = [];
-  const { router: r } = router({ Heartbeat: (_c, req) => (seen.push(req), { currentTime: FIXED_NOW.toISOString() }) });
-  t.same(await r.route(ctx(), 'Heartbeat', {}), { ok: true, payload: { currentTime: FIXED_NOW.toISOString() } });
-  t.same(seen, [{}]);
+t.test('a valid request crosses once to the handler thread; its answer comes back', async (t) => {
+  const { r, forwarded } = router(['Heartbeat'], () => resultReply({ currentTime: NOW }));
+  t.same(await r.route(message('Heartbeat', {}), {}), { ok: true, payload: { currentTime: NOW }, forwarded: true });
+  t.equal(forwarded.length, 1);
+  t.equal(forwarded[0]!.frame, '[2,"m1","Heartbeat",{}]', 'the raw frame travels, not a cloned object');
 });
 
-t.test('unknown → NotImplemented, known without handler → NotSupported, before any schema check', async (t) => {
-  const { router: r } = router({});
-  const unknown = await r.route(ctx(), 'MakeCoffee', {});
-  t.equal(!unknown.ok && unknown.error.kind, 'NotImplemented');
-  const unhandled = await r.route(ctx(), 'Authorize', { not: 'valid' });
-  t.equal(!unhandled.ok && unhandled.error.kind, 'NotSupported');
+t.test('unknown → NotImplemented, known without handler → NotSupported, before any schema check, without a hop', async (t) => {
+  const { r, forwarded } = router([], () => resultReply({}));
+  const unknown = await r.route(message('MakeCoffee', {}), {});
+  t.match(unknown, { ok: false, code: 'NotImplemented', forwarded: false });
+  const unhandled = await r.route(message('Authorize', { not: 'valid' }), { not: 'valid' });
+  t.match(unhandled, { ok: false, code: 'NotSupported', forwarded: false });
+  t.equal(forwarded.length, 0);
 });
 
-t.test('an invalid request never reaches the handler and carries the schema errors', async (t) => {
-  let called = false;
-  const { router: r } = router({ Heartbeat: () => ((called = true), { currentTime: FIXED_NOW.toISOString() }) });
-  const outcome = await r.route(ctx(), 'Heartbeat', { extra: 1 });
-  t.notOk(called);
-  t.equal(!outcome.ok && outcome.error.kind, 'FormatViolation');
-  t.match(!outcome.ok && outcome.error.details, { errors: [{ keyword: 'additionalProperties' }] });
+t.test('an invalid request never leaves the gateway and carries the schema errors', async (t) => {
+  const { r, forwarded } = router(['Heartbeat'], () => resultReply({ currentTime: NOW }));
+  const outcome = await r.route(message('Heartbeat', { extra: 1 }), { extra: 1 });
+  t.equal(forwarded.length, 0);
+  t.match(outcome, { ok: false, code: 'FormatViolation', forwarded: false, details: { errors: [{ keyword: 'additionalProperties' }] } });
 });
 
-t.test('an RpcError thrown by a handler is passed through as is', async (t) => {
-  const { router: r, internal } = router({
-    Heartbeat: () => {
-      throw new RpcError('SecurityError', 'not now');
-    },
-  });
-  const outcome = await r.route(ctx(), 'Heartbeat', {});
-  t.equal(!outcome.ok && outcome.error.kind, 'SecurityError');
-  t.equal(!outcome.ok && outcome.error.message, 'not now');
+t.test('a CALLERROR from the handler thread is passed through as spelled', async (t) => {
+  const { r, internal } = router(['Heartbeat'], () => callErrorReply('SecurityError', 'not now'));
+  t.match(await r.route(message('Heartbeat', {}), {}), { ok: false, code: 'SecurityError', message: 'not now', forwarded: true });
   t.equal(internal.length, 0);
 });
 
-t.test('any other failure becomes a generic InternalError and is reported', async (t) => {
-  const boom = new Error('secret');
-  const { router: r, internal } = router({ Heartbeat: async () => Promise.reject(boom) });
-  const outcome = await r.route(ctx(), 'Heartbeat', {});
-  t.equal(!outcome.ok && outcome.error.kind, 'InternalError');
-  t.notMatch(!outcome.ok && outcome.error.message, /secret/);
-  t.same(internal, [{ error: boom, action: 'Heartbeat' }]);
+t.test('a handler thread that is gone or fails becomes a generic InternalError and is reported', async (t) => {
+  const gone = router(['Heartbeat'], () => Promise.reject(new Error('handler thread restarted')));
+  t.match(await gone.r.route(message('Heartbeat', {}), {}), { ok: false, code: 'InternalError' });
+  t.equal(gone.internal.length, 1);
+  const failed = router(['Heartbeat'], () => failedReply('internal', 'secret detail'));
+  const outcome = await failed.r.route(message('Heartbeat', {}), {});
+  t.match(outcome, { ok: false, code: 'InternalError' });
+  t.notMatch(JSON.stringify(outcome), /secret/);
 });
 
 t.test('our own answer is checked against the response schema', async (t) => {
-  const { router: r, internal } = router({ Heartbeat: () => ({ currentTime: 'teatime' }) });
-  const outcome = await r.route(ctx(), 'Heartbeat', {});
-  t.equal(!outcome.ok && outcome.error.kind, 'InternalError');
-  t.equal(internal.length, 1);
+  const { r, internal } = router(['Heartbeat'], () => resultReply({ currentTime: 'teatime' }));
+  t.match(await r.route(message('Heartbeat', {}), {}), { ok: false, code: 'InternalError' });
   t.match(String(internal[0]!.error), /Heartbeat response breaks its schema/);
 });
 
 t.test('a SEND-only action has no response schema to check', async (t) => {
-  const { router: r } = router({ NotifyPeriodicEventStream: () => ({}) });
-  const payload = { id: 1, pending: 0, basetime: FIXED_NOW.toISOString(), data: [{ t: 0, v: '1' }] };
-  t.same(await r.route(ctx(), 'NotifyPeriodicEventStream', payload), { ok: true, payload: {} });
+  const { r } = router(['NotifyPeriodicEventStream'], () => resultReply({}));
+  const payload = { id: 1, pending: 0, basetime: NOW, data: [{ t: 0, v: '1' }] };
+  t.same(await r.route(message('NotifyPeriodicEventStream', payload), payload), { ok: true, payload: {}, forwarded: true });
 });

@@ -1,11 +1,11 @@
 import t from 'tap';
 import type { HandlerContext } from '../../actors/handler-context.js';
-import { authorize as authorize16 } from '../../actors/handlers/ocpp16/authorize.js';
-import { meterValues as meterValues16 } from '../../actors/handlers/ocpp16/meter-values.js';
-import { startTransaction } from '../../actors/handlers/ocpp16/start-transaction.js';
-import { stopTransaction } from '../../actors/handlers/ocpp16/stop-transaction.js';
-import { authorize as authorize2 } from '../../actors/handlers/ocpp2/authorize.js';
-import { transactionEvent } from '../../actors/handlers/ocpp2/transaction-event.js';
+import { authorize as authorize16 } from '../../actors/actions/ocpp16/authorize.js';
+import { meterValues as meterValues16 } from '../../actors/actions/ocpp16/meter-values.js';
+import { startTransaction } from '../../actors/actions/ocpp16/start-transaction.js';
+import { stopTransaction } from '../../actors/actions/ocpp16/stop-transaction.js';
+import { authorize as authorize2 } from '../../actors/actions/ocpp2/authorize.js';
+import { transactionEvent } from '../../actors/actions/ocpp2/transaction-event.js';
 import { SqliteStore } from '../../adapters/store/sqlite-store.js';
 import type { OcppVersion } from '../../core/protocols.js';
 

@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap';
-import { CallFailure } from '../../actors/outbound-calls.js';
-import { ROUTES } from '../../actors/handlers/routes-by-version.js';
+import { STATION_INITIATED } from '../../actors/actions/station-initiated.js';
+import type { StationReply } from '../../core/envelope.js';
 import { isStationInitiated } from '../../core/actions.js';
 import type { OcppVersion } from '../../core/protocols.js';
 import { FIXED_NOW, makeActor, schemasFor, type WireFrame } from '../helpers/actor-fakes.js';
@@ -38,24 +38,21 @@ function expectResult(t: Test, version: OcppVersion, action: string, frame: Wire
   t.ok(validate(frame[2]), `${action} answer is schema-valid: ${JSON.stringify(validate.errors)}`);
 }
 
-async function failureOf(promise: Promise<unknown>): Promise<CallFailure> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof CallFailure) return error;
-    throw error;
-  }
-  throw new Error('expected a CallFailure');
+/** A call that got no answer: the `failed` reply (calls never reject). */
+async function failureOf(promise: Promise<StationReply>): Promise<Extract<StationReply, { status: 'failed' }>> {
+  const reply = await promise;
+  if (reply.status !== 'failed') throw new Error(`expected a failed reply, got ${JSON.stringify(reply)}`);
+  return reply;
 }
 
 for (const version of VERSIONS) {
   t.test(`${version}: BootNotification`, async (t) => {
-    const { actor, transport, store, events } = makeActor(version);
+    const { actor, transport, store, events, dispatcher } = makeActor(version);
     actor.receive(JSON.stringify([2, 'b1', 'BootNotification', BOOT[version]]));
     const frame = await transport.frame(0);
     expectResult(t, version, 'BootNotification', frame, 'b1');
     t.same(frame[2], { status: 'Accepted', currentTime: NOW, interval: 300 });
-    t.equal(actor.state.bootStatus, 'Accepted');
+    t.equal(dispatcher.stateOf('CS-1').bootStatus, 'Accepted', 'the handler thread keeps the boot status');
     t.equal(store.calls.length, 1);
     t.equal(store.calls[0]!.method, 'recordBoot');
     const [tenantId, stationId, boot] = store.calls[0]!.args as [string, string, Record<string, unknown>];
@@ -70,20 +67,27 @@ for (const version of VERSIONS) {
   });
 
   t.test(`${version}: Heartbeat`, async (t) => {
-    const { actor, transport, store } = makeActor(version);
+    const { actor, transport, store, lastSeen, inbound } = makeActor(version);
     actor.receive(JSON.stringify([2, 'h1', 'Heartbeat', {}]));
     const frame = await transport.frame(0);
     expectResult(t, version, 'Heartbeat', frame, 'h1');
     t.same(frame[2], { currentTime: NOW });
-    t.same(store.calls, [{ method: 'recordSeen', args: ['tenant-a', 'CS-1', NOW] }]);
+    t.same(inbound.handled, [], 'answered at the gateway: no awaited hop');
+    t.equal(inbound.posted.length, 1, 'handed to the handler thread without waiting');
+    await inbound.postedDone;
+    t.same(store.calls, [], 'a heartbeat writes nothing of its own');
+    t.equal(lastSeen.marks.length, 1, 'last-seen is marked in memory, written later in bulk');
+    t.same(lastSeen.marks[0]!.slice(0, 2), ['tenant-a', 'CS-1']);
   });
 
   t.test(`${version}: StatusNotification`, async (t) => {
-    const { actor, transport, store, events } = makeActor(version);
+    const { actor, transport, store, events, inbound } = makeActor(version);
     actor.receive(JSON.stringify([2, 's1', 'StatusNotification', STATUS[version]]));
     const frame = await transport.frame(0);
     expectResult(t, version, 'StatusNotification', frame, 's1');
     t.same(frame[2], {});
+    t.equal(inbound.posted.length, 1, 'last write wins: answered at the gateway, stored in order without waiting');
+    await inbound.postedDone;
     // 1.6 also looks for a transaction on that connector (its charging state); there is none here.
     t.same(store.calls.map((c) => c.method), version === 'ocpp1.6' ? ['recordConnectorStatus', 'findActiveTransaction'] : ['recordConnectorStatus']);
     t.equal(store.calls[0]!.method, 'recordConnectorStatus');
@@ -110,7 +114,7 @@ for (const version of VERSIONS) {
     t.same((await transport.frame(0)).slice(0, 3), [4, 'u1', 'NotImplemented']);
     // A station-initiated action with no handler yet, picked from the tables so the test keeps
     // its meaning as handlers are added. The router answers NotSupported before any schema check.
-    const unhandled = [...schemasFor(version).actionNames].find((a) => isStationInitiated(version, a) && !ROUTES[version][a]);
+    const unhandled = [...schemasFor(version).actionNames].find((a) => isStationInitiated(version, a) && !STATION_INITIATED[version][a]);
     t.ok(unhandled, 'some station-initiated action is still unhandled');
     actor.receive(JSON.stringify([2, 'u2', unhandled, {}]));
     t.same((await transport.frame(1)).slice(0, 3), [4, 'u2', 'NotSupported'], `${unhandled} is NotSupported`);
@@ -159,8 +163,8 @@ for (const version of VERSIONS) {
   });
 
   t.test(`${version}: a throwing handler answers InternalError without leaking`, async (t) => {
-    const { actor, transport, store, internalErrors } = makeActor(version);
-    store.failWith = new Error('disk full at /var/lib/secret/path.db');
+    const { actor, transport, lastSeen, internalErrors } = makeActor(version, { answerAtGateway: false });
+    lastSeen.failWith = new Error('disk full at /var/lib/secret/path.db');
     actor.receive(JSON.stringify([2, 'e1', 'Heartbeat', {}]));
     const frame = await transport.frame(0);
     t.same(frame.slice(0, 3), [4, 'e1', 'InternalError']);
@@ -168,37 +172,37 @@ for (const version of VERSIONS) {
     t.same(frame[4], {});
     t.equal(internalErrors.length, 1);
     t.equal(internalErrors[0]!.action, 'Heartbeat');
-    store.failWith = undefined;
+    lastSeen.failWith = undefined;
     actor.receive(JSON.stringify([2, 'e2', 'Heartbeat', {}]));
     t.same((await transport.frame(1)).slice(0, 2), [3, 'e2'], 'the actor carries on');
   });
 
   t.test(`${version}: a duplicate id among calls in progress is refused`, async (t) => {
-    const { actor, transport, store } = makeActor(version);
+    const { actor, transport, inbound } = makeActor(version, { answerAtGateway: false });
     let release!: () => void;
-    store.hold = new Promise((r) => (release = r));
+    inbound.hold = new Promise((r) => (release = r));
     actor.receive(JSON.stringify([2, 'dup', 'Heartbeat', {}]));
     actor.receive(JSON.stringify([2, 'dup', 'Heartbeat', {}]));
     t.same((await transport.frame(0)).slice(0, 3), [4, 'dup', code(version, 'framework')]);
     release();
     t.same((await transport.frame(1)).slice(0, 2), [3, 'dup'], 'the first one is answered');
-    store.hold = undefined;
+    inbound.hold = undefined;
     actor.receive(JSON.stringify([2, 'dup', 'Heartbeat', {}]));
     t.same((await transport.frame(2)).slice(0, 2), [3, 'dup'], 'the id may be reused once answered');
-    t.equal(store.calls.length, 2);
+    t.equal(inbound.handled.length, 2);
   });
 
   t.test(`${version}: mailbox overflow is refused, queued calls answered in order`, async (t) => {
-    const { actor, transport, store } = makeActor(version, { mailboxCapacity: 2 });
+    const { actor, transport, inbound } = makeActor(version, { mailboxCapacity: 2, answerAtGateway: false });
     let release!: () => void;
-    store.hold = new Promise((r) => (release = r));
+    inbound.hold = new Promise((r) => (release = r));
     for (const id of ['q1', 'q2', 'q3', 'q4']) actor.receive(JSON.stringify([2, id, 'Heartbeat', {}]));
     t.same((await transport.frame(0)).slice(0, 3), [4, 'q4', version === 'ocpp1.6' ? 'GenericError' : 'RpcFrameworkError']);
     release();
     t.same((await transport.frame(1)).slice(0, 2), [3, 'q1']);
     t.same((await transport.frame(2)).slice(0, 2), [3, 'q2']);
     t.same((await transport.frame(3)).slice(0, 2), [3, 'q3']);
-    t.equal(store.calls.length, 3);
+    t.equal(inbound.handled.length, 3, 'one hop to the handler thread per accepted call');
     actor.receive(JSON.stringify([2, 'q4', 'Heartbeat', {}]));
     t.same((await transport.frame(4)).slice(0, 2), [3, 'q4'], 'a refused id was not remembered');
   });
@@ -212,11 +216,11 @@ for (const version of VERSIONS) {
     t.same([call[0], call[2], call[3]], [2, 'Reset', { type: resetType }]);
     t.equal(transport.sent.length, 1, 'one call in flight');
     actor.receive(JSON.stringify([3, call[1], { status: 'Accepted' }]));
-    t.same(await first, { kind: 'result', payload: { status: 'Accepted' } });
+    t.same(await first, { v: 1, status: 'result', payload: { status: 'Accepted' } });
     const call2 = await transport.frame(1);
     t.equal(call2[2], 'ClearCache');
     actor.receive(JSON.stringify([4, call2[1], 'NotSupported', 'no cache', { a: 1 }]));
-    t.same(await second, { kind: 'error', code: 'NotSupported', description: 'no cache', details: { a: 1 } });
+    t.same(await second, { v: 1, status: 'callerror', code: 'NotSupported', description: 'no cache', details: { a: 1 } });
   });
 
   t.test(`${version}: call() refuses unknown or station-initiated actions and invalid payloads`, async (t) => {
@@ -229,7 +233,7 @@ for (const version of VERSIONS) {
     t.ok(Array.isArray(invalid.details));
     t.equal((await failureOf(actor.call('Reset', {}))).reason, 'invalid-request');
     t.equal(transport.sent.length, 0, 'nothing went out');
-    actor.call('DataTransfer', { vendorId: 'acme' }).catch(() => {});
+    void actor.call('DataTransfer', { vendorId: 'acme' });
     t.equal((await transport.frame(0))[2], 'DataTransfer', 'DataTransfer goes both ways');
     actor.close();
   });
@@ -258,7 +262,7 @@ for (const version of VERSIONS) {
   });
 
   t.test(`${version}: close() fails pending calls and refuses new ones`, async (t) => {
-    const { actor, transport, store } = makeActor(version);
+    const { actor, transport, inbound } = makeActor(version, { answerAtGateway: false });
     const pending = actor.call('ClearCache', {});
     await transport.frame(0);
     actor.close();
@@ -266,7 +270,7 @@ for (const version of VERSIONS) {
     t.equal((await failureOf(pending)).reason, 'disconnected');
     t.equal((await failureOf(actor.call('ClearCache', {}))).reason, 'disconnected');
     let release!: () => void;
-    store.hold = new Promise((r) => (release = r));
+    inbound.hold = new Promise((r) => (release = r));
     actor.receive(JSON.stringify([2, 'late', 'Heartbeat', {}]));
     release();
     await new Promise((r) => setImmediate(r));
@@ -294,12 +298,12 @@ t.test('ocpp2.1: a CALLRESULTERROR from the station is logged, not answered', as
 
 for (const version of ['ocpp1.6', 'ocpp2.0.1'] as const) {
   t.test(`${version}: SEND and CALLRESULTERROR are refused`, async (t) => {
-    const { actor, transport, store } = makeActor(version);
+    const { actor, transport, inbound } = makeActor(version, { answerAtGateway: false });
     actor.receive(JSON.stringify([6, 's1', 'Heartbeat', {}]));
     t.same((await transport.frame(0)).slice(0, 3), [4, 's1', code(version, 'type')]);
     actor.receive(JSON.stringify([5, 'x', 'FormatViolation', 'bad', {}]));
     actor.receive(JSON.stringify([2, 'h1', 'Heartbeat', {}]));
     t.same((await transport.frame(1)).slice(0, 2), [3, 'h1'], 'type 5 is dropped without an answer');
-    t.equal(store.calls.length, 1);
+    t.equal(inbound.handled.length, 1);
   });
 }

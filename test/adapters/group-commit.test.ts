@@ -88,3 +88,28 @@ t.test('drain also resolves when the batch failed', async (t) => {
   await gc.drain();
   await t.rejects(w);
 });
+
+t.test('intervalMs paces commits: an idle store commits at once, a busy one batches', async (t) => {
+  const { batches, commit } = recordingCommit();
+  const gc = new GroupCommit({ commit, intervalMs: 40 });
+  await gc.enqueue(() => 'first');
+  t.same(batches, [1], 'the first write after idle commits on the next turn');
+  const writes: Array<Promise<number>> = [];
+  writes.push(gc.enqueue(() => 1));
+  await new Promise((r) => setImmediate(r));
+  t.same(batches, [1], 'a write right after a commit waits for the interval');
+  for (let i = 2; i <= 4; i++) {
+    writes.push(gc.enqueue(() => i));
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  t.same(await Promise.all(writes), [1, 2, 3, 4]);
+  t.same(batches, [1, 4], 'the writes of one interval share one commit');
+});
+
+t.test('onCommit reports each batch', async (t) => {
+  const { commit } = recordingCommit();
+  const seen: number[] = [];
+  const gc = new GroupCommit({ commit, onCommit: (writes) => seen.push(writes) });
+  await Promise.all([gc.enqueue(() => 1), gc.enqueue(() => 2)]);
+  t.same(seen, [2]);
+});

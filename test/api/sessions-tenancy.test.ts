@@ -1,29 +1,13 @@
 import t from 'tap';
-import { SqliteStore } from '../../adapters/store/sqlite-store.js';
 import { buildApi } from '../../api/server.js';
 import { issueApiKey } from '../../api/api-key-service.js';
-import type { ApiDeps } from '../../api/deps.js';
 import { transactionEventFrom2 } from '../../core/transaction-mapping-2.js';
-import type { StationLocation } from '../../workers/station-registry.js';
+import { fakeApiDeps } from './fake-deps.js';
 
 // Session routes read and write only the caller's tenant; other tenants' data looks absent.
 
 t.test('transactions, tokens, remote start and local lists are tenant-scoped', async (t) => {
-  const store = new SqliteStore({ path: ':memory:' });
-  const connected = new Map<string, StationLocation>();
-  const calls: Array<{ id: string; action: string; payload: unknown }> = [];
-  const deps: ApiDeps = {
-    store,
-    stations: {
-      location: (id) => connected.get(id),
-      call: async (id, action, payload) => (calls.push({ id, action, payload }), { kind: 'result', payload: { status: 'Accepted' } }),
-      disconnect: () => {},
-      connectedCount: () => connected.size,
-    },
-    metrics: async () => ({ contentType: 'text/plain', body: '' }),
-    hashPassword: async (p) => `plain:${p}`,
-    info: { workers: 1, store: 'sqlite', bus: 'memory', version: 'test' },
-  };
+  const { store, deps, connect, calls } = fakeApiDeps();
   const app = await buildApi(deps);
   t.teardown(async () => {
     await app.close();
@@ -33,7 +17,7 @@ t.test('transactions, tokens, remote start and local lists are tenant-scoped', a
   const globex = { authorization: `Bearer ${(await issueApiKey(store, { role: 'tenant', tenantId: 'globex' })).key}` };
 
   await store.createStation({ tenantId: 'acme', id: 'ACME-1', passwordHash: null });
-  connected.set('ACME-1', { thread: 1, connId: '1.1', tenantId: 'acme', version: 'ocpp2.0.1', connectedAt: '' } as StationLocation);
+  connect('ACME-1', 'acme', 'ocpp2.0.1');
   await store.applyTransactionEvent('acme', 'ACME-1', transactionEventFrom2('ocpp2.0.1', {
     eventType: 'Started', timestamp: '2026-01-01T00:00:00Z', triggerReason: 'Authorized', seqNo: 0, transactionInfo: { transactionId: 'A-TX' },
   }));
@@ -43,7 +27,7 @@ t.test('transactions, tokens, remote start and local lists are tenant-scoped', a
   t.equal((await app.inject({ url: '/transactions/A-TX', headers: acme })).statusCode, 200);
   const hidden = await app.inject({ url: '/transactions/A-TX', headers: globex });
   t.equal(hidden.statusCode, 404);
-  t.match(hidden.json(), { error: 'Transaction Not Found', message: String, details: null });
+  t.match(hidden.json(), { error: 'Transaction Not Found', code: 'TRANSACTION_NOT_FOUND', message: String, details: null });
 
   t.equal((await app.inject({ method: 'PUT', url: '/tokens/CARD-1', headers: acme, payload: { status: 'Blocked' } })).statusCode, 201);
   t.equal((await app.inject({ method: 'PUT', url: '/tokens/CARD-1', headers: acme, payload: {} })).statusCode, 200, 'replaced');

@@ -2,30 +2,11 @@ import t from 'tap';
 import { SqliteStore } from '../../adapters/store/sqlite-store.js';
 import { buildApi } from '../../api/server.js';
 import { issueApiKey, bootstrapAdminKey } from '../../api/api-key-service.js';
-import type { ApiDeps } from '../../api/deps.js';
-import type { StationLocation } from '../../workers/station-registry.js';
+import { fakeApiDeps } from './fake-deps.js';
 
 /** The API over a real (in-memory) SQLite store and fake connected stations. */
 async function setup() {
-  const store = new SqliteStore({ path: ':memory:' });
-  const connected = new Map<string, StationLocation>();
-  const calls: Array<{ id: string; action: string; payload: unknown }> = [];
-  const disconnects: string[] = [];
-  const deps: ApiDeps = {
-    store,
-    stations: {
-      location: (id) => connected.get(id),
-      call: async (id, action, payload) => {
-        calls.push({ id, action, payload });
-        return { kind: 'result', payload: { status: 'Accepted' } };
-      },
-      disconnect: (id) => disconnects.push(id),
-      connectedCount: () => connected.size,
-    },
-    metrics: async () => ({ contentType: 'text/plain', body: 'm 1\n' }),
-    hashPassword: async (p) => `plain:${p}`,
-    info: { workers: 1, store: 'sqlite', bus: 'memory', version: 'test' },
-  };
+  const { store, deps, connected, calls, disconnects } = fakeApiDeps();
   const app = await buildApi(deps);
   const admin = 'admin-key-for-tests-0123456789';
   await bootstrapAdminKey(store, admin);
@@ -46,7 +27,7 @@ t.test('every route but /health and /docs needs a valid key', async (t) => {
   for (const url of ['/stations', '/metrics', '/admin/api-keys']) {
     const res = await app.inject({ url });
     t.equal(res.statusCode, 401, `${url} without key`);
-    t.match(res.json(), { error: 'Unauthorized', message: String, details: null });
+    t.match(res.json(), { error: 'Unauthorized', code: 'UNAUTHORIZED', message: String, details: null });
     t.equal((await app.inject({ url, headers: as('sy_wrong') })).statusCode, 401, `${url} with unknown key`);
   }
   t.equal((await app.inject({ url: '/metrics', headers: as(admin) })).statusCode, 200);
@@ -78,7 +59,7 @@ t.test('tenants see only their own stations; another tenant\'s station is 404 as
   t.equal((await create(acme, 'CP-ACME')).statusCode, 201);
   t.equal((await create(globex, 'CP-GLOBEX')).statusCode, 201);
   t.equal((await create(admin, 'CP-ADMIN-ACME', { 'x-tenant-id': 'acme' })).json().tenantId, 'acme');
-  connected.set('CP-ACME', { thread: 1, connId: '1.1', tenantId: 'acme', version: 'ocpp1.6', connectedAt: new Date().toISOString() });
+  connected.set('CP-ACME', { thread: 1, tenantId: 'acme', version: 'ocpp1.6', connectedAt: new Date().toISOString() });
 
   const list = (key: string, extra = {}) => app.inject({ url: '/stations', headers: as(key, extra) }).then((r) => r.json().items.map((s: { id: string }) => s.id));
   t.same(await list(acme), ['CP-ACME', 'CP-ADMIN-ACME']);

@@ -1,5 +1,9 @@
 import t from 'tap';
-import { API_ERRORS, ApiError, RpcError, errorCodeFor, type RpcErrorKind } from '../../core/errors.js';
+import { CALL_FAILURE_REASONS } from '../../core/envelope.js';
+import {
+  ApiError, CsmsError, ERRORS, ERROR_CODES, RpcError, WrongProtocolError, codeForCallError, codeForFailure, errorCodeFor, rpcKindOf,
+  type ErrorCode, type ErrorEntry, type RpcErrorKind,
+} from '../../core/errors.js';
 
 const ALL_KINDS: RpcErrorKind[] = [
   'NotImplemented', 'NotSupported', 'InternalError', 'ProtocolError', 'SecurityError', 'FormatViolation',
@@ -58,12 +62,54 @@ t.test('RpcError constructors', async (t) => {
   t.same(new RpcError('GenericError', 'x', { a: 1 }).details, { a: 1 });
 });
 
-t.test('ApiError carries its HTTP status from the one table', async (t) => {
+t.test('CsmsError (alias ApiError) carries its HTTP status from the one table', async (t) => {
   const e = new ApiError('STATION_NOT_FOUND', 'no such station', { id: 'x' });
+  t.ok(e instanceof CsmsError);
   t.equal(e.statusCode, 404);
   t.equal(e.code, 'STATION_NOT_FOUND');
   t.same(e.details, { id: 'x' });
-  for (const [code, entry] of Object.entries(API_ERRORS)) {
-    t.equal(new ApiError(code as keyof typeof API_ERRORS, 'm').statusCode, entry.status, code);
+  for (const code of ERROR_CODES) t.equal(new CsmsError(code, 'm').statusCode, ERRORS[code].http, code);
+  const wrong = new WrongProtocolError('no', { protocol: 'ocpp1.6' });
+  t.equal(wrong.code, 'WRONG_PROTOCOL');
+  t.equal(wrong.statusCode, 400);
+  t.ok(wrong instanceof CsmsError);
+});
+
+const table = Object.entries(ERRORS) as Array<[ErrorCode, ErrorEntry]>;
+
+t.test('the table: stable codes, valid statuses, titles', async (t) => {
+  for (const [code, entry] of table) {
+    t.match(code, /^[A-Z][A-Z0-9_]+$/, `${code} is UPPER_SNAKE`);
+    t.ok(entry.http >= 400 && entry.http < 600, `${code}: ${entry.http} is an error status`);
+    t.ok(entry.title.length > 0, `${code} has a title`);
   }
+  t.equal(new Set(ERROR_CODES).size, ERROR_CODES.length);
+});
+
+t.test('every call failure reason has exactly one code', async (t) => {
+  for (const reason of CALL_FAILURE_REASONS) {
+    const codes = table.filter(([, e]) => e.failureReason === reason).map(([c]) => c);
+    t.equal(codes.length, 1, `${reason} → ${codes.join(', ')}`);
+    t.equal(codeForFailure(reason), codes[0]);
+  }
+  t.equal(codeForFailure('timeout'), 'STATION_TIMEOUT');
+  t.equal(ERRORS[codeForFailure('timeout')].http, 504);
+  t.equal(codeForFailure('disconnected'), 'STATION_NOT_CONNECTED');
+  t.equal(ERRORS[codeForFailure('queue-full')].http, 429);
+  t.equal(codeForFailure('wrong-protocol'), 'WRONG_PROTOCOL');
+});
+
+t.test('every RPC error kind has exactly one code; every spelling of every version reads back', async (t) => {
+  for (const kind of ALL_KINDS) {
+    const codes = table.filter(([, e]) => e.rpcKind === kind).map(([c]) => c);
+    t.equal(codes.length, 1, `${kind} → ${codes.join(', ')}`);
+    t.equal(ERRORS[codes[0]!].http, 502, 'a station refusing a command is a bad gateway');
+    t.equal(codeForCallError(errorCodeFor('ocpp2.0.1', kind)), codes[0], `2.x spelling of ${kind}`);
+  }
+  for (const code of OCPP16_SPEC) t.not(codeForCallError(code), 'STATION_CALL_ERROR', `1.6 ${code} is known`);
+  t.equal(rpcKindOf('FormationViolation'), 'FormatViolation', '1.6 spelling');
+  t.equal(rpcKindOf('OccurenceConstraintViolation'), 'OccurrenceConstraintViolation', '2.x spelling');
+  t.equal(rpcKindOf('OccurrenceConstraintViolation'), 'OccurrenceConstraintViolation', '1.6 spelling');
+  t.equal(codeForCallError('NotSupported'), 'STATION_NOT_SUPPORTED');
+  t.equal(codeForCallError('SomethingVendorSpecific'), 'STATION_CALL_ERROR', 'codes outside the specs stay generic');
 });

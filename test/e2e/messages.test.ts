@@ -1,5 +1,5 @@
 import t from 'tap';
-import { startServer } from '../helpers/server.js';
+import { eventually, startServer } from '../helpers/server.js';
 import { RawStation, VERSIONS, bootPayload, connectStrict, rpcErrorCode, type Version } from '../helpers/ocpp-clients.js';
 
 // Station-initiated messages end to end: what gets stored, and every CALLERROR path with the
@@ -68,7 +68,11 @@ t.test('station-initiated messages', async (t) => {
         }
       }
 
-      const one = await server.apiJson('GET', `/stations/${id}`);
+      // Status is last-write-wins and answered at the gateway: stored in order within ~10 ms, not before the answer.
+      const one = await eventually(async () => {
+        const r = await server.apiJson('GET', `/stations/${id}`);
+        return r.status === 200 && (r.body.connectors as unknown[]).length === expectedConnectors.length && r;
+      }, 10_000, 'connector statuses stored');
       t.equal(one.status, 200);
       t.match(one.body, {
         id,

@@ -7,8 +7,8 @@ import { bootPayload, connectStrict, type StrictClient, type Version } from '../
 const PASSWORD = 'operator-pw-0001';
 
 function answerEverything(client: StrictClient, version: Version, received: Array<{ method: string; params: any }>): void {
-  const record = (method: string, answer: (params: any) => unknown) =>
-    client.handle(method, async ({ params }: { params: any }) => {
+  const record = (method: string, answer: (params: any) => Record<string, unknown>) =>
+    client.handle(method, async ({ params }: { params?: any }) => {
       received.push({ method, params });
       return answer(params);
     });

@@ -1,0 +1,45 @@
+import type { Payload } from '../../core/frame.js';
+import type { LocalListEntry } from '../../core/local-list.js';
+
+/**
+ * Version-neutral inputs of the typed commands (actors/commands/), which each version's action
+ * file maps onto OCPP with a pure `toOcpp`. Addressing uses the 2.x model (EVSE + connector);
+ * a 1.6 connector N is EVSE N (see core/version-mapping.ts), so `evseId` becomes the 1.6
+ * `connectorId` and 0 means the whole station.
+ */
+
+/** One OCPP call, ready to send. */
+export interface Mapped {
+  action: string;
+  payload: Payload;
+}
+
+export interface ResetInput { type: 'Soft' | 'Hard' | 'OnIdle' | 'Immediate'; evseId?: number }
+export interface AvailabilityInput { operative: boolean; evseId?: number; connectorId?: number }
+export interface UnlockInput { evseId: number; connectorId?: number }
+export interface TriggerInput { message: string; evseId?: number; connectorId?: number }
+export interface GetConfigurationInput { key?: string[] }
+export interface ChangeConfigurationInput { key: string; value: string }
+
+export interface VariableRef {
+  component: string;
+  componentInstance?: string;
+  evseId?: number;
+  connectorId?: number;
+  variable: string;
+  variableInstance?: string;
+  attributeType?: string;
+}
+export interface GetVariablesInput { variables: VariableRef[] }
+export interface SetVariablesInput { variables: Array<VariableRef & { value: string }> }
+
+export interface DataTransferInput { vendorId: string; messageId?: string; data?: unknown }
+
+/** `type` is the 2.x IdTokenType; 1.6 idTags carry none. */
+export interface RemoteStartInput { idToken: string; type?: string; evseId?: number }
+/** `transactionId` as the API shows it; 1.6 needs the station's numeric id (`ocppTransactionId`). */
+export interface RemoteStopInput { transactionId: string; ocppTransactionId?: number }
+export interface TransactionStatusInput { transactionId: string }
+
+/** In a differential update an entry without `status` removes that token. */
+export interface LocalListInput { updateType: 'Full' | 'Differential'; version: number; entries: LocalListEntry[] }

@@ -1,0 +1,49 @@
+import { commandTable, sendOnly, type NotSupported } from '../command-spec.js';
+import * as changeAvailability from './change-availability.js';
+import * as changeConfiguration from './change-configuration.js';
+import * as dataTransfer from './data-transfer.js';
+import * as getConfiguration from './get-configuration.js';
+import * as getLocalListVersion from './get-local-list-version.js';
+import * as remoteStartTransaction from './remote-start-transaction.js';
+import * as remoteStopTransaction from './remote-stop-transaction.js';
+import * as reset from './reset.js';
+import * as sendLocalList from './send-local-list.js';
+import * as triggerMessage from './trigger-message.js';
+import * as unlockConnector from './unlock-connector.js';
+
+/**
+ * OCPP 1.6 (with the security whitepaper): every CSMS-initiated action we send. Actions with a
+ * version-neutral mapping or an effect have their own file; the rest are sent as given.
+ */
+export const CSMS_INITIATED = commandTable([
+  changeAvailability.command,
+  changeConfiguration.command,
+  dataTransfer.command,
+  getConfiguration.command,
+  getLocalListVersion.command,
+  remoteStartTransaction.command,
+  remoteStopTransaction.command,
+  reset.command,
+  sendLocalList.command,
+  triggerMessage.command,
+  unlockConnector.command,
+  sendOnly('CancelReservation'),
+  sendOnly('ClearCache'),
+  sendOnly('ClearChargingProfile'),
+  sendOnly('GetCompositeSchedule'),
+  sendOnly('GetDiagnostics'),
+  sendOnly('ReserveNow'),
+  sendOnly('SetChargingProfile'),
+  sendOnly('UpdateFirmware'),
+  // Security whitepaper
+  sendOnly('CertificateSigned'),
+  sendOnly('DeleteCertificate'),
+  sendOnly('ExtendedTriggerMessage'),
+  sendOnly('GetInstalledCertificateIds'),
+  sendOnly('GetLog'),
+  sendOnly('InstallCertificate'),
+  sendOnly('SignedUpdateFirmware'),
+]);
+
+/** CSMS-initiated 1.6 actions we refuse to send, each with the reason. */
+export const NOT_SUPPORTED_OUTBOUND: NotSupported = {};

@@ -1,0 +1,28 @@
+import { meterEvent16, meterSamplesFrom16, type MeterValues16 } from '../../../core/transaction-mapping-16.js';
+import { evseFrom16 } from '../../../core/version-mapping.js';
+import type { HandlerContext } from '../../handler-context.js';
+import { emitTransaction } from '../shared/transaction-events.js';
+
+export async function meterValues(ctx: Pick<HandlerContext, 'session' | 'store' | 'events'>, req: MeterValues16) {
+  const { tenantId, stationId } = ctx.session;
+  if (req.meterValue.length === 0) return {};
+  if (req.transactionId !== undefined) {
+    const event = meterEvent16({ ...req, transactionId: req.transactionId });
+    const outcome = await ctx.store.applyTransactionEvent(tenantId, stationId, event);
+    emitTransaction(ctx, 'Updated', outcome, event.meterValues);
+    return {};
+  }
+  const samples = meterSamplesFrom16(req.meterValue);
+  const { evseId } = evseFrom16(req.connectorId);
+  await ctx.store.recordStationMeterValues({ tenantId, stationId, evseId, samples });
+  ctx.events.emit('meter.values', ctx.session, { transactionId: null, evseId, meterValue: samples });
+  return {};
+}
+
+/**
+ * Inside a transaction the samples are billing data, durable before the answer (the station
+ * retries them until answered); outside one they are telemetry, answered at once.
+ */
+export function answerMeterValues(req: MeterValues16) {
+  return req.transactionId === undefined ? {} : undefined;
+}

@@ -1,0 +1,40 @@
+import type { GatewayAnswers, RoutingTable } from '../../handler-context.js';
+import { authorize } from './authorize.js';
+import { bootNotification } from './boot-notification.js';
+import { answerHeartbeat, heartbeat } from './heartbeat.js';
+import { answerMeterValues, meterValues } from './meter-values.js';
+import { startTransaction } from './start-transaction.js';
+import { answerStatusNotification, statusNotification } from './status-notification.js';
+import { stopTransaction } from './stop-transaction.js';
+
+/** OCPP 1.6: every station-initiated action we handle, each in its own file named after it. */
+export const STATION_INITIATED: RoutingTable = {
+  BootNotification: bootNotification,
+  Heartbeat: heartbeat,
+  StatusNotification: statusNotification,
+  Authorize: authorize,
+  StartTransaction: startTransaction,
+  StopTransaction: stopTransaction,
+  MeterValues: meterValues,
+};
+
+/** Messages the gateway may answer itself (nothing to make durable first); see GatewayAnswer. */
+export const GATEWAY_ANSWERS: GatewayAnswers = {
+  Heartbeat: answerHeartbeat,
+  StatusNotification: answerStatusNotification,
+  MeterValues: answerMeterValues,
+};
+
+const STATION_MESSAGES = 'answered NotSupported until the station-messages work (issue #12) stores it';
+const SECURITY = 'security whitepaper certificate handling comes with the security work (issue #14)';
+
+/** Station-initiated 1.6 actions answered NotSupported, each with the reason. */
+export const NOT_SUPPORTED_INBOUND: Readonly<Record<string, string>> = {
+  DataTransfer: `${STATION_MESSAGES} (vendor-extension registry)`,
+  DiagnosticsStatusNotification: STATION_MESSAGES,
+  FirmwareStatusNotification: STATION_MESSAGES,
+  LogStatusNotification: STATION_MESSAGES,
+  SecurityEventNotification: STATION_MESSAGES,
+  SignedFirmwareStatusNotification: STATION_MESSAGES,
+  SignCertificate: SECURITY,
+};

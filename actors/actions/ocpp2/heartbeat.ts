@@ -1,0 +1,1 @@
+export { answerHeartbeat, heartbeat } from '../ocpp16/heartbeat.js';

@@ -1,1 +1,0 @@
-export { heartbeat } from '../ocpp16/heartbeat.js';

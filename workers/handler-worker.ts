@@ -1,0 +1,133 @@
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { Counter, Histogram, Registry } from 'prom-client';
+import type { CsmsConfig } from '../core/config.js';
+import { busEvent, type StationMessage } from '../core/envelope.js';
+import { InboundDispatcher } from '../actors/inbound-dispatcher.js';
+import { openStore } from '../adapters/store/open-store.js';
+import type { Store } from '../adapters/store/store.js';
+import { LastSeenBuffer } from './last-seen-buffer.js';
+import { createLogger } from './logger.js';
+import { MessageLogWriter } from './message-log-writer.js';
+import { createEventLoopLagGauge } from './metrics.js';
+import { ThreadChannel } from './thread-channel.js';
+import type { GatewayToHandler, HandlerToMain, MainToHandler } from './thread-messages.js';
+
+/**
+ * The handler thread: owns the store the hot path writes (the only writer of a SQLite file)
+ * and runs every station-initiated handler next to it. Each gateway thread talks to it on its
+ * own MessagePort, one batch per event-loop turn each way; the main thread gets bus events.
+ */
+export interface HandlerWorkerData {
+  config: CsmsConfig;
+}
+
+const { config } = workerData as HandlerWorkerData;
+const log = createLogger(config.logLevel, { thread: 'handlers' });
+const registry = new Registry();
+createEventLoopLagGauge(registry, 'handlers');
+const commits = new Counter({ name: 'csms_store_commits_total', help: 'Group commits of the handler thread store', registers: [registry] });
+const commitWrites = new Histogram({
+  name: 'csms_store_commit_writes',
+  help: 'Writes per group commit',
+  buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512],
+  registers: [registry],
+});
+const commitSeconds = new Histogram({
+  name: 'csms_store_commit_seconds',
+  help: 'Time one group commit takes',
+  buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05],
+  registers: [registry],
+});
+
+let stopping: Promise<void> | undefined;
+
+async function main(): Promise<void> {
+  const store: Store = await openStore({
+    ...config,
+    onCommit: (writes: number, ms: number) => {
+      commits.inc();
+      commitWrites.observe(writes);
+      commitSeconds.observe(ms / 1000);
+    },
+  });
+  const onError = (what: string) => (error: unknown) => log.error({ err: error }, what);
+  const { messageLogRetention, natsFrameMirror } = config.controlPlane;
+  const messageLog =
+    messageLogRetention.kind !== 'off' || natsFrameMirror
+      ? new MessageLogWriter({
+          store,
+          retention: messageLogRetention,
+          onError: onError('message log write failed'),
+          mirror: natsFrameMirror ? (frames) => toMain.send({ k: 'frames', frames }) : undefined,
+        })
+      : undefined;
+  const lastSeen = new LastSeenBuffer(store, config.storage.lastSeenFlushSec * 1000, onError('last-seen flush failed'));
+  const dispatcher = new InboundDispatcher({
+    store,
+    lastSeen,
+    clock: () => new Date(),
+    settings: { heartbeatIntervalSec: config.heartbeatIntervalSec, unknownTokens: config.unknownTokens },
+    events: { emit: (type, session, payload) => toMain.send({ k: 'event', event: busEvent(type, session.tenantId, session.stationId, payload) }) },
+    logFrame: messageLog ? (m: StationMessage) => messageLog.record(loggedFrame(m)) : undefined,
+    onInternalError: (error, m) => log.error({ err: error, action: m.action, stationId: m.stationId }, 'handler failed'),
+  });
+
+  const gateways = new Map<number, ThreadChannel<GatewayToHandler, never>>();
+  const attach = (thread: number, port: MessagePort) => {
+    gateways.get(thread)?.failPending(new Error('gateway thread replaced'));
+    gateways.set(
+      thread,
+      new ThreadChannel<GatewayToHandler, never>(port, (message) => {
+        switch (message.k) {
+          case 'message':
+            return dispatcher.handle(message.message);
+          case 'login':
+            return store.findStationLogin(message.stationId);
+          case 'frames':
+            messageLog?.ingest(message.frames);
+            return undefined;
+          case 'gone':
+            lastSeen.mark(message.tenantId, message.stationId, message.at);
+            dispatcher.forget(message.stationId);
+            return undefined;
+        }
+      }),
+    );
+  };
+
+  const toMain: ThreadChannel<MainToHandler, HandlerToMain> = new ThreadChannel<MainToHandler, HandlerToMain>(parentPort!, (message) => {
+    switch (message.k) {
+      case 'attach':
+        return attach(message.thread, message.port);
+      case 'metrics':
+        return registry.getMetricsAsJSON();
+      case 'stop':
+        stopping ??= (async () => {
+          await lastSeen.stop();
+          await messageLog?.stop();
+          await store.close();
+          for (const channel of gateways.values()) channel.flush();
+        })();
+        return stopping;
+    }
+  });
+  toMain.send({ k: 'ready' });
+}
+
+function loggedFrame(m: StationMessage) {
+  return {
+    tenantId: m.tenantId,
+    stationId: m.stationId,
+    direction: 'in' as const,
+    messageType: m.messageType,
+    messageId: m.messageId,
+    action: m.action,
+    frame: m.frame,
+    at: m.receivedAt,
+  };
+}
+
+main().catch((error) => {
+  log.error({ err: error }, 'handler thread failed to start');
+  parentPort!.postMessage([{ k: 'start-failed', message: String(error) } satisfies HandlerToMain]);
+});

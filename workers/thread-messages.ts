@@ -1,0 +1,56 @@
+import type { MessagePort } from 'node:worker_threads';
+import type { BusEvent, StationCall, StationMessage } from '../core/envelope.js';
+import type { OcppVersion } from '../core/protocols.js';
+import type { LoggedFrame } from '../adapters/store/message-log-store.js';
+
+/**
+ * Every message between the threads of a node, one discriminated union per direction. The
+ * thread channel adds `rid` to requests; the comment on each request names its reply.
+ *
+ *   main ──call──▶ gateway ──message──▶ handler thread (owns the hot-path store)
+ *   main ◀─connected/disconnected── gateway       main ◀──events/frames── handler thread
+ */
+
+/** main → gateway thread */
+export type MainToGateway =
+  /** reply: StationReply */
+  | { k: 'call'; call: StationCall }
+  | { k: 'kick'; stationId: string; connId: string }
+  | { k: 'forget'; stationId: string }
+  /** reply: prom-client metric JSON */
+  | { k: 'metrics' }
+  /** the handler thread was replaced: talk to it on this port from now on */
+  | { k: 'handler-port'; port: MessagePort }
+  /** reply: undefined once every socket is closed and pending frames are flushed */
+  | { k: 'stop' };
+
+/** gateway thread → main */
+export type GatewayToMain =
+  | { k: 'ready' }
+  | { k: 'listen-failed'; message: string }
+  | { k: 'connected'; stationId: string; tenantId: string; version: OcppVersion; connId: string }
+  | { k: 'disconnected'; stationId: string; tenantId: string; connId: string; code: number };
+
+/** gateway thread → handler thread */
+export type GatewayToHandler =
+  /** reply: StationReply (the handler's answer, after its writes are committed) */
+  | { k: 'message'; message: StationMessage }
+  /** reply: StationLogin | undefined */
+  | { k: 'login'; stationId: string }
+  | { k: 'frames'; frames: LoggedFrame[] }
+  | { k: 'gone'; tenantId: string; stationId: string; at: string };
+
+/** main → handler thread */
+export type MainToHandler =
+  | { k: 'attach'; thread: number; port: MessagePort }
+  /** reply: prom-client metric JSON */
+  | { k: 'metrics' }
+  /** reply: undefined once every write is committed and the store is closed */
+  | { k: 'stop' };
+
+/** handler thread → main */
+export type HandlerToMain =
+  | { k: 'ready' }
+  | { k: 'start-failed'; message: string }
+  | { k: 'event'; event: BusEvent }
+  | { k: 'frames'; frames: LoggedFrame[] };
