@@ -1,6 +1,6 @@
 import type { OcppVersion } from '../core/protocols.js';
 import type { StationEventType } from '../core/types.js';
-import type { Store } from '../adapters/store/store.js';
+import type { Store } from '../core/ports/store/store.js';
 
 /** Who is talking: fixed for the life of one connection. */
 export interface StationSession {
@@ -51,6 +51,12 @@ export interface HandlerContext {
   clock: () => Date;
   /** unknownTokens: policy for id tokens the store does not know; absent means 'reject'. */
   settings: { heartbeatIntervalSec: number; unknownTokens?: 'reject' | 'accept-all' };
+  /** Operator log lines worth one per event (e.g. a boot); absent in tests that do not look. */
+  log?: HandlerLog;
+}
+
+export interface HandlerLog {
+  info(fields: Record<string, unknown>, message: string): void;
 }
 
 export type Handler<Req, Res> = (ctx: HandlerContext, request: Req) => Res | Promise<Res>;

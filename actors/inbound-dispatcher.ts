@@ -11,6 +11,7 @@ export interface InboundDispatcherDeps {
   lastSeen: LastSeen;
   clock: () => Date;
   settings: HandlerContext['settings'];
+  log?: HandlerContext['log'];
   /**
    * Writes the inbound frame in the same group commit as the handler's data, so a frame that
    * got a CALLRESULT is in the message log after a crash. Absent when the log is off.
@@ -72,6 +73,7 @@ export class InboundDispatcher {
       lastSeen: this.deps.lastSeen,
       clock: this.deps.clock,
       settings: this.deps.settings,
+      log: this.deps.log,
     };
     try {
       this.deps.lastSeen.mark(tenantId, stationId, message.receivedAt);

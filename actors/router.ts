@@ -33,7 +33,8 @@ export class Router {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  async route(message: StationMessage, payload: Payload): Promise<RouteOutcome> {
+  /** Synchronous unless the message goes to the handler thread: the common paths allocate no promise. */
+  route(message: StationMessage, payload: Payload): RouteOutcome | Promise<RouteOutcome> {
     const { action } = message;
     const validators = this.schemas.actions.get(action);
     if (!validators) return this.refuse(RpcError.notImplemented(action));
@@ -45,20 +46,23 @@ export class Router {
       this.inbound.post(message);
       return this.checked(action, validators.response, answer);
     }
-    let reply: StationReply;
-    try {
-      reply = await this.inbound.handle(message);
-    } catch (error) {
-      // The handler thread is gone or restarting: the station may retry, nothing was acknowledged.
-      this.onInternalError(error, action);
-      return this.internal(true);
-    }
+    return this.inbound.handle(message).then(
+      (reply) => this.fromReply(action, validators.response, reply),
+      (error: unknown) => {
+        // The handler thread is gone or restarting: the station may retry, nothing was acknowledged.
+        this.onInternalError(error, action);
+        return this.internal(true);
+      },
+    );
+  }
+
+  private fromReply(action: string, validate: ((p: unknown) => boolean) | undefined, reply: StationReply): RouteOutcome {
     if (reply.status === 'callerror') return { ok: false, code: reply.code, message: reply.description, details: reply.details, forwarded: true };
     if (reply.status === 'failed') {
       this.onInternalError(new Error(reply.message), action);
       return this.internal(true);
     }
-    return this.checked(action, validators.response, reply.payload);
+    return this.checked(action, validate, reply.payload);
   }
 
   private checked(action: string, validate: ((p: unknown) => boolean) | undefined, payload: Payload): RouteOutcome {

@@ -16,7 +16,7 @@ import type { Dispatcher } from './dispatcher.js';
 import type { StationSession } from './handler-context.js';
 import { Mailbox } from './mailbox.js';
 import { OutboundCalls } from './outbound-calls.js';
-import type { Router } from './router.js';
+import type { RouteOutcome, Router } from './router.js';
 import type { FrameSink } from './frame-sink.js';
 
 /** The socket under an actor; the gateway adapts uWebSockets to it, tests use a fake. */
@@ -33,6 +33,7 @@ export interface ActorMetrics {
 }
 
 export interface ActorLog {
+  info(fields: Record<string, unknown>, message: string): void;
   warn(fields: Record<string, unknown>, message: string): void;
   error(fields: Record<string, unknown>, message: string): void;
 }
@@ -70,6 +71,8 @@ export class StationActor {
   /** Ids of inbound CALLs queued or being handled; OCPP ids must be unique among those. */
   private readonly pendingIds = new Set<string>();
   private closed = false;
+  /** CALLERROR log lines of the current 10 s window; created on the first one. */
+  private errorLog: { since: number; lines: number; suppressed: number } | undefined;
 
   constructor(
     readonly session: StationSession,
@@ -103,12 +106,13 @@ export class StationActor {
           this.sendError(frame.id, 'RpcFrameworkError', `Already handling a call with message id ${frame.id}`);
           return;
         }
+        // Marked before posting: an idle mailbox handles (and may answer) the call inside post().
+        this.pendingIds.add(frame.id);
         if (!this.mailbox.post({ frame, text, receivedAt: new Date().toISOString() })) {
+          this.pendingIds.delete(frame.id);
           this.logInbound(frame, text);
           this.sendError(frame.id, version === 'ocpp1.6' ? 'GenericError' : 'RpcFrameworkError', 'Too many calls in flight');
-          return;
         }
-        this.pendingIds.add(frame.id);
         return;
       case MessageType.Send:
         this.mailbox.post({ frame, text, receivedAt: new Date().toISOString() });
@@ -117,10 +121,13 @@ export class StationActor {
         this.logInbound(frame, text);
         if (!this.outbound?.onResult(frame)) this.deps.log.warn({ id: frame.id }, 'CALLRESULT for no call in flight');
         return;
-      case MessageType.CallError:
+      case MessageType.CallError: {
         this.logInbound(frame, text);
+        const action = this.outbound?.actionOf(frame.id);
         if (!this.outbound?.onError(frame)) this.deps.log.warn({ id: frame.id }, 'CALLERROR for no call in flight');
+        else this.logCallError({ action, code: frame.code, description: frame.description, id: frame.id }, 'CALLERROR received');
         return;
+      }
       case MessageType.CallResultError:
         this.logInbound(frame, text);
         this.deps.log.warn({ id: frame.id, code: frame.code, description: frame.description }, 'station refused our CALLRESULT');
@@ -178,8 +185,10 @@ export class StationActor {
     return this.outbound;
   }
 
-  private async handle({ frame, text, receivedAt }: Inbound): Promise<void> {
+  /** Returns a promise only while the message waits for the handler thread. */
+  private handle(inbound: Inbound): void | Promise<void> {
     const started = performance.now();
+    const { frame, text, receivedAt } = inbound;
     const { tenantId, stationId, version } = this.session;
     const message: StationMessage = {
       v: 1,
@@ -192,7 +201,12 @@ export class StationActor {
       frame: text,
       receivedAt,
     };
-    const outcome = await this.deps.router.route(message, frame.payload);
+    const outcome = this.deps.router.route(message, frame.payload);
+    if (outcome instanceof Promise) return outcome.then((o) => this.answer(inbound, o, started));
+    this.answer(inbound, outcome, started);
+  }
+
+  private answer({ frame, text }: Inbound, outcome: RouteOutcome, started: number): void {
     if (!outcome.forwarded) this.logInbound(frame, text);
     const seconds = (performance.now() - started) / 1000;
     if (frame.type === MessageType.Send) {
@@ -225,8 +239,26 @@ export class StationActor {
   /** `code` is already spelled for the station's version. */
   private sendSpelled(id: string, code: string, message: string, type: 4 | 5, details: Record<string, unknown>, action: string | null): void {
     const text = serializeCallError(id, code, message, details, type);
+    this.logCallError({ action, code, description: message, id }, type === MessageType.CallError ? 'CALLERROR sent' : 'CALLRESULTERROR sent');
     this.deps.frames?.record(this.session, 'out', type, id, action, text);
     this.deps.metrics.rejected(type === MessageType.CallError ? 'call' : 'frame', code);
     if (!this.closed) this.transport.send(text);
+  }
+
+  /**
+   * CALLERRORs either way are worth an operator's line, but a station sending garbage must not
+   * flood the log: at most 20 lines per station per 10 s, the next one says how many were left out.
+   */
+  private logCallError(fields: Record<string, unknown>, message: string): void {
+    const now = Date.now();
+    const log = this.errorLog && now - this.errorLog.since < 10_000 ? this.errorLog : (this.errorLog = { since: now, lines: 0, suppressed: this.errorLog?.suppressed ?? 0 });
+    if (log.lines >= 20) {
+      log.suppressed++;
+      return;
+    }
+    log.lines++;
+    const { tenantId, stationId } = this.session;
+    this.deps.log.info({ stationId, tenantId, ...fields, ...(log.suppressed ? { suppressed: log.suppressed } : {}) }, message);
+    log.suppressed = 0;
   }
 }

@@ -1,6 +1,6 @@
 import { apiKeyIdFromHash, displayPrefix, generateApiKey, hashApiKey, isValidTenantId } from '../core/api-keys.js';
 import { ApiError } from '../core/errors.js';
-import type { ApiKeyRecord, ApiKeyRole, ApiKeyStore } from '../adapters/store/api-key-store.js';
+import type { ApiKeyRecord, ApiKeyRole, ApiKeyStore } from '../core/ports/store/api-key-store.js';
 
 export interface IssueRequest {
   role: ApiKeyRole;

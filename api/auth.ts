@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { bearerToken, hashApiKey, isValidTenantId } from '../core/api-keys.js';
 import { ApiError } from '../core/errors.js';
 import { DEFAULT_TENANT } from '../core/types.js';
-import type { ApiKeyRecord, ApiKeyStore } from '../adapters/store/api-key-store.js';
+import type { ApiKeyRecord, ApiKeyStore } from '../core/ports/store/api-key-store.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -23,10 +23,10 @@ export interface AuthOptions {
   publicMetrics?: boolean;
 }
 
-/** Routes anyone may read: liveness and the API documentation. */
+/** Routes anyone may read: liveness and the API documentation (`/metrics` only when configured so). */
 function isPublic(url: string, publicMetrics: boolean): boolean {
   const path = url.split('?', 1)[0]!;
-  if (path === '/health' || path === '/docs' || path.startsWith('/docs/') || path === '/asyncapi.yaml') return true;
+  if (path === '/health' || path === '/docs' || path.startsWith('/docs/') || path === '/openapi.json' || path === '/asyncapi.yaml') return true;
   return publicMetrics && path === '/metrics';
 }
 

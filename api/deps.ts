@@ -1,5 +1,5 @@
 import type { OcppVersion } from '../core/protocols.js';
-import type { Store } from '../adapters/store/store.js';
+import type { Store } from '../core/ports/store/store.js';
 import type { StationCommands } from '../actors/commands/station-commands.js';
 
 /** Where a station is connected on this node (the gateway thread is shown for operations and tests). */
@@ -21,6 +21,8 @@ export interface ApiDeps {
     locate?(stationId: string): Promise<{ tenantId: string; version: OcppVersion; connectedAt?: string } | undefined>;
     disconnect(stationId: string): void;
     connectedCount(): number;
+    /** Logs every frame of a station at info on this node's gateway threads (CsmsNode.setStationDebug); absent without gateways. */
+    setDebug?(stationId: string, enabled: boolean): void;
   };
   metrics(): Promise<{ contentType: string; body: string }>;
   hashPassword(password: string): Promise<string>;

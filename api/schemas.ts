@@ -1,4 +1,5 @@
 import { ERROR_CODES } from '../core/errors.js';
+import { STATION_ID_PATTERN } from '../core/types.js';
 
 /** Shared JSON schemas for routes; they drive validation and the OpenAPI document. */
 export const errorBody = {
@@ -15,7 +16,13 @@ export const errorBody = {
 
 export const stationIdParam = {
   type: 'object',
-  properties: { id: { type: 'string', pattern: '^[A-Za-z0-9._~\\-*+=@|]{1,48}$' } },
+  properties: {
+    id: {
+      type: 'string',
+      pattern: STATION_ID_PATTERN.source,
+      description: 'OCPP identifierString without `:` (up to 48 of `A-Z a-z 0-9 * - _ = + | @ .`; not `.` or `..`)',
+    },
+  },
   required: ['id'],
 } as const;
 

@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Logger } from 'pino';
+import { boolean } from '../core/config.js';
 import { installAuth } from './auth.js';
 import type { ApiDeps } from './deps.js';
 import { installErrorHandler } from './error-handler.js';
@@ -14,11 +15,22 @@ import { healthRoutes } from './routes/health.js';
 import { stationRoutes } from './routes/stations.js';
 import { localListRoutes } from './routes/local-lists.js';
 import { remoteTransactionRoutes } from './routes/remote-transactions.js';
+import { requestRoutes } from './routes/requests.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { transactionRoutes } from './routes/transactions.js';
 
-/** Builds the REST API. Route schemas drive validation and the OpenAPI document at /docs. */
-export async function buildApi(deps: ApiDeps, logger?: Logger): Promise<FastifyInstance> {
+export interface ApiOptions {
+  /** One info line per request (method, url, status, ms, key id); default: CSMS_ACCESS_LOG. */
+  accessLog?: boolean;
+}
+
+/**
+ * Builds the REST API. Route schemas drive validation and the OpenAPI document (/openapi.json,
+ * /docs). `logger` gets the operator lines: every command sent to a station (who, what, outcome)
+ * and, with `accessLog`, every request.
+ */
+export async function buildApi(deps: ApiDeps, logger?: Logger, options: ApiOptions = {}): Promise<FastifyInstance> {
+  const accessLog = options.accessLog ?? boolean(process.env, 'CSMS_ACCESS_LOG', false);
   // Request logging off: at station scale it would drown the logs; errors are logged by the handler.
   const app = Fastify({
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
@@ -27,6 +39,8 @@ export async function buildApi(deps: ApiDeps, logger?: Logger): Promise<FastifyI
   // Bearer API keys decide request.tenantId; every route reads and writes only that tenant.
   app.decorateRequest('tenantId', '');
   installAuth(app, { keys: deps.store, publicMetrics: deps.security?.publicMetrics });
+  app.decorateRequest('command', undefined);
+  if (logger) installOperatorLog(app, logger, accessLog);
   await app.register(swagger, {
     openapi: {
       info: { title: 'Switchyard CSMS API', version: deps.info.version, description: 'REST API of the Switchyard OCPP CSMS' },
@@ -45,6 +59,8 @@ export async function buildApi(deps: ApiDeps, logger?: Logger): Promise<FastifyI
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  // The same document as /docs/json, at the address OpenAPI tooling looks first.
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(healthRoutes, { deps });
   await app.register(stationRoutes, { deps });
   await app.register(commandRoutes, { deps });
@@ -54,7 +70,24 @@ export async function buildApi(deps: ApiDeps, logger?: Logger): Promise<FastifyI
   await app.register(localListRoutes, { deps });
   await app.register(operatorCommandRoutes, { deps });
   await app.register(messageRoutes, { deps });
+  await app.register(requestRoutes, { deps });
   await app.register(apiKeyRoutes, { deps });
   await app.register(asyncApiRoutes);
   return app;
+}
+
+/** After the answer is sent: the command line (api/station-call.ts notes it) and the access line. */
+function installOperatorLog(app: FastifyInstance, logger: Logger, accessLog: boolean): void {
+  app.addHook('onResponse', async (request, reply) => {
+    const key = request.apiKey ? { keyId: request.apiKey.id, keyName: request.apiKey.name } : {};
+    if (request.command) {
+      logger.info({ ...key, tenantId: request.tenantId, ...request.command, httpStatus: reply.statusCode }, 'API command');
+    }
+    if (accessLog) {
+      logger.info(
+        { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, keyId: request.apiKey?.id ?? null },
+        'API request',
+      );
+    }
+  });
 }

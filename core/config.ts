@@ -23,9 +23,13 @@ export interface CsmsConfig {
   logLevel: string;
   /** Id tokens the store does not know: 'reject' (default) or 'accept-all' (labs; records them). */
   unknownTokens: 'reject' | 'accept-all';
-  /** Store adapter: embedded SQLite (default) or MongoDB at `mongodbUrl`. */
-  store: 'sqlite' | 'mongodb';
+  /** Store adapter: embedded SQLite (default), MongoDB at `mongodbUrl`, or PostgreSQL at `databaseUrl`. */
+  store: 'sqlite' | 'mongodb' | 'postgres';
   mongodbUrl: string | undefined;
+  /** DATABASE_URL for CSMS_STORE=postgres; unset: the standard PG* variables (PGHOST, PGDATABASE, …). */
+  databaseUrl: string | undefined;
+  /** CSMS_PG_POOL: pooled PostgreSQL connections per store (each node opens two stores: handler thread and API). */
+  pgPoolSize: number;
   /** Group commit pacing and durability of the store the handler thread writes. */
   storage: StorageConfig;
   /** API keys, message log, NATS, node role (see core/control-plane-config.ts). */
@@ -39,6 +43,11 @@ export interface StorageConfig {
   commitMaxWrites: number;
   /** CSMS_SQLITE_SYNCHRONOUS: NORMAL survives a crash of the process; FULL also power loss (+~29% CPU). */
   synchronous: 'NORMAL' | 'FULL';
+  /**
+   * CSMS_ASYNC_FLUSH_MS: messages the gateway answered itself (heartbeat, status, telemetry) and
+   * logged frames reach the handler thread within this many ms, in one batch per gateway.
+   */
+  asyncFlushMs: number;
   /** CSMS_LAST_SEEN_FLUSH_SEC: last-seen times are kept in memory and written in bulk this often. */
   lastSeenFlushSec: number;
 }
@@ -104,13 +113,16 @@ export function loadConfig(env: Env = process.env): CsmsConfig {
     logLevel: oneOf(env, 'CSMS_LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     controlPlane: loadControlPlaneConfig(env),
     unknownTokens: oneOf(env, 'CSMS_UNKNOWN_TOKENS', 'reject', ['reject', 'accept-all']) as CsmsConfig['unknownTokens'],
-    store: oneOf(env, 'CSMS_STORE', 'sqlite', ['sqlite', 'mongodb']) as CsmsConfig['store'],
+    store: oneOf(env, 'CSMS_STORE', 'sqlite', ['sqlite', 'mongodb', 'postgres']) as CsmsConfig['store'],
     mongodbUrl: env.MONGODB_URL?.trim() || undefined,
+    databaseUrl: env.DATABASE_URL?.trim() || undefined,
+    pgPoolSize: integer(env, 'CSMS_PG_POOL', 10, 1, 1000),
     storage: {
       commitIntervalMs: integer(env, 'CSMS_COMMIT_INTERVAL_MS', 2, 0, 1000),
       commitMaxWrites: integer(env, 'CSMS_COMMIT_MAX_WRITES', 256, 1, 100_000),
       synchronous: oneOf(env, 'CSMS_SQLITE_SYNCHRONOUS', 'NORMAL', ['NORMAL', 'FULL']) as StorageConfig['synchronous'],
       lastSeenFlushSec: integer(env, 'CSMS_LAST_SEEN_FLUSH_SEC', 5, 1, 3600),
+      asyncFlushMs: integer(env, 'CSMS_ASYNC_FLUSH_MS', 50, 1, 1000),
     },
   };
   if (config.store === 'mongodb' && !config.mongodbUrl) {

@@ -111,6 +111,7 @@ export const ERRORS = {
   // Requests the API itself refuses
   BAD_REQUEST: { http: 400, title: 'Bad Request' },
   VALIDATION_FAILED: { http: 400, title: 'Validation Failed', failureReason: 'invalid-request' },
+  INVALID_CURSOR: { http: 400, title: 'Invalid Cursor' },
   UNKNOWN_ACTION: { http: 400, title: 'Unknown Action', failureReason: 'unknown-action' },
   WRONG_PROTOCOL: { http: 400, title: 'Wrong Protocol', failureReason: 'wrong-protocol' },
   UNAUTHORIZED: { http: 401, title: 'Unauthorized' },
@@ -127,6 +128,7 @@ export const ERRORS = {
   STATION_NOT_FOUND: { http: 404, title: 'Station Not Found' },
   STATION_EXISTS: { http: 409, title: 'Station Exists' },
   TRANSACTION_NOT_FOUND: { http: 404, title: 'Transaction Not Found' },
+  REQUEST_NOT_FOUND: { http: 404, title: 'Request Not Found' },
   ID_TOKEN_NOT_FOUND: { http: 404, title: 'Id Token Not Found' },
   ID_TOKEN_EXISTS: { http: 409, title: 'Id Token Exists' },
   // A command that got no answer from the station
@@ -187,6 +189,14 @@ export class CsmsError extends Error {
 
 /** The name API routes and the CLI have always used; the same class. */
 export { CsmsError as ApiError };
+
+/** A pagination cursor we did not issue (garbled, truncated, made up); see adapters/store/cursor.ts. */
+export class InvalidCursorError extends CsmsError {
+  constructor() {
+    super('INVALID_CURSOR', 'Invalid cursor: pass a nextCursor back exactly as it was returned');
+    this.name = 'InvalidCursorError';
+  }
+}
 
 /** A version-neutral command that cannot be expressed in the station's OCPP version. */
 export class WrongProtocolError extends CsmsError {

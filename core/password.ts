@@ -8,7 +8,10 @@ const KEY_LENGTH = 32;
 
 function scryptAsync(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    scrypt(password, salt, KEY_LENGTH, { ...options, maxmem: 256 * options.N! * options.r! }, (err, key) =>
+    // 128·N·r bytes is the working set; the floor covers OpenSSL's fixed overhead, which made
+    // small costs (CSMS_SCRYPT_COST below ~32) fail with "memory limit exceeded".
+    const maxmem = Math.max(32 * 1024 * 1024, 256 * options.N! * options.r!);
+    scrypt(password, salt, KEY_LENGTH, { ...options, maxmem }, (err, key) =>
       err ? reject(err) : resolve(key),
     );
   });

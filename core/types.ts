@@ -2,8 +2,13 @@ import type { OcppVersion } from './protocols.js';
 
 export const DEFAULT_TENANT = 'default';
 
-/** Station ids appear in URLs and as the Basic-auth user, so ':' and '/' are excluded. */
-export const STATION_ID_PATTERN = /^[A-Za-z0-9._~\-*+=@|]{1,48}$/;
+/**
+ * OCPP's identifierString (2.0.1 Part 2, primitive datatypes): a-z, A-Z, 0-9 and
+ * `* - _ = : + | @ .`; at most 48 characters for the station identity in the OCPP-J URL. Minus
+ * ':', which cannot be in a Basic-auth user id (the station id is the user), and minus the ids
+ * `.` and `..`, which URL paths resolve away.
+ */
+export const STATION_ID_PATTERN = /^(?!\.\.?$)[A-Za-z0-9*\-_=+|@.]{1,48}$/;
 
 export function isValidStationId(id: string): boolean {
   return STATION_ID_PATTERN.test(id);

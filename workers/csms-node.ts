@@ -4,8 +4,8 @@ import { AggregatorRegistry, Registry, collectDefaultMetrics, type MetricObjectW
 import type { CsmsConfig } from '../core/config.js';
 import { busEvent, failedReply, type StationCall, type StationReply } from '../core/envelope.js';
 import type { StationCaller } from '../core/ports/station-caller.js';
-import type { Bus } from '../adapters/bus/bus.js';
-import type { LoggedFrame } from '../adapters/store/message-log-store.js';
+import type { Bus } from '../core/ports/bus.js';
+import type { LoggedFrame } from '../core/ports/store/message-log-store.js';
 import { GatewayThread } from './gateway-thread.js';
 import { HandlerThread } from './handler-thread.js';
 import { assertPortFree } from './port-check.js';
@@ -42,17 +42,13 @@ export class CsmsNode implements StationCaller {
   async start(): Promise<void> {
     if (this.config.workers === 0) return;
     await assertPortFree(this.config.host, this.config.ocppPort);
+    // All threads start at once: a gateway's messages to the handler thread wait in their
+    // channel until it is ready, so start-up costs the slowest thread, not the sum.
     this.handlers = this.spawnHandlers();
-    try {
-      await this.handlers.started();
-    } catch (error) {
-      await this.handlers.worker.terminate();
-      throw error;
-    }
     for (let i = 1; i <= this.config.workers; i++) this.threads.push(this.spawn(i));
     // Wait for every thread: one that did start holds a listen socket and must be stopped
     // before the process exits, or Node aborts (uv_loop_close with open handles).
-    const results = await Promise.allSettled(this.threads.map((t) => t.started()));
+    const results = await Promise.allSettled([this.handlers.started(), ...this.threads.map((t) => t.started())]);
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) {
       await this.stop();
@@ -173,6 +169,11 @@ export class CsmsNode implements StationCaller {
   forgetStation(stationId: string): void {
     for (const thread of this.threads) thread.channel.send({ k: 'forget', stationId });
     this.disconnectStation(stationId);
+  }
+
+  /** Logs every frame of a station at info on every gateway thread of this node (or stops). */
+  setStationDebug(stationId: string, enabled: boolean): void {
+    for (const thread of this.threads) thread.channel.send({ k: 'debug', stationId, enabled });
   }
 
   /** Prometheus text for the whole node: main, handler and every gateway thread. */

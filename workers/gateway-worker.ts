@@ -1,9 +1,9 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { CsmsConfig } from '../core/config.js';
 import { failedReply, type StationCall, type StationReply } from '../core/envelope.js';
-import { compileVersionSchemas } from '../core/schemas.js';
-import { SUPPORTED_VERSIONS, type OcppVersion } from '../core/protocols.js';
-import type { StationLogin } from '../adapters/store/store.js';
+import { compileVersionSchemas, type VersionSchemas } from '../core/schemas.js';
+import type { OcppVersion } from '../core/protocols.js';
+import type { StationLogin } from '../core/ports/store/store.js';
 import type { InboundPort } from '../actors/router.js';
 import { Gateway } from './gateway.js';
 import type { FrameSink } from '../actors/frame-sink.js';
@@ -30,7 +30,7 @@ let auth: StationAuthenticator | undefined;
 let handlers = new ThreadChannel<never, GatewayToHandler>(handlerPort, () => undefined);
 
 /** Messages answered by the gateway itself, and logged frames, reach the handler thread within this many ms, in order. */
-const POSTED_DELAY_MS = 10;
+const POSTED_DELAY_MS = config.storage.asyncFlushMs;
 
 const { messageLogRetention, natsFrameMirror } = config.controlPlane;
 // Frames the handler thread does not log itself (our answers, our calls and their answers,
@@ -61,6 +61,9 @@ const main: ThreadChannel<MainToGateway, GatewayToMain> = new ThreadChannel<Main
     case 'forget':
       auth?.forget(message.stationId);
       return undefined;
+    case 'debug':
+      gateway?.setDebug(message.stationId, message.enabled);
+      return undefined;
     case 'metrics':
       return metrics.registry.getMetricsAsJSON();
     case 'handler-port':
@@ -84,10 +87,12 @@ function callStation(call: StationCall): Promise<StationReply> {
 }
 
 async function start(): Promise<void> {
-  const schemas = Object.fromEntries(SUPPORTED_VERSIONS.map((v) => [v, compileVersionSchemas(v)])) as Record<
-    OcppVersion,
-    ReturnType<typeof compileVersionSchemas>
-  >;
+  const loaded = new Map<OcppVersion, VersionSchemas>();
+  const schemas = (version: OcppVersion) => {
+    let found = loaded.get(version);
+    if (!found) loaded.set(version, (found = compileVersionSchemas(version)));
+    return found;
+  };
   gateway = new Gateway({
     config,
     thread,

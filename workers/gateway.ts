@@ -15,8 +15,12 @@ interface SocketData {
   tenantId: string;
   version: OcppVersion;
   connId: string;
+  /** The peer's IP address as uWS reports it (read in `upgrade`, where the request still exists). */
+  remoteAddress: string;
   actor?: StationActor;
   open: boolean;
+  /** Every frame in and out is logged at info (PUT /stations/{id}/debug). */
+  debug: boolean;
 }
 
 export interface GatewayHooks {
@@ -27,7 +31,8 @@ export interface GatewayHooks {
 export interface GatewayOptions {
   config: CsmsConfig;
   thread: number;
-  schemas: Record<OcppVersion, VersionSchemas>;
+  /** A version's validators; loaded on first use, so idle memory holds only the versions in use. */
+  schemas: (version: OcppVersion) => VersionSchemas;
   /** Where validated station CALLs are handled: the handler thread. */
   inbound: InboundPort;
   auth: StationAuthenticator;
@@ -40,21 +45,66 @@ export interface GatewayOptions {
 
 const CLOSE_REPLACED = 4000;
 const CLOSE_SHUTDOWN = 1001;
+/** RFC 6455 7.4.1: a message too big to process. */
+const CLOSE_TOO_BIG = 1009;
+
+/**
+ * uWS drops a socket whose message exceeds its `maxPayloadLength` without a close frame (the
+ * station sees 1006), so uWS gets more room than `maxFrameBytes` and the message handler closes
+ * with 1009 and a reason. Only a message beyond this headroom is still dropped by uWS.
+ */
+function uwsPayloadLimit(maxFrameBytes: number): number {
+  return Math.max(2 * maxFrameBytes, maxFrameBytes + 1024 * 1024);
+}
+
+/** At most one line per key per window, with the number of lines left out since the last one. */
+class LogThrottle {
+  private readonly last = new Map<string, { at: number; suppressed: number }>();
+
+  constructor(
+    private readonly windowMs: number,
+    private readonly maxKeys = 10_000,
+  ) {}
+
+  /** The number of lines suppressed since the last one, or undefined when this one is suppressed too. */
+  admit(key: string, now = Date.now()): number | undefined {
+    const entry = this.last.get(key);
+    if (entry && now - entry.at < this.windowMs) {
+      entry.suppressed++;
+      return undefined;
+    }
+    // Bounded: a flood of made-up station ids must not grow this without end.
+    if (!entry && this.last.size >= this.maxKeys) {
+      for (const [k, e] of this.last) if (now - e.at >= this.windowMs) this.last.delete(k);
+      if (this.last.size >= this.maxKeys) this.last.clear();
+    }
+    this.last.set(key, { at: now, suppressed: 0 });
+    return entry?.suppressed ?? 0;
+  }
+}
 
 /** The OCPP-J WebSocket endpoint of one worker thread: one uWS App, one actor per socket. */
 export class Gateway {
   private readonly app: TemplatedApp;
   private listenSocket: us_listen_socket | undefined;
   private readonly sockets = new Map<string, WebSocket<SocketData>>();
-  private readonly routers: Record<OcppVersion, Router>;
+  private readonly routers = new Map<OcppVersion, Router>();
   private connSeq = 0;
+  /** Stations whose frames are logged (PUT /stations/{id}/debug); kept across reconnects. */
+  private readonly debugStations = new Set<string>();
+  /** Refused handshakes: one line per station id (or address) per 10 s. */
+  private readonly refusals = new LogThrottle(10_000);
+  private readonly routerFor: (version: OcppVersion) => Router;
 
   constructor(private readonly options: GatewayOptions) {
     const onInternalError = (error: unknown, action: string) => options.log.error({ err: error, action }, 'handler failed');
-    const router = (v: OcppVersion) => new Router(options.schemas[v], handledActions(v), options.inbound, onInternalError, GATEWAY_ANSWERS[v]);
-    this.routers = { 'ocpp1.6': router('ocpp1.6'), 'ocpp2.0.1': router('ocpp2.0.1'), 'ocpp2.1': router('ocpp2.1') };
+    this.routerFor = (v) => {
+      let router = this.routers.get(v);
+      if (!router) this.routers.set(v, (router = new Router(options.schemas(v), handledActions(v), options.inbound, onInternalError, GATEWAY_ANSWERS[v])));
+      return router;
+    };
     this.app = App().ws<SocketData>('/*', {
-      maxPayloadLength: options.config.maxFrameBytes,
+      maxPayloadLength: uwsPayloadLimit(options.config.maxFrameBytes),
       idleTimeout: options.config.wsIdleTimeoutSec,
       sendPingsAutomatically: true,
       maxBackpressure: options.config.maxBackpressureBytes,
@@ -65,22 +115,29 @@ export class Gateway {
         const offered = req.getHeader('sec-websocket-protocol');
         const extensions = req.getHeader('sec-websocket-extensions');
         const authorization = req.getHeader('authorization') || undefined;
+        const remoteAddress = Buffer.from(res.getRemoteAddressAsText()).toString();
         const stationId = stationIdFromPath(url, options.config.ocppPathPrefix);
-        if (!stationId) return this.refuse(res, 404, 'Not Found: expected /ocpp/{stationId}');
+        if (!stationId) {
+          return this.refuse(res, 404, 'Not Found: expected /ocpp/{stationId}', false, { reason: 'no valid station id in the path', path: url, remoteAddress });
+        }
         const version = negotiateVersion(offered);
-        if (!version) return this.refuse(res, 400, 'Bad Request: no supported OCPP subprotocol offered');
+        if (!version) {
+          return this.refuse(res, 400, 'Bad Request: no supported OCPP subprotocol offered', false, { reason: 'no supported OCPP subprotocol offered', offered, stationId, remoteAddress });
+        }
         const socketData = (tenantId: string): SocketData => ({
           stationId,
           tenantId,
           version,
           connId: `${options.thread}.${++this.connSeq}`,
+          remoteAddress,
           open: false,
+          debug: this.debugStations.has(stationId),
         });
         // Known credentials are checked synchronously and upgraded inside this handler, the path
         // uWS is built for. Only a first login (store lookup, scrypt) upgrades asynchronously.
         const known = options.auth.admitKnown(stationId, authorization);
         if (known) {
-          if (!known.ok) return this.refuse(res, known.status, 'Unauthorized', true);
+          if (!known.ok) return this.refuse(res, known.status, 'Unauthorized', true, { reason: known.reason, stationId, remoteAddress });
           return res.upgrade(socketData(known.tenantId), key, version, extensions, context);
         }
         let aborted = false;
@@ -91,7 +148,7 @@ export class Gateway {
           (result) => {
             if (aborted) return;
             if (!result.ok) {
-              res.cork(() => this.refuse(res, result.status, 'Unauthorized', true));
+              res.cork(() => this.refuse(res, result.status, 'Unauthorized', true, { reason: result.reason, stationId, remoteAddress }));
               return;
             }
             // Deliberately not inside res.cork: in the uws-pack 20.0.8 build an asynchronous
@@ -101,16 +158,25 @@ export class Gateway {
           },
           (error) => {
             options.log.error({ err: error, stationId }, 'admission failed');
-            if (!aborted) res.cork(() => this.refuse(res, 503, 'Service Unavailable'));
+            if (!aborted) res.cork(() => this.refuse(res, 503, 'Service Unavailable', false, { reason: 'admission failed', stationId, remoteAddress }));
           },
         );
       },
       open: (ws) => this.onOpen(ws),
       message: (ws, message) => {
-        // The ArrayBuffer is only valid during this callback; toString copies it.
-        ws.getUserData().actor?.receive(Buffer.from(message).toString('utf8'));
+        const data = ws.getUserData();
+        if (message.byteLength > options.config.maxFrameBytes) {
+          options.log.warn({ stationId: data.stationId, tenantId: data.tenantId, bytes: message.byteLength, limit: options.config.maxFrameBytes }, 'message too big: closing (1009)');
+          ws.end(CLOSE_TOO_BIG, `Message too big: more than ${options.config.maxFrameBytes} bytes`);
+          return;
+        }
+        // The ArrayBuffer is only valid during this callback; toString copies it. uWS has
+        // already closed a socket whose text message is not UTF-8 (see README, close codes).
+        const text = Buffer.from(message).toString('utf8');
+        if (data.debug) options.log.info({ stationId: data.stationId, tenantId: data.tenantId, direction: 'in', frame: text }, 'frame');
+        data.actor?.receive(text);
       },
-      close: (ws, code) => this.onClose(ws, code),
+      close: (ws, code, message) => this.onClose(ws, code, Buffer.from(message).toString('utf8')),
     });
   }
 
@@ -139,6 +205,15 @@ export class Gateway {
     if (ws && ws.getUserData().connId === connId) ws.end(CLOSE_REPLACED, 'Replaced by a newer connection');
   }
 
+  /** Logs every frame of a station at info while enabled (on this thread; main tells every thread). */
+  setDebug(stationId: string, enabled: boolean): void {
+    if (enabled) this.debugStations.add(stationId);
+    else this.debugStations.delete(stationId);
+    const ws = this.sockets.get(stationId);
+    if (ws) ws.getUserData().debug = enabled;
+    this.options.log.info({ stationId, enabled, connected: Boolean(ws) }, 'station debug logging');
+  }
+
   /** Stops accepting, closes every socket, resolves when all are gone. */
   async stop(graceMs = 2000): Promise<void> {
     if (this.listenSocket) us_listen_socket_close(this.listenSocket);
@@ -150,8 +225,16 @@ export class Gateway {
     this.app.close();
   }
 
-  private refuse(res: HttpResponse, status: 400 | 401 | 404 | 503, message: string, challenge = false): void {
+  private refuse(
+    res: HttpResponse,
+    status: 400 | 401 | 404 | 503,
+    message: string,
+    challenge: boolean,
+    why: { reason: string; stationId?: string; remoteAddress: string; [field: string]: unknown },
+  ): void {
     this.options.metrics.handshakeRefused(status);
+    const suppressed = this.refusals.admit(why.stationId ?? `address ${why.remoteAddress}`);
+    if (suppressed !== undefined) this.options.log.info({ ...why, status, ...(suppressed ? { suppressed } : {}) }, 'handshake refused');
     const statusLine = { 400: '400 Bad Request', 401: '401 Unauthorized', 404: '404 Not Found', 503: '503 Service Unavailable' }[status];
     res.writeStatus(statusLine);
     if (challenge) res.writeHeader('WWW-Authenticate', 'Basic realm="switchyard", charset="UTF-8"');
@@ -172,6 +255,7 @@ export class Gateway {
         // the frame goes out in one write instead of uWS's uncorked slow path.
         send: (text) => {
           if (!data.open) return false;
+          if (data.debug) this.options.log.info({ stationId: data.stationId, tenantId: data.tenantId, direction: 'out', frame: text }, 'frame');
           let status = 0;
           ws.cork(() => (status = ws.send(text, false)));
           return status !== 2;
@@ -179,8 +263,8 @@ export class Gateway {
         close: (code, reason) => data.open && ws.end(code, reason),
       },
       {
-        schemas: this.options.schemas[data.version],
-        router: this.routers[data.version],
+        schemas: this.options.schemas(data.version),
+        router: this.routerFor(data.version),
         settings: {
           callTimeoutMs: config.callTimeoutSec * 1000,
           mailboxCapacity: 16,
@@ -192,11 +276,19 @@ export class Gateway {
       },
     );
     this.options.metrics.connected(data.version, 1);
+    this.options.log.info(
+      { stationId: data.stationId, tenantId: data.tenantId, protocol: data.version, connId: data.connId, remoteAddress: data.remoteAddress },
+      'station connected',
+    );
     this.options.hooks.connected({ stationId: data.stationId, tenantId: data.tenantId, version: data.version, connId: data.connId });
   }
 
-  private onClose(ws: WebSocket<SocketData>, code: number): void {
+  private onClose(ws: WebSocket<SocketData>, code: number, reason: string): void {
     const data = ws.getUserData();
+    this.options.log.info(
+      { stationId: data.stationId, tenantId: data.tenantId, protocol: data.version, connId: data.connId, remoteAddress: data.remoteAddress, code, reason },
+      'station disconnected',
+    );
     data.open = false;
     data.actor?.close();
     if (this.sockets.get(data.stationId) === ws) this.sockets.delete(data.stationId);

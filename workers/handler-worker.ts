@@ -4,7 +4,7 @@ import type { CsmsConfig } from '../core/config.js';
 import { busEvent, type StationMessage } from '../core/envelope.js';
 import { InboundDispatcher } from '../actors/inbound-dispatcher.js';
 import { openStore } from '../adapters/store/open-store.js';
-import type { Store } from '../adapters/store/store.js';
+import type { Store } from '../core/ports/store/store.js';
 import { LastSeenBuffer } from './last-seen-buffer.js';
 import { createLogger } from './logger.js';
 import { MessageLogWriter } from './message-log-writer.js';
@@ -70,6 +70,7 @@ async function main(): Promise<void> {
     events: { emit: (type, session, payload) => toMain.send({ k: 'event', event: busEvent(type, session.tenantId, session.stationId, payload) }) },
     logFrame: messageLog ? (m: StationMessage) => messageLog.record(loggedFrame(m)) : undefined,
     onInternalError: (error, m) => log.error({ err: error, action: m.action, stationId: m.stationId }, 'handler failed'),
+    log,
   });
 
   const gateways = new Map<number, ThreadChannel<GatewayToHandler, never>>();

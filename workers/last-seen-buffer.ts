@@ -1,5 +1,5 @@
 import type { LastSeen } from '../actors/handler-context.js';
-import type { Store } from '../adapters/store/store.js';
+import type { Store } from '../core/ports/store/store.js';
 
 /**
  * Last-seen times in memory, written in bulk every `flushMs`: a heartbeat or any other frame

@@ -7,7 +7,7 @@ import { createStationCommands } from '../actors/commands/station-commands.js';
 import { bootstrapAdminKey } from '../api/api-key-service.js';
 import { CsmsNode } from './csms-node.js';
 import { attachCluster, openNatsBus, registerBusMetrics } from './cluster.js';
-import type { Bus } from '../adapters/bus/bus.js';
+import type { Bus } from '../core/ports/bus.js';
 import { createLogger } from './logger.js';
 import { createCpuPool } from './pool.js';
 
@@ -53,6 +53,7 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
         location: (id) => node.registry.get(id),
         locate: cluster?.locate,
         disconnect: (id) => node.forgetStation(id),
+        setDebug: controlPlane.role === 'api' ? undefined : (id, enabled) => node.setStationDebug(id, enabled),
         connectedCount: () => node.registry.size,
       },
       metrics: () => node.metrics(),

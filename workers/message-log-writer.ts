@@ -1,5 +1,5 @@
 import type { MessageLogRetention } from '../core/control-plane-config.js';
-import type { LoggedFrame, MessageLogStore } from '../adapters/store/message-log-store.js';
+import type { LoggedFrame, MessageLogStore } from '../core/ports/store/message-log-store.js';
 
 export interface MessageLogWriterOptions {
   store: Pick<MessageLogStore, 'appendMessages' | 'pruneMessages'>;

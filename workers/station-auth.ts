@@ -1,8 +1,16 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { parseBasicAuth, verifyPassword } from '../core/password.js';
-import type { StationLogin } from '../adapters/store/store.js';
+import type { StationLogin } from '../core/ports/store/store.js';
 
 export type AdmitResult = { ok: true; tenantId: string } | { ok: false; status: 401 | 404; reason: string };
+
+/** A refusal; `reason` is for the log (the station only sees 401). */
+function refused(reason: string): AdmitResult {
+  return { ok: false, status: 401, reason };
+}
+
+const NO_CREDENTIALS = 'no (or unreadable) Basic credentials';
+const USER_MISMATCH = 'Basic user id does not match the station id in the path';
 
 /**
  * Security profile 1 (HTTP Basic, user = station id). scrypt is deliberately slow, so after one
@@ -29,9 +37,8 @@ export class StationAuthenticator {
     if (!entry) return undefined;
     if (entry.hash === null) return { ok: true, tenantId: entry.tenantId };
     const credentials = parseBasicAuth(authorization);
-    if (!credentials || credentials.user !== stationId) {
-      return { ok: false, status: 401, reason: 'missing or mismatched Basic credentials' };
-    }
+    if (!credentials) return refused(NO_CREDENTIALS);
+    if (credentials.user !== stationId) return refused(USER_MISMATCH);
     // A different password may be a new one set in the store: let the slow path decide.
     return timingSafeEqual(this.mac(credentials.password), entry.mac!) ? { ok: true, tenantId: entry.tenantId } : undefined;
   }
@@ -55,9 +62,8 @@ export class StationAuthenticator {
       return { ok: true, tenantId: login.tenantId };
     }
     const credentials = parseBasicAuth(authorization);
-    if (!credentials || credentials.user !== stationId) {
-      return { ok: false, status: 401, reason: 'missing or mismatched Basic credentials' };
-    }
+    if (!credentials) return refused(NO_CREDENTIALS);
+    if (credentials.user !== stationId) return refused(USER_MISMATCH);
     if (await this.check(stationId, login.tenantId, credentials.password, login.passwordHash)) {
       return { ok: true, tenantId: login.tenantId };
     }

@@ -1,7 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { BusEvent, StationCall, StationMessage } from '../core/envelope.js';
 import type { OcppVersion } from '../core/protocols.js';
-import type { LoggedFrame } from '../adapters/store/message-log-store.js';
+import type { LoggedFrame } from '../core/ports/store/message-log-store.js';
 
 /**
  * Every message between the threads of a node, one discriminated union per direction. The
@@ -17,6 +17,8 @@ export type MainToGateway =
   | { k: 'call'; call: StationCall }
   | { k: 'kick'; stationId: string; connId: string }
   | { k: 'forget'; stationId: string }
+  /** log every frame of this station at info (or stop); kept across its reconnects */
+  | { k: 'debug'; stationId: string; enabled: boolean }
   /** reply: prom-client metric JSON */
   | { k: 'metrics' }
   /** the handler thread was replaced: talk to it on this port from now on */

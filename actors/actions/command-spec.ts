@@ -1,7 +1,7 @@
 import type { BusEvent } from '../../core/envelope.js';
 import type { Payload } from '../../core/frame.js';
 import type { OcppVersion } from '../../core/protocols.js';
-import type { Store } from '../../adapters/store/store.js';
+import type { Store } from '../../core/ports/store/store.js';
 
 /** What a CSMS-initiated action's hooks may use; they run on the node holding the station. */
 export interface CommandContext {

@@ -1,7 +1,7 @@
 import { WrongProtocolError } from '../../core/errors.js';
 import type { Payload } from '../../core/frame.js';
 import type { OcppVersion } from '../../core/protocols.js';
-import type { Store } from '../../adapters/store/store.js';
+import type { Store } from '../../core/ports/store/store.js';
 import type { Mapped } from '../actions/command-inputs.js';
 
 /** One version's side of a typed command: its action file's spec and pure mappings. */

@@ -2,7 +2,7 @@ import { isStationInitiated } from '../../core/actions.js';
 import { failedReply, stationCall, type BusEvent, type StationCall, type StationReply } from '../../core/envelope.js';
 import type { OcppVersion } from '../../core/protocols.js';
 import type { StationCaller } from '../../core/ports/station-caller.js';
-import type { Store } from '../../adapters/store/store.js';
+import type { Store } from '../../core/ports/store/store.js';
 import type { CommandContext } from '../actions/command-spec.js';
 import { NOT_SUPPORTED_OUTBOUND, commandSpecFor } from '../actions/csms-initiated.js';
 import type { StationCommand } from './command.js';

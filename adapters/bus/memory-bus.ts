@@ -1,5 +1,5 @@
 import type { BusEvent } from '../../core/types.js';
-import { matchesPattern, type Bus, type EventHandler, type Subscription } from './bus.js';
+import { matchesPattern, type Bus, type EventHandler, type Subscription } from '../../core/ports/bus.js';
 
 /**
  * The in-process bus: the default for a single node. Delivery is asynchronous (next microtask)

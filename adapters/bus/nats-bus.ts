@@ -1,8 +1,8 @@
 import type { NatsConnection, Subscription as NatsSubscription } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import type { BusEvent } from '../../core/types.js';
-import type { LoggedFrame } from '../store/message-log-store.js';
-import { matchesPattern, type Bus, type EventHandler, type Subscription } from './bus.js';
+import type { LoggedFrame } from '../../core/ports/store/message-log-store.js';
+import { matchesPattern, type Bus, type EventHandler, type Subscription } from '../../core/ports/bus.js';
 import { BoundedOutbox } from './bounded-outbox.js';
 import { ALL_EVENTS, DURABLE_EVENTS, eventSubject, frameSubject, isDurable } from './nats-subjects.js';
 

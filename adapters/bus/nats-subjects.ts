@@ -1,5 +1,5 @@
 import type { BusEvent } from '../../core/types.js';
-import type { LoggedFrame } from '../store/message-log-store.js';
+import type { LoggedFrame } from '../../core/ports/store/message-log-store.js';
 
 /**
  * NATS subject layout (documented in docs/nats-subjects.md and docs/asyncapi.yaml):

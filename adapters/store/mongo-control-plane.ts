@@ -1,11 +1,11 @@
 import type { Db } from 'mongodb';
-import type { ApiKeyRecord, ApiKeyStore, NewApiKey } from './api-key-store.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
-import { toMessageLogRecord, type LoggedFrame, type MessageLogQuery, type MessageLogRecord, type MessageLogRetention, type MessageLogStore } from './message-log-store.js';
+import type { ApiKeyRecord, ApiKeyStore, NewApiKey } from '../../core/ports/store/api-key-store.js';
+import { decodeCursor, encodeCursor } from '../../core/cursor.js';
+import { toMessageLogRecord, type LoggedFrame, type MessageLogQuery, type MessageLogRecord, type MessageLogRetention, type MessageLogStore } from '../../core/ports/store/message-log-store.js';
 import type { MongoBatcher } from './mongo-batcher.js';
 import { isDuplicateKey } from './mongo-batcher.js';
 import { nextCounter } from './mongo-collections.js';
-import type { Page } from './store.js';
+import type { Page } from '../../core/ports/store/store.js';
 
 /** API keys (_id = key id, unique keyHash) and the OCPP message log on MongoDB. */
 export class MongoControlPlane implements ApiKeyStore, MessageLogStore {

@@ -1,9 +1,9 @@
 import type { Db } from 'mongodb';
 import { deviceModelKey, type DeviceModelEntry, type DeviceModelVariable } from '../../core/device-model.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
-import type { DeviceModelQuery, DeviceModelStore } from './device-model-store.js';
+import { decodeCursor, encodeCursor } from '../../core/cursor.js';
+import type { DeviceModelQuery, DeviceModelStore } from '../../core/ports/store/device-model-store.js';
 import type { MongoBatcher } from './mongo-batcher.js';
-import type { Page } from './store.js';
+import type { Page } from '../../core/ports/store/store.js';
 
 /** Device model on MongoDB: one document per station+component+variable (_id station|key). */
 export class MongoDeviceModel implements DeviceModelStore {

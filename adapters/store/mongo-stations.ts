@@ -1,8 +1,8 @@
 import type { Db } from 'mongodb';
 import type { BootInfo, ConnectorStatusRecord, StationRecord } from '../../core/types.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { decodeCursor, encodeCursor } from '../../core/cursor.js';
 import { isDuplicateKey, type MongoBatcher } from './mongo-batcher.js';
-import type { ConnectorStatusUpdate, NewStation, Page, PageQuery, StationLogin, StationStore } from './store.js';
+import type { ConnectorStatusUpdate, NewStation, Page, PageQuery, StationLogin, StationStore } from '../../core/ports/store/store.js';
 
 type StationDoc = Omit<StationRecord, 'id'> & { _id: string };
 type ConnectorDoc = ConnectorStatusRecord & { _id: string };

@@ -1,17 +1,18 @@
 import { MongoClient, type Db } from 'mongodb';
-import type { ApiKeyStore } from './api-key-store.js';
-import type { MessageLogStore } from './message-log-store.js';
+import type { ApiKeyStore } from '../../core/ports/store/api-key-store.js';
+import type { MessageLogStore } from '../../core/ports/store/message-log-store.js';
 import { MongoBatcher } from './mongo-batcher.js';
 import { ensureIndexes } from './mongo-collections.js';
 import { MongoControlPlane } from './mongo-control-plane.js';
 import { MongoDeviceModel } from './mongo-device-model.js';
-import type { DeviceModelStore } from './device-model-store.js';
+import type { DeviceModelStore } from '../../core/ports/store/device-model-store.js';
+import { MongoRequests } from './mongo-requests.js';
 import { MongoStations } from './mongo-stations.js';
 import { MongoTokens } from './mongo-tokens.js';
 import { MongoTransactions } from './mongo-transactions.js';
-import type { StationStore, Store } from './store.js';
-import type { TokenStore } from './token-store.js';
-import type { TransactionStore } from './transaction-store.js';
+import type { StationStore, Store } from '../../core/ports/store/store.js';
+import type { TokenStore } from '../../core/ports/store/token-store.js';
+import type { TransactionStore } from '../../core/ports/store/transaction-store.js';
 
 export interface MongoStoreOptions {
   url: string;
@@ -35,6 +36,7 @@ export class MongoStore implements Store {
   private readonly sessions: MongoTransactions;
   private readonly tokens: MongoTokens;
   private readonly deviceModel: MongoDeviceModel;
+  readonly requests: MongoRequests;
 
   constructor(options: MongoStoreOptions) {
     this.client = new MongoClient(options.url, { writeConcern: { w: 'majority', journal: true } });
@@ -47,6 +49,7 @@ export class MongoStore implements Store {
     this.sessions = new MongoTransactions(this.db, this.batcher, this.ready);
     this.tokens = new MongoTokens(this.db, this.ready);
     this.deviceModel = new MongoDeviceModel(this.db, this.batcher, this.ready);
+    this.requests = new MongoRequests(this.db, this.ready);
   }
 
   createStation: StationStore['createStation'] = (s) => this.stations.createStation(s);

@@ -1,9 +1,9 @@
 import type { Db } from 'mongodb';
 import type { IdTokenRecord } from '../../core/authorization.js';
 import { applyLocalListUpdate, type LocalList, type LocalListEntry, type LocalListUpdate } from '../../core/local-list.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
-import type { Page, PageQuery } from './store.js';
-import type { IdTokenInput, TokenStore } from './token-store.js';
+import { decodeCursor, encodeCursor } from '../../core/cursor.js';
+import type { Page, PageQuery } from '../../core/ports/store/store.js';
+import type { IdTokenInput, TokenStore } from '../../core/ports/store/token-store.js';
 
 /** Id tokens (_id tenant|token) and local lists (_id station id, entries inline) on MongoDB. */
 export class MongoTokens implements TokenStore {

@@ -5,8 +5,8 @@ import type { MeterSample, MeterValueRecord, TransactionRecord, TxEvent } from '
 import { decodeTransactionCursor, encodeTransactionCursor } from './transaction-cursor.js';
 import type { MongoBatcher } from './mongo-batcher.js';
 import { nextCounter, raiseCounter } from './mongo-collections.js';
-import type { Page } from './store.js';
-import type { RemoteStartRequest, StationMeterValues, TransactionOutcome, TransactionQuery, TransactionStore } from './transaction-store.js';
+import type { Page } from '../../core/ports/store/store.js';
+import type { RemoteStartRequest, StationMeterValues, TransactionOutcome, TransactionQuery, TransactionStore } from '../../core/ports/store/transaction-store.js';
 import { REMOTE_START_WINDOW_MS } from './sqlite-transactions.js';
 
 /**

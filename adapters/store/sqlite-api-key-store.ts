@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { ApiKeyRecord, ApiKeyStore, NewApiKey } from './api-key-store.js';
+import type { ApiKeyRecord, ApiKeyStore, NewApiKey } from '../../core/ports/store/api-key-store.js';
 import type { GroupCommit } from './group-commit.js';
 
 type Row = Record<string, unknown>;

@@ -1,9 +1,9 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { deviceModelKey, type DeviceModelEntry, type DeviceModelVariable } from '../../core/device-model.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
-import type { DeviceModelQuery, DeviceModelStore } from './device-model-store.js';
+import { decodeCursor, encodeCursor } from '../../core/cursor.js';
+import type { DeviceModelQuery, DeviceModelStore } from '../../core/ports/store/device-model-store.js';
 import type { GroupCommit } from './group-commit.js';
-import type { Page } from './store.js';
+import type { Page } from '../../core/ports/store/store.js';
 
 type Row = Record<string, unknown>;
 

@@ -1,8 +1,8 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { decodeCursor, encodeCursor } from '../../core/cursor.js';
 import type { GroupCommit } from './group-commit.js';
-import { toMessageLogRecord, type LoggedFrame, type MessageLogQuery, type MessageLogRecord, type MessageLogRetention, type MessageLogStore } from './message-log-store.js';
-import type { Page } from './store.js';
+import { toMessageLogRecord, type LoggedFrame, type MessageLogQuery, type MessageLogRecord, type MessageLogRetention, type MessageLogStore } from '../../core/ports/store/message-log-store.js';
+import type { Page } from '../../core/ports/store/store.js';
 
 type Row = Record<string, unknown>;
 
@@ -37,7 +37,9 @@ export class SqliteMessageLogStore implements MessageLogStore {
         `DELETE FROM message_log WHERE station_id = ? AND seq <= (
            SELECT seq FROM message_log WHERE station_id = ? ORDER BY seq DESC LIMIT 1 OFFSET ?)`,
       ),
-      pruneOlder: db.prepare('DELETE FROM message_log WHERE at < ?'),
+      pruneBelow: db.prepare('DELETE FROM message_log WHERE seq < ?'),
+      seqBounds: db.prepare('SELECT min(seq) AS lo, max(seq) AS hi FROM message_log'),
+      firstFrom: db.prepare('SELECT seq, at FROM message_log WHERE seq >= ? ORDER BY seq LIMIT 1'),
     };
   }
 
@@ -72,10 +74,29 @@ export class SqliteMessageLogStore implements MessageLogStore {
     return { items, nextCursor: rows.length > query.limit && last ? encodeCursor(String(last.seq)) : undefined };
   }
 
+  /**
+   * The first seq whose frame is not older than `at`, by binary search over seq: frames are
+   * appended in time order (to within the gateways' batching), so no index on `at` is needed.
+   */
+  private firstSeqNotOlderThan(at: string): number {
+    const bounds = this.stmt.seqBounds!.get() as { lo: number | null; hi: number | null };
+    if (bounds.lo === null || bounds.hi === null) return 0;
+    let lo = bounds.lo;
+    let hi = bounds.hi + 1;
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      const row = this.stmt.firstFrom!.get(mid) as { seq: number; at: string } | undefined;
+      if (!row) hi = mid;
+      else if (row.at < at) lo = row.seq + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
   pruneMessages(retention: MessageLogRetention): Promise<number> {
     return this.writer.enqueue(() => {
       let deleted = 0;
-      if (retention.olderThan) deleted += this.stmt.pruneOlder!.run(retention.olderThan).changes;
+      if (retention.olderThan) deleted += this.stmt.pruneBelow!.run(this.firstSeqNotOlderThan(retention.olderThan)).changes;
       if (retention.maxPerStation !== undefined && retention.stationIds) {
         for (const id of retention.stationIds) deleted += this.stmt.pruneStation!.run(id, id, retention.maxPerStation).changes;
       }

@@ -4,18 +4,19 @@ import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
 import type { BootInfo, ConnectorStatusRecord, StationRecord } from '../../core/types.js';
 import { GroupCommit } from './group-commit.js';
 import { migrate } from './sqlite-migrations.js';
-import type { ConnectorStatusUpdate, NewStation, Page, PageQuery, StationLogin, Store } from './store.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
-import type { ApiKeyStore } from './api-key-store.js';
-import type { MessageLogStore } from './message-log-store.js';
+import type { ConnectorStatusUpdate, NewStation, Page, PageQuery, StationLogin, Store } from '../../core/ports/store/store.js';
+import { decodeCursor, encodeCursor } from '../../core/cursor.js';
+import type { ApiKeyStore } from '../../core/ports/store/api-key-store.js';
+import type { MessageLogStore } from '../../core/ports/store/message-log-store.js';
 import { SqliteApiKeyStore } from './sqlite-api-key-store.js';
 import { SqliteMessageLogStore } from './sqlite-message-log-store.js';
 import { SqliteDeviceModel } from './sqlite-device-model.js';
+import { SqliteRequests } from './sqlite-requests.js';
 import { SqliteTokens } from './sqlite-tokens.js';
-import type { DeviceModelStore } from './device-model-store.js';
+import type { DeviceModelStore } from '../../core/ports/store/device-model-store.js';
 import { SqliteTransactions } from './sqlite-transactions.js';
-import type { TokenStore } from './token-store.js';
-import type { TransactionStore } from './transaction-store.js';
+import type { TokenStore } from '../../core/ports/store/token-store.js';
+import type { TransactionStore } from '../../core/ports/store/transaction-store.js';
 
 type Row = Record<string, unknown>;
 
@@ -81,6 +82,7 @@ export class SqliteStore implements Store {
   private readonly sessions: SqliteTransactions;
   private readonly tokens: SqliteTokens;
   private readonly deviceModel: SqliteDeviceModel;
+  readonly requests: SqliteRequests;
 
   constructor(options: SqliteStoreOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
@@ -115,6 +117,7 @@ export class SqliteStore implements Store {
     this.sessions = new SqliteTransactions(this.db, this.writer);
     this.tokens = new SqliteTokens(this.db, this.writer);
     this.deviceModel = new SqliteDeviceModel(this.db, this.writer);
+    this.requests = new SqliteRequests(this.db, this.writer);
   }
 
   private prepareStatements(): Record<string, Statement> {

@@ -1,10 +1,10 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { IdTokenRecord } from '../../core/authorization.js';
 import { applyLocalListUpdate, type LocalList, type LocalListEntry, type LocalListUpdate } from '../../core/local-list.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { decodeCursor, encodeCursor } from '../../core/cursor.js';
 import type { GroupCommit } from './group-commit.js';
-import type { Page, PageQuery } from './store.js';
-import type { IdTokenInput, TokenStore } from './token-store.js';
+import type { Page, PageQuery } from '../../core/ports/store/store.js';
+import type { IdTokenInput, TokenStore } from '../../core/ports/store/token-store.js';
 
 type Row = Record<string, unknown>;
 

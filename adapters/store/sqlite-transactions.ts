@@ -4,14 +4,14 @@ import { startEvent16, startKey16, type StartTransaction16 } from '../../core/tr
 import type { MeterSample, MeterValueRecord, TransactionRecord, TxEvent } from '../../core/transaction-types.js';
 import { decodeTransactionCursor, encodeTransactionCursor } from './transaction-cursor.js';
 import type { GroupCommit } from './group-commit.js';
-import type { Page } from './store.js';
+import type { Page } from '../../core/ports/store/store.js';
 import type {
   RemoteStartRequest,
   StationMeterValues,
   TransactionOutcome,
   TransactionQuery,
   TransactionStore,
-} from './transaction-store.js';
+} from '../../core/ports/store/transaction-store.js';
 
 type Row = Record<string, unknown>;
 
@@ -83,11 +83,18 @@ const SORTS = {
 export class SqliteTransactions implements TransactionStore {
   private readonly stmt: Record<string, Statement>;
   private readonly listStatements = new Map<string, Statement>();
+  /**
+   * Nested in the group commit's transaction this is a SAVEPOINT: a throw rolls back only this
+   * write, not its batch. Made once: creating a transaction function per write cost ~6% of the
+   * handler thread.
+   */
+  private readonly savepoint: (fn: () => unknown) => unknown;
 
   constructor(
     private readonly db: Database,
     private readonly writer: GroupCommit,
   ) {
+    this.savepoint = db.transaction((fn: () => unknown) => fn());
     this.stmt = {
       get: db.prepare('SELECT * FROM transactions WHERE station_id = ? AND id = ?'),
       getByTenant: db.prepare('SELECT * FROM transactions WHERE tenant_id = ? AND id = ? ORDER BY station_id LIMIT 1'),
@@ -149,9 +156,7 @@ export class SqliteTransactions implements TransactionStore {
   }
 
   private write<T>(fn: () => T): Promise<T> {
-    // Nested db.transaction = SAVEPOINT: a throw rolls back only this write, not its batch.
-    const guarded = this.db.transaction(fn);
-    return this.writer.enqueue(() => guarded());
+    return this.writer.enqueue(() => this.savepoint(fn) as T);
   }
 
   private persist(state: TransactionState, startKey: string | null): void {

@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { decodeCursor, encodeCursor } from '../../core/cursor.js';
 
 /** Keyset cursor for transaction listings: [sort value, stationId, id] of the last item. */
 export function encodeTransactionCursor(sortValue: string, stationId: string, id: string): string {

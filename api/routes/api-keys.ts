@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../../core/errors.js';
-import type { ApiKeyRole } from '../../adapters/store/api-key-store.js';
+import type { ApiKeyRole } from '../../core/ports/store/api-key-store.js';
 import { issueApiKey } from '../api-key-service.js';
 import { requireAdmin } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
@@ -29,6 +29,7 @@ export async function apiKeyRoutes(app: FastifyInstance, opts: { deps: ApiDeps }
     {
       schema: {
         tags: ['admin'],
+        operationId: 'createApiKey',
         summary: 'Create an API key (admin only); the key is shown in this response only',
         body: {
           type: 'object',
@@ -54,6 +55,7 @@ export async function apiKeyRoutes(app: FastifyInstance, opts: { deps: ApiDeps }
     {
       schema: {
         tags: ['admin'],
+        operationId: 'listApiKeys',
         summary: 'List API keys (admin only), optionally of one tenant; never shows the keys themselves',
         querystring: { type: 'object', properties: { tenantId: { type: 'string' } }, additionalProperties: false },
         response: { 200: { type: 'object', properties: { items: { type: 'array', items: keySchema } } }, 401: errorBody, 403: errorBody },
@@ -67,6 +69,7 @@ export async function apiKeyRoutes(app: FastifyInstance, opts: { deps: ApiDeps }
     {
       schema: {
         tags: ['admin'],
+        operationId: 'revokeApiKey',
         summary: 'Revoke an API key (admin only); it stops working at once on this node',
         params: { type: 'object', properties: { keyId: { type: 'string', maxLength: 64 } }, required: ['keyId'] },
         response: { 204: { type: 'null' }, 401: errorBody, 403: errorBody, 404: errorBody },

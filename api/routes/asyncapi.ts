@@ -16,7 +16,7 @@ export async function asyncApiRoutes(app: FastifyInstance): Promise<void> {
   const document = loadAsyncApi();
   app.get(
     '/asyncapi.yaml',
-    { schema: { tags: ['operations'], summary: 'AsyncAPI document of the NATS events and commands', security: [] } },
+    { schema: { tags: ['operations'], operationId: 'getAsyncApiDocument', summary: 'AsyncAPI document of the NATS events and commands', security: [] } },
     async (_request, reply) => {
       if (!document) throw new CsmsError('NOT_FOUND', 'docs/asyncapi.yaml is not installed');
       return reply.type('application/yaml').send(document);

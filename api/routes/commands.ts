@@ -12,6 +12,7 @@ export async function commandRoutes(app: FastifyInstance, opts: { deps: ApiDeps 
     {
       schema: {
         tags: ['commands'],
+        operationId: 'sendOcppCall',
         summary: 'Send any CSMS-initiated OCPP action to a station, wherever it is connected',
         description:
           'The body is the OCPP payload, validated against the schema of the protocol the station negotiated. ' +
@@ -45,7 +46,7 @@ export async function commandRoutes(app: FastifyInstance, opts: { deps: ApiDeps 
     async (request) => {
       const { id, action } = request.params;
       const reply = await deps.commands.send(stationCall(request.tenantId, id, action, request.body ?? {}));
-      const result = await resultOf(deps, request.tenantId, id, action, reply);
+      const result = await resultOf(deps, request, id, action, reply);
       return reply.facts ? { result, facts: reply.facts } : { result };
     },
   );

@@ -34,6 +34,7 @@ export async function localListRoutes(app: FastifyInstance, opts: { deps: ApiDep
     {
       schema: {
         tags: ['tokens'],
+        operationId: 'getLocalList',
         summary: 'The local list the station last accepted (as tracked by the CSMS)',
         params: stationIdParam,
         response: { 200: listSchema, 404: errorBody },
@@ -56,6 +57,7 @@ export async function localListRoutes(app: FastifyInstance, opts: { deps: ApiDep
     {
       schema: {
         tags: ['tokens'],
+        operationId: 'sendLocalList',
         summary: 'SendLocalList: full or differential update; stored when the station accepts it',
         description: '`version` defaults to the stored version + 1. In a differential update an entry without `status` removes that token.',
         params: stationIdParam,
@@ -95,7 +97,7 @@ export async function localListRoutes(app: FastifyInstance, opts: { deps: ApiDep
       const version = request.body.version ?? (stored?.version ?? 0) + 1;
       const entries: LocalListEntry[] = request.body.entries.map((e) => ({ ...e, type: e.type ?? IDTAG_TYPE_16 }));
       const run = await deps.commands.run(tenantId, stationId, sendLocalList, { updateType: request.body.updateType, version, entries });
-      const { result } = await commandResult(deps, tenantId, stationId, run);
+      const { result } = await commandResult(deps, request, stationId, run);
       // SendLocalList's onResult stored what the station accepted, on the node that holds it.
       const list = await deps.store.getLocalList(tenantId, stationId);
       return { status: result.status as string, list: list ?? { version: null, entries: [], updatedAt: null } };
@@ -107,6 +109,7 @@ export async function localListRoutes(app: FastifyInstance, opts: { deps: ApiDep
     {
       schema: {
         tags: ['tokens'],
+        operationId: 'getLocalListVersion',
         summary: 'GetLocalListVersion: the version the station reports, beside the one the CSMS tracks',
         params: stationIdParam,
         response: { 200: { type: 'object', properties: { stationVersion: { type: 'integer' }, storedVersion: { type: ['integer', 'null'] } } }, ...failures },
@@ -116,7 +119,7 @@ export async function localListRoutes(app: FastifyInstance, opts: { deps: ApiDep
       const { tenantId } = request;
       const stationId = request.params.id;
       const run = await deps.commands.run(tenantId, stationId, localListVersion, {});
-      const { protocol, result } = await commandResult(deps, tenantId, stationId, run);
+      const { protocol, result } = await commandResult(deps, request, stationId, run);
       const stored = await deps.store.getLocalList(tenantId, stationId);
       return { stationVersion: localListVersion.fromOcpp(protocol, result), storedVersion: stored?.version ?? null };
     },

@@ -24,6 +24,7 @@ export async function messageRoutes(app: FastifyInstance, opts: { deps: ApiDeps 
     {
       schema: {
         tags: ['stations'],
+        operationId: 'listStationMessages',
         summary: 'OCPP frames in and out of a station, newest first (cursor pagination)',
         description: 'Frames logged on the node holding the station’s connection. Filter with `direction` and `action`.',
         params: stationIdParam,

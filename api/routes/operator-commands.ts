@@ -45,6 +45,8 @@ const variableRef = {
 interface Spec {
   method: 'GET' | 'POST' | 'PUT';
   url: string;
+  /** The OpenAPI operationId: stable, unique, what generated clients name the method. */
+  operationId: string;
   summary: string;
   /** How the body maps to 1.6 and to 2.x: shown in /docs. */
   mapping: string;
@@ -57,49 +59,49 @@ interface Spec {
 /** The commands operators use daily; `POST /stations/{id}/ocpp/{action}` covers every other action. */
 const SPECS: Spec[] = [
   {
-    method: 'POST', url: '/stations/:id/reset', summary: 'Reset a station (or one EVSE in 2.x)',
+    method: 'POST', url: '/stations/:id/reset', operationId: 'resetStation', summary: 'Reset a station (or one EVSE in 2.x)',
     mapping: '1.6: `Reset { type: Soft|Hard }` (OnIdle→Soft, Immediate→Hard; evseId not allowed). 2.x: `Reset { type: OnIdle|Immediate, evseId? }` (Soft→OnIdle, Hard→Immediate).',
     body: { type: 'object', properties: { type: { type: 'string', enum: ['Soft', 'Hard', 'OnIdle', 'Immediate'] }, evseId }, required: ['type'], additionalProperties: false },
     command: reset,
   },
   {
-    method: 'POST', url: '/stations/:id/availability', summary: 'Make a station, EVSE or connector (in)operative',
+    method: 'POST', url: '/stations/:id/availability', operationId: 'changeAvailability', summary: 'Make a station, EVSE or connector (in)operative',
     mapping: '1.6: `ChangeAvailability { connectorId: evseId ?? 0, type: Operative|Inoperative }`. 2.x: `ChangeAvailability { operationalStatus, evse?: { id: evseId, connectorId? } }`.',
     body: { type: 'object', properties: { operative: { type: 'boolean' }, evseId, connectorId }, required: ['operative'], additionalProperties: false },
     command: changeAvailability,
   },
   {
-    method: 'POST', url: '/stations/:id/unlock', summary: 'Unlock a connector',
+    method: 'POST', url: '/stations/:id/unlock', operationId: 'unlockConnector', summary: 'Unlock a connector',
     mapping: '1.6: `UnlockConnector { connectorId: evseId }`. 2.x: `UnlockConnector { evseId, connectorId: connectorId ?? 1 }`.',
     body: { type: 'object', properties: { evseId: { ...evseId, minimum: 1 }, connectorId }, required: ['evseId'], additionalProperties: false },
     command: unlockConnector,
   },
   {
-    method: 'POST', url: '/stations/:id/trigger', summary: 'Ask the station to send a message now (TriggerMessage)',
+    method: 'POST', url: '/stations/:id/trigger', operationId: 'triggerMessage', summary: 'Ask the station to send a message now (TriggerMessage)',
     mapping: '1.6: `TriggerMessage { requestedMessage: message, connectorId?: evseId }`. 2.x: `TriggerMessage { requestedMessage: message, evse?: { id: evseId, connectorId? } }`. `message` must be valid for the version (e.g. 1.6 StatusNotification, 2.x StatusNotification, BootNotification, Heartbeat, MeterValues).',
     body: { type: 'object', properties: { message: { type: 'string', maxLength: 64 }, evseId, connectorId }, required: ['message'], additionalProperties: false },
     command: triggerMessage,
   },
   {
-    method: 'GET', url: '/stations/:id/configuration', summary: 'Read configuration keys (OCPP 1.6)',
+    method: 'GET', url: '/stations/:id/configuration', operationId: 'getConfiguration', summary: 'Read configuration keys (OCPP 1.6)',
     mapping: '1.6: `GetConfiguration { key?: [...] }` (all keys when none given). 2.x stations answer 400 Wrong Protocol: use POST /stations/{id}/variables/get.',
     querystring: { type: 'object', properties: { key: { type: 'array', items: { type: 'string', maxLength: 50 }, maxItems: 100 } }, additionalProperties: false },
     command: getConfiguration,
   },
   {
-    method: 'PUT', url: '/stations/:id/configuration', summary: 'Change one configuration key (OCPP 1.6)',
+    method: 'PUT', url: '/stations/:id/configuration', operationId: 'changeConfiguration', summary: 'Change one configuration key (OCPP 1.6)',
     mapping: '1.6: `ChangeConfiguration { key, value }`. 2.x stations answer 400 Wrong Protocol: use POST /stations/{id}/variables/set.',
     body: { type: 'object', properties: { key: { type: 'string', maxLength: 50 }, value: { type: 'string', maxLength: 500 } }, required: ['key', 'value'], additionalProperties: false },
     command: changeConfiguration,
   },
   {
-    method: 'POST', url: '/stations/:id/variables/get', summary: 'Read device-model variables (OCPP 2.x)',
+    method: 'POST', url: '/stations/:id/variables/get', operationId: 'getVariables', summary: 'Read device-model variables (OCPP 2.x)',
     mapping: '2.x: `GetVariables { getVariableData: [{ component: { name, instance?, evse? }, variable: { name, instance? }, attributeType? }] }`. 1.6 stations answer 400 Wrong Protocol: use GET /stations/{id}/configuration.',
     body: { type: 'object', properties: { variables: { type: 'array', items: variableRef, minItems: 1, maxItems: 100 } }, required: ['variables'], additionalProperties: false },
     command: getVariables,
   },
   {
-    method: 'POST', url: '/stations/:id/variables/set', summary: 'Change device-model variables (OCPP 2.x)',
+    method: 'POST', url: '/stations/:id/variables/set', operationId: 'setVariables', summary: 'Change device-model variables (OCPP 2.x)',
     mapping: '2.x: `SetVariables { setVariableData: [{ attributeValue: value, attributeType?, component, variable }] }`. 1.6 stations answer 400 Wrong Protocol: use PUT /stations/{id}/configuration.',
     body: {
       type: 'object',
@@ -114,12 +116,12 @@ const SPECS: Spec[] = [
     command: setVariables,
   },
   {
-    method: 'POST', url: '/stations/:id/clear-cache', summary: 'Clear the station’s authorization cache',
+    method: 'POST', url: '/stations/:id/clear-cache', operationId: 'clearCache', summary: 'Clear the station’s authorization cache',
     mapping: '1.6 and 2.x: `ClearCache {}`.',
     command: clearCache,
   },
   {
-    method: 'POST', url: '/stations/:id/data-transfer', summary: 'Send a vendor-specific DataTransfer',
+    method: 'POST', url: '/stations/:id/data-transfer', operationId: 'dataTransfer', summary: 'Send a vendor-specific DataTransfer',
     mapping: '1.6: `DataTransfer { vendorId, messageId?, data?: string }` (non-string data is JSON-encoded). 2.x: `DataTransfer { vendorId, messageId?, data?: any }`.',
     body: { type: 'object', properties: { vendorId: { type: 'string', maxLength: 255 }, messageId: { type: 'string', maxLength: 50 }, data: {} }, required: ['vendorId'], additionalProperties: false },
     command: dataTransfer,
@@ -135,6 +137,7 @@ export async function operatorCommandRoutes(app: FastifyInstance, opts: { deps: 
       url: spec.url,
       schema: {
         tags: ['commands'],
+        operationId: spec.operationId,
         summary: spec.summary,
         description: `${spec.mapping}\n\nErrors: 404 unknown station (or another tenant’s), 409 not connected, 400 invalid for the station’s version, 502 CALLERROR, 504 no answer in time.`,
         params: idParams,
@@ -146,7 +149,7 @@ export async function operatorCommandRoutes(app: FastifyInstance, opts: { deps: 
         const { id } = request.params;
         const input = spec.method === 'GET' ? request.query ?? {} : request.body ?? {};
         const run = await deps.commands.run(request.tenantId, id, spec.command, input);
-        const { action, protocol, result } = await commandResult(deps, request.tenantId, id, run);
+        const { action, protocol, result } = await commandResult(deps, request, id, run);
         return { action, protocol, result };
       },
     });

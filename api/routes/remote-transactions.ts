@@ -21,6 +21,7 @@ export async function remoteTransactionRoutes(app: FastifyInstance, opts: { deps
     {
       schema: {
         tags: ['transactions'],
+        operationId: 'remoteStartTransaction',
         summary: 'Ask a station to start a transaction for an id token',
         description:
           'Answers the station’s status and the `remoteStartId` this request was given. The transaction it causes carries ' +
@@ -50,7 +51,7 @@ export async function remoteTransactionRoutes(app: FastifyInstance, opts: { deps
       const { tenantId } = request;
       const stationId = request.params.id;
       const run = await deps.commands.run(tenantId, stationId, remoteStart, request.body);
-      const { result, facts } = await commandResult(deps, tenantId, stationId, run);
+      const { result, facts } = await commandResult(deps, request, stationId, run);
       return { status: result.status as string, remoteStartId: facts.remoteStartId as number, transactionId: (result.transactionId as string | undefined) ?? null };
     },
   );
@@ -60,6 +61,7 @@ export async function remoteTransactionRoutes(app: FastifyInstance, opts: { deps
     {
       schema: {
         tags: ['transactions'],
+        operationId: 'remoteStopTransaction',
         summary: 'Ask a station to stop one of its transactions',
         params: stationIdParam,
         body: {
@@ -75,7 +77,7 @@ export async function remoteTransactionRoutes(app: FastifyInstance, opts: { deps
       const { tenantId } = request;
       const stationId = request.params.id;
       const run = await deps.commands.run(tenantId, stationId, remoteStop, request.body);
-      const { result } = await commandResult(deps, tenantId, stationId, run);
+      const { result } = await commandResult(deps, request, stationId, run);
       return { status: result.status as string };
     },
   );
@@ -85,6 +87,7 @@ export async function remoteTransactionRoutes(app: FastifyInstance, opts: { deps
     {
       schema: {
         tags: ['transactions'],
+        operationId: 'getTransactionStatus',
         summary: 'GetTransactionStatus (2.0.1/2.1): is it ongoing, are messages queued; plus what is stored',
         params: {
           type: 'object',
@@ -108,7 +111,7 @@ export async function remoteTransactionRoutes(app: FastifyInstance, opts: { deps
       const { tenantId } = request;
       const { id: stationId, txId } = request.params;
       const run = await deps.commands.run(tenantId, stationId, transactionStatus, { transactionId: txId });
-      const { protocol, result } = await commandResult(deps, tenantId, stationId, run);
+      const { protocol, result } = await commandResult(deps, request, stationId, run);
       const transaction = (await deps.store.getTransaction(tenantId, txId, stationId)) ?? null;
       return { ...transactionStatus.fromOcpp(protocol, result), transaction };
     },

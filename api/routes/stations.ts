@@ -27,6 +27,7 @@ export async function stationRoutes(app: FastifyInstance, opts: { deps: ApiDeps 
     {
       schema: {
         tags: ['stations'],
+        operationId: 'listStations',
         summary: 'List stations of the caller’s tenant (cursor pagination)',
         querystring: pageQuery,
         response: {
@@ -48,6 +49,7 @@ export async function stationRoutes(app: FastifyInstance, opts: { deps: ApiDeps 
     {
       schema: {
         tags: ['stations'],
+        operationId: 'getStation',
         summary: 'One station: boot info, live connection, connector statuses',
         params: stationIdParam,
         response: { 200: stationSchema, 404: errorBody },
@@ -67,6 +69,7 @@ export async function stationRoutes(app: FastifyInstance, opts: { deps: ApiDeps 
     {
       schema: {
         tags: ['stations'],
+        operationId: 'createStation',
         summary: 'Register a station with its Basic-auth password (security profile 1)',
         body: {
           type: 'object',
@@ -90,11 +93,40 @@ export async function stationRoutes(app: FastifyInstance, opts: { deps: ApiDeps 
     },
   );
 
+  app.put<{ Params: { id: string }; Body: { enabled: boolean } }>(
+    '/stations/:id/debug',
+    {
+      schema: {
+        tags: ['stations'],
+        operationId: 'setStationDebug',
+        summary: 'Log every OCPP frame of a station at info level, or stop (switchable at run time)',
+        description:
+          'While enabled, the gateway threads of this node write one log line per frame the station sends or receives ' +
+          '(`"msg":"frame"`, with `direction` and `frame`), also after it reconnects. Until the node restarts.',
+        params: stationIdParam,
+        body: { type: 'object', properties: { enabled: { type: 'boolean' } }, required: ['enabled'], additionalProperties: false },
+        response: {
+          200: { type: 'object', properties: { stationId: { type: 'string' }, enabled: { type: 'boolean' } } },
+          404: errorBody,
+          503: errorBody,
+        },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      if (!(await deps.store.getStation(request.tenantId, id))) throw new ApiError('STATION_NOT_FOUND', `Station ${id} not found`);
+      if (!deps.stations.setDebug) throw new ApiError('SERVICE_UNAVAILABLE', 'This node runs no gateway threads (CSMS_ROLE=api)');
+      deps.stations.setDebug(id, request.body.enabled);
+      return { stationId: id, enabled: request.body.enabled };
+    },
+  );
+
   app.delete<{ Params: { id: string } }>(
     '/stations/:id',
     {
       schema: {
         tags: ['stations'],
+        operationId: 'deleteStation',
         summary: 'Delete a station; an open connection is closed',
         params: stationIdParam,
         response: { 204: { type: 'null' }, 404: errorBody },

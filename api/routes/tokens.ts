@@ -17,6 +17,7 @@ export async function tokenRoutes(app: FastifyInstance, opts: { deps: ApiDeps })
     {
       schema: {
         tags: ['tokens'],
+        operationId: 'listIdTokens',
         summary: 'List id tokens (cursor pagination, by token value)',
         querystring: pageQuery,
         response: { 200: { type: 'object', properties: { items: { type: 'array', items: idTokenSchema }, nextCursor: { type: ['string', 'null'] } } } },
@@ -30,7 +31,7 @@ export async function tokenRoutes(app: FastifyInstance, opts: { deps: ApiDeps })
 
   app.get<{ Params: { idToken: string } }>(
     '/tokens/:idToken',
-    { schema: { tags: ['tokens'], summary: 'One id token', params, response: { 200: idTokenSchema, 404: errorBody } } },
+    { schema: { tags: ['tokens'], operationId: 'getIdToken', summary: 'One id token', params, response: { 200: idTokenSchema, 404: errorBody } } },
     async (request) => {
       const token = await deps.store.findIdToken(request.tenantId, request.params.idToken);
       if (!token) throw new ApiError('ID_TOKEN_NOT_FOUND', `Id token ${request.params.idToken} not found`);
@@ -43,6 +44,7 @@ export async function tokenRoutes(app: FastifyInstance, opts: { deps: ApiDeps })
     {
       schema: {
         tags: ['tokens'],
+        operationId: 'createIdToken',
         summary: 'Create an id token (409 if it exists; PUT replaces)',
         body: { type: 'object', properties: { idToken: tokenValue, ...idTokenBodyProps }, required: ['idToken'], additionalProperties: false },
         response: { 201: idTokenSchema, 400: errorBody, 409: errorBody },
@@ -63,6 +65,7 @@ export async function tokenRoutes(app: FastifyInstance, opts: { deps: ApiDeps })
     {
       schema: {
         tags: ['tokens'],
+        operationId: 'putIdToken',
         summary: 'Create or replace an id token',
         params,
         body: { type: 'object', properties: idTokenBodyProps, additionalProperties: false },
@@ -78,7 +81,7 @@ export async function tokenRoutes(app: FastifyInstance, opts: { deps: ApiDeps })
 
   app.delete<{ Params: { idToken: string } }>(
     '/tokens/:idToken',
-    { schema: { tags: ['tokens'], summary: 'Delete an id token', params, response: { 204: { type: 'null' }, 404: errorBody } } },
+    { schema: { tags: ['tokens'], operationId: 'deleteIdToken', summary: 'Delete an id token', params, response: { 204: { type: 'null' }, 404: errorBody } } },
     async (request, reply) => {
       if (!(await deps.store.deleteIdToken(request.tenantId, request.params.idToken))) {
         throw new ApiError('ID_TOKEN_NOT_FOUND', `Id token ${request.params.idToken} not found`);

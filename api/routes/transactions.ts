@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { TransactionQuery, TransactionSort } from '../../adapters/store/transaction-store.js';
-import { ApiError } from '../../core/errors.js';
+import type { TransactionQuery, TransactionSort } from '../../core/ports/store/transaction-store.js';
+import { ApiError, InvalidCursorError } from '../../core/errors.js';
 import type { ApiDeps } from '../deps.js';
 import { errorBody, stationIdParam } from '../schemas.js';
 import { meterValueSchema, transactionSchema } from '../session-schemas.js';
@@ -17,6 +17,7 @@ export async function transactionRoutes(app: FastifyInstance, opts: { deps: ApiD
     {
       schema: {
         tags: ['transactions'],
+        operationId: 'listTransactions',
         summary: 'List transactions (filters, sorting, cursor pagination)',
         description: '`from`/`to` bound `startedAt` (inclusive/exclusive). Default sort: newest start first.',
         querystring: {
@@ -51,7 +52,8 @@ export async function transactionRoutes(app: FastifyInstance, opts: { deps: ApiD
           to: q.to === undefined ? undefined : new Date(q.to).toISOString(),
         });
       } catch (error) {
-        if (q.cursor && error instanceof SyntaxError) throw new ApiError('BAD_REQUEST', 'Invalid cursor');
+        // The cursor decoded but does not hold a transaction key (transaction-cursor.ts).
+        if (q.cursor && error instanceof SyntaxError) throw new InvalidCursorError();
         throw error;
       }
       return { items: page.items, nextCursor: page.nextCursor ?? null };
@@ -63,6 +65,7 @@ export async function transactionRoutes(app: FastifyInstance, opts: { deps: ApiD
     {
       schema: {
         tags: ['transactions'],
+        operationId: 'getTransaction',
         summary: 'One transaction with its meter values (in time order)',
         description: 'Two stations may use the same 2.x transactionId; `stationId` picks one.',
         params: { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 36 } }, required: ['id'] },

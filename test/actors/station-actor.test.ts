@@ -307,3 +307,11 @@ for (const version of ['ocpp1.6', 'ocpp2.0.1'] as const) {
     t.equal(inbound.handled.length, 1);
   });
 }
+
+for (const version of VERSIONS) {
+  t.test(`${version}: a call answered at the gateway frees its message id at once`, async (t) => {
+    const { actor, transport } = makeActor(version);
+    for (let i = 0; i < 3; i++) actor.receive(JSON.stringify([2, 'same-id', 'Heartbeat', {}]));
+    for (let i = 0; i < 3; i++) t.same((await transport.frame(i)).slice(0, 2), [3, 'same-id'], `answer ${i + 1} is a CALLRESULT, not a duplicate-id refusal`);
+  });
+}

@@ -7,7 +7,7 @@ import { commandSubject } from '../../adapters/bus/nats-subjects.js';
 import { createStationCommands, type RemoteNodes } from '../../actors/commands/station-commands.js';
 import { remoteStart } from '../../actors/commands/remote-start.js';
 import { CommandRouter, NatsStationCaller, callFromRequest } from '../../workers/command-router.js';
-import { startNats } from '../helpers/nats-server.js';
+import { natsServerMissing, startNats } from '../helpers/nats-server.js';
 
 // StationCall/StationReply over NATS request/reply between two "nodes" (two services, two
 // stores): node B holds the station, node A sends. Effects run once, on B; facts come back to A.
@@ -27,7 +27,7 @@ t.test('request bodies: a StationCall, or the bare OCPP payload', async (t) => {
   t.match(callFromRequest(target, encode([1, 2])), { status: 'failed', reason: 'invalid-request' });
 });
 
-t.test('commands across nodes over a real nats-server', async (t) => {
+t.test('commands across nodes over a real nats-server', { skip: natsServerMissing() }, async (t) => {
   const nats = await startNats(t);
   const ncA = await connect({ servers: nats.url });
   const ncB = await connect({ servers: nats.url });

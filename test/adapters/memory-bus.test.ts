@@ -1,5 +1,5 @@
 import t from 'tap';
-import { matchesPattern } from '../../adapters/bus/bus.js';
+import { matchesPattern } from '../../core/ports/bus.js';
 import { MemoryBus } from '../../adapters/bus/memory-bus.js';
 import { busContract, event } from '../contract/bus.js';
 

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { SqliteStore } from '../../adapters/store/sqlite-store.js';
-import type { LoggedFrame } from '../../adapters/store/message-log-store.js';
+import type { LoggedFrame } from '../../core/ports/store/message-log-store.js';
 import { MessageLogWriter } from '../../workers/message-log-writer.js';
 import { controlPlaneStoreContract } from '../contract/store-control-plane.js';
 

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { join } from 'node:path';
 import { SqliteStore } from '../../adapters/store/sqlite-store.js';
-import type { Store } from '../../adapters/store/store.js';
+import type { Store } from '../../core/ports/store/store.js';
 import { deviceModelStoreContract } from '../contract/store-device-model.js';
 import { sessionStoreContract } from '../contract/store-sessions.js';
 

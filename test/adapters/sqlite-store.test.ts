@@ -1,30 +1,34 @@
 import t from 'tap';
 import { join } from 'node:path';
 import { SqliteStore } from '../../adapters/store/sqlite-store.js';
-import type { Store } from '../../adapters/store/store.js';
+import type { Store } from '../../core/ports/store/store.js';
 import { storeContract } from '../contract/store.js';
+import { requestStoreContract } from '../contract/store-requests.js';
 
 storeContract(t, 'SqliteStore :memory:', {
   open: async () => new SqliteStore({ path: ':memory:' }),
 });
+requestStoreContract(t, 'SqliteStore :memory:', { open: async () => new SqliteStore({ path: ':memory:' }) });
 
 const dir = t.testdir({});
 const paths = new WeakMap<Store, string>();
 let n = 0;
-storeContract(t, 'SqliteStore file', {
+const fileStores = {
   open: async () => {
     const path = join(dir, `nested/store-${n++}.sqlite`);
     const store = new SqliteStore({ path });
     paths.set(store, path);
     return store;
   },
-  reopen: async (closed) => {
+  reopen: async (closed: Store) => {
     const path = paths.get(closed)!;
     const store = new SqliteStore({ path });
     paths.set(store, path);
     return store;
   },
-});
+};
+storeContract(t, 'SqliteStore file', fileStores);
+requestStoreContract(t, 'SqliteStore file', fileStores);
 
 t.test('a database from a newer build is refused', async (t) => {
   const path = join(dir, 'future.sqlite');

@@ -1,5 +1,5 @@
 import type { Test } from 'tap';
-import type { Bus, Subscription } from '../../adapters/bus/bus.js';
+import type { Bus, Subscription } from '../../core/ports/bus.js';
 import type { BusEvent } from '../../core/types.js';
 
 /**

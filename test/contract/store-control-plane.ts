@@ -1,5 +1,5 @@
 import type { Test } from 'tap';
-import type { LoggedFrame } from '../../adapters/store/message-log-store.js';
+import type { LoggedFrame } from '../../core/ports/store/message-log-store.js';
 import type { StoreContractOptions } from './store.js';
 
 /** The control-plane slices of `Store` (API keys, OCPP message log), run by every adapter. */

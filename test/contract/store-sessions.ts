@@ -1,5 +1,5 @@
 import type { Test } from 'tap';
-import type { Store } from '../../adapters/store/store.js';
+import type { Store } from '../../core/ports/store/store.js';
 import { transactionEventFrom2, type TransactionEventRequest } from '../../core/transaction-mapping-2.js';
 import { meterEvent16, stopEvent16 } from '../../core/transaction-mapping-16.js';
 import type { TxEvent } from '../../core/transaction-types.js';

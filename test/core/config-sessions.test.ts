@@ -11,6 +11,6 @@ t.test('session and store settings', async (t) => {
   t.equal(mongo.store, 'mongodb');
   t.equal(mongo.mongodbUrl, 'mongodb://db/switchyard');
   t.throws(() => loadConfig({ CSMS_UNKNOWN_TOKENS: 'maybe' }), ConfigError);
-  t.throws(() => loadConfig({ CSMS_STORE: 'postgres' }), /CSMS_STORE must be one of sqlite, mongodb/);
+  t.throws(() => loadConfig({ CSMS_STORE: 'cassandra' }), /CSMS_STORE must be one of sqlite, mongodb, postgres/);
   t.throws(() => loadConfig({ CSMS_STORE: 'mongodb' }), /needs MONGODB_URL/);
 });

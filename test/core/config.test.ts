@@ -100,6 +100,6 @@ t.test('invalid values throw ConfigError naming the variable and the value', asy
   throwsConfig(t, { CSMS_OCPP_PATH_PREFIX: 'ocpp' }, /CSMS_OCPP_PATH_PREFIX must be a URL path starting with '\/'/);
   throwsConfig(t, { CSMS_OCPP_PATH_PREFIX: '/a b' }, /CSMS_OCPP_PATH_PREFIX/);
   throwsConfig(t, { CSMS_UNKNOWN_TOKENS: 'some' }, /CSMS_UNKNOWN_TOKENS must be one of reject, accept-all/);
-  throwsConfig(t, { CSMS_STORE: 'postgres' }, /CSMS_STORE must be one of sqlite, mongodb/);
+  throwsConfig(t, { CSMS_STORE: 'cassandra' }, /CSMS_STORE must be one of sqlite, mongodb, postgres/);
   throwsConfig(t, { CSMS_STORE: 'mongodb' }, /CSMS_STORE=mongodb needs MONGODB_URL/);
 });

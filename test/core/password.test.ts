@@ -60,3 +60,11 @@ t.test('parseBasicAuth', async (t) => {
   t.equal(parseBasicAuth('Basic !!!notbase64'), undefined, 'not base64');
   t.equal(parseBasicAuth(`Basic ${b64('a:b')} ${b64('c:d')}`), undefined, 'two tokens');
 });
+
+t.test('every cost the configuration accepts hashes and verifies, the smallest included', async (t) => {
+  for (const cost of [2, 4, 16, 1024]) {
+    const hash = await hashPassword('a-station-password-16', cost);
+    t.ok(await verifyPassword('a-station-password-16', hash), `cost ${cost}`);
+    t.notOk(await verifyPassword('another-password-1234', hash));
+  }
+});

@@ -68,7 +68,7 @@ t.test('station-initiated messages', async (t) => {
         }
       }
 
-      // Status is last-write-wins and answered at the gateway: stored in order within ~10 ms, not before the answer.
+      // Status is last-write-wins and answered at the gateway: stored in order within CSMS_ASYNC_FLUSH_MS, not before the answer.
       const one = await eventually(async () => {
         const r = await server.apiJson('GET', `/stations/${id}`);
         return r.status === 200 && (r.body.connectors as unknown[]).length === expectedConnectors.length && r;

@@ -147,6 +147,7 @@ export function makeActor(version: OcppVersion, overrides: { mailboxCapacity?: n
       rejected: (kind, code) => rejected.push({ kind, code }),
     },
     log: {
+      info: (fields, message) => logs.push({ level: 'info', fields, message }),
       warn: (fields, message) => logs.push({ level: 'warn', fields, message }),
       error: (fields, message) => logs.push({ level: 'error', fields, message }),
     },

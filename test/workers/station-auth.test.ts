@@ -1,5 +1,5 @@
 import t from 'tap';
-import type { StationLogin } from '../../adapters/store/store.js';
+import type { StationLogin } from '../../core/ports/store/store.js';
 import { hashPassword } from '../../core/password.js';
 import { StationAuthenticator } from '../../workers/station-auth.js';
 

@@ -1,4 +1,5 @@
 import { commandTable, sendOnly, type NotSupported } from '../command-spec.js';
+import { correlated } from '../request-correlation.js';
 import * as changeAvailability from './change-availability.js';
 import * as changeConfiguration from './change-configuration.js';
 import * as dataTransfer from './data-transfer.js';
@@ -13,7 +14,8 @@ import * as unlockConnector from './unlock-connector.js';
 
 /**
  * OCPP 1.6 (with the security whitepaper): every CSMS-initiated action we send. Actions with a
- * version-neutral mapping or an effect have their own file; the rest are sent as given.
+ * version-neutral mapping or an effect have their own file; those completed by later
+ * notifications are `correlated` (request-correlation.ts); the rest are sent as given.
  */
 export const CSMS_INITIATED = commandTable([
   changeAvailability.command,
@@ -40,9 +42,9 @@ export const CSMS_INITIATED = commandTable([
   sendOnly('DeleteCertificate'),
   sendOnly('ExtendedTriggerMessage'),
   sendOnly('GetInstalledCertificateIds'),
-  sendOnly('GetLog'),
+  correlated('GetLog'), // → LogStatusNotification
   sendOnly('InstallCertificate'),
-  sendOnly('SignedUpdateFirmware'),
+  correlated('SignedUpdateFirmware'), // → SignedFirmwareStatusNotification
 ]);
 
 /** CSMS-initiated 1.6 actions we refuse to send, each with the reason. */

@@ -12,7 +12,7 @@ interface BootNotificationRequest {
 }
 
 export async function bootNotification(
-  ctx: Pick<HandlerContext, 'session' | 'state' | 'store' | 'events' | 'clock' | 'settings'>,
+  ctx: Pick<HandlerContext, 'session' | 'state' | 'store' | 'events' | 'clock' | 'settings' | 'log'>,
   req: BootNotificationRequest,
 ) {
   const now = ctx.clock().toISOString();
@@ -31,5 +31,10 @@ export async function bootNotification(
   await ctx.store.recordBoot(ctx.session.tenantId, ctx.session.stationId, boot);
   ctx.state.bootStatus = 'Accepted';
   ctx.events.emit('station.booted', ctx.session, { ...boot });
+  const { tenantId, stationId, version: protocol } = ctx.session;
+  ctx.log?.info(
+    { stationId, tenantId, protocol, vendor: boot.vendor, model: boot.model, firmwareVersion: boot.firmwareVersion ?? null, reason: boot.reason, status: 'Accepted' },
+    'station booted',
+  );
   return { status: 'Accepted', currentTime: now, interval: ctx.settings.heartbeatIntervalSec };
 }

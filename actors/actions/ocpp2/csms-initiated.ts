@@ -1,4 +1,5 @@
 import { commandTable, sendOnly, type NotSupported } from '../command-spec.js';
+import { correlated } from '../request-correlation.js';
 import * as changeAvailability from './change-availability.js';
 import * as dataTransfer from './data-transfer.js';
 import * as getLocalListVersion from './get-local-list-version.js';
@@ -14,7 +15,8 @@ import * as unlockConnector from './unlock-connector.js';
 
 /**
  * OCPP 2.0.1 (and the 2.0.1 part of 2.1): every CSMS-initiated action we send. Actions with a
- * version-neutral mapping or an effect have their own file; the rest are sent as given.
+ * version-neutral mapping or an effect have their own file; those completed by later
+ * notifications are `correlated` (request-correlation.ts); the rest are sent as given.
  */
 export const CSMS_INITIATED = commandTable([
   changeAvailability.command,
@@ -30,19 +32,19 @@ export const CSMS_INITIATED = commandTable([
   triggerMessage.command,
   unlockConnector.command,
   // Provisioning and device model
-  sendOnly('GetBaseReport'),
-  sendOnly('GetReport'),
+  correlated('GetBaseReport'), // → NotifyReport
+  correlated('GetReport'), // → NotifyReport
   sendOnly('SetNetworkProfile'),
   sendOnly('ClearCache'),
   // Monitoring
   sendOnly('ClearVariableMonitoring'),
-  sendOnly('GetMonitoringReport'),
+  correlated('GetMonitoringReport'), // → NotifyMonitoringReport
   sendOnly('SetMonitoringBase'),
   sendOnly('SetMonitoringLevel'),
   sendOnly('SetVariableMonitoring'),
   // Smart charging, reservations, tariff and cost
   sendOnly('ClearChargingProfile'),
-  sendOnly('GetChargingProfiles'),
+  correlated('GetChargingProfiles'), // → ReportChargingProfiles
   sendOnly('GetCompositeSchedule'),
   sendOnly('SetChargingProfile'),
   sendOnly('CancelReservation'),
@@ -50,18 +52,18 @@ export const CSMS_INITIATED = commandTable([
   sendOnly('CostUpdated'),
   // Display messages and customer data
   sendOnly('ClearDisplayMessage'),
-  sendOnly('GetDisplayMessages'),
+  correlated('GetDisplayMessages'), // → NotifyDisplayMessages
   sendOnly('SetDisplayMessage'),
-  sendOnly('CustomerInformation'),
+  correlated('CustomerInformation'), // → NotifyCustomerInformation
   // Security, firmware, diagnostics
   sendOnly('CertificateSigned'),
   sendOnly('DeleteCertificate'),
   sendOnly('GetInstalledCertificateIds'),
   sendOnly('InstallCertificate'),
-  sendOnly('GetLog'),
-  sendOnly('PublishFirmware'),
+  correlated('GetLog'), // → LogStatusNotification
+  correlated('PublishFirmware'), // → PublishFirmwareStatusNotification
   sendOnly('UnpublishFirmware'),
-  sendOnly('UpdateFirmware'),
+  correlated('UpdateFirmware'), // → FirmwareStatusNotification
 ]);
 
 /** CSMS-initiated 2.0.1 actions we refuse to send, each with the reason. */

@@ -1,4 +1,5 @@
 import { commandTable, sendOnly, type NotSupported } from '../command-spec.js';
+import { correlated } from '../request-correlation.js';
 import * as v2 from '../ocpp2/csms-initiated.js';
 
 /** OCPP 2.1 = every 2.0.1 command (same shapes) plus the actions 2.1 added. */
@@ -7,7 +8,7 @@ export const CSMS_INITIATED = commandTable([
   // DER control, frequency response and dynamic schedules
   sendOnly('AFRRSignal'),
   sendOnly('ClearDERControl'),
-  sendOnly('GetDERControl'),
+  correlated('GetDERControl'), // → ReportDERControl
   sendOnly('SetDERControl'),
   sendOnly('UpdateDynamicSchedule'),
   sendOnly('UsePriorityCharging'),

@@ -1,4 +1,4 @@
-import type { TransactionOutcome } from '../../../adapters/store/transaction-store.js';
+import type { TransactionOutcome } from '../../../core/ports/store/transaction-store.js';
 import type { MeterSample, TransactionRecord } from '../../../core/transaction-types.js';
 import type { HandlerContext } from '../../handler-context.js';
 

@@ -1,5 +1,5 @@
-import type { MeterSample, MeterValueRecord, TransactionRecord, TxEvent } from '../../core/transaction-types.js';
-import type { StartTransaction16 } from '../../core/transaction-mapping-16.js';
+import type { MeterSample, MeterValueRecord, TransactionRecord, TxEvent } from '../../transaction-types.js';
+import type { StartTransaction16 } from '../../transaction-mapping-16.js';
 import type { Page } from './store.js';
 
 export interface TransactionOutcome {

@@ -1,4 +1,4 @@
-import type { DeviceModelEntry, DeviceModelVariable } from '../../core/device-model.js';
+import type { DeviceModelEntry, DeviceModelVariable } from '../../device-model.js';
 import type { Page, PageQuery } from './store.js';
 
 export interface DeviceModelQuery extends PageQuery {

@@ -1,5 +1,5 @@
-import type { IdTokenRecord } from '../../core/authorization.js';
-import type { LocalList, LocalListUpdate } from '../../core/local-list.js';
+import type { IdTokenRecord } from '../../authorization.js';
+import type { LocalList, LocalListUpdate } from '../../local-list.js';
 import type { Page, PageQuery } from './store.js';
 
 export type IdTokenInput = Omit<IdTokenRecord, 'createdAt' | 'updatedAt'>;

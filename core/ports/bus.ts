@@ -1,4 +1,4 @@
-import type { BusEvent } from '../../core/types.js';
+import type { BusEvent } from '../types.js';
 
 export type EventHandler = (event: BusEvent) => void;
 

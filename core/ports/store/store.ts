@@ -1,9 +1,10 @@
-import type { BootInfo, ConnectorStatusRecord, StationRecord } from '../../core/types.js';
+import type { BootInfo, ConnectorStatusRecord, StationRecord } from '../../types.js';
 import type { DeviceModelStore } from './device-model-store.js';
 import type { TokenStore } from './token-store.js';
 import type { TransactionStore } from './transaction-store.js';
 import type { ApiKeyStore } from './api-key-store.js';
 import type { MessageLogStore } from './message-log-store.js';
+import type { RequestStore } from './request-store.js';
 
 /** A page of results with an opaque cursor for the next page (undefined at the end). */
 export interface Page<T> {
@@ -51,26 +52,9 @@ export interface StationStore {
 /** The whole store: one engine, sliced per aggregate so a handler depends only on what it uses. */
 export interface Store extends StationStore, ApiKeyStore, MessageLogStore, TransactionStore, TokenStore, DeviceModelStore {
   readonly kind: string;
+  /** Requests completed by later notifications (core/requests.ts). A slice exposed as itself, not as delegating methods. */
+  readonly requests: RequestStore;
   /** Waits until every write accepted so far is durably committed. */
   flush(): Promise<void>;
   close(): Promise<void>;
 }
-
-/** Store methods a gateway thread may call through the thread channel. */
-export const REMOTE_STORE_METHODS = [
-  'findStationLogin',
-  'recordBoot',
-  'recordSeen',
-  'recordConnectorStatus',
-  // Charging sessions (issue 5)
-  'startTransaction16',
-  'applyTransactionEvent',
-  'recordStationMeterValues',
-  'findActiveTransaction',
-  'findIdToken',
-  'recordSeenIdToken',
-  'recordDeviceModel',
-] as const satisfies ReadonlyArray<keyof Store>;
-
-export type RemoteStoreMethod = (typeof REMOTE_STORE_METHODS)[number];
-export type GatewayStore = Pick<Store, RemoteStoreMethod>;

@@ -1,0 +1,209 @@
+import type { Sql } from 'postgres';
+
+/**
+ * Schema migrations of the PostgreSQL store, applied in order at open and recorded in
+ * `schema_migrations`. Append new steps; never edit a released one.
+ *
+ * Conventions: every text column that is compared or sorted is `COLLATE "C"` (byte order, as in
+ * SQLite and MongoDB), so paging and ISO-time ranges do not depend on the database's locale.
+ * Times are canonical ISO-8601 text, like the other adapters: they come back exactly as written.
+ * Every index a tenant-scoped query uses starts with tenant_id; the few without a tenant are
+ * lookups by a globally unique key (station login, API key hash, retention by station id).
+ */
+export const MIGRATIONS: string[] = [
+  `CREATE TABLE stations (
+     id text COLLATE "C" PRIMARY KEY,
+     tenant_id text COLLATE "C" NOT NULL,
+     password_hash text,
+     vendor text, model text, serial_number text, firmware_version text, iccid text, imsi text,
+     protocol text, boot_reason text, last_boot_at text, last_seen_at text,
+     created_at text COLLATE "C" NOT NULL, updated_at text COLLATE "C" NOT NULL
+   );
+   CREATE INDEX stations_by_tenant ON stations (tenant_id, id);
+   CREATE TABLE connector_statuses (
+     tenant_id text COLLATE "C" NOT NULL,
+     station_id text COLLATE "C" NOT NULL,
+     evse_id integer NOT NULL,
+     connector_id integer NOT NULL,
+     status text NOT NULL, detailed_status text, error_code text, info text, vendor_error_code text,
+     reported_at text NOT NULL, updated_at text NOT NULL,
+     PRIMARY KEY (tenant_id, station_id, evse_id, connector_id)
+   );
+   CREATE TABLE api_keys (
+     id text COLLATE "C" PRIMARY KEY,
+     key_hash text NOT NULL UNIQUE,
+     role text NOT NULL,
+     tenant_id text COLLATE "C",
+     name text, prefix text NOT NULL,
+     created_at text COLLATE "C" NOT NULL, revoked_at text
+   );
+   CREATE INDEX api_keys_by_tenant ON api_keys (tenant_id, created_at DESC, id);
+   CREATE TABLE message_log (
+     seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+     tenant_id text COLLATE "C" NOT NULL,
+     station_id text COLLATE "C" NOT NULL,
+     direction text NOT NULL,
+     message_type integer NOT NULL,
+     message_id text NOT NULL,
+     action text COLLATE "C",
+     payload text NOT NULL,
+     at text COLLATE "C" NOT NULL
+   );
+   CREATE INDEX message_log_by_tenant_station ON message_log (tenant_id, station_id, seq);
+   -- Retention: the row bound is per station id across tenants; the age bound uses a BRIN
+   -- index (frames are appended in time order), a few pages instead of a B-tree insert per frame.
+   CREATE INDEX message_log_by_station ON message_log (station_id, seq);
+   CREATE INDEX message_log_by_time ON message_log USING brin (at);
+   CREATE TABLE transactions (
+     tenant_id text COLLATE "C" NOT NULL,
+     station_id text COLLATE "C" NOT NULL,
+     id text COLLATE "C" NOT NULL,
+     ocpp_transaction_id bigint,
+     start_key text,
+     protocol text NOT NULL,
+     evse_id integer, connector_id integer,
+     id_token text COLLATE "C", id_token_type text,
+     is_active boolean NOT NULL,
+     charging_state text,
+     time_spent_charging_sec integer NOT NULL,
+     total_kwh double precision NOT NULL,
+     stopped_reason text,
+     remote_start_id bigint,
+     operation_mode text, tariff_id text,
+     started_at text COLLATE "C" NOT NULL, ended_at text,
+     meter_start_wh double precision, meter_stop_wh double precision,
+     last_seq_no bigint,
+     flags text NOT NULL,
+     fold text NOT NULL,
+     created_at text NOT NULL, updated_at text COLLATE "C" NOT NULL,
+     PRIMARY KEY (tenant_id, station_id, id)
+   );
+   CREATE UNIQUE INDEX transactions_by_start_key ON transactions (tenant_id, station_id, start_key) WHERE start_key IS NOT NULL;
+   CREATE INDEX transactions_by_tenant_id ON transactions (tenant_id, id, station_id);
+   CREATE INDEX transactions_by_station_started ON transactions (tenant_id, station_id, started_at, id);
+   CREATE INDEX transactions_active_by_evse ON transactions (tenant_id, station_id, evse_id, started_at) WHERE is_active;
+   CREATE INDEX transactions_by_tenant_started ON transactions (tenant_id, started_at, station_id, id);
+   CREATE INDEX transactions_by_tenant_updated ON transactions (tenant_id, updated_at, station_id, id);
+   CREATE INDEX transactions_active ON transactions (tenant_id, is_active, started_at);
+   CREATE INDEX transactions_by_token ON transactions (tenant_id, id_token, started_at);
+   CREATE INDEX transactions_by_remote_start ON transactions (tenant_id, remote_start_id) WHERE remote_start_id IS NOT NULL;
+   CREATE TABLE transaction_events (
+     tenant_id text COLLATE "C" NOT NULL,
+     station_id text COLLATE "C" NOT NULL,
+     transaction_id text COLLATE "C" NOT NULL,
+     dedup_key text COLLATE "C" NOT NULL,
+     event text NOT NULL,
+     received_at text NOT NULL,
+     PRIMARY KEY (tenant_id, station_id, transaction_id, dedup_key)
+   );
+   CREATE TABLE meter_values (
+     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+     tenant_id text COLLATE "C" NOT NULL,
+     station_id text COLLATE "C" NOT NULL,
+     transaction_id text COLLATE "C",
+     evse_id integer,
+     ts text COLLATE "C" NOT NULL,
+     measurand text NOT NULL, phase text, location text, context text,
+     value double precision NOT NULL, unit text, multiplier integer NOT NULL
+   );
+   CREATE INDEX meter_values_by_transaction ON meter_values (tenant_id, station_id, transaction_id, ts, id);
+   -- 1.6 transaction ids: one sequence for the whole cluster, bounded to int32 (the wire type).
+   -- Every id handed out or reported by a station is claimed here, so even a sequence raised
+   -- concurrently by two nodes can never hand out an id twice.
+   CREATE SEQUENCE ocpp16_transaction_id AS integer;
+   CREATE TABLE ocpp16_transaction_ids (id bigint PRIMARY KEY);
+   CREATE TABLE remote_starts (
+     id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+     tenant_id text COLLATE "C" NOT NULL,
+     station_id text COLLATE "C" NOT NULL,
+     id_token text COLLATE "C" NOT NULL,
+     evse_id integer,
+     transaction_id text,
+     created_at text COLLATE "C" NOT NULL
+   );
+   CREATE INDEX remote_starts_pending ON remote_starts (tenant_id, station_id, id_token, created_at) WHERE transaction_id IS NULL;
+   CREATE TABLE id_tokens (
+     tenant_id text COLLATE "C" NOT NULL,
+     id_token text COLLATE "C" NOT NULL,
+     type text NOT NULL,
+     status text NOT NULL,
+     expires_at text, group_id text,
+     source text NOT NULL,
+     created_at text NOT NULL, updated_at text NOT NULL,
+     PRIMARY KEY (tenant_id, id_token)
+   );
+   CREATE TABLE local_lists (
+     tenant_id text COLLATE "C" NOT NULL,
+     station_id text COLLATE "C" NOT NULL,
+     version integer NOT NULL,
+     entries text NOT NULL,
+     updated_at text NOT NULL,
+     PRIMARY KEY (tenant_id, station_id)
+   );
+   CREATE TABLE device_model (
+     tenant_id text COLLATE "C" NOT NULL,
+     station_id text COLLATE "C" NOT NULL,
+     key text COLLATE "C" NOT NULL,
+     component_name text COLLATE "C" NOT NULL,
+     entry text NOT NULL,
+     reported_at text NOT NULL,
+     PRIMARY KEY (tenant_id, station_id, key)
+   );
+   CREATE INDEX device_model_by_component ON device_model (tenant_id, station_id, component_name, key);`,
+  // Multi-message flows (issue 9): requests completed by later notifications (core/requests.ts),
+  // and the per-station counters their requestIds come from.
+  `CREATE TABLE station_requests (
+     tenant_id text COLLATE "C" NOT NULL,
+     station_id text COLLATE "C" NOT NULL,
+     request_id bigint NOT NULL,
+     action text COLLATE "C" NOT NULL,
+     status text COLLATE "C" NOT NULL,
+     answer text,
+     parts integer NOT NULL,
+     last_seq_no integer, final_seq_no integer,
+     seq_nos text NOT NULL,
+     progress text, result text, error text,
+     expires_at text COLLATE "C",
+     created_at text COLLATE "C" NOT NULL, updated_at text COLLATE "C" NOT NULL,
+     PRIMARY KEY (tenant_id, station_id, request_id)
+   );
+   CREATE INDEX station_requests_by_created ON station_requests (tenant_id, station_id, created_at, request_id);
+   CREATE TABLE station_request_ids (
+     station_id text COLLATE "C" PRIMARY KEY,
+     value bigint NOT NULL
+   );`,
+];
+
+/** Key of the session advisory lock that serialises migrations across nodes starting at once. */
+export const MIGRATION_LOCK_KEY = 0x5377_5953; // 'SwYS'
+
+/**
+ * Brings the schema up to date. Nodes starting at once queue on one advisory lock; each step runs
+ * as one implicit transaction (a multi-statement simple query) together with its
+ * schema_migrations row, so a step is applied completely and exactly once, or not at all.
+ */
+export async function migrate(sql: Sql): Promise<number> {
+  const conn = await sql.reserve();
+  try {
+    await conn`SELECT pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+    try {
+      await conn`CREATE TABLE IF NOT EXISTS schema_migrations (
+        version integer PRIMARY KEY,
+        applied_at timestamptz NOT NULL DEFAULT now()
+      )`;
+      const [row] = await conn<Array<{ version: number }>>`SELECT coalesce(max(version), 0)::integer AS version FROM schema_migrations`;
+      const current = row!.version;
+      if (current > MIGRATIONS.length) {
+        throw new Error(`Database schema version ${current} is newer than this build supports (${MIGRATIONS.length})`);
+      }
+      for (let version = current; version < MIGRATIONS.length; version++) {
+        await conn.unsafe(`${MIGRATIONS[version]};\nINSERT INTO schema_migrations (version) VALUES (${version + 1})`).simple();
+      }
+      return MIGRATIONS.length - current;
+    } finally {
+      await conn`SELECT pg_advisory_unlock(${MIGRATION_LOCK_KEY})`.catch(() => {});
+    }
+  } finally {
+    conn.release();
+  }
+}

@@ -1,0 +1,132 @@
+import type { Sql } from 'postgres';
+import type { BootInfo, ConnectorStatusRecord, StationRecord } from '../../core/types.js';
+import { decodeCursor, encodeCursor } from '../../core/cursor.js';
+import type { PgGroupCommit } from './postgres-group-commit.js';
+import type { ConnectorStatusUpdate, NewStation, Page, PageQuery, StationLogin, StationStore } from '../../core/ports/store/store.js';
+
+type Row = Record<string, unknown>;
+
+function toStation(row: Row): StationRecord {
+  return {
+    tenantId: row.tenant_id as string,
+    id: row.id as string,
+    passwordHash: (row.password_hash as string | null) ?? null,
+    vendor: (row.vendor as string | null) ?? null,
+    model: (row.model as string | null) ?? null,
+    serialNumber: (row.serial_number as string | null) ?? null,
+    firmwareVersion: (row.firmware_version as string | null) ?? null,
+    iccid: (row.iccid as string | null) ?? null,
+    imsi: (row.imsi as string | null) ?? null,
+    protocol: (row.protocol as StationRecord['protocol']) ?? null,
+    bootReason: (row.boot_reason as string | null) ?? null,
+    lastBootAt: (row.last_boot_at as string | null) ?? null,
+    lastSeenAt: (row.last_seen_at as string | null) ?? null,
+    createdAt: row.created_at as string,
+    updatedAt: row.updated_at as string,
+  };
+}
+
+function toConnector(row: Row): ConnectorStatusRecord {
+  return {
+    tenantId: row.tenant_id as string,
+    stationId: row.station_id as string,
+    evseId: row.evse_id as number,
+    connectorId: row.connector_id as number,
+    status: row.status as ConnectorStatusRecord['status'],
+    detailedStatus: (row.detailed_status as string | null) ?? null,
+    errorCode: (row.error_code as string | null) ?? null,
+    info: (row.info as string | null) ?? null,
+    vendorErrorCode: (row.vendor_error_code as string | null) ?? null,
+    reportedAt: row.reported_at as string,
+    updatedAt: row.updated_at as string,
+  };
+}
+
+/**
+ * Stations and connector statuses on PostgreSQL. Station ids are the primary key (unique across
+ * tenants: the OCPP URL carries no tenant); every write is guarded by the tenant, so a write
+ * under the wrong tenant changes nothing. Writes are single statements, pipelined in the batch.
+ */
+export class PostgresStations implements StationStore {
+  constructor(
+    private readonly sql: Sql,
+    private readonly writer: PgGroupCommit,
+  ) {}
+
+  createStation(station: NewStation): Promise<boolean> {
+    const now = new Date().toISOString();
+    return this.writer.pipelined((tx) =>
+      tx`INSERT INTO stations (id, tenant_id, password_hash, created_at, updated_at)
+         VALUES (${station.id}, ${station.tenantId}, ${station.passwordHash}, ${now}, ${now})
+         ON CONFLICT (id) DO NOTHING`.then((r) => r.count === 1),
+    );
+  }
+
+  async getStation(tenantId: string, id: string): Promise<StationRecord | undefined> {
+    const [row] = await this.sql`SELECT * FROM stations WHERE tenant_id = ${tenantId} AND id = ${id}`;
+    return row ? toStation(row) : undefined;
+  }
+
+  async findStationLogin(id: string): Promise<StationLogin | undefined> {
+    const [row] = await this.sql`SELECT id, tenant_id, password_hash FROM stations WHERE id = ${id}`;
+    if (!row) return undefined;
+    return { id: row.id as string, tenantId: row.tenant_id as string, passwordHash: (row.password_hash as string | null) ?? null };
+  }
+
+  async listStations(tenantId: string, query: PageQuery): Promise<Page<StationRecord>> {
+    const after = query.cursor ? decodeCursor(query.cursor) : '';
+    const rows = await this.sql`SELECT * FROM stations WHERE tenant_id = ${tenantId} AND id > ${after} ORDER BY id LIMIT ${query.limit + 1}`;
+    const items = rows.slice(0, query.limit).map(toStation);
+    const last = items[items.length - 1];
+    return { items, nextCursor: rows.length > query.limit && last ? encodeCursor(last.id) : undefined };
+  }
+
+  deleteStation(tenantId: string, id: string): Promise<boolean> {
+    return this.writer.pipelined((tx) =>
+      Promise.all([
+        tx`DELETE FROM connector_statuses WHERE tenant_id = ${tenantId} AND station_id = ${id}`,
+        tx`DELETE FROM stations WHERE tenant_id = ${tenantId} AND id = ${id}`,
+      ]).then(([, deleted]) => deleted.count === 1),
+    );
+  }
+
+  async recordBoot(tenantId: string, id: string, boot: BootInfo): Promise<void> {
+    await this.writer.pipelined(
+      (tx) => tx`INSERT INTO stations (id, tenant_id, password_hash, vendor, model, serial_number, firmware_version,
+           iccid, imsi, protocol, boot_reason, last_boot_at, last_seen_at, created_at, updated_at)
+         VALUES (${id}, ${tenantId}, NULL, ${boot.vendor}, ${boot.model}, ${boot.serialNumber ?? null}, ${boot.firmwareVersion ?? null},
+           ${boot.iccid ?? null}, ${boot.imsi ?? null}, ${boot.protocol}, ${boot.reason ?? null}, ${boot.at}, ${boot.at}, ${boot.at}, ${boot.at})
+         ON CONFLICT (id) DO UPDATE SET vendor = excluded.vendor, model = excluded.model,
+           serial_number = excluded.serial_number, firmware_version = excluded.firmware_version,
+           iccid = excluded.iccid, imsi = excluded.imsi, protocol = excluded.protocol,
+           boot_reason = excluded.boot_reason, last_boot_at = excluded.last_boot_at,
+           last_seen_at = excluded.last_seen_at, updated_at = excluded.updated_at
+         WHERE stations.tenant_id = excluded.tenant_id`,
+    );
+  }
+
+  async recordSeen(tenantId: string, id: string, at: string): Promise<void> {
+    await this.writer.pipelined((tx) => tx`UPDATE stations SET last_seen_at = ${at} WHERE tenant_id = ${tenantId} AND id = ${id}`);
+  }
+
+  async recordConnectorStatus(u: ConnectorStatusUpdate): Promise<void> {
+    const updatedAt = new Date().toISOString();
+    await this.writer.pipelined(
+      (tx) => tx`INSERT INTO connector_statuses (tenant_id, station_id, evse_id, connector_id, status, detailed_status,
+           error_code, info, vendor_error_code, reported_at, updated_at)
+         SELECT ${u.tenantId}, ${u.stationId}, ${u.evseId}::integer, ${u.connectorId}::integer, ${u.status}, ${u.detailedStatus}, ${u.errorCode},
+           ${u.info}, ${u.vendorErrorCode}, ${u.reportedAt}, ${updatedAt}
+         WHERE EXISTS (SELECT 1 FROM stations WHERE id = ${u.stationId} AND tenant_id = ${u.tenantId})
+         ON CONFLICT (tenant_id, station_id, evse_id, connector_id) DO UPDATE SET status = excluded.status,
+           detailed_status = excluded.detailed_status, error_code = excluded.error_code, info = excluded.info,
+           vendor_error_code = excluded.vendor_error_code, reported_at = excluded.reported_at,
+           updated_at = excluded.updated_at`,
+    );
+  }
+
+  async listConnectorStatuses(tenantId: string, stationId: string): Promise<ConnectorStatusRecord[]> {
+    const rows = await this.sql`SELECT * FROM connector_statuses WHERE tenant_id = ${tenantId} AND station_id = ${stationId}
+      ORDER BY evse_id, connector_id`;
+    return rows.map(toConnector);
+  }
+}

@@ -1,0 +1,309 @@
+import type { Sql } from 'postgres';
+import { mergeEvent, type TransactionFold, type TransactionState } from '../../core/transaction-fold.js';
+import { startEvent16, startKey16, type StartTransaction16 } from '../../core/transaction-mapping-16.js';
+import type { MeterSample, MeterValueRecord, TransactionRecord, TxEvent } from '../../core/transaction-types.js';
+import type { PgGroupCommit, Tx } from './postgres-group-commit.js';
+import { REMOTE_START_WINDOW_MS } from './sqlite-transactions.js';
+import type { Page } from '../../core/ports/store/store.js';
+import { decodeTransactionCursor, encodeTransactionCursor } from './transaction-cursor.js';
+import type { RemoteStartRequest, StationMeterValues, TransactionOutcome, TransactionQuery, TransactionStore } from '../../core/ports/store/transaction-store.js';
+
+type Row = Record<string, unknown>;
+
+const TEXT = 25;
+const INT4 = 23;
+const FLOAT8 = 701;
+/** The 1.6 wire type of transactionId is a 32-bit integer: the sequence never goes past it. */
+const INT32_MAX = 2_147_483_647;
+
+function toRecord(row: Row): TransactionRecord {
+  return {
+    tenantId: row.tenant_id as string,
+    stationId: row.station_id as string,
+    id: row.id as string,
+    ocppTransactionId: (row.ocpp_transaction_id as number | null) ?? null,
+    protocol: row.protocol as TransactionRecord['protocol'],
+    evseId: (row.evse_id as number | null) ?? null,
+    connectorId: (row.connector_id as number | null) ?? null,
+    idToken: row.id_token === null ? null : { idToken: row.id_token as string, type: row.id_token_type as string },
+    isActive: row.is_active as boolean,
+    chargingState: (row.charging_state as string | null) ?? null,
+    timeSpentChargingSec: row.time_spent_charging_sec as number,
+    totalKwh: row.total_kwh as number,
+    stoppedReason: (row.stopped_reason as string | null) ?? null,
+    remoteStartId: (row.remote_start_id as number | null) ?? null,
+    operationMode: (row.operation_mode as string | null) ?? null,
+    tariffId: (row.tariff_id as string | null) ?? null,
+    startedAt: row.started_at as string,
+    endedAt: (row.ended_at as string | null) ?? null,
+    meterStartWh: (row.meter_start_wh as number | null) ?? null,
+    meterStopWh: (row.meter_stop_wh as number | null) ?? null,
+    lastSeqNo: (row.last_seq_no as number | null) ?? null,
+    flags: JSON.parse(row.flags as string),
+    createdAt: row.created_at as string,
+    updatedAt: row.updated_at as string,
+  };
+}
+
+function toState(row: Row): TransactionState {
+  return { record: toRecord(row), fold: JSON.parse(row.fold as string) as TransactionFold };
+}
+
+function toMeterValue(row: Row): MeterValueRecord {
+  return {
+    tenantId: row.tenant_id as string,
+    stationId: row.station_id as string,
+    transactionId: (row.transaction_id as string | null) ?? null,
+    evseId: (row.evse_id as number | null) ?? null,
+    timestamp: row.ts as string,
+    measurand: row.measurand as string,
+    phase: (row.phase as string | null) ?? null,
+    location: (row.location as string | null) ?? null,
+    context: (row.context as string | null) ?? null,
+    value: row.value as number,
+    unit: (row.unit as string | null) ?? null,
+    multiplier: row.multiplier as number,
+  };
+}
+
+const SORTS = {
+  startedAt: { column: 'started_at', field: 'startedAt', desc: false },
+  '-startedAt': { column: 'started_at', field: 'startedAt', desc: true },
+  updatedAt: { column: 'updated_at', field: 'updatedAt', desc: false },
+  '-updatedAt': { column: 'updated_at', field: 'updatedAt', desc: true },
+} as const;
+
+/** Thrown inside `mergeEvent` when it asks for the stored events: they are loaded and it runs again. */
+const NEED_EVENTS = Symbol('need stored events');
+
+/**
+ * The transaction slice of the PostgreSQL store, with the SQLite adapter's semantics: each event
+ * is stored once (dedup key), folded incrementally, or all stored events are folded again when
+ * one arrives out of order. Every write is a read-fold-write inside the group commit's
+ * transaction; the record's row lock (FOR UPDATE) makes another node writing the same
+ * transaction wait, and a record two nodes create at once is detected and folded again.
+ */
+export class PostgresTransactions implements TransactionStore {
+  constructor(
+    private readonly sql: Sql,
+    private readonly writer: PgGroupCommit,
+  ) {}
+
+  private insertSamples(tx: Tx, tenantId: string, stationId: string, transactionId: string | null, evseId: number | null, samples: MeterSample[]) {
+    const rows = samples.flatMap((s) => s.sampledValue.map((sv) => ({ ts: s.timestamp, ...sv })));
+    if (rows.length === 0) return Promise.resolve(undefined);
+    const col = <K extends keyof (typeof rows)[number]>(key: K) => rows.map((r) => r[key]);
+    const sql = this.sql;
+    // Array order is insertion order: the identity column keeps samples of one timestamp in order.
+    return tx`INSERT INTO meter_values (tenant_id, station_id, transaction_id, evse_id, ts, measurand, phase, location,
+        context, value, unit, multiplier)
+      SELECT ${tenantId}, ${stationId}, ${transactionId}, ${evseId}::integer, ts, measurand, phase, location, context, value, unit, multiplier
+      FROM unnest(${sql.array(col('ts'), TEXT)}::text[], ${sql.array(col('measurand'), TEXT)}::text[],
+        ${sql.array(col('phase'), TEXT)}::text[], ${sql.array(col('location'), TEXT)}::text[],
+        ${sql.array(col('context'), TEXT)}::text[], ${sql.array(col('value'), FLOAT8)}::float8[],
+        ${sql.array(col('unit'), TEXT)}::text[], ${sql.array(col('multiplier'), INT4)}::integer[]) WITH ORDINALITY
+        AS u(ts, measurand, phase, location, context, value, unit, multiplier, n)
+      ORDER BY n`.then(() => undefined);
+  }
+
+  private async issued(tx: Tx, tenantId: string, stationId: string, record: TransactionRecord): Promise<boolean> {
+    if (record.remoteStartId === null) return false;
+    const rows = await tx`SELECT 1 FROM remote_starts
+      WHERE id = ${record.remoteStartId}::bigint AND tenant_id = ${tenantId} AND station_id = ${stationId}`;
+    return rows.length > 0;
+  }
+
+  private persistValues(state: TransactionState, startKey: string | null) {
+    const r = state.record;
+    return {
+      tenant_id: r.tenantId, station_id: r.stationId, id: r.id, ocpp_transaction_id: r.ocppTransactionId, start_key: startKey,
+      protocol: r.protocol, evse_id: r.evseId, connector_id: r.connectorId, id_token: r.idToken?.idToken ?? null,
+      id_token_type: r.idToken?.type ?? null, is_active: r.isActive, charging_state: r.chargingState,
+      time_spent_charging_sec: r.timeSpentChargingSec, total_kwh: r.totalKwh, stopped_reason: r.stoppedReason,
+      remote_start_id: r.remoteStartId, operation_mode: r.operationMode, tariff_id: r.tariffId, started_at: r.startedAt,
+      ended_at: r.endedAt, meter_start_wh: r.meterStartWh, meter_stop_wh: r.meterStopWh, last_seq_no: r.lastSeqNo,
+      flags: JSON.stringify(r.flags), fold: JSON.stringify(state.fold), created_at: r.createdAt, updated_at: r.updatedAt,
+    };
+  }
+
+  /**
+   * The shared write path: dedupe, fold (incrementally or again from all events), persist.
+   * `inserted` is set when running again after another node created the record first: our
+   * event is stored already, and must be merged, not taken for a duplicate.
+   */
+  private async applyNow(tx: Tx, tenantId: string, stationId: string, ev: TxEvent, startKey: string | null, inserted?: boolean): Promise<TransactionOutcome> {
+    const now = new Date().toISOString();
+    const [rows, insert] = await Promise.all([
+      tx`SELECT * FROM transactions WHERE tenant_id = ${tenantId} AND station_id = ${stationId} AND id = ${ev.transactionId} FOR UPDATE`,
+      inserted === undefined
+        ? tx`INSERT INTO transaction_events (tenant_id, station_id, transaction_id, dedup_key, event, received_at)
+             VALUES (${tenantId}, ${stationId}, ${ev.transactionId}, ${ev.dedupKey}, ${JSON.stringify(ev)}, ${now}) ON CONFLICT DO NOTHING`
+        : undefined,
+    ]);
+    const isNew = inserted ?? insert!.count === 1;
+    const existing = rows[0] ? toState(rows[0]) : undefined;
+    if (!isNew && existing) {
+      return { transaction: existing.record, duplicate: true, outOfOrder: false, remoteStart: await this.issued(tx, tenantId, stationId, existing.record) };
+    }
+
+    let events: TxEvent[] | undefined;
+    const merge = () =>
+      mergeEvent(
+        existing,
+        ev,
+        () => {
+          if (!events) throw NEED_EVENTS;
+          return events;
+        },
+        { tenantId, stationId, now },
+      );
+    let merged: ReturnType<typeof mergeEvent>;
+    try {
+      merged = merge();
+    } catch (error) {
+      if (error !== NEED_EVENTS) throw error;
+      const stored = await tx`SELECT event FROM transaction_events
+        WHERE tenant_id = ${tenantId} AND station_id = ${stationId} AND transaction_id = ${ev.transactionId}`;
+      events = stored.map((r) => JSON.parse(r.event as string) as TxEvent);
+      merged = merge();
+    }
+    const { state, outOfOrder } = merged;
+    const values = this.persistValues(state, startKey);
+    const sql = this.sql;
+    if (existing) {
+      // The row is locked (FOR UPDATE above): update, samples and the remote-start check go out together.
+      const { tenant_id, station_id, id, created_at, start_key, ...changes } = values;
+      const [, , remoteStart] = await Promise.all([
+        tx`UPDATE transactions SET ${sql(changes)}, start_key = COALESCE(start_key, ${start_key})
+           WHERE tenant_id = ${tenant_id} AND station_id = ${station_id} AND id = ${id}`,
+        this.insertSamples(tx, tenantId, stationId, ev.transactionId, state.record.evseId, ev.meterValues),
+        this.issued(tx, tenantId, stationId, state.record),
+      ]);
+      return { transaction: state.record, duplicate: false, outOfOrder, remoteStart };
+    }
+    const created = await tx`INSERT INTO transactions ${sql(values)} ON CONFLICT (tenant_id, station_id, id) DO NOTHING RETURNING 1`;
+    if (created.length === 0) {
+      // Another node created this transaction since we looked: its row now exists (and is
+      // locked by us on the next look), so merge into it.
+      if (inserted !== undefined) throw new Error(`transaction ${stationId}/${ev.transactionId} kept changing under us`);
+      return this.applyNow(tx, tenantId, stationId, ev, startKey, isNew);
+    }
+    const [, remoteStart] = await Promise.all([
+      this.insertSamples(tx, tenantId, stationId, ev.transactionId, state.record.evseId, ev.meterValues),
+      this.issued(tx, tenantId, stationId, state.record),
+    ]);
+    return { transaction: state.record, duplicate: false, outOfOrder, remoteStart };
+  }
+
+  /** Next 1.6 transaction id: from the cluster-wide sequence, claimed so that no other start gets it. */
+  private async claimTransactionId(tx: Tx): Promise<number> {
+    for (;;) {
+      const [row] = await tx`WITH n AS (SELECT nextval('ocpp16_transaction_id') AS id)
+        INSERT INTO ocpp16_transaction_ids (id) SELECT id FROM n ON CONFLICT DO NOTHING RETURNING id`;
+      if (row) return row.id as number;
+    }
+  }
+
+  startTransaction16(tenantId: string, stationId: string, request: StartTransaction16): Promise<TransactionOutcome> {
+    return this.writer.sequential(async (tx) => {
+      const key = startKey16(request);
+      const [known] = await tx`SELECT * FROM transactions WHERE tenant_id = ${tenantId} AND station_id = ${stationId} AND start_key = ${key}`;
+      if (known) {
+        const transaction = toRecord(known);
+        return { transaction, duplicate: true, outOfOrder: false, remoteStart: await this.issued(tx, tenantId, stationId, transaction) };
+      }
+      const id = await this.claimTransactionId(tx);
+      const since = new Date(Date.now() - REMOTE_START_WINDOW_MS).toISOString();
+      // SKIP LOCKED: two nodes never claim the same remote start.
+      const [pending] = await tx`UPDATE remote_starts SET transaction_id = ${String(id)}
+        WHERE id = (SELECT id FROM remote_starts
+          WHERE tenant_id = ${tenantId} AND station_id = ${stationId} AND id_token = ${request.idTag}
+            AND transaction_id IS NULL AND created_at >= ${since}
+          ORDER BY created_at DESC, id DESC LIMIT 1 FOR UPDATE SKIP LOCKED)
+        RETURNING id`;
+      const ev = startEvent16(request, id, pending ? (pending.id as number) : undefined);
+      return this.applyNow(tx, tenantId, stationId, ev, key);
+    });
+  }
+
+  applyTransactionEvent(tenantId: string, stationId: string, event: TxEvent): Promise<TransactionOutcome> {
+    return this.writer.sequential(async (tx) => {
+      const reported = event.ocppTransactionId;
+      if (reported === undefined) return this.applyNow(tx, tenantId, stationId, event, null);
+      // A 1.6 id we never issued must never be handed out later for a real start: claim it, and
+      // raise the sequence past it. Sent ahead of the fold's first statements, in the same flight.
+      const raise = tx`WITH claim AS (INSERT INTO ocpp16_transaction_ids (id) VALUES (${reported}::bigint) ON CONFLICT DO NOTHING RETURNING id)
+        SELECT setval('ocpp16_transaction_id', id) FROM claim
+        WHERE id > (SELECT last_value FROM ocpp16_transaction_id) AND id <= ${INT32_MAX}`;
+      raise.catch(() => {});
+      try {
+        const outcome = await this.applyNow(tx, tenantId, stationId, event, null);
+        await raise;
+        return outcome;
+      } catch (error) {
+        await raise; // its own error first: the fold's would only say the transaction was aborted
+        throw error;
+      }
+    });
+  }
+
+  async recordStationMeterValues(values: StationMeterValues): Promise<void> {
+    await this.writer.pipelined((tx) => this.insertSamples(tx, values.tenantId, values.stationId, null, values.evseId, values.samples));
+  }
+
+  recordRemoteStart(request: RemoteStartRequest): Promise<number> {
+    return this.writer.pipelined((tx) =>
+      tx`INSERT INTO remote_starts (tenant_id, station_id, id_token, evse_id, created_at)
+         VALUES (${request.tenantId}, ${request.stationId}, ${request.idToken}, ${request.evseId}, ${request.at})
+         RETURNING id`.then(([row]) => row!.id as number),
+    );
+  }
+
+  async findActiveTransaction(tenantId: string, stationId: string, evseId: number): Promise<TransactionRecord | undefined> {
+    const [row] = await this.sql`SELECT * FROM transactions
+      WHERE tenant_id = ${tenantId} AND station_id = ${stationId} AND evse_id = ${evseId} AND is_active
+      ORDER BY started_at DESC LIMIT 1`;
+    return row ? toRecord(row) : undefined;
+  }
+
+  async getTransaction(tenantId: string, id: string, stationId?: string): Promise<TransactionRecord | undefined> {
+    const [row] =
+      stationId === undefined
+        ? await this.sql`SELECT * FROM transactions WHERE tenant_id = ${tenantId} AND id = ${id} ORDER BY station_id LIMIT 1`
+        : await this.sql`SELECT * FROM transactions WHERE tenant_id = ${tenantId} AND station_id = ${stationId} AND id = ${id}`;
+    return row ? toRecord(row) : undefined;
+  }
+
+  async listTransactions(tenantId: string, query: TransactionQuery): Promise<Page<TransactionRecord>> {
+    const sql = this.sql;
+    const sort = SORTS[query.sort ?? '-startedAt'];
+    const column = sql(sort.column);
+    let where = sql`tenant_id = ${tenantId}`;
+    if (query.stationId !== undefined) where = sql`${where} AND station_id = ${query.stationId}`;
+    if (query.active !== undefined) where = sql`${where} AND is_active = ${query.active}`;
+    if (query.idToken !== undefined) where = sql`${where} AND id_token = ${query.idToken}`;
+    if (query.remoteStartId !== undefined) where = sql`${where} AND remote_start_id = ${query.remoteStartId}::bigint`;
+    if (query.from !== undefined) where = sql`${where} AND started_at >= ${query.from}`;
+    if (query.to !== undefined) where = sql`${where} AND started_at < ${query.to}`;
+    if (query.cursor) {
+      const [at, station, id] = decodeTransactionCursor(query.cursor);
+      where = sort.desc
+        ? sql`${where} AND (${column}, station_id, id) < (${at}, ${station}, ${id})`
+        : sql`${where} AND (${column}, station_id, id) > (${at}, ${station}, ${id})`;
+    }
+    const rows = sort.desc
+      ? await sql`SELECT * FROM transactions WHERE ${where} ORDER BY ${column} DESC, station_id DESC, id DESC LIMIT ${query.limit + 1}`
+      : await sql`SELECT * FROM transactions WHERE ${where} ORDER BY ${column}, station_id, id LIMIT ${query.limit + 1}`;
+    const items = rows.slice(0, query.limit).map(toRecord);
+    const last = items[items.length - 1];
+    const nextCursor = rows.length > query.limit && last ? encodeTransactionCursor(last[sort.field], last.stationId, last.id) : undefined;
+    return { items, nextCursor };
+  }
+
+  async listMeterValues(tenantId: string, stationId: string, transactionId: string, limit = 10000): Promise<MeterValueRecord[]> {
+    const rows = await this.sql`SELECT * FROM meter_values
+      WHERE tenant_id = ${tenantId} AND station_id = ${stationId} AND transaction_id = ${transactionId}
+      ORDER BY ts, id LIMIT ${limit}`;
+    return rows.map(toMeterValue);
+  }
+}

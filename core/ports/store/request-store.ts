@@ -1,0 +1,62 @@
+import type {
+  NewStationRequest,
+  RequestAnswer,
+  RequestNotification,
+  RequestStatus,
+  RequestTransition,
+  StationRequest,
+} from '../../requests.js';
+import { InvalidCursorError } from '../../errors.js';
+import { decodeCursor, encodeCursor } from '../../cursor.js';
+import type { Page, PageQuery } from './store.js';
+
+export interface RequestQuery extends PageQuery {
+  action?: string;
+  /** As a reader sees it: `timed-out` finds open requests past their deadline. */
+  status?: RequestStatus;
+}
+
+/**
+ * CSMS requests completed by later notifications (core/requests.ts), keyed by station and
+ * requestId. Reads show an open request past its deadline as `timed-out`. The apply methods read,
+ * run the pure transition and write inside one write, so an answer and a notification racing
+ * on two threads (or nodes) cannot lose each other's change; they return undefined when the
+ * station has no request with that id in that tenant.
+ */
+export interface RequestStore {
+  /**
+   * Records a request sent to a station and returns its requestId: the caller's, or else the
+   * next one free on that station (an integer, unique per station). A caller's id that is
+   * already recorded starts that request again.
+   */
+  create(request: NewStationRequest): Promise<number>;
+  get(tenantId: string, stationId: string, requestId: number): Promise<StationRequest | undefined>;
+  applyAnswer(tenantId: string, stationId: string, requestId: number, answer: RequestAnswer, at: string): Promise<RequestTransition | undefined>;
+  applyNotification(
+    tenantId: string,
+    stationId: string,
+    requestId: number,
+    notification: RequestNotification,
+    at: string,
+  ): Promise<RequestTransition | undefined>;
+  /** Newest first (by createdAt, then requestId). */
+  list(tenantId: string, stationId: string, query: RequestQuery): Promise<Page<StationRequest>>;
+}
+
+/** Keyset cursor for request listings: [createdAt, requestId] of the last item. */
+export function encodeRequestCursor(request: Pick<StationRequest, 'createdAt' | 'requestId'>): string {
+  return encodeCursor(JSON.stringify([request.createdAt, request.requestId]));
+}
+
+/** Throws InvalidCursorError for anything that is not a cursor we issued (the API answers 400). */
+export function decodeRequestCursor(cursor: string): [string, number] {
+  let value: unknown;
+  try {
+    value = JSON.parse(decodeCursor(cursor));
+  } catch (error) {
+    if (error instanceof InvalidCursorError) throw error;
+    throw new InvalidCursorError();
+  }
+  if (!Array.isArray(value) || value.length !== 2 || typeof value[0] !== 'string' || !Number.isInteger(value[1])) throw new InvalidCursorError();
+  return value as [string, number];
+}
