@@ -44,6 +44,8 @@ let stopping: Promise<void> | undefined;
 async function main(): Promise<void> {
   const store: Store = await openStore({
     ...config,
+    // The main thread's connection checkpoints the WAL (see csms-node/main); never inside our commits.
+    checkpointEveryMs: 0,
     onCommit: (writes: number, ms: number) => {
       commits.inc();
       commitWrites.observe(writes);

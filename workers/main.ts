@@ -17,7 +17,9 @@ const { version } = createRequire(import.meta.url)('../../package.json') as { ve
 export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promise<void> }> {
   const log = createLogger(config.logLevel, { thread: 'main' });
   // The API's own store connection; the handler thread opens the hot-path one (see csms-node.ts).
-  const store = await openStore(config);
+  // With gateway threads the handler thread writes the hot path and this connection checkpoints
+  // its WAL every second, so no checkpoint ever runs inside a hot-path commit.
+  const store = await openStore({ ...config, checkpointEveryMs: config.controlPlane.role === 'api' ? undefined : 1000 });
   const firstAdminKey = await bootstrapAdminKey(store, config.controlPlane.adminKey);
   if (firstAdminKey) {
     // Printed once on stdout (not through the logger, so log shipping never carries it).

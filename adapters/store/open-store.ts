@@ -10,7 +10,7 @@ import type { Store } from '../../core/ports/store/store.js';
  * pay for them; hence this is async.
  */
 export async function openStore(
-  config: Pick<CsmsConfig, 'dataDir'> & Partial<Pick<CsmsConfig, 'store' | 'mongodbUrl' | 'databaseUrl' | 'pgPoolSize' | 'storage'>> & { onCommit?: (writes: number, ms: number) => void },
+  config: Pick<CsmsConfig, 'dataDir'> & Partial<Pick<CsmsConfig, 'store' | 'mongodbUrl' | 'databaseUrl' | 'pgPoolSize' | 'storage'>> & { onCommit?: (writes: number, ms: number) => void; checkpointEveryMs?: number },
 ): Promise<Store> {
   if (config.store === 'mongodb') {
     if (!config.mongodbUrl) throw new Error('CSMS_STORE=mongodb needs MONGODB_URL');
@@ -33,5 +33,6 @@ export async function openStore(
     commitIntervalMs: config.storage?.commitIntervalMs,
     commitMaxWrites: config.storage?.commitMaxWrites,
     onCommit: config.onCommit,
+    checkpointEveryMs: config.checkpointEveryMs,
   });
 }

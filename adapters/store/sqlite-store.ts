@@ -65,6 +65,11 @@ export interface SqliteStoreOptions {
   commitIntervalMs?: number;
   commitMaxWrites?: number;
   onCommit?: (writes: number, ms: number) => void;
+  /**
+   * Unset: SQLite checkpoints the WAL itself after commits. 0: never on this connection (another
+   * one does it). N > 0: a PASSIVE checkpoint every N ms from this connection, never after a commit.
+   */
+  checkpointEveryMs?: number;
 }
 
 /**
@@ -75,6 +80,7 @@ export class SqliteStore implements Store {
   readonly kind = 'sqlite';
   private readonly db: Database;
   private readonly writer: GroupCommit;
+  private checkpointTimer: NodeJS.Timeout | undefined;
   private readonly stmt: Record<string, Statement>;
   /** Slices kept in their own files, sharing this database and its group commit. */
   private readonly apiKeys: ApiKeyStore;
@@ -93,6 +99,16 @@ export class SqliteStore implements Store {
     // The handler thread writes the hot path; the API thread writes the control plane (keys,
     // stations, tokens) on its own connection. A writer that finds the lock taken waits.
     this.db.pragma('busy_timeout = 5000');
+    if (options.checkpointEveryMs !== undefined) {
+      // The hot-path writer leaves checkpoints to another connection: an automatic checkpoint
+      // copies ~1000 pages and syncs the database file inside a commit (measured: transaction
+      // p99 14 ms → 9 ms without them). PASSIVE never blocks that writer.
+      this.db.pragma('wal_autocheckpoint = 0');
+      if (options.checkpointEveryMs > 0) {
+        this.checkpointTimer = setInterval(() => this.checkpoint(), options.checkpointEveryMs);
+        this.checkpointTimer.unref();
+      }
+    }
     migrate(this.db);
     this.stmt = this.prepareStatements();
     const runAll = this.db.transaction((writes: Array<() => unknown>) =>
@@ -257,7 +273,16 @@ export class SqliteStore implements Store {
     return this.writer.drain();
   }
 
+  private checkpoint(): void {
+    try {
+      this.db.pragma('wal_checkpoint(PASSIVE)');
+    } catch {
+      // Busy or closing: the next tick tries again; the WAL only grows meanwhile.
+    }
+  }
+
   async close(): Promise<void> {
+    if (this.checkpointTimer) clearInterval(this.checkpointTimer);
     await this.writer.drain();
     this.db.close();
   }

@@ -62,7 +62,10 @@ export async function startServer(kind: TargetKind, o: StartOptions = {}): Promi
   }
   const script = kind === 'switchyard' ? switchyardMain : kind === 'uws' ? uwsBaseline : wsBaseline;
   if (!existsSync(script)) throw new Error(`${script} does not exist (run: npx tsc -p tsconfig.json)`);
-  const [ocppPort, apiPort] = [await freePort(), await freePort()];
+  // The kernel may hand the same ephemeral port out twice in a row once it is closed again.
+  const ocppPort = await freePort();
+  let apiPort = await freePort();
+  while (apiPort === ocppPort) apiPort = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), `switchyard-bench-${kind}-`));
   const logFile = join(dataDir, 'server.log');
   // Switchyard's REST API wants an admin key; the baselines ignore it.

@@ -1,0 +1,40 @@
+import t from 'tap';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { SqliteStore } from '../../adapters/store/sqlite-store.js';
+
+// The hot-path writer (checkpointEveryMs: 0) never checkpoints inside its commits; another
+// connection (checkpointEveryMs > 0) does it on a timer with PASSIVE checkpoints.
+
+async function fill(store: SqliteStore, rows: number): Promise<void> {
+  const frame = 'x'.repeat(2000);
+  const writes: Array<Promise<void>> = [];
+  for (let i = 0; i < rows; i++) {
+    writes.push(store.appendMessages([{ tenantId: 't', stationId: `S${i % 50}`, direction: 'in', messageType: 2, messageId: `m${i}`, action: 'Heartbeat', frame, at: new Date().toISOString() }]));
+  }
+  await Promise.all(writes);
+}
+
+t.test('a writer with checkpointEveryMs 0 lets the WAL grow past the automatic checkpoint size', async (t) => {
+  const dir = t.testdir();
+  const path = join(dir, 's.sqlite');
+  const writer = new SqliteStore({ path, checkpointEveryMs: 0 });
+  t.teardown(() => writer.close());
+  await fill(writer, 3000); // ~6 MB of frames: past SQLite's 1000-page (4 MB) automatic checkpoint
+  t.ok(statSync(`${path}-wal`).size > 5_000_000, 'no checkpoint ran inside the writer’s commits');
+});
+
+t.test('a checkpointer connection checkpoints the writer’s WAL on its timer', async (t) => {
+  const dir = t.testdir();
+  const path = join(dir, 's.sqlite');
+  const writer = new SqliteStore({ path, checkpointEveryMs: 0 });
+  await fill(writer, 500);
+  const checkpointer = new SqliteStore({ path, checkpointEveryMs: 20 });
+  t.teardown(async () => {
+    await checkpointer.close();
+    await writer.close();
+  });
+  await new Promise((r) => setTimeout(r, 200));
+  // Without a checkpoint the frames live only in the WAL and the database file stays small.
+  t.ok(statSync(path).size > 500 * 2000, 'the frames reached the database file: the timer checkpointed them');
+});
