@@ -40,6 +40,19 @@ export function meterValues(v: OcppVersion, wh: number, transactionId?: number):
   return `{"evseId":1,"meterValue":[{"timestamp":"${nowIso}","sampledValue":[{"value":${wh},"measurand":"Energy.Active.Import.Register","unitOfMeasure":{"unit":"Wh"}},{"value":7400,"measurand":"Power.Active.Import","unitOfMeasure":{"unit":"W"}}]}]}`;
 }
 
+/** Distinct id tokens the fleet uses; station i presents token i mod this. */
+export const ID_TAG_POOL = 1000;
+const ID_TAGS = Array.from({ length: ID_TAG_POOL }, (_, i) => (0xb0000000 + i).toString(16).toUpperCase());
+
+/**
+ * The id token of station `index`: 8 upper-case hex characters (a 4-byte ISO14443 UID,
+ * e.g. `B00003E7`), so a CSMS that checks ISO14443 tokens accepts it; also a valid 1.6
+ * idTag (≤ 20 characters). Deterministic: the same station always presents the same token.
+ */
+export function idTag(index: number): string {
+  return ID_TAGS[((index % ID_TAG_POOL) + ID_TAG_POOL) % ID_TAG_POOL]!;
+}
+
 export function authorize(v: OcppVersion, tag: string): string {
   if (v === 'ocpp1.6') return `{"idTag":"${tag}"}`;
   return `{"idToken":{"idToken":"${tag}","type":"ISO14443"}}`;

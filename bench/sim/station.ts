@@ -91,7 +91,7 @@ export class Station implements WsOwner {
   /** Next step of a charging session; starts a new session when none is running. */
   sendTxStep(metersPerSession: number): boolean {
     const v1 = this.version === 'ocpp1.6';
-    const tag = `TAG${this.index % 1000}`;
+    const tag = p.idTag(this.index);
     if (this.txStep === TX_NONE) {
       this.txStep = TX_AUTHORIZE;
       // 1 … 2m−1 meter values (mean m): unequal session lengths keep stations from
