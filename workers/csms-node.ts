@@ -13,6 +13,44 @@ import { createEventLoopLagGauge } from './metrics.js';
 import { StationRegistry, type StationLocation } from './station-registry.js';
 import type { GatewayToMain, HandlerToMain } from './thread-messages.js';
 
+/** One readiness check: ok, or why not. */
+export interface ReadinessCheck {
+  ok: boolean;
+  reason?: string;
+}
+
+export interface Readiness {
+  ready: boolean;
+  checks: Record<string, ReadinessCheck>;
+}
+
+/**
+ * The node's readiness from what main knows (pure): the store checks the handler thread last
+ * reported, whether the handler thread and every gateway thread run, NATS when configured.
+ */
+export function readiness(input: {
+  stopping?: boolean;
+  store?: Record<string, ReadinessCheck>;
+  handlerThread?: boolean;
+  /** gateway thread index → running */
+  gatewayThreads?: Map<number, boolean>;
+  /** absent without NATS_URL */
+  nats?: { connected: boolean };
+}): Readiness {
+  const checks: Record<string, ReadinessCheck> = {};
+  if (input.stopping) checks.node = { ok: false, reason: 'node is shutting down' };
+  for (const [name, check] of Object.entries(input.store ?? {})) checks[name] = check;
+  if (input.handlerThread !== undefined) {
+    checks.handlerThread = input.handlerThread ? { ok: true } : { ok: false, reason: 'handler thread is not running' };
+  }
+  if (input.gatewayThreads) {
+    const down = [...input.gatewayThreads].filter(([, up]) => !up).map(([index]) => index);
+    checks.gatewayThreads = down.length === 0 ? { ok: true } : { ok: false, reason: `gateway thread(s) ${down.join(', ')} not running` };
+  }
+  if (input.nats) checks.nats = input.nats.connected ? { ok: true } : { ok: false, reason: 'not connected to NATS' };
+  return { ready: Object.values(checks).every((c) => c.ok), checks };
+}
+
 /**
  * The main thread of a node: the station registry, the bus, the API's way to the stations,
  * and the threads: one handler thread (owns the hot-path store, runs station-initiated
@@ -29,6 +67,10 @@ export class CsmsNode implements StationCaller {
   /** Told when a station connects to or leaves this node (the cluster directory, with NATS). */
   presence: { connected(stationId: string, location: StationLocation): void; disconnected(stationId: string): void } | undefined;
   private stopping = false;
+  /** Store checks as the handler thread last reported them (absent: never failed). */
+  private storeHealth: Record<string, ReadinessCheck> = {};
+  private handlerRunning = false;
+  private readonly gatewayRunning = new Map<number, boolean>();
 
   constructor(
     readonly config: CsmsConfig,
@@ -59,6 +101,15 @@ export class CsmsNode implements StationCaller {
   private spawnHandlers(): HandlerThread {
     const handlers = new HandlerThread(this.config, (message) => this.onHandlerMessage(message));
     handlers.worker.on('exit', (code: number) => this.onHandlersExit(handlers, code));
+    // A new handler thread opens the store afresh and reports from scratch.
+    this.storeHealth = {};
+    this.handlerRunning = false;
+    handlers.started().then(
+      () => {
+        if (handlers === this.handlers) this.handlerRunning = true;
+      },
+      () => {},
+    );
     return handlers;
   }
 
@@ -72,11 +123,19 @@ export class CsmsNode implements StationCaller {
   private spawn(index: number): GatewayThread {
     const thread: GatewayThread = new GatewayThread(index, this.config, this.wire(index), (message) => this.onGatewayMessage(thread, message));
     thread.worker.on('exit', (code: number) => this.onThreadExit(thread, code));
+    this.gatewayRunning.set(index, false);
+    thread.started().then(
+      () => {
+        if (this.threadByIndex(index) === thread || !this.threads.includes(thread)) this.gatewayRunning.set(index, true);
+      },
+      () => {},
+    );
     return thread;
   }
 
   private onHandlersExit(handlers: HandlerThread, code: number): void {
     handlers.channel.failPending(new Error('handler thread exited'));
+    if (handlers === this.handlers) this.handlerRunning = false;
     if (this.stopping || handlers !== this.handlers) return;
     this.log.error({ code }, 'handler thread exited; restarting it');
     this.handlers = this.spawnHandlers();
@@ -91,6 +150,7 @@ export class CsmsNode implements StationCaller {
 
   private onThreadExit(thread: GatewayThread, code: number): void {
     thread.channel.failPending(new Error('gateway thread exited'));
+    if (this.threadByIndex(thread.index) === thread) this.gatewayRunning.set(thread.index, false);
     for (const [stationId, location] of this.registry.dropThread(thread.index)) {
       this.presence?.disconnected(stationId);
       this.publishConnection('station.disconnected', stationId, location, { code: 1006, reason: 'gateway thread exited' });
@@ -109,6 +169,9 @@ export class CsmsNode implements StationCaller {
         return;
       case 'frames':
         this.onFrames?.(message.frames);
+        return;
+      case 'store-health':
+        this.storeHealth[message.check] = message.ok ? { ok: true } : { ok: false, reason: message.reason };
         return;
     }
   }
@@ -183,6 +246,18 @@ export class CsmsNode implements StationCaller {
     const main = await this.metricsRegistry.getMetricsAsJSON();
     const merged = AggregatorRegistry.aggregate([main, ...(perThread as Array<Array<MetricObjectWithValues<MetricValue<string>>>>)]);
     return { contentType: merged.contentType, body: await merged.metrics() };
+  }
+
+  /** Readiness of this node (GET /ready); `nats` only when NATS_URL is configured. */
+  readiness(nats?: { connected: boolean }): Readiness {
+    const threads = this.config.workers > 0;
+    return readiness({
+      stopping: this.stopping,
+      store: threads ? { storeWritable: this.storeHealth['store-writable'] ?? { ok: true }, sqliteFile: this.storeHealth['sqlite-file'] ?? { ok: true } } : undefined,
+      handlerThread: threads ? this.handlerRunning : undefined,
+      gatewayThreads: threads ? this.gatewayRunning : undefined,
+      nats,
+    });
   }
 
   get threadCount(): number {

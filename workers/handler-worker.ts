@@ -4,6 +4,7 @@ import type { CsmsConfig } from '../core/config.js';
 import { busEvent, type StationMessage } from '../core/envelope.js';
 import { InboundDispatcher } from '../actors/inbound-dispatcher.js';
 import { openStore } from '../adapters/store/open-store.js';
+import { SqliteStore } from '../adapters/store/sqlite-store.js';
 import type { Store } from '../core/ports/store/store.js';
 import { LastSeenBuffer } from './last-seen-buffer.js';
 import { createLogger } from './logger.js';
@@ -40,6 +41,8 @@ const commitSeconds = new Histogram({
 });
 
 let stopping: Promise<void> | undefined;
+/** How often the handler thread checks that the SQLite file is still the one it opened. */
+const FILE_CHECK_MS = 1000;
 
 async function main(): Promise<void> {
   const store: Store = await openStore({
@@ -52,7 +55,36 @@ async function main(): Promise<void> {
       commitSeconds.observe(ms / 1000);
     },
   });
-  const onError = (what: string) => (error: unknown) => log.error({ err: error }, what);
+  // Store health, told to main only when a check flips; a failure is logged once with its cause.
+  const failing = new Map<'store-writable' | 'sqlite-file', string>();
+  const report = (check: 'store-writable' | 'sqlite-file', fault: unknown) => {
+    if (fault === undefined) {
+      if (!failing.delete(check)) return;
+      log.warn({ check }, 'store recovered: ready again');
+      toMain.send({ k: 'store-health', check, ok: true });
+      return;
+    }
+    if (failing.has(check)) return;
+    const reason = fault instanceof Error ? fault.message : String(fault);
+    failing.set(check, reason);
+    log.error({ err: fault, check }, 'store failing: writes are refused until it recovers');
+    toMain.send({ k: 'store-health', check, ok: false, reason });
+  };
+  let fileTimer: NodeJS.Timeout | undefined;
+  if (store instanceof SqliteStore) {
+    store.onCommitOutcome = (fault) => report('store-writable', fault);
+    fileTimer = setInterval(() => {
+      try {
+        report('sqlite-file', store.checkFile(true));
+      } catch (error) {
+        report('sqlite-file', error);
+      }
+    }, FILE_CHECK_MS);
+    fileTimer.unref();
+  }
+  // While the store fails, each failed write is that one known failure: not logged again per message.
+  const onError = (what: string) => (error: unknown) =>
+    failing.has('store-writable') ? log.debug({ err: error }, what) : log.error({ err: error }, what);
   const { messageLogRetention, natsFrameMirror } = config.controlPlane;
   const messageLog =
     messageLogRetention.kind !== 'off' || natsFrameMirror
@@ -71,7 +103,8 @@ async function main(): Promise<void> {
     settings: { heartbeatIntervalSec: config.heartbeatIntervalSec, unknownTokens: config.unknownTokens },
     events: { emit: (type, session, payload) => toMain.send({ k: 'event', event: busEvent(type, session.tenantId, session.stationId, payload) }) },
     logFrame: messageLog ? (m: StationMessage) => messageLog.record(loggedFrame(m)) : undefined,
-    onInternalError: (error, m) => log.error({ err: error, action: m.action, stationId: m.stationId }, 'handler failed'),
+    onInternalError: (error, m) =>
+      (failing.has('store-writable') ? log.debug : log.error).call(log, { err: error, action: m.action, stationId: m.stationId }, 'handler failed'),
     log,
   });
 
@@ -106,6 +139,7 @@ async function main(): Promise<void> {
         return registry.getMetricsAsJSON();
       case 'stop':
         stopping ??= (async () => {
+          if (fileTimer) clearInterval(fileTimer);
           await lastSeen.stop();
           await messageLog?.stop();
           await store.close();

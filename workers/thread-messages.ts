@@ -55,4 +55,6 @@ export type HandlerToMain =
   | { k: 'ready' }
   | { k: 'start-failed'; message: string }
   | { k: 'event'; event: BusEvent }
-  | { k: 'frames'; frames: LoggedFrame[] };
+  | { k: 'frames'; frames: LoggedFrame[] }
+  /** a readiness check of the store changed (sent only on change): writes commit, the SQLite file is the one opened */
+  | { k: 'store-health'; check: 'store-writable' | 'sqlite-file'; ok: boolean; reason?: string };

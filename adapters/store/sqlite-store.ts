@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
 import type { BootInfo, ConnectorStatusRecord, StationRecord } from '../../core/types.js';
@@ -70,6 +70,57 @@ export interface SqliteStoreOptions {
    * one does it). N > 0: a PASSIVE checkpoint every N ms from this connection, never after a commit.
    */
   checkpointEveryMs?: number;
+  /** Least ms between two checks that the file is still the one opened, made before a commit (default 200). */
+  fileCheckMs?: number;
+}
+
+/** A file's identity: a deleted or replaced file has another (or none). */
+export interface FileIdentity {
+  dev: number;
+  ino: number;
+}
+
+function statIdentity(path: string): FileIdentity | undefined {
+  try {
+    const { dev, ino } = statSync(path);
+    return { dev, ino };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Why `path` no longer names the file opened as `opened` (deleted, or replaced by another file),
+ * or undefined while it still does. Writes to a deleted file succeed and vanish at the next
+ * restart, so a store that finds this must stop acknowledging.
+ */
+export function fileIdentityProblem(
+  path: string,
+  opened: FileIdentity,
+  stat: (path: string) => FileIdentity | undefined = statIdentity,
+): string | undefined {
+  let now: FileIdentity | undefined;
+  try {
+    now = stat(path);
+  } catch (error) {
+    return `SQLite database file ${path} cannot be checked: ${(error as Error).message}`;
+  }
+  if (!now) return `SQLite database file ${path} was deleted while open`;
+  if (now.dev !== opened.dev || now.ino !== opened.ino) return `SQLite database file ${path} was replaced by another file while open`;
+  return undefined;
+}
+
+/** The store's file is gone or replaced: every later write fails with this. */
+export class StoreFileError extends Error {
+  readonly code = 'STORE_FILE_CHANGED';
+}
+
+/** SQLite errors that mean the storage itself fails (disk full, read-only, I/O), not one write's data. */
+export function isStorageFault(error: unknown): boolean {
+  if (error instanceof StoreFileError) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN|CORRUPT|NOTADB|PERM)/.test(code);
 }
 
 /**
@@ -89,10 +140,15 @@ export class SqliteStore implements Store {
   private readonly tokens: SqliteTokens;
   private readonly deviceModel: SqliteDeviceModel;
   readonly requests: SqliteRequests;
+  /** Told after every commit attempt: undefined when it committed, else the storage fault (see isStorageFault). */
+  onCommitOutcome: ((fault: unknown) => void) | undefined;
+  private readonly file: { path: string; opened: FileIdentity; everyMs: number; checkedAt: number; problem: string | undefined } | undefined;
 
   constructor(options: SqliteStoreOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     this.db = new BetterSqlite3(options.path);
+    const opened = options.path === ':memory:' ? undefined : statIdentity(options.path);
+    this.file = opened && { path: options.path, opened, everyMs: options.fileCheckMs ?? 200, checkedAt: performance.now(), problem: undefined };
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
     this.db.pragma('foreign_keys = ON');
@@ -123,7 +179,19 @@ export class SqliteStore implements Store {
     // IMMEDIATE takes the write lock up front: a deferred transaction that read first could
     // fail with SQLITE_BUSY_SNAPSHOT when the other connection committed in between.
     this.writer = new GroupCommit({
-      commit: (writes) => runAll.immediate(writes),
+      commit: (writes) => {
+        try {
+          const problem = this.checkFile();
+          if (problem) throw new StoreFileError(problem);
+          const outcomes = runAll.immediate(writes);
+          const fault = outcomes.find((o) => !o.ok && isStorageFault(o.error));
+          this.onCommitOutcome?.(fault && !fault.ok ? fault.error : undefined);
+          return outcomes;
+        } catch (error) {
+          this.onCommitOutcome?.(error);
+          throw error;
+        }
+      },
       intervalMs: options.commitIntervalMs,
       maxBatch: options.commitMaxWrites,
       onCommit: options.onCommit,
@@ -271,6 +339,20 @@ export class SqliteStore implements Store {
 
   flush(): Promise<void> {
     return this.writer.drain();
+  }
+
+  /**
+   * Why the database file is no longer the one opened, or undefined. Stats the path at most once
+   * per `fileCheckMs` unless `force` (between checks the last answer stands).
+   */
+  checkFile(force = false): string | undefined {
+    const file = this.file;
+    if (!file) return undefined;
+    const now = performance.now();
+    if (!force && now - file.checkedAt < file.everyMs) return file.problem;
+    file.checkedAt = now;
+    file.problem = fileIdentityProblem(file.path, file.opened);
+    return file.problem;
   }
 
   private checkpoint(): void {

@@ -1,12 +1,26 @@
 /**
  * connect: open N stations (each connects and boots), hold them idle, and measure what
  * an idle station costs the CSMS in memory, and how fast connections are set up.
- * Memory per idle station = (server RSS with N stations − RSS with 0) / N.
+ * Memory per idle station = (server RSS with N stations − RSS with 0) / N, where the RSS with
+ * N stations is the settled value (the minimum of the last SETTLE_SAMPLES one-second samples
+ * after the ramp, so garbage not yet collected does not count). A difference smaller than
+ * NOISE_FLOOR_BYTES (small runs, or GC returning start-up memory) is reported as null with a
+ * note ("below noise") rather than as a meaningless, possibly negative, figure.
  */
 import { round, summarize } from '../sim/histogram.js';
 import type { Scenario } from './scenario.js';
 
 const MB = 2 ** 20;
+/** RSS differences below this are GC and allocator noise, not the stations' cost. */
+export const NOISE_FLOOR_BYTES = 2 * MB;
+/** One-second RSS samples taken after the ramp; the settled value is their minimum. */
+const SETTLE_SAMPLES = 4;
+
+/** Server KB per idle station, or null when the RSS difference is within the noise floor. */
+export function kbPerStation(rss0: number, rss1: number, stations: number): number | null {
+  if (stations <= 0 || Math.abs(rss1 - rss0) < NOISE_FLOOR_BYTES || rss1 < rss0) return null;
+  return round((rss1 - rss0) / stations / 1024, 2);
+}
 
 export const connect: Scenario = {
   name: 'connect',
@@ -29,8 +43,17 @@ export const connect: Scenario = {
     ctx.sampler.phase = 'ramp';
     const ramp = await ctx.rampTo(stations);
     ctx.sampler.phase = 'hold';
-    await ctx.sleep(Math.max(0, duration - 1) * 1000);
-    const rss1 = await ctx.settledRssBytes(4);
+    // Sample the server's RSS once a second through the hold (at least SETTLE_SAMPLES
+    // times) and keep the minimum of the last SETTLE_SAMPLES: the settled value.
+    const samples: number[] = [];
+    const holdSamples = Math.max(SETTLE_SAMPLES, duration);
+    for (let i = 0; i < holdSamples; i++) {
+      await ctx.sleep(1000);
+      const rss = ctx.serverRssBytes();
+      if (rss !== undefined) samples.push(rss);
+    }
+    const last = samples.slice(-SETTLE_SAMPLES);
+    const rss1 = last.length > 0 ? Math.min(...last) : undefined;
     const tot = ctx.pool.totals();
     const m = ctx.metrics;
     m.requested = stations;
@@ -44,7 +67,13 @@ export const connect: Scenario = {
     if (rss0 !== undefined && rss1 !== undefined) {
       m.serverRssIdleMb = round(rss0 / MB, 1);
       m.serverRssMb = round(rss1 / MB, 1);
-      m.serverKbPerStation = tot.booted > 0 ? round((rss1 - rss0) / tot.booted / 1024, 2) : null;
+      m.serverKbPerStation = kbPerStation(rss0, rss1, tot.booted);
+      if (m.serverKbPerStation === null && tot.booted > 0) {
+        ctx.note(
+          `server memory / station below noise: RSS moved ${round((rss1 - rss0) / MB, 1)} MB for ${tot.booted} stations ` +
+            `(noise floor ${NOISE_FLOOR_BYTES / MB} MB); run more stations for a per-station figure`,
+        );
+      }
     }
     // Only meaningful when every station got in: at a cap the simulator also holds the
     // stations that never connected and the garbage of their failed attempts.
