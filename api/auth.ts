@@ -23,10 +23,10 @@ export interface AuthOptions {
   publicMetrics?: boolean;
 }
 
-/** Routes anyone may read: liveness and the API documentation (`/metrics` only when configured so). */
+/** Routes anyone may read: liveness, readiness and the API documentation (`/metrics` only when configured so). */
 function isPublic(url: string, publicMetrics: boolean): boolean {
   const path = url.split('?', 1)[0]!;
-  if (path === '/health' || path === '/docs' || path.startsWith('/docs/') || path === '/openapi.json' || path === '/asyncapi.yaml') return true;
+  if (path === '/health' || path === '/ready' || path === '/docs' || path.startsWith('/docs/') || path === '/openapi.json' || path === '/asyncapi.yaml') return true;
   return publicMetrics && path === '/metrics';
 }
 

@@ -27,6 +27,8 @@ export interface ApiDeps {
   metrics(): Promise<{ contentType: string; body: string }>;
   hashPassword(password: string): Promise<string>;
   info: { workers: number; store: string; bus: string; version: string };
+  /** GET /ready: each check ok or why not (CsmsNode.readiness); absent: always ready. */
+  readiness?(): { ready: boolean; checks: Record<string, { ok: boolean; reason?: string }> };
   /** See `AuthOptions.publicMetrics`. */
   security?: { publicMetrics?: boolean };
 }

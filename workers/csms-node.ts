@@ -126,7 +126,7 @@ export class CsmsNode implements StationCaller {
     this.gatewayRunning.set(index, false);
     thread.started().then(
       () => {
-        if (this.threadByIndex(index) === thread || !this.threads.includes(thread)) this.gatewayRunning.set(index, true);
+        if (this.threadByIndex(index) === thread) this.gatewayRunning.set(index, true);
       },
       () => {},
     );
@@ -253,7 +253,11 @@ export class CsmsNode implements StationCaller {
     const threads = this.config.workers > 0;
     return readiness({
       stopping: this.stopping,
-      store: threads ? { storeWritable: this.storeHealth['store-writable'] ?? { ok: true }, sqliteFile: this.storeHealth['sqlite-file'] ?? { ok: true } } : undefined,
+      // Only the SQLite store reports its commits (PostgreSQL/MongoDB: not checked here yet).
+      store:
+        threads && this.config.store === 'sqlite'
+          ? { storeWritable: this.storeHealth['store-writable'] ?? { ok: true }, sqliteFile: this.storeHealth['sqlite-file'] ?? { ok: true } }
+          : undefined,
       handlerThread: threads ? this.handlerRunning : undefined,
       gatewayThreads: threads ? this.gatewayRunning : undefined,
       nats,

@@ -64,6 +64,7 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
         return pool.run({ task: 'hashPassword', password, cost: config.scryptCost }) as Promise<string>;
       },
       info: { workers: config.workers, store: store.kind, bus: bus.kind, version },
+      readiness: () => node.readiness(natsBus ? { connected: natsBus.stats().connected } : undefined),
       security: { publicMetrics: config.controlPlane.metricsPublic },
     },
     log,

@@ -1,4 +1,5 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ActorMetrics } from '../actors/station-actor.js';
 
@@ -7,6 +8,15 @@ import type { ActorMetrics } from '../actors/station-actor.js';
  * (prom-client's AggregatorRegistry sums series with equal labels).
  */
 export function createEventLoopLagGauge(registry: Registry, thread: string): void {
+  new Gauge({
+    name: 'csms_thread_heap_used_bytes',
+    help: 'V8 heap in use per thread (main, handlers, gateway N): which thread holds the memory',
+    labelNames: ['thread'],
+    registers: [registry],
+    collect() {
+      this.set({ thread }, getHeapStatistics().used_heap_size);
+    },
+  });
   const histogram = monitorEventLoopDelay({ resolution: 20 });
   histogram.enable();
   new Gauge({

@@ -114,6 +114,7 @@ export function fileIdentityProblem(
 /** The store's file is gone or replaced: every later write fails with this. */
 export class StoreFileError extends Error {
   readonly code = 'STORE_FILE_CHANGED';
+  override readonly name = 'StoreFileError';
 }
 
 /** SQLite errors that mean the storage itself fails (disk full, read-only, I/O), not one write's data. */
@@ -125,7 +126,7 @@ export function isStorageFault(error: unknown): boolean {
 
 /**
  * The embedded default store. better-sqlite3 is synchronous, so writes go through a group
- * commit: one transaction per event-loop turn, promises settle after the commit.
+ * commit: one transaction per batch (paced, see GroupCommit); promises settle after the commit.
  */
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';

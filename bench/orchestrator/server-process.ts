@@ -82,7 +82,7 @@ export async function startServer(kind: TargetKind, o: StartOptions = {}): Promi
     // not the key-derivation function (production uses a much higher cost).
     CSMS_SCRYPT_COST: '1024',
     CSMS_HEARTBEAT_INTERVAL: '300',
-    // The simulator's id tags (TAG0…TAG999) are not provisioned: accept them, as unknown
+    // The simulator's id tags (8 hex characters, B0000000…B00003E7) are not provisioned: accept them, as unknown
     // stations are, so the transactions scenario measures sessions, not rejections.
     CSMS_UNKNOWN_TOKENS: 'accept-all',
     CSMS_ADMIN_KEY: apiKey,

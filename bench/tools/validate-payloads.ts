@@ -62,14 +62,14 @@ for (const v of p.VERSIONS) {
     ['StatusNotification', p.statusNotification(v, true)],
     ['StatusNotification', p.statusNotification(v, false)],
     ['MeterValues', p.meterValues(v, 1234)],
-    ['Authorize', p.authorize(v, 'TAG1')],
+    ['Authorize', p.authorize(v, p.idTag(1))],
     ...(v16
       ? ([
           ['MeterValues', p.meterValues(v, 1234, 7)],
-          ['StartTransaction', p.startTransaction('TAG1', 0)],
-          ['StopTransaction', p.stopTransaction(7, 100, 'TAG1')],
+          ['StartTransaction', p.startTransaction(p.idTag(1), 0)],
+          ['StopTransaction', p.stopTransaction(7, 100, p.idTag(1))],
         ] as Array<[string, string]>)
-      : (['Started', 'Updated', 'Ended'] as const).map((t, i): [string, string] => ['TransactionEvent', p.transactionEvent(t, 'SIM-1', i, 100, 'TAG1')])),
+      : (['Started', 'Updated', 'Ended'] as const).map((t, i): [string, string] => ['TransactionEvent', p.transactionEvent(t, 'SIM-1', i, 100, p.idTag(1))])),
   ];
   for (const [action, text] of own) check(v, `station→CSMS ${action}`, validate(action, 'req', JSON.parse(text)));
   for (const action of v16 ? ACTIONS_16 : ACTIONS_2) {
