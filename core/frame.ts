@@ -125,3 +125,24 @@ export function serializeCallError(
 ): string {
   return JSON.stringify([type, id, code, description.slice(0, 255), details]);
 }
+
+/**
+ * True when JSON text nests objects/arrays deeper than `max` (strings are skipped). A linear
+ * scan, no parsing: a station can send a frame nested thousands of levels deep that JSON.parse
+ * accepts but every recursive consumer (a serialiser, a logger) overflows on.
+ */
+export function nestedDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 /* [ */ || c === 123 /* { */) {
+      if (++depth > max) return true;
+    } else if (c === 93 /* ] */ || c === 125 /* } */) depth--;
+  }
+  return false;
+}

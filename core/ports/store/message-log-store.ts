@@ -1,4 +1,8 @@
+import { nestedDeeperThan } from '../../frame.js';
 import type { Page, PageQuery } from './store.js';
+
+/** OCPP payloads nest a handful of levels; anything far deeper is shown as text, never re-parsed. */
+export const MAX_LOGGED_DEPTH = 64;
 
 /** One OCPP frame as seen on the wire, in or out of the CSMS. */
 export interface LoggedFrame {
@@ -25,6 +29,9 @@ export interface MessageLogRecord extends Omit<LoggedFrame, 'frame'> {
 /** Turns a stored frame back into the record the API shows. */
 export function toMessageLogRecord(seq: number, logged: LoggedFrame): MessageLogRecord {
   const { frame, ...meta } = logged;
+  if (nestedDeeperThan(frame, MAX_LOGGED_DEPTH)) {
+    return { ...meta, seq, payload: { unparsable: frame, reason: `nested deeper than ${MAX_LOGGED_DEPTH} levels: shown as text` } };
+  }
   let payload: unknown = null;
   try {
     const parts = JSON.parse(frame) as unknown[];
