@@ -3,44 +3,7 @@ import type { BootInfo, ConnectorStatusRecord, StationRecord } from '../../core/
 import { decodeCursor, encodeCursor } from '../../core/cursor.js';
 import type { PgGroupCommit } from './postgres-group-commit.js';
 import type { ConnectorStatusUpdate, NewStation, Page, PageQuery, StationLogin, StationStore } from '../../core/ports/store/store.js';
-
-type Row = Record<string, unknown>;
-
-function toStation(row: Row): StationRecord {
-  return {
-    tenantId: row.tenant_id as string,
-    id: row.id as string,
-    passwordHash: (row.password_hash as string | null) ?? null,
-    vendor: (row.vendor as string | null) ?? null,
-    model: (row.model as string | null) ?? null,
-    serialNumber: (row.serial_number as string | null) ?? null,
-    firmwareVersion: (row.firmware_version as string | null) ?? null,
-    iccid: (row.iccid as string | null) ?? null,
-    imsi: (row.imsi as string | null) ?? null,
-    protocol: (row.protocol as StationRecord['protocol']) ?? null,
-    bootReason: (row.boot_reason as string | null) ?? null,
-    lastBootAt: (row.last_boot_at as string | null) ?? null,
-    lastSeenAt: (row.last_seen_at as string | null) ?? null,
-    createdAt: row.created_at as string,
-    updatedAt: row.updated_at as string,
-  };
-}
-
-function toConnector(row: Row): ConnectorStatusRecord {
-  return {
-    tenantId: row.tenant_id as string,
-    stationId: row.station_id as string,
-    evseId: row.evse_id as number,
-    connectorId: row.connector_id as number,
-    status: row.status as ConnectorStatusRecord['status'],
-    detailedStatus: (row.detailed_status as string | null) ?? null,
-    errorCode: (row.error_code as string | null) ?? null,
-    info: (row.info as string | null) ?? null,
-    vendorErrorCode: (row.vendor_error_code as string | null) ?? null,
-    reportedAt: row.reported_at as string,
-    updatedAt: row.updated_at as string,
-  };
-}
+import { toConnector, toStation, type Row } from './sql-rows.js';
 
 /**
  * Stations and connector statuses on PostgreSQL. Station ids are the primary key (unique across

@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { mergeEvent, type TransactionFold, type TransactionState } from '../../core/transaction-fold.js';
+import { mergeEvent, type TransactionState } from '../../core/transaction-fold.js';
 import { startEvent16, startKey16, type StartTransaction16 } from '../../core/transaction-mapping-16.js';
 import type { MeterSample, MeterValueRecord, TransactionRecord, TxEvent } from '../../core/transaction-types.js';
 import { decodeTransactionCursor, encodeTransactionCursor } from './transaction-cursor.js';
@@ -12,68 +12,10 @@ import type {
   TransactionQuery,
   TransactionStore,
 } from '../../core/ports/store/transaction-store.js';
-
-type Row = Record<string, unknown>;
+import { TRANSACTION_SORTS as SORTS, toMeterValue, toTransactionRecord as toRecord, toTransactionState as toState, type Row } from './sql-rows.js';
 
 /** How long a remote start waits for the 1.6 StartTransaction it caused. */
 export const REMOTE_START_WINDOW_MS = 10 * 60 * 1000;
-
-function toRecord(row: Row): TransactionRecord {
-  return {
-    tenantId: row.tenant_id as string,
-    stationId: row.station_id as string,
-    id: row.id as string,
-    ocppTransactionId: (row.ocpp_transaction_id as number | null) ?? null,
-    protocol: row.protocol as TransactionRecord['protocol'],
-    evseId: (row.evse_id as number | null) ?? null,
-    connectorId: (row.connector_id as number | null) ?? null,
-    idToken: row.id_token === null ? null : { idToken: row.id_token as string, type: row.id_token_type as string },
-    isActive: row.is_active === 1,
-    chargingState: (row.charging_state as string | null) ?? null,
-    timeSpentChargingSec: row.time_spent_charging_sec as number,
-    totalKwh: row.total_kwh as number,
-    stoppedReason: (row.stopped_reason as string | null) ?? null,
-    remoteStartId: (row.remote_start_id as number | null) ?? null,
-    operationMode: (row.operation_mode as string | null) ?? null,
-    tariffId: (row.tariff_id as string | null) ?? null,
-    startedAt: row.started_at as string,
-    endedAt: (row.ended_at as string | null) ?? null,
-    meterStartWh: (row.meter_start_wh as number | null) ?? null,
-    meterStopWh: (row.meter_stop_wh as number | null) ?? null,
-    lastSeqNo: (row.last_seq_no as number | null) ?? null,
-    flags: JSON.parse(row.flags as string),
-    createdAt: row.created_at as string,
-    updatedAt: row.updated_at as string,
-  };
-}
-
-function toState(row: Row): TransactionState {
-  return { record: toRecord(row), fold: JSON.parse(row.fold as string) as TransactionFold };
-}
-
-function toMeterValue(row: Row): MeterValueRecord {
-  return {
-    tenantId: row.tenant_id as string,
-    stationId: row.station_id as string,
-    transactionId: (row.transaction_id as string | null) ?? null,
-    evseId: (row.evse_id as number | null) ?? null,
-    timestamp: row.ts as string,
-    measurand: row.measurand as string,
-    phase: (row.phase as string | null) ?? null,
-    location: (row.location as string | null) ?? null,
-    context: (row.context as string | null) ?? null,
-    value: row.value as number,
-    unit: (row.unit as string | null) ?? null,
-    multiplier: row.multiplier as number,
-  };
-}
-
-const SORTS = {
-  startedAt: { column: 'started_at', field: 'startedAt', desc: false },
-  '-startedAt': { column: 'started_at', field: 'startedAt', desc: true },
-  updatedAt: { column: 'updated_at', field: 'updatedAt', desc: false },
-  '-updatedAt': { column: 'updated_at', field: 'updatedAt', desc: true },
-} as const;
 
 /**
  * The transaction slice of the SQLite store. Each write runs inside the group commit as a

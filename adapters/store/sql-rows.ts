@@ -1,0 +1,104 @@
+import type { TransactionFold, TransactionState } from '../../core/transaction-fold.js';
+import type { MeterValueRecord, TransactionRecord } from '../../core/transaction-types.js';
+import type { ConnectorStatusRecord, StationRecord } from '../../core/types.js';
+
+/**
+ * Rows of the SQL adapters (SQLite and PostgreSQL share column names) turned into records:
+ * one mapping per table, so a new column is read the same way by both.
+ */
+export type Row = Record<string, unknown>;
+
+export function toStation(row: Row): StationRecord {
+  return {
+    tenantId: row.tenant_id as string,
+    id: row.id as string,
+    passwordHash: (row.password_hash as string | null) ?? null,
+    vendor: (row.vendor as string | null) ?? null,
+    model: (row.model as string | null) ?? null,
+    serialNumber: (row.serial_number as string | null) ?? null,
+    firmwareVersion: (row.firmware_version as string | null) ?? null,
+    iccid: (row.iccid as string | null) ?? null,
+    imsi: (row.imsi as string | null) ?? null,
+    protocol: (row.protocol as StationRecord['protocol']) ?? null,
+    bootReason: (row.boot_reason as string | null) ?? null,
+    lastBootAt: (row.last_boot_at as string | null) ?? null,
+    lastSeenAt: (row.last_seen_at as string | null) ?? null,
+    createdAt: row.created_at as string,
+    updatedAt: row.updated_at as string,
+  };
+}
+
+export function toConnector(row: Row): ConnectorStatusRecord {
+  return {
+    tenantId: row.tenant_id as string,
+    stationId: row.station_id as string,
+    evseId: row.evse_id as number,
+    connectorId: row.connector_id as number,
+    status: row.status as ConnectorStatusRecord['status'],
+    detailedStatus: (row.detailed_status as string | null) ?? null,
+    errorCode: (row.error_code as string | null) ?? null,
+    info: (row.info as string | null) ?? null,
+    vendorErrorCode: (row.vendor_error_code as string | null) ?? null,
+    reportedAt: row.reported_at as string,
+    updatedAt: row.updated_at as string,
+  };
+}
+
+export function toTransactionRecord(row: Row): TransactionRecord {
+  return {
+    tenantId: row.tenant_id as string,
+    stationId: row.station_id as string,
+    id: row.id as string,
+    ocppTransactionId: (row.ocpp_transaction_id as number | null) ?? null,
+    protocol: row.protocol as TransactionRecord['protocol'],
+    evseId: (row.evse_id as number | null) ?? null,
+    connectorId: (row.connector_id as number | null) ?? null,
+    idToken: row.id_token === null ? null : { idToken: row.id_token as string, type: row.id_token_type as string },
+    // SQLite stores 0/1, PostgreSQL a boolean.
+    isActive: row.is_active === 1 || row.is_active === true,
+    chargingState: (row.charging_state as string | null) ?? null,
+    timeSpentChargingSec: row.time_spent_charging_sec as number,
+    totalKwh: row.total_kwh as number,
+    stoppedReason: (row.stopped_reason as string | null) ?? null,
+    remoteStartId: (row.remote_start_id as number | null) ?? null,
+    operationMode: (row.operation_mode as string | null) ?? null,
+    tariffId: (row.tariff_id as string | null) ?? null,
+    startedAt: row.started_at as string,
+    endedAt: (row.ended_at as string | null) ?? null,
+    meterStartWh: (row.meter_start_wh as number | null) ?? null,
+    meterStopWh: (row.meter_stop_wh as number | null) ?? null,
+    lastSeqNo: (row.last_seq_no as number | null) ?? null,
+    flags: JSON.parse(row.flags as string),
+    createdAt: row.created_at as string,
+    updatedAt: row.updated_at as string,
+  };
+}
+
+export function toTransactionState(row: Row): TransactionState {
+  return { record: toTransactionRecord(row), fold: JSON.parse(row.fold as string) as TransactionFold };
+}
+
+export function toMeterValue(row: Row): MeterValueRecord {
+  return {
+    tenantId: row.tenant_id as string,
+    stationId: row.station_id as string,
+    transactionId: (row.transaction_id as string | null) ?? null,
+    evseId: (row.evse_id as number | null) ?? null,
+    timestamp: row.ts as string,
+    measurand: row.measurand as string,
+    phase: (row.phase as string | null) ?? null,
+    location: (row.location as string | null) ?? null,
+    context: (row.context as string | null) ?? null,
+    value: row.value as number,
+    unit: (row.unit as string | null) ?? null,
+    multiplier: row.multiplier as number,
+  };
+}
+
+/** Transaction list orders: API sort key → column. */
+export const TRANSACTION_SORTS = {
+  startedAt: { column: 'started_at', field: 'startedAt', desc: false },
+  '-startedAt': { column: 'started_at', field: 'startedAt', desc: true },
+  updatedAt: { column: 'updated_at', field: 'updatedAt', desc: false },
+  '-updatedAt': { column: 'updated_at', field: 'updatedAt', desc: true },
+} as const;
