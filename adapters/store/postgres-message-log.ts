@@ -1,23 +1,9 @@
 import type { Sql } from 'postgres';
 import { decodeCursor, encodeCursor } from '../../core/cursor.js';
-import { toMessageLogRecord, type LoggedFrame, type MessageLogQuery, type MessageLogRecord, type MessageLogRetention, type MessageLogStore } from '../../core/ports/store/message-log-store.js';
+import type { LoggedFrame, MessageLogQuery, MessageLogRecord, MessageLogRetention, MessageLogStore } from '../../core/ports/store/message-log-store.js';
 import type { PgGroupCommit } from './postgres-group-commit.js';
 import type { Page } from '../../core/ports/store/store.js';
-
-type Row = Record<string, unknown>;
-
-function toRecord(row: Row): MessageLogRecord {
-  return toMessageLogRecord(row.seq as number, {
-    tenantId: row.tenant_id as string,
-    stationId: row.station_id as string,
-    direction: row.direction as LoggedFrame['direction'],
-    messageType: row.message_type as number,
-    messageId: row.message_id as string,
-    action: (row.action as string | null) ?? null,
-    frame: row.payload as string,
-    at: row.at as string,
-  });
-}
+import { toMessageLogRow as toRecord } from './sql-rows.js';
 
 const TEXT = 25;
 const INT4 = 23;

@@ -12,29 +12,7 @@ import {
 import type { PgGroupCommit, Tx } from './postgres-group-commit.js';
 import { decodeRequestCursor, encodeRequestCursor, type RequestQuery, type RequestStore } from '../../core/ports/store/request-store.js';
 import type { Page } from '../../core/ports/store/store.js';
-
-type Row = Record<string, unknown>;
-
-function toRequest(row: Row): StationRequest {
-  return {
-    tenantId: row.tenant_id as string,
-    stationId: row.station_id as string,
-    requestId: Number(row.request_id),
-    action: row.action as string,
-    status: row.status as StationRequest['status'],
-    answer: (row.answer as string | null) ?? null,
-    parts: row.parts as number,
-    lastSeqNo: (row.last_seq_no as number | null) ?? null,
-    finalSeqNo: (row.final_seq_no as number | null) ?? null,
-    seqNos: JSON.parse(row.seq_nos as string) as number[],
-    progress: (row.progress as string | null) ?? null,
-    result: row.result === null ? null : (JSON.parse(row.result as string) as Record<string, unknown>),
-    error: (row.error as string | null) ?? null,
-    expiresAt: (row.expires_at as string | null) ?? null,
-    createdAt: row.created_at as string,
-    updatedAt: row.updated_at as string,
-  };
-}
+import { toRequest } from './sql-rows.js';
 
 function toRow(r: StationRequest) {
   return {

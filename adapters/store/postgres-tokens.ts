@@ -1,36 +1,11 @@
 import type { Sql } from 'postgres';
 import type { IdTokenRecord } from '../../core/authorization.js';
-import { applyLocalListUpdate, type LocalList, type LocalListEntry, type LocalListUpdate } from '../../core/local-list.js';
+import { applyLocalListUpdate, type LocalList, type LocalListUpdate } from '../../core/local-list.js';
 import { decodeCursor, encodeCursor } from '../../core/cursor.js';
 import type { PgGroupCommit } from './postgres-group-commit.js';
 import type { Page, PageQuery } from '../../core/ports/store/store.js';
 import type { IdTokenInput, TokenStore } from '../../core/ports/store/token-store.js';
-
-type Row = Record<string, unknown>;
-
-function toToken(row: Row): IdTokenRecord {
-  return {
-    tenantId: row.tenant_id as string,
-    idToken: row.id_token as string,
-    type: row.type as string,
-    status: row.status as IdTokenRecord['status'],
-    expiresAt: (row.expires_at as string | null) ?? null,
-    groupId: (row.group_id as string | null) ?? null,
-    source: row.source as IdTokenRecord['source'],
-    createdAt: row.created_at as string,
-    updatedAt: row.updated_at as string,
-  };
-}
-
-function toList(row: Row): LocalList {
-  return {
-    tenantId: row.tenant_id as string,
-    stationId: row.station_id as string,
-    version: row.version as number,
-    entries: JSON.parse(row.entries as string) as LocalListEntry[],
-    updatedAt: row.updated_at as string,
-  };
-}
+import { toList, toToken } from './sql-rows.js';
 
 /** Id tokens and local lists on PostgreSQL; both keyed by tenant first. */
 export class PostgresTokens implements TokenStore {

@@ -1,6 +1,10 @@
 import type { TransactionFold, TransactionState } from '../../core/transaction-fold.js';
 import type { MeterValueRecord, TransactionRecord } from '../../core/transaction-types.js';
 import type { ConnectorStatusRecord, StationRecord } from '../../core/types.js';
+import type { IdTokenRecord } from '../../core/authorization.js';
+import type { LocalList, LocalListEntry } from '../../core/local-list.js';
+import { toMessageLogRecord, type LoggedFrame, type MessageLogRecord } from '../../core/ports/store/message-log-store.js';
+import type { StationRequest } from '../../core/requests.js';
 
 /**
  * Rows of the SQL adapters (SQLite and PostgreSQL share column names) turned into records:
@@ -102,3 +106,62 @@ export const TRANSACTION_SORTS = {
   updatedAt: { column: 'updated_at', field: 'updatedAt', desc: false },
   '-updatedAt': { column: 'updated_at', field: 'updatedAt', desc: true },
 } as const;
+
+export function toToken(row: Row): IdTokenRecord {
+  return {
+    tenantId: row.tenant_id as string,
+    idToken: row.id_token as string,
+    type: row.type as string,
+    status: row.status as IdTokenRecord['status'],
+    expiresAt: (row.expires_at as string | null) ?? null,
+    groupId: (row.group_id as string | null) ?? null,
+    source: row.source as IdTokenRecord['source'],
+    createdAt: row.created_at as string,
+    updatedAt: row.updated_at as string,
+  };
+}
+
+export function toList(row: Row): LocalList {
+  return {
+    tenantId: row.tenant_id as string,
+    stationId: row.station_id as string,
+    version: row.version as number,
+    entries: JSON.parse(row.entries as string) as LocalListEntry[],
+    updatedAt: row.updated_at as string,
+  };
+}
+
+export function toMessageLogRow(row: Row): MessageLogRecord {
+  return toMessageLogRecord(row.seq as number, {
+    tenantId: row.tenant_id as string,
+    stationId: row.station_id as string,
+    direction: row.direction as LoggedFrame['direction'],
+    messageType: row.message_type as number,
+    messageId: row.message_id as string,
+    action: (row.action as string | null) ?? null,
+    frame: row.payload as string,
+    at: row.at as string,
+  });
+}
+
+export function toRequest(row: Row): StationRequest {
+  return {
+    tenantId: row.tenant_id as string,
+    stationId: row.station_id as string,
+    // PostgreSQL may hand back a bigint column as a string.
+    requestId: Number(row.request_id),
+    action: row.action as string,
+    status: row.status as StationRequest['status'],
+    answer: (row.answer as string | null) ?? null,
+    parts: row.parts as number,
+    lastSeqNo: (row.last_seq_no as number | null) ?? null,
+    finalSeqNo: (row.final_seq_no as number | null) ?? null,
+    seqNos: JSON.parse(row.seq_nos as string) as number[],
+    progress: (row.progress as string | null) ?? null,
+    result: row.result === null ? null : (JSON.parse(row.result as string) as Record<string, unknown>),
+    error: (row.error as string | null) ?? null,
+    expiresAt: (row.expires_at as string | null) ?? null,
+    createdAt: row.created_at as string,
+    updatedAt: row.updated_at as string,
+  };
+}

@@ -1,23 +1,9 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { decodeCursor, encodeCursor } from '../../core/cursor.js';
 import type { GroupCommit } from './group-commit.js';
-import { toMessageLogRecord, type LoggedFrame, type MessageLogQuery, type MessageLogRecord, type MessageLogRetention, type MessageLogStore } from '../../core/ports/store/message-log-store.js';
+import type { LoggedFrame, MessageLogQuery, MessageLogRecord, MessageLogRetention, MessageLogStore } from '../../core/ports/store/message-log-store.js';
 import type { Page } from '../../core/ports/store/store.js';
-
-type Row = Record<string, unknown>;
-
-function toRecord(row: Row): MessageLogRecord {
-  return toMessageLogRecord(row.seq as number, {
-    tenantId: row.tenant_id as string,
-    stationId: row.station_id as string,
-    direction: row.direction as LoggedFrame['direction'],
-    messageType: row.message_type as number,
-    messageId: row.message_id as string,
-    action: (row.action as string | null) ?? null,
-    frame: row.payload as string,
-    at: row.at as string,
-  });
-}
+import { toMessageLogRow as toRecord, type Row } from './sql-rows.js';
 
 /** The message log slice of the SQLite store; shares the database and group commit of `SqliteStore`. */
 export class SqliteMessageLogStore implements MessageLogStore {
