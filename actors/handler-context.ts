@@ -24,19 +24,16 @@ export interface LastSeen {
   mark(tenantId: string, stationId: string, at: string): void;
 }
 
-/** The store methods station-initiated handlers use; they run on the thread that owns the store. */
-export const HANDLER_STORE_METHODS = [
-  'recordBoot',
-  'recordConnectorStatus',
-  'startTransaction16',
-  'applyTransactionEvent',
-  'recordStationMeterValues',
-  'findActiveTransaction',
-  'findIdToken',
-  'recordSeenIdToken',
-] as const satisfies ReadonlyArray<keyof Store>;
+/** The store methods station-initiated handlers use, per slice; they run on the thread that owns the store. */
+export const HANDLER_STORE_METHODS = {
+  stations: ['recordBoot', 'recordConnectorStatus'],
+  transactions: ['startTransaction16', 'applyTransactionEvent', 'recordStationMeterValues', 'findActiveTransaction'],
+  tokens: ['findIdToken', 'recordSeenIdToken'],
+} as const satisfies { readonly [S in keyof Store]?: ReadonlyArray<keyof Store[S]> };
 
-export type HandlerStore = Pick<Store, (typeof HANDLER_STORE_METHODS)[number]>;
+type HandlerSlices = typeof HANDLER_STORE_METHODS;
+
+export type HandlerStore = { readonly [S in keyof HandlerSlices]: Pick<Store[S], HandlerSlices[S][number] & keyof Store[S]> };
 
 /**
  * Everything a handler may use. Each handler declares the slice it needs with Pick<…>,

@@ -38,7 +38,7 @@ export async function buildApi(deps: ApiDeps, logger?: Logger, options: ApiOptio
   installErrorHandler(app, logger);
   // Bearer API keys decide request.tenantId; every route reads and writes only that tenant.
   app.decorateRequest('tenantId', '');
-  installAuth(app, { keys: deps.store, publicMetrics: deps.security?.publicMetrics });
+  installAuth(app, { keys: deps.store.apiKeys, publicMetrics: deps.security?.publicMetrics });
   app.decorateRequest('command', undefined);
   if (logger) installOperatorLog(app, logger, accessLog);
   await app.register(swagger, {

@@ -56,7 +56,7 @@ async function payloadOf(deps: ApiDeps, tenantId: string, stationId: string, act
         details: reply.details,
       });
     case 'failed':
-      if (reply.reason === 'disconnected' && !(await deps.store.getStation(tenantId, stationId))) {
+      if (reply.reason === 'disconnected' && !(await deps.store.stations.getStation(tenantId, stationId))) {
         throw new CsmsError('STATION_NOT_FOUND', `Station ${stationId} not found`);
       }
       throw new CsmsError(codeForFailure(reply.reason), reply.message, reply.details);

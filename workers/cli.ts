@@ -32,19 +32,19 @@ async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'create-key': {
         if (!values.admin && !values.tenant) throw new ApiError('BAD_REQUEST', 'create-key needs --tenant <id> or --admin');
-        const { key, record } = await issueApiKey(store, { role: values.admin ? 'admin' : 'tenant', tenantId: values.tenant, name: values.name });
+        const { key, record } = await issueApiKey(store.apiKeys, { role: values.admin ? 'admin' : 'tenant', tenantId: values.tenant, name: values.name });
         process.stdout.write(`${key}\n`);
         process.stderr.write(`created ${record.role} key ${record.id}${record.tenantId ? ` for tenant ${record.tenantId}` : ''}; it is not shown again\n`);
         return 0;
       }
       case 'list-keys':
-        for (const k of await store.listApiKeys(values.tenant)) {
+        for (const k of await store.apiKeys.listApiKeys(values.tenant)) {
           process.stdout.write(`${k.id}\t${k.role}\t${k.tenantId ?? '*'}\t${k.prefix}…\t${k.createdAt}\t${k.revokedAt ? `revoked ${k.revokedAt}` : 'live'}\t${k.name ?? ''}\n`);
         }
         return 0;
       case 'revoke-key':
         if (!arg) throw new ApiError('BAD_REQUEST', 'revoke-key needs a key id (see list-keys)');
-        if (!(await store.revokeApiKey(arg))) throw new ApiError('API_KEY_NOT_FOUND', `No live key ${arg}`);
+        if (!(await store.apiKeys.revokeApiKey(arg))) throw new ApiError('API_KEY_NOT_FOUND', `No live key ${arg}`);
         process.stderr.write(`revoked ${arg}\n`);
         return 0;
       default:

@@ -89,13 +89,13 @@ async function main(): Promise<void> {
   const messageLog =
     messageLogRetention.kind !== 'off' || natsFrameMirror
       ? new MessageLogWriter({
-          store,
+          store: store.messageLog,
           retention: messageLogRetention,
           onError: onError('message log write failed'),
           mirror: natsFrameMirror ? (frames) => toMain.send({ k: 'frames', frames }) : undefined,
         })
       : undefined;
-  const lastSeen = new LastSeenBuffer(store, config.storage.lastSeenFlushSec * 1000, onError('last-seen flush failed'));
+  const lastSeen = new LastSeenBuffer(store.stations, config.storage.lastSeenFlushSec * 1000, onError('last-seen flush failed'));
   const dispatcher = new InboundDispatcher({
     store,
     lastSeen,
@@ -118,7 +118,7 @@ async function main(): Promise<void> {
           case 'message':
             return dispatcher.handle(message.message);
           case 'login':
-            return store.findStationLogin(message.stationId);
+            return store.stations.findStationLogin(message.stationId);
           case 'frames':
             messageLog?.ingest(message.frames);
             return undefined;

@@ -1,5 +1,5 @@
 import type { LastSeen } from '../actors/handler-context.js';
-import type { Store } from '../core/ports/store/store.js';
+import type { StationStore } from '../core/ports/store/store.js';
 
 /**
  * Last-seen times in memory, written in bulk every `flushMs`: a heartbeat or any other frame
@@ -11,7 +11,7 @@ export class LastSeenBuffer implements LastSeen {
   private readonly timer: NodeJS.Timeout;
 
   constructor(
-    private readonly store: Pick<Store, 'recordSeen'>,
+    private readonly store: Pick<StationStore, 'recordSeen'>,
     flushMs: number,
     private readonly onError: (error: unknown) => void,
   ) {

@@ -20,7 +20,7 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
   // With gateway threads the handler thread writes the hot path and this connection checkpoints
   // its WAL every second, so no checkpoint ever runs inside a hot-path commit.
   const store = await openStore({ ...config, checkpointEveryMs: config.controlPlane.role === 'api' ? undefined : 1000 });
-  const firstAdminKey = await bootstrapAdminKey(store, config.controlPlane.adminKey);
+  const firstAdminKey = await bootstrapAdminKey(store.apiKeys, config.controlPlane.adminKey);
   if (firstAdminKey) {
     // Printed once on stdout (not through the logger, so log shipping never carries it).
     process.stdout.write(`\nSwitchyard: first admin API key (shown only now; keep it):\n  ${firstAdminKey}\n\n`);

@@ -11,7 +11,7 @@ export const remoteStop = stationCommand<RemoteStopInput>(
     // The API shows 1.6 transactions by the CSMS's id; the station knows its numeric one.
     async resolve(scope, input) {
       if (scope.protocol !== 'ocpp1.6') return input;
-      const stored = await scope.store.getTransaction(scope.tenantId, input.transactionId, scope.stationId);
+      const stored = await scope.store.transactions.getTransaction(scope.tenantId, input.transactionId, scope.stationId);
       return stored?.ocppTransactionId != null ? { ...input, ocppTransactionId: stored.ocppTransactionId } : input;
     },
   },

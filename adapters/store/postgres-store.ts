@@ -46,6 +46,7 @@ import { migrate } from './postgres-migrations.js';
 import { PostgresStations } from './postgres-stations.js';
 import { PostgresTokens } from './postgres-tokens.js';
 import { PostgresTransactions } from './postgres-transactions.js';
+import type { RequestStore } from '../../core/ports/store/request-store.js';
 import type { StationStore, Store } from '../../core/ports/store/store.js';
 import type { TokenStore } from '../../core/ports/store/token-store.js';
 import type { TransactionStore } from '../../core/ports/store/transaction-store.js';
@@ -67,13 +68,13 @@ const INT8_AS_NUMBER = { to: 20, from: [20], serialize: (x: number) => String(x)
 export class PostgresStore implements Store {
   readonly kind = 'postgres';
   private readonly writer: PgGroupCommit;
-  private readonly stations: PostgresStations;
-  private readonly apiKeys: PostgresApiKeys;
-  private readonly messageLog: PostgresMessageLog;
-  private readonly sessions: PostgresTransactions;
-  private readonly tokens: PostgresTokens;
-  private readonly deviceModel: PostgresDeviceModel;
-  readonly requests: PostgresRequests;
+  readonly stations: StationStore;
+  readonly apiKeys: ApiKeyStore;
+  readonly messageLog: MessageLogStore;
+  readonly transactions: TransactionStore;
+  readonly tokens: TokenStore;
+  readonly deviceModel: DeviceModelStore;
+  readonly requests: RequestStore;
   private closed = false;
 
   private constructor(
@@ -88,7 +89,7 @@ export class PostgresStore implements Store {
     this.stations = new PostgresStations(sql, this.writer);
     this.apiKeys = new PostgresApiKeys(sql, this.writer);
     this.messageLog = new PostgresMessageLog(sql, this.writer);
-    this.sessions = new PostgresTransactions(sql, this.writer);
+    this.transactions = new PostgresTransactions(sql, this.writer);
     this.tokens = new PostgresTokens(sql, this.writer);
     this.deviceModel = new PostgresDeviceModel(sql, this.writer);
     this.requests = new PostgresRequests(sql, this.writer);
@@ -112,44 +113,6 @@ export class PostgresStore implements Store {
     }
     return new PostgresStore(sql, options);
   }
-
-  createStation: StationStore['createStation'] = (s) => this.stations.createStation(s);
-  getStation: StationStore['getStation'] = (t, id) => this.stations.getStation(t, id);
-  findStationLogin: StationStore['findStationLogin'] = (id) => this.stations.findStationLogin(id);
-  listStations: StationStore['listStations'] = (t, q) => this.stations.listStations(t, q);
-  deleteStation: StationStore['deleteStation'] = (t, id) => this.stations.deleteStation(t, id);
-  recordBoot: StationStore['recordBoot'] = (t, id, b) => this.stations.recordBoot(t, id, b);
-  recordSeen: StationStore['recordSeen'] = (t, id, at) => this.stations.recordSeen(t, id, at);
-  recordConnectorStatus: StationStore['recordConnectorStatus'] = (u) => this.stations.recordConnectorStatus(u);
-  listConnectorStatuses: StationStore['listConnectorStatuses'] = (t, s) => this.stations.listConnectorStatuses(t, s);
-
-  createApiKey: ApiKeyStore['createApiKey'] = (k) => this.apiKeys.createApiKey(k);
-  findApiKeyByHash: ApiKeyStore['findApiKeyByHash'] = (h) => this.apiKeys.findApiKeyByHash(h);
-  listApiKeys: ApiKeyStore['listApiKeys'] = (t) => this.apiKeys.listApiKeys(t);
-  revokeApiKey: ApiKeyStore['revokeApiKey'] = (id) => this.apiKeys.revokeApiKey(id);
-  countAdminKeys: ApiKeyStore['countAdminKeys'] = () => this.apiKeys.countAdminKeys();
-  appendMessages: MessageLogStore['appendMessages'] = (f) => this.messageLog.appendMessages(f);
-  listMessages: MessageLogStore['listMessages'] = (t, s, q) => this.messageLog.listMessages(t, s, q);
-  pruneMessages: MessageLogStore['pruneMessages'] = (r) => this.messageLog.pruneMessages(r);
-
-  startTransaction16: TransactionStore['startTransaction16'] = (t, s, r) => this.sessions.startTransaction16(t, s, r);
-  applyTransactionEvent: TransactionStore['applyTransactionEvent'] = (t, s, e) => this.sessions.applyTransactionEvent(t, s, e);
-  recordStationMeterValues: TransactionStore['recordStationMeterValues'] = (v) => this.sessions.recordStationMeterValues(v);
-  recordRemoteStart: TransactionStore['recordRemoteStart'] = (r) => this.sessions.recordRemoteStart(r);
-  findActiveTransaction: TransactionStore['findActiveTransaction'] = (t, s, e) => this.sessions.findActiveTransaction(t, s, e);
-  getTransaction: TransactionStore['getTransaction'] = (t, id, s) => this.sessions.getTransaction(t, id, s);
-  listTransactions: TransactionStore['listTransactions'] = (t, q) => this.sessions.listTransactions(t, q);
-  listMeterValues: TransactionStore['listMeterValues'] = (t, s, id, l) => this.sessions.listMeterValues(t, s, id, l);
-
-  findIdToken: TokenStore['findIdToken'] = (t, id) => this.tokens.findIdToken(t, id);
-  putIdToken: TokenStore['putIdToken'] = (token) => this.tokens.putIdToken(token);
-  recordSeenIdToken: TokenStore['recordSeenIdToken'] = (token) => this.tokens.recordSeenIdToken(token);
-  deleteIdToken: TokenStore['deleteIdToken'] = (t, id) => this.tokens.deleteIdToken(t, id);
-  listIdTokens: TokenStore['listIdTokens'] = (t, q) => this.tokens.listIdTokens(t, q);
-  getLocalList: TokenStore['getLocalList'] = (t, s) => this.tokens.getLocalList(t, s);
-  applyLocalList: TokenStore['applyLocalList'] = (t, s, u) => this.tokens.applyLocalList(t, s, u);
-  recordDeviceModel: DeviceModelStore['recordDeviceModel'] = (t, s, e) => this.deviceModel.recordDeviceModel(t, s, e);
-  listDeviceModel: DeviceModelStore['listDeviceModel'] = (t, s, q) => this.deviceModel.listDeviceModel(t, s, q);
 
   flush(): Promise<void> {
     return this.writer.drain();

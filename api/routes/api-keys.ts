@@ -45,7 +45,7 @@ export async function apiKeyRoutes(app: FastifyInstance, opts: { deps: ApiDeps }
     },
     async (request, reply) => {
       const { role = 'tenant', tenantId, name } = request.body ?? {};
-      const { key, record } = await issueApiKey(store, { role, tenantId, name });
+      const { key, record } = await issueApiKey(store.apiKeys, { role, tenantId, name });
       return reply.status(201).send({ key, apiKey: record });
     },
   );
@@ -61,7 +61,7 @@ export async function apiKeyRoutes(app: FastifyInstance, opts: { deps: ApiDeps }
         response: { 200: { type: 'object', properties: { items: { type: 'array', items: keySchema } } }, 401: errorBody, 403: errorBody },
       },
     },
-    async (request) => ({ items: await store.listApiKeys(request.query.tenantId) }),
+    async (request) => ({ items: await store.apiKeys.listApiKeys(request.query.tenantId) }),
   );
 
   app.delete<{ Params: { keyId: string } }>(
@@ -76,7 +76,7 @@ export async function apiKeyRoutes(app: FastifyInstance, opts: { deps: ApiDeps }
       },
     },
     async (request, reply) => {
-      if (!(await store.revokeApiKey(request.params.keyId))) {
+      if (!(await store.apiKeys.revokeApiKey(request.params.keyId))) {
         throw new ApiError('API_KEY_NOT_FOUND', `No live API key ${request.params.keyId}`);
       }
       return reply.status(204).send();

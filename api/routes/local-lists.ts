@@ -43,8 +43,8 @@ export async function localListRoutes(app: FastifyInstance, opts: { deps: ApiDep
     async (request) => {
       const { tenantId } = request;
       const stationId = request.params.id;
-      const list = await deps.store.getLocalList(tenantId, stationId);
-      if (!list && !(await deps.store.getStation(tenantId, stationId))) throw new ApiError('STATION_NOT_FOUND', `Station ${stationId} not found`);
+      const list = await deps.store.tokens.getLocalList(tenantId, stationId);
+      if (!list && !(await deps.store.stations.getStation(tenantId, stationId))) throw new ApiError('STATION_NOT_FOUND', `Station ${stationId} not found`);
       return list ?? { version: null, entries: [], updatedAt: null };
     },
   );
@@ -93,13 +93,13 @@ export async function localListRoutes(app: FastifyInstance, opts: { deps: ApiDep
     async (request) => {
       const { tenantId } = request;
       const stationId = request.params.id;
-      const stored = await deps.store.getLocalList(tenantId, stationId);
+      const stored = await deps.store.tokens.getLocalList(tenantId, stationId);
       const version = request.body.version ?? (stored?.version ?? 0) + 1;
       const entries: LocalListEntry[] = request.body.entries.map((e) => ({ ...e, type: e.type ?? IDTAG_TYPE_16 }));
       const run = await deps.commands.run(tenantId, stationId, sendLocalList, { updateType: request.body.updateType, version, entries });
       const { result } = await commandResult(deps, request, stationId, run);
       // SendLocalList's onResult stored what the station accepted, on the node that holds it.
-      const list = await deps.store.getLocalList(tenantId, stationId);
+      const list = await deps.store.tokens.getLocalList(tenantId, stationId);
       return { status: result.status as string, list: list ?? { version: null, entries: [], updatedAt: null } };
     },
   );
@@ -120,7 +120,7 @@ export async function localListRoutes(app: FastifyInstance, opts: { deps: ApiDep
       const stationId = request.params.id;
       const run = await deps.commands.run(tenantId, stationId, localListVersion, {});
       const { protocol, result } = await commandResult(deps, request, stationId, run);
-      const stored = await deps.store.getLocalList(tenantId, stationId);
+      const stored = await deps.store.tokens.getLocalList(tenantId, stationId);
       return { stationVersion: localListVersion.fromOcpp(protocol, result), storedVersion: stored?.version ?? null };
     },
   );

@@ -44,9 +44,9 @@ export async function messageRoutes(app: FastifyInstance, opts: { deps: ApiDeps 
     },
     async (request) => {
       const { id } = request.params;
-      if (!(await deps.store.getStation(request.tenantId, id))) throw new ApiError('STATION_NOT_FOUND', `Station ${id} not found`);
+      if (!(await deps.store.stations.getStation(request.tenantId, id))) throw new ApiError('STATION_NOT_FOUND', `Station ${id} not found`);
       const { limit, cursor, direction, action } = request.query;
-      const page = await deps.store.listMessages(request.tenantId, id, { limit, cursor, direction, action });
+      const page = await deps.store.messageLog.listMessages(request.tenantId, id, { limit, cursor, direction, action });
       return { items: page.items.map(({ tenantId: _t, stationId: _s, ...rest }) => rest), nextCursor: page.nextCursor ?? null };
     },
   );

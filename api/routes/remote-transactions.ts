@@ -112,7 +112,7 @@ export async function remoteTransactionRoutes(app: FastifyInstance, opts: { deps
       const { id: stationId, txId } = request.params;
       const run = await deps.commands.run(tenantId, stationId, transactionStatus, { transactionId: txId });
       const { protocol, result } = await commandResult(deps, request, stationId, run);
-      const transaction = (await deps.store.getTransaction(tenantId, txId, stationId)) ?? null;
+      const transaction = (await deps.store.transactions.getTransaction(tenantId, txId, stationId)) ?? null;
       return { ...transactionStatus.fromOcpp(protocol, result), transaction };
     },
   );

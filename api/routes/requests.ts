@@ -48,7 +48,7 @@ export async function requestRoutes(app: FastifyInstance, opts: { deps: ApiDeps 
   const { deps } = opts;
 
   async function stationOf(tenantId: string, id: string): Promise<void> {
-    if (!(await deps.store.getStation(tenantId, id))) throw new ApiError('STATION_NOT_FOUND', `Station ${id} not found`);
+    if (!(await deps.store.stations.getStation(tenantId, id))) throw new ApiError('STATION_NOT_FOUND', `Station ${id} not found`);
   }
 
   app.get<{ Params: { id: string }; Querystring: { limit: number; cursor?: string; action?: string; status?: RequestStatus } }>(

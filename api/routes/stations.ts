@@ -39,7 +39,7 @@ export async function stationRoutes(app: FastifyInstance, opts: { deps: ApiDeps 
       },
     },
     async (request) => {
-      const page = await deps.store.listStations(request.tenantId, { limit: request.query.limit, cursor: request.query.cursor });
+      const page = await deps.store.stations.listStations(request.tenantId, { limit: request.query.limit, cursor: request.query.cursor });
       return { items: page.items.map((s) => view(deps, s)), nextCursor: page.nextCursor ?? null };
     },
   );
@@ -56,9 +56,9 @@ export async function stationRoutes(app: FastifyInstance, opts: { deps: ApiDeps 
       },
     },
     async (request) => {
-      const station = await deps.store.getStation(request.tenantId, request.params.id);
+      const station = await deps.store.stations.getStation(request.tenantId, request.params.id);
       if (!station) throw new ApiError('STATION_NOT_FOUND', `Station ${request.params.id} not found`);
-      const connectors = await deps.store.listConnectorStatuses(request.tenantId, station.id);
+      const connectors = await deps.store.stations.listConnectorStatuses(request.tenantId, station.id);
       const elsewhere = deps.stations.location(station.id) ? undefined : await deps.stations.locate?.(station.id);
       return { ...view(deps, station, elsewhere), connectors };
     },
@@ -86,9 +86,9 @@ export async function stationRoutes(app: FastifyInstance, opts: { deps: ApiDeps 
     async (request, reply) => {
       const { id, password } = request.body;
       const passwordHash = await deps.hashPassword(password);
-      const created = await deps.store.createStation({ tenantId: request.tenantId, id, passwordHash });
+      const created = await deps.store.stations.createStation({ tenantId: request.tenantId, id, passwordHash });
       if (!created) throw new ApiError('STATION_EXISTS', `Station ${id} already exists`);
-      const station = await deps.store.getStation(request.tenantId, id);
+      const station = await deps.store.stations.getStation(request.tenantId, id);
       return reply.status(201).send(view(deps, station!));
     },
   );
@@ -114,7 +114,7 @@ export async function stationRoutes(app: FastifyInstance, opts: { deps: ApiDeps 
     },
     async (request) => {
       const { id } = request.params;
-      if (!(await deps.store.getStation(request.tenantId, id))) throw new ApiError('STATION_NOT_FOUND', `Station ${id} not found`);
+      if (!(await deps.store.stations.getStation(request.tenantId, id))) throw new ApiError('STATION_NOT_FOUND', `Station ${id} not found`);
       if (!deps.stations.setDebug) throw new ApiError('SERVICE_UNAVAILABLE', 'This node runs no gateway threads (CSMS_ROLE=api)');
       deps.stations.setDebug(id, request.body.enabled);
       return { stationId: id, enabled: request.body.enabled };
@@ -133,7 +133,7 @@ export async function stationRoutes(app: FastifyInstance, opts: { deps: ApiDeps 
       },
     },
     async (request, reply) => {
-      const deleted = await deps.store.deleteStation(request.tenantId, request.params.id);
+      const deleted = await deps.store.stations.deleteStation(request.tenantId, request.params.id);
       if (!deleted) throw new ApiError('STATION_NOT_FOUND', `Station ${request.params.id} not found`);
       deps.stations.disconnect(request.params.id);
       return reply.status(204).send();

@@ -24,7 +24,7 @@ export async function tokenRoutes(app: FastifyInstance, opts: { deps: ApiDeps })
       },
     },
     async (request) => {
-      const page = await deps.store.listIdTokens(request.tenantId, request.query);
+      const page = await deps.store.tokens.listIdTokens(request.tenantId, request.query);
       return { items: page.items, nextCursor: page.nextCursor ?? null };
     },
   );
@@ -33,7 +33,7 @@ export async function tokenRoutes(app: FastifyInstance, opts: { deps: ApiDeps })
     '/tokens/:idToken',
     { schema: { tags: ['tokens'], operationId: 'getIdToken', summary: 'One id token', params, response: { 200: idTokenSchema, 404: errorBody } } },
     async (request) => {
-      const token = await deps.store.findIdToken(request.tenantId, request.params.idToken);
+      const token = await deps.store.tokens.findIdToken(request.tenantId, request.params.idToken);
       if (!token) throw new ApiError('ID_TOKEN_NOT_FOUND', `Id token ${request.params.idToken} not found`);
       return token;
     },
@@ -52,11 +52,11 @@ export async function tokenRoutes(app: FastifyInstance, opts: { deps: ApiDeps })
     },
     async (request, reply) => {
       const { tenantId } = request;
-      if (await deps.store.findIdToken(tenantId, request.body.idToken)) {
+      if (await deps.store.tokens.findIdToken(tenantId, request.body.idToken)) {
         throw new ApiError('ID_TOKEN_EXISTS', `Id token ${request.body.idToken} already exists`);
       }
-      await deps.store.putIdToken({ ...request.body, tenantId, source: 'api' });
-      return reply.status(201).send(await deps.store.findIdToken(tenantId, request.body.idToken));
+      await deps.store.tokens.putIdToken({ ...request.body, tenantId, source: 'api' });
+      return reply.status(201).send(await deps.store.tokens.findIdToken(tenantId, request.body.idToken));
     },
   );
 
@@ -74,8 +74,8 @@ export async function tokenRoutes(app: FastifyInstance, opts: { deps: ApiDeps })
     },
     async (request, reply) => {
       const { tenantId } = request;
-      const created = await deps.store.putIdToken({ ...request.body, idToken: request.params.idToken, tenantId, source: 'api' });
-      return reply.status(created ? 201 : 200).send(await deps.store.findIdToken(tenantId, request.params.idToken));
+      const created = await deps.store.tokens.putIdToken({ ...request.body, idToken: request.params.idToken, tenantId, source: 'api' });
+      return reply.status(created ? 201 : 200).send(await deps.store.tokens.findIdToken(tenantId, request.params.idToken));
     },
   );
 
@@ -83,7 +83,7 @@ export async function tokenRoutes(app: FastifyInstance, opts: { deps: ApiDeps })
     '/tokens/:idToken',
     { schema: { tags: ['tokens'], operationId: 'deleteIdToken', summary: 'Delete an id token', params, response: { 204: { type: 'null' }, 404: errorBody } } },
     async (request, reply) => {
-      if (!(await deps.store.deleteIdToken(request.tenantId, request.params.idToken))) {
+      if (!(await deps.store.tokens.deleteIdToken(request.tenantId, request.params.idToken))) {
         throw new ApiError('ID_TOKEN_NOT_FOUND', `Id token ${request.params.idToken} not found`);
       }
       return reply.status(204).send();

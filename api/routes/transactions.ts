@@ -45,7 +45,7 @@ export async function transactionRoutes(app: FastifyInstance, opts: { deps: ApiD
       const q = request.query;
       let page;
       try {
-        page = await deps.store.listTransactions(request.tenantId, {
+        page = await deps.store.transactions.listTransactions(request.tenantId, {
           ...q,
           // Stored times are canonical UTC ISO; compare like with like.
           from: q.from === undefined ? undefined : new Date(q.from).toISOString(),
@@ -85,10 +85,10 @@ export async function transactionRoutes(app: FastifyInstance, opts: { deps: ApiD
     },
     async (request) => {
       const { id } = request.params;
-      const tx = await deps.store.getTransaction(request.tenantId, id, request.query.stationId);
+      const tx = await deps.store.transactions.getTransaction(request.tenantId, id, request.query.stationId);
       if (!tx) throw new ApiError('TRANSACTION_NOT_FOUND', `Transaction ${id} not found`);
       const limit = request.query.meterValues;
-      const meterValues = limit === 0 ? [] : await deps.store.listMeterValues(request.tenantId, tx.stationId, tx.id, limit);
+      const meterValues = limit === 0 ? [] : await deps.store.transactions.listMeterValues(request.tenantId, tx.stationId, tx.id, limit);
       return { ...tx, meterValues };
     },
   );

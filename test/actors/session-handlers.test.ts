@@ -30,10 +30,10 @@ function context(t: Tap.Test, version: OcppVersion, unknownTokens: 'reject' | 'a
 
 t.test('1.6 handlers', async (t) => {
   const { ctx, store, events } = context(t, 'ocpp1.6');
-  await store.putIdToken({ tenantId: 'ten', idToken: 'OK', type: 'ISO14443', status: 'Accepted', expiresAt: '2027-01-01T00:00:00.000Z', groupId: 'FLEET', source: 'api' });
+  await store.tokens.putIdToken({ tenantId: 'ten', idToken: 'OK', type: 'ISO14443', status: 'Accepted', expiresAt: '2027-01-01T00:00:00.000Z', groupId: 'FLEET', source: 'api' });
   t.same(await authorize16(ctx, { idTag: 'OK' }), { idTagInfo: { status: 'Accepted', expiryDate: '2027-01-01T00:00:00.000Z', parentIdTag: 'FLEET' } });
   t.same(await authorize16(ctx, { idTag: 'NO' }), { idTagInfo: { status: 'Invalid' } });
-  t.equal(await store.findIdToken('ten', 'NO'), undefined, 'reject records nothing');
+  t.equal(await store.tokens.findIdToken('ten', 'NO'), undefined, 'reject records nothing');
   const req = { connectorId: 1, idTag: 'NO', meterStart: 100, timestamp: '2026-01-01T10:00:00Z' };
   const start = await startTransaction(ctx, req);
   t.same(start.idTagInfo, { status: 'Invalid' }, 'stored anyway; the station stops it');
@@ -53,8 +53,8 @@ t.test('1.6 handlers', async (t) => {
 t.test('remote starts vouch for tokens the store does not know, not for blocked ones', async (t) => {
   const { ctx, store } = context(t, 'ocpp2.0.1');
   const at = new Date().toISOString();
-  await store.putIdToken({ tenantId: 'ten', idToken: 'BLOCKED', type: 'Central', status: 'Blocked', expiresAt: null, groupId: null, source: 'api' });
-  const rid = await store.recordRemoteStart({ tenantId: 'ten', stationId: 'CS', idToken: 'APP', evseId: 1, at });
+  await store.tokens.putIdToken({ tenantId: 'ten', idToken: 'BLOCKED', type: 'Central', status: 'Blocked', expiresAt: null, groupId: null, source: 'api' });
+  const rid = await store.transactions.recordRemoteStart({ tenantId: 'ten', stationId: 'CS', idToken: 'APP', evseId: 1, at });
   const ev = (txId: string, token: string, remoteStartId?: number) => ({
     eventType: 'Started' as const, timestamp: at, triggerReason: 'RemoteStart', seqNo: 0,
     transactionInfo: { transactionId: txId, ...(remoteStartId !== undefined ? { remoteStartId } : {}) }, idToken: { idToken: token, type: 'Central' },
@@ -63,10 +63,10 @@ t.test('remote starts vouch for tokens the store does not know, not for blocked 
   t.same(await transactionEvent(ctx, ev('R1', 'APP', rid)), { idTokenInfo: { status: 'Accepted' } }, 'the same answer on a resend');
   t.same(await transactionEvent(ctx, ev('R2', 'APP', rid + 1000)), { idTokenInfo: { status: 'Unknown' } }, 'an id we never issued');
   t.same(await transactionEvent(ctx, ev('R3', 'BLOCKED', rid)), { idTokenInfo: { status: 'Blocked' } });
-  t.equal(await store.findIdToken('ten', 'APP'), undefined, 'reject policy records nothing');
+  t.equal(await store.tokens.findIdToken('ten', 'APP'), undefined, 'reject policy records nothing');
 
   const v16 = context(t, 'ocpp1.6');
-  await v16.store.recordRemoteStart({ tenantId: 'ten', stationId: 'CS', idToken: 'APP16', evseId: 1, at });
+  await v16.store.transactions.recordRemoteStart({ tenantId: 'ten', stationId: 'CS', idToken: 'APP16', evseId: 1, at });
   const start = await startTransaction(v16.ctx, { connectorId: 1, idTag: 'APP16', meterStart: 0, timestamp: at });
   t.same(start.idTagInfo, { status: 'Accepted' });
   const local = await startTransaction(v16.ctx, { connectorId: 1, idTag: 'APP16', meterStart: 1, timestamp: at });
@@ -76,14 +76,14 @@ t.test('remote starts vouch for tokens the store does not know, not for blocked 
 t.test('2.x handlers, accept-all', async (t) => {
   const { ctx, store, events } = context(t, 'ocpp2.0.1', 'accept-all');
   t.same(await authorize2(ctx, { idToken: { idToken: 'NEW', type: 'eMAID' } }), { idTokenInfo: { status: 'Accepted' } });
-  t.match(await store.findIdToken('ten', 'NEW'), { type: 'eMAID', status: 'Accepted', source: 'auto' });
+  t.match(await store.tokens.findIdToken('ten', 'NEW'), { type: 'eMAID', status: 'Accepted', source: 'auto' });
   const started = {
     eventType: 'Started' as const, timestamp: '2026-01-01T10:00:00Z', triggerReason: 'Authorized', seqNo: 0,
     transactionInfo: { transactionId: 'T1', chargingState: 'Charging' }, idToken: { idToken: 'NEW', type: 'eMAID' },
   };
   t.same(await transactionEvent(ctx, started), { idTokenInfo: { status: 'Accepted' } });
   t.same(await authorize2(ctx, { idToken: { idToken: '', type: 'NoAuthorization' } }), { idTokenInfo: { status: 'Accepted' } });
-  t.equal(await store.findIdToken('ten', ''), undefined, 'nothing to record');
+  t.equal(await store.tokens.findIdToken('ten', ''), undefined, 'nothing to record');
   const ended = { eventType: 'Ended' as const, timestamp: '2026-01-01T10:30:00Z', triggerReason: 'StopAuthorized', seqNo: 1, transactionInfo: { transactionId: 'T1', stoppedReason: 'Local' } };
   t.same(await transactionEvent(ctx, ended), {}, 'no idToken, no idTokenInfo');
   t.same(await transactionEvent(ctx, ended), {});

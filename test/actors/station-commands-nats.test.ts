@@ -69,14 +69,14 @@ t.test('commands across nodes over a real nats-server', { skip: natsServerMissin
   t.equal(reachedB.length, 1);
   t.match(reachedB[0], { tenantId: 'acme', stationId: 'CP.1', action: 'RemoteStartTransaction', protocol: 'ocpp1.6', payload: { idTag: 'TAG' } });
   const startOn = (store: SqliteStore) =>
-    store.startTransaction16('acme', 'CP.1', { connectorId: 1, idTag: 'TAG', meterStart: 0, timestamp: new Date().toISOString() }).then((o) => o.transaction.remoteStartId);
+    store.transactions.startTransaction16('acme', 'CP.1', { connectorId: 1, idTag: 'TAG', meterStart: 0, timestamp: new Date().toISOString() }).then((o) => o.transaction.remoteStartId);
   t.equal(await startOn(storeB), run.reply.facts!.remoteStartId, 'recorded on the holding node');
   t.equal(await startOn(storeA), null, 'and not on the sending node');
 
   const generic = await nodeA.send(stationCall('acme', 'CP.1', 'SendLocalList', { listVersion: 3, updateType: 'Full' }));
   t.match(generic, { status: 'result' });
-  t.equal((await storeB.getLocalList('acme', 'CP.1'))?.version, 3, 'generic call over NATS: effect on B');
-  t.equal(await storeA.getLocalList('acme', 'CP.1'), undefined);
+  t.equal((await storeB.tokens.getLocalList('acme', 'CP.1'))?.version, 3, 'generic call over NATS: effect on B');
+  t.equal(await storeA.tokens.getLocalList('acme', 'CP.1'), undefined);
 
   // Integrators: a bare OCPP payload on the subject works; another tenant's subject gets no answer.
   const bare = await ncA.request(commandSubject('acme', 'CP.1', 'Reset'), JSON.stringify({ type: 'Soft' }), { timeout: 3000 });

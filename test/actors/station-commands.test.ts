@@ -43,7 +43,7 @@ async function setup(t: Test, options: { answer?: (call: StationCall) => Station
     remote: options.remote,
   });
   const connect = async (id: string, protocol: OcppVersion, where: Partial<StationWhereabouts> = {}) => {
-    await store.createStation({ tenantId: where.tenantId ?? 'acme', id, passwordHash: null });
+    await store.stations.createStation({ tenantId: where.tenantId ?? 'acme', id, passwordHash: null });
     stations.set(id, { tenantId: 'acme', protocol, local: true, ...where });
   };
   return { store, commands, calls: local.calls, connect };
@@ -51,7 +51,7 @@ async function setup(t: Test, options: { answer?: (call: StationCall) => Station
 
 /** The remoteStartId a 1.6 StartTransaction for this idTag borrows: proof the remote start was recorded. */
 async function borrowedRemoteStartId(store: SqliteStore, stationId: string, idTag: string): Promise<number | null> {
-  const outcome = await store.startTransaction16('acme', stationId, { connectorId: 1, idTag, meterStart: 0, timestamp: NOW.toISOString() });
+  const outcome = await store.transactions.startTransaction16('acme', stationId, { connectorId: 1, idTag, meterStart: 0, timestamp: NOW.toISOString() });
   return outcome.transaction.remoteStartId;
 }
 
@@ -97,7 +97,7 @@ t.test('2.x RequestStartTransaction: remoteStartId issued when missing, kept whe
 
   // The issued id is one the CSMS vouches for when the station's TransactionEvent carries it; 777 is not.
   const started = (remoteStartId: number, txId: string) =>
-    store.applyTransactionEvent('acme', 'CP2', transactionEventFrom2('ocpp2.0.1', {
+    store.transactions.applyTransactionEvent('acme', 'CP2', transactionEventFrom2('ocpp2.0.1', {
       eventType: 'Started', timestamp: NOW.toISOString(), triggerReason: 'RemoteStart', seqNo: 0, transactionInfo: { transactionId: txId, remoteStartId },
     }));
   t.equal((await started(issued, 'TX-1')).remoteStart, true, 'issued id: vouched for');
@@ -111,20 +111,20 @@ t.test('SendLocalList updates the tracked list from any path, only when Accepted
   await connect('CP2', 'ocpp2.1');
 
   await commands.run('acme', 'CP16', sendLocalList, { updateType: 'Full', version: 1, entries: [{ idToken: 'A', type: 'ISO14443', status: 'Accepted' }, { idToken: 'B', type: 'ISO14443', status: 'Blocked' }] });
-  t.same((await store.getLocalList('acme', 'CP16'))?.entries.map((e) => [e.idToken, e.status]), [['A', 'Accepted'], ['B', 'Blocked']], 'typed path');
+  t.same((await store.tokens.getLocalList('acme', 'CP16'))?.entries.map((e) => [e.idToken, e.status]), [['A', 'Accepted'], ['B', 'Blocked']], 'typed path');
 
   await commands.send(stationCall('acme', 'CP16', 'SendLocalList', { listVersion: 2, updateType: 'Differential', localAuthorizationList: [{ idTag: 'A' }] }));
-  t.match(await store.getLocalList('acme', 'CP16'), { version: 2, entries: [{ idToken: 'B', type: 'ISO14443', status: 'Blocked' }] }, 'generic path: a raw differential update removes A');
+  t.match(await store.tokens.getLocalList('acme', 'CP16'), { version: 2, entries: [{ idToken: 'B', type: 'ISO14443', status: 'Blocked' }] }, 'generic path: a raw differential update removes A');
 
   await commands.sendLocal(stationCall('acme', 'CP2', 'SendLocalList', {
     versionNumber: 9, updateType: 'Full', localAuthorizationList: [{ idToken: { idToken: 'X', type: 'eMAID' }, idTokenInfo: { status: 'Accepted', cacheExpiryDateTime: '2030-01-01T00:00:00.000Z' } }],
   }));
-  t.match(await store.getLocalList('acme', 'CP2'), { version: 9, entries: [{ idToken: 'X', type: 'eMAID', status: 'Accepted', expiresAt: '2030-01-01T00:00:00.000Z' }] }, 'NATS-local path, 2.x shape');
+  t.match(await store.tokens.getLocalList('acme', 'CP2'), { version: 9, entries: [{ idToken: 'X', type: 'eMAID', status: 'Accepted', expiresAt: '2030-01-01T00:00:00.000Z' }] }, 'NATS-local path, 2.x shape');
 
   status = 'VersionMismatch';
   const refused = await commands.send(stationCall('acme', 'CP2', 'SendLocalList', { versionNumber: 10, updateType: 'Full' }));
   t.match(refused, { status: 'result', payload: { status: 'VersionMismatch' } });
-  t.equal((await store.getLocalList('acme', 'CP2'))?.version, 9, 'a refused update changes nothing');
+  t.equal((await store.tokens.getLocalList('acme', 'CP2'))?.version, 9, 'a refused update changes nothing');
 });
 
 t.test('no effects when the station answers with a CALLERROR or not at all', async (t) => {
@@ -134,7 +134,7 @@ t.test('no effects when the station answers with a CALLERROR or not at all', asy
   const list = { listVersion: 1, updateType: 'Full', localAuthorizationList: [{ idTag: 'A', idTagInfo: { status: 'Accepted' } }] };
   t.match(await commands.send(stationCall('acme', 'CP16', 'SendLocalList', list)), { status: 'callerror', code: 'NotSupported' });
   t.match(await commands.send(stationCall('acme', 'CP16', 'SendLocalList', list)), { status: 'failed', reason: 'timeout' });
-  t.equal(await store.getLocalList('acme', 'CP16'), undefined, 'nothing stored');
+  t.equal(await store.tokens.getLocalList('acme', 'CP16'), undefined, 'nothing stored');
 });
 
 t.test('stations held by other nodes go to `remote`; effects run there, not here', async (t) => {
@@ -151,7 +151,7 @@ t.test('stations held by other nodes go to `remote`; effects run there, not here
 
   await commands.send(stationCall('acme', 'FAR16', 'SendLocalList', { listVersion: 1, updateType: 'Full' }));
   t.equal(remote.calls.length, 2, 'generic calls too');
-  t.equal(await store.getLocalList('acme', 'FAR16'), undefined, 'no local effect');
+  t.equal(await store.tokens.getLocalList('acme', 'FAR16'), undefined, 'no local effect');
   t.equal(calls.length, 0, 'the local gateway saw nothing');
   t.match(await commands.sendLocal(stationCall('acme', 'FAR16', 'Reset', { type: 'Soft' })), { status: 'failed', reason: 'disconnected' }, 'sendLocal never forwards');
 });
@@ -203,7 +203,7 @@ t.test('typed commands: wrong protocol and missing transactions are errors; remo
   await t.rejects(commands.run('acme', 'CP16', reset, { type: 'Soft', evseId: 1 }), { code: 'WRONG_PROTOCOL' });
   await t.rejects(commands.run('acme', 'CP16', remoteStop, { transactionId: 'no-such' }), { code: 'TRANSACTION_NOT_FOUND' });
   t.equal(calls.length, 0);
-  const started = await store.startTransaction16('acme', 'CP16', { connectorId: 1, idTag: 'T', meterStart: 0, timestamp: NOW.toISOString() });
+  const started = await store.transactions.startTransaction16('acme', 'CP16', { connectorId: 1, idTag: 'T', meterStart: 0, timestamp: NOW.toISOString() });
   const run = await commands.run('acme', 'CP16', remoteStop, { transactionId: started.transaction.id });
   t.same(run.sent, { protocol: 'ocpp1.6', action: 'RemoteStopTransaction' });
   t.same(calls[0]!.payload, { transactionId: started.transaction.ocppTransactionId });
@@ -212,7 +212,7 @@ t.test('typed commands: wrong protocol and missing transactions are errors; remo
 t.test('an effect that cannot be recorded is reported, with the station\'s answer', async (t) => {
   const { store, commands, connect } = await setup(t);
   await connect('CP16', 'ocpp1.6');
-  store.applyLocalList = async () => {
+  store.tokens.applyLocalList = async () => {
     throw new Error('disk full');
   };
   const reply = await commands.send(stationCall('acme', 'CP16', 'SendLocalList', { listVersion: 1, updateType: 'Full' }));

@@ -76,7 +76,7 @@ function run(server: TestPostgres): void {
     t.teardown(() => Promise.all(stores.map((s) => s.close())));
     const applied = await server.query(dbName(url), 'SELECT version FROM schema_migrations ORDER BY version');
     t.same(applied.map((r) => r.version), MIGRATIONS.map((_, i) => i + 1));
-    const created = await Promise.all(stores.map((s, i) => s.createStation({ tenantId: 'acme', id: `CS-${i}`, passwordHash: null })));
+    const created = await Promise.all(stores.map((s, i) => s.stations.createStation({ tenantId: 'acme', id: `CS-${i}`, passwordHash: null })));
     t.same(created, stores.map(() => true), 'every node works on the one schema');
 
     const sql = postgres(url, { max: 1, onnotice: () => {} }) as unknown as Sql;
@@ -88,29 +88,29 @@ function run(server: TestPostgres): void {
 
   t.test('1.6 transaction ids: unique across nodes, never one a station reported, within int32', async (t) => {
     const { a, b, db } = await twoNodes(t);
-    const first = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).startTransaction16('t1', `CS-${i}`, start(i))));
+    const first = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).transactions.startTransaction16('t1', `CS-${i}`, start(i))));
     const ids = first.map((o) => o.transaction.ocppTransactionId!);
     t.equal(new Set(ids).size, 40, 'forty starts on two nodes, forty ids');
 
-    await a.applyTransactionEvent('t1', 'CS-X', stopEvent16({ transactionId: 90_000, meterStop: 1, timestamp: '2026-03-01T09:00:00Z' }));
-    const next = await b.startTransaction16('t1', 'CS-Y', start(100));
+    await a.transactions.applyTransactionEvent('t1', 'CS-X', stopEvent16({ transactionId: 90_000, meterStop: 1, timestamp: '2026-03-01T09:00:00Z' }));
+    const next = await b.transactions.startTransaction16('t1', 'CS-Y', start(100));
     t.equal(next.transaction.ocppTransactionId, 90_001, "a station's id raises the sequence on every node");
 
     // Two nodes raising at once could set the sequence back; claimed ids are still never reused.
     await server.query(db, "SELECT setval('ocpp16_transaction_id', 89990)");
-    const after = await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? a : b).startTransaction16('t1', `CS-Z${i}`, start(200 + i))));
+    const after = await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? a : b).transactions.startTransaction16('t1', `CS-Z${i}`, start(200 + i))));
     const reissued = after.map((o) => o.transaction.ocppTransactionId!);
     t.equal(new Set([...ids, 90_000, 90_001, ...reissued]).size, ids.length + 2 + reissued.length, 'no id handed out twice');
 
     await server.query(db, "SELECT setval('ocpp16_transaction_id', 2147483646)");
-    t.equal((await a.startTransaction16('t1', 'CS-MAX', start(300))).transaction.ocppTransactionId, 2_147_483_647);
-    await t.rejects(b.startTransaction16('t1', 'CS-MAX', start(301)), /maximum value/, 'the int32 range is never left');
+    t.equal((await a.transactions.startTransaction16('t1', 'CS-MAX', start(300))).transaction.ocppTransactionId, 2_147_483_647);
+    await t.rejects(b.transactions.startTransaction16('t1', 'CS-MAX', start(301)), /maximum value/, 'the int32 range is never left');
   });
 
   t.test('the same StartTransaction on two nodes at once gets one transaction', async (t) => {
     const { a, b } = await twoNodes(t);
     for (let round = 0; round < 5; round++) {
-      const [x, y] = await Promise.all([a.startTransaction16('t1', 'CS-1', start(round)), b.startTransaction16('t1', 'CS-1', start(round))]);
+      const [x, y] = await Promise.all([a.transactions.startTransaction16('t1', 'CS-1', start(round)), b.transactions.startTransaction16('t1', 'CS-1', start(round))]);
       t.equal(x.transaction.id, y.transaction.id, `round ${round}: one id`);
       t.same([x.duplicate, y.duplicate].sort(), [false, true], `round ${round}: one of them is the duplicate`);
     }
@@ -125,22 +125,22 @@ function run(server: TestPostgres): void {
       // Node a gets the even events, node b the odd ones, each in order and one write at a time,
       // both nodes at once: their transactions interleave, and a fold computed from a stale
       // record would lose the other node's event for good.
-      const mine = (node: PostgresStore, list: TxEvent[]) => list.reduce((p, ev) => p.then(() => node.applyTransactionEvent('t1', 'CS-1', ev)), Promise.resolve() as Promise<unknown>);
+      const mine = (node: PostgresStore, list: TxEvent[]) => list.reduce((p, ev) => p.then(() => node.transactions.applyTransactionEvent('t1', 'CS-1', ev)), Promise.resolve() as Promise<unknown>);
       await Promise.all([mine(a, events.filter((_, i) => i % 2 === 0)), mine(b, events.filter((_, i) => i % 2 === 1))]);
-      const record = await a.getTransaction('t1', id, 'CS-1');
+      const record = await a.transactions.getTransaction('t1', id, 'CS-1');
       const fields = ['totalKwh', 'timeSpentChargingSec', 'lastSeqNo', 'isActive', 'chargingState', 'meterStartWh', 'meterStopWh', 'flags', 'startedAt', 'endedAt'] as const;
       t.same(pick(record!, fields), pick(expected, fields), `${id}: as folded from every event`);
-      t.equal((await b.listMeterValues('t1', 'CS-1', id)).length, events.length, `${id}: every sample once`);
+      t.equal((await b.transactions.listMeterValues('t1', 'CS-1', id)).length, events.length, `${id}: every sample once`);
     }
   });
 
   t.test('a remote start is lent to one start only, whichever node sees it', async (t) => {
     const { a, b } = await twoNodes(t);
-    const rid = await a.recordRemoteStart({ tenantId: 't1', stationId: 'CS-1', idToken: 'REMOTE', evseId: 1, at: new Date().toISOString() });
+    const rid = await a.transactions.recordRemoteStart({ tenantId: 't1', stationId: 'CS-1', idToken: 'REMOTE', evseId: 1, at: new Date().toISOString() });
     const now = Date.now();
     const [x, y] = await Promise.all([
-      a.startTransaction16('t1', 'CS-1', { connectorId: 1, idTag: 'REMOTE', meterStart: 0, timestamp: new Date(now).toISOString() }),
-      b.startTransaction16('t1', 'CS-1', { connectorId: 2, idTag: 'REMOTE', meterStart: 0, timestamp: new Date(now + 1).toISOString() }),
+      a.transactions.startTransaction16('t1', 'CS-1', { connectorId: 1, idTag: 'REMOTE', meterStart: 0, timestamp: new Date(now).toISOString() }),
+      b.transactions.startTransaction16('t1', 'CS-1', { connectorId: 2, idTag: 'REMOTE', meterStart: 0, timestamp: new Date(now + 1).toISOString() }),
     ]);
     t.same([x.transaction.remoteStartId, y.transaction.remoteStartId].filter((r) => r !== null), [rid]);
     t.same([x.remoteStart, y.remoteStart].filter(Boolean), [true]);
@@ -157,7 +157,7 @@ function run(server: TestPostgres): void {
     const store = await openStore(config);
     t.teardown(() => store.close());
     t.equal(store.kind, 'postgres');
-    t.equal(await store.createStation({ tenantId: 'acme', id: 'CS-1', passwordHash: null }), true);
+    t.equal(await store.stations.createStation({ tenantId: 'acme', id: 'CS-1', passwordHash: null }), true);
 
     // No DATABASE_URL: the driver takes the standard PG* variables, as psql does.
     const saved = { ...process.env };
@@ -172,6 +172,6 @@ function run(server: TestPostgres): void {
       }
     }
     t.teardown(() => fromEnv.close());
-    t.ok(await fromEnv.getStation('acme', 'CS-1'), 'the same database, reached through PG* variables');
+    t.ok(await fromEnv.stations.getStation('acme', 'CS-1'), 'the same database, reached through PG* variables');
   });
 }

@@ -102,7 +102,7 @@ async function run(server: TestPostgres): Promise<void> {
       CREATE CONSTRAINT TRIGGER slow AFTER INSERT ON stations DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION slow();`);
     const started = performance.now();
     let settled = false;
-    const write = store.createStation({ tenantId: 'acme', id: 'SLOW', passwordHash: null }).then((created) => ((settled = true), created));
+    const write = store.stations.createStation({ tenantId: 'acme', id: 'SLOW', passwordHash: null }).then((created) => ((settled = true), created));
     await new Promise((r) => setTimeout(r, 150));
     t.equal(settled, false, 'still committing');
     t.same(await server.query(db, "SELECT id FROM stations WHERE id = 'SLOW'"), [], 'not visible before COMMIT');
@@ -116,12 +116,12 @@ async function run(server: TestPostgres): Promise<void> {
     const db = new URL(url).pathname.slice(1);
     const store = await PostgresStore.open({ url, poolSize: 2 });
     t.teardown(() => store.close());
-    await store.createStation({ tenantId: 'acme', id: 'CS-1', passwordHash: null });
+    await store.stations.createStation({ tenantId: 'acme', id: 'CS-1', passwordHash: null });
     const killed = await server.query(db, `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity
       WHERE datname = current_database() AND application_name = 'switchyard'`);
     t.ok(killed.length >= 1, 'connections terminated');
     await new Promise((r) => setTimeout(r, 100));
-    t.equal(await store.createStation({ tenantId: 'acme', id: 'CS-2', passwordHash: null }), true, 'a write after the drop commits');
-    t.ok(await store.getStation('acme', 'CS-1'), 'reads work again');
+    t.equal(await store.stations.createStation({ tenantId: 'acme', id: 'CS-2', passwordHash: null }), true, 'a write after the drop commits');
+    t.ok(await store.stations.getStation('acme', 'CS-1'), 'reads work again');
   });
 }

@@ -10,7 +10,7 @@ async function fill(store: SqliteStore, rows: number): Promise<void> {
   const frame = 'x'.repeat(2000);
   const writes: Array<Promise<void>> = [];
   for (let i = 0; i < rows; i++) {
-    writes.push(store.appendMessages([{ tenantId: 't', stationId: `S${i % 50}`, direction: 'in', messageType: 2, messageId: `m${i}`, action: 'Heartbeat', frame, at: new Date().toISOString() }]));
+    writes.push(store.messageLog.appendMessages([{ tenantId: 't', stationId: `S${i % 50}`, direction: 'in', messageType: 2, messageId: `m${i}`, action: 'Heartbeat', frame, at: new Date().toISOString() }]));
   }
   await Promise.all(writes);
 }

@@ -38,7 +38,7 @@ for (const how of ['deleted', 'replaced'] as const) {
     const outcomes: unknown[] = [];
     store.onCommitOutcome = (fault) => outcomes.push(fault);
 
-    t.equal(await store.createStation({ tenantId: 't', id: 'S1', passwordHash: null }), true);
+    t.equal(await store.stations.createStation({ tenantId: 't', id: 'S1', passwordHash: null }), true);
     t.same(outcomes, [undefined], 'a commit that worked is reported as such');
     t.equal(store.checkFile(true), undefined);
 
@@ -47,7 +47,7 @@ for (const how of ['deleted', 'replaced'] as const) {
       writeFileSync(path + '.new', '');
       renameSync(path + '.new', path);
     }
-    const error = await store.createStation({ tenantId: 't', id: 'S2', passwordHash: null }).then(
+    const error = await store.stations.createStation({ tenantId: 't', id: 'S2', passwordHash: null }).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -68,12 +68,12 @@ t.test('between checks the last answer stands (no stat per commit)', async (t) =
   t.equal(store.checkFile(), undefined, 'not checked again within fileCheckMs');
   t.match(store.checkFile(true), /deleted/, 'forced check sees it');
   t.match(store.checkFile(), /deleted/, 'and the answer is kept');
-  await t.rejects(store.createStation({ tenantId: 't', id: 'S1', passwordHash: null }), { code: 'STORE_FILE_CHANGED' });
+  await t.rejects(store.stations.createStation({ tenantId: 't', id: 'S1', passwordHash: null }), { code: 'STORE_FILE_CHANGED' });
 });
 
 t.test(':memory: has no file to check', async (t) => {
   const store = new SqliteStore({ path: ':memory:', fileCheckMs: 0 });
   t.teardown(() => store.close());
   t.equal(store.checkFile(true), undefined);
-  t.equal(await store.createStation({ tenantId: 't', id: 'S1', passwordHash: null }), true);
+  t.equal(await store.stations.createStation({ tenantId: 't', id: 'S1', passwordHash: null }), true);
 });

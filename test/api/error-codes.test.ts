@@ -21,8 +21,8 @@ async function setup(t: Test, answer?: (call: StationCall) => StationReply) {
     await app.close();
     await fake.store.close();
   });
-  await bootstrapAdminKey(fake.store, ADMIN);
-  const tenantKey = (await issueApiKey(fake.store, { role: 'tenant', tenantId: 'default' })).key;
+  await bootstrapAdminKey(fake.store.apiKeys, ADMIN);
+  const tenantKey = (await issueApiKey(fake.store.apiKeys, { role: 'tenant', tenantId: 'default' })).key;
   const auth = (key = ADMIN) => ({ authorization: `Bearer ${key}` });
   return { ...fake, app, auth, tenantKey };
 }
@@ -69,7 +69,7 @@ t.test('fastify\'s own errors and ours carry a stable code', async (t) => {
   const internal = await expect('a failing dependency', { url: '/metrics', headers: auth() }, 'INTERNAL_ERROR');
   t.notMatch(internal.body, /secret internals/, 'internals are not shown');
   await expect('unknown station', { method: 'POST', url: '/stations/NOPE/reset', headers: auth(), payload: { type: 'Soft' } }, 'STATION_NOT_FOUND');
-  await store.createStation({ tenantId: 'default', id: 'OFF', passwordHash: null });
+  await store.stations.createStation({ tenantId: 'default', id: 'OFF', passwordHash: null });
   await expect('known, not connected', { method: 'POST', url: '/stations/OFF/reset', headers: auth(), payload: { type: 'Soft' } }, 'STATION_NOT_CONNECTED');
   connect('V2', 'default', 'ocpp2.0.1');
   connect('V16', 'default', 'ocpp1.6');

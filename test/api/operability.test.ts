@@ -29,8 +29,8 @@ async function setup(options: { deps?: (deps: ApiDeps) => ApiDeps; api?: ApiOpti
   const deps = options.deps ? options.deps(fake.deps) : fake.deps;
   const { logger, lines } = capture();
   const app = await buildApi(deps, logger, options.api ?? { accessLog: false });
-  await bootstrapAdminKey(fake.store, ADMIN);
-  const acme = await issueApiKey(fake.store, { role: 'tenant', tenantId: 'acme', name: 'acme-ops' });
+  await bootstrapAdminKey(fake.store.apiKeys, ADMIN);
+  const acme = await issueApiKey(fake.store.apiKeys, { role: 'tenant', tenantId: 'acme', name: 'acme-ops' });
   const as = (key: string) => ({ authorization: `Bearer ${key}` });
   t.teardown(async () => {
     await app.close();
@@ -54,7 +54,7 @@ t.test('/metrics needs an admin key; a tenant key is 403 unless CSMS_METRICS_PUB
 
 t.test('invalid cursors are 400 INVALID_CURSOR on every paginated route; issued ones work', async (t) => {
   const { app, as, acme, store } = await setup();
-  for (const id of ['CP-1', 'CP-2', 'CP-3']) await store.createStation({ tenantId: 'acme', id, passwordHash: null });
+  for (const id of ['CP-1', 'CP-2', 'CP-3']) await store.stations.createStation({ tenantId: 'acme', id, passwordHash: null });
   const bad = ['!!!', 'not-a-cursor', 'AAAA', Buffer.from('CP-1').toString('base64url'), encodeCursor('CP-1') + 'x', encodeCursor('CP-1').slice(0, -1)];
   for (const path of ['/stations', '/tokens', '/transactions', '/stations/CP-1/messages', '/stations/CP-1/requests']) {
     for (const cursor of bad) {
@@ -89,7 +89,7 @@ t.test('station ids: OCPP identifierString without ":", at most 48, not "." or "
 
 t.test('every command sent through the API is logged: who, what, which station, how it ended', async (t) => {
   const { app, as, acme, acmeId, connect, lines, store } = await setup();
-  await store.createStation({ tenantId: 'acme', id: 'CP-1', passwordHash: null });
+  await store.stations.createStation({ tenantId: 'acme', id: 'CP-1', passwordHash: null });
   connect('CP-1', 'acme', 'ocpp1.6');
   t.equal((await app.inject({ method: 'POST', url: '/stations/CP-1/reset', headers: as(acme), payload: { type: 'Soft' } })).statusCode, 200);
   t.equal((await app.inject({ method: 'POST', url: '/stations/CP-1/ocpp/ClearCache', headers: as(acme), payload: {} })).statusCode, 200);
@@ -122,8 +122,8 @@ t.test('PUT /stations/{id}/debug switches frame logging on this node, within the
   const { app, as, acme, store } = await setup({
     deps: (deps) => ({ ...deps, stations: { ...deps.stations, setDebug: (id, enabled) => switched.push([id, enabled]) } }),
   });
-  await store.createStation({ tenantId: 'acme', id: 'CP-1', passwordHash: null });
-  await store.createStation({ tenantId: 'globex', id: 'CP-G', passwordHash: null });
+  await store.stations.createStation({ tenantId: 'acme', id: 'CP-1', passwordHash: null });
+  await store.stations.createStation({ tenantId: 'globex', id: 'CP-G', passwordHash: null });
   const on = await app.inject({ method: 'PUT', url: '/stations/CP-1/debug', headers: as(acme), payload: { enabled: true } });
   t.equal(on.statusCode, 200);
   t.same(on.json(), { stationId: 'CP-1', enabled: true });
@@ -134,7 +134,7 @@ t.test('PUT /stations/{id}/debug switches frame logging on this node, within the
   t.same(switched, [['CP-1', true], ['CP-1', false]]);
 
   const apiOnly = await setup();
-  await apiOnly.store.createStation({ tenantId: 'acme', id: 'CP-1', passwordHash: null });
+  await apiOnly.store.stations.createStation({ tenantId: 'acme', id: 'CP-1', passwordHash: null });
   const res = await apiOnly.app.inject({ method: 'PUT', url: '/stations/CP-1/debug', headers: apiOnly.as(apiOnly.acme), payload: { enabled: true } });
   t.equal(res.statusCode, 503, 'a node without gateway threads says so');
 });

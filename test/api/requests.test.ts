@@ -17,9 +17,9 @@ t.test('requests sent through the API are listed and read back, in the caller’
     await app.close();
     await store.close();
   });
-  const acme = { authorization: `Bearer ${(await issueApiKey(store, { role: 'tenant', tenantId: 'acme' })).key}` };
-  const globex = { authorization: `Bearer ${(await issueApiKey(store, { role: 'tenant', tenantId: 'globex' })).key}` };
-  await store.createStation({ tenantId: 'acme', id: 'ACME-1', passwordHash: null });
+  const acme = { authorization: `Bearer ${(await issueApiKey(store.apiKeys, { role: 'tenant', tenantId: 'acme' })).key}` };
+  const globex = { authorization: `Bearer ${(await issueApiKey(store.apiKeys, { role: 'tenant', tenantId: 'globex' })).key}` };
+  await store.stations.createStation({ tenantId: 'acme', id: 'ACME-1', passwordHash: null });
   connect('ACME-1', 'acme', 'ocpp2.0.1');
 
   const sent = await app.inject({ method: 'POST', url: '/stations/ACME-1/ocpp/GetBaseReport', headers: acme, payload: { reportBase: 'FullInventory' } });

@@ -13,12 +13,12 @@ t.test('transactions, tokens, remote start and local lists are tenant-scoped', a
     await app.close();
     await store.close();
   });
-  const acme = { authorization: `Bearer ${(await issueApiKey(store, { role: 'tenant', tenantId: 'acme' })).key}` };
-  const globex = { authorization: `Bearer ${(await issueApiKey(store, { role: 'tenant', tenantId: 'globex' })).key}` };
+  const acme = { authorization: `Bearer ${(await issueApiKey(store.apiKeys, { role: 'tenant', tenantId: 'acme' })).key}` };
+  const globex = { authorization: `Bearer ${(await issueApiKey(store.apiKeys, { role: 'tenant', tenantId: 'globex' })).key}` };
 
-  await store.createStation({ tenantId: 'acme', id: 'ACME-1', passwordHash: null });
+  await store.stations.createStation({ tenantId: 'acme', id: 'ACME-1', passwordHash: null });
   connect('ACME-1', 'acme', 'ocpp2.0.1');
-  await store.applyTransactionEvent('acme', 'ACME-1', transactionEventFrom2('ocpp2.0.1', {
+  await store.transactions.applyTransactionEvent('acme', 'ACME-1', transactionEventFrom2('ocpp2.0.1', {
     eventType: 'Started', timestamp: '2026-01-01T00:00:00Z', triggerReason: 'Authorized', seqNo: 0, transactionInfo: { transactionId: 'A-TX' },
   }));
 

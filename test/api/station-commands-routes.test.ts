@@ -29,11 +29,11 @@ t.test('typed and generic command routes', async (t) => {
     await app.close();
     await store.close();
   });
-  await bootstrapAdminKey(store, ADMIN);
+  await bootstrapAdminKey(store.apiKeys, ADMIN);
   const post = (url: string, payload: unknown) =>
     app.inject({ method: 'POST', url, payload: payload as object, headers: { authorization: `Bearer ${ADMIN}` } }).then((r) => ({ status: r.statusCode, body: r.json() }));
   const get = (url: string) => app.inject({ url, headers: { authorization: `Bearer ${ADMIN}` } }).then((r) => ({ status: r.statusCode, body: r.json() }));
-  for (const id of ['V16', 'V2']) await store.createStation({ tenantId: 'default', id, passwordHash: null });
+  for (const id of ['V16', 'V2']) await store.stations.createStation({ tenantId: 'default', id, passwordHash: null });
   connect('V16', 'default', 'ocpp1.6');
   connect('V2', 'default', 'ocpp2.1');
 

@@ -9,9 +9,9 @@ async function setup() {
   const { store, deps, connected, calls, disconnects } = fakeApiDeps();
   const app = await buildApi(deps);
   const admin = 'admin-key-for-tests-0123456789';
-  await bootstrapAdminKey(store, admin);
-  const acme = (await issueApiKey(store, { role: 'tenant', tenantId: 'acme' })).key;
-  const globex = (await issueApiKey(store, { role: 'tenant', tenantId: 'globex' })).key;
+  await bootstrapAdminKey(store.apiKeys, admin);
+  const acme = (await issueApiKey(store.apiKeys, { role: 'tenant', tenantId: 'acme' })).key;
+  const globex = (await issueApiKey(store.apiKeys, { role: 'tenant', tenantId: 'globex' })).key;
   const as = (key: string, extra: Record<string, string> = {}) => ({ authorization: `Bearer ${key}`, ...extra });
   t.teardown(async () => {
     await app.close();
@@ -112,7 +112,7 @@ t.test('admin creates, lists and revokes keys; the key is shown once and stored 
   const listed = (await app.inject({ url: '/admin/api-keys?tenantId=initech', headers: as(admin) })).json().items;
   t.equal(listed.length, 1);
   t.notOk(JSON.stringify(listed).includes(key), 'listing never shows the key');
-  t.notOk(JSON.stringify(await store.listApiKeys()).includes(key.slice(3)), 'store never holds the plain key');
+  t.notOk(JSON.stringify(await store.apiKeys.listApiKeys()).includes(key.slice(3)), 'store never holds the plain key');
   t.equal((await app.inject({ url: '/stations', headers: as(key) })).statusCode, 200);
   t.equal((await app.inject({ method: 'DELETE', url: `/admin/api-keys/${apiKey.id}`, headers: as(admin) })).statusCode, 204);
   t.equal((await app.inject({ url: '/stations', headers: as(key) })).statusCode, 401, 'revoked key stops working');
@@ -124,10 +124,10 @@ t.test('admin creates, lists and revokes keys; the key is shown once and stored 
 t.test('first admin key: generated once when none exists, CSMS_ADMIN_KEY registered idempotently', async (t) => {
   const store = new SqliteStore({ path: ':memory:' });
   t.teardown(() => store.close());
-  const first = await bootstrapAdminKey(store, undefined);
+  const first = await bootstrapAdminKey(store.apiKeys, undefined);
   t.match(first, /^sy_/);
-  t.equal(await bootstrapAdminKey(store, undefined), undefined, 'not generated again');
-  t.equal(await bootstrapAdminKey(store, 'env-provided-admin-key-123'), undefined);
-  t.equal(await bootstrapAdminKey(store, 'env-provided-admin-key-123'), undefined);
-  t.equal(await store.countAdminKeys(), 2);
+  t.equal(await bootstrapAdminKey(store.apiKeys, undefined), undefined, 'not generated again');
+  t.equal(await bootstrapAdminKey(store.apiKeys, 'env-provided-admin-key-123'), undefined);
+  t.equal(await bootstrapAdminKey(store.apiKeys, 'env-provided-admin-key-123'), undefined);
+  t.equal(await store.apiKeys.countAdminKeys(), 2);
 });

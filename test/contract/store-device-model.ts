@@ -15,19 +15,19 @@ export function deviceModelStoreContract(t: Test, name: string, options: StoreCo
   t.test(`${name}: device model store contract`, async (t) => {
     const store = await options.open();
     t.teardown(() => store.close().catch(() => {}));
-    await store.recordDeviceModel('t1', 'CS1', [entry('OCPPCommCtrlr', 'HeartbeatInterval', '300'), entry('EVSE', 'Power', '22000', 1), entry('EVSE', 'Power', '11000', 2)]);
-    await store.recordDeviceModel('t1', 'CS1', [entry('OCPPCommCtrlr', 'HeartbeatInterval', '60')]);
-    await store.recordDeviceModel('t2', 'CS2', [entry('EVSE', 'Power', '1', 1)]);
-    const all = await store.listDeviceModel('t1', 'CS1', { limit: 10 });
+    await store.deviceModel.recordDeviceModel('t1', 'CS1', [entry('OCPPCommCtrlr', 'HeartbeatInterval', '300'), entry('EVSE', 'Power', '22000', 1), entry('EVSE', 'Power', '11000', 2)]);
+    await store.deviceModel.recordDeviceModel('t1', 'CS1', [entry('OCPPCommCtrlr', 'HeartbeatInterval', '60')]);
+    await store.deviceModel.recordDeviceModel('t2', 'CS2', [entry('EVSE', 'Power', '1', 1)]);
+    const all = await store.deviceModel.listDeviceModel('t1', 'CS1', { limit: 10 });
     t.equal(all.items.length, 3);
     t.equal(all.nextCursor, undefined);
     const hb = all.items.find((v) => v.variable.name === 'HeartbeatInterval');
     t.same(hb?.attributes, [{ type: 'Actual', value: '60', mutability: 'ReadWrite' }], 'last report wins');
     t.match(hb, { tenantId: 't1', stationId: 'CS1', component: { name: 'OCPPCommCtrlr' }, characteristics: { dataType: 'integer' } });
-    const evse = await store.listDeviceModel('t1', 'CS1', { limit: 1, component: 'EVSE' });
+    const evse = await store.deviceModel.listDeviceModel('t1', 'CS1', { limit: 1, component: 'EVSE' });
     t.same(evse.items.map((v) => v.component.evseId), [1]);
-    const next = await store.listDeviceModel('t1', 'CS1', { limit: 1, component: 'EVSE', cursor: evse.nextCursor });
+    const next = await store.deviceModel.listDeviceModel('t1', 'CS1', { limit: 1, component: 'EVSE', cursor: evse.nextCursor });
     t.same(next.items.map((v) => v.component.evseId), [2]);
-    t.same((await store.listDeviceModel('t2', 'CS1', { limit: 10 })).items, [], 'tenant-scoped');
+    t.same((await store.deviceModel.listDeviceModel('t2', 'CS1', { limit: 10 })).items, [], 'tenant-scoped');
   });
 }

@@ -49,9 +49,9 @@ export function sessionStoreContract(t: Test, name: string, options: StoreContra
     t.test('1.6 start assigns unique ids and answers a resend with the same one', async (t) => {
       const store = await fresh(t);
       const req = { connectorId: 1, idTag: 'TAG1', meterStart: 100, timestamp: '2026-03-01T09:00:00Z' };
-      const a = await store.startTransaction16('t1', 'CS1', req);
-      const again = await store.startTransaction16('t1', 'CS1', { ...req });
-      const b = await store.startTransaction16('t1', 'CS2', req);
+      const a = await store.transactions.startTransaction16('t1', 'CS1', req);
+      const again = await store.transactions.startTransaction16('t1', 'CS1', { ...req });
+      const b = await store.transactions.startTransaction16('t1', 'CS2', req);
       t.equal(a.duplicate, false);
       t.equal(again.duplicate, true);
       t.equal(again.transaction.id, a.transaction.id);
@@ -61,27 +61,27 @@ export function sessionStoreContract(t: Test, name: string, options: StoreContra
       t.equal(a.transaction.meterStartWh, 100);
       t.same(a.transaction.idToken, { idToken: 'TAG1', type: 'ISO14443' });
       const n = a.transaction.ocppTransactionId!;
-      t.equal((await store.findActiveTransaction('t1', 'CS1', 1))?.id, a.transaction.id);
-      t.equal(await store.findActiveTransaction('t1', 'CS1', 2), undefined);
-      t.equal(await store.findActiveTransaction('t2', 'CS1', 1), undefined);
-      await store.applyTransactionEvent('t1', 'CS1', meterEvent16({ connectorId: 1, transactionId: n, meterValue: [{ timestamp: '2026-03-01T09:10:00Z', sampledValue: [{ value: '1100' }] }] }));
-      const stop = await store.applyTransactionEvent('t1', 'CS1', stopEvent16({ transactionId: n, meterStop: 1600, timestamp: '2026-03-01T09:20:00Z', reason: 'Remote' }));
+      t.equal((await store.transactions.findActiveTransaction('t1', 'CS1', 1))?.id, a.transaction.id);
+      t.equal(await store.transactions.findActiveTransaction('t1', 'CS1', 2), undefined);
+      t.equal(await store.transactions.findActiveTransaction('t2', 'CS1', 1), undefined);
+      await store.transactions.applyTransactionEvent('t1', 'CS1', meterEvent16({ connectorId: 1, transactionId: n, meterValue: [{ timestamp: '2026-03-01T09:10:00Z', sampledValue: [{ value: '1100' }] }] }));
+      const stop = await store.transactions.applyTransactionEvent('t1', 'CS1', stopEvent16({ transactionId: n, meterStop: 1600, timestamp: '2026-03-01T09:20:00Z', reason: 'Remote' }));
       t.equal(stop.transaction.totalKwh, 1.5);
       t.equal(stop.transaction.isActive, false);
       t.equal(stop.transaction.stoppedReason, 'Remote');
-      t.equal(await store.findActiveTransaction('t1', 'CS1', 1), undefined, 'ended');
-      const stopAgain = await store.applyTransactionEvent('t1', 'CS1', stopEvent16({ transactionId: n, meterStop: 1600, timestamp: '2026-03-01T09:20:00Z', reason: 'Remote' }));
+      t.equal(await store.transactions.findActiveTransaction('t1', 'CS1', 1), undefined, 'ended');
+      const stopAgain = await store.transactions.applyTransactionEvent('t1', 'CS1', stopEvent16({ transactionId: n, meterStop: 1600, timestamp: '2026-03-01T09:20:00Z', reason: 'Remote' }));
       t.equal(stopAgain.duplicate, true);
       t.equal(stopAgain.transaction.updatedAt, stop.transaction.updatedAt, 'a resend changes nothing');
-      t.equal((await store.listMeterValues('t1', 'CS1', String(n))).length, 1);
+      t.equal((await store.transactions.listMeterValues('t1', 'CS1', String(n))).length, 1);
     });
 
     t.test('a 1.6 stop for an unknown id is kept, flagged, and its id is never reissued there', async (t) => {
       const store = await fresh(t);
-      const orphan = await store.applyTransactionEvent('t1', 'CS1', stopEvent16({ transactionId: 5000, meterStop: 10, timestamp: '2026-03-01T09:00:00Z' }));
+      const orphan = await store.transactions.applyTransactionEvent('t1', 'CS1', stopEvent16({ transactionId: 5000, meterStop: 10, timestamp: '2026-03-01T09:00:00Z' }));
       t.same(orphan.transaction.flags, ['ended-without-start', 'unknown-transaction']);
       t.equal(orphan.transaction.isActive, false);
-      const next = await store.startTransaction16('t1', 'CS1', { connectorId: 1, idTag: 'X', meterStart: 0, timestamp: '2026-03-01T09:05:00Z' });
+      const next = await store.transactions.startTransaction16('t1', 'CS1', { connectorId: 1, idTag: 'X', meterStart: 0, timestamp: '2026-03-01T09:05:00Z' });
       t.ok(next.transaction.ocppTransactionId! > 5000);
     });
 
@@ -89,26 +89,26 @@ export function sessionStoreContract(t: Test, name: string, options: StoreContra
       const store = await fresh(t);
       const events = session('tx-a');
       let last;
-      for (const ev of events) last = await store.applyTransactionEvent('t1', 'CS1', ev);
+      for (const ev of events) last = await store.transactions.applyTransactionEvent('t1', 'CS1', ev);
       const r = last!.transaction;
       t.equal(r.totalKwh, 4.25);
       t.equal(r.timeSpentChargingSec, 3600);
       t.equal(r.stoppedReason, 'EVDisconnected');
       t.equal(r.lastSeqNo, 2);
-      const dup = await store.applyTransactionEvent('t1', 'CS1', events[1]!);
+      const dup = await store.transactions.applyTransactionEvent('t1', 'CS1', events[1]!);
       t.equal(dup.duplicate, true);
       t.same(dup.transaction, r);
-      const mv = await store.listMeterValues('t1', 'CS1', 'tx-a');
+      const mv = await store.transactions.listMeterValues('t1', 'CS1', 'tx-a');
       t.same(mv.map((m) => [m.timestamp, m.value, m.unit]), [
         ['2026-03-01T10:00:00.000Z', 10, 'kWh'],
         ['2026-03-01T10:30:00.000Z', 12.5, 'kWh'],
         ['2026-03-01T11:00:00.000Z', 14.25, 'kWh'],
       ]);
-      t.same(await store.listMeterValues('t2', 'CS1', 'tx-a'), [], 'tenant-scoped');
+      t.same(await store.transactions.listMeterValues('t2', 'CS1', 'tx-a'), [], 'tenant-scoped');
 
       const reversed = session('tx-b');
       let out;
-      for (const ev of [reversed[2]!, reversed[0]!, reversed[1]!]) out = await store.applyTransactionEvent('t1', 'CS1', ev);
+      for (const ev of [reversed[2]!, reversed[0]!, reversed[1]!]) out = await store.transactions.applyTransactionEvent('t1', 'CS1', ev);
       t.equal(out!.outOfOrder, true);
       const { createdAt: _a, updatedAt: _b, id: _c, ...restB } = out!.transaction;
       const { createdAt: _d, updatedAt: _e, id: _f, ...restA } = r;
@@ -119,15 +119,15 @@ export function sessionStoreContract(t: Test, name: string, options: StoreContra
       const store = await fresh(t);
       for (let i = 0; i < 5; i++) {
         const evs = session(`tx-${i}`, i % 2 ? 'ODD' : 'EVEN').map((e) => ({ ...e, timestamp: e.timestamp.replace('2026-03-01', `2026-03-0${i + 1}`) }));
-        await store.applyTransactionEvent('t1', i < 3 ? 'CS1' : 'CS2', evs[0]!);
-        if (i !== 4) await store.applyTransactionEvent('t1', i < 3 ? 'CS1' : 'CS2', evs[2]!);
+        await store.transactions.applyTransactionEvent('t1', i < 3 ? 'CS1' : 'CS2', evs[0]!);
+        if (i !== 4) await store.transactions.applyTransactionEvent('t1', i < 3 ? 'CS1' : 'CS2', evs[2]!);
       }
-      await store.applyTransactionEvent('t2', 'CS9', session('tx-0')[0]!);
-      t.equal((await store.getTransaction('t1', 'tx-4'))?.stationId, 'CS2');
-      t.equal(await store.getTransaction('t2', 'tx-4'), undefined, 'other tenant');
-      t.equal((await store.getTransaction('t2', 'tx-0', 'CS9'))?.tenantId, 't2');
-      t.equal(await store.getTransaction('t1', 'tx-0', 'CS9'), undefined);
-      const ids = async (q: Parameters<Store['listTransactions']>[1]) => (await store.listTransactions('t1', q)).items.map((x) => x.id);
+      await store.transactions.applyTransactionEvent('t2', 'CS9', session('tx-0')[0]!);
+      t.equal((await store.transactions.getTransaction('t1', 'tx-4'))?.stationId, 'CS2');
+      t.equal(await store.transactions.getTransaction('t2', 'tx-4'), undefined, 'other tenant');
+      t.equal((await store.transactions.getTransaction('t2', 'tx-0', 'CS9'))?.tenantId, 't2');
+      t.equal(await store.transactions.getTransaction('t1', 'tx-0', 'CS9'), undefined);
+      const ids = async (q: Parameters<Store['transactions']['listTransactions']>[1]) => (await store.transactions.listTransactions('t1', q)).items.map((x) => x.id);
       t.same(await ids({ limit: 10 }), ['tx-4', 'tx-3', 'tx-2', 'tx-1', 'tx-0'], 'default: newest start first');
       t.same(await ids({ limit: 10, sort: 'startedAt' }), ['tx-0', 'tx-1', 'tx-2', 'tx-3', 'tx-4']);
       t.same(await ids({ limit: 10, stationId: 'CS2' }), ['tx-4', 'tx-3']);
@@ -137,7 +137,7 @@ export function sessionStoreContract(t: Test, name: string, options: StoreContra
       const seen: string[] = [];
       let cursor: string | undefined;
       do {
-        const page = await store.listTransactions('t1', { limit: 2, cursor, sort: 'startedAt' });
+        const page = await store.transactions.listTransactions('t1', { limit: 2, cursor, sort: 'startedAt' });
         seen.push(...page.items.map((x) => x.id));
         cursor = page.nextCursor;
       } while (cursor);
@@ -147,74 +147,74 @@ export function sessionStoreContract(t: Test, name: string, options: StoreContra
     t.test('remote starts lend their id to the 1.6 start they caused; 2.x carries it', async (t) => {
       const store = await fresh(t);
       const at = new Date().toISOString();
-      const rid = await store.recordRemoteStart({ tenantId: 't1', stationId: 'CS1', idToken: 'REMOTE', evseId: 1, at });
-      const other = await store.recordRemoteStart({ tenantId: 't1', stationId: 'CS1', idToken: 'ELSE', evseId: null, at });
+      const rid = await store.transactions.recordRemoteStart({ tenantId: 't1', stationId: 'CS1', idToken: 'REMOTE', evseId: 1, at });
+      const other = await store.transactions.recordRemoteStart({ tenantId: 't1', stationId: 'CS1', idToken: 'ELSE', evseId: null, at });
       t.not(rid, other);
-      const started = await store.startTransaction16('t1', 'CS1', { connectorId: 1, idTag: 'REMOTE', meterStart: 0, timestamp: at });
+      const started = await store.transactions.startTransaction16('t1', 'CS1', { connectorId: 1, idTag: 'REMOTE', meterStart: 0, timestamp: at });
       t.equal(started.transaction.remoteStartId, rid);
       t.equal(started.remoteStart, true, 'a remote start this CSMS issued');
-      t.equal((await store.startTransaction16('t1', 'CS1', { connectorId: 1, idTag: 'REMOTE', meterStart: 0, timestamp: at })).remoteStart, true, 'also on a resend');
-      const second = await store.startTransaction16('t1', 'CS1', { connectorId: 1, idTag: 'REMOTE', meterStart: 5, timestamp: at });
+      t.equal((await store.transactions.startTransaction16('t1', 'CS1', { connectorId: 1, idTag: 'REMOTE', meterStart: 0, timestamp: at })).remoteStart, true, 'also on a resend');
+      const second = await store.transactions.startTransaction16('t1', 'CS1', { connectorId: 1, idTag: 'REMOTE', meterStart: 5, timestamp: at });
       t.equal(second.transaction.remoteStartId, null, 'a remote start is claimed once');
       t.equal(second.remoteStart, false);
-      const issued = (await store.applyTransactionEvent('t1', 'CS1', ev2('rs-2x', 0, 'Started', at, { transactionInfo: { transactionId: 'rs-2x', remoteStartId: other } }))).remoteStart;
+      const issued = (await store.transactions.applyTransactionEvent('t1', 'CS1', ev2('rs-2x', 0, 'Started', at, { transactionInfo: { transactionId: 'rs-2x', remoteStartId: other } }))).remoteStart;
       t.equal(issued, true, '2.x: the station reports an id we issued to it');
-      const bogus = await store.applyTransactionEvent('t1', 'CS2', ev2('rs-2y', 0, 'Started', at, { transactionInfo: { transactionId: 'rs-2y', remoteStartId: other } }));
+      const bogus = await store.transactions.applyTransactionEvent('t1', 'CS2', ev2('rs-2y', 0, 'Started', at, { transactionInfo: { transactionId: 'rs-2y', remoteStartId: other } }));
       t.equal(bogus.remoteStart, false, 'not issued to that station');
       t.equal(bogus.transaction.remoteStartId, other, 'still recorded as the station reported it');
-      t.equal((await store.applyTransactionEvent('t1', 'CS9', session('plain')[0]!)).remoteStart, false);
-      const page = await store.listTransactions('t1', { limit: 5, remoteStartId: rid });
+      t.equal((await store.transactions.applyTransactionEvent('t1', 'CS9', session('plain')[0]!)).remoteStart, false);
+      const page = await store.transactions.listTransactions('t1', { limit: 5, remoteStartId: rid });
       t.same(page.items.map((x) => x.id), [started.transaction.id]);
     });
 
     t.test('station meter values outside transactions are stored apart', async (t) => {
       const store = await fresh(t);
-      await store.recordStationMeterValues({ tenantId: 't1', stationId: 'CS1', evseId: 0, samples: [{ timestamp: '2026-03-01T00:00:00.000Z', sampledValue: [{ value: 1, measurand: 'Voltage', unit: 'V', multiplier: 0, context: null, phase: null, location: null }] }] });
-      t.same(await store.listMeterValues('t1', 'CS1', 'anything'), []);
+      await store.transactions.recordStationMeterValues({ tenantId: 't1', stationId: 'CS1', evseId: 0, samples: [{ timestamp: '2026-03-01T00:00:00.000Z', sampledValue: [{ value: 1, measurand: 'Voltage', unit: 'V', multiplier: 0, context: null, phase: null, location: null }] }] });
+      t.same(await store.transactions.listMeterValues('t1', 'CS1', 'anything'), []);
     });
 
     t.test('id tokens: create, replace, record-if-absent, delete, list, tenants', async (t) => {
       const store = await fresh(t);
       const tok = { tenantId: 't1', idToken: 'A1', type: 'ISO14443', status: 'Accepted' as const, expiresAt: null, groupId: 'G', source: 'api' as const };
-      t.equal(await store.putIdToken(tok), true);
-      t.equal(await store.putIdToken({ ...tok, status: 'Blocked' }), false);
-      t.equal((await store.findIdToken('t1', 'A1'))?.status, 'Blocked');
-      await store.recordSeenIdToken({ ...tok, status: 'Accepted', source: 'auto' });
-      t.equal((await store.findIdToken('t1', 'A1'))?.status, 'Blocked', 'never overwrites');
-      await store.recordSeenIdToken({ ...tok, idToken: 'B2', source: 'auto' });
-      t.equal((await store.findIdToken('t1', 'B2'))?.source, 'auto');
-      t.equal(await store.findIdToken('t2', 'A1'), undefined);
-      const page1 = await store.listIdTokens('t1', { limit: 1 });
+      t.equal(await store.tokens.putIdToken(tok), true);
+      t.equal(await store.tokens.putIdToken({ ...tok, status: 'Blocked' }), false);
+      t.equal((await store.tokens.findIdToken('t1', 'A1'))?.status, 'Blocked');
+      await store.tokens.recordSeenIdToken({ ...tok, status: 'Accepted', source: 'auto' });
+      t.equal((await store.tokens.findIdToken('t1', 'A1'))?.status, 'Blocked', 'never overwrites');
+      await store.tokens.recordSeenIdToken({ ...tok, idToken: 'B2', source: 'auto' });
+      t.equal((await store.tokens.findIdToken('t1', 'B2'))?.source, 'auto');
+      t.equal(await store.tokens.findIdToken('t2', 'A1'), undefined);
+      const page1 = await store.tokens.listIdTokens('t1', { limit: 1 });
       t.same(page1.items.map((x) => x.idToken), ['A1']);
-      const page2 = await store.listIdTokens('t1', { limit: 1, cursor: page1.nextCursor });
+      const page2 = await store.tokens.listIdTokens('t1', { limit: 1, cursor: page1.nextCursor });
       t.same(page2.items.map((x) => x.idToken), ['B2']);
       t.equal(page2.nextCursor, undefined);
-      t.equal(await store.deleteIdToken('t2', 'A1'), false);
-      t.equal(await store.deleteIdToken('t1', 'A1'), true);
-      t.equal(await store.findIdToken('t1', 'A1'), undefined);
+      t.equal(await store.tokens.deleteIdToken('t2', 'A1'), false);
+      t.equal(await store.tokens.deleteIdToken('t1', 'A1'), true);
+      t.equal(await store.tokens.findIdToken('t1', 'A1'), undefined);
     });
 
     t.test('local lists per station', async (t) => {
       const store = await fresh(t);
-      t.equal(await store.getLocalList('t1', 'CS1'), undefined);
-      await store.applyLocalList('t1', 'CS1', { updateType: 'Full', version: 3, entries: [{ idToken: 'A', type: 'ISO14443', status: 'Accepted' }] });
-      const list = await store.applyLocalList('t1', 'CS1', { updateType: 'Differential', version: 4, entries: [{ idToken: 'B', type: 'ISO14443', status: 'Blocked' }] });
+      t.equal(await store.tokens.getLocalList('t1', 'CS1'), undefined);
+      await store.tokens.applyLocalList('t1', 'CS1', { updateType: 'Full', version: 3, entries: [{ idToken: 'A', type: 'ISO14443', status: 'Accepted' }] });
+      const list = await store.tokens.applyLocalList('t1', 'CS1', { updateType: 'Differential', version: 4, entries: [{ idToken: 'B', type: 'ISO14443', status: 'Blocked' }] });
       t.equal(list.version, 4);
-      const got = await store.getLocalList('t1', 'CS1');
+      const got = await store.tokens.getLocalList('t1', 'CS1');
       t.equal(got?.version, 4);
       t.same(got?.entries.map((e) => e.idToken), ['A', 'B']);
-      t.equal(await store.getLocalList('t2', 'CS1'), undefined);
+      t.equal(await store.tokens.getLocalList('t2', 'CS1'), undefined);
     });
 
     if (options.reopen) {
       t.test('sessions survive close and reopen', async (t) => {
         const store = await options.open();
-        for (const ev of session('tx-d')) await store.applyTransactionEvent('t1', 'CS1', ev);
+        for (const ev of session('tx-d')) await store.transactions.applyTransactionEvent('t1', 'CS1', ev);
         await store.close();
         const again = await options.reopen!(store);
         t.teardown(() => again.close());
-        t.equal((await again.getTransaction('t1', 'tx-d'))?.totalKwh, 4.25);
-        t.equal((await again.listMeterValues('t1', 'CS1', 'tx-d')).length, 3);
+        t.equal((await again.transactions.getTransaction('t1', 'tx-d'))?.totalKwh, 4.25);
+        t.equal((await again.transactions.listMeterValues('t1', 'CS1', 'tx-d')).length, 3);
       });
     }
   });

@@ -63,50 +63,50 @@ export function storeContract(t: Test, name: string, options: StoreContractOptio
     t.test('createStation and getStation', async (t) => {
       const store = await fresh(t);
       t.type(store.kind, 'string');
-      t.equal(await store.createStation({ tenantId: 'acme', id: 'CS-1', passwordHash: 'scrypt$hash' }), true);
-      const station = await store.getStation('acme', 'CS-1');
+      t.equal(await store.stations.createStation({ tenantId: 'acme', id: 'CS-1', passwordHash: 'scrypt$hash' }), true);
+      const station = await store.stations.getStation('acme', 'CS-1');
       t.match(station, {
         tenantId: 'acme', id: 'CS-1', passwordHash: 'scrypt$hash', vendor: null, model: null, serialNumber: null,
         firmwareVersion: null, iccid: null, imsi: null, protocol: null, bootReason: null, lastBootAt: null, lastSeenAt: null,
       });
       t.ok(!Number.isNaN(Date.parse(station!.createdAt)), 'createdAt is an ISO time');
       t.ok(!Number.isNaN(Date.parse(station!.updatedAt)), 'updatedAt is an ISO time');
-      t.equal(await store.getStation('acme', 'CS-2'), undefined, 'unknown id');
-      t.equal(await store.createStation({ tenantId: 'acme', id: 'CS-open', passwordHash: null }), true);
-      t.equal((await store.getStation('acme', 'CS-open'))!.passwordHash, null, 'passwordless station');
+      t.equal(await store.stations.getStation('acme', 'CS-2'), undefined, 'unknown id');
+      t.equal(await store.stations.createStation({ tenantId: 'acme', id: 'CS-open', passwordHash: null }), true);
+      t.equal((await store.stations.getStation('acme', 'CS-open'))!.passwordHash, null, 'passwordless station');
     });
 
     t.test('station ids are unique across tenants', async (t) => {
       const store = await fresh(t);
-      t.equal(await store.createStation({ tenantId: 'acme', id: 'CS-1', passwordHash: 'h1' }), true);
-      t.equal(await store.createStation({ tenantId: 'acme', id: 'CS-1', passwordHash: 'h2' }), false, 'same tenant');
-      t.equal(await store.createStation({ tenantId: 'other', id: 'CS-1', passwordHash: 'h3' }), false, 'other tenant');
-      t.equal((await store.getStation('acme', 'CS-1'))!.passwordHash, 'h1', 'the first registration stands');
-      t.equal(await store.getStation('other', 'CS-1'), undefined, 'a wrong tenant sees nothing');
+      t.equal(await store.stations.createStation({ tenantId: 'acme', id: 'CS-1', passwordHash: 'h1' }), true);
+      t.equal(await store.stations.createStation({ tenantId: 'acme', id: 'CS-1', passwordHash: 'h2' }), false, 'same tenant');
+      t.equal(await store.stations.createStation({ tenantId: 'other', id: 'CS-1', passwordHash: 'h3' }), false, 'other tenant');
+      t.equal((await store.stations.getStation('acme', 'CS-1'))!.passwordHash, 'h1', 'the first registration stands');
+      t.equal(await store.stations.getStation('other', 'CS-1'), undefined, 'a wrong tenant sees nothing');
     });
 
     t.test('findStationLogin looks up across tenants', async (t) => {
       const store = await fresh(t);
-      await store.createStation({ tenantId: 'acme', id: 'CS-1', passwordHash: 'h1' });
-      await store.createStation({ tenantId: 'other', id: 'CS-2', passwordHash: null });
-      t.same(await store.findStationLogin('CS-1'), { tenantId: 'acme', id: 'CS-1', passwordHash: 'h1' });
-      t.same(await store.findStationLogin('CS-2'), { tenantId: 'other', id: 'CS-2', passwordHash: null });
-      t.equal(await store.findStationLogin('CS-3'), undefined);
-      t.equal(await store.findStationLogin('cs-1'), undefined, 'ids are case-sensitive');
+      await store.stations.createStation({ tenantId: 'acme', id: 'CS-1', passwordHash: 'h1' });
+      await store.stations.createStation({ tenantId: 'other', id: 'CS-2', passwordHash: null });
+      t.same(await store.stations.findStationLogin('CS-1'), { tenantId: 'acme', id: 'CS-1', passwordHash: 'h1' });
+      t.same(await store.stations.findStationLogin('CS-2'), { tenantId: 'other', id: 'CS-2', passwordHash: null });
+      t.equal(await store.stations.findStationLogin('CS-3'), undefined);
+      t.equal(await store.stations.findStationLogin('cs-1'), undefined, 'ids are case-sensitive');
     });
 
     t.test('listStations pages through one tenant with a cursor', async (t) => {
       const store = await fresh(t);
       const ids = Array.from({ length: 25 }, (_, i) => `CS-${String(i).padStart(3, '0')}`);
       // Created out of order: pages come back sorted by id regardless.
-      for (const id of [...ids].reverse()) await store.createStation({ tenantId: 'acme', id, passwordHash: null });
-      for (let i = 0; i < 5; i++) await store.createStation({ tenantId: 'other', id: `OT-${i}`, passwordHash: null });
+      for (const id of [...ids].reverse()) await store.stations.createStation({ tenantId: 'acme', id, passwordHash: null });
+      for (let i = 0; i < 5; i++) await store.stations.createStation({ tenantId: 'other', id: `OT-${i}`, passwordHash: null });
 
       const seen: string[] = [];
       let cursor: string | undefined;
       let pages = 0;
       do {
-        const page = await store.listStations('acme', { limit: 10, cursor });
+        const page = await store.stations.listStations('acme', { limit: 10, cursor });
         t.ok(page.items.length <= 10);
         for (const s of page.items) t.equal(s.tenantId, 'acme');
         seen.push(...page.items.map((s) => s.id));
@@ -117,50 +117,50 @@ export function storeContract(t: Test, name: string, options: StoreContractOptio
       t.equal(pages, 3, '25 stations in pages of 10');
       t.same(seen, ids, 'every station once, in id order');
 
-      const exact = await store.listStations('acme', { limit: 25 });
+      const exact = await store.stations.listStations('acme', { limit: 25 });
       t.equal(exact.items.length, 25);
       t.equal(exact.nextCursor, undefined, 'no cursor when the page holds the rest');
-      const other = await store.listStations('other', { limit: 100 });
+      const other = await store.stations.listStations('other', { limit: 100 });
       t.same(other.items.map((s) => s.id), ['OT-0', 'OT-1', 'OT-2', 'OT-3', 'OT-4']);
-      t.same(await store.listStations('nobody', { limit: 10 }), { items: [] });
+      t.same(await store.stations.listStations('nobody', { limit: 10 }), { items: [] });
     });
 
     t.test('deleteStation removes the station and its connector statuses, within its tenant only', async (t) => {
       const store = await fresh(t);
-      await store.createStation({ tenantId: 'acme', id: 'CS-1', passwordHash: null });
-      await store.createStation({ tenantId: 'acme', id: 'CS-2', passwordHash: null });
-      await store.recordConnectorStatus(status('acme', 'CS-1', 1, 1));
-      await store.recordConnectorStatus(status('acme', 'CS-2', 1, 1));
+      await store.stations.createStation({ tenantId: 'acme', id: 'CS-1', passwordHash: null });
+      await store.stations.createStation({ tenantId: 'acme', id: 'CS-2', passwordHash: null });
+      await store.stations.recordConnectorStatus(status('acme', 'CS-1', 1, 1));
+      await store.stations.recordConnectorStatus(status('acme', 'CS-2', 1, 1));
 
-      t.equal(await store.deleteStation('other', 'CS-1'), false, 'wrong tenant');
-      t.ok(await store.getStation('acme', 'CS-1'), 'still there');
-      t.equal((await store.listConnectorStatuses('acme', 'CS-1')).length, 1, 'its statuses too');
+      t.equal(await store.stations.deleteStation('other', 'CS-1'), false, 'wrong tenant');
+      t.ok(await store.stations.getStation('acme', 'CS-1'), 'still there');
+      t.equal((await store.stations.listConnectorStatuses('acme', 'CS-1')).length, 1, 'its statuses too');
 
-      t.equal(await store.deleteStation('acme', 'CS-1'), true);
-      t.equal(await store.getStation('acme', 'CS-1'), undefined);
-      t.equal(await store.findStationLogin('CS-1'), undefined);
-      t.same(await store.listConnectorStatuses('acme', 'CS-1'), []);
-      t.equal((await store.listConnectorStatuses('acme', 'CS-2')).length, 1, 'other stations keep theirs');
-      t.equal(await store.deleteStation('acme', 'CS-1'), false, 'already gone');
+      t.equal(await store.stations.deleteStation('acme', 'CS-1'), true);
+      t.equal(await store.stations.getStation('acme', 'CS-1'), undefined);
+      t.equal(await store.stations.findStationLogin('CS-1'), undefined);
+      t.same(await store.stations.listConnectorStatuses('acme', 'CS-1'), []);
+      t.equal((await store.stations.listConnectorStatuses('acme', 'CS-2')).length, 1, 'other stations keep theirs');
+      t.equal(await store.stations.deleteStation('acme', 'CS-1'), false, 'already gone');
 
-      t.equal(await store.createStation({ tenantId: 'other', id: 'CS-1', passwordHash: null }), true, 'the id is free again');
-      t.same(await store.listConnectorStatuses('other', 'CS-1'), [], 'a reused id starts clean');
+      t.equal(await store.stations.createStation({ tenantId: 'other', id: 'CS-1', passwordHash: null }), true, 'the id is free again');
+      t.same(await store.stations.listConnectorStatuses('other', 'CS-1'), [], 'a reused id starts clean');
     });
 
     t.test('recordBoot registers an unknown station and updates a known one', async (t) => {
       const store = await fresh(t);
-      await store.recordBoot('default', 'NEW-1', boot({ protocol: 'ocpp1.6', reason: undefined }));
-      t.match(await store.getStation('default', 'NEW-1'), {
+      await store.stations.recordBoot('default', 'NEW-1', boot({ protocol: 'ocpp1.6', reason: undefined }));
+      t.match(await store.stations.getStation('default', 'NEW-1'), {
         tenantId: 'default', id: 'NEW-1', passwordHash: null, vendor: 'VendorX', model: 'ModelY', serialNumber: 'SN-1',
         firmwareVersion: '1.0.0', iccid: 'ICCID', imsi: 'IMSI', protocol: 'ocpp1.6', bootReason: null, lastBootAt: BOOT_AT,
       });
-      t.same(await store.findStationLogin('NEW-1'), { tenantId: 'default', id: 'NEW-1', passwordHash: null });
+      t.same(await store.stations.findStationLogin('NEW-1'), { tenantId: 'default', id: 'NEW-1', passwordHash: null });
 
-      await store.createStation({ tenantId: 'acme', id: 'CS-1', passwordHash: 'h1' });
-      await store.recordBoot('acme', 'CS-1', boot());
+      await store.stations.createStation({ tenantId: 'acme', id: 'CS-1', passwordHash: 'h1' });
+      await store.stations.recordBoot('acme', 'CS-1', boot());
       const later = '2025-01-03T00:00:00.000Z';
-      await store.recordBoot('acme', 'CS-1', boot({ firmwareVersion: '2.0.0', serialNumber: undefined, reason: 'FirmwareUpdate', at: later, protocol: 'ocpp2.1' }));
-      t.match(await store.getStation('acme', 'CS-1'), {
+      await store.stations.recordBoot('acme', 'CS-1', boot({ firmwareVersion: '2.0.0', serialNumber: undefined, reason: 'FirmwareUpdate', at: later, protocol: 'ocpp2.1' }));
+      t.match(await store.stations.getStation('acme', 'CS-1'), {
         tenantId: 'acme', passwordHash: 'h1', firmwareVersion: '2.0.0', serialNumber: null, bootReason: 'FirmwareUpdate',
         protocol: 'ocpp2.1', lastBootAt: later,
       });
@@ -168,34 +168,34 @@ export function storeContract(t: Test, name: string, options: StoreContractOptio
 
     t.test('recordBoot never crosses tenants', async (t) => {
       const store = await fresh(t);
-      await store.createStation({ tenantId: 'acme', id: 'CS-1', passwordHash: 'h1' });
-      await store.recordBoot('other', 'CS-1', boot({ vendor: 'Intruder' }));
-      const station = await store.getStation('acme', 'CS-1');
+      await store.stations.createStation({ tenantId: 'acme', id: 'CS-1', passwordHash: 'h1' });
+      await store.stations.recordBoot('other', 'CS-1', boot({ vendor: 'Intruder' }));
+      const station = await store.stations.getStation('acme', 'CS-1');
       t.equal(station!.vendor, null, 'the owner\'s record is untouched');
       t.equal(station!.passwordHash, 'h1');
-      t.equal(await store.getStation('other', 'CS-1'), undefined, 'no copy in the other tenant');
-      t.same(await store.findStationLogin('CS-1'), { tenantId: 'acme', id: 'CS-1', passwordHash: 'h1' });
+      t.equal(await store.stations.getStation('other', 'CS-1'), undefined, 'no copy in the other tenant');
+      t.same(await store.stations.findStationLogin('CS-1'), { tenantId: 'acme', id: 'CS-1', passwordHash: 'h1' });
     });
 
     t.test('recordSeen updates lastSeenAt of a known station, within its tenant', async (t) => {
       const store = await fresh(t);
-      await store.createStation({ tenantId: 'acme', id: 'CS-1', passwordHash: null });
-      await store.recordSeen('acme', 'CS-1', '2025-02-01T00:00:00.000Z');
-      t.equal((await store.getStation('acme', 'CS-1'))!.lastSeenAt, '2025-02-01T00:00:00.000Z');
-      await store.recordSeen('other', 'CS-1', '2025-02-02T00:00:00.000Z');
-      t.equal((await store.getStation('acme', 'CS-1'))!.lastSeenAt, '2025-02-01T00:00:00.000Z', 'wrong tenant: no effect');
-      await store.recordSeen('acme', 'GHOST', '2025-02-02T00:00:00.000Z');
-      t.equal(await store.getStation('acme', 'GHOST'), undefined, 'does not register stations');
+      await store.stations.createStation({ tenantId: 'acme', id: 'CS-1', passwordHash: null });
+      await store.stations.recordSeen('acme', 'CS-1', '2025-02-01T00:00:00.000Z');
+      t.equal((await store.stations.getStation('acme', 'CS-1'))!.lastSeenAt, '2025-02-01T00:00:00.000Z');
+      await store.stations.recordSeen('other', 'CS-1', '2025-02-02T00:00:00.000Z');
+      t.equal((await store.stations.getStation('acme', 'CS-1'))!.lastSeenAt, '2025-02-01T00:00:00.000Z', 'wrong tenant: no effect');
+      await store.stations.recordSeen('acme', 'GHOST', '2025-02-02T00:00:00.000Z');
+      t.equal(await store.stations.getStation('acme', 'GHOST'), undefined, 'does not register stations');
     });
 
     t.test('connector statuses are upserted per EVSE and connector', async (t) => {
       const store = await fresh(t);
-      await store.createStation({ tenantId: 'acme', id: 'CS-1', passwordHash: null });
-      await store.recordConnectorStatus(status('acme', 'CS-1', 2, 1, 'Available'));
-      await store.recordConnectorStatus(status('acme', 'CS-1', 1, 1, 'Available'));
-      await store.recordConnectorStatus(status('acme', 'CS-1', 0, 0, 'Available'));
-      await store.recordConnectorStatus({ ...status('acme', 'CS-1', 1, 1, 'Faulted'), info: 'ground', vendorErrorCode: 'E42', reportedAt: '2025-01-02T04:00:00.000Z' });
-      const list = await store.listConnectorStatuses('acme', 'CS-1');
+      await store.stations.createStation({ tenantId: 'acme', id: 'CS-1', passwordHash: null });
+      await store.stations.recordConnectorStatus(status('acme', 'CS-1', 2, 1, 'Available'));
+      await store.stations.recordConnectorStatus(status('acme', 'CS-1', 1, 1, 'Available'));
+      await store.stations.recordConnectorStatus(status('acme', 'CS-1', 0, 0, 'Available'));
+      await store.stations.recordConnectorStatus({ ...status('acme', 'CS-1', 1, 1, 'Faulted'), info: 'ground', vendorErrorCode: 'E42', reportedAt: '2025-01-02T04:00:00.000Z' });
+      const list = await store.stations.listConnectorStatuses('acme', 'CS-1');
       t.same(list.map((c) => [c.evseId, c.connectorId]), [[0, 0], [1, 1], [2, 1]], 'ordered by EVSE, connector');
       t.match(list[1], {
         tenantId: 'acme', stationId: 'CS-1', evseId: 1, connectorId: 1, status: 'Faulted', detailedStatus: null,
@@ -203,25 +203,25 @@ export function storeContract(t: Test, name: string, options: StoreContractOptio
       });
       t.ok(!Number.isNaN(Date.parse(list[1]!.updatedAt)), 'updatedAt is an ISO time');
       t.equal(list[2]!.status, 'Available');
-      await store.recordConnectorStatus(status('acme', 'CS-1', 2, 1, 'Occupied'));
-      const after = await store.listConnectorStatuses('acme', 'CS-1');
+      await store.stations.recordConnectorStatus(status('acme', 'CS-1', 2, 1, 'Occupied'));
+      const after = await store.stations.listConnectorStatuses('acme', 'CS-1');
       t.equal(after.length, 3);
       t.match(after[2], { status: 'Occupied', detailedStatus: 'Charging' });
     });
 
     t.test('connector statuses are tenant-isolated', async (t) => {
       const store = await fresh(t);
-      await store.createStation({ tenantId: 'acme', id: 'CS-1', passwordHash: null });
-      await store.recordConnectorStatus(status('acme', 'CS-1', 1, 1, 'Available'));
+      await store.stations.createStation({ tenantId: 'acme', id: 'CS-1', passwordHash: null });
+      await store.stations.recordConnectorStatus(status('acme', 'CS-1', 1, 1, 'Available'));
       // A write under the wrong tenant, before and after the owner's own writes.
-      await store.recordConnectorStatus(status('other', 'CS-1', 1, 1, 'Faulted'));
-      await store.recordConnectorStatus(status('other', 'CS-1', 2, 1, 'Faulted'));
-      t.same(await store.listConnectorStatuses('other', 'CS-1'), [], 'the other tenant sees nothing');
-      const owner = await store.listConnectorStatuses('acme', 'CS-1');
+      await store.stations.recordConnectorStatus(status('other', 'CS-1', 1, 1, 'Faulted'));
+      await store.stations.recordConnectorStatus(status('other', 'CS-1', 2, 1, 'Faulted'));
+      t.same(await store.stations.listConnectorStatuses('other', 'CS-1'), [], 'the other tenant sees nothing');
+      const owner = await store.stations.listConnectorStatuses('acme', 'CS-1');
       t.same(owner.map((c) => [c.evseId, c.status]), [[1, 'Available']], 'the owner\'s statuses are untouched');
-      await store.recordConnectorStatus(status('acme', 'CS-1', 2, 1, 'Occupied'));
+      await store.stations.recordConnectorStatus(status('acme', 'CS-1', 2, 1, 'Occupied'));
       t.same(
-        (await store.listConnectorStatuses('acme', 'CS-1')).map((c) => [c.evseId, c.status]),
+        (await store.stations.listConnectorStatuses('acme', 'CS-1')).map((c) => [c.evseId, c.status]),
         [[1, 'Available'], [2, 'Occupied']],
         'a stray write never blocks the owner\'s later writes',
       );
@@ -230,13 +230,13 @@ export function storeContract(t: Test, name: string, options: StoreContractOptio
     t.test('flush waits for accepted writes; reads see them', async (t) => {
       const store = await fresh(t);
       const writes = [
-        store.createStation({ tenantId: 'acme', id: 'F-1', passwordHash: null }),
-        store.recordBoot('acme', 'F-2', boot()),
-        store.recordSeen('acme', 'F-1', '2025-02-01T00:00:00.000Z'),
+        store.stations.createStation({ tenantId: 'acme', id: 'F-1', passwordHash: null }),
+        store.stations.recordBoot('acme', 'F-2', boot()),
+        store.stations.recordSeen('acme', 'F-1', '2025-02-01T00:00:00.000Z'),
       ];
       await store.flush();
-      t.ok(await store.getStation('acme', 'F-1'));
-      t.ok(await store.getStation('acme', 'F-2'));
+      t.ok(await store.stations.getStation('acme', 'F-1'));
+      t.ok(await store.stations.getStation('acme', 'F-2'));
       await Promise.all(writes);
       await store.flush();
       t.pass('flush with nothing pending resolves');
@@ -245,17 +245,17 @@ export function storeContract(t: Test, name: string, options: StoreContractOptio
     const reopen = options.reopen;
     if (reopen) t.test('writes are durable across close and reopen', async (t) => {
       const store = await options.open();
-      await store.createStation({ tenantId: 'acme', id: 'D-1', passwordHash: 'h1' });
-      await store.recordBoot('acme', 'D-1', boot());
-      await store.recordConnectorStatus(status('acme', 'D-1', 1, 1, 'Occupied'));
+      await store.stations.createStation({ tenantId: 'acme', id: 'D-1', passwordHash: 'h1' });
+      await store.stations.recordBoot('acme', 'D-1', boot());
+      await store.stations.recordConnectorStatus(status('acme', 'D-1', 1, 1, 'Occupied'));
       // Not awaited: close() itself must commit what was accepted before it.
-      void store.recordSeen('acme', 'D-1', '2025-02-01T00:00:00.000Z');
+      void store.stations.recordSeen('acme', 'D-1', '2025-02-01T00:00:00.000Z');
       await store.close();
       const again = await reopen!(store);
       t.teardown(() => again.close());
-      t.match(await again.getStation('acme', 'D-1'), { passwordHash: 'h1', vendor: 'VendorX', lastSeenAt: '2025-02-01T00:00:00.000Z' });
-      t.equal((await again.listConnectorStatuses('acme', 'D-1')).length, 1);
-      t.equal(await again.createStation({ tenantId: 'acme', id: 'D-1', passwordHash: null }), false);
+      t.match(await again.stations.getStation('acme', 'D-1'), { passwordHash: 'h1', vendor: 'VendorX', lastSeenAt: '2025-02-01T00:00:00.000Z' });
+      t.equal((await again.stations.listConnectorStatuses('acme', 'D-1')).length, 1);
+      t.equal(await again.stations.createStation({ tenantId: 'acme', id: 'D-1', passwordHash: null }), false);
     });
   });
 }

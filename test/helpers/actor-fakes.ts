@@ -49,11 +49,11 @@ export class FakeTransport implements StationTransport {
   }
 }
 
-type HandlerStoreMethod = (typeof HANDLER_STORE_METHODS)[number];
+type HandlerStoreMethod = (typeof HANDLER_STORE_METHODS)[keyof typeof HANDLER_STORE_METHODS][number];
 export interface StoreCall { method: HandlerStoreMethod; args: unknown[] }
 
 /**
- * Every handler store method (HANDLER_STORE_METHODS, so new ones are covered automatically)
+ * Every handler store method, per slice (HANDLER_STORE_METHODS, so new ones are covered automatically),
  * records its call, waits for `hold` if set, throws `failWith` if set, then answers from
  * `answers` (undefined by default: "not found" for lookups, nothing for writes).
  */
@@ -64,13 +64,17 @@ export class FakeGatewayStore {
   readonly answers: Partial<Record<HandlerStoreMethod, (...args: unknown[]) => unknown>> = {};
 
   constructor() {
-    for (const method of HANDLER_STORE_METHODS) {
-      (this as unknown as Record<string, unknown>)[method] = async (...args: unknown[]) => {
-        this.calls.push({ method, args });
-        if (this.hold) await this.hold;
-        if (this.failWith) throw this.failWith;
-        return this.answers[method]?.(...args);
-      };
+    for (const [slice, methods] of Object.entries(HANDLER_STORE_METHODS)) {
+      const fakes: Record<string, unknown> = {};
+      for (const method of methods as readonly HandlerStoreMethod[]) {
+        fakes[method] = async (...args: unknown[]) => {
+          this.calls.push({ method, args });
+          if (this.hold) await this.hold;
+          if (this.failWith) throw this.failWith;
+          return this.answers[method]?.(...args);
+        };
+      }
+      (this as unknown as Record<string, unknown>)[slice] = fakes;
     }
   }
 

@@ -25,7 +25,7 @@ export async function bootNotification(
     protocol: ctx.session.version,
     at: now,
   };
-  await ctx.store.recordBoot(ctx.session.tenantId, ctx.session.stationId, boot);
+  await ctx.store.stations.recordBoot(ctx.session.tenantId, ctx.session.stationId, boot);
   ctx.state.bootStatus = 'Accepted';
   ctx.events.emit('station.booted', ctx.session, { ...boot });
   const { tenantId, stationId, version: protocol } = ctx.session;

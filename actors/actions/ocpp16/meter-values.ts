@@ -8,13 +8,13 @@ export async function meterValues(ctx: Pick<HandlerContext, 'session' | 'store' 
   if (req.meterValue.length === 0) return {};
   if (req.transactionId !== undefined) {
     const event = meterEvent16({ ...req, transactionId: req.transactionId });
-    const outcome = await ctx.store.applyTransactionEvent(tenantId, stationId, event);
+    const outcome = await ctx.store.transactions.applyTransactionEvent(tenantId, stationId, event);
     emitTransaction(ctx, 'Updated', outcome, event.meterValues);
     return {};
   }
   const samples = meterSamplesFrom16(req.meterValue);
   const { evseId } = evseFrom16(req.connectorId);
-  await ctx.store.recordStationMeterValues({ tenantId, stationId, evseId, samples });
+  await ctx.store.transactions.recordStationMeterValues({ tenantId, stationId, evseId, samples });
   ctx.events.emit('meter.values', ctx.session, { transactionId: null, evseId, meterValue: samples });
   return {};
 }

@@ -14,7 +14,7 @@ export const command: CommandSpec<RemoteStartTransactionRequest> = {
   async prepare(ctx, req) {
     // Runs before the schema check: a malformed request is left for the gateway to refuse.
     if (typeof req.idTag !== 'string') return req;
-    const remoteStartId = await ctx.store.recordRemoteStart({
+    const remoteStartId = await ctx.store.transactions.recordRemoteStart({
       tenantId: ctx.tenantId,
       stationId: ctx.stationId,
       idToken: req.idTag,

@@ -16,7 +16,7 @@ export const command: CommandSpec<SendLocalListRequest16, { status: string }> = 
   action: 'SendLocalList',
   async onResult(ctx, req, res) {
     if (res.status !== 'Accepted') return;
-    await ctx.store.applyLocalList(ctx.tenantId, ctx.stationId, localListUpdateOf(req));
+    await ctx.store.tokens.applyLocalList(ctx.tenantId, ctx.stationId, localListUpdateOf(req));
   },
 };
 

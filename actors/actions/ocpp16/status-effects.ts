@@ -14,10 +14,10 @@ export async function applyStatusToTransaction(
   if (req.connectorId === 0) return;
   const { tenantId, stationId } = ctx.session;
   const { evseId } = evseFrom16(req.connectorId);
-  const active = await ctx.store.findActiveTransaction(tenantId, stationId, evseId);
+  const active = await ctx.store.transactions.findActiveTransaction(tenantId, stationId, evseId);
   if (!active || active.ocppTransactionId === null) return;
   const event = statusEvent16(active.ocppTransactionId, req.connectorId, req.status, req.timestamp ?? ctx.clock().toISOString());
   if (!event) return;
-  const outcome = await ctx.store.applyTransactionEvent(tenantId, stationId, event);
+  const outcome = await ctx.store.transactions.applyTransactionEvent(tenantId, stationId, event);
   emitTransaction(ctx, 'Updated', outcome, []);
 }

@@ -29,7 +29,7 @@ export async function statusNotification(
     vendorErrorCode: req.vendorErrorCode ?? null,
     reportedAt: req.timestamp ?? ctx.clock().toISOString(),
   };
-  await ctx.store.recordConnectorStatus(update);
+  await ctx.store.stations.recordConnectorStatus(update);
   await applyStatusToTransaction(ctx, req);
   ctx.events.emit('connector.status', ctx.session, { ...update, ocppConnectorId: req.connectorId });
   return {};

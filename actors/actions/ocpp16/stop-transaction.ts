@@ -6,7 +6,7 @@ import { emitTransaction } from '../shared/transaction-events.js';
 /** Always answered with a CALLRESULT: an unknown transactionId is stored and flagged, not refused. */
 export async function stopTransaction(ctx: AuthorizeContext, req: StopTransaction16) {
   const event = stopEvent16(req);
-  const outcome = await ctx.store.applyTransactionEvent(ctx.session.tenantId, ctx.session.stationId, event);
+  const outcome = await ctx.store.transactions.applyTransactionEvent(ctx.session.tenantId, ctx.session.stationId, event);
   emitTransaction(ctx, 'Ended', outcome, event.meterValues);
   if (req.idTag === undefined) return {};
   const decision = await authorizeToken(ctx, idTokenFrom16(req.idTag), 'StopTransaction');

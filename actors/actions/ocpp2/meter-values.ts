@@ -5,7 +5,7 @@ import type { HandlerContext } from '../../handler-context.js';
 export async function meterValues(ctx: Pick<HandlerContext, 'session' | 'store' | 'events'>, req: { evseId: number; meterValue: MeterValue2[] }) {
   const samples = meterSamplesFrom2(req.meterValue);
   const { tenantId, stationId } = ctx.session;
-  await ctx.store.recordStationMeterValues({ tenantId, stationId, evseId: req.evseId, samples });
+  await ctx.store.transactions.recordStationMeterValues({ tenantId, stationId, evseId: req.evseId, samples });
   ctx.events.emit('meter.values', ctx.session, { transactionId: null, evseId: req.evseId, meterValue: samples });
   return {};
 }

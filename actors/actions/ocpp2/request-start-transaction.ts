@@ -24,7 +24,7 @@ export const command: CommandSpec<RequestStartTransactionRequest> = {
       ctx.note('remoteStartId', req.remoteStartId);
       return req;
     }
-    const remoteStartId = await ctx.store.recordRemoteStart({
+    const remoteStartId = await ctx.store.transactions.recordRemoteStart({
       tenantId: ctx.tenantId,
       stationId: ctx.stationId,
       idToken: req.idToken.idToken,

@@ -15,7 +15,7 @@ export const command: CommandSpec<SendLocalListRequest2, { status: string }> = {
   action: 'SendLocalList',
   async onResult(ctx, req, res) {
     if (res.status !== 'Accepted') return;
-    await ctx.store.applyLocalList(ctx.tenantId, ctx.stationId, localListUpdateOf(req));
+    await ctx.store.tokens.applyLocalList(ctx.tenantId, ctx.stationId, localListUpdateOf(req));
   },
 };
 

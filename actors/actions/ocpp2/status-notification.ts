@@ -24,7 +24,7 @@ export async function statusNotification(
     vendorErrorCode: null,
     reportedAt: req.timestamp,
   };
-  await ctx.store.recordConnectorStatus(update);
+  await ctx.store.stations.recordConnectorStatus(update);
   ctx.events.emit('connector.status', ctx.session, { ...update });
   return {};
 }

@@ -9,7 +9,7 @@ import { emitTransaction } from '../shared/transaction-events.js';
  */
 export async function transactionEvent(ctx: AuthorizeContext, req: TransactionEventRequest) {
   const event = transactionEventFrom2(ctx.session.version, req);
-  const outcome = await ctx.store.applyTransactionEvent(ctx.session.tenantId, ctx.session.stationId, event);
+  const outcome = await ctx.store.transactions.applyTransactionEvent(ctx.session.tenantId, ctx.session.stationId, event);
   emitTransaction(ctx, req.eventType, outcome, event.meterValues, {
     seqNo: req.seqNo,
     triggerReason: req.triggerReason,

@@ -21,10 +21,10 @@ export async function authorizeToken(
   // 2.x type NoAuthorization (free vend, plug-and-charge without id) means: no authorization is done.
   if (token.type === 'NoAuthorization') return { status: 'Accepted' };
   const policy = ctx.settings.unknownTokens ?? 'reject';
-  const known = await ctx.store.findIdToken(tenantId, token.idToken);
+  const known = await ctx.store.tokens.findIdToken(tenantId, token.idToken);
   const decision = !known && options.remoteStart ? { status: 'Accepted' } : decide(known, policy, ctx.clock());
   if (!known && policy === 'accept-all') {
-    await ctx.store.recordSeenIdToken({
+    await ctx.store.tokens.recordSeenIdToken({
       tenantId,
       idToken: token.idToken,
       type: token.type,

@@ -49,10 +49,21 @@ export interface StationStore {
   listConnectorStatuses(tenantId: string, stationId: string): Promise<ConnectorStatusRecord[]>;
 }
 
-/** The whole store: one engine, sliced per aggregate so a handler depends only on what it uses. */
-export interface Store extends StationStore, ApiKeyStore, MessageLogStore, TransactionStore, TokenStore, DeviceModelStore {
+/**
+ * The whole store: one engine, sliced per aggregate. Each slice is exposed as itself
+ * (`store.transactions.applyTransactionEvent(…)`), so a new method touches its slice interface,
+ * each adapter's slice, the contract suite and the caller, nothing else; a handler depends only
+ * on the slices it uses.
+ */
+export interface Store {
   readonly kind: string;
-  /** Requests completed by later notifications (core/requests.ts). A slice exposed as itself, not as delegating methods. */
+  readonly stations: StationStore;
+  readonly apiKeys: ApiKeyStore;
+  readonly messageLog: MessageLogStore;
+  readonly transactions: TransactionStore;
+  readonly tokens: TokenStore;
+  readonly deviceModel: DeviceModelStore;
+  /** Requests completed by later notifications (core/requests.ts). */
   readonly requests: RequestStore;
   /** Waits until every write accepted so far is durably committed. */
   flush(): Promise<void>;

@@ -1,0 +1,123 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { BootInfo, ConnectorStatusRecord, StationRecord } from '../../core/types.js';
+import type { ConnectorStatusUpdate, NewStation, Page, PageQuery, StationLogin, StationStore } from '../../core/ports/store/store.js';
+import { decodeCursor, encodeCursor } from '../../core/cursor.js';
+import type { GroupCommit } from './group-commit.js';
+import { toConnector, toStation, type Row } from './sql-rows.js';
+
+/** Stations and their connector statuses in SQLite. */
+export class SqliteStations implements StationStore {
+  private readonly stmt: Record<string, Statement>;
+
+  constructor(
+    private readonly db: Database,
+    private readonly writer: GroupCommit,
+  ) {
+    this.stmt = this.prepareStatements();
+  }
+
+  private prepareStatements(): Record<string, Statement> {
+    const db = this.db;
+    return {
+      insertStation: db.prepare(
+        `INSERT INTO stations (id, tenant_id, password_hash, created_at, updated_at)
+         VALUES (@id, @tenantId, @passwordHash, @now, @now) ON CONFLICT(id) DO NOTHING`,
+      ),
+      getStation: db.prepare('SELECT * FROM stations WHERE tenant_id = ? AND id = ?'),
+      login: db.prepare('SELECT id, tenant_id, password_hash FROM stations WHERE id = ?'),
+      listStations: db.prepare('SELECT * FROM stations WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?'),
+      deleteStation: db.prepare('DELETE FROM stations WHERE tenant_id = ? AND id = ?'),
+      deleteConnectors: db.prepare('DELETE FROM connector_statuses WHERE tenant_id = ? AND station_id = ?'),
+      boot: db.prepare(
+        `INSERT INTO stations (id, tenant_id, password_hash, vendor, model, serial_number, firmware_version,
+           iccid, imsi, protocol, boot_reason, last_boot_at, last_seen_at, created_at, updated_at)
+         VALUES (@id, @tenantId, NULL, @vendor, @model, @serialNumber, @firmwareVersion, @iccid, @imsi,
+           @protocol, @reason, @at, @at, @at, @at)
+         ON CONFLICT(id) DO UPDATE SET vendor = excluded.vendor, model = excluded.model,
+           serial_number = excluded.serial_number, firmware_version = excluded.firmware_version,
+           iccid = excluded.iccid, imsi = excluded.imsi, protocol = excluded.protocol,
+           boot_reason = excluded.boot_reason, last_boot_at = excluded.last_boot_at,
+           last_seen_at = excluded.last_seen_at, updated_at = excluded.updated_at
+         WHERE stations.tenant_id = excluded.tenant_id`,
+      ),
+      seen: db.prepare('UPDATE stations SET last_seen_at = ? WHERE tenant_id = ? AND id = ?'),
+      connectorStatus: db.prepare(
+        `INSERT INTO connector_statuses (station_id, evse_id, connector_id, tenant_id, status, detailed_status,
+           error_code, info, vendor_error_code, reported_at, updated_at)
+         SELECT @stationId, @evseId, @connectorId, @tenantId, @status, @detailedStatus, @errorCode, @info,
+           @vendorErrorCode, @reportedAt, @updatedAt
+         WHERE EXISTS (SELECT 1 FROM stations WHERE id = @stationId AND tenant_id = @tenantId)
+         ON CONFLICT(station_id, evse_id, connector_id) DO UPDATE SET status = excluded.status,
+           detailed_status = excluded.detailed_status, error_code = excluded.error_code, info = excluded.info,
+           vendor_error_code = excluded.vendor_error_code, reported_at = excluded.reported_at,
+           updated_at = excluded.updated_at
+         WHERE connector_statuses.tenant_id = excluded.tenant_id`,
+      ),
+      listConnectors: db.prepare(
+        'SELECT * FROM connector_statuses WHERE tenant_id = ? AND station_id = ? ORDER BY evse_id, connector_id',
+      ),
+    };
+  }
+
+  createStation(station: NewStation): Promise<boolean> {
+    const now = new Date().toISOString();
+    return this.writer.enqueue(() => this.stmt.insertStation!.run({ ...station, now }).changes === 1);
+  }
+
+  async getStation(tenantId: string, id: string): Promise<StationRecord | undefined> {
+    const row = this.stmt.getStation!.get(tenantId, id) as Row | undefined;
+    return row ? toStation(row) : undefined;
+  }
+
+  async findStationLogin(id: string): Promise<StationLogin | undefined> {
+    const row = this.stmt.login!.get(id) as Row | undefined;
+    if (!row) return undefined;
+    return { id: row.id as string, tenantId: row.tenant_id as string, passwordHash: (row.password_hash as string | null) ?? null };
+  }
+
+  async listStations(tenantId: string, query: PageQuery): Promise<Page<StationRecord>> {
+    const after = query.cursor ? decodeCursor(query.cursor) : '';
+    const rows = this.stmt.listStations!.all(tenantId, after, query.limit + 1) as Row[];
+    const items = rows.slice(0, query.limit).map(toStation);
+    const last = items[items.length - 1];
+    return { items, nextCursor: rows.length > query.limit && last ? encodeCursor(last.id) : undefined };
+  }
+
+  deleteStation(tenantId: string, id: string): Promise<boolean> {
+    return this.writer.enqueue(() => {
+      this.stmt.deleteConnectors!.run(tenantId, id);
+      return this.stmt.deleteStation!.run(tenantId, id).changes === 1;
+    });
+  }
+
+  async recordBoot(tenantId: string, id: string, boot: BootInfo): Promise<void> {
+    await this.writer.enqueue(() =>
+      this.stmt.boot!.run({
+        id,
+        tenantId,
+        vendor: boot.vendor,
+        model: boot.model,
+        serialNumber: boot.serialNumber ?? null,
+        firmwareVersion: boot.firmwareVersion ?? null,
+        iccid: boot.iccid ?? null,
+        imsi: boot.imsi ?? null,
+        protocol: boot.protocol,
+        reason: boot.reason ?? null,
+        at: boot.at,
+      }),
+    );
+  }
+
+  async recordSeen(tenantId: string, id: string, at: string): Promise<void> {
+    await this.writer.enqueue(() => this.stmt.seen!.run(at, tenantId, id));
+  }
+
+  async recordConnectorStatus(update: ConnectorStatusUpdate): Promise<void> {
+    const updatedAt = new Date().toISOString();
+    await this.writer.enqueue(() => this.stmt.connectorStatus!.run({ ...update, updatedAt }));
+  }
+
+  async listConnectorStatuses(tenantId: string, stationId: string): Promise<ConnectorStatusRecord[]> {
+    return (this.stmt.listConnectors!.all(tenantId, stationId) as Row[]).map(toConnector);
+  }
+}
