@@ -10,6 +10,7 @@ import { GatewayThread } from './gateway-thread.js';
 import { HandlerThread } from './handler-thread.js';
 import { assertPortFree } from './port-check.js';
 import { createEventLoopLagGauge } from './metrics.js';
+import { startHeapSettler } from './heap-settler.js';
 import { StationRegistry, type StationLocation } from './station-registry.js';
 import type { GatewayToMain, HandlerToMain } from './thread-messages.js';
 
@@ -79,6 +80,7 @@ export class CsmsNode implements StationCaller {
   ) {
     collectDefaultMetrics({ register: this.metricsRegistry });
     createEventLoopLagGauge(this.metricsRegistry, 'main');
+    startHeapSettler();
   }
 
   async start(): Promise<void> {

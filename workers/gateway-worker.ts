@@ -8,6 +8,7 @@ import type { InboundPort } from '../actors/router.js';
 import { Gateway } from './gateway.js';
 import type { FrameSink } from '../actors/frame-sink.js';
 import { createGatewayMetrics } from './metrics.js';
+import { startHeapSettler } from './heap-settler.js';
 import { createLogger } from './logger.js';
 import { StationAuthenticator } from './station-auth.js';
 import { ThreadChannel } from './thread-channel.js';
@@ -24,6 +25,7 @@ export interface GatewayWorkerData {
 const { config, thread, handlerPort } = workerData as GatewayWorkerData;
 const log = createLogger(config.logLevel, { thread });
 const metrics = createGatewayMetrics(String(thread));
+startHeapSettler();
 
 let gateway: Gateway | undefined;
 let auth: StationAuthenticator | undefined;

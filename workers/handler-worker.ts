@@ -10,6 +10,7 @@ import { LastSeenBuffer } from './last-seen-buffer.js';
 import { createLogger } from './logger.js';
 import { MessageLogWriter } from './message-log-writer.js';
 import { createEventLoopLagGauge } from './metrics.js';
+import { startHeapSettler } from './heap-settler.js';
 import { ThreadChannel } from './thread-channel.js';
 import type { GatewayToHandler, HandlerToMain, MainToHandler } from './thread-messages.js';
 
@@ -26,6 +27,7 @@ const { config } = workerData as HandlerWorkerData;
 const log = createLogger(config.logLevel, { thread: 'handlers' });
 const registry = new Registry();
 createEventLoopLagGauge(registry, 'handlers');
+startHeapSettler();
 const commits = new Counter({ name: 'csms_store_commits_total', help: 'Group commits of the handler thread store', registers: [registry] });
 const commitWrites = new Histogram({
   name: 'csms_store_commit_writes',
