@@ -45,4 +45,5 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:8081/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # SIGTERM (docker stop) shuts down gracefully within 10 s.
 STOPSIGNAL SIGTERM
-CMD ["node", "dist/workers/main.js"]
+# The same node flags as `npm start` (package.json).
+CMD ["node", "--max-semi-space-size=2", "dist/workers/main.js"]

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { request, setApiKey } from './rest.js';
 import { spawnNodeRaised } from '../lib/fd-limit.js';
 import { fdLimit } from '../lib/proc-stats.js';
-import { switchyardMain, uwsBaseline, wsBaseline } from '../lib/paths.js';
+import { switchyardMain, switchyardNodeFlags, uwsBaseline, wsBaseline } from '../lib/paths.js';
 
 export type TargetKind = 'switchyard' | 'uws' | 'ws' | 'external';
 
@@ -92,7 +92,7 @@ export async function startServer(kind: TargetKind, o: StartOptions = {}): Promi
   };
   if (o.workers) env.CSMS_WORKERS = String(o.workers);
   const started = Date.now();
-  const nodeArgs = o.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', o.cpuProfileDir] : [];
+  const nodeArgs = [...(kind === 'switchyard' ? switchyardNodeFlags : []), ...(o.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', o.cpuProfileDir] : [])];
   const child = spawnNodeRaised(script, [], { env, stdio: ['ignore', log, log] }, nodeArgs);
   let exited = false;
   const exitPromise = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));

@@ -66,6 +66,7 @@ t.test('Dockerfile', async (t) => {
   t.ok(runtime.some((i) => i.op === 'ENV' && /CSMS_DATA_DIR=\/data\b/.test(i.args)), 'CSMS_DATA_DIR=/data');
   t.ok(runtime.some((i) => i.op === 'VOLUME' && /\/data\b/.test(i.args)), '/data is a volume');
   t.ok(runtime.some((i) => i.op === 'CMD' && /dist\/workers\/main\.js/.test(i.args)), 'starts dist/workers/main.js');
+  t.ok(runtime.some((i) => i.op === 'CMD' && i.args === '["node", "--max-semi-space-size=2", "dist/workers/main.js"]'), 'with the flags of npm start');
   // Every file the runtime copies from the context exists (COPY without --from).
   for (const c of ins.filter((i) => i.op === 'COPY' && !/--from=/.test(i.args))) {
     const sources = c.args.split(/\s+/).slice(0, -1);
@@ -111,7 +112,7 @@ t.test('deploy/switchyard.service', async (t) => {
   const keys = new Map<string, string[]>();
   for (const m of unit.matchAll(/^([A-Za-z]+)=(.*)$/gm)) keys.set(m[1]!, [...(keys.get(m[1]!) ?? []), m[2]!]);
   const one = (k: string) => keys.get(k)?.[0];
-  t.equal(one('ExecStart'), '/usr/bin/node /opt/switchyard/dist/workers/main.js', 'ExecStart');
+  t.equal(one('ExecStart'), '/usr/bin/node --max-semi-space-size=2 /opt/switchyard/dist/workers/main.js', 'ExecStart: the flags of npm start');
   t.equal(one('Restart'), 'on-failure', 'Restart=on-failure');
   t.equal(one('LimitNOFILE'), '1048576', 'LimitNOFILE=1048576');
   t.equal(one('EnvironmentFile'), '-/etc/switchyard/env', 'optional EnvironmentFile');
@@ -141,4 +142,12 @@ t.test('deploy/switchyard.service', async (t) => {
   t.equal(r.status, 0, `systemd-analyze verify exits 0\n${r.stdout}${r.stderr}`);
   // Unknown keys and unparsable values are only warnings ("…, ignoring"): none allowed.
   t.notMatch(r.stderr, /ignoring|Unknown|Failed/i, 'and warns about nothing');
+});
+
+t.test('npm start, the bench and the deploy files run node with the same flags', async (t) => {
+  const { switchyardNodeFlags } = await import('../../bench/lib/paths.js');
+  const start = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts.start;
+  t.equal(start, `node ${switchyardNodeFlags.join(' ')} dist/workers/main.js`, 'package.json start = bench flags');
+  t.match(read('Dockerfile'), `CMD ["node", ${switchyardNodeFlags.map((f) => JSON.stringify(f)).join(', ')}, "dist/workers/main.js"]`);
+  t.match(read('deploy/switchyard.service'), `ExecStart=/usr/bin/node ${switchyardNodeFlags.join(' ')} /opt/switchyard/dist/workers/main.js`);
 });
