@@ -21,6 +21,20 @@ const ALLOWED: Record<Top, readonly Top[]> = {
   bench: ['bench'],
 };
 
+/**
+ * Each folder's public surface: the only modules another folder may import. core/ is the shared
+ * vocabulary (types, pure logic, ports), all of it public. Everything else is private to its
+ * folder: action files are reached through their tables, adapter slices through their store.
+ */
+const PUBLIC: Record<Top, RegExp> = {
+  core: /^core\//,
+  actors: /^actors\/(commands\/[^/]+|station-actor|router|inbound-dispatcher|handler-context|frame-sink|actions\/station-initiated)\.ts$/,
+  adapters: /^adapters\/(store\/(open-store|sqlite-store)|bus\/[^/]+)\.ts$/,
+  api: /^api\/(server|api-key-service)\.ts$/,
+  workers: /^$/,
+  bench: /^$/,
+};
+
 /** Packages that do I/O or belong to one runtime piece; core/ must stay free of them. */
 const NOT_IN_CORE = /^(node:worker_threads|node:net|node:http|node:fs|node:child_process|uws-pack|fastify|@fastify\/|better-sqlite3|mongodb|pg|postgres|@nats-io\/|pino|prom-client|piscina)/;
 /**
@@ -37,7 +51,7 @@ function sources(dir: string): string[] {
   });
 }
 
-const IMPORT = /(?:^|\n)\s*(?:import|export)[^'"]*?from\s+'([^']+)'|import\(\s*'([^']+)'\s*\)/g;
+const IMPORT = /(?:^|\n)\s*(?:import|export)[^'"]*?from\s+'([^']+)'|import\(\s*'([^']+)'\s*\)|(?:^|\n)\s*import\s+'([^']+)'/g;
 
 for (const top of TOP) {
   t.test(`${top}/ imports only ${ALLOWED[top].join(', ')}`, async (t) => {
@@ -46,7 +60,7 @@ for (const top of TOP) {
       const rel = relative(ROOT, file);
       const text = readFileSync(file, 'utf8');
       for (const match of text.matchAll(IMPORT)) {
-        const spec = match[1] ?? match[2]!;
+        const spec = match[1] ?? match[2] ?? match[3]!;
         if (spec.startsWith('.')) {
           const target = relative(ROOT, resolve(dirname(file), spec)).split('/')[0] as Top;
           if ((TOP as readonly string[]).includes(target) && !ALLOWED[top].includes(target)) offences.push(`${rel} → ${spec}`);
@@ -58,3 +72,21 @@ for (const top of TOP) {
     t.same(offences, [], 'no import points upwards or sideways');
   });
 }
+
+t.test('other folders import only each folder\'s public surface', async (t) => {
+  const offences: string[] = [];
+  for (const top of TOP) {
+    for (const file of sources(join(ROOT, top))) {
+      const rel = relative(ROOT, file);
+      for (const match of readFileSync(file, 'utf8').matchAll(IMPORT)) {
+        const spec = match[1] ?? match[2] ?? match[3]!;
+        if (!spec.startsWith('.')) continue;
+        const target = relative(ROOT, resolve(dirname(file), spec)).replace(/\.js$/, '.ts');
+        const targetTop = target.split('/')[0] as Top;
+        if (targetTop === top || !(TOP as readonly string[]).includes(targetTop)) continue;
+        if (!PUBLIC[targetTop].test(target)) offences.push(`${rel} → ${target} (not part of ${targetTop}/'s public surface)`);
+      }
+    }
+  }
+  t.same(offences, [], 'no import reaches into another folder\'s private modules');
+});
