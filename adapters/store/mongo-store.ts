@@ -5,7 +5,7 @@ import { MongoBatcher } from './mongo-batcher.js';
 import { ensureIndexes } from './mongo-collections.js';
 import { MongoControlPlane } from './mongo-control-plane.js';
 import { MongoDeviceModel } from './mongo-device-model.js';
-import type { DeviceModelStore } from '../../core/ports/store/device-model-store.js';
+import { MongoStationEvents } from './mongo-station-events.js';
 import { MongoRequests } from './mongo-requests.js';
 import { MongoStations } from './mongo-stations.js';
 import { MongoTokens } from './mongo-tokens.js';
@@ -35,7 +35,8 @@ export class MongoStore implements Store {
   private readonly controlPlane: MongoControlPlane;
   private readonly sessions: MongoTransactions;
   private readonly tokens: MongoTokens;
-  private readonly deviceModel: MongoDeviceModel;
+  readonly deviceModel: MongoDeviceModel;
+  readonly stationEvents: MongoStationEvents;
   readonly requests: MongoRequests;
 
   constructor(options: MongoStoreOptions) {
@@ -49,6 +50,7 @@ export class MongoStore implements Store {
     this.sessions = new MongoTransactions(this.db, this.batcher, this.ready);
     this.tokens = new MongoTokens(this.db, this.ready);
     this.deviceModel = new MongoDeviceModel(this.db, this.batcher, this.ready);
+    this.stationEvents = new MongoStationEvents(this.db, this.batcher, this.ready);
     this.requests = new MongoRequests(this.db, this.ready);
   }
 
@@ -87,8 +89,6 @@ export class MongoStore implements Store {
   listIdTokens: TokenStore['listIdTokens'] = (t, q) => this.tokens.listIdTokens(t, q);
   getLocalList: TokenStore['getLocalList'] = (t, s) => this.tokens.getLocalList(t, s);
   applyLocalList: TokenStore['applyLocalList'] = (t, s, u) => this.tokens.applyLocalList(t, s, u);
-  recordDeviceModel: DeviceModelStore['recordDeviceModel'] = (t, s, e) => this.deviceModel.recordDeviceModel(t, s, e);
-  listDeviceModel: DeviceModelStore['listDeviceModel'] = (t, s, q) => this.deviceModel.listDeviceModel(t, s, q);
 
   flush(): Promise<void> {
     return this.batcher.drain();

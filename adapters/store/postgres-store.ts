@@ -35,10 +35,10 @@
  */
 import postgres, { type Sql } from 'postgres';
 import type { ApiKeyStore } from '../../core/ports/store/api-key-store.js';
-import type { DeviceModelStore } from '../../core/ports/store/device-model-store.js';
 import type { MessageLogStore } from '../../core/ports/store/message-log-store.js';
 import { PostgresApiKeys } from './postgres-api-keys.js';
 import { PostgresDeviceModel } from './postgres-device-model.js';
+import { PostgresStationEvents } from './postgres-station-events.js';
 import { PgGroupCommit } from './postgres-group-commit.js';
 import { PostgresMessageLog } from './postgres-message-log.js';
 import { PostgresRequests } from './postgres-requests.js';
@@ -72,7 +72,8 @@ export class PostgresStore implements Store {
   private readonly messageLog: PostgresMessageLog;
   private readonly sessions: PostgresTransactions;
   private readonly tokens: PostgresTokens;
-  private readonly deviceModel: PostgresDeviceModel;
+  readonly deviceModel: PostgresDeviceModel;
+  readonly stationEvents: PostgresStationEvents;
   readonly requests: PostgresRequests;
   private closed = false;
 
@@ -91,6 +92,7 @@ export class PostgresStore implements Store {
     this.sessions = new PostgresTransactions(sql, this.writer);
     this.tokens = new PostgresTokens(sql, this.writer);
     this.deviceModel = new PostgresDeviceModel(sql, this.writer);
+    this.stationEvents = new PostgresStationEvents(sql, this.writer);
     this.requests = new PostgresRequests(sql, this.writer);
   }
 
@@ -148,8 +150,6 @@ export class PostgresStore implements Store {
   listIdTokens: TokenStore['listIdTokens'] = (t, q) => this.tokens.listIdTokens(t, q);
   getLocalList: TokenStore['getLocalList'] = (t, s) => this.tokens.getLocalList(t, s);
   applyLocalList: TokenStore['applyLocalList'] = (t, s, u) => this.tokens.applyLocalList(t, s, u);
-  recordDeviceModel: DeviceModelStore['recordDeviceModel'] = (t, s, e) => this.deviceModel.recordDeviceModel(t, s, e);
-  listDeviceModel: DeviceModelStore['listDeviceModel'] = (t, s, q) => this.deviceModel.listDeviceModel(t, s, q);
 
   flush(): Promise<void> {
     return this.writer.drain();

@@ -11,9 +11,9 @@ import type { MessageLogStore } from '../../core/ports/store/message-log-store.j
 import { SqliteApiKeyStore } from './sqlite-api-key-store.js';
 import { SqliteMessageLogStore } from './sqlite-message-log-store.js';
 import { SqliteDeviceModel } from './sqlite-device-model.js';
+import { SqliteStationEvents } from './sqlite-station-events.js';
 import { SqliteRequests } from './sqlite-requests.js';
 import { SqliteTokens } from './sqlite-tokens.js';
-import type { DeviceModelStore } from '../../core/ports/store/device-model-store.js';
 import { SqliteTransactions } from './sqlite-transactions.js';
 import type { TokenStore } from '../../core/ports/store/token-store.js';
 import type { TransactionStore } from '../../core/ports/store/transaction-store.js';
@@ -102,7 +102,8 @@ export class SqliteStore implements Store {
   private readonly messageLog: MessageLogStore;
   private readonly sessions: SqliteTransactions;
   private readonly tokens: SqliteTokens;
-  private readonly deviceModel: SqliteDeviceModel;
+  readonly deviceModel: SqliteDeviceModel;
+  readonly stationEvents: SqliteStationEvents;
   readonly requests: SqliteRequests;
   /** Told after every commit attempt: undefined when it committed, else the storage fault (see isStorageFault). */
   onCommitOutcome: ((fault: unknown) => void) | undefined;
@@ -165,6 +166,7 @@ export class SqliteStore implements Store {
     this.sessions = new SqliteTransactions(this.db, this.writer);
     this.tokens = new SqliteTokens(this.db, this.writer);
     this.deviceModel = new SqliteDeviceModel(this.db, this.writer);
+    this.stationEvents = new SqliteStationEvents(this.db, this.writer);
     this.requests = new SqliteRequests(this.db, this.writer);
   }
 
@@ -298,8 +300,6 @@ export class SqliteStore implements Store {
   listIdTokens: TokenStore['listIdTokens'] = (t, q) => this.tokens.listIdTokens(t, q);
   getLocalList: TokenStore['getLocalList'] = (t, s) => this.tokens.getLocalList(t, s);
   applyLocalList: TokenStore['applyLocalList'] = (t, s, u) => this.tokens.applyLocalList(t, s, u);
-  recordDeviceModel: DeviceModelStore['recordDeviceModel'] = (t, s, e) => this.deviceModel.recordDeviceModel(t, s, e);
-  listDeviceModel: DeviceModelStore['listDeviceModel'] = (t, s, q) => this.deviceModel.listDeviceModel(t, s, q);
 
   flush(): Promise<void> {
     return this.writer.drain();

@@ -5,6 +5,7 @@ import type { TransactionStore } from './transaction-store.js';
 import type { ApiKeyStore } from './api-key-store.js';
 import type { MessageLogStore } from './message-log-store.js';
 import type { RequestStore } from './request-store.js';
+import type { StationEventStore } from './station-event-store.js';
 
 /** A page of results with an opaque cursor for the next page (undefined at the end). */
 export interface Page<T> {
@@ -50,10 +51,14 @@ export interface StationStore {
 }
 
 /** The whole store: one engine, sliced per aggregate so a handler depends only on what it uses. */
-export interface Store extends StationStore, ApiKeyStore, MessageLogStore, TransactionStore, TokenStore, DeviceModelStore {
+export interface Store extends StationStore, ApiKeyStore, MessageLogStore, TransactionStore, TokenStore {
   readonly kind: string;
   /** Requests completed by later notifications (core/requests.ts). A slice exposed as itself, not as delegating methods. */
   readonly requests: RequestStore;
+  /** Each station's device model (NotifyReport, NotifyEvent actual values). */
+  readonly deviceModel: DeviceModelStore;
+  /** Security events, NotifyEvent, firmware/diagnostics/log statuses, report pages, DataTransfer (core/station-events.ts). */
+  readonly stationEvents: StationEventStore;
   /** Waits until every write accepted so far is durably committed. */
   flush(): Promise<void>;
   close(): Promise<void>;
