@@ -1,6 +1,7 @@
 import type { OcppVersion } from '../core/protocols.js';
 import type { StationEventType } from '../core/types.js';
 import type { Store } from '../core/ports/store/store.js';
+import type { VendorRegistry } from './actions/shared/vendor-extensions.js';
 
 /** Who is talking: fixed for the life of one connection. */
 export interface StationSession {
@@ -36,7 +37,10 @@ export const HANDLER_STORE_METHODS = [
   'recordSeenIdToken',
 ] as const satisfies ReadonlyArray<keyof Store>;
 
-export type HandlerStore = Pick<Store, (typeof HANDLER_STORE_METHODS)[number]>;
+/** Store slices handlers use, exposed as properties of the store (not delegating methods). */
+export const HANDLER_STORE_SLICES = ['requests', 'deviceModel', 'stationEvents'] as const satisfies ReadonlyArray<keyof Store>;
+
+export type HandlerStore = Pick<Store, (typeof HANDLER_STORE_METHODS)[number] | (typeof HANDLER_STORE_SLICES)[number]>;
 
 /**
  * Everything a handler may use. Each handler declares the slice it needs with Pick<…>,
@@ -53,10 +57,13 @@ export interface HandlerContext {
   settings: { heartbeatIntervalSec: number; unknownTokens?: 'reject' | 'accept-all' };
   /** Operator log lines worth one per event (e.g. a boot); absent in tests that do not look. */
   log?: HandlerLog;
+  /** Inbound DataTransfer handlers by vendorId (actions/shared/vendor-extensions.ts); absent: none registered. */
+  vendors?: VendorRegistry;
 }
 
 export interface HandlerLog {
   info(fields: Record<string, unknown>, message: string): void;
+  warn?(fields: Record<string, unknown>, message: string): void;
 }
 
 export type Handler<Req, Res> = (ctx: HandlerContext, request: Req) => Res | Promise<Res>;

@@ -5,6 +5,7 @@
  * shape for all of them (history), newest first on read; "the latest firmware status" is the
  * newest record of that kind.
  */
+import type { StationEventType } from './types.js';
 
 export const STATION_EVENT_KINDS = [
   'security-event',
@@ -25,7 +26,7 @@ export type StationEventKind = (typeof STATION_EVENT_KINDS)[number];
 export const STATUS_KINDS: readonly StationEventKind[] = ['firmware-status', 'signed-firmware-status', 'publish-firmware-status', 'diagnostics-status', 'log-status'];
 
 /** Bus event type of each kind (NATS subject suffix, docs/nats-subjects.md). */
-export const BUS_EVENT_OF: Readonly<Record<StationEventKind, string>> = {
+export const BUS_EVENT_OF: Readonly<Record<StationEventKind, StationEventType>> = {
   'security-event': 'security.event',
   event: 'device.event',
   'firmware-status': 'firmware.status',
@@ -39,7 +40,7 @@ export const BUS_EVENT_OF: Readonly<Record<StationEventKind, string>> = {
 };
 
 /** Bus event of a NotifyReport page stored into the device model. */
-export const DEVICE_MODEL_REPORTED = 'device-model.reported';
+export const DEVICE_MODEL_REPORTED: StationEventType = 'device-model.reported';
 
 export interface NewStationEvent {
   tenantId: string;
@@ -63,6 +64,9 @@ export interface StationEvent extends NewStationEvent {
 
 /** Largest payload kept as is (JSON characters); a larger one is kept as its first characters, marked truncated. */
 export const MAX_PAYLOAD_CHARS = 16 * 1024;
+
+/** Report pages (monitoring, customer information) are data, not a note: kept whole up to this size. */
+export const MAX_REPORT_PAGE_CHARS = 1024 * 1024;
 
 /**
  * A payload bounded in storage: a station may send a 1 MB DataTransfer or techInfo, and each

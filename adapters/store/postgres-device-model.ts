@@ -60,7 +60,7 @@ export class PostgresDeviceModel implements DeviceModelStore {
       WHERE tenant_id = ${tenantId} AND station_id = ${stationId} AND key > ${after}
         ${query.component === undefined ? sql`` : sql`AND component_name = ${query.component}`}
         ${query.variable === undefined ? sql`` : sql`AND (entry::jsonb -> 'variable' ->> 'name') = ${query.variable}`}
-        ${query.evseId === undefined ? sql`` : sql`AND (entry::jsonb -> 'component' -> 'evseId') = ${String(query.evseId)}::jsonb`}
+        ${query.evseId === undefined ? sql`` : sql`AND (entry::jsonb -> 'component' ->> 'evseId') = ${String(query.evseId)}`}
       ORDER BY key LIMIT ${query.limit + 1}`;
     const items = rows.slice(0, query.limit).map((r) => ({
       tenantId: r.tenant_id as string,
