@@ -1,0 +1,25 @@
+import t from 'tap';
+import { BUS_EVENT_OF, boundedPayload, MAX_PAYLOAD_CHARS, requestIdOf, STATION_EVENT_KINDS, STATUS_KINDS } from '../../core/station-events.js';
+
+t.test('boundedPayload keeps small payloads as they are and cuts large ones, saying so', async (t) => {
+  const small = { techInfo: 'x'.repeat(100) };
+  t.equal(boundedPayload(small), small);
+  const large = { data: 'y'.repeat(MAX_PAYLOAD_CHARS) };
+  const cut = boundedPayload(large);
+  t.equal(cut.truncated, true);
+  t.equal(cut.size, JSON.stringify(large).length);
+  t.equal((cut.text as string).length, MAX_PAYLOAD_CHARS);
+  t.ok(JSON.stringify(large).startsWith(cut.text as string));
+  t.same(boundedPayload({ a: 'abcdef' }, 5), { truncated: true, size: 14, text: '{"a":' }, 'the limit is a parameter');
+});
+
+t.test('requestIdOf: only non-negative safe integers name a request', async (t) => {
+  t.equal(requestIdOf(0), 0);
+  t.equal(requestIdOf(42), 42);
+  for (const v of [-1, 1.5, '3', null, undefined, Number.MAX_SAFE_INTEGER + 2, NaN]) t.equal(requestIdOf(v), null, String(v));
+});
+
+t.test('every kind has a bus event; status kinds are kinds', async (t) => {
+  for (const kind of STATION_EVENT_KINDS) t.match(BUS_EVENT_OF[kind], /^[a-z-]+\.[a-z-]+$/, kind);
+  for (const kind of STATUS_KINDS) t.ok(STATION_EVENT_KINDS.includes(kind), kind);
+});
