@@ -23,3 +23,15 @@ t.test('every kind has a bus event; status kinds are kinds', async (t) => {
   for (const kind of STATION_EVENT_KINDS) t.match(BUS_EVENT_OF[kind], /^[a-z-]+\.[a-z-]+$/, kind);
   for (const kind of STATUS_KINDS) t.ok(STATION_EVENT_KINDS.includes(kind), kind);
 });
+
+t.test('every station-message bus event is documented (nats-subjects.md, asyncapi.yaml)', async (t) => {
+  const { readFile } = await import('node:fs/promises');
+  const { eventSuffix } = await import('../../adapters/bus/nats-subjects.js');
+  const { DEVICE_MODEL_REPORTED } = await import('../../core/station-events.js');
+  const subjects = await readFile(new URL('../../docs/nats-subjects.md', import.meta.url), 'utf8');
+  const asyncapi = await readFile(new URL('../../docs/asyncapi.yaml', import.meta.url), 'utf8');
+  for (const type of new Set([...Object.values(BUS_EVENT_OF), DEVICE_MODEL_REPORTED])) {
+    t.ok(subjects.includes(`| \`${eventSuffix(type)}\` |`), `${type} in nats-subjects.md`);
+    t.match(asyncapi, new RegExp(`enum: \\[[^\\]]*\\b${eventSuffix(type).replace(/[.-]/g, '\\$&')}\\b`), `${type} in the asyncapi enum`);
+  }
+});
