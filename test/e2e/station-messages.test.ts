@@ -102,9 +102,9 @@ t.test('station-initiated messages of issue #12', async (t) => {
         variableCharacteristics: { dataType: 'string', supportsMonitoring: true },
       });
       let sent: Promise<unknown> | undefined;
-      client.handle('GetBaseReport', async ({ params }: { params: { requestId: number } }) => {
+      client.handle('GetBaseReport', async ({ params }) => {
         const generatedAt = new Date().toISOString();
-        const { requestId } = params;
+        const { requestId } = params as { requestId: number };
         // After the answer, pages out of order: 1, then 0, then the last.
         sent = new Promise((r) => setTimeout(r, 10)).then(async () => {
           await client.call('NotifyReport', { requestId, generatedAt, seqNo: 1, tbc: true, reportData: [variable('EVSE', 'Power', '22000', 1), variable('EVSE', 'Power', '11000', 2)] });
