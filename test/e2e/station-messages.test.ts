@@ -1,4 +1,6 @@
 import t from 'tap';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { eventually, startServer } from '../helpers/server.js';
 import { VERSIONS, bootPayload, connectStrict, type Version } from '../helpers/ocpp-clients.js';
 
@@ -170,4 +172,30 @@ t.test('station-initiated messages of issue #12', async (t) => {
     t.match(await server.apiJson('GET', '/stations/SM-ocpp1.6/events?cursor=xyz'), { status: 400, body: { code: 'INVALID_CURSOR' } });
     t.match(await server.apiJson('GET', '/stations/SM-ocpp1.6/device-model?evseId=-1'), { status: 400 });
   });
+});
+
+t.test('CSMS_VENDOR_EXTENSIONS: a registered vendor answers DataTransfer', async (t) => {
+  const dir = t.testdir({});
+  const module = join(dir, 'acme-extension.mjs');
+  writeFileSync(
+    module,
+    `export default (registry) => registry.register('com.acme', {
+       messages: { Echo: ({ data, session }) => ({ status: 'Accepted', data: { echo: data, station: session.stationId } }) },
+     });\n`,
+  );
+  const server = await startServer(t, { env: { CSMS_VENDOR_EXTENSIONS: module } });
+  for (const version of ['ocpp1.6', 'ocpp2.0.1'] as const) {
+    const id = `VX-${version}`;
+    await server.registerStation(id, PASSWORD);
+    const client = await connectStrict(t, { endpoint: server.ocppUrl, identity: id, password: PASSWORD, version });
+    const answer = (await client.call('DataTransfer', { vendorId: 'com.acme', messageId: 'Echo', data: 'ping' })) as { status: string; data: unknown };
+    t.equal(answer.status, 'Accepted', `${version}: the vendor's handler answered`);
+    const expected = { echo: 'ping', station: id };
+    if (version === 'ocpp1.6') t.same(JSON.parse(answer.data as string), expected, '1.6: data as a JSON string');
+    else t.same(answer.data, expected);
+    t.same(await client.call('DataTransfer', { vendorId: 'com.acme', messageId: 'Other' }), { status: 'UnknownMessageId' });
+    t.same(await client.call('DataTransfer', { vendorId: 'org.other' }), { status: 'UnknownVendorId' });
+    const kept = await server.apiJson('GET', `/stations/${id}/events?kind=data-transfer`);
+    t.same(kept.body.items.map((e: { type: string }) => e.type), ['UnknownVendorId', 'UnknownMessageId', 'Accepted']);
+  }
 });
