@@ -5,6 +5,7 @@
  * shape for all of them (history), newest first on read; "the latest firmware status" is the
  * newest record of that kind.
  */
+import { nestedDeeperThan } from './frame.js';
 import type { StationEventType } from './types.js';
 
 export const STATION_EVENT_KINDS = [
@@ -68,12 +69,19 @@ export const MAX_PAYLOAD_CHARS = 16 * 1024;
 /** Report pages (monitoring, customer information) are data, not a note: kept whole up to this size. */
 export const MAX_REPORT_PAGE_CHARS = 1024 * 1024;
 
+/** OCPP payloads nest a handful of levels; one far deeper is kept as text (as the message log does). */
+export const MAX_PAYLOAD_DEPTH = 64;
+
 /**
- * A payload bounded in storage: a station may send a 1 MB DataTransfer or techInfo, and each
- * record is kept; what is over MAX_PAYLOAD_CHARS is kept as text, cut, with its full size.
+ * A payload bounded in storage: a station may send a 1 MB DataTransfer or techInfo, or data nested
+ * 10,000 levels deep, and each record is kept; what is over MAX_PAYLOAD_CHARS (or deeper than
+ * MAX_PAYLOAD_DEPTH) is kept as text, cut, with its full size.
  */
 export function boundedPayload(payload: Record<string, unknown>, max = MAX_PAYLOAD_CHARS): Record<string, unknown> {
   const json = JSON.stringify(payload);
+  if (nestedDeeperThan(json, MAX_PAYLOAD_DEPTH)) {
+    return { truncated: true, size: json.length, text: json.slice(0, max), reason: `nested deeper than ${MAX_PAYLOAD_DEPTH} levels: kept as text` };
+  }
   if (json.length <= max) return payload;
   return { truncated: true, size: json.length, text: json.slice(0, max) };
 }

@@ -11,6 +11,12 @@ t.test('boundedPayload keeps small payloads as they are and cuts large ones, say
   t.equal((cut.text as string).length, MAX_PAYLOAD_CHARS);
   t.ok(JSON.stringify(large).startsWith(cut.text as string));
   t.same(boundedPayload({ a: 'abcdef' }, 5), { truncated: true, size: 14, text: '{"a":' }, 'the limit is a parameter');
+  let deep: unknown = 1;
+  for (let i = 0; i < 100; i++) deep = [deep];
+  t.match(boundedPayload({ data: deep }), { truncated: true, size: 210, text: /^\{"data":\[\[\[/, reason: /deeper than 64/ }, 'deeper than 64 levels: text');
+  let shallow: unknown = 1;
+  for (let i = 0; i < 60; i++) shallow = [shallow];
+  t.same(boundedPayload({ data: shallow }), { data: shallow }, '60 levels kept as JSON');
 });
 
 t.test('requestIdOf: only non-negative safe integers name a request', async (t) => {
