@@ -90,3 +90,37 @@ export function boundedPayload(payload: Record<string, unknown>, max = MAX_PAYLO
 export function requestIdOf(value: unknown): number | null {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : null;
 }
+
+/** Records kept per station (newest first); older ones are pruned, so a NotifyEvent storm cannot fill the disk. */
+export const MAX_EVENTS_PER_STATION = 10_000;
+
+/** A station is pruned after this many new records: one indexed delete amortised over them. */
+export const PRUNE_EVERY = 500;
+
+/**
+ * When to prune a station's records: after `every` new ones since its last prune (or since
+ * start). Memory: one counter per station that wrote since its last prune.
+ */
+export class PruneSchedule {
+  private readonly since = new Map<string, number>();
+
+  constructor(private readonly every = PRUNE_EVERY) {}
+
+  /** Counts `n` new records of the station; true when it is due (and its count restarts). */
+  note(stationId: string, n: number): boolean {
+    const count = (this.since.get(stationId) ?? 0) + n;
+    if (count >= this.every) {
+      this.since.delete(stationId);
+      return true;
+    }
+    this.since.set(stationId, count);
+    return false;
+  }
+
+  /** The stations of a batch that are due, each once. */
+  due(events: readonly { stationId: string }[]): string[] {
+    const counts = new Map<string, number>();
+    for (const e of events) counts.set(e.stationId, (counts.get(e.stationId) ?? 0) + 1);
+    return [...counts].filter(([stationId, n]) => this.note(stationId, n)).map(([stationId]) => stationId);
+  }
+}

@@ -1,7 +1,7 @@
 import type { Db } from 'mongodb';
 import type { StationEventQuery, StationEventStore } from '../../core/ports/store/station-event-store.js';
 import type { Page } from '../../core/ports/store/store.js';
-import type { NewStationEvent, StationEvent } from '../../core/station-events.js';
+import { MAX_EVENTS_PER_STATION, PruneSchedule, type NewStationEvent, type StationEvent } from '../../core/station-events.js';
 import type { MongoBatcher } from './mongo-batcher.js';
 import { nextCounter } from './mongo-collections.js';
 import { decodeIdCursor, encodeIdCursor } from './station-event-rows.js';
@@ -12,6 +12,8 @@ import { decodeIdCursor, encodeIdCursor } from './station-event-rows.js';
  * so ids increase across nodes and the newest-first order is the id order.
  */
 export class MongoStationEvents implements StationEventStore {
+  private readonly schedule = new PruneSchedule();
+
   constructor(
     private readonly db: Db,
     private readonly batcher: MongoBatcher,
@@ -24,6 +26,16 @@ export class MongoStationEvents implements StationEventStore {
     const last = await nextCounter(this.db, 'station_events', events.length);
     const collection = this.db.collection('station_events');
     await Promise.all(events.map((e, i) => this.batcher.write(collection, { insertOne: { document: { _id: last - events.length + 1 + i, ...e } as never } })));
+    const due = this.schedule.due(events);
+    if (due.length > 0) await Promise.all(due.map((stationId) => this.prune(stationId, MAX_EVENTS_PER_STATION)));
+  }
+
+  async prune(stationId: string, keep: number): Promise<number> {
+    await this.ready;
+    const collection = this.db.collection('station_events');
+    if (keep <= 0) return (await collection.deleteMany({ stationId })).deletedCount;
+    const [cut] = await collection.find({ stationId }, { projection: { _id: 1 } }).sort({ _id: -1 }).skip(keep - 1).limit(1).toArray();
+    return cut ? (await collection.deleteMany({ stationId, _id: { $lt: cut._id } })).deletedCount : 0;
   }
 
   async list(tenantId: string, stationId: string, query: StationEventQuery): Promise<Page<StationEvent>> {

@@ -185,8 +185,8 @@ export const MIGRATIONS: string[] = [
      request_id bigint,
      payload text NOT NULL
    );
-   CREATE INDEX station_events_by_station ON station_events (tenant_id, station_id, id);
-   CREATE INDEX station_events_by_kind ON station_events (tenant_id, station_id, kind, id);`,
+   CREATE INDEX station_events_by_station ON station_events (station_id, id);
+   CREATE INDEX station_events_by_kind ON station_events (station_id, kind, id);`,
 ];
 
 /** Key of the session advisory lock that serialises migrations across nodes starting at once. */

@@ -1,8 +1,8 @@
 import type { Sql } from 'postgres';
 import type { StationEventQuery, StationEventStore } from '../../core/ports/store/station-event-store.js';
 import type { Page } from '../../core/ports/store/store.js';
-import type { NewStationEvent, StationEvent } from '../../core/station-events.js';
-import type { PgGroupCommit } from './postgres-group-commit.js';
+import { MAX_EVENTS_PER_STATION, PruneSchedule, type NewStationEvent, type StationEvent } from '../../core/station-events.js';
+import type { PgGroupCommit, Tx } from './postgres-group-commit.js';
 import { decodeIdCursor, encodeIdCursor, toStationEvent } from './station-event-rows.js';
 
 const TEXT = 25;
@@ -10,6 +10,8 @@ const INT8 = 20;
 
 /** Station events on PostgreSQL: one row each; a message's records go in one INSERT … unnest. */
 export class PostgresStationEvents implements StationEventStore {
+  private readonly schedule = new PruneSchedule();
+
   constructor(
     private readonly sql: Sql,
     private readonly writer: PgGroupCommit,
@@ -26,6 +28,21 @@ export class PostgresStationEvents implements StationEventStore {
           ${sql.array(events.map((e) => e.requestId) as never[], INT8)}::bigint[], ${col((e) => JSON.stringify(e.payload))}::text[])
         WITH ORDINALITY AS u(t, s, k, ty, a, r, q, p, n) ORDER BY n`.then(() => undefined),
     );
+    const due = this.schedule.due(events);
+    if (due.length > 0) await Promise.all(due.map((stationId) => this.prune(stationId, MAX_EVENTS_PER_STATION)));
+  }
+
+  private pruneIn(tx: Tx, stationId: string, keep: number): Promise<number> {
+    return (
+      keep <= 0
+        ? tx`DELETE FROM station_events WHERE station_id = ${stationId}`
+        : tx`DELETE FROM station_events WHERE station_id = ${stationId} AND id < (
+            SELECT id FROM station_events WHERE station_id = ${stationId} ORDER BY id DESC LIMIT 1 OFFSET ${keep - 1})`
+    ).then((r) => r.count);
+  }
+
+  prune(stationId: string, keep: number): Promise<number> {
+    return this.writer.pipelined((tx) => this.pruneIn(tx, stationId, keep));
   }
 
   async list(tenantId: string, stationId: string, query: StationEventQuery): Promise<Page<StationEvent>> {

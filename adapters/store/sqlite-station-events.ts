@@ -1,14 +1,16 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { StationEventQuery, StationEventStore } from '../../core/ports/store/station-event-store.js';
 import type { Page } from '../../core/ports/store/store.js';
-import type { NewStationEvent, StationEvent } from '../../core/station-events.js';
+import { MAX_EVENTS_PER_STATION, PruneSchedule, type NewStationEvent, type StationEvent } from '../../core/station-events.js';
 import type { GroupCommit } from './group-commit.js';
 import { decodeIdCursor, encodeIdCursor, toStationEvent, type Row } from './station-event-rows.js';
 
 /** Station events on SQLite: one row each, appended inside the group commit (one enqueue per message). */
 export class SqliteStationEvents implements StationEventStore {
   private readonly insert: Statement;
+  private readonly pruneStmt: Statement;
   private readonly lists = new Map<string, Statement>();
+  private readonly schedule = new PruneSchedule();
 
   constructor(
     private readonly db: Database,
@@ -17,13 +19,27 @@ export class SqliteStationEvents implements StationEventStore {
     this.insert = db.prepare(
       'INSERT INTO station_events (tenant_id, station_id, kind, type, at, received_at, request_id, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
+    // The id of the station's keep-th newest record, by the (station_id, id) index; everything older goes.
+    this.pruneStmt = db.prepare(
+      `DELETE FROM station_events WHERE station_id = @stationId AND id < (
+         SELECT id FROM station_events WHERE station_id = @stationId ORDER BY id DESC LIMIT 1 OFFSET @offset)`,
+    );
   }
 
   async record(events: NewStationEvent[]): Promise<void> {
     if (events.length === 0) return;
     await this.writer.enqueue(() => {
       for (const e of events) this.insert.run(e.tenantId, e.stationId, e.kind, e.type, e.at, e.receivedAt, e.requestId, JSON.stringify(e.payload));
+      for (const stationId of this.schedule.due(events)) this.pruneNow(stationId, MAX_EVENTS_PER_STATION);
     });
+  }
+
+  private pruneNow(stationId: string, keep: number): number {
+    return this.pruneStmt.run({ stationId, offset: Math.max(0, keep - 1) }).changes;
+  }
+
+  prune(stationId: string, keep: number): Promise<number> {
+    return this.writer.enqueue(() => (keep <= 0 ? this.db.prepare('DELETE FROM station_events WHERE station_id = ?').run(stationId).changes : this.pruneNow(stationId, keep)));
   }
 
   async list(tenantId: string, stationId: string, query: StationEventQuery): Promise<Page<StationEvent>> {

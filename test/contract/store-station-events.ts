@@ -1,5 +1,5 @@
 import type { Test } from 'tap';
-import type { NewStationEvent } from '../../core/station-events.js';
+import { MAX_EVENTS_PER_STATION, PRUNE_EVERY, type NewStationEvent } from '../../core/station-events.js';
 import type { StoreContractOptions } from './store.js';
 
 const event = (stationId: string, kind: NewStationEvent['kind'], type: string, i: number, extra: Partial<NewStationEvent> = {}): NewStationEvent => ({
@@ -54,5 +54,32 @@ export function stationEventStoreContract(t: Test, name: string, options: StoreC
     t.same((await se.list('t2', 'CS1', { limit: 10 })).items.map((e) => e.type), ['X'], 'tenant-scoped');
     t.same((await se.list('t1', 'CS2', { limit: 10 })).items.map((e) => e.kind), ['log-status']);
     await t.rejects(se.list('t1', 'CS1', { limit: 10, cursor: 'nonsense' }), { name: 'InvalidCursorError' });
+  });
+  t.test(`${name}: station events are pruned to the newest per station`, async (t) => {
+    const store = await options.open();
+    t.teardown(() => store.close().catch(() => {}));
+    const se = store.stationEvents;
+    const count = async (stationId: string) => {
+      let n = 0;
+      let cursor: string | undefined;
+      do {
+        const page = await se.list('t1', stationId, { limit: 1000, cursor });
+        n += page.items.length;
+        cursor = page.nextCursor;
+      } while (cursor);
+      return n;
+    };
+    await se.record(Array.from({ length: 5 }, (_, i) => event('KEEP', 'event', `k${i}`, i)));
+    t.equal(await se.prune('KEEP', 3), 2, 'explicit prune: the two oldest go');
+    t.same((await se.list('t1', 'KEEP', { limit: 10 })).items.map((e) => e.type), ['k4', 'k3', 'k2']);
+    t.equal(await se.prune('KEEP', 10), 0, 'fewer than kept: nothing goes');
+    t.equal(await se.prune('NONE', 10), 0, 'unknown station');
+
+    // A storm: more than MAX_EVENTS_PER_STATION in one message is pruned in the same write.
+    const storm = Array.from({ length: MAX_EVENTS_PER_STATION + PRUNE_EVERY - 1 }, (_, i) => event('STORM', 'event', `s${i}`, i % 60));
+    await se.record(storm);
+    t.equal(await count('STORM'), MAX_EVENTS_PER_STATION, `kept: the newest ${MAX_EVENTS_PER_STATION}`);
+    t.equal((await se.list('t1', 'STORM', { limit: 1 })).items[0]?.type, `s${storm.length - 1}`, 'the newest stays');
+    t.equal(await count('KEEP'), 3, 'other stations untouched');
   });
 }

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { BUS_EVENT_OF, boundedPayload, MAX_PAYLOAD_CHARS, requestIdOf, STATION_EVENT_KINDS, STATUS_KINDS } from '../../core/station-events.js';
+import { BUS_EVENT_OF, PruneSchedule, boundedPayload, MAX_PAYLOAD_CHARS, requestIdOf, STATION_EVENT_KINDS, STATUS_KINDS } from '../../core/station-events.js';
 
 t.test('boundedPayload keeps small payloads as they are and cuts large ones, saying so', async (t) => {
   const small = { techInfo: 'x'.repeat(100) };
@@ -40,4 +40,15 @@ t.test('every station-message bus event is documented (nats-subjects.md, asyncap
     t.ok(subjects.includes(`| \`${eventSuffix(type)}\` |`), `${type} in nats-subjects.md`);
     t.match(asyncapi, new RegExp(`enum: \\[[^\\]]*\\b${eventSuffix(type).replace(/[.-]/g, '\\$&')}\\b`), `${type} in the asyncapi enum`);
   }
+});
+
+t.test('PruneSchedule: a station is due after `every` new records, then counts again', async (t) => {
+  const schedule = new PruneSchedule(3);
+  t.equal(schedule.note('A', 1), false);
+  t.equal(schedule.note('A', 1), false);
+  t.equal(schedule.note('B', 2), false, 'per station');
+  t.equal(schedule.note('A', 1), true, 'third record of A');
+  t.equal(schedule.note('A', 2), false, 'counting again');
+  t.same(schedule.due([{ stationId: 'A' }, { stationId: 'B' }, { stationId: 'C' }]), ['A', 'B'], 'a batch: each due station once');
+  t.same(schedule.due([{ stationId: 'C' }, { stationId: 'C' }, { stationId: 'C' }, { stationId: 'C' }]), ['C']);
 });
