@@ -63,7 +63,6 @@ export interface HandlerContext {
 
 export interface HandlerLog {
   info(fields: Record<string, unknown>, message: string): void;
-  warn?(fields: Record<string, unknown>, message: string): void;
 }
 
 export type Handler<Req, Res> = (ctx: HandlerContext, request: Req) => Res | Promise<Res>;
