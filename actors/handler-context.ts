@@ -1,6 +1,7 @@
 import type { OcppVersion } from '../core/protocols.js';
 import type { StationEventType } from '../core/types.js';
 import type { Store } from '../core/ports/store/store.js';
+import type { VendorRegistry } from './actions/shared/vendor-extensions.js';
 
 /** Who is talking: fixed for the life of one connection. */
 export interface StationSession {
@@ -31,9 +32,15 @@ export const HANDLER_STORE_METHODS = {
   tokens: ['findIdToken', 'recordSeenIdToken'],
 } as const satisfies { readonly [S in keyof Store]?: ReadonlyArray<keyof Store[S]> };
 
+/** Store slices handlers use whole (requests, device model, station events). */
+export const HANDLER_STORE_SLICES = ['requests', 'deviceModel', 'stationEvents'] as const satisfies ReadonlyArray<keyof Store>;
+
 type HandlerSlices = typeof HANDLER_STORE_METHODS;
 
-export type HandlerStore = { readonly [S in keyof HandlerSlices]: Pick<Store[S], HandlerSlices[S][number] & keyof Store[S]> };
+export type HandlerStore = { readonly [S in keyof HandlerSlices]: Pick<Store[S], HandlerSlices[S][number] & keyof Store[S]> } & Pick<
+  Store,
+  (typeof HANDLER_STORE_SLICES)[number]
+>;
 
 /**
  * Everything a handler may use. Each handler declares the slice it needs with Pick<…>,
@@ -50,6 +57,8 @@ export interface HandlerContext {
   settings: { heartbeatIntervalSec: number; unknownTokens?: 'reject' | 'accept-all' };
   /** Operator log lines worth one per event (e.g. a boot); absent in tests that do not look. */
   log?: HandlerLog;
+  /** Inbound DataTransfer handlers by vendorId (actions/shared/vendor-extensions.ts); absent: none registered. */
+  vendors?: VendorRegistry;
 }
 
 export interface HandlerLog {

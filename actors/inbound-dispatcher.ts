@@ -18,6 +18,8 @@ export interface InboundDispatcherDeps {
    */
   logFrame?: (message: StationMessage) => Promise<void>;
   onInternalError: (error: unknown, message: StationMessage) => void;
+  /** Inbound DataTransfer handlers by vendorId; absent: none (UnknownVendorId). */
+  vendors?: HandlerContext['vendors'];
   /** Handlers per protocol; tests may pass their own. */
   tables?: Record<OcppVersion, RoutingTable>;
 }
@@ -74,6 +76,7 @@ export class InboundDispatcher {
       clock: this.deps.clock,
       settings: this.deps.settings,
       log: this.deps.log,
+      vendors: this.deps.vendors,
     };
     try {
       this.deps.lastSeen.mark(tenantId, stationId, message.receivedAt);

@@ -16,6 +16,8 @@ import { stationRoutes } from './routes/stations.js';
 import { localListRoutes } from './routes/local-lists.js';
 import { remoteTransactionRoutes } from './routes/remote-transactions.js';
 import { requestRoutes } from './routes/requests.js';
+import { deviceModelRoutes } from './routes/device-model.js';
+import { stationEventRoutes } from './routes/station-events.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { transactionRoutes } from './routes/transactions.js';
 
@@ -71,6 +73,8 @@ export async function buildApi(deps: ApiDeps, logger?: Logger, options: ApiOptio
   await app.register(operatorCommandRoutes, { deps });
   await app.register(messageRoutes, { deps });
   await app.register(requestRoutes, { deps });
+  await app.register(deviceModelRoutes, { deps });
+  await app.register(stationEventRoutes, { deps });
   await app.register(apiKeyRoutes, { deps });
   await app.register(asyncApiRoutes);
   return app;

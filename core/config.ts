@@ -29,6 +29,8 @@ export interface CsmsConfig {
   logLevel: string;
   /** Id tokens the store does not know: 'reject' (default) or 'accept-all' (labs; records them). */
   unknownTokens: 'reject' | 'accept-all';
+  /** CSMS_VENDOR_EXTENSIONS: ESM modules (comma-separated paths) whose default export registers inbound DataTransfer handlers. */
+  vendorExtensions: string[];
   /** Store adapter: embedded SQLite (default), MongoDB at `mongodbUrl`, or PostgreSQL at `databaseUrl`. */
   store: 'sqlite' | 'mongodb' | 'postgres';
   mongodbUrl: string | undefined;
@@ -120,6 +122,7 @@ export function loadConfig(env: Env = process.env): CsmsConfig {
     logLevel: oneOf(env, 'CSMS_LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     controlPlane: loadControlPlaneConfig(env),
     unknownTokens: oneOf(env, 'CSMS_UNKNOWN_TOKENS', 'reject', ['reject', 'accept-all']) as CsmsConfig['unknownTokens'],
+    vendorExtensions: (env.CSMS_VENDOR_EXTENSIONS ?? '').split(',').map((p) => p.trim()).filter((p) => p.length > 0),
     store: oneOf(env, 'CSMS_STORE', 'sqlite', ['sqlite', 'mongodb', 'postgres']) as CsmsConfig['store'],
     mongodbUrl: env.MONGODB_URL?.trim() || undefined,
     databaseUrl: env.DATABASE_URL?.trim() || undefined,

@@ -51,3 +51,72 @@ export interface DeviceModelVariable extends DeviceModelEntry {
 export function deviceModelKey(component: ComponentRef, variable: VariableRef): string {
   return [component.name, component.instance ?? '', component.evseId ?? '', component.connectorId ?? '', variable.name, variable.instance ?? ''].join('\u001f');
 }
+
+/** An actual value a station reported outside a report (2.x NotifyEvent's actualValue). */
+export interface ActualValueUpdate {
+  component: ComponentRef;
+  variable: VariableRef;
+  value: string;
+  at: string;
+}
+
+/**
+ * The entry after an actual value arrived: its Actual attribute takes the value (added when the
+ * variable had none, or was never reported); mutability, characteristics and the other attributes
+ * stay as the last report said. An older value than the entry's report changes nothing.
+ */
+export function withActualValue(entry: DeviceModelEntry | undefined, update: ActualValueUpdate): DeviceModelEntry {
+  if (!entry) return { component: update.component, variable: update.variable, attributes: [{ type: 'Actual', value: update.value }], characteristics: null, reportedAt: update.at };
+  if (update.at < entry.reportedAt) return entry;
+  const has = entry.attributes.some((a) => a.type === 'Actual');
+  const attributes = has
+    ? entry.attributes.map((a) => (a.type === 'Actual' ? { ...a, value: update.value } : a))
+    : [...entry.attributes, { type: 'Actual', value: update.value }];
+  return { ...entry, attributes, reportedAt: update.at };
+}
+
+/** 2.x ComponentType / VariableType as they arrive on the wire. */
+export interface WireComponent {
+  name: string;
+  instance?: string;
+  evse?: { id: number; connectorId?: number };
+}
+
+export interface WireVariable {
+  name: string;
+  instance?: string;
+}
+
+export function componentRef(c: WireComponent): ComponentRef {
+  return {
+    name: c.name,
+    ...(c.instance !== undefined ? { instance: c.instance } : {}),
+    ...(c.evse ? { evseId: c.evse.id } : {}),
+    ...(c.evse?.connectorId !== undefined ? { connectorId: c.evse.connectorId } : {}),
+  };
+}
+
+export function variableRef(v: WireVariable): VariableRef {
+  return { name: v.name, ...(v.instance !== undefined ? { instance: v.instance } : {}) };
+}
+
+/** One ReportDataType of a 2.x NotifyReport. */
+export interface WireReportData {
+  component: WireComponent;
+  variable: WireVariable;
+  variableAttribute: Array<{ type?: string; value?: string; mutability?: string; persistent?: boolean; constant?: boolean }>;
+  variableCharacteristics?: { unit?: string; dataType: string; minLimit?: number; maxLimit?: number; valuesList?: string; supportsMonitoring: boolean };
+}
+
+/** A NotifyReport page as device-model entries (attribute type defaults to Actual, as the schema says). */
+export function reportEntries(reportData: readonly WireReportData[], reportedAt: string): DeviceModelEntry[] {
+  return reportData.map((d) => ({
+    component: componentRef(d.component),
+    variable: variableRef(d.variable),
+    attributes: d.variableAttribute.map(({ type, ...rest }) => ({ type: type ?? 'Actual', ...rest })),
+    characteristics: d.variableCharacteristics
+      ? (({ dataType, supportsMonitoring, ...rest }) => ({ dataType, supportsMonitoring, ...rest }))(d.variableCharacteristics)
+      : null,
+    reportedAt,
+  }));
+}

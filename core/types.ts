@@ -87,7 +87,18 @@ export type StationEventType =
   | 'transaction.updated'
   | 'transaction.ended'
   | 'meter.values'
-  | 'authorization.requested';
+  | 'authorization.requested'
+  // Station messages (core/station-events.ts BUS_EVENT_OF, DEVICE_MODEL_REPORTED)
+  | 'security.event'
+  | 'device.event'
+  | 'device-model.reported'
+  | 'firmware.status'
+  | 'firmware.published'
+  | 'diagnostics.status'
+  | 'log.status'
+  | 'monitoring.reported'
+  | 'customer-information.reported'
+  | 'data.transfer';
 
 /** The bus event shape lives with the other wire shapes. */
 export type { BusEvent } from './envelope.js';

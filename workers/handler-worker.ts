@@ -4,6 +4,7 @@ import type { CsmsConfig } from '../core/config.js';
 import { busEvent, type StationMessage } from '../core/envelope.js';
 import { InboundDispatcher } from '../actors/inbound-dispatcher.js';
 import { openStore } from '../adapters/store/open-store.js';
+import { loadVendorExtensions } from './vendor-extensions.js';
 import { SqliteStore } from '../adapters/store/sqlite-store.js';
 import type { Store } from '../core/ports/store/store.js';
 import { LastSeenBuffer } from './last-seen-buffer.js';
@@ -98,8 +99,10 @@ async function main(): Promise<void> {
         })
       : undefined;
   const lastSeen = new LastSeenBuffer(store.stations, config.storage.lastSeenFlushSec * 1000, onError('last-seen flush failed'));
+  const vendors = await loadVendorExtensions(config.vendorExtensions);
   const dispatcher = new InboundDispatcher({
     store,
+    vendors,
     lastSeen,
     clock: () => new Date(),
     settings: { heartbeatIntervalSec: config.heartbeatIntervalSec, unknownTokens: config.unknownTokens },

@@ -5,12 +5,14 @@ import { MongoBatcher } from './mongo-batcher.js';
 import { ensureIndexes } from './mongo-collections.js';
 import { MongoControlPlane } from './mongo-control-plane.js';
 import { MongoDeviceModel } from './mongo-device-model.js';
-import type { DeviceModelStore } from '../../core/ports/store/device-model-store.js';
+import { MongoStationEvents } from './mongo-station-events.js';
 import { MongoRequests } from './mongo-requests.js';
 import { MongoStations } from './mongo-stations.js';
 import { MongoTokens } from './mongo-tokens.js';
 import { MongoTransactions } from './mongo-transactions.js';
+import type { DeviceModelStore } from '../../core/ports/store/device-model-store.js';
 import type { RequestStore } from '../../core/ports/store/request-store.js';
+import type { StationEventStore } from '../../core/ports/store/station-event-store.js';
 import type { StationStore, Store } from '../../core/ports/store/store.js';
 import type { TokenStore } from '../../core/ports/store/token-store.js';
 import type { TransactionStore } from '../../core/ports/store/transaction-store.js';
@@ -39,6 +41,7 @@ export class MongoStore implements Store {
   readonly tokens: TokenStore;
   readonly deviceModel: DeviceModelStore;
   readonly requests: RequestStore;
+  readonly stationEvents: StationEventStore;
 
   constructor(options: MongoStoreOptions) {
     this.client = new MongoClient(options.url, { writeConcern: { w: 'majority', journal: true } });
@@ -54,6 +57,7 @@ export class MongoStore implements Store {
     this.transactions = new MongoTransactions(this.db, this.batcher, this.ready);
     this.tokens = new MongoTokens(this.db, this.ready);
     this.deviceModel = new MongoDeviceModel(this.db, this.batcher, this.ready);
+    this.stationEvents = new MongoStationEvents(this.db, this.batcher, this.ready);
     this.requests = new MongoRequests(this.db, this.ready);
   }
 

@@ -172,6 +172,21 @@ export const MIGRATIONS: string[] = [
      station_id text COLLATE "C" PRIMARY KEY,
      value bigint NOT NULL
    );`,
+  // Station messages (issue 12): security events, NotifyEvent, firmware/diagnostics/log statuses,
+  // report pages, DataTransfer (core/station-events.ts); append-only, newest first per station.
+  `CREATE TABLE station_events (
+     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+     tenant_id text COLLATE "C" NOT NULL,
+     station_id text COLLATE "C" NOT NULL,
+     kind text COLLATE "C" NOT NULL,
+     type text COLLATE "C" NOT NULL,
+     at text COLLATE "C" NOT NULL,
+     received_at text COLLATE "C" NOT NULL,
+     request_id bigint,
+     payload text NOT NULL
+   );
+   CREATE INDEX station_events_by_station ON station_events (station_id, id);
+   CREATE INDEX station_events_by_kind ON station_events (station_id, kind, id);`,
 ];
 
 /** Key of the session advisory lock that serialises migrations across nodes starting at once. */

@@ -35,10 +35,10 @@
  */
 import postgres, { type Sql } from 'postgres';
 import type { ApiKeyStore } from '../../core/ports/store/api-key-store.js';
-import type { DeviceModelStore } from '../../core/ports/store/device-model-store.js';
 import type { MessageLogStore } from '../../core/ports/store/message-log-store.js';
 import { PostgresApiKeys } from './postgres-api-keys.js';
 import { PostgresDeviceModel } from './postgres-device-model.js';
+import { PostgresStationEvents } from './postgres-station-events.js';
 import { PgGroupCommit } from './postgres-group-commit.js';
 import { PostgresMessageLog } from './postgres-message-log.js';
 import { PostgresRequests } from './postgres-requests.js';
@@ -46,7 +46,9 @@ import { migrate } from './postgres-migrations.js';
 import { PostgresStations } from './postgres-stations.js';
 import { PostgresTokens } from './postgres-tokens.js';
 import { PostgresTransactions } from './postgres-transactions.js';
+import type { DeviceModelStore } from '../../core/ports/store/device-model-store.js';
 import type { RequestStore } from '../../core/ports/store/request-store.js';
+import type { StationEventStore } from '../../core/ports/store/station-event-store.js';
 import type { StationStore, Store } from '../../core/ports/store/store.js';
 import type { TokenStore } from '../../core/ports/store/token-store.js';
 import type { TransactionStore } from '../../core/ports/store/transaction-store.js';
@@ -75,6 +77,7 @@ export class PostgresStore implements Store {
   readonly tokens: TokenStore;
   readonly deviceModel: DeviceModelStore;
   readonly requests: RequestStore;
+  readonly stationEvents: StationEventStore;
   private closed = false;
 
   private constructor(
@@ -92,6 +95,7 @@ export class PostgresStore implements Store {
     this.transactions = new PostgresTransactions(sql, this.writer);
     this.tokens = new PostgresTokens(sql, this.writer);
     this.deviceModel = new PostgresDeviceModel(sql, this.writer);
+    this.stationEvents = new PostgresStationEvents(sql, this.writer);
     this.requests = new PostgresRequests(sql, this.writer);
   }
 

@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { deviceModelKey, type DeviceModelEntry, type DeviceModelVariable } from '../../core/device-model.js';
+import { deviceModelKey, withActualValue, type ActualValueUpdate, type DeviceModelEntry, type DeviceModelVariable } from '../../core/device-model.js';
 import { decodeCursor, encodeCursor } from '../../core/cursor.js';
 import type { DeviceModelQuery, DeviceModelStore } from '../../core/ports/store/device-model-store.js';
 import type { GroupCommit } from './group-commit.js';
@@ -10,9 +10,10 @@ type Row = Record<string, unknown>;
 /** Device model rows on SQLite: one row per station+component+variable, the entry as JSON. */
 export class SqliteDeviceModel implements DeviceModelStore {
   private readonly stmt: Record<string, Statement>;
+  private readonly lists = new Map<string, Statement>();
 
   constructor(
-    db: Database,
+    private readonly db: Database,
     private readonly writer: GroupCommit,
   ) {
     this.stmt = {
@@ -21,10 +22,7 @@ export class SqliteDeviceModel implements DeviceModelStore {
          ON CONFLICT(station_id, key) DO UPDATE SET entry = excluded.entry, reported_at = excluded.reported_at
          WHERE device_model.tenant_id = excluded.tenant_id`,
       ),
-      list: db.prepare('SELECT * FROM device_model WHERE tenant_id = ? AND station_id = ? AND key > ? ORDER BY key LIMIT ?'),
-      listComponent: db.prepare(
-        'SELECT * FROM device_model WHERE tenant_id = ? AND station_id = ? AND component_name = ? AND key > ? ORDER BY key LIMIT ?',
-      ),
+      get: db.prepare('SELECT entry FROM device_model WHERE station_id = ? AND key = ? AND tenant_id = ?'),
     };
   }
 
@@ -36,13 +34,30 @@ export class SqliteDeviceModel implements DeviceModelStore {
     });
   }
 
+  async recordActualValues(tenantId: string, stationId: string, updates: ActualValueUpdate[]): Promise<void> {
+    if (updates.length === 0) return;
+    await this.writer.enqueue(() => {
+      for (const u of updates) {
+        const key = deviceModelKey(u.component, u.variable);
+        const row = this.stmt.get!.get(stationId, key, tenantId) as Row | undefined;
+        const before = row ? (JSON.parse(row.entry as string) as DeviceModelEntry) : undefined;
+        const after = withActualValue(before, u);
+        if (after !== before) this.stmt.upsert!.run(stationId, key, tenantId, after.component.name, JSON.stringify(after), after.reportedAt);
+      }
+    });
+  }
+
   async listDeviceModel(tenantId: string, stationId: string, query: DeviceModelQuery): Promise<Page<DeviceModelVariable>> {
     const after = query.cursor ? decodeCursor(query.cursor) : '';
-    const rows = (
-      query.component === undefined
-        ? this.stmt.list!.all(tenantId, stationId, after, query.limit + 1)
-        : this.stmt.listComponent!.all(tenantId, stationId, query.component, after, query.limit + 1)
-    ) as Row[];
+    const where = ['station_id = @stationId', 'tenant_id = @tenantId', 'key > @after'];
+    const params: Record<string, unknown> = { stationId, tenantId, after, limit: query.limit + 1 };
+    if (query.component !== undefined) (where.push('component_name = @component'), (params.component = query.component));
+    if (query.variable !== undefined) (where.push("json_extract(entry, '$.variable.name') = @variable"), (params.variable = query.variable));
+    if (query.evseId !== undefined) (where.push("json_extract(entry, '$.component.evseId') = @evseId"), (params.evseId = query.evseId));
+    const sql = `SELECT * FROM device_model WHERE ${where.join(' AND ')} ORDER BY key LIMIT @limit`;
+    let stmt = this.lists.get(sql);
+    if (!stmt) this.lists.set(sql, (stmt = this.db.prepare(sql)));
+    const rows = stmt.all(params) as Row[];
     const items = rows.slice(0, query.limit).map((r) => ({
       tenantId: r.tenant_id as string,
       stationId: r.station_id as string,

@@ -161,6 +161,22 @@ const MIGRATIONS: string[] = [
      PRIMARY KEY (station_id, request_id)
    ) WITHOUT ROWID;
    CREATE INDEX station_requests_by_created ON station_requests (station_id, created_at, request_id);`,
+  // Station messages (issue 12): security events, NotifyEvent, firmware/diagnostics/log statuses,
+  // report pages, DataTransfer (core/station-events.ts); append-only, read newest first per
+  // station, by kind or by request.
+  `CREATE TABLE station_events (
+     id INTEGER PRIMARY KEY,
+     tenant_id TEXT NOT NULL,
+     station_id TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     type TEXT NOT NULL,
+     at TEXT NOT NULL,
+     received_at TEXT NOT NULL,
+     request_id INTEGER,
+     payload TEXT NOT NULL
+   );
+   CREATE INDEX station_events_by_station ON station_events (station_id, id);
+   CREATE INDEX station_events_by_kind ON station_events (station_id, kind, id);`,
 ];
 
 export function migrate(db: Database): void {

@@ -4,15 +4,17 @@ import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { GroupCommit } from './group-commit.js';
 import { migrate } from './sqlite-migrations.js';
 import type { StationStore, Store } from '../../core/ports/store/store.js';
+import type { DeviceModelStore } from '../../core/ports/store/device-model-store.js';
 import type { RequestStore } from '../../core/ports/store/request-store.js';
+import type { StationEventStore } from '../../core/ports/store/station-event-store.js';
 import type { ApiKeyStore } from '../../core/ports/store/api-key-store.js';
 import type { MessageLogStore } from '../../core/ports/store/message-log-store.js';
 import { SqliteApiKeyStore } from './sqlite-api-key-store.js';
 import { SqliteMessageLogStore } from './sqlite-message-log-store.js';
 import { SqliteDeviceModel } from './sqlite-device-model.js';
+import { SqliteStationEvents } from './sqlite-station-events.js';
 import { SqliteRequests } from './sqlite-requests.js';
 import { SqliteTokens } from './sqlite-tokens.js';
-import type { DeviceModelStore } from '../../core/ports/store/device-model-store.js';
 import { SqliteTransactions } from './sqlite-transactions.js';
 import type { TokenStore } from '../../core/ports/store/token-store.js';
 import type { TransactionStore } from '../../core/ports/store/transaction-store.js';
@@ -103,6 +105,7 @@ export class SqliteStore implements Store {
   readonly tokens: TokenStore;
   readonly deviceModel: DeviceModelStore;
   readonly requests: RequestStore;
+  readonly stationEvents: StationEventStore;
   /** Told after every commit attempt: undefined when it committed, else the storage fault (see isStorageFault). */
   onCommitOutcome: ((fault: unknown) => void) | undefined;
   private readonly file: { path: string; opened: FileIdentity; everyMs: number; checkedAt: number; problem: string | undefined } | undefined;
@@ -164,6 +167,7 @@ export class SqliteStore implements Store {
     this.transactions = new SqliteTransactions(this.db, this.writer);
     this.tokens = new SqliteTokens(this.db, this.writer);
     this.deviceModel = new SqliteDeviceModel(this.db, this.writer);
+    this.stationEvents = new SqliteStationEvents(this.db, this.writer);
     this.requests = new SqliteRequests(this.db, this.writer);
   }
 

@@ -54,3 +54,31 @@ for (const version of SUPPORTED_VERSIONS) {
 t.test('2.1 sends every 2.0.1 command with the same spec (it extends, never copies)', async (t) => {
   for (const [action, spec] of Object.entries(CSMS_INITIATED['ocpp2.0.1'])) t.equal(CSMS_INITIATED['ocpp2.1'][action], spec, action);
 });
+
+// Issue #12: every station-initiated action is answered, except the ones later issues own (with
+// their reason). A handler dropped from a table, or an action put back on a list, fails here.
+const REFUSED_INBOUND: Record<OcppVersion, string[]> = {
+  'ocpp1.6': ['SignCertificate'],
+  'ocpp2.0.1': [
+    'ClearedChargingLimit', 'Get15118EVCertificate', 'GetCertificateStatus', 'NotifyChargingLimit', 'NotifyDisplayMessages',
+    'NotifyEVChargingNeeds', 'NotifyEVChargingSchedule', 'ReportChargingProfiles', 'ReservationStatusUpdate', 'SignCertificate',
+  ],
+  'ocpp2.1': [
+    'BatterySwap', 'ClearedChargingLimit', 'ClosePeriodicEventStream', 'Get15118EVCertificate', 'GetCertificateChainStatus',
+    'GetCertificateStatus', 'NotifyChargingLimit', 'NotifyDERAlarm', 'NotifyDERStartStop', 'NotifyDisplayMessages',
+    'NotifyEVChargingNeeds', 'NotifyEVChargingSchedule', 'NotifyPeriodicEventStream', 'NotifyPriorityCharging', 'NotifySettlement',
+    'OpenPeriodicEventStream', 'PullDynamicScheduleUpdate', 'ReportChargingProfiles', 'ReportDERControl', 'ReservationStatusUpdate',
+    'SignCertificate', 'VatNumberValidation',
+  ],
+};
+
+for (const version of SUPPORTED_VERSIONS) {
+  t.test(`${version}: station-initiated actions answered NotSupported are exactly the ones later issues own`, async (t) => {
+    t.same(Object.keys(NOT_SUPPORTED_INBOUND[version]).sort(), REFUSED_INBOUND[version]);
+    for (const reason of Object.values(NOT_SUPPORTED_INBOUND[version])) t.notMatch(reason, /#12/, 'no action is left waiting for issue #12');
+  });
+}
+
+t.test('2.1 routes every 2.0.1 station-initiated action with the same handler', async (t) => {
+  for (const [action, handler] of Object.entries(STATION_INITIATED['ocpp2.0.1'])) t.equal(STATION_INITIATED['ocpp2.1'][action], handler, action);
+});

@@ -5,6 +5,7 @@ import { MongoStore } from '../../adapters/store/mongo-store.js';
 import type { Store } from '../../core/ports/store/store.js';
 import { storeContract } from '../contract/store.js';
 import { deviceModelStoreContract } from '../contract/store-device-model.js';
+import { stationEventStoreContract } from '../contract/store-station-events.js';
 import { sessionStoreContract } from '../contract/store-sessions.js';
 import { controlPlaneStoreContract } from '../contract/store-control-plane.js';
 import { requestStoreContract } from '../contract/store-requests.js';
@@ -37,6 +38,7 @@ if (!url && process.env.CI === 'true') {
   storeContract(t, 'MongoStore', options);
   sessionStoreContract(t, 'MongoStore', options);
   deviceModelStoreContract(t, 'MongoStore', options);
+  stationEventStoreContract(t, 'MongoStore', options);
   controlPlaneStoreContract(t, 'MongoStore', options);
   requestStoreContract(t, 'MongoStore', options);
 }

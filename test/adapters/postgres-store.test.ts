@@ -4,6 +4,7 @@ import type { Store } from '../../core/ports/store/store.js';
 import { storeContract } from '../contract/store.js';
 import { controlPlaneStoreContract } from '../contract/store-control-plane.js';
 import { deviceModelStoreContract } from '../contract/store-device-model.js';
+import { stationEventStoreContract } from '../contract/store-station-events.js';
 import { sessionStoreContract } from '../contract/store-sessions.js';
 import { requestStoreContract } from '../contract/store-requests.js';
 import { POSTGRES_INSTALL, postgresBinDir, startPostgres } from '../helpers/postgres-server.js';
@@ -27,6 +28,7 @@ if (!postgresBinDir()) {
   storeContract(t, 'PostgresStore', options);
   sessionStoreContract(t, 'PostgresStore', options);
   deviceModelStoreContract(t, 'PostgresStore', options);
+  stationEventStoreContract(t, 'PostgresStore', options);
   controlPlaneStoreContract(t, 'PostgresStore', options);
   requestStoreContract(t, 'PostgresStore', options);
 }

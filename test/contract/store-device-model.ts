@@ -29,5 +29,34 @@ export function deviceModelStoreContract(t: Test, name: string, options: StoreCo
     const next = await store.deviceModel.listDeviceModel('t1', 'CS1', { limit: 1, component: 'EVSE', cursor: evse.nextCursor });
     t.same(next.items.map((v) => v.component.evseId), [2]);
     t.same((await store.deviceModel.listDeviceModel('t2', 'CS1', { limit: 10 })).items, [], 'tenant-scoped');
+  
+    // Filters: variable name, EVSE.
+    t.same((await store.deviceModel.listDeviceModel('t1', 'CS1', { limit: 10, variable: 'Power' })).items.map((v) => v.component.evseId), [1, 2]);
+    t.same((await store.deviceModel.listDeviceModel('t1', 'CS1', { limit: 10, evseId: 2 })).items.map((v) => v.attributes[0]?.value), ['11000']);
+    t.same((await store.deviceModel.listDeviceModel('t1', 'CS1', { limit: 10, variable: 'Nope' })).items, []);
+  });
+
+  t.test(`${name}: device model actual values (NotifyEvent)`, async (t) => {
+    const store = await options.open();
+    t.teardown(() => store.close().catch(() => {}));
+    await store.deviceModel.recordDeviceModel('t1', 'CS1', [
+      { ...entry('EVSE', 'Power', '22000', 1), attributes: [{ type: 'Actual', value: '22000', mutability: 'ReadOnly' }, { type: 'MaxSet', value: '22000' }] },
+    ]);
+    await store.deviceModel.recordActualValues('t1', 'CS1', [
+      { component: { name: 'EVSE', evseId: 1 }, variable: { name: 'Power' }, value: '7400', at: '2026-03-01T00:01:00.000Z' },
+      { component: { name: 'Connector', evseId: 1, connectorId: 1 }, variable: { name: 'AvailabilityState' }, value: 'Occupied', at: '2026-03-01T00:01:00.000Z' },
+    ]);
+    const page = await store.deviceModel.listDeviceModel('t1', 'CS1', { limit: 10 });
+    const power = page.items.find((v) => v.variable.name === 'Power');
+    t.same(power?.attributes, [{ type: 'Actual', value: '7400', mutability: 'ReadOnly' }, { type: 'MaxSet', value: '22000' }], 'only the Actual value changes');
+    t.same(power?.characteristics, { dataType: 'integer', supportsMonitoring: false }, 'characteristics kept');
+    t.equal(power?.reportedAt, '2026-03-01T00:01:00.000Z');
+    const state = page.items.find((v) => v.variable.name === 'AvailabilityState');
+    t.match(state, { component: { name: 'Connector', evseId: 1, connectorId: 1 }, attributes: [{ type: 'Actual', value: 'Occupied' }], characteristics: null }, 'an unreported variable is added');
+    await store.deviceModel.recordActualValues('t1', 'CS1', [{ component: { name: 'EVSE', evseId: 1 }, variable: { name: 'Power' }, value: '1', at: '2026-02-01T00:00:00.000Z' }]);
+    const again = (await store.deviceModel.listDeviceModel('t1', 'CS1', { limit: 10, variable: 'Power' })).items[0];
+    t.equal(again?.attributes[0]?.value, '7400', 'an older value changes nothing');
+    await store.deviceModel.recordActualValues('t2', 'CS1', [{ component: { name: 'EVSE', evseId: 1 }, variable: { name: 'Power' }, value: '2', at: '2026-04-01T00:00:00.000Z' }]);
+    t.equal((await store.deviceModel.listDeviceModel('t1', 'CS1', { limit: 10, variable: 'Power' })).items[0]?.attributes[0]?.value, '7400', 'another tenant cannot overwrite');
   });
 }

@@ -14,3 +14,8 @@ t.test('session and store settings', async (t) => {
   t.throws(() => loadConfig({ CSMS_STORE: 'cassandra' }), /CSMS_STORE must be one of sqlite, mongodb, postgres/);
   t.throws(() => loadConfig({ CSMS_STORE: 'mongodb' }), /needs MONGODB_URL/);
 });
+
+t.test('CSMS_VENDOR_EXTENSIONS: comma-separated module paths, none by default', async (t) => {
+  t.same(loadConfig({}).vendorExtensions, []);
+  t.same(loadConfig({ CSMS_VENDOR_EXTENSIONS: ' ./a.mjs, /opt/b.mjs ,' }).vendorExtensions, ['./a.mjs', '/opt/b.mjs']);
+});

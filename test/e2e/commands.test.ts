@@ -223,10 +223,10 @@ t.test('CSMS→station calls over two gateway threads', async (t) => {
     t.match(text, /csms_handler|csms_ocpp_handler_duration_seconds_bucket/, 'handler histogram present');
     // A refused message (a known action without a handler) shows up in the CALLERROR counter.
     const s = stations.find((x) => x.version === 'ocpp2.0.1')!;
-    t.equal(await rpcErrorCode(s.client.call('FirmwareStatusNotification', { status: 'Idle' })), 'NotSupported');
+    t.equal(await rpcErrorCode(s.client.call('SignCertificate', { csr: 'x' })), 'NotSupported');
     const after = await server.metrics();
     t.ok(metricValue(after, 'csms_ocpp_callerrors_total', { code: 'NotSupported' }) >= 1, 'NotSupported counted');
-    t.ok(metricValue(after, 'csms_ocpp_messages_in_total', { action: 'FirmwareStatusNotification', result: 'NotSupported' }) >= 1, 'inbound result NotSupported counted');
+    t.ok(metricValue(after, 'csms_ocpp_messages_in_total', { action: 'SignCertificate', result: 'NotSupported' }) >= 1, 'inbound result NotSupported counted');
   });
 
   t.test('clean up', async () => {

@@ -109,11 +109,11 @@ t.test('two gateway threads', async (t) => {
       t.same((await offender.nextFrame()).slice(0, 2), [4, '-1'], `${version}: binary garbage answered too`);
       t.same((await offender.call('still-1', 'Heartbeat', {})).slice(0, 2), [3, 'still-1'], `${version}: garbage does not cost the connection`);
 
-      // Just under the limit is fine (a refused but well-formed CALL), just over disconnects.
+      // Just under the limit is fine (a well-formed CALL, answered UnknownVendorId), just over disconnects.
       const padding = (size: number) => JSON.stringify([2, 'big-1', 'DataTransfer', { vendorId: 'x', data: 'p'.repeat(size) }]);
       const under = padding(MAX_FRAME - padding(0).length);
       t.equal(Buffer.byteLength(under), MAX_FRAME);
-      t.equal((await offender.call('big-1', 'DataTransfer', { vendorId: 'x', data: 'p'.repeat(MAX_FRAME - padding(0).length) }))[0], 4, `${version}: a frame of exactly CSMS_MAX_FRAME_BYTES is read`);
+      t.equal((await offender.call('big-1', 'DataTransfer', { vendorId: 'x', data: 'p'.repeat(MAX_FRAME - padding(0).length) }))[0], 3, `${version}: a frame of exactly CSMS_MAX_FRAME_BYTES is read`);
       offender.send(padding(MAX_FRAME * 4));
       const closed = await offender.closed;
       t.ok(closed.code >= 1000, `${version}: oversized frame → offender disconnected (code ${closed.code})`);

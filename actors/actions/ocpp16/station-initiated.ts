@@ -1,6 +1,12 @@
 import type { GatewayAnswers, RoutingTable } from '../../handler-context.js';
 import { authorize } from './authorize.js';
 import { bootNotification } from './boot-notification.js';
+import { dataTransfer } from './data-transfer.js';
+import { diagnosticsStatusNotification } from './diagnostics-status-notification.js';
+import { firmwareStatusNotification } from './firmware-status-notification.js';
+import { logStatusNotification } from './log-status-notification.js';
+import { securityEventNotification } from './security-event-notification.js';
+import { signedFirmwareStatusNotification } from './signed-firmware-status-notification.js';
 import { answerHeartbeat, heartbeat } from './heartbeat.js';
 import { answerMeterValues, meterValues } from './meter-values.js';
 import { startTransaction } from './start-transaction.js';
@@ -16,6 +22,12 @@ export const STATION_INITIATED: RoutingTable = {
   StartTransaction: startTransaction,
   StopTransaction: stopTransaction,
   MeterValues: meterValues,
+  DataTransfer: dataTransfer,
+  DiagnosticsStatusNotification: diagnosticsStatusNotification,
+  FirmwareStatusNotification: firmwareStatusNotification,
+  LogStatusNotification: logStatusNotification,
+  SecurityEventNotification: securityEventNotification,
+  SignedFirmwareStatusNotification: signedFirmwareStatusNotification,
 };
 
 /** Messages the gateway may answer itself (nothing to make durable first); see GatewayAnswer. */
@@ -25,16 +37,9 @@ export const GATEWAY_ANSWERS: GatewayAnswers = {
   MeterValues: answerMeterValues,
 };
 
-const STATION_MESSAGES = 'answered NotSupported until the station-messages work (issue #12) stores it';
 const SECURITY = 'security whitepaper certificate handling comes with the security work (issue #14)';
 
 /** Station-initiated 1.6 actions answered NotSupported, each with the reason. */
 export const NOT_SUPPORTED_INBOUND: Readonly<Record<string, string>> = {
-  DataTransfer: `${STATION_MESSAGES} (vendor-extension registry)`,
-  DiagnosticsStatusNotification: STATION_MESSAGES,
-  FirmwareStatusNotification: STATION_MESSAGES,
-  LogStatusNotification: STATION_MESSAGES,
-  SecurityEventNotification: STATION_MESSAGES,
-  SignedFirmwareStatusNotification: STATION_MESSAGES,
   SignCertificate: SECURITY,
 };

@@ -1,6 +1,15 @@
 import type { GatewayAnswers, RoutingTable } from '../../handler-context.js';
 import { authorize } from './authorize.js';
 import { bootNotification } from './boot-notification.js';
+import { dataTransfer } from './data-transfer.js';
+import { firmwareStatusNotification } from './firmware-status-notification.js';
+import { logStatusNotification } from './log-status-notification.js';
+import { notifyCustomerInformation } from './notify-customer-information.js';
+import { notifyEvent } from './notify-event.js';
+import { notifyMonitoringReport } from './notify-monitoring-report.js';
+import { notifyReport } from './notify-report.js';
+import { publishFirmwareStatusNotification } from './publish-firmware-status-notification.js';
+import { securityEventNotification } from './security-event-notification.js';
 import { answerHeartbeat, heartbeat } from './heartbeat.js';
 import { answerMeterValues, meterValues } from './meter-values.js';
 import { answerStatusNotification, statusNotification } from './status-notification.js';
@@ -14,6 +23,15 @@ export const STATION_INITIATED: RoutingTable = {
   Authorize: authorize,
   TransactionEvent: transactionEvent,
   MeterValues: meterValues,
+  DataTransfer: dataTransfer,
+  FirmwareStatusNotification: firmwareStatusNotification,
+  LogStatusNotification: logStatusNotification,
+  NotifyCustomerInformation: notifyCustomerInformation,
+  NotifyEvent: notifyEvent,
+  NotifyMonitoringReport: notifyMonitoringReport,
+  NotifyReport: notifyReport,
+  PublishFirmwareStatusNotification: publishFirmwareStatusNotification,
+  SecurityEventNotification: securityEventNotification,
 };
 
 /** Messages the gateway may answer itself (nothing to make durable first); see GatewayAnswer. */
@@ -23,21 +41,11 @@ export const GATEWAY_ANSWERS: GatewayAnswers = {
   MeterValues: answerMeterValues,
 };
 
-const STATION_MESSAGES = 'answered NotSupported until the station-messages work (issue #12) stores it';
 const ENERGY = 'smart charging, reservations and display messages come with issue #13';
 const SECURITY = 'certificates and ISO 15118 come with the security work (issue #14)';
 
 /** Station-initiated 2.0.1 actions answered NotSupported, each with the reason. */
 export const NOT_SUPPORTED_INBOUND: Readonly<Record<string, string>> = {
-  DataTransfer: `${STATION_MESSAGES} (vendor-extension registry)`,
-  FirmwareStatusNotification: STATION_MESSAGES,
-  LogStatusNotification: STATION_MESSAGES,
-  NotifyCustomerInformation: STATION_MESSAGES,
-  NotifyEvent: STATION_MESSAGES,
-  NotifyMonitoringReport: STATION_MESSAGES,
-  NotifyReport: STATION_MESSAGES,
-  PublishFirmwareStatusNotification: STATION_MESSAGES,
-  SecurityEventNotification: STATION_MESSAGES,
   ClearedChargingLimit: ENERGY,
   NotifyChargingLimit: ENERGY,
   NotifyDisplayMessages: ENERGY,

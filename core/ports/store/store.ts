@@ -5,6 +5,7 @@ import type { TransactionStore } from './transaction-store.js';
 import type { ApiKeyStore } from './api-key-store.js';
 import type { MessageLogStore } from './message-log-store.js';
 import type { RequestStore } from './request-store.js';
+import type { StationEventStore } from './station-event-store.js';
 
 /** A page of results with an opaque cursor for the next page (undefined at the end). */
 export interface Page<T> {
@@ -62,9 +63,12 @@ export interface Store {
   readonly messageLog: MessageLogStore;
   readonly transactions: TransactionStore;
   readonly tokens: TokenStore;
+  /** Each station's device model (NotifyReport, NotifyEvent actual values). */
   readonly deviceModel: DeviceModelStore;
   /** Requests completed by later notifications (core/requests.ts). */
   readonly requests: RequestStore;
+  /** Security events, NotifyEvent, firmware/diagnostics/log statuses, report pages, DataTransfer (core/station-events.ts). */
+  readonly stationEvents: StationEventStore;
   /** Waits until every write accepted so far is durably committed. */
   flush(): Promise<void>;
   close(): Promise<void>;

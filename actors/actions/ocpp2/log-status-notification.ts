@@ -1,0 +1,1 @@
+export { logStatusNotification } from '../ocpp16/log-status-notification.js';

@@ -1,0 +1,1 @@
+export { securityEventNotification } from '../ocpp16/security-event-notification.js';

@@ -1,0 +1,61 @@
+import { recordNotification } from '../request-correlation.js';
+import type { RequestNotification, RequestTransition } from '../../../core/requests.js';
+import { BUS_EVENT_OF, requestIdOf, type NewStationEvent } from '../../../core/station-events.js';
+import type { HandlerContext } from '../../handler-context.js';
+
+export type ReportContext = Pick<HandlerContext, 'session' | 'store' | 'events' | 'clock' | 'log'>;
+
+/** A record as a handler describes it; tenant, station and receive time come from the context. */
+export type Report = Omit<NewStationEvent, 'tenantId' | 'stationId' | 'receivedAt' | 'at'> & { at?: string };
+
+/** The records of one message, ready for `store.stationEvents.record` (one write). */
+export function reportsOf(ctx: ReportContext, reports: readonly Report[]): NewStationEvent[] {
+  const receivedAt = ctx.clock().toISOString();
+  const { tenantId, stationId } = ctx.session;
+  return reports.map((r) => ({ ...r, tenantId, stationId, receivedAt, at: r.at ?? receivedAt }));
+}
+
+/** Publishes each record on the bus once it is stored (BUS_EVENT_OF its kind). */
+export function publish(ctx: ReportContext, records: readonly NewStationEvent[], extra: Record<string, unknown> = {}): void {
+  for (const r of records) ctx.events.emit(BUS_EVENT_OF[r.kind], ctx.session, { type: r.type, at: r.at, requestId: r.requestId, ...r.payload, ...extra });
+}
+
+/**
+ * Applies a notification to the request it names (request-correlation.ts). A requestId the
+ * station has no request for, or a notification that does not fit it, is logged and accepted:
+ * the specs leave no room to refuse it, and the record is kept either way.
+ */
+export async function correlate(
+  ctx: ReportContext,
+  notification: string,
+  requestId: unknown,
+  part: Omit<RequestNotification, 'action'>,
+): Promise<RequestTransition | undefined> {
+  const id = requestIdOf(requestId);
+  if (id === null) return undefined;
+  const { tenantId, stationId } = ctx.session;
+  const transition = await recordNotification(ctx.store, tenantId, stationId, notification, id, part, ctx.clock().toISOString());
+  if (!transition || transition.outcome === 'ignored') {
+    ctx.log?.info(
+      { stationId, tenantId, action: notification, requestId: id, request: transition ? transition.request.status : 'unknown' },
+      transition ? 'notification does not fit its request: kept, request unchanged' : 'notification for an unknown request: kept',
+    );
+  }
+  return transition;
+}
+
+/**
+ * The handler of a status notification (firmware, diagnostics, log, publish firmware): the status
+ * is kept per station (history; the newest is the current one), applied to the request it names
+ * when the flow has one, and published.
+ */
+export function statusHandler(kind: NewStationEvent['kind'], correlatedBy?: string) {
+  return async (ctx: ReportContext, req: { status: string; requestId?: number; [key: string]: unknown }): Promise<Record<string, never>> => {
+    const { status, requestId, customData: _c, ...rest } = req;
+    const records = reportsOf(ctx, [{ kind, type: status, requestId: requestIdOf(requestId), payload: rest }]);
+    const transition = correlatedBy ? correlate(ctx, correlatedBy, requestId, { status }) : undefined;
+    const [, applied] = await Promise.all([ctx.store.stationEvents.record(records), transition]);
+    publish(ctx, records, applied ? { request: applied.request.status } : {});
+    return {};
+  };
+}

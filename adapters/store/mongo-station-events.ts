@@ -1,0 +1,53 @@
+import type { Db } from 'mongodb';
+import type { StationEventQuery, StationEventStore } from '../../core/ports/store/station-event-store.js';
+import type { Page } from '../../core/ports/store/store.js';
+import { MAX_EVENTS_PER_STATION, PruneSchedule, type NewStationEvent, type StationEvent } from '../../core/station-events.js';
+import type { MongoBatcher } from './mongo-batcher.js';
+import { nextCounter } from './mongo-collections.js';
+import { decodeIdCursor, encodeIdCursor } from './station-event-rows.js';
+
+/**
+ * Station events on MongoDB: one document each, `_id` a number from one counter document
+ * (`counters`, `_id: 'station_events'`) advanced once per message by the number of its records,
+ * so ids increase across nodes and the newest-first order is the id order.
+ */
+export class MongoStationEvents implements StationEventStore {
+  private readonly schedule = new PruneSchedule();
+
+  constructor(
+    private readonly db: Db,
+    private readonly batcher: MongoBatcher,
+    private readonly ready: Promise<void>,
+  ) {}
+
+  async record(events: NewStationEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.ready;
+    const last = await nextCounter(this.db, 'station_events', events.length);
+    const collection = this.db.collection('station_events');
+    await Promise.all(events.map((e, i) => this.batcher.write(collection, { insertOne: { document: { _id: last - events.length + 1 + i, ...e } as never } })));
+    const due = this.schedule.due(events);
+    if (due.length > 0) await Promise.all(due.map((stationId) => this.prune(stationId, MAX_EVENTS_PER_STATION)));
+  }
+
+  async prune(stationId: string, keep: number): Promise<number> {
+    await this.ready;
+    const collection = this.db.collection('station_events');
+    if (keep <= 0) return (await collection.deleteMany({ stationId })).deletedCount;
+    const [cut] = await collection.find({ stationId }, { projection: { _id: 1 } }).sort({ _id: -1 }).skip(keep - 1).limit(1).toArray();
+    return cut ? (await collection.deleteMany({ stationId, _id: { $lt: cut._id } })).deletedCount : 0;
+  }
+
+  async list(tenantId: string, stationId: string, query: StationEventQuery): Promise<Page<StationEvent>> {
+    await this.ready;
+    const filter: Record<string, unknown> = { tenantId, stationId };
+    if (query.kind !== undefined) filter.kind = query.kind;
+    if (query.type !== undefined) filter.type = query.type;
+    if (query.requestId !== undefined) filter.requestId = query.requestId;
+    if (query.cursor !== undefined) filter._id = { $lt: decodeIdCursor(query.cursor) };
+    const docs = await this.db.collection('station_events').find(filter).sort({ _id: -1 }).limit(query.limit + 1).toArray();
+    const items = docs.slice(0, query.limit).map(({ _id, ...rest }) => ({ id: Number(_id), ...rest }) as unknown as StationEvent);
+    const last = items[items.length - 1];
+    return { items, nextCursor: docs.length > query.limit && last ? encodeIdCursor(last.id) : undefined };
+  }
+}

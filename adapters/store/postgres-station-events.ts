@@ -1,0 +1,62 @@
+import type { Sql } from 'postgres';
+import type { StationEventQuery, StationEventStore } from '../../core/ports/store/station-event-store.js';
+import type { Page } from '../../core/ports/store/store.js';
+import { MAX_EVENTS_PER_STATION, PruneSchedule, type NewStationEvent, type StationEvent } from '../../core/station-events.js';
+import type { PgGroupCommit, Tx } from './postgres-group-commit.js';
+import { decodeIdCursor, encodeIdCursor, toStationEvent } from './station-event-rows.js';
+
+const TEXT = 25;
+const INT8 = 20;
+
+/** Station events on PostgreSQL: one row each; a message's records go in one INSERT … unnest. */
+export class PostgresStationEvents implements StationEventStore {
+  private readonly schedule = new PruneSchedule();
+
+  constructor(
+    private readonly sql: Sql,
+    private readonly writer: PgGroupCommit,
+  ) {}
+
+  async record(events: NewStationEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const sql = this.sql;
+    const col = (f: (e: NewStationEvent) => string) => sql.array(events.map(f), TEXT);
+    await this.writer.pipelined(
+      (tx) => tx`INSERT INTO station_events (tenant_id, station_id, kind, type, at, received_at, request_id, payload)
+        SELECT t, s, k, ty, a, r, q, p FROM unnest(${col((e) => e.tenantId)}::text[], ${col((e) => e.stationId)}::text[], ${col((e) => e.kind)}::text[],
+          ${col((e) => e.type)}::text[], ${col((e) => e.at)}::text[], ${col((e) => e.receivedAt)}::text[],
+          ${sql.array(events.map((e) => e.requestId) as never[], INT8)}::bigint[], ${col((e) => JSON.stringify(e.payload))}::text[])
+        WITH ORDINALITY AS u(t, s, k, ty, a, r, q, p, n) ORDER BY n`.then(() => undefined),
+    );
+    const due = this.schedule.due(events);
+    if (due.length > 0) await Promise.all(due.map((stationId) => this.prune(stationId, MAX_EVENTS_PER_STATION)));
+  }
+
+  private pruneIn(tx: Tx, stationId: string, keep: number): Promise<number> {
+    return (
+      keep <= 0
+        ? tx`DELETE FROM station_events WHERE station_id = ${stationId}`
+        : tx`DELETE FROM station_events WHERE station_id = ${stationId} AND id < (
+            SELECT id FROM station_events WHERE station_id = ${stationId} ORDER BY id DESC LIMIT 1 OFFSET ${keep - 1})`
+    ).then((r) => r.count);
+  }
+
+  prune(stationId: string, keep: number): Promise<number> {
+    return this.writer.pipelined((tx) => this.pruneIn(tx, stationId, keep));
+  }
+
+  async list(tenantId: string, stationId: string, query: StationEventQuery): Promise<Page<StationEvent>> {
+    const sql = this.sql;
+    const before = query.cursor === undefined ? undefined : decodeIdCursor(query.cursor);
+    const rows = await sql`SELECT * FROM station_events
+      WHERE tenant_id = ${tenantId} AND station_id = ${stationId}
+        ${query.kind === undefined ? sql`` : sql`AND kind = ${query.kind}`}
+        ${query.type === undefined ? sql`` : sql`AND type = ${query.type}`}
+        ${query.requestId === undefined ? sql`` : sql`AND request_id = ${query.requestId}::bigint`}
+        ${before === undefined ? sql`` : sql`AND id < ${before}::bigint`}
+      ORDER BY id DESC LIMIT ${query.limit + 1}`;
+    const items = rows.slice(0, query.limit).map((r) => toStationEvent(r));
+    const last = items[items.length - 1];
+    return { items, nextCursor: rows.length > query.limit && last ? encodeIdCursor(last.id) : undefined };
+  }
+}

@@ -1,0 +1,99 @@
+import type { FastifyInstance } from 'fastify';
+import { ApiError } from '../../core/errors.js';
+import { STATION_EVENT_KINDS, STATUS_KINDS, type StationEvent, type StationEventKind } from '../../core/station-events.js';
+import type { ApiDeps } from '../deps.js';
+import { errorBody, pageQuery, stationIdParam } from '../schemas.js';
+
+const eventSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer', description: 'Increasing: newer records have larger ids' },
+    kind: { type: 'string', enum: STATION_EVENT_KINDS },
+    type: {
+      type: 'string',
+      description:
+        'security-event: the security event type; event: the NotifyEvent trigger (Alerting, Delta, Periodic); *-status: the reported status; ' +
+        'monitoring-report / customer-information: part or last; data-transfer: the status it was answered with',
+    },
+    at: { type: 'string', description: 'When the station says it happened (timestamp, generatedAt); the receive time when it says nothing' },
+    receivedAt: { type: 'string' },
+    requestId: { type: ['integer', 'null'], description: 'The request it belongs to (GET /stations/{id}/requests/{requestId})' },
+    payload: { type: 'object', additionalProperties: true, description: 'The message’s other fields; over the size limit: { truncated, size, text }' },
+  },
+} as const;
+
+function view({ tenantId: _t, stationId: _s, ...rest }: StationEvent) {
+  return rest;
+}
+
+/**
+ * What stations report on their own (core/station-events.ts): security events, NotifyEvent,
+ * firmware / diagnostics / log statuses, monitoring and customer-information report pages,
+ * DataTransfer.
+ */
+export async function stationEventRoutes(app: FastifyInstance, opts: { deps: ApiDeps }): Promise<void> {
+  const { deps } = opts;
+
+  async function stationOf(tenantId: string, id: string): Promise<void> {
+    if (!(await deps.store.stations.getStation(tenantId, id))) throw new ApiError('STATION_NOT_FOUND', `Station ${id} not found`);
+  }
+
+  app.get<{ Params: { id: string }; Querystring: { limit: number; cursor?: string; kind?: StationEventKind; type?: string; requestId?: number } }>(
+    '/stations/:id/events',
+    {
+      schema: {
+        tags: ['stations'],
+        operationId: 'listStationEvents',
+        summary: 'What a station reported on its own, newest first (cursor pagination)',
+        description:
+          'Security events (SecurityEventNotification), device events (NotifyEvent), firmware / diagnostics / log status history, ' +
+          'NotifyMonitoringReport and NotifyCustomerInformation pages, inbound DataTransfer. Filter by `kind`, `type`, `requestId`.',
+        params: stationIdParam,
+        querystring: {
+          ...pageQuery,
+          properties: {
+            ...pageQuery.properties,
+            kind: { type: 'string', enum: STATION_EVENT_KINDS },
+            type: { type: 'string', minLength: 1, maxLength: 64 },
+            requestId: { type: 'integer', minimum: 0, maximum: 9007199254740991 },
+          },
+        },
+        response: {
+          200: { type: 'object', properties: { items: { type: 'array', items: eventSchema }, nextCursor: { type: ['string', 'null'] } } },
+          400: errorBody,
+          404: errorBody,
+        },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      await stationOf(request.tenantId, id);
+      const page = await deps.store.stationEvents.list(request.tenantId, id, request.query);
+      return { items: page.items.map(view), nextCursor: page.nextCursor ?? null };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/stations/:id/status-reports',
+    {
+      schema: {
+        tags: ['stations'],
+        operationId: 'getStationStatusReports',
+        summary: 'The latest firmware, diagnostics, log and publish-firmware status a station reported',
+        description: 'One entry per kind, null when the station never reported it. The history is GET /stations/{id}/events?kind=….',
+        params: stationIdParam,
+        response: {
+          200: { type: 'object', properties: Object.fromEntries(STATUS_KINDS.map((k) => [k, { anyOf: [eventSchema, { type: 'null' }] }])) },
+          400: errorBody,
+          404: errorBody,
+        },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      await stationOf(request.tenantId, id);
+      const latest = await Promise.all(STATUS_KINDS.map((kind) => deps.store.stationEvents.list(request.tenantId, id, { kind, limit: 1 })));
+      return Object.fromEntries(STATUS_KINDS.map((kind, i) => [kind, latest[i]!.items[0] ? view(latest[i]!.items[0]) : null]));
+    },
+  );
+}

@@ -1,0 +1,26 @@
+import type { NewStationEvent, StationEvent, StationEventKind } from '../../station-events.js';
+import type { Page, PageQuery } from './store.js';
+
+export interface StationEventQuery extends PageQuery {
+  kind?: StationEventKind;
+  /** Only records of this type (a security event type, a status…). */
+  type?: string;
+  requestId?: number;
+}
+
+/**
+ * What stations report on their own beyond transactions and the device model (core/station-events.ts):
+ * append-only, newest first. A slice exposed as `store.stationEvents`.
+ */
+export interface StationEventStore {
+  /**
+   * Appends the records in one write (one NotifyEvent message is one call, whatever its length).
+   * Every PRUNE_EVERY records of a station, the same write prunes it to its newest
+   * MAX_EVENTS_PER_STATION (core/station-events.ts).
+   */
+  record(events: NewStationEvent[]): Promise<void>;
+  /** Keeps the station's newest `keep` records and deletes the rest; returns how many went. */
+  prune(stationId: string, keep: number): Promise<number>;
+  /** Newest first (by `id`), tenant-scoped; cursor pagination. */
+  list(tenantId: string, stationId: string, query: StationEventQuery): Promise<Page<StationEvent>>;
+}

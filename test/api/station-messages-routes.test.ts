@@ -1,0 +1,48 @@
+import t from 'tap';
+import { buildApi } from '../../api/server.js';
+import { issueApiKey } from '../../api/api-key-service.js';
+import { fakeApiDeps } from './fake-deps.js';
+
+// GET /stations/{id}/device-model, /events, /status-reports: tenant-scoped, filtered, paged, in the OpenAPI document.
+
+t.test('device model, events and latest status reports, in the caller’s tenant only', async (t) => {
+  const { store, deps } = fakeApiDeps();
+  const app = await buildApi(deps);
+  t.teardown(async () => {
+    await app.close();
+    await store.close();
+  });
+  const acme = { authorization: `Bearer ${(await issueApiKey(store.apiKeys, { role: 'tenant', tenantId: 'acme' })).key}` };
+  const globex = { authorization: `Bearer ${(await issueApiKey(store.apiKeys, { role: 'tenant', tenantId: 'globex' })).key}` };
+  await store.stations.createStation({ tenantId: 'acme', id: 'ACME-1', passwordHash: null });
+  const at = '2026-03-01T00:00:00.000Z';
+  await store.deviceModel.recordDeviceModel('acme', 'ACME-1', [
+    { component: { name: 'EVSE', evseId: 1 }, variable: { name: 'Power' }, attributes: [{ type: 'Actual', value: '1' }], characteristics: null, reportedAt: at },
+    { component: { name: 'Door' }, variable: { name: 'Problem' }, attributes: [{ type: 'Actual', value: 'false' }], characteristics: null, reportedAt: at },
+  ]);
+  const ev = (kind: 'firmware-status' | 'security-event' | 'log-status', type: string, requestId: number | null = null) => ({
+    tenantId: 'acme', stationId: 'ACME-1', kind, type, at, receivedAt: at, requestId, payload: {},
+  });
+  await store.stationEvents.record([ev('firmware-status', 'Downloading', 3), ev('security-event', 'MemoryExhaustion'), ev('firmware-status', 'Installed', 3)]);
+
+  const model = await app.inject({ url: '/stations/ACME-1/device-model?component=EVSE', headers: acme });
+  t.equal(model.statusCode, 200);
+  t.same(model.json(), {
+    items: [{ key: 'EVSE\u001f\u001f1\u001f\u001fPower\u001f', component: { name: 'EVSE', evseId: 1 }, variable: { name: 'Power' }, attributes: [{ type: 'Actual', value: '1' }], characteristics: null, reportedAt: at }],
+    nextCursor: null,
+  });
+  const events = await app.inject({ url: '/stations/ACME-1/events?kind=firmware-status&requestId=3', headers: acme });
+  t.same(events.json().items.map((e: { type: string }) => e.type), ['Installed', 'Downloading']);
+  const latest = await app.inject({ url: '/stations/ACME-1/status-reports', headers: acme });
+  t.match(latest.json(), { 'firmware-status': { type: 'Installed', requestId: 3 }, 'log-status': null, 'diagnostics-status': null });
+
+  for (const url of ['/stations/ACME-1/device-model', '/stations/ACME-1/events', '/stations/ACME-1/status-reports']) {
+    const other = await app.inject({ url, headers: globex });
+    t.equal(other.statusCode, 404, `${url}: another tenant sees no station`);
+    t.equal(other.json().code, 'STATION_NOT_FOUND');
+  }
+  t.equal((await app.inject({ url: '/stations/ACME-1/events?type=' + 'x'.repeat(65), headers: acme })).statusCode, 400);
+
+  const doc = (await app.inject({ url: '/docs/json' })).json() as { paths: Record<string, unknown> };
+  for (const path of ['/stations/{id}/device-model', '/stations/{id}/events', '/stations/{id}/status-reports']) t.ok(doc.paths[path], `${path} in the OpenAPI document`);
+});
