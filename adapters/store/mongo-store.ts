@@ -13,6 +13,8 @@ import { MongoTransactions } from './mongo-transactions.js';
 import type { DeviceModelStore } from '../../core/ports/store/device-model-store.js';
 import type { RequestStore } from '../../core/ports/store/request-store.js';
 import type { StationEventStore } from '../../core/ports/store/station-event-store.js';
+import type { ChargingProfileStore } from '../../core/ports/store/charging-profile-store.js';
+import { MongoChargingProfiles } from './mongo-charging-profiles.js';
 import type { StationStore, Store } from '../../core/ports/store/store.js';
 import type { TokenStore } from '../../core/ports/store/token-store.js';
 import type { TransactionStore } from '../../core/ports/store/transaction-store.js';
@@ -42,6 +44,7 @@ export class MongoStore implements Store {
   readonly deviceModel: DeviceModelStore;
   readonly requests: RequestStore;
   readonly stationEvents: StationEventStore;
+  readonly chargingProfiles: ChargingProfileStore;
 
   constructor(options: MongoStoreOptions) {
     this.client = new MongoClient(options.url, { writeConcern: { w: 'majority', journal: true } });
@@ -58,6 +61,7 @@ export class MongoStore implements Store {
     this.tokens = new MongoTokens(this.db, this.ready);
     this.deviceModel = new MongoDeviceModel(this.db, this.batcher, this.ready);
     this.stationEvents = new MongoStationEvents(this.db, this.batcher, this.ready);
+    this.chargingProfiles = new MongoChargingProfiles(this.db, this.batcher, this.ready);
     this.requests = new MongoRequests(this.db, this.ready);
   }
 

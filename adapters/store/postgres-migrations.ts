@@ -187,6 +187,17 @@ export const MIGRATIONS: string[] = [
    );
    CREATE INDEX station_events_by_station ON station_events (station_id, id);
    CREATE INDEX station_events_by_kind ON station_events (station_id, kind, id);`,
+  // Smart charging (issue 13): profiles set by the CSMS and reported by stations.
+  `CREATE TABLE charging_profiles (
+     station_id text NOT NULL,
+     source text NOT NULL,
+     profile_id integer NOT NULL,
+     tenant_id text NOT NULL,
+     evse_id integer NOT NULL,
+     body text NOT NULL,
+     updated_at text NOT NULL,
+     PRIMARY KEY (station_id, source, profile_id)
+   )`,
 ];
 
 /** Key of the session advisory lock that serialises migrations across nodes starting at once. */

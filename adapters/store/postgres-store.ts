@@ -49,6 +49,8 @@ import { PostgresTransactions } from './postgres-transactions.js';
 import type { DeviceModelStore } from '../../core/ports/store/device-model-store.js';
 import type { RequestStore } from '../../core/ports/store/request-store.js';
 import type { StationEventStore } from '../../core/ports/store/station-event-store.js';
+import type { ChargingProfileStore } from '../../core/ports/store/charging-profile-store.js';
+import { PostgresChargingProfiles } from './postgres-charging-profiles.js';
 import type { StationStore, Store } from '../../core/ports/store/store.js';
 import type { TokenStore } from '../../core/ports/store/token-store.js';
 import type { TransactionStore } from '../../core/ports/store/transaction-store.js';
@@ -78,6 +80,7 @@ export class PostgresStore implements Store {
   readonly deviceModel: DeviceModelStore;
   readonly requests: RequestStore;
   readonly stationEvents: StationEventStore;
+  readonly chargingProfiles: ChargingProfileStore;
   private closed = false;
 
   private constructor(
@@ -96,6 +99,7 @@ export class PostgresStore implements Store {
     this.tokens = new PostgresTokens(sql, this.writer);
     this.deviceModel = new PostgresDeviceModel(sql, this.writer);
     this.stationEvents = new PostgresStationEvents(sql, this.writer);
+    this.chargingProfiles = new PostgresChargingProfiles(sql, this.writer);
     this.requests = new PostgresRequests(sql, this.writer);
   }
 

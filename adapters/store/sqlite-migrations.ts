@@ -177,6 +177,18 @@ const MIGRATIONS: string[] = [
    );
    CREATE INDEX station_events_by_station ON station_events (station_id, id);
    CREATE INDEX station_events_by_kind ON station_events (station_id, kind, id);`,
+  // Smart charging (issue 13): the profiles the CSMS set (and the station accepted) and the ones
+  // the station reported, per station; a profile id is unique per station and source.
+  `CREATE TABLE charging_profiles (
+     station_id TEXT NOT NULL,
+     source TEXT NOT NULL,
+     profile_id INTEGER NOT NULL,
+     tenant_id TEXT NOT NULL,
+     evse_id INTEGER NOT NULL,
+     body TEXT NOT NULL,
+     updated_at TEXT NOT NULL,
+     PRIMARY KEY (station_id, source, profile_id)
+   ) WITHOUT ROWID;`,
 ];
 
 export function migrate(db: Database): void {

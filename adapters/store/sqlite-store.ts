@@ -7,6 +7,8 @@ import type { StationStore, Store } from '../../core/ports/store/store.js';
 import type { DeviceModelStore } from '../../core/ports/store/device-model-store.js';
 import type { RequestStore } from '../../core/ports/store/request-store.js';
 import type { StationEventStore } from '../../core/ports/store/station-event-store.js';
+import type { ChargingProfileStore } from '../../core/ports/store/charging-profile-store.js';
+import { SqliteChargingProfiles } from './sqlite-charging-profiles.js';
 import type { ApiKeyStore } from '../../core/ports/store/api-key-store.js';
 import type { MessageLogStore } from '../../core/ports/store/message-log-store.js';
 import { SqliteApiKeyStore } from './sqlite-api-key-store.js';
@@ -106,6 +108,7 @@ export class SqliteStore implements Store {
   readonly deviceModel: DeviceModelStore;
   readonly requests: RequestStore;
   readonly stationEvents: StationEventStore;
+  readonly chargingProfiles: ChargingProfileStore;
   /** Told after every commit attempt: undefined when it committed, else the storage fault (see isStorageFault). */
   onCommitOutcome: ((fault: unknown) => void) | undefined;
   private readonly file: { path: string; opened: FileIdentity; everyMs: number; checkedAt: number; problem: string | undefined } | undefined;
@@ -168,6 +171,7 @@ export class SqliteStore implements Store {
     this.tokens = new SqliteTokens(this.db, this.writer);
     this.deviceModel = new SqliteDeviceModel(this.db, this.writer);
     this.stationEvents = new SqliteStationEvents(this.db, this.writer);
+    this.chargingProfiles = new SqliteChargingProfiles(this.db, this.writer);
     this.requests = new SqliteRequests(this.db, this.writer);
   }
 

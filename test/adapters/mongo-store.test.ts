@@ -6,6 +6,7 @@ import type { Store } from '../../core/ports/store/store.js';
 import { storeContract } from '../contract/store.js';
 import { deviceModelStoreContract } from '../contract/store-device-model.js';
 import { stationEventStoreContract } from '../contract/store-station-events.js';
+import { chargingProfileStoreContract } from '../contract/store-charging-profiles.js';
 import { sessionStoreContract } from '../contract/store-sessions.js';
 import { controlPlaneStoreContract } from '../contract/store-control-plane.js';
 import { requestStoreContract } from '../contract/store-requests.js';
@@ -39,6 +40,7 @@ if (!url && process.env.CI === 'true') {
   sessionStoreContract(t, 'MongoStore', options);
   deviceModelStoreContract(t, 'MongoStore', options);
   stationEventStoreContract(t, 'MongoStore', options);
+  chargingProfileStoreContract(t, 'MongoStore', options);
   controlPlaneStoreContract(t, 'MongoStore', options);
   requestStoreContract(t, 'MongoStore', options);
 }

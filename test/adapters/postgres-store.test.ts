@@ -5,6 +5,7 @@ import { storeContract } from '../contract/store.js';
 import { controlPlaneStoreContract } from '../contract/store-control-plane.js';
 import { deviceModelStoreContract } from '../contract/store-device-model.js';
 import { stationEventStoreContract } from '../contract/store-station-events.js';
+import { chargingProfileStoreContract } from '../contract/store-charging-profiles.js';
 import { sessionStoreContract } from '../contract/store-sessions.js';
 import { requestStoreContract } from '../contract/store-requests.js';
 import { POSTGRES_INSTALL, postgresBinDir, startPostgres } from '../helpers/postgres-server.js';
@@ -29,6 +30,7 @@ if (!postgresBinDir()) {
   sessionStoreContract(t, 'PostgresStore', options);
   deviceModelStoreContract(t, 'PostgresStore', options);
   stationEventStoreContract(t, 'PostgresStore', options);
+  chargingProfileStoreContract(t, 'PostgresStore', options);
   controlPlaneStoreContract(t, 'PostgresStore', options);
   requestStoreContract(t, 'PostgresStore', options);
 }

@@ -6,6 +6,7 @@ import type { ApiKeyStore } from './api-key-store.js';
 import type { MessageLogStore } from './message-log-store.js';
 import type { RequestStore } from './request-store.js';
 import type { StationEventStore } from './station-event-store.js';
+import type { ChargingProfileStore } from './charging-profile-store.js';
 
 /** A page of results with an opaque cursor for the next page (undefined at the end). */
 export interface Page<T> {
@@ -69,6 +70,8 @@ export interface Store {
   readonly requests: RequestStore;
   /** Security events, NotifyEvent, firmware/diagnostics/log statuses, report pages, DataTransfer (core/station-events.ts). */
   readonly stationEvents: StationEventStore;
+  /** Charging profiles set by the CSMS and reported by stations (core/charging-profile.ts). */
+  readonly chargingProfiles: ChargingProfileStore;
   /** Waits until every write accepted so far is durably committed. */
   flush(): Promise<void>;
   close(): Promise<void>;
