@@ -32,8 +32,8 @@ export const HANDLER_STORE_METHODS = {
   tokens: ['findIdToken', 'recordSeenIdToken'],
 } as const satisfies { readonly [S in keyof Store]?: ReadonlyArray<keyof Store[S]> };
 
-/** Store slices handlers use whole (requests, device model, station events). */
-export const HANDLER_STORE_SLICES = ['requests', 'deviceModel', 'stationEvents'] as const satisfies ReadonlyArray<keyof Store>;
+/** Store slices handlers use whole (requests, device model, station events, charging profiles). */
+export const HANDLER_STORE_SLICES = ['requests', 'deviceModel', 'stationEvents', 'chargingProfiles'] as const satisfies ReadonlyArray<keyof Store>;
 
 type HandlerSlices = typeof HANDLER_STORE_METHODS;
 

@@ -17,6 +17,7 @@ import { localListRoutes } from './routes/local-lists.js';
 import { remoteTransactionRoutes } from './routes/remote-transactions.js';
 import { requestRoutes } from './routes/requests.js';
 import { deviceModelRoutes } from './routes/device-model.js';
+import { chargingProfileRoutes } from './routes/charging-profiles.js';
 import { stationEventRoutes } from './routes/station-events.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { transactionRoutes } from './routes/transactions.js';
@@ -52,6 +53,7 @@ export async function buildApi(deps: ApiDeps, logger?: Logger, options: ApiOptio
         { name: 'operations', description: 'Health and metrics' },
         { name: 'transactions', description: 'Charging sessions, remote start/stop' },
         { name: 'tokens', description: 'Id tokens and local authorization lists' },
+        { name: 'smart charging', description: 'Charging profiles set by the CSMS and reported by stations' },
         { name: 'admin', description: 'API keys (admin keys only)' },
       ],
       components: {
@@ -75,6 +77,7 @@ export async function buildApi(deps: ApiDeps, logger?: Logger, options: ApiOptio
   await app.register(requestRoutes, { deps });
   await app.register(deviceModelRoutes, { deps });
   await app.register(stationEventRoutes, { deps });
+  await app.register(chargingProfileRoutes, { deps });
   await app.register(apiKeyRoutes, { deps });
   await app.register(asyncApiRoutes);
   return app;

@@ -76,6 +76,13 @@ const PURPOSE_FROM = new Map<string, ProfilePurpose>([
   ...Object.entries(PURPOSE_2).map(([k, v]) => [v, k as ProfilePurpose] as const),
 ]);
 
+/** A purpose as either version spells it (ChargePointMaxProfile, ChargingStationMaxProfile, …). */
+export function purposeFromWire(wire: string): ProfilePurpose {
+  const purpose = PURPOSE_FROM.get(wire);
+  if (!purpose) throw new Error(`unknown chargingProfilePurpose ${wire}`);
+  return purpose;
+}
+
 const RECURRENCE_SECONDS: Record<RecurrencyKind, number> = { Daily: 86_400, Weekly: 604_800 };
 
 function isInt(n: unknown, min: number): n is number {
@@ -245,8 +252,7 @@ function scheduleFrom(s: Wire): ChargingSchedule {
  */
 export function fromOcpp(wire: Wire): ChargingProfile {
   const is16 = 'chargingProfileId' in wire;
-  const purpose = PURPOSE_FROM.get(wire.chargingProfilePurpose);
-  if (!purpose) throw new Error(`unknown chargingProfilePurpose ${String(wire.chargingProfilePurpose)}`);
+  const purpose = purposeFromWire(String(wire.chargingProfilePurpose));
   const schedules = is16 ? [scheduleFrom(wire.chargingSchedule)] : (wire.chargingSchedule as Wire[]).map(scheduleFrom);
   return withoutUndefined({
     id: is16 ? wire.chargingProfileId : wire.id,
@@ -259,4 +265,41 @@ export function fromOcpp(wire: Wire): ChargingProfile {
     transactionId: wire.transactionId !== undefined ? String(wire.transactionId) : undefined,
     schedules,
   });
+}
+
+export interface ProfileDifference {
+  evseId: number;
+  id: number;
+  /** set-only: the station did not report it; reported-only: the CSMS never set it; different: both, not equal. */
+  kind: 'set-only' | 'reported-only' | 'different';
+}
+
+/**
+ * Where what the CSMS set and what the station reported disagree, per EVSE and profile id. Only
+ * meaningful once the station has reported (GetChargingProfiles), so an empty report list gives
+ * no differences.
+ */
+export function profileDifferences(
+  set: ReadonlyArray<{ evseId: number; profile: ChargingProfile }>,
+  reported: ReadonlyArray<{ evseId: number; profile: ChargingProfile }>,
+): ProfileDifference[] {
+  if (reported.length === 0) return [];
+  const key = (r: { evseId: number; profile: ChargingProfile }) => `${r.evseId}|${r.profile.id}`;
+  const theirs = new Map(reported.map((r) => [key(r), r]));
+  const ours = new Map(set.map((r) => [key(r), r]));
+  const out: ProfileDifference[] = [];
+  for (const [k, r] of ours) {
+    const other = theirs.get(k);
+    if (!other) out.push({ evseId: r.evseId, id: r.profile.id, kind: 'set-only' });
+    else if (canonical(other.profile) !== canonical(r.profile)) out.push({ evseId: r.evseId, id: r.profile.id, kind: 'different' });
+  }
+  for (const [k, r] of theirs) if (!ours.has(k)) out.push({ evseId: r.evseId, id: r.profile.id, kind: 'reported-only' });
+  return out.sort((a, b) => a.evseId - b.evseId || a.id - b.id);
+}
+
+/** Compared without 2.x schedule ids (1.6 has none) and with keys in one order. */
+function canonical(p: ChargingProfile): string {
+  const sorted = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(sorted) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted((v as Record<string, unknown>)[k])])) : v;
+  return JSON.stringify(sorted({ ...p, schedules: p.schedules.map(({ id: _id, ...s }) => s) }));
 }

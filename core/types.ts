@@ -98,7 +98,11 @@ export type StationEventType =
   | 'log.status'
   | 'monitoring.reported'
   | 'customer-information.reported'
-  | 'data.transfer';
+  | 'data.transfer'
+  // Smart charging (core/charging-profile.ts)
+  | 'profile.set'
+  | 'profile.cleared'
+  | 'profile.reported';
 
 /** The bus event shape lives with the other wire shapes. */
 export type { BusEvent } from './envelope.js';

@@ -61,13 +61,13 @@ const REFUSED_INBOUND: Record<OcppVersion, string[]> = {
   'ocpp1.6': ['SignCertificate'],
   'ocpp2.0.1': [
     'ClearedChargingLimit', 'Get15118EVCertificate', 'GetCertificateStatus', 'NotifyChargingLimit', 'NotifyDisplayMessages',
-    'NotifyEVChargingNeeds', 'NotifyEVChargingSchedule', 'ReportChargingProfiles', 'ReservationStatusUpdate', 'SignCertificate',
+    'NotifyEVChargingNeeds', 'NotifyEVChargingSchedule', 'ReservationStatusUpdate', 'SignCertificate',
   ],
   'ocpp2.1': [
     'BatterySwap', 'ClearedChargingLimit', 'ClosePeriodicEventStream', 'Get15118EVCertificate', 'GetCertificateChainStatus',
     'GetCertificateStatus', 'NotifyChargingLimit', 'NotifyDERAlarm', 'NotifyDERStartStop', 'NotifyDisplayMessages',
     'NotifyEVChargingNeeds', 'NotifyEVChargingSchedule', 'NotifyPeriodicEventStream', 'NotifyPriorityCharging', 'NotifySettlement',
-    'OpenPeriodicEventStream', 'PullDynamicScheduleUpdate', 'ReportChargingProfiles', 'ReportDERControl', 'ReservationStatusUpdate',
+    'OpenPeriodicEventStream', 'PullDynamicScheduleUpdate', 'ReportDERControl', 'ReservationStatusUpdate',
     'SignCertificate', 'VatNumberValidation',
   ],
 };

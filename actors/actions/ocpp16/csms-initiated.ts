@@ -1,6 +1,8 @@
 import { commandTable, sendOnly, type NotSupported } from '../command-spec.js';
 import { correlated } from '../request-correlation.js';
 import * as changeAvailability from './change-availability.js';
+import * as clearChargingProfile from './clear-charging-profile.js';
+import * as setChargingProfile from './set-charging-profile.js';
 import * as changeConfiguration from './change-configuration.js';
 import * as dataTransfer from './data-transfer.js';
 import * as getConfiguration from './get-configuration.js';
@@ -31,11 +33,11 @@ export const CSMS_INITIATED = commandTable([
   unlockConnector.command,
   sendOnly('CancelReservation'),
   sendOnly('ClearCache'),
-  sendOnly('ClearChargingProfile'),
+  clearChargingProfile.command,
   sendOnly('GetCompositeSchedule'),
   sendOnly('GetDiagnostics'),
   sendOnly('ReserveNow'),
-  sendOnly('SetChargingProfile'),
+  setChargingProfile.command,
   sendOnly('UpdateFirmware'),
   // Security whitepaper
   sendOnly('CertificateSigned'),

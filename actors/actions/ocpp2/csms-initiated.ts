@@ -1,6 +1,8 @@
 import { commandTable, sendOnly, type NotSupported } from '../command-spec.js';
 import { correlated } from '../request-correlation.js';
 import * as changeAvailability from './change-availability.js';
+import * as clearChargingProfile from './clear-charging-profile.js';
+import * as setChargingProfile from './set-charging-profile.js';
 import * as dataTransfer from './data-transfer.js';
 import * as getLocalListVersion from './get-local-list-version.js';
 import * as getTransactionStatus from './get-transaction-status.js';
@@ -43,10 +45,10 @@ export const CSMS_INITIATED = commandTable([
   sendOnly('SetMonitoringLevel'),
   sendOnly('SetVariableMonitoring'),
   // Smart charging, reservations, tariff and cost
-  sendOnly('ClearChargingProfile'),
+  clearChargingProfile.command,
   correlated('GetChargingProfiles'), // → ReportChargingProfiles
   sendOnly('GetCompositeSchedule'),
-  sendOnly('SetChargingProfile'),
+  setChargingProfile.command,
   sendOnly('CancelReservation'),
   sendOnly('ReserveNow'),
   sendOnly('CostUpdated'),

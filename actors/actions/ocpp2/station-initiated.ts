@@ -9,6 +9,7 @@ import { notifyEvent } from './notify-event.js';
 import { notifyMonitoringReport } from './notify-monitoring-report.js';
 import { notifyReport } from './notify-report.js';
 import { publishFirmwareStatusNotification } from './publish-firmware-status-notification.js';
+import { reportChargingProfiles } from './report-charging-profiles.js';
 import { securityEventNotification } from './security-event-notification.js';
 import { answerHeartbeat, heartbeat } from './heartbeat.js';
 import { answerMeterValues, meterValues } from './meter-values.js';
@@ -31,6 +32,7 @@ export const STATION_INITIATED: RoutingTable = {
   NotifyMonitoringReport: notifyMonitoringReport,
   NotifyReport: notifyReport,
   PublishFirmwareStatusNotification: publishFirmwareStatusNotification,
+  ReportChargingProfiles: reportChargingProfiles,
   SecurityEventNotification: securityEventNotification,
 };
 
@@ -51,7 +53,6 @@ export const NOT_SUPPORTED_INBOUND: Readonly<Record<string, string>> = {
   NotifyDisplayMessages: ENERGY,
   NotifyEVChargingNeeds: ENERGY,
   NotifyEVChargingSchedule: ENERGY,
-  ReportChargingProfiles: ENERGY,
   ReservationStatusUpdate: ENERGY,
   Get15118EVCertificate: SECURITY,
   GetCertificateStatus: SECURITY,
