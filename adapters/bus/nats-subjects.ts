@@ -5,7 +5,13 @@ import type { LoggedFrame } from '../../core/ports/store/message-log-store.js';
  * NATS subject layout (documented in docs/nats-subjects.md and docs/asyncapi.yaml):
  *   csms.<tenant>.station.<stationId>.<event>                 station events
  *   csms.<tenant>.ocpp.<stationId>.<in|out>.<Action>          raw frame mirror (optional)
- *   csms.<tenant>.cmd.<stationId>.<Action>                    command request/reply
+ *   csms.<tenant>.cmd.<stationId>.<Action>                    command request/reply (integrators)
+ *   csms._node.<nodeId>.cmd                                   commands for the stations one node holds
+ *   csms._node.<nodeId>.displace                              "your connection of this station is stale"
+ *
+ * Node subjects live under `_node`, which no tenant id can be (TENANT_ID_PATTERN starts with a
+ * letter or digit), so a tenant's subject tree never overlaps them and NATS permissions that give
+ * an integrator `csms.<tenant>.>` never reach them.
  *
  * Station ids may contain '.', '*' and other characters that are not safe in a subject token
  * or a KV key, so tokens are escaped: [A-Za-z0-9_-] stay as they are, every other byte becomes
@@ -67,8 +73,22 @@ export function commandSubject(tenantId: string, stationId: string, action: stri
   return `${SUBJECT_ROOT}.${encodeToken(tenantId)}.cmd.${encodeToken(stationId)}.${encodeToken(action)}`;
 }
 
-/** Every command of every tenant: each node listens, only the node holding the station answers. */
+/**
+ * Every integrator command of every tenant. Nodes listen in one queue group (COMMAND_QUEUE), so
+ * each request reaches one node, which forwards it to the holding node's own subject.
+ */
 export const ALL_COMMANDS = `${SUBJECT_ROOT}.*.cmd.*.*`;
+export const COMMAND_QUEUE = 'switchyard-commands';
+
+/** Commands for the stations one node holds (a StationCall body); only that node listens. */
+export function nodeCommandSubject(nodeId: string): string {
+  return `${SUBJECT_ROOT}._node.${encodeToken(nodeId)}.cmd`;
+}
+
+/** Displacement notices for one node: a station it holds connected to another node. */
+export function nodeDisplaceSubject(nodeId: string): string {
+  return `${SUBJECT_ROOT}._node.${encodeToken(nodeId)}.displace`;
+}
 
 export function parseCommandSubject(subject: string): { tenantId: string; stationId: string; action: string } | undefined {
   const parts = subject.split('.');
