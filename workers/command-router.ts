@@ -3,7 +3,7 @@ import { errors } from '@nats-io/transport-node';
 import { failedReply, newCorrelationId, type StationCall, type StationReply } from '../core/envelope.js';
 import { isOcppVersion } from '../core/protocols.js';
 import type { StationCaller } from '../core/ports/station-caller.js';
-import { ALL_COMMANDS, COMMAND_QUEUE, nodeCommandSubject, parseCommandSubject } from '../adapters/bus/nats-subjects.js';
+import { ALL_COMMANDS, COMMAND_QUEUE, nodeCommandSubject, nodePingSubject, parseCommandSubject } from '../adapters/bus/nats-subjects.js';
 
 /** What a node offers the router: the station-commands service. */
 export interface LocalCommands {
@@ -67,7 +67,7 @@ export function callFromNode(data: Uint8Array): StationCall | StationReply {
 
 /**
  * The serving side of commands over NATS, two subscriptions per node:
- * - `csms._node.<nodeId>.cmd`: calls other nodes address to this one because the directory says
+ * - `_csms.node.<nodeId>.cmd`: calls other nodes address to this one because the directory says
  *   it holds the station. Only this node listens. A station it does not hold (any more, or not
  *   in that tenant) is answered at once with `stale-location`, so the sender looks again.
  * - `csms.<tenant>.cmd.<stationId>.<Action>` (the integrators' API), in one queue group: each
@@ -89,6 +89,9 @@ export class CommandRouter {
     this.subs = [
       this.nc.subscribe(nodeCommandSubject(this.nodeId), { callback: (error, msg) => (error ? undefined : this.serveNode(msg)) }),
       this.nc.subscribe(ALL_COMMANDS, { queue: COMMAND_QUEUE, callback: (error, msg) => (error ? undefined : this.serveIntegrator(msg)) }),
+      this.nc.subscribe(nodePingSubject(this.nodeId), { callback: (error, msg) => {
+        if (!error) msg.respond();
+      } }),
     ];
   }
 
@@ -130,8 +133,8 @@ const STATUSES = new Set(['result', 'callerror', 'failed']);
 /** The directory's answer for a station: the node holding it and the tenant it is connected in. */
 export type NodeResolver = (stationId: string, options: { fresh: boolean }) => Promise<{ nodeId: string; tenantId: string } | undefined>;
 
-/** A failed reply that means the call never ran: safe to send again after looking again. */
-const retryable = (reply: StationReply) => reply.status === 'failed' && (reply.reason === 'stale-location' || reply.reason === 'node-unavailable');
+/** How a node-addressed request went; `retry`: the call never ran, safe to send again after looking again. */
+type Sent = { reply: StationReply; retry: boolean };
 
 /**
  * The sending side: a StationCaller for stations held by other nodes. The directory names the
@@ -153,37 +156,53 @@ export class NatsStationCaller implements StationCaller {
   async call(call: StationCall): Promise<StationReply> {
     const first = await this.resolve(call.stationId, { fresh: false });
     if (first?.tenantId !== call.tenantId) return notConnected(call.stationId);
-    const reply = await this.request(first.nodeId, call);
-    if (!retryable(reply)) return reply;
+    const { reply, retry } = await this.request(first.nodeId, call);
+    if (!retry) return reply;
     const fresh = await this.resolve(call.stationId, { fresh: true });
     this.onRetry?.({ stationId: call.stationId, nodeId: first.nodeId, reason: (reply as { reason: string }).reason, nowOn: fresh?.nodeId });
     if (fresh?.tenantId !== call.tenantId) return notConnected(call.stationId);
     if (fresh.nodeId === first.nodeId) return reply;
-    return this.request(fresh.nodeId, call);
+    return (await this.request(fresh.nodeId, call)).reply;
   }
 
-  private async request(nodeId: string, call: StationCall): Promise<StationReply> {
+  private async request(nodeId: string, call: StationCall): Promise<Sent> {
     let msg: Msg;
     try {
       msg = await this.nc.request(nodeCommandSubject(nodeId), JSON.stringify(call), { timeout: this.timeoutMs });
     } catch (error) {
-      if (error instanceof errors.RequestError || error instanceof errors.NoRespondersError) {
-        return failedReply('node-unavailable', `Node ${nodeId}, which the directory names for station ${call.stationId}, does not answer`, { nodeId });
+      if (noResponders(error)) return { reply: unavailable(nodeId, call.stationId), retry: true };
+      if (error instanceof errors.TimeoutError) {
+        // A slow node, or one that died with the call (killed before NATS noticed): ask it.
+        // Not retried either way: the call may have run.
+        const gone = await this.nc.request(nodePingSubject(nodeId), undefined, { timeout: 1000 }).then(() => false, (e: unknown) => noResponders(e));
+        if (gone) return { reply: unavailable(nodeId, call.stationId), retry: false };
+        return { reply: failedReply('timeout', `Node ${nodeId} did not answer for station ${call.stationId} within ${this.timeoutMs} ms`), retry: false };
       }
-      if (error instanceof errors.TimeoutError) return failedReply('timeout', `Node ${nodeId} did not answer for station ${call.stationId} within ${this.timeoutMs} ms`);
-      return failedReply('send-failed', `NATS request failed: ${(error as Error).message}`);
+      return { reply: failedReply('send-failed', `NATS request failed: ${(error as Error).message}`), retry: false };
     }
-    let reply: unknown;
-    try {
-      reply = msg.json();
-    } catch {
-      return failedReply('internal', 'The holding node answered with a body that is not JSON');
-    }
-    if (!isObject(reply) || reply.v !== 1 || !STATUSES.has(reply.status as string)) {
-      return failedReply('internal', 'The holding node answered with an unknown reply shape');
-    }
-    return reply as StationReply;
+    const reply = replyFrom(msg);
+    // The node does not hold the station (the entry was stale): it did not run the call.
+    return { reply, retry: reply.status === 'failed' && reply.reason === 'stale-location' };
   }
+}
+
+const noResponders = (error: unknown) => error instanceof errors.RequestError || error instanceof errors.NoRespondersError;
+
+function unavailable(nodeId: string, stationId: string): StationReply {
+  return failedReply('node-unavailable', `Node ${nodeId}, which the directory names for station ${stationId}, does not answer`, { nodeId });
+}
+
+function replyFrom(msg: Msg): StationReply {
+  let reply: unknown;
+  try {
+    reply = msg.json();
+  } catch {
+    return failedReply('internal', 'The holding node answered with a body that is not JSON');
+  }
+  if (!isObject(reply) || reply.v !== 1 || !STATUSES.has(reply.status as string)) {
+    return failedReply('internal', 'The holding node answered with an unknown reply shape');
+  }
+  return reply as StationReply;
 }
 
 function notConnected(stationId: string): StationReply {

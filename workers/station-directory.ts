@@ -119,6 +119,8 @@ export class StationDirectory {
   /** Leases seen on the watch: node id → epoch and when it was last refreshed (local ms). */
   private readonly leases = new Map<string, { epoch: number; seenAt: number }>();
   private readonly cache = new Map<string, { entry: DirectoryEntry; at: number }>();
+  /** Our entries whose delete did not reach NATS (it was away): retried after a reconnect. */
+  private readonly unwithdrawn = new Map<string, number>();
   private readonly ttlMs: number;
   private readonly cacheMs: number;
   private readonly cacheSize: number;
@@ -260,10 +262,16 @@ export class StationDirectory {
     await this.refreshLease();
     if (lost) {
       this.options.log.warn({ nodeId: this.lease.nodeId, stations: this.mine.size }, 'directory buckets were lost by the NATS server: re-announcing this node\'s stations');
-      for (const [stationId, own] of this.mine) {
-        own.revision = undefined;
-        this.enqueue(stationId, () => this.write(stationId, own));
-      }
+      this.unwithdrawn.clear();
+    }
+    // Writes that did not land while NATS was away (all of them, when the buckets were lost).
+    for (const [stationId, own] of this.mine) {
+      if (lost) own.revision = undefined;
+      if (own.revision === undefined && !this.chains.has(stationId)) this.enqueue(stationId, () => this.write(stationId, own));
+    }
+    for (const [stationId, revision] of this.unwithdrawn) {
+      this.unwithdrawn.delete(stationId);
+      if (!this.mine.has(stationId)) this.enqueue(stationId, () => this.remove(stationId, revision));
     }
   }
 
@@ -304,14 +312,19 @@ export class StationDirectory {
     this.mine.delete(stationId);
     this.cache.delete(stationId);
     this.enqueue(stationId, async () => {
-      if (own.revision === undefined) return;
-      try {
-        await this.stations.delete(encodeToken(stationId), { previousSeq: own.revision });
-        this.counts.delete++;
-      } catch {
-        // A newer entry (the station on another node) replaced ours: that one is right.
-      }
+      if (own.revision !== undefined) await this.remove(stationId, own.revision);
     });
+  }
+
+  private async remove(stationId: string, revision: number): Promise<void> {
+    try {
+      await this.stations.delete(encodeToken(stationId), { previousSeq: revision });
+      this.counts.delete++;
+    } catch (error) {
+      // "wrong last sequence": a newer entry (the station on another node) replaced ours, and
+      // that one is right. Anything else (NATS away): try again after the reconnect.
+      if (!/wrong last sequence/i.test(String((error as Error).message))) this.unwithdrawn.set(stationId, revision);
+    }
   }
 
   private enqueue(stationId: string, step: () => Promise<void>): void {

@@ -152,4 +152,17 @@ t.test('a stale directory entry: the named node refuses, the caller looks again 
   named.fresh = 'node-gone';
   t.match(await reset(), { status: 'failed', reason: 'node-unavailable' }, 'still the dead node: 503 STATION_NODE_UNAVAILABLE');
   t.same(reached, ['node-c:CP-S', 'node-c:CP-S'], 'no call ran twice or on a node that does not hold the station');
+
+  // A node that took the call and went silent: a timeout; then asked whether it is there at all.
+  const swallowed = nc.subscribe(nodeCommandSubject('node-mute'), { callback: () => {} });
+  t.teardown(() => swallowed.unsubscribe());
+  await nc.flush();
+  const impatient = new NatsStationCaller(nc, 300, async () => ({ nodeId: 'node-mute', tenantId: 'acme' }));
+  t.match(await impatient.call(stationCall('acme', 'CP-S', 'Reset', { type: 'Soft' })), { status: 'failed', reason: 'node-unavailable', details: { nodeId: 'node-mute' } }, 'no answer to the ping either: the node is gone (503), not retried');
+  const slowRouter = new CommandRouter(nc, 'node-slow', { holds: () => true, sendLocal: () => new Promise(() => {}) }, (e) => t.fail(String(e)));
+  slowRouter.listen();
+  t.teardown(() => slowRouter.close());
+  await nc.flush();
+  const toSlow = new NatsStationCaller(nc, 300, async () => ({ nodeId: 'node-slow', tenantId: 'acme' }));
+  t.match(await toSlow.call(stationCall('acme', 'CP-S', 'Reset', { type: 'Soft' })), { status: 'failed', reason: 'timeout' }, 'a node that answers the ping: the call timed out there (504)');
 });
