@@ -356,17 +356,19 @@ export class StationDirectory {
       this.counts.get++;
       if (!current || current.operation !== 'PUT') continue;
       const previous = parse<DirectoryEntry>(current);
+      try {
+        own.revision = await this.stations.update(key, value, current.revision);
+        this.counts.update++;
+      } catch {
+        continue; // written by someone else between our read and our write: read again
+      }
+      // Told after the entry names us, so whoever it closes finds the station here at once.
+      if (previous && previous.nodeId !== this.options.nodeId && !this.leases.has(previous.nodeId)) await this.readLease(previous.nodeId);
       if (previous && previous.nodeId !== this.options.nodeId && this.alive(previous.nodeId, previous.epoch)) {
         this.nc.publish(nodeDisplaceSubject(previous.nodeId), JSON.stringify({ stationId, nodeId: this.options.nodeId, connectedAt: own.connectedAt } satisfies Displacement));
         this.counts.displaceSent++;
       }
-      try {
-        own.revision = await this.stations.update(key, value, current.revision);
-        this.counts.update++;
-        return;
-      } catch {
-        // Written by someone else between our read and our write: read again.
-      }
+      return;
     }
     throw new Error(`Directory entry of station ${stationId} is contended: not written after 5 attempts`);
   }
