@@ -101,8 +101,8 @@ async function openBucket(kvm: Kvm, name: string, ttlMs?: number): Promise<KV> {
  * size (issue #10: 1M stations on 50 nodes):
  * - node liveness is one lease key per node in LEASE_BUCKET (TTL = CSMS_REGISTRY_TTL), refreshed
  *   every TTL/3; every node watches that small bucket (a few messages per second for 50 nodes);
- * - a station's entry in DIRECTORY_BUCKET is written when it connects (create, or a
- *   compare-and-set over the previous entry) and deleted when it disconnects (only the revision
+ * - a station's entry in DIRECTORY_BUCKET is written when it connects (read, then a
+ *   compare-and-set over the previous entry or delete marker) and deleted when it disconnects (only the revision
  *   this node wrote), tagged with the node's epoch (this run's start time). Nothing refreshes it;
  *   an entry whose node's lease expired, or whose epoch is not the lease's, is read as gone;
  * - displacement (the station connected to another node) is one message to the previous node's
@@ -345,20 +345,20 @@ export class StationDirectory {
     const key = encodeToken(stationId);
     const value = JSON.stringify({ nodeId: this.options.nodeId, epoch: this.epoch, tenantId: own.tenantId, version: own.version, connectedAt: own.connectedAt } satisfies DirectoryEntry);
     for (let attempt = 0; attempt < 5; attempt++) {
-      try {
-        own.revision = await this.stations.create(key, value);
-        this.counts.create++;
-        return;
-      } catch {
-        // An entry exists: read it, tell its node if it is another live one, replace it.
-      }
+      // Read first: the previous entry names the node to tell, and its revision (a live entry or
+      // a delete marker, which every station that ever connected has) makes the write one
+      // compare-and-set. (A blind create over a delete marker costs three round trips.)
       const current = await this.stations.get(key);
       this.counts.get++;
-      if (!current || current.operation !== 'PUT') continue;
-      const previous = parse<DirectoryEntry>(current);
+      const previous = current && current.operation === 'PUT' ? parse<DirectoryEntry>(current) : undefined;
       try {
-        own.revision = await this.stations.update(key, value, current.revision);
-        this.counts.update++;
+        if (current) {
+          own.revision = await this.stations.update(key, value, current.revision);
+          this.counts.update++;
+        } else {
+          own.revision = await this.stations.create(key, value);
+          this.counts.create++;
+        }
       } catch {
         continue; // written by someone else between our read and our write: read again
       }

@@ -50,21 +50,25 @@ const rawEntry = async (nc: Awaited<ReturnType<typeof connectNats>>, stationId: 
 
 const entry = (connectedAt = new Date().toISOString()) => ({ tenantId: 'acme', version: 'ocpp1.6' as const, connectedAt });
 
-t.test('a connect is one create, a disconnect one delete; unsafe ids work; nothing is refreshed per station', async (t) => {
+t.test('a connect is one read and one write, a disconnect one delete; unsafe ids work; nothing is refreshed per station', async (t) => {
   const a = await open('a');
   const b = await open('b');
   a.dir.announce('CP.1*x', entry());
   await a.dir.settled();
   t.match(await b.dir.lookup('CP.1*x'), { nodeId: 'a', epoch: a.dir.epoch, tenantId: 'acme', version: 'ocpp1.6' }, 'visible from b, tagged with a\'s epoch');
-  t.match(a.dir.counts, { create: 1, update: 0, delete: 0 });
+  t.match(a.dir.counts, { get: 1, create: 1, update: 0, delete: 0 });
   const leaseBefore = a.dir.counts.leaseRefresh;
   await until(async () => a.dir.counts.leaseRefresh >= leaseBefore + 4, (TTL + 5) * 1000, 'more than one TTL of lease refreshes');
-  t.match(a.dir.counts, { create: 1, update: 0, delete: 0 }, 'the station entry was not rewritten while the lease was refreshed');
+  t.match(a.dir.counts, { get: 1, create: 1, update: 0, delete: 0 }, 'the station entry was not rewritten while the lease was refreshed');
   t.ok(await b.dir.lookup('CP.1*x', { fresh: true }), 'and it is still there, alive through the lease');
   a.dir.withdraw('CP.1*x');
   await a.dir.settled();
   t.equal(a.dir.counts.delete, 1);
   t.equal(await b.dir.lookup('CP.1*x', { fresh: true }), undefined, 'gone after the disconnect');
+  a.dir.announce('CP.1*x', entry());
+  await a.dir.settled();
+  t.match(a.dir.counts, { get: 2, create: 1, update: 1 }, 'a reconnect: read the delete marker, one compare-and-set over it');
+  t.match(await b.dir.lookup('CP.1*x', { fresh: true }), { nodeId: 'a' });
   t.same(a.errors, []);
 });
 
@@ -81,7 +85,7 @@ t.test('a station connecting to another node: the old node is told on its own su
   await b.dir.settled();
   await until(async () => displaced.length > 0, 5000, 'displacement notice');
   t.same(displaced, [['CP-MOVE', 'disp-b']]);
-  t.match(b.dir.counts, { create: 0, get: 1, update: 1, displaceSent: 1 }, 'create refused, read, compare-and-set over the old entry');
+  t.match(b.dir.counts, { create: 0, get: 1, update: 1, displaceSent: 1 }, 'read, compare-and-set over the old entry, then the notice');
   t.equal(a.dir.counts.displaceReceived, 1);
   a.dir.withdraw('CP-MOVE'); // a no-op: a dropped the station when displaced
   await a.dir.settled();
