@@ -17,6 +17,7 @@ import { join, resolve } from 'node:path';
 import { repoRoot } from './lib/paths.js';
 import { sampleProcess } from './lib/proc-stats.js';
 import { freePort } from './orchestrator/server-process.js';
+import { backgroundCpuPct } from './lib/background.js';
 
 interface PhaseLine {
   phase: 'connect' | 'idle' | 'churn' | 'lookups';
@@ -82,6 +83,8 @@ function runDriver(plan: Record<string, unknown>, onLine: (line: PhaseLine) => v
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 async function main(): Promise<void> {
+  const background = await backgroundCpuPct();
+  if (background !== undefined) console.log(`other processes used ${fmt(background, 0)} % of the machine's CPU before the run`);
   const nats = await startNats();
   const lines: PhaseLine[] = [];
   const natsCpu: Record<string, number> = {};
@@ -156,7 +159,7 @@ function report(lines: PhaseLine[], natsCpu: Record<string, number>): void {
   console.log(`\nProjection to ${fmt(S)} stations on ${N} nodes: CPU per node = r_reconnect × ${fmt(cost.reconnect ?? 0, 1)} µs + r_lookup × ${fmt(cost.lookup ?? 0, 1)} µs + idle (lease) ${fmt(cost.idlePct ?? 0, 2)} %`);
   console.log(`  every station reconnects once a day: r = ${fmt(daily, 2)}/s per node, plus one uncached command lookup per station per hour (${fmt(commands, 1)}/s per node): ${fmt(perNode(daily, commands), 2)} % of a core per node`);
   console.log(`  a node dies and its ${fmt(S / N)} stations reconnect to the other ${N - 1} within 60 s: r = ${fmt(storm, 1)}/s per node during the storm: ${fmt(perNode(storm, commands), 2)} % of a core per node`);
-  console.log(`  (the previous design re-put every station every TTL/3: ${fmt(S / N / 10)} KV puts/s per node at TTL 30 s, whatever the churn)`);
+  console.log(`  (the previous design re-put every station every TTL/3: ${fmt(S / N / 10)} KV puts/s per node at TTL 30 s, and every node watched the whole bucket: ${fmt(S / 10)} deliveries/s per node, whatever the churn)`);
 }
 
 main().catch((error) => {
