@@ -119,6 +119,8 @@ export class StationDirectory {
   /** Leases seen on the watch: node id → epoch and when it was last refreshed (local ms). */
   private readonly leases = new Map<string, { epoch: number; seenAt: number }>();
   private readonly cache = new Map<string, { entry: DirectoryEntry; at: number }>();
+  /** When a lease missing from the watch was last read (a dead node's entries must not cost a read each). */
+  private readonly leaseReads = new Map<string, number>();
   /** Our entries whose delete did not reach NATS (it was away): retried after a reconnect. */
   private readonly unwithdrawn = new Map<string, number>();
   private readonly ttlMs: number;
@@ -203,8 +205,12 @@ export class StationDirectory {
     })().catch(this.options.onError);
   }
 
-  /** A lease the watch has not delivered yet (just after start): read it once. */
+  /** A lease the watch has not delivered yet (just after start): read it, at most once per TTL/3 per node. */
   private async readLease(nodeId: string): Promise<void> {
+    const checked = this.leaseReads.get(nodeId);
+    if (checked !== undefined && Date.now() - checked < this.ttlMs / 3) return;
+    if (this.leaseReads.size >= 1000) this.leaseReads.clear();
+    this.leaseReads.set(nodeId, Date.now());
     const found = await this.nodes.get(nodeId);
     const lease = found && found.operation === 'PUT' ? parse<NodeLease>(found) : undefined;
     if (lease && !this.leases.has(nodeId)) this.leases.set(nodeId, { epoch: lease.epoch, seenAt: Math.min(Date.now(), found!.created.getTime()) });
@@ -420,7 +426,8 @@ export class StationDirectory {
     this.stopWatch?.();
     this.displaceSub?.unsubscribe();
     if (options.release) {
-      await this.settled();
+      // Bounded: with NATS away the writes would wait for their timeouts; the lease expires anyway.
+      await Promise.race([this.settled(), sleep(2000)]);
       await this.nodes.delete(this.lease.nodeId, { previousSeq: this.leaseRevision }).catch(this.options.onError);
     }
     this.closed = true;

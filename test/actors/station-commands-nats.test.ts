@@ -101,6 +101,33 @@ t.test('commands across nodes over a real nats-server', { skip: natsServerMissin
   t.match(await caller.call(stationCall('acme', 'CP.1', 'Reset', { type: 'Soft' })), { status: 'failed', reason: 'node-unavailable', details: { nodeId: 'node-b' } }, 'the named node does not listen: no responders, at once');
 });
 
+t.test('integrators\' requests: one node of the queue group takes each one', { skip: natsServerMissing() }, async (t) => {
+  const nats = await startNats(t);
+  const nc = await connect({ servers: nats.url });
+  t.teardown(() => nc.close());
+  const taken: string[] = [];
+  for (const nodeId of ['node-1', 'node-2', 'node-3']) {
+    const router = new CommandRouter(
+      nc,
+      nodeId,
+      {
+        holds: () => false,
+        sendLocal: async () => t.fail('nothing is forwarded here') as never,
+        send: async () => (taken.push(nodeId), resultReply({ status: 'Accepted' }, 'ocpp1.6')),
+      },
+      (e) => t.fail(String(e)),
+    );
+    router.listen();
+    t.teardown(() => router.close());
+  }
+  await nc.flush();
+  for (let i = 0; i < 20; i++) {
+    const reply = await nc.request(commandSubject('acme', `CP-${i}`, 'Reset'), JSON.stringify({ type: 'Soft' }), { timeout: 3000 });
+    t.match(reply.json(), { status: 'result' });
+  }
+  t.equal(taken.length, 20, 'twenty requests, twenty sends: none taken twice, none dropped');
+});
+
 t.test('a stale directory entry: the named node refuses, the caller looks again and follows or fails cleanly', { skip: natsServerMissing() }, async (t) => {
   const nats = await startNats(t);
   const nc = await connect({ servers: nats.url });
