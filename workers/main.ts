@@ -25,6 +25,7 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
   try {
     directory = natsBus ? await openDirectory(natsBus, config, log) : undefined;
   } catch (error) {
+    if (error instanceof DuplicateNodeError) log.error({ nodeId: controlPlane.nodeId, err: error }, 'start refused: node id in use by a running node');
     await natsBus?.close().catch(() => {});
     throw error;
   }
