@@ -143,7 +143,9 @@ export class StationDirectory {
     this.ttlMs = options.ttlSec * 1000;
     this.cacheMs = options.cacheMs ?? 2000;
     this.cacheSize = options.cacheSize ?? 10_000;
-    this.timer = setInterval(() => void this.refreshLease().catch(options.onError), Math.max(500, this.ttlMs / 3));
+    this.timer = setInterval(() => {
+      void this.refreshLease().then(() => this.retryMissed(), options.onError);
+    }, Math.max(500, this.ttlMs / 3));
     this.timer.unref();
   }
 
@@ -270,12 +272,20 @@ export class StationDirectory {
       this.options.log.warn({ nodeId: this.lease.nodeId, stations: this.mine.size }, 'directory buckets were lost by the NATS server: re-announcing this node\'s stations');
       this.unwithdrawn.clear();
     }
-    // Writes that did not land while NATS was away (all of them, when the buckets were lost).
+    if (lost) for (const own of this.mine.values()) own.revision = undefined;
+    this.retryMissed();
+  }
+
+  /**
+   * Writes that did not land (NATS away, a timeout): announces without a revision and deletes
+   * that failed. Run after every lease refresh and reconnect, so the directory heals by itself.
+   */
+  private retryMissed(): void {
     for (const [stationId, own] of this.mine) {
-      if (lost) own.revision = undefined;
       if (own.revision === undefined && !this.chains.has(stationId)) this.enqueue(stationId, () => this.write(stationId, own));
     }
     for (const [stationId, revision] of this.unwithdrawn) {
+      if (this.chains.has(stationId)) continue;
       this.unwithdrawn.delete(stationId);
       if (!this.mine.has(stationId)) this.enqueue(stationId, () => this.remove(stationId, revision));
     }

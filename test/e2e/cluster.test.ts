@@ -66,8 +66,12 @@ async function run(): Promise<void> {
     t.match(await s.client.call('Authorize', { idTag: 'CL-TOKEN' }), { idTagInfo: { status: 'Accepted' } }, 'the token created on C authorizes on B');
     t.match(await s.client.call('Authorize', { idTag: 'NOT-A-TOKEN' }), { idTagInfo: { status: 'Invalid' } });
     for (const [name, node] of [['A', A], ['B', B], ['C', C]] as const) {
-      const list = await node.apiJson('GET', '/stations');
-      t.ok(list.body.items.some((x: { id: string }) => x.id === 'CL-16'), `listed from ${name}`);
+      const listed = await eventually(async () => {
+        const list = await node.apiJson('GET', '/stations');
+        const item = list.body.items.find((x: { id: string }) => x.id === 'CL-16');
+        return item?.connected ? item : undefined;
+      }, 10_000, `listed as connected from ${name}`);
+      t.match(listed, { id: 'CL-16', connected: true, protocol: 'ocpp1.6', connectedAt: String }, `listed from ${name}, connected`);
       const one = await eventually(async () => {
         const r = await node.apiJson('GET', '/stations/CL-16');
         return r.body.connected ? r.body : undefined;

@@ -159,6 +159,22 @@ t.test('two nodes with the same id: the second is refused; a dead run\'s lease i
   t.equal(await other.dir.lookup('CP-TWIN', { fresh: true }), undefined, 'entries of the previous run are gone, though the node id is alive again');
 });
 
+t.test('connects and disconnects while NATS is away are written once it is back, without a reconnect hook', async (t) => {
+  const a = await open('away-a');
+  const b = await open('away-b');
+  a.dir.announce('CP-LEAVING', entry());
+  await a.dir.settled();
+  await nats.stop();
+  a.dir.announce('CP-AWAY', entry());
+  a.dir.withdraw('CP-LEAVING');
+  await a.dir.settled(); // both failed (timeouts or closed connection)
+  await nats.restart();
+  await until(async () => (await b.dir.lookup('CP-AWAY', { fresh: true }).catch(() => undefined)) !== undefined, 20_000, 'the connect written');
+  await until(async () => (await b.dir.lookup('CP-LEAVING', { fresh: true }).catch(() => 'error')) === undefined, 20_000, 'the disconnect written');
+  t.match(await b.dir.lookup('CP-AWAY'), { nodeId: 'away-a', epoch: a.dir.epoch });
+  t.equal(await rawEntry(b.nc, 'CP-LEAVING'), undefined, 'the entry itself deleted, not only read as gone');
+});
+
 t.test('a NATS server that lost its storage: buckets recreated, lease taken again, entries re-announced', async (t) => {
   const a = await open('wipe-a');
   a.dir.announce('CP-WIPE', entry());
