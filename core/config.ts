@@ -138,6 +138,13 @@ export function loadConfig(env: Env = process.env): CsmsConfig {
   if (config.store === 'mongodb' && !config.mongodbUrl) {
     throw new ConfigError('CSMS_STORE=mongodb needs MONGODB_URL (e.g. mongodb://localhost:27017/switchyard)');
   }
+  if (config.controlPlane.natsUrl && config.store === 'sqlite' && !config.controlPlane.independentNodes) {
+    throw new ConfigError(
+      'NATS_URL is set but CSMS_STORE=sqlite keeps a store on each node: stations, tokens, API keys and transactions ' +
+        'registered on one node would be unknown to the others. For a cluster set CSMS_STORE=postgres and DATABASE_URL ' +
+        '(one database for every node); to run nodes that deliberately share only events and commands, set CSMS_INDEPENDENT_NODES=true',
+    );
+  }
   if (config.ocppPort === config.apiPort) {
     throw new ConfigError(`CSMS_OCPP_PORT and CSMS_API_PORT must differ (both ${config.ocppPort})`);
   }

@@ -22,8 +22,16 @@ export interface ControlPlaneConfig {
   role: NodeRole;
   /** CSMS_NODE_ID: this node's name in the station registry; default hostname-pid. */
   nodeId: string;
-  /** CSMS_REGISTRY_TTL: seconds a station→node entry lives unless its node refreshes it. */
+  /**
+   * CSMS_REGISTRY_TTL: seconds a node's lease in the cluster directory lives unless the node
+   * refreshes it (every TTL/3); a node whose lease expired is dead and its stations are gone.
+   */
   registryTtlSec: number;
+  /**
+   * CSMS_INDEPENDENT_NODES: with NATS_URL and a node-local store (SQLite), the nodes share
+   * events, commands and the directory but nothing stored. Refused unless this says it is meant.
+   */
+  independentNodes: boolean;
 }
 
 function retention(env: Env): MessageLogRetention {
@@ -54,5 +62,6 @@ export function loadControlPlaneConfig(env: Env): ControlPlaneConfig {
     role: oneOf(env, 'CSMS_ROLE', 'all', ['all', 'gateway', 'api']) as NodeRole,
     nodeId,
     registryTtlSec: integer(env, 'CSMS_REGISTRY_TTL', 30, 3, 3600),
+    independentNodes: boolean(env, 'CSMS_INDEPENDENT_NODES', false),
   };
 }

@@ -29,10 +29,15 @@ export type CallFailureReason =
   | 'invalid-response'
   | 'send-failed'
   | 'wrong-protocol'
-  | 'internal';
+  | 'internal'
+  /** The directory named a node that no longer holds the station, also after a fresh lookup. */
+  | 'stale-location'
+  /** The directory names a node that does not answer (dead, its lease not yet expired). */
+  | 'node-unavailable';
 
 export const CALL_FAILURE_REASONS: readonly CallFailureReason[] = [
   'timeout', 'disconnected', 'queue-full', 'unknown-action', 'invalid-request', 'invalid-response', 'send-failed', 'wrong-protocol', 'internal',
+  'stale-location', 'node-unavailable',
 ];
 
 /**

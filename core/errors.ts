@@ -137,6 +137,9 @@ export const ERRORS = {
   STATION_BUSY: { http: 429, title: 'Station Busy', failureReason: 'queue-full' },
   STATION_INVALID_RESPONSE: { http: 502, title: 'Station Invalid Response', failureReason: 'invalid-response' },
   STATION_TIMEOUT: { http: 504, title: 'Station Timeout', failureReason: 'timeout' },
+  // Multi-node: the cluster directory and the node it names disagree, or that node is gone
+  STATION_LOCATION_STALE: { http: 409, title: 'Station Location Stale', failureReason: 'stale-location' },
+  STATION_NODE_UNAVAILABLE: { http: 503, title: 'Station Node Unavailable', failureReason: 'node-unavailable' },
   // A command the station answered with a CALLERROR (any spelling of its version)
   STATION_CALL_ERROR: { http: 502, title: 'Station Call Error' },
   STATION_NOT_IMPLEMENTED: { http: 502, title: 'Station Call Error: NotImplemented', rpcKind: 'NotImplemented' },

@@ -8,7 +8,11 @@ import { CommandRouter, NatsStationCaller } from './command-router.js';
 import type { CsmsNode } from './csms-node.js';
 import { StationDirectory, type DirectoryEntry } from './station-directory.js';
 
-type Log = { error(fields: Record<string, unknown>, message: string): void; warn(fields: Record<string, unknown>, message: string): void };
+type Log = {
+  error(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+  info(fields: Record<string, unknown>, message: string): void;
+};
 
 /** Opens the NATS bus (NATS_URL), with the JetStream stream for durable events. */
 export async function openNatsBus(config: CsmsConfig, log: Log): Promise<NatsBus> {
@@ -52,40 +56,83 @@ export function registerBusMetrics(registry: Registry, bus: NatsBus): void {
   });
 }
 
+/** Directory operations by kind, for the operator and the bench (csms_directory_operations_total). */
+export function registerDirectoryMetrics(registry: Registry, directory: StationDirectory): void {
+  new Counter({
+    name: 'csms_directory_operations_total',
+    help: 'Cluster directory operations of this node since start, by kind (KV get/create/update/delete, lease refreshes, displacement notices, lookups, cache hits)',
+    labelNames: ['op'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [op, n] of Object.entries(directory.counts)) this.inc({ op }, n);
+    },
+  });
+  new Gauge({
+    name: 'csms_directory_live_nodes',
+    help: 'Nodes whose lease in the cluster directory is alive, this one included',
+    registers: [registry],
+    collect() {
+      this.set(directory.liveNodes().length);
+    },
+  });
+}
+
 export interface Cluster {
+  readonly directory: StationDirectory;
   /** Finds a station on this node or any other (for the API). */
   locate(stationId: string): Promise<{ tenantId: string; version: DirectoryEntry['version'] } | undefined>;
   /** The other nodes, for the station-commands service: calls out, and their calls in (`serve`). */
   remote: RemoteNodes;
-  close(): void;
+  /** Graceful: waits for queued directory writes and releases this node's lease. */
+  close(): Promise<void>;
 }
 
 /**
- * Multi-node wiring over NATS: announces this node's stations in the KV directory, answers
- * commands for them, and routes calls for stations it does not hold to the node that does.
- * Must be attached before `node.start()` so no connection goes unannounced.
+ * Takes this node's lease in the cluster directory (refused when another running node has the
+ * same id: DuplicateNodeError). Done before the node starts, so nothing else has to be undone.
  */
-export async function attachCluster(node: CsmsNode, bus: NatsBus, config: CsmsConfig, log: Log): Promise<Cluster> {
+export function openDirectory(bus: NatsBus, config: CsmsConfig, log: Log): Promise<StationDirectory> {
   const { nodeId, registryTtlSec } = config.controlPlane;
+  return StationDirectory.open(bus.connection, {
+    nodeId,
+    ttlSec: registryTtlSec,
+    log,
+    onError: (error) => log.warn({ err: error }, 'cluster directory operation failed'),
+  });
+}
+
+/**
+ * Multi-node wiring over NATS: announces this node's stations in the directory on connect and
+ * disconnect, answers commands addressed to this node, routes calls for stations it does not
+ * hold to the node that does. Must be attached before `node.start()` so no connection goes
+ * unannounced.
+ */
+export function attachCluster(node: CsmsNode, bus: NatsBus, directory: StationDirectory, config: CsmsConfig, log: Log): Cluster {
+  const { nodeId } = config.controlPlane;
   const onError = (error: unknown) => log.warn({ err: error }, 'cluster operation failed');
-  const directory = await StationDirectory.open(bus.connection, nodeId, registryTtlSec, onError);
-  await directory.watchDisplacements((stationId) => node.disconnectStation(stationId));
-  // Commands for our stations run through the station-commands service (effects here, once);
-  // it hands us its local path when it is built, after the cluster.
-  let local: Pick<StationCommands, 'sendLocal'> | undefined;
+  directory.listenForDisplacements((stationId, by) => {
+    log.info({ stationId, nodeId: by }, 'station connected to another node: closing its connection here');
+    node.disconnectStation(stationId);
+  });
+  // The station-commands service hands itself over when it is built, after the cluster.
+  let commands: Pick<StationCommands, 'send' | 'sendLocal'> | undefined;
   const router = new CommandRouter(
     bus.connection,
+    nodeId,
     {
       holds: (tenantId, stationId) => node.registry.get(stationId)?.tenantId === tenantId,
       sendLocal: (call: StationCall): Promise<StationReply> =>
-        local ? local.sendLocal(call) : Promise.resolve(failedReply('internal', 'This node is still starting')),
+        commands ? commands.sendLocal(call) : Promise.resolve(failedReply('internal', 'This node is still starting')),
+      send: (call: StationCall): Promise<StationReply> =>
+        commands ? commands.send(call) : Promise.resolve(failedReply('internal', 'This node is still starting')),
     },
     onError,
   );
   router.listen();
   void (async () => {
     for await (const status of bus.connection.status()) {
-      if (status.type === 'reconnect') await directory.recover(bus.connection, registryTtlSec).catch(onError);
+      if (status.type === 'reconnect') await directory.recover().catch(onError);
     }
   })();
   // Long enough that the holding node's own call timeout answers first (as a proper 504).
@@ -95,20 +142,28 @@ export async function attachCluster(node: CsmsNode, bus: NatsBus, config: CsmsCo
       directory.announce(stationId, { tenantId: location.tenantId, version: location.version, connectedAt: location.connectedAt }),
     disconnected: (stationId) => directory.withdraw(stationId),
   };
-  // No directory lookup here: the station-commands service located the station (and checked its tenant) already.
-  const caller = new NatsStationCaller(bus.connection, remoteTimeoutMs);
+  const caller = new NatsStationCaller(
+    bus.connection,
+    remoteTimeoutMs,
+    (stationId, { fresh }) => directory.lookup(stationId, { fresh }),
+    (info) => {
+      directory.invalidate(info.stationId);
+      log.warn(info, 'directory entry was stale: looked the station up again');
+    },
+  );
   const remote: RemoteNodes = {
     call: (call) => caller.call(call),
-    serve: (commands) => {
-      local = commands;
+    serve: (service) => {
+      commands = service;
     },
   };
   return {
+    directory,
     locate: async (stationId) => node.registry.get(stationId) ?? (await directory.lookup(stationId)),
     remote,
-    close: () => {
+    close: async () => {
       router.close();
-      directory.close();
+      await directory.close({ release: true });
     },
   };
 }

@@ -3,14 +3,16 @@ import { errors } from '@nats-io/transport-node';
 import { failedReply, newCorrelationId, type StationCall, type StationReply } from '../core/envelope.js';
 import { isOcppVersion } from '../core/protocols.js';
 import type { StationCaller } from '../core/ports/station-caller.js';
-import { ALL_COMMANDS, commandSubject, parseCommandSubject } from '../adapters/bus/nats-subjects.js';
+import { ALL_COMMANDS, COMMAND_QUEUE, nodeCommandSubject, nodePingSubject, parseCommandSubject } from '../adapters/bus/nats-subjects.js';
 
-/** What the node holding stations offers the router: the station-commands service's local path. */
+/** What a node offers the router: the station-commands service. */
 export interface LocalCommands {
-  /** Answered synchronously, so the nodes that do not hold the station stay silent at once. */
+  /** Whether this node holds the station's connection in that tenant (answered synchronously). */
   holds(tenantId: string, stationId: string): boolean;
   /** Runs the action's effects on this node and calls the station. */
   sendLocal(call: StationCall): Promise<StationReply>;
+  /** Any call, wherever the station is (locates it and forwards it); for integrators' requests. */
+  send?(call: StationCall): Promise<StationReply>;
 }
 
 type Target = { tenantId: string; stationId: string; action: string };
@@ -45,84 +47,164 @@ export function callFromRequest(target: Target, data: Uint8Array): StationCall |
   return { v: 1, correlationId, ...target, ...(body.protocol ? { protocol: body.protocol } : {}), payload: body.payload };
 }
 
+/** A StationCall another node forwarded: the envelope, checked field by field. */
+export function callFromNode(data: Uint8Array): StationCall | StationReply {
+  let body: unknown;
+  try {
+    body = JSON.parse(new TextDecoder().decode(data));
+  } catch {
+    return failedReply('invalid-request', 'Request body is not JSON');
+  }
+  if (!isObject(body) || body.v !== 1 || !isObject(body.payload)) return failedReply('invalid-request', 'Request body must be a StationCall (v: 1)');
+  for (const field of ['tenantId', 'stationId', 'action', 'correlationId'] as const) {
+    if (typeof body[field] !== 'string' || body[field] === '') return failedReply('invalid-request', `StationCall without ${field}`);
+  }
+  if (body.protocol !== undefined && (typeof body.protocol !== 'string' || !isOcppVersion(body.protocol))) {
+    return failedReply('invalid-request', `Unknown protocol '${String(body.protocol)}'`);
+  }
+  return body as unknown as StationCall;
+}
+
 /**
- * The serving side of commands over NATS request/reply. Every node listens on `csms.*.cmd.*.*`;
- * only the node holding the station (in the subject's tenant) answers, the others stay silent,
- * so a command reaches the station wherever it is connected, whoever sends it (REST API of any
- * node or an integrator). A station of another tenant is never answered: it looks exactly like an
- * absent one. The reply is the StationReply JSON (with the service's `facts`, if any).
+ * The serving side of commands over NATS, two subscriptions per node:
+ * - `_csms.node.<nodeId>.cmd`: calls other nodes address to this one because the directory says
+ *   it holds the station. Only this node listens. A station it does not hold (any more, or not
+ *   in that tenant) is answered at once with `stale-location`, so the sender looks again.
+ * - `csms.<tenant>.cmd.<stationId>.<Action>` (the integrators' API), in one queue group: each
+ *   request reaches one node, which sends it like its own REST API would (locally, or on to the
+ *   holding node's subject). A station of another tenant looks exactly like an absent one.
+ * The reply is the StationReply JSON (with the service's `facts`, if any).
  */
 export class CommandRouter {
-  private sub: Subscription | undefined;
+  private subs: Subscription[] = [];
 
   constructor(
     private readonly nc: NatsConnection,
+    private readonly nodeId: string,
     private readonly local: LocalCommands,
     private readonly onError: (error: unknown) => void,
   ) {}
 
   listen(): void {
-    this.sub = this.nc.subscribe(ALL_COMMANDS, { callback: (error, msg) => (error ? undefined : this.serve(msg)) });
+    this.subs = [
+      this.nc.subscribe(nodeCommandSubject(this.nodeId), { callback: (error, msg) => (error ? undefined : this.serveNode(msg)) }),
+      this.nc.subscribe(ALL_COMMANDS, { queue: COMMAND_QUEUE, callback: (error, msg) => (error ? undefined : this.serveIntegrator(msg)) }),
+      this.nc.subscribe(nodePingSubject(this.nodeId), { callback: (error, msg) => {
+        if (!error) msg.respond();
+      } }),
+    ];
   }
 
-  private serve(msg: Msg): void {
+  private serveNode(msg: Msg): void {
+    if (!msg.reply) return;
+    const call = callFromNode(msg.data);
+    if ('status' in call) return this.answer(msg, Promise.resolve(call));
+    if (!this.local.holds(call.tenantId, call.stationId)) {
+      return this.answer(msg, Promise.resolve(failedReply('stale-location', `Station ${call.stationId} is not connected to node ${this.nodeId}`)));
+    }
+    this.answer(msg, this.local.sendLocal(call));
+  }
+
+  private serveIntegrator(msg: Msg): void {
     if (!msg.reply) return;
     const target = parseCommandSubject(msg.subject);
-    if (!target || !this.local.holds(target.tenantId, target.stationId)) return;
+    if (!target) return;
     const call = callFromRequest(target, msg.data);
-    const answer = 'status' in call ? Promise.resolve(call) : this.local.sendLocal(call);
-    answer
-      .catch((error: unknown) => failedReply('internal', `Command failed on this node: ${(error as Error).message}`))
-      .then((reply) => msg.respond(JSON.stringify(reply)))
+    if ('status' in call) return this.answer(msg, Promise.resolve(call));
+    const send = this.local.send;
+    this.answer(msg, send ? send(call) : Promise.resolve(failedReply('internal', 'This node is still starting')));
+  }
+
+  private answer(msg: Msg, reply: Promise<StationReply>): void {
+    reply
+      .catch((error: unknown) => failedReply('internal', `Command failed on node ${this.nodeId}: ${(error as Error).message}`))
+      .then((r) => msg.respond(JSON.stringify(r)))
       .catch(this.onError);
   }
 
   close(): void {
-    this.sub?.unsubscribe();
+    for (const sub of this.subs) sub.unsubscribe();
+    this.subs = [];
   }
 }
 
 const STATUSES = new Set(['result', 'callerror', 'failed']);
 
-/** The cluster directory's answer for a station: the tenant it is connected in, if anywhere. */
-export type DirectoryLookup = (stationId: string) => Promise<{ tenantId: string } | undefined>;
+/** The directory's answer for a station: the node holding it and the tenant it is connected in. */
+export type NodeResolver = (stationId: string, options: { fresh: boolean }) => Promise<{ nodeId: string; tenantId: string } | undefined>;
+
+/** How a node-addressed request went; `retry`: the call never ran, safe to send again after looking again. */
+type Sent = { reply: StationReply; retry: boolean };
 
 /**
- * The sending side: a StationCaller for stations held by other nodes. With the directory, a
- * station connected nowhere in the call's tenant is `disconnected` at once; without it (or when
- * the entry is stale) every node stays silent and the call times out. The holding node's own call
- * timeout answers first, so a timeout here means a node in trouble.
+ * The sending side: a StationCaller for stations held by other nodes. The directory names the
+ * node; the call goes to that node's own subject. When that node says it does not hold the
+ * station (`stale-location`) or does not answer at all (`node-unavailable`: no subscriber), the
+ * call never ran, so the caller looks again without the cache and tries the node named then,
+ * once. What is still wrong after that is the reply: `disconnected` when the directory names
+ * nobody, `stale-location` (409) or `node-unavailable` (503) otherwise; never a hang. The holding
+ * node's own call timeout answers before this caller's (a timeout here means a node in trouble).
  */
 export class NatsStationCaller implements StationCaller {
   constructor(
     private readonly nc: NatsConnection,
     private readonly timeoutMs: number,
-    private readonly lookup?: DirectoryLookup,
+    private readonly resolve: NodeResolver,
+    private readonly onRetry?: (info: { stationId: string; nodeId: string; reason: string; nowOn: string | undefined }) => void,
   ) {}
 
   async call(call: StationCall): Promise<StationReply> {
-    if (this.lookup && (await this.lookup(call.stationId))?.tenantId !== call.tenantId) {
-      return failedReply('disconnected', `Station ${call.stationId} is not connected to any node`);
-    }
+    const first = await this.resolve(call.stationId, { fresh: false });
+    if (first?.tenantId !== call.tenantId) return notConnected(call.stationId);
+    const { reply, retry } = await this.request(first.nodeId, call);
+    if (!retry) return reply;
+    const fresh = await this.resolve(call.stationId, { fresh: true });
+    this.onRetry?.({ stationId: call.stationId, nodeId: first.nodeId, reason: (reply as { reason: string }).reason, nowOn: fresh?.nodeId });
+    if (fresh?.tenantId !== call.tenantId) return notConnected(call.stationId);
+    if (fresh.nodeId === first.nodeId) return reply;
+    return (await this.request(fresh.nodeId, call)).reply;
+  }
+
+  private async request(nodeId: string, call: StationCall): Promise<Sent> {
     let msg: Msg;
     try {
-      msg = await this.nc.request(commandSubject(call.tenantId, call.stationId, call.action), JSON.stringify(call), { timeout: this.timeoutMs });
+      msg = await this.nc.request(nodeCommandSubject(nodeId), JSON.stringify(call), { timeout: this.timeoutMs });
     } catch (error) {
-      if (error instanceof errors.RequestError || error instanceof errors.NoRespondersError) {
-        return failedReply('disconnected', `Station ${call.stationId} is not connected to any node`);
+      if (noResponders(error)) return { reply: unavailable(nodeId, call.stationId), retry: true };
+      if (error instanceof errors.TimeoutError) {
+        // A slow node, or one that died with the call (killed before NATS noticed): ask it.
+        // Not retried either way: the call may have run.
+        const gone = await this.nc.request(nodePingSubject(nodeId), undefined, { timeout: 1000 }).then(() => false, (e: unknown) => noResponders(e));
+        if (gone) return { reply: unavailable(nodeId, call.stationId), retry: false };
+        return { reply: failedReply('timeout', `Node ${nodeId} did not answer for station ${call.stationId} within ${this.timeoutMs} ms`), retry: false };
       }
-      if (error instanceof errors.TimeoutError) return failedReply('timeout', `No node answered for station ${call.stationId} within ${this.timeoutMs} ms`);
-      return failedReply('send-failed', `NATS request failed: ${(error as Error).message}`);
+      return { reply: failedReply('send-failed', `NATS request failed: ${(error as Error).message}`), retry: false };
     }
-    let reply: unknown;
-    try {
-      reply = msg.json();
-    } catch {
-      return failedReply('internal', 'The holding node answered with a body that is not JSON');
-    }
-    if (!isObject(reply) || reply.v !== 1 || !STATUSES.has(reply.status as string)) {
-      return failedReply('internal', 'The holding node answered with an unknown reply shape');
-    }
-    return reply as StationReply;
+    const reply = replyFrom(msg);
+    // The node does not hold the station (the entry was stale): it did not run the call.
+    return { reply, retry: reply.status === 'failed' && reply.reason === 'stale-location' };
   }
+}
+
+const noResponders = (error: unknown) => error instanceof errors.RequestError || error instanceof errors.NoRespondersError;
+
+function unavailable(nodeId: string, stationId: string): StationReply {
+  return failedReply('node-unavailable', `Node ${nodeId}, which the directory names for station ${stationId}, does not answer`, { nodeId });
+}
+
+function replyFrom(msg: Msg): StationReply {
+  let reply: unknown;
+  try {
+    reply = msg.json();
+  } catch {
+    return failedReply('internal', 'The holding node answered with a body that is not JSON');
+  }
+  if (!isObject(reply) || reply.v !== 1 || !STATUSES.has(reply.status as string)) {
+    return failedReply('internal', 'The holding node answered with an unknown reply shape');
+  }
+  return reply as StationReply;
+}
+
+function notConnected(stationId: string): StationReply {
+  return failedReply('disconnected', `Station ${stationId} is not connected to any node`);
 }

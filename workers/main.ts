@@ -6,7 +6,8 @@ import { buildApi } from '../api/server.js';
 import { createStationCommands } from '../actors/commands/station-commands.js';
 import { bootstrapAdminKey } from '../api/api-key-service.js';
 import { CsmsNode } from './csms-node.js';
-import { attachCluster, openNatsBus, registerBusMetrics } from './cluster.js';
+import { attachCluster, openDirectory, openNatsBus, registerBusMetrics, registerDirectoryMetrics } from './cluster.js';
+import { DuplicateNodeError } from './station-directory.js';
 import type { Bus } from '../core/ports/bus.js';
 import { createLogger } from './logger.js';
 import { createCpuPool } from './pool.js';
@@ -16,6 +17,19 @@ const { version } = createRequire(import.meta.url)('../../package.json') as { ve
 /** Starts a whole node: store, bus, gateway threads, API. Returns a stop function. */
 export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promise<void> }> {
   const log = createLogger(config.logLevel, { thread: 'main' });
+  const { controlPlane } = config;
+  // NATS_URL set → NATS bus and multi-node routing; unset → the in-process bus of a single node.
+  // The node's lease comes first: a second node with the same id is refused before it opens anything else.
+  const natsBus = controlPlane.natsUrl ? await openNatsBus(config, log) : undefined;
+  let directory: Awaited<ReturnType<typeof openDirectory>> | undefined;
+  try {
+    directory = natsBus ? await openDirectory(natsBus, config, log) : undefined;
+  } catch (error) {
+    if (error instanceof DuplicateNodeError) log.error({ nodeId: controlPlane.nodeId, err: error }, 'start refused: node id in use by a running node');
+    await natsBus?.close().catch(() => {});
+    throw error;
+  }
+  if (directory) log.info({ nodeId: controlPlane.nodeId, epoch: directory.epoch, leaseTtlSec: controlPlane.registryTtlSec }, 'node lease taken in the cluster directory');
   // The API's own store connection; the handler thread opens the hot-path one (see csms-node.ts).
   // With gateway threads the handler thread writes the hot path and this connection checkpoints
   // its WAL every second, so no checkpoint ever runs inside a hot-path commit.
@@ -25,15 +39,13 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
     // Printed once on stdout (not through the logger, so log shipping never carries it).
     process.stdout.write(`\nSwitchyard: first admin API key (shown only now; keep it):\n  ${firstAdminKey}\n\n`);
   }
-  const { controlPlane } = config;
-  // NATS_URL set → NATS bus and multi-node routing; unset → the in-process bus of a single node.
-  const natsBus = controlPlane.natsUrl ? await openNatsBus(config, log) : undefined;
   const bus: Bus = natsBus ?? new MemoryBus((error) => log.error({ err: error }, 'bus subscriber failed'));
   // CSMS_ROLE=api runs no gateway threads (no OCPP listener); gateway runs no REST API.
   const node = new CsmsNode(controlPlane.role === 'api' ? { ...config, workers: 0 } : config, bus, log);
   if (natsBus && controlPlane.natsFrameMirror) node.onFrames = (frames) => natsBus.mirrorFrames(frames);
-  const cluster = natsBus ? await attachCluster(node, natsBus, config, log) : undefined;
+  const cluster = natsBus && directory ? attachCluster(node, natsBus, directory, config, log) : undefined;
   if (natsBus) registerBusMetrics(node.metricsRegistry, natsBus);
+  if (directory) registerDirectoryMetrics(node.metricsRegistry, directory);
   await node.start();
   let pool: ReturnType<typeof createCpuPool> | undefined;
   const api = await buildApi(
@@ -90,7 +102,7 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
       const sweep = setInterval(() => api.server.closeIdleConnections(), 50);
       api.server.closeIdleConnections();
       await apiClosed.finally(() => clearInterval(sweep));
-      cluster?.close();
+      await cluster?.close();
       await pool?.destroy();
       await bus.close();
       await store.close();
@@ -110,7 +122,16 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const node = await startNode(config);
+  let node: Awaited<ReturnType<typeof startNode>>;
+  try {
+    node = await startNode(config);
+  } catch (error) {
+    if (error instanceof DuplicateNodeError) {
+      process.stderr.write(`Switchyard refused to start: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

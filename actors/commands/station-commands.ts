@@ -28,11 +28,12 @@ export interface StationCommandsDeps {
 
 /**
  * The other nodes of a cluster: calls to their stations go out through `call`; calls from them to
- * ours come in through `serve`, which is handed this service's local path at construction, so
- * their effects run here, on the node holding the station.
+ * ours come in through `serve`, which is handed this service at construction: `sendLocal` for
+ * calls forwarded to this node (their effects run here, on the node holding the station), `send`
+ * for integrators' requests any node may take.
  */
 export interface RemoteNodes extends StationCaller {
-  serve?(local: Pick<StationCommands, 'sendLocal'>): void;
+  serve?(commands: Pick<StationCommands, 'send' | 'sendLocal'>): void;
 }
 
 /** How a typed command went. */

@@ -5,7 +5,14 @@ import type { LoggedFrame } from '../../core/ports/store/message-log-store.js';
  * NATS subject layout (documented in docs/nats-subjects.md and docs/asyncapi.yaml):
  *   csms.<tenant>.station.<stationId>.<event>                 station events
  *   csms.<tenant>.ocpp.<stationId>.<in|out>.<Action>          raw frame mirror (optional)
- *   csms.<tenant>.cmd.<stationId>.<Action>                    command request/reply
+ *   csms.<tenant>.cmd.<stationId>.<Action>                    command request/reply (integrators)
+ *   _csms.node.<nodeId>.cmd                                   commands for the stations one node holds
+ *   _csms.node.<nodeId>.displace                              "your connection of this station is stale"
+ *   _csms.node.<nodeId>.ping                                  "are you there" after a call timed out
+ *
+ * Node-to-node subjects live outside the `csms.>` tree: an event subscriber on `csms.>` (a tail,
+ * an integrator's archive) would otherwise receive every forwarded command and, by not answering,
+ * turn NATS's immediate "no responders" for a dead node into a timeout. Integrators never need them.
  *
  * Station ids may contain '.', '*' and other characters that are not safe in a subject token
  * or a KV key, so tokens are escaped: [A-Za-z0-9_-] stay as they are, every other byte becomes
@@ -13,6 +20,8 @@ import type { LoggedFrame } from '../../core/ports/store/message-log-store.js';
  * construction (TENANT_ID_PATTERN) but go through the same function.
  */
 export const SUBJECT_ROOT = 'csms';
+/** Root of the node-to-node subjects (not for integrators). */
+export const NODE_ROOT = '_csms.node';
 
 export function encodeToken(value: string): string {
   if (/^[A-Za-z0-9_-]+$/.test(value)) return value;
@@ -67,8 +76,27 @@ export function commandSubject(tenantId: string, stationId: string, action: stri
   return `${SUBJECT_ROOT}.${encodeToken(tenantId)}.cmd.${encodeToken(stationId)}.${encodeToken(action)}`;
 }
 
-/** Every command of every tenant: each node listens, only the node holding the station answers. */
+/**
+ * Every integrator command of every tenant. Nodes listen in one queue group (COMMAND_QUEUE), so
+ * each request reaches one node, which forwards it to the holding node's own subject.
+ */
 export const ALL_COMMANDS = `${SUBJECT_ROOT}.*.cmd.*.*`;
+export const COMMAND_QUEUE = 'switchyard-commands';
+
+/** Commands for the stations one node holds (a StationCall body); only that node listens. */
+export function nodeCommandSubject(nodeId: string): string {
+  return `${NODE_ROOT}.${encodeToken(nodeId)}.cmd`;
+}
+
+/** Liveness probe of one node (empty request, empty reply): asked after a node-addressed call timed out. */
+export function nodePingSubject(nodeId: string): string {
+  return `${NODE_ROOT}.${encodeToken(nodeId)}.ping`;
+}
+
+/** Displacement notices for one node: a station it holds connected to another node. */
+export function nodeDisplaceSubject(nodeId: string): string {
+  return `${NODE_ROOT}.${encodeToken(nodeId)}.displace`;
+}
 
 export function parseCommandSubject(subject: string): { tenantId: string; stationId: string; action: string } | undefined {
   const parts = subject.split('.');

@@ -40,7 +40,13 @@ export async function stationRoutes(app: FastifyInstance, opts: { deps: ApiDeps 
     },
     async (request) => {
       const page = await deps.store.stations.listStations(request.tenantId, { limit: request.query.limit, cursor: request.query.cursor });
-      return { items: page.items.map((s) => view(deps, s)), nextCursor: page.nextCursor ?? null };
+      // In a cluster, a station not held here may be connected to another node: one directory
+      // lookup per such station of the page (cached), in parallel; a failed lookup reads as not connected.
+      const { locate } = deps.stations;
+      const elsewhere = locate
+        ? await Promise.all(page.items.map((s) => (deps.stations.location(s.id) ? undefined : locate(s.id).catch(() => undefined))))
+        : [];
+      return { items: page.items.map((s, i) => view(deps, s, elsewhere[i])), nextCursor: page.nextCursor ?? null };
     },
   );
 

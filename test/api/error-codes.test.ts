@@ -89,11 +89,14 @@ t.test('station replies map to codes through the table', async (t) => {
     FULL: failedReply('queue-full', 'More than 100 calls queued'),
     BAD: failedReply('invalid-response', 'Station answered Reset with an invalid payload'),
     GONE: failedReply('send-failed', 'Could not write to the station socket'),
+    MOVED: failedReply('stale-location', 'Station MOVED is not connected to node b'),
+    LOST: failedReply('node-unavailable', 'Node b does not answer', { nodeId: 'b' }),
   };
   const { app, auth, connect } = await setup(t, (call) => replies[call.stationId] ?? resultReply({ status: 'Accepted' }));
   const expected: Record<string, keyof typeof ERRORS> = {
     NS: 'STATION_NOT_SUPPORTED', FV16: 'STATION_FORMAT_VIOLATION', ODD: 'STATION_CALL_ERROR', SLOW: 'STATION_TIMEOUT',
     FULL: 'STATION_BUSY', BAD: 'STATION_INVALID_RESPONSE', GONE: 'STATION_SEND_FAILED',
+    MOVED: 'STATION_LOCATION_STALE', LOST: 'STATION_NODE_UNAVAILABLE',
   };
   for (const [id, code] of Object.entries(expected)) {
     connect(id, 'default', 'ocpp1.6');

@@ -12,6 +12,7 @@ t.test('control plane defaults', async (t) => {
     natsBufferSize: 10_000,
     role: 'all',
     registryTtlSec: 30,
+    independentNodes: false,
   });
   t.match(controlPlane.nodeId, /^[A-Za-z0-9_-]+$/);
 });
@@ -27,6 +28,7 @@ t.test('control plane variables', async (t) => {
     CSMS_ROLE: 'api',
     CSMS_NODE_ID: 'node-1',
     CSMS_REGISTRY_TTL: '10',
+    CSMS_STORE: 'postgres',
   });
   t.same(controlPlane, {
     adminKey: 'a-long-admin-key-123',
@@ -38,9 +40,20 @@ t.test('control plane variables', async (t) => {
     role: 'api',
     nodeId: 'node-1',
     registryTtlSec: 10,
+    independentNodes: false,
   });
   t.same(loadConfig({ CSMS_MESSAGE_LOG_RETENTION: 'off' }).controlPlane.messageLogRetention, { kind: 'off' });
   t.same(loadConfig({ CSMS_MESSAGE_LOG_RETENTION: '50' }).controlPlane.messageLogRetention, { kind: 'rows', maxPerStation: 50 });
+});
+
+t.test('NATS with a node-local store is refused unless the nodes are declared independent', async (t) => {
+  t.throws(() => loadConfig({ NATS_URL: 'nats://a:4222' }), { name: 'ConfigError', message: /CSMS_STORE=postgres.*CSMS_INDEPENDENT_NODES=true/ }, 'SQLite (the default) + NATS');
+  t.throws(() => loadConfig({ NATS_URL: 'nats://a:4222', CSMS_STORE: 'sqlite', CSMS_INDEPENDENT_NODES: 'false' }), { name: 'ConfigError' });
+  t.equal(loadConfig({ NATS_URL: 'nats://a:4222', CSMS_INDEPENDENT_NODES: 'true' }).controlPlane.independentNodes, true, 'declared independent');
+  t.equal(loadConfig({ NATS_URL: 'nats://a:4222', CSMS_STORE: 'postgres' }).store, 'postgres', 'a shared store');
+  t.equal(loadConfig({ NATS_URL: 'nats://a:4222', CSMS_STORE: 'mongodb', MONGODB_URL: 'mongodb://m/x' }).store, 'mongodb', 'a shared store');
+  t.equal(loadConfig({ CSMS_STORE: 'sqlite' }).controlPlane.natsUrl, undefined, 'SQLite without NATS: one node, fine');
+  t.throws(() => loadConfig({ CSMS_INDEPENDENT_NODES: 'maybe' }), { name: 'ConfigError', message: /CSMS_INDEPENDENT_NODES/ });
 });
 
 t.test('invalid control plane values name the variable', async (t) => {

@@ -17,6 +17,7 @@ stationCallerContract(t, 'NATS request/reply', async (t) => {
   const ncB = await connect({ servers: nats.url });
   const router = new CommandRouter(
     ncB,
+    'node-b',
     { holds: (tenantId, stationId) => nodeB.registry.get(stationId)?.tenantId === tenantId, sendLocal: (call) => nodeB.call(call) },
     (error) => t.comment(`router: ${String(error)}`),
   );
@@ -27,7 +28,10 @@ stationCallerContract(t, 'NATS request/reply', async (t) => {
     await ncB.close();
   });
   // The cluster directory answers where a station is; here node B's registry plays it.
-  const caller = new NatsStationCaller(ncA, 5_000, async (stationId) => nodeB.registry.get(stationId));
+  const caller = new NatsStationCaller(ncA, 5_000, async (stationId) => {
+    const location = nodeB.registry.get(stationId);
+    return location && { nodeId: 'node-b', tenantId: location.tenantId };
+  });
   const station = await connectStrict(t, { endpoint: ocppUrl, identity: 'CALLER-N', version: 'ocpp1.6' });
   await registered(nodeB, 'CALLER-N');
   return { caller, station, stationId: 'CALLER-N', tenantId: 'default', version: 'ocpp1.6' };
