@@ -1,5 +1,5 @@
 import { commandTable, sendOnly, type NotSupported } from '../command-spec.js';
-import { correlated } from '../request-correlation.js';
+import { correlated, correlatedByLatest } from '../request-correlation.js';
 import * as changeAvailability from './change-availability.js';
 import * as changeConfiguration from './change-configuration.js';
 import * as dataTransfer from './data-transfer.js';
@@ -33,10 +33,10 @@ export const CSMS_INITIATED = commandTable([
   sendOnly('ClearCache'),
   sendOnly('ClearChargingProfile'),
   sendOnly('GetCompositeSchedule'),
-  sendOnly('GetDiagnostics'),
+  correlatedByLatest('GetDiagnostics'), // → DiagnosticsStatusNotification (no requestId: the newest request)
   sendOnly('ReserveNow'),
   sendOnly('SetChargingProfile'),
-  sendOnly('UpdateFirmware'),
+  correlatedByLatest('UpdateFirmware'), // → FirmwareStatusNotification (no requestId: the newest request)
   // Security whitepaper
   sendOnly('CertificateSigned'),
   sendOnly('DeleteCertificate'),
