@@ -72,7 +72,12 @@ export class MongoStations implements StationStore {
   async deleteStation(tenantId: string, id: string): Promise<boolean> {
     await this.ready;
     const deleted = (await this.stations.deleteOne({ _id: id, tenantId })).deletedCount === 1;
-    if (deleted) await this.connectors.deleteMany({ tenantId, stationId: id });
+    if (deleted) {
+      // Its statuses, and what it sent and was asked (issue #12).
+      await Promise.all(
+        ['connector_statuses', 'station_events', 'device_model', 'station_requests'].map((name) => this.db.collection(name).deleteMany({ tenantId, stationId: id })),
+      );
+    }
     return deleted;
   }
 

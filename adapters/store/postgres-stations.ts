@@ -47,9 +47,13 @@ export class PostgresStations implements StationStore {
   deleteStation(tenantId: string, id: string): Promise<boolean> {
     return this.writer.pipelined((tx) =>
       Promise.all([
-        tx`DELETE FROM connector_statuses WHERE tenant_id = ${tenantId} AND station_id = ${id}`,
         tx`DELETE FROM stations WHERE tenant_id = ${tenantId} AND id = ${id}`,
-      ]).then(([, deleted]) => deleted.count === 1),
+        // Its statuses, and what it sent and was asked (issue #12); the tenant guard keeps another tenant's rows.
+        tx`DELETE FROM connector_statuses WHERE tenant_id = ${tenantId} AND station_id = ${id}`,
+        tx`DELETE FROM station_events WHERE tenant_id = ${tenantId} AND station_id = ${id}`,
+        tx`DELETE FROM device_model WHERE tenant_id = ${tenantId} AND station_id = ${id}`,
+        tx`DELETE FROM station_requests WHERE tenant_id = ${tenantId} AND station_id = ${id}`,
+      ]).then(([deleted]) => deleted.count === 1),
     );
   }
 

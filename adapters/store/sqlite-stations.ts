@@ -28,6 +28,10 @@ export class SqliteStations implements StationStore {
       listStations: db.prepare('SELECT * FROM stations WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?'),
       deleteStation: db.prepare('DELETE FROM stations WHERE tenant_id = ? AND id = ?'),
       deleteConnectors: db.prepare('DELETE FROM connector_statuses WHERE tenant_id = ? AND station_id = ?'),
+      // What the station sent and what was asked of it goes with it (issue #12).
+      deleteEvents: db.prepare('DELETE FROM station_events WHERE tenant_id = ? AND station_id = ?'),
+      deleteDeviceModel: db.prepare('DELETE FROM device_model WHERE tenant_id = ? AND station_id = ?'),
+      deleteRequests: db.prepare('DELETE FROM station_requests WHERE tenant_id = ? AND station_id = ?'),
       boot: db.prepare(
         `INSERT INTO stations (id, tenant_id, password_hash, vendor, model, serial_number, firmware_version,
            iccid, imsi, protocol, boot_reason, last_boot_at, last_seen_at, created_at, updated_at)
@@ -85,8 +89,9 @@ export class SqliteStations implements StationStore {
 
   deleteStation(tenantId: string, id: string): Promise<boolean> {
     return this.writer.enqueue(() => {
-      this.stmt.deleteConnectors!.run(tenantId, id);
-      return this.stmt.deleteStation!.run(tenantId, id).changes === 1;
+      if (this.stmt.deleteStation!.run(tenantId, id).changes !== 1) return false;
+      for (const table of ['deleteConnectors', 'deleteEvents', 'deleteDeviceModel', 'deleteRequests'] as const) this.stmt[table]!.run(tenantId, id);
+      return true;
     });
   }
 
