@@ -187,6 +187,9 @@ export const MIGRATIONS: string[] = [
    );
    CREATE INDEX station_events_by_station ON station_events (station_id, id);
    CREATE INDEX station_events_by_kind ON station_events (station_id, kind, id);`,
+  // Boot policy (issue 12): NULLs mean Accepted and the CSMS's heartbeat interval.
+  `ALTER TABLE stations ADD COLUMN registration_status text COLLATE "C";
+   ALTER TABLE stations ADD COLUMN heartbeat_interval_sec integer;`,
 ];
 
 /** Key of the session advisory lock that serialises migrations across nodes starting at once. */

@@ -147,6 +147,21 @@ export function storeContract(t: Test, name: string, options: StoreContractOptio
       t.same(await store.stations.listConnectorStatuses('other', 'CS-1'), [], 'a reused id starts clean');
     });
 
+    t.test('setBootPolicy: registration status and heartbeat interval per station, within its tenant', async (t) => {
+      const store = await fresh(t);
+      await store.stations.createStation({ tenantId: 'acme', id: 'CS-1', passwordHash: null });
+      t.match(await store.stations.getStation('acme', 'CS-1'), { registrationStatus: 'Accepted', heartbeatIntervalSec: null }, 'defaults');
+      t.same(await store.stations.setBootPolicy('acme', 'CS-1', { registrationStatus: 'Pending', heartbeatIntervalSec: 60 }), { registrationStatus: 'Pending', heartbeatIntervalSec: 60 });
+      t.same(await store.stations.setBootPolicy('acme', 'CS-1', { heartbeatIntervalSec: 120 }), { registrationStatus: 'Pending', heartbeatIntervalSec: 120 }, 'a field left out keeps its value');
+      t.same(await store.stations.setBootPolicy('acme', 'CS-1', { registrationStatus: 'Rejected' }), { registrationStatus: 'Rejected', heartbeatIntervalSec: 120 });
+      t.same(await store.stations.setBootPolicy('acme', 'CS-1', { heartbeatIntervalSec: null }), { registrationStatus: 'Rejected', heartbeatIntervalSec: null }, 'null: back to the default');
+      t.equal(await store.stations.setBootPolicy('other', 'CS-1', { registrationStatus: 'Accepted' }), undefined, 'another tenant');
+      t.equal(await store.stations.setBootPolicy('acme', 'NOPE', { registrationStatus: 'Accepted' }), undefined, 'unknown station');
+      await store.stations.recordBoot('acme', 'CS-1', boot());
+      t.match(await store.stations.getStation('acme', 'CS-1'), { registrationStatus: 'Rejected', heartbeatIntervalSec: null }, 'a boot keeps the policy');
+      t.match((await store.stations.listStations('acme', { limit: 10 })).items, [{ id: 'CS-1', registrationStatus: 'Rejected' }]);
+    });
+
     t.test('deleteStation removes its station events, device model and requests too (issue #12)', async (t) => {
       const store = await fresh(t);
       const at = '2026-03-01T00:00:00.000Z';
