@@ -95,6 +95,7 @@ export type StationEventType =
   | 'authorization.requested'
   // Station messages (core/station-events.ts BUS_EVENT_OF, DEVICE_MODEL_REPORTED)
   | 'security.event'
+  | 'alert.raised'
   | 'device.event'
   | 'device-model.reported'
   | 'firmware.status'

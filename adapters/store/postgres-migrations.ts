@@ -190,6 +190,8 @@ export const MIGRATIONS: string[] = [
   // Boot policy (issue 12): NULLs mean Accepted and the CSMS's heartbeat interval.
   `ALTER TABLE stations ADD COLUMN registration_status text COLLATE "C";
    ALTER TABLE stations ADD COLUMN heartbeat_interval_sec integer;`,
+  // Alerts (issue 12): station events of kind 'alert', listed tenant-wide; partial, so other events pay nothing.
+  `CREATE INDEX station_events_alerts ON station_events (tenant_id, id) WHERE kind = 'alert';`,
 ];
 
 /** Key of the session advisory lock that serialises migrations across nodes starting at once. */

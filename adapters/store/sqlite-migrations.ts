@@ -180,6 +180,8 @@ const MIGRATIONS: string[] = [
   // Boot policy (issue 12): NULLs mean Accepted and the CSMS's heartbeat interval.
   `ALTER TABLE stations ADD COLUMN registration_status TEXT;
    ALTER TABLE stations ADD COLUMN heartbeat_interval_sec INTEGER;`,
+  // Alerts (issue 12): station events of kind 'alert', listed tenant-wide; partial, so other events pay nothing.
+  `CREATE INDEX station_events_alerts ON station_events (tenant_id, id) WHERE kind = 'alert';`,
 ];
 
 export function migrate(db: Database): void {
