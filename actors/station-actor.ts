@@ -11,6 +11,7 @@ import {
   type SendFrame,
 } from '../core/frame.js';
 import { isCsmsInitiated } from '../core/actions.js';
+import { refusedBeforeAccepted, triggeredAction } from '../core/boot-policy.js';
 import { checkPayload, type VersionSchemas } from '../core/schemas.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { StationSession } from './handler-context.js';
@@ -73,6 +74,10 @@ export class StationActor {
   private closed = false;
   /** CALLERROR log lines of the current 10 s window; created on the first one. */
   private errorLog: { since: number; lines: number; suppressed: number } | undefined;
+  /** How the CSMS answered this connection's last BootNotification (read off the answer as it passes); null before one. */
+  private registration: string | null = null;
+  /** Actions a TriggerMessage asked for while not Accepted: allowed until the next boot answer (B02.FR.09). */
+  private readonly triggered = new Set<string>();
 
   constructor(
     readonly session: StationSession,
@@ -150,6 +155,10 @@ export class StationActor {
     }
     const violation = checkPayload(validators.request, payload);
     if (violation) return Promise.resolve(failedReply('invalid-request', `Invalid ${action} request: ${violation.message}`, violation.errors));
+    if (action === 'TriggerMessage' && this.registration !== null && this.registration !== 'Accepted') {
+      const requested = (payload as { requestedMessage?: unknown }).requestedMessage;
+      if (typeof requested === 'string') this.triggered.add(triggeredAction(requested));
+    }
     const reply = this.outboundCalls().call(action, payload);
     void reply.then((r) => this.deps.metrics.outbound(action, r.status === 'result' ? 'ok' : r.status === 'callerror' ? r.code : r.reason));
     return reply;
@@ -201,6 +210,11 @@ export class StationActor {
       frame: text,
       receivedAt,
     };
+    if (frame.type === MessageType.Call && refusedBeforeAccepted(version, this.registration, frame.action, this.triggered)) {
+      // 2.x B02.FR.09 / B03.FR.07: decided here from the boot answer this actor saw, no thread hop.
+      const message = `${frame.action} refused: the station is ${this.registration}; only BootNotification and triggered messages are allowed`;
+      return this.answer(inbound, { ok: false, code: errorCodeFor(version, 'SecurityError'), message, details: {}, forwarded: false }, started);
+    }
     const outcome = this.deps.router.route(message, frame.payload);
     if (outcome instanceof Promise) return outcome.then((o) => this.answer(inbound, o, started));
     this.answer(inbound, outcome, started);
@@ -215,6 +229,10 @@ export class StationActor {
     }
     this.pendingIds.delete(frame.id);
     if (outcome.ok) {
+      if (frame.action === 'BootNotification') {
+        this.registration = typeof outcome.payload.status === 'string' ? outcome.payload.status : null;
+        this.triggered.clear();
+      }
       this.deps.metrics.inbound(frame.action, 'ok', seconds);
       const reply = serializeCallResult(frame.id, outcome.payload);
       if (!this.closed) this.transport.send(reply);

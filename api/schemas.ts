@@ -69,6 +69,9 @@ export const stationSchema = {
     bootReason: { type: ['string', 'null'] },
     lastBootAt: { type: ['string', 'null'] },
     lastSeenAt: { type: ['string', 'null'] },
+    /** Boot policy: the BootNotification answer (PUT /stations/{id}/boot-policy). */
+    registrationStatus: { type: 'string', enum: ['Accepted', 'Pending', 'Rejected'] },
+    heartbeatIntervalSec: { type: ['integer', 'null'] },
     hasPassword: { type: 'boolean' },
     createdAt: { type: 'string' },
     updatedAt: { type: 'string' },

@@ -52,26 +52,35 @@ export function deviceModelKey(component: ComponentRef, variable: VariableRef): 
   return [component.name, component.instance ?? '', component.evseId ?? '', component.connectorId ?? '', variable.name, variable.instance ?? ''].join('\u001f');
 }
 
-/** An actual value a station reported outside a report (2.x NotifyEvent's actualValue). */
+/**
+ * A value a station reported or accepted outside a report: 2.x NotifyEvent's actualValue,
+ * GetVariables/SetVariables results, 1.6 GetConfiguration/ChangeConfiguration (component
+ * `OCPP16_COMPONENT`).
+ */
 export interface ActualValueUpdate {
   component: ComponentRef;
   variable: VariableRef;
   value: string;
   at: string;
+  /** The attribute the value is of (Actual, Target, MinSet, MaxSet); Actual when absent. */
+  type?: string;
+  /** Set on the attribute when given (1.6 GetConfiguration's readonly flag). */
+  mutability?: string;
 }
 
 /**
- * The entry after an actual value arrived: its Actual attribute takes the value (added when the
- * variable had none, or was never reported); mutability, characteristics and the other attributes
- * stay as the last report said. An older value than the entry's report changes nothing.
+ * The entry after a value arrived: the attribute of its type (Actual unless said) takes the value
+ * (added when the variable had none, or was never reported); characteristics and the other
+ * attributes stay as the last report said, and so does mutability unless the update gives one.
+ * An older value than the entry's report changes nothing.
  */
 export function withActualValue(entry: DeviceModelEntry | undefined, update: ActualValueUpdate): DeviceModelEntry {
-  if (!entry) return { component: update.component, variable: update.variable, attributes: [{ type: 'Actual', value: update.value }], characteristics: null, reportedAt: update.at };
+  const type = update.type ?? 'Actual';
+  const fresh: VariableAttribute = { type, value: update.value, ...(update.mutability !== undefined ? { mutability: update.mutability } : {}) };
+  if (!entry) return { component: update.component, variable: update.variable, attributes: [fresh], characteristics: null, reportedAt: update.at };
   if (update.at < entry.reportedAt) return entry;
-  const has = entry.attributes.some((a) => a.type === 'Actual');
-  const attributes = has
-    ? entry.attributes.map((a) => (a.type === 'Actual' ? { ...a, value: update.value } : a))
-    : [...entry.attributes, { type: 'Actual', value: update.value }];
+  const has = entry.attributes.some((a) => a.type === type);
+  const attributes = has ? entry.attributes.map((a) => (a.type === type ? { ...a, ...fresh } : a)) : [...entry.attributes, fresh];
   return { ...entry, attributes, reportedAt: update.at };
 }
 

@@ -77,9 +77,9 @@ function flow(action: string, notification: string, accepted: readonly string[],
  * listed as accepted or empty mean rejected: Rejected, NotSupported, Invalid,
  * InvalidCertificate, RevokedCertificate.
  *
- * Not here because they carry no requestId: 1.6 UpdateFirmware → FirmwareStatusNotification and
- * 1.6 GetDiagnostics → DiagnosticsStatusNotification (a 1.6 station's UpdateFirmware is therefore
- * still sent as is).
+ * 1.6 UpdateFirmware → FirmwareStatusNotification and 1.6 GetDiagnostics →
+ * DiagnosticsStatusNotification carry no requestId: the store numbers the request and the
+ * notification completes the station's newest request of that action (`LATEST_REQUEST_OF`).
  */
 export const REQUEST_FLOWS: Readonly<Record<string, RequestFlow>> = Object.freeze(
   Object.fromEntries(
@@ -104,6 +104,13 @@ export const REQUEST_FLOWS: Readonly<Record<string, RequestFlow>> = Object.freez
       }, HOUR),
       flow('UpdateFirmware', 'FirmwareStatusNotification', ['Accepted', 'AcceptedCanceled'], [], FIRMWARE, 24 * HOUR),
       flow('SignedUpdateFirmware', 'SignedFirmwareStatusNotification', ['Accepted', 'AcceptedCanceled'], [], FIRMWARE, 24 * HOUR), // 1.6
+      // 1.6 only, no requestId (LATEST_REQUEST_OF). Any CALLRESULT accepts it: GetDiagnostics.conf has no status.
+      flow('GetDiagnostics', 'DiagnosticsStatusNotification', ['Accepted'], [], {
+        kind: 'status',
+        done: ['Uploaded'],
+        failed: ['UploadFailed'],
+        ignored: ['Idle'],
+      }, HOUR),
       flow('PublishFirmware', 'PublishFirmwareStatusNotification', ['Accepted'], [], {
         kind: 'status',
         done: ['Published'],
@@ -113,6 +120,19 @@ export const REQUEST_FLOWS: Readonly<Record<string, RequestFlow>> = Object.freez
     ].map((f) => [f.action, f]),
   ),
 );
+
+/**
+ * 1.6 notifications that name no request (their request has no requestId): each completes the
+ * station's newest request of this action. The request's answer (an empty 1.6 CALLRESULT, or
+ * GetDiagnostics' fileName) counts as `ANSWERED_WITHOUT_STATUS`.
+ */
+export const LATEST_REQUEST_OF: Readonly<Record<string, string>> = Object.freeze({
+  FirmwareStatusNotification: 'UpdateFirmware',
+  DiagnosticsStatusNotification: 'GetDiagnostics',
+});
+
+/** The answer status recorded for a 1.6 CALLRESULT that has none (UpdateFirmware.conf, GetDiagnostics.conf). */
+export const ANSWERED_WITHOUT_STATUS = 'Accepted';
 
 export function requestFlow(action: string): RequestFlow | undefined {
   return Object.hasOwn(REQUEST_FLOWS, action) ? REQUEST_FLOWS[action] : undefined;

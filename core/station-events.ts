@@ -19,6 +19,7 @@ export const STATION_EVENT_KINDS = [
   'monitoring-report',
   'customer-information',
   'data-transfer',
+  'alert',
 ] as const;
 
 export type StationEventKind = (typeof STATION_EVENT_KINDS)[number];
@@ -38,6 +39,7 @@ export const BUS_EVENT_OF: Readonly<Record<StationEventKind, StationEventType>> 
   'monitoring-report': 'monitoring.reported',
   'customer-information': 'customer-information.reported',
   'data-transfer': 'data.transfer',
+  alert: 'alert.raised',
 };
 
 /** Bus event of a NotifyReport page stored into the device model. */

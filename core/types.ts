@@ -1,3 +1,4 @@
+import type { RegistrationStatus } from './boot-policy.js';
 import type { OcppVersion } from './protocols.js';
 
 export const DEFAULT_TENANT = 'default';
@@ -52,6 +53,10 @@ export interface StationRecord {
   bootReason: string | null;
   lastBootAt: string | null;
   lastSeenAt: string | null;
+  /** Boot policy (core/boot-policy.ts): what its BootNotification is answered; Accepted unless the operator set otherwise. */
+  registrationStatus: RegistrationStatus;
+  /** Its heartbeat interval in seconds; null: the CSMS default. */
+  heartbeatIntervalSec: number | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -90,6 +95,7 @@ export type StationEventType =
   | 'authorization.requested'
   // Station messages (core/station-events.ts BUS_EVENT_OF, DEVICE_MODEL_REPORTED)
   | 'security.event'
+  | 'alert.raised'
   | 'device.event'
   | 'device-model.reported'
   | 'firmware.status'

@@ -1,4 +1,5 @@
 import {
+  ANSWERED_WITHOUT_STATUS,
   requestActionsOf,
   requestFlow,
   type RequestNotification,
@@ -63,6 +64,43 @@ export function correlated(action: string): CommandSpec<CorrelatedRequest, Corre
   };
 }
 
+/** The request id each call's `prepare` recorded, for its `onResult` (the same context object). */
+const unnumberedIds = new WeakMap<CommandContext, number>();
+
+/**
+ * A 1.6 action whose request carries no requestId but is completed by later notifications
+ * (UpdateFirmware → FirmwareStatusNotification, GetDiagnostics → DiagnosticsStatusNotification;
+ * LATEST_REQUEST_OF in core/requests.ts). `prepare` records the request under the next free id of
+ * the station (in the reply's facts as `requestId`) and sends the payload unchanged; `onResult`
+ * records the answer as accepted (the CALLRESULT has no status; GetDiagnostics' fileName is kept).
+ * Notifications complete the station's newest request of the action.
+ */
+export function correlatedByLatest(action: string): CommandSpec<Record<string, unknown>, Record<string, unknown>> {
+  if (!requestFlow(action)) throw new Error(`${action} has no request flow in core/requests.ts`);
+  return {
+    action,
+    async prepare(ctx, req) {
+      if (typeof req !== 'object' || req === null || Array.isArray(req)) return req;
+      const requestId = await ctx.store.requests.create({ tenantId: ctx.tenantId, stationId: ctx.stationId, action, at: ctx.clock().toISOString() });
+      unnumberedIds.set(ctx, requestId);
+      ctx.note('requestId', requestId);
+      return req;
+    },
+    async onResult(ctx, _req, res) {
+      const requestId = unnumberedIds.get(ctx);
+      if (requestId === undefined) return;
+      const { customData: _c, ...details } = res ?? {};
+      await ctx.store.requests.applyAnswer(
+        ctx.tenantId,
+        ctx.stationId,
+        requestId,
+        { status: ANSWERED_WITHOUT_STATUS, ...(Object.keys(details).length > 0 ? { details } : {}) },
+        ctx.clock().toISOString(),
+      );
+    },
+  };
+}
+
 /**
  * For the handlers of the notifications that complete a request (issue #12): applies one
  * notification to the station's request with that `requestId`. Undefined when the station has no
@@ -77,7 +115,8 @@ export function correlated(action: string): CommandSpec<CorrelatedRequest, Corre
  * - NotifyDisplayMessages → GetDisplayMessages (2.x; tbc only)
  * - ReportDERControl → GetDERControl (2.1; tbc only)
  * - LogStatusNotification → GetLog (1.6 security whitepaper and 2.x; status: Uploaded ends it)
- * - FirmwareStatusNotification → UpdateFirmware (2.x only: 1.6's carries no requestId; status: Installed ends it)
+ * - FirmwareStatusNotification → UpdateFirmware (2.x by requestId; 1.6 the newest UpdateFirmware; status: Installed ends it)
+ * - DiagnosticsStatusNotification → GetDiagnostics (1.6, the newest GetDiagnostics; status: Uploaded ends it)
  * - SignedFirmwareStatusNotification → SignedUpdateFirmware (1.6 security whitepaper; status)
  * - PublishFirmwareStatusNotification → PublishFirmware (2.x; status: Published ends it)
  *

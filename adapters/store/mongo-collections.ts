@@ -26,7 +26,7 @@ export const INDEXES: Record<string, IndexDescription[]> = {
   device_model: [{ key: { tenantId: 1, stationId: 1, key: 1 } }, { key: { tenantId: 1, stationId: 1, componentName: 1, key: 1 } }],
   api_keys: [{ key: { keyHash: 1 }, unique: true }, { key: { tenantId: 1, createdAt: -1 } }],
   message_log: [{ key: { tenantId: 1, stationId: 1, seq: -1 } }, { key: { at: 1 } }],
-  station_events: [{ key: { stationId: 1, _id: -1 } }, { key: { tenantId: 1, stationId: 1, _id: -1 } }, { key: { tenantId: 1, stationId: 1, kind: 1, _id: -1 } }],
+  station_events: [{ key: { stationId: 1, _id: -1 } }, { key: { tenantId: 1, stationId: 1, _id: -1 } }, { key: { tenantId: 1, stationId: 1, kind: 1, _id: -1 } }, { key: { tenantId: 1, _id: -1 }, partialFilterExpression: { kind: 'alert' } }],
   charging_profiles: [{ key: { tenantId: 1, stationId: 1, source: 1 } }],
   counters: [],
 };

@@ -1,5 +1,5 @@
 import type { Db } from 'mongodb';
-import type { StationEventQuery, StationEventStore } from '../../core/ports/store/station-event-store.js';
+import type { AlertQuery, StationEventQuery, StationEventStore } from '../../core/ports/store/station-event-store.js';
 import type { Page } from '../../core/ports/store/store.js';
 import { MAX_EVENTS_PER_STATION, PruneSchedule, type NewStationEvent, type StationEvent } from '../../core/station-events.js';
 import type { MongoBatcher } from './mongo-batcher.js';
@@ -44,6 +44,18 @@ export class MongoStationEvents implements StationEventStore {
     if (query.kind !== undefined) filter.kind = query.kind;
     if (query.type !== undefined) filter.type = query.type;
     if (query.requestId !== undefined) filter.requestId = query.requestId;
+    if (query.cursor !== undefined) filter._id = { $lt: decodeIdCursor(query.cursor) };
+    const docs = await this.db.collection('station_events').find(filter).sort({ _id: -1 }).limit(query.limit + 1).toArray();
+    const items = docs.slice(0, query.limit).map(({ _id, ...rest }) => ({ id: Number(_id), ...rest }) as unknown as StationEvent);
+    const last = items[items.length - 1];
+    return { items, nextCursor: docs.length > query.limit && last ? encodeIdCursor(last.id) : undefined };
+  }
+
+  async listAlerts(tenantId: string, query: AlertQuery): Promise<Page<StationEvent>> {
+    await this.ready;
+    const filter: Record<string, unknown> = { tenantId, kind: 'alert' };
+    if (query.stationId !== undefined) filter.stationId = query.stationId;
+    if (query.type !== undefined) filter.type = query.type;
     if (query.cursor !== undefined) filter._id = { $lt: decodeIdCursor(query.cursor) };
     const docs = await this.db.collection('station_events').find(filter).sort({ _id: -1 }).limit(query.limit + 1).toArray();
     const items = docs.slice(0, query.limit).map(({ _id, ...rest }) => ({ id: Number(_id), ...rest }) as unknown as StationEvent);

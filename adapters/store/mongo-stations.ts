@@ -1,15 +1,17 @@
+import type { BootPolicy } from '../../core/boot-policy.js';
 import type { Db } from 'mongodb';
 import type { BootInfo, ConnectorStatusRecord, StationRecord } from '../../core/types.js';
 import { decodeCursor, encodeCursor } from '../../core/cursor.js';
 import { isDuplicateKey, type MongoBatcher } from './mongo-batcher.js';
 import type { ConnectorStatusUpdate, NewStation, Page, PageQuery, StationLogin, StationStore } from '../../core/ports/store/store.js';
 
-type StationDoc = Omit<StationRecord, 'id'> & { _id: string };
+type StationDoc = Omit<StationRecord, 'id' | 'registrationStatus' | 'heartbeatIntervalSec'> & { _id: string } & Partial<Pick<StationRecord, 'registrationStatus' | 'heartbeatIntervalSec'>>;
 type ConnectorDoc = ConnectorStatusRecord & { _id: string };
 
 function toStation(doc: StationDoc): StationRecord {
-  const { _id, ...rest } = doc;
-  return { id: _id, ...rest };
+  const { _id, registrationStatus, heartbeatIntervalSec, ...rest } = doc;
+  // Stations stored before boot policies have neither field: Accepted, the CSMS's interval.
+  return { id: _id, ...rest, registrationStatus: registrationStatus ?? 'Accepted', heartbeatIntervalSec: heartbeatIntervalSec ?? null };
 }
 
 const EMPTY_BOOT = {
@@ -72,8 +74,24 @@ export class MongoStations implements StationStore {
   async deleteStation(tenantId: string, id: string): Promise<boolean> {
     await this.ready;
     const deleted = (await this.stations.deleteOne({ _id: id, tenantId })).deletedCount === 1;
-    if (deleted) await this.connectors.deleteMany({ tenantId, stationId: id });
+    if (deleted) {
+      // Its statuses, and what it sent and was asked (issue #12).
+      await Promise.all(
+        ['connector_statuses', 'station_events', 'device_model', 'station_requests'].map((name) => this.db.collection(name).deleteMany({ tenantId, stationId: id })),
+      );
+    }
     return deleted;
+  }
+
+  async setBootPolicy(tenantId: string, id: string, policy: Partial<BootPolicy>): Promise<BootPolicy | undefined> {
+    await this.ready;
+    const set: Partial<BootPolicy> = {};
+    if (policy.registrationStatus !== undefined) set.registrationStatus = policy.registrationStatus;
+    if (policy.heartbeatIntervalSec !== undefined) set.heartbeatIntervalSec = policy.heartbeatIntervalSec;
+    const doc = await this.stations.findOneAndUpdate({ _id: id, tenantId }, { $set: set }, { returnDocument: 'after' });
+    if (!doc) return undefined;
+    const { registrationStatus, heartbeatIntervalSec } = toStation(doc);
+    return { registrationStatus, heartbeatIntervalSec };
   }
 
   async recordBoot(tenantId: string, id: string, boot: BootInfo): Promise<void> {

@@ -187,6 +187,11 @@ export const MIGRATIONS: string[] = [
    );
    CREATE INDEX station_events_by_station ON station_events (station_id, id);
    CREATE INDEX station_events_by_kind ON station_events (station_id, kind, id);`,
+  // Boot policy (issue 12): NULLs mean Accepted and the CSMS's heartbeat interval.
+  `ALTER TABLE stations ADD COLUMN registration_status text COLLATE "C";
+   ALTER TABLE stations ADD COLUMN heartbeat_interval_sec integer;`,
+  // Alerts (issue 12): station events of kind 'alert', listed tenant-wide; partial, so other events pay nothing.
+  `CREATE INDEX station_events_alerts ON station_events (tenant_id, id) WHERE kind = 'alert';`,
   // Smart charging (issue 13): profiles set by the CSMS and reported by stations.
   `CREATE TABLE charging_profiles (
      station_id text NOT NULL,

@@ -1,5 +1,5 @@
 import type { Sql } from 'postgres';
-import type { StationEventQuery, StationEventStore } from '../../core/ports/store/station-event-store.js';
+import type { AlertQuery, StationEventQuery, StationEventStore } from '../../core/ports/store/station-event-store.js';
 import type { Page } from '../../core/ports/store/store.js';
 import { MAX_EVENTS_PER_STATION, PruneSchedule, type NewStationEvent, type StationEvent } from '../../core/station-events.js';
 import type { PgGroupCommit, Tx } from './postgres-group-commit.js';
@@ -53,6 +53,21 @@ export class PostgresStationEvents implements StationEventStore {
         ${query.kind === undefined ? sql`` : sql`AND kind = ${query.kind}`}
         ${query.type === undefined ? sql`` : sql`AND type = ${query.type}`}
         ${query.requestId === undefined ? sql`` : sql`AND request_id = ${query.requestId}::bigint`}
+        ${before === undefined ? sql`` : sql`AND id < ${before}::bigint`}
+      ORDER BY id DESC LIMIT ${query.limit + 1}`;
+    const items = rows.slice(0, query.limit).map((r) => toStationEvent(r));
+    const last = items[items.length - 1];
+    return { items, nextCursor: rows.length > query.limit && last ? encodeIdCursor(last.id) : undefined };
+  }
+
+  async listAlerts(tenantId: string, query: AlertQuery): Promise<Page<StationEvent>> {
+    const sql = this.sql;
+    const before = query.cursor === undefined ? undefined : decodeIdCursor(query.cursor);
+    // `kind = 'alert'` as a literal: the partial index station_events_alerts serves it.
+    const rows = await sql`SELECT * FROM station_events
+      WHERE kind = 'alert' AND tenant_id = ${tenantId}
+        ${query.stationId === undefined ? sql`` : sql`AND station_id = ${query.stationId}`}
+        ${query.type === undefined ? sql`` : sql`AND type = ${query.type}`}
         ${before === undefined ? sql`` : sql`AND id < ${before}::bigint`}
       ORDER BY id DESC LIMIT ${query.limit + 1}`;
     const items = rows.slice(0, query.limit).map((r) => toStationEvent(r));

@@ -3,7 +3,8 @@ import type { BootInfo, ConnectorStatusRecord, StationRecord } from '../../core/
 import { decodeCursor, encodeCursor } from '../../core/cursor.js';
 import type { PgGroupCommit } from './postgres-group-commit.js';
 import type { ConnectorStatusUpdate, NewStation, Page, PageQuery, StationLogin, StationStore } from '../../core/ports/store/store.js';
-import { toConnector, toStation, type Row } from './sql-rows.js';
+import { policyOf, toConnector, toStation, type Row } from './sql-rows.js';
+import type { BootPolicy } from '../../core/boot-policy.js';
 
 /**
  * Stations and connector statuses on PostgreSQL. Station ids are the primary key (unique across
@@ -47,9 +48,24 @@ export class PostgresStations implements StationStore {
   deleteStation(tenantId: string, id: string): Promise<boolean> {
     return this.writer.pipelined((tx) =>
       Promise.all([
-        tx`DELETE FROM connector_statuses WHERE tenant_id = ${tenantId} AND station_id = ${id}`,
         tx`DELETE FROM stations WHERE tenant_id = ${tenantId} AND id = ${id}`,
-      ]).then(([, deleted]) => deleted.count === 1),
+        // Its statuses, and what it sent and was asked (issue #12); the tenant guard keeps another tenant's rows.
+        tx`DELETE FROM connector_statuses WHERE tenant_id = ${tenantId} AND station_id = ${id}`,
+        tx`DELETE FROM station_events WHERE tenant_id = ${tenantId} AND station_id = ${id}`,
+        tx`DELETE FROM device_model WHERE tenant_id = ${tenantId} AND station_id = ${id}`,
+        tx`DELETE FROM station_requests WHERE tenant_id = ${tenantId} AND station_id = ${id}`,
+      ]).then(([deleted]) => deleted.count === 1),
+    );
+  }
+
+  setBootPolicy(tenantId: string, id: string, policy: Partial<BootPolicy>): Promise<BootPolicy | undefined> {
+    const status = policy.registrationStatus ?? null;
+    const setInterval = policy.heartbeatIntervalSec !== undefined;
+    const interval = policy.heartbeatIntervalSec ?? null;
+    return this.writer.pipelined((tx) =>
+      tx`UPDATE stations SET registration_status = COALESCE(${status}::text, registration_status),
+           heartbeat_interval_sec = CASE WHEN ${setInterval}::boolean THEN ${interval}::integer ELSE heartbeat_interval_sec END
+         WHERE tenant_id = ${tenantId} AND id = ${id} RETURNING registration_status, heartbeat_interval_sec`.then((rows) => (rows[0] ? policyOf(rows[0] as Row) : undefined)),
     );
   }
 

@@ -1,3 +1,4 @@
+import type { BootPolicy } from '../../core/boot-policy.js';
 import type { TransactionFold, TransactionState } from '../../core/transaction-fold.js';
 import type { MeterValueRecord, TransactionRecord } from '../../core/transaction-types.js';
 import type { ConnectorStatusRecord, StationRecord } from '../../core/types.js';
@@ -27,9 +28,17 @@ export function toStation(row: Row): StationRecord {
     bootReason: (row.boot_reason as string | null) ?? null,
     lastBootAt: (row.last_boot_at as string | null) ?? null,
     lastSeenAt: (row.last_seen_at as string | null) ?? null,
+    registrationStatus: (row.registration_status as StationRecord['registrationStatus'] | null) ?? 'Accepted',
+    heartbeatIntervalSec: row.heartbeat_interval_sec === null || row.heartbeat_interval_sec === undefined ? null : Number(row.heartbeat_interval_sec),
     createdAt: row.created_at as string,
     updatedAt: row.updated_at as string,
   };
+}
+
+/** The boot-policy columns of a stations row. */
+export function policyOf(row: Row): BootPolicy {
+  const { registrationStatus, heartbeatIntervalSec } = toStation({ ...row, tenant_id: '', id: '' });
+  return { registrationStatus, heartbeatIntervalSec };
 }
 
 export function toConnector(row: Row): ConnectorStatusRecord {

@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { StationEventQuery, StationEventStore } from '../../core/ports/store/station-event-store.js';
+import type { AlertQuery, StationEventQuery, StationEventStore } from '../../core/ports/store/station-event-store.js';
 import type { Page } from '../../core/ports/store/store.js';
 import { MAX_EVENTS_PER_STATION, PruneSchedule, type NewStationEvent, type StationEvent } from '../../core/station-events.js';
 import type { GroupCommit } from './group-commit.js';
@@ -55,6 +55,25 @@ export class SqliteStationEvents implements StationEventStore {
     if (query.kind !== undefined) params.kind = query.kind;
     if (query.type !== undefined) params.type = query.type;
     if (query.requestId !== undefined) params.requestId = query.requestId;
+    if (query.cursor !== undefined) params.before = decodeIdCursor(query.cursor);
+    const rows = stmt.all(params) as Row[];
+    const items = rows.slice(0, query.limit).map(toStationEvent);
+    const last = items[items.length - 1];
+    return { items, nextCursor: rows.length > query.limit && last ? encodeIdCursor(last.id) : undefined };
+  }
+
+  async listAlerts(tenantId: string, query: AlertQuery): Promise<Page<StationEvent>> {
+    // `kind = 'alert'` as a literal: the partial index station_events_alerts serves it.
+    const where = ["kind = 'alert'", 'tenant_id = @tenantId'];
+    if (query.stationId !== undefined) where.push('station_id = @stationId');
+    if (query.type !== undefined) where.push('type = @type');
+    if (query.cursor !== undefined) where.push('id < @before');
+    const sql = `SELECT * FROM station_events WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT @limit`;
+    let stmt = this.lists.get(sql);
+    if (!stmt) this.lists.set(sql, (stmt = this.db.prepare(sql)));
+    const params: Record<string, unknown> = { tenantId, limit: query.limit + 1 };
+    if (query.stationId !== undefined) params.stationId = query.stationId;
+    if (query.type !== undefined) params.type = query.type;
     if (query.cursor !== undefined) params.before = decodeIdCursor(query.cursor);
     const rows = stmt.all(params) as Row[];
     const items = rows.slice(0, query.limit).map(toStationEvent);

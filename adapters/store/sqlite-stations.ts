@@ -3,7 +3,8 @@ import type { BootInfo, ConnectorStatusRecord, StationRecord } from '../../core/
 import type { ConnectorStatusUpdate, NewStation, Page, PageQuery, StationLogin, StationStore } from '../../core/ports/store/store.js';
 import { decodeCursor, encodeCursor } from '../../core/cursor.js';
 import type { GroupCommit } from './group-commit.js';
-import { toConnector, toStation, type Row } from './sql-rows.js';
+import { policyOf, toConnector, toStation, type Row } from './sql-rows.js';
+import type { BootPolicy } from '../../core/boot-policy.js';
 
 /** Stations and their connector statuses in SQLite. */
 export class SqliteStations implements StationStore {
@@ -27,7 +28,16 @@ export class SqliteStations implements StationStore {
       login: db.prepare('SELECT id, tenant_id, password_hash FROM stations WHERE id = ?'),
       listStations: db.prepare('SELECT * FROM stations WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?'),
       deleteStation: db.prepare('DELETE FROM stations WHERE tenant_id = ? AND id = ?'),
+      bootPolicy: db.prepare(
+        `UPDATE stations SET registration_status = COALESCE(@status, registration_status),
+           heartbeat_interval_sec = CASE WHEN @setInterval = 1 THEN @interval ELSE heartbeat_interval_sec END
+         WHERE tenant_id = @tenantId AND id = @id RETURNING registration_status, heartbeat_interval_sec`,
+      ),
       deleteConnectors: db.prepare('DELETE FROM connector_statuses WHERE tenant_id = ? AND station_id = ?'),
+      // What the station sent and what was asked of it goes with it (issue #12).
+      deleteEvents: db.prepare('DELETE FROM station_events WHERE tenant_id = ? AND station_id = ?'),
+      deleteDeviceModel: db.prepare('DELETE FROM device_model WHERE tenant_id = ? AND station_id = ?'),
+      deleteRequests: db.prepare('DELETE FROM station_requests WHERE tenant_id = ? AND station_id = ?'),
       boot: db.prepare(
         `INSERT INTO stations (id, tenant_id, password_hash, vendor, model, serial_number, firmware_version,
            iccid, imsi, protocol, boot_reason, last_boot_at, last_seen_at, created_at, updated_at)
@@ -85,8 +95,22 @@ export class SqliteStations implements StationStore {
 
   deleteStation(tenantId: string, id: string): Promise<boolean> {
     return this.writer.enqueue(() => {
-      this.stmt.deleteConnectors!.run(tenantId, id);
-      return this.stmt.deleteStation!.run(tenantId, id).changes === 1;
+      if (this.stmt.deleteStation!.run(tenantId, id).changes !== 1) return false;
+      for (const table of ['deleteConnectors', 'deleteEvents', 'deleteDeviceModel', 'deleteRequests'] as const) this.stmt[table]!.run(tenantId, id);
+      return true;
+    });
+  }
+
+  setBootPolicy(tenantId: string, id: string, policy: Partial<BootPolicy>): Promise<BootPolicy | undefined> {
+    return this.writer.enqueue(() => {
+      const row = this.stmt.bootPolicy!.get({
+        tenantId,
+        id,
+        status: policy.registrationStatus ?? null,
+        setInterval: policy.heartbeatIntervalSec !== undefined ? 1 : 0,
+        interval: policy.heartbeatIntervalSec ?? null,
+      }) as Row | undefined;
+      return row ? policyOf(row) : undefined;
     });
   }
 

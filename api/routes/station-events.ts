@@ -73,6 +73,44 @@ export async function stationEventRoutes(app: FastifyInstance, opts: { deps: Api
     },
   );
 
+  app.get<{ Querystring: { limit: number; cursor?: string; stationId?: string; type?: string } }>(
+    '/alerts',
+    {
+      schema: {
+        tags: ['stations'],
+        operationId: 'listAlerts',
+        summary: 'Alerts of every station of the tenant, newest first (cursor pagination)',
+        description:
+          'Raised by a 1.6 StatusNotification with an errorCode other than NoError (`type` = errorCode), a 2.x NotifyEvent ' +
+          'reporting a problem (the `Problem` variable, or a monitor with trigger Alerting; `type` = component.variable) and ' +
+          'a critical security event (`type` = the event type). `payload.source` says which, `payload.cleared` whether the ' +
+          'station reported it over. Filter by `stationId`, `type`. Also published as `alert.raised`.',
+        querystring: {
+          ...pageQuery,
+          properties: {
+            ...pageQuery.properties,
+            stationId: { type: 'string', minLength: 1, maxLength: 255 },
+            type: { type: 'string', minLength: 1, maxLength: 128 },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              items: { type: 'array', items: { ...eventSchema, properties: { ...eventSchema.properties, stationId: { type: 'string' } } } },
+              nextCursor: { type: ['string', 'null'] },
+            },
+          },
+          400: errorBody,
+        },
+      },
+    },
+    async (request) => {
+      const page = await deps.store.stationEvents.listAlerts(request.tenantId, request.query);
+      return { items: page.items.map(({ tenantId: _t, ...rest }) => rest), nextCursor: page.nextCursor ?? null };
+    },
+  );
+
   app.get<{ Params: { id: string } }>(
     '/stations/:id/status-reports',
     {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../../core/errors.js';
 import type { StationRecord } from '../../core/types.js';
+import { REGISTRATION_STATUSES, type BootPolicy } from '../../core/boot-policy.js';
 import type { ApiDeps } from '../deps.js';
 import { errorBody, pageQuery, stationIdParam, stationSchema } from '../schemas.js';
 
@@ -124,6 +125,48 @@ export async function stationRoutes(app: FastifyInstance, opts: { deps: ApiDeps 
       if (!deps.stations.setDebug) throw new ApiError('SERVICE_UNAVAILABLE', 'This node runs no gateway threads (CSMS_ROLE=api)');
       deps.stations.setDebug(id, request.body.enabled);
       return { stationId: id, enabled: request.body.enabled };
+    },
+  );
+
+  app.put<{ Params: { id: string }; Body: Partial<BootPolicy> }>(
+    '/stations/:id/boot-policy',
+    {
+      schema: {
+        tags: ['stations'],
+        operationId: 'setBootPolicy',
+        summary: 'Set how the station’s BootNotification is answered: registration status and heartbeat interval',
+        description:
+          'OCPP 1.6 and 2.x BootNotification answer `{ status: registrationStatus, interval }`. `Pending`: the station stays ' +
+          'connected and the CSMS may send its provisioning calls (GetBaseReport, SetVariables, GetConfiguration…); a 2.x ' +
+          'station’s other calls are answered CALLERROR SecurityError until it is Accepted (B02.FR.09, B03.FR.07), except ' +
+          'those a TriggerMessage asked for. Takes effect at the station’s next BootNotification (send TriggerMessage ' +
+          '`BootNotification` to apply it now). `heartbeatIntervalSec: null` returns to the CSMS default (CSMS_HEARTBEAT_INTERVAL). ' +
+          'Fields left out keep their value.',
+        params: stationIdParam,
+        body: {
+          type: 'object',
+          properties: {
+            registrationStatus: { type: 'string', enum: [...REGISTRATION_STATUSES] },
+            heartbeatIntervalSec: { type: ['integer', 'null'], minimum: 1, maximum: 604800 },
+          },
+          minProperties: 1,
+          additionalProperties: false,
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: { stationId: { type: 'string' }, registrationStatus: { type: 'string' }, heartbeatIntervalSec: { type: ['integer', 'null'] } },
+          },
+          400: errorBody,
+          404: errorBody,
+        },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const policy = await deps.store.stations.setBootPolicy(request.tenantId, id, request.body);
+      if (!policy) throw new ApiError('STATION_NOT_FOUND', `Station ${id} not found`);
+      return { stationId: id, ...policy };
     },
   );
 

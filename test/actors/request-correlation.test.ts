@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap';
 import { callErrorReply, resultReply, stationCall, type StationCall, type StationReply } from '../../core/envelope.js';
 import type { OcppVersion } from '../../core/protocols.js';
-import { REQUEST_FLOWS } from '../../core/requests.js';
+import { LATEST_REQUEST_OF, REQUEST_FLOWS } from '../../core/requests.js';
 import { loadSchemaDocuments, parseSchemaId } from '../../core/schemas.js';
 import { SqliteStore } from '../../adapters/store/sqlite-store.js';
 import { CSMS_INITIATED } from '../../actors/actions/csms-initiated.js';
@@ -67,7 +67,7 @@ t.test('no answer: the request waits for its answer window; a malformed id recor
   t.same((await store.requests.list('acme', 'CS2', { limit: 10 })).items.map((r) => r.requestId), [1]);
 });
 
-t.test('1.6 security whitepaper GetLog and SignedUpdateFirmware are recorded; 1.6 UpdateFirmware has no requestId', async (t) => {
+t.test('1.6 security whitepaper GetLog and SignedUpdateFirmware are recorded; 1.6 UpdateFirmware is recorded but sent without requestId', async (t) => {
   const { store, calls, send } = await setup(t, (call) =>
     resultReply(call.action === 'GetLog' ? { status: 'Accepted', filename: 'diag.tar.gz' } : call.action === 'UpdateFirmware' ? {} : { status: 'Accepted' }),
   );
@@ -77,7 +77,7 @@ t.test('1.6 security whitepaper GetLog and SignedUpdateFirmware are recorded; 1.
   const fw = await send('CS16', 'SignedUpdateFirmware', { firmware: {} });
   t.same(fw.facts, { requestId: 2 });
   const plain = await send('CS16', 'UpdateFirmware', { location: 'ftp://x/fw', retrieveDate: '2026-01-01T00:00:00Z' });
-  t.equal(plain.facts, undefined);
+  t.same(plain.facts, { requestId: 3 }, 'recorded under the next id of the station');
   t.same(calls[2]!.payload, { location: 'ftp://x/fw', retrieveDate: '2026-01-01T00:00:00Z' });
   const transition = await recordNotification(store, 'acme', 'CS16', 'LogStatusNotification', 1, { status: 'Uploaded' });
   t.match(transition, { outcome: 'applied', request: { status: 'complete', progress: 'Uploaded' } });
@@ -108,8 +108,28 @@ t.test('the tables correlate a flow’s action exactly where its schema carries 
       const spec = CSMS_INITIATED[protocol][action];
       if (!spec) continue;
       const correlated = spec.prepare !== undefined && spec.onResult !== undefined;
-      t.equal(correlated, withRequestId.has(action), `${protocol} ${action}: ${withRequestId.has(action) ? 'correlated' : 'sent as is'}`);
+      const byLatest = protocol === 'ocpp1.6' && Object.values(LATEST_REQUEST_OF).includes(action) && !withRequestId.has(action);
+      t.equal(correlated, withRequestId.has(action) || byLatest, `${protocol} ${action}: ${withRequestId.has(action) ? 'correlated' : byLatest ? 'correlated by newest request' : 'sent as is'}`);
     }
   }
   t.ok(CSMS_INITIATED['ocpp2.1'].GetDERControl?.prepare, '2.1 GetDERControl is correlated');
+});
+
+t.test('1.6 UpdateFirmware and GetDiagnostics: recorded without a requestId on the wire; their answers accept them', async (t) => {
+  const { store, calls, send } = await setup(t, (call) => resultReply(call.action === 'GetDiagnostics' ? { fileName: 'diag.zip' } : {}));
+  const update = await send('CS16', 'UpdateFirmware', { location: 'https://fw.example/1.bin', retrieveDate: '2026-03-01T00:00:00.000Z' });
+  t.equal(update.status, 'result');
+  t.same(update.facts, { requestId: 1 });
+  t.same(calls[0]!.payload, { location: 'https://fw.example/1.bin', retrieveDate: '2026-03-01T00:00:00.000Z' }, 'sent unchanged: 1.6 has no requestId');
+  t.match(await store.requests.get('acme', 'CS16', 1), { action: 'UpdateFirmware', status: 'accepted', answer: 'Accepted' });
+  const diag = await send('CS16', 'GetDiagnostics', { location: 'ftp://diag.example/' });
+  t.same(diag.facts, { requestId: 2 });
+  t.match(await store.requests.get('acme', 'CS16', 2), { action: 'GetDiagnostics', status: 'accepted', result: { fileName: 'diag.zip' } }, 'fileName kept');
+});
+
+t.test('1.6 UpdateFirmware with no answer stays requested', async (t) => {
+  const { store, send } = await setup(t, () => callErrorReply('InternalError', 'no'));
+  const reply = await send('CS16', 'UpdateFirmware', { location: 'https://fw.example/1.bin', retrieveDate: '2026-03-01T00:00:00.000Z' });
+  t.equal(reply.status, 'callerror');
+  t.match(await store.requests.get('acme', 'CS16', 1), { status: 'requested', answer: null });
 });

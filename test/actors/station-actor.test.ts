@@ -53,8 +53,8 @@ for (const version of VERSIONS) {
     expectResult(t, version, 'BootNotification', frame, 'b1');
     t.same(frame[2], { status: 'Accepted', currentTime: NOW, interval: 300 });
     t.equal(dispatcher.stateOf('CS-1').bootStatus, 'Accepted', 'the handler thread keeps the boot status');
-    t.equal(store.calls.length, 1);
-    t.equal(store.calls[0]!.method, 'recordBoot');
+    t.same(store.calls.map((c) => c.method), ['recordBoot', 'getStation'], 'the boot written, its policy read beside it');
+    t.same(store.calls[1]!.args, ['tenant-a', 'CS-1']);
     const [tenantId, stationId, boot] = store.calls[0]!.args as [string, string, Record<string, unknown>];
     t.equal(tenantId, 'tenant-a');
     t.equal(stationId, 'CS-1');

@@ -158,7 +158,10 @@ t.test('2.0.1 NotifyEvent: each event kept, actual values into the device model'
   ]);
   const door = (await store.deviceModel.listDeviceModel('t1', 'CS1', { limit: 10, component: 'Door' })).items[0];
   t.same(door?.attributes, [{ type: 'Actual', value: 'true' }]);
-  t.same(events.map((e) => e.type), ['device.event', 'device.event']);
+  t.same(events.map((e) => e.type), ['device.event', 'device.event', 'alert.raised'], 'the Door problem is also an alert (core/alerts.ts)');
+  t.match((await store.stationEvents.listAlerts('t1', { limit: 10 })).items, [
+    { stationId: 'CS1', kind: 'alert', type: 'Door.Problem', at: '2026-03-01T11:00:01.000Z', payload: { source: 'device-event', cleared: false, techCode: 'E42' } },
+  ]);
 });
 
 t.test('2.0.1 NotifyMonitoringReport and NotifyCustomerInformation: pages kept by request, requests complete', async (t) => {

@@ -44,5 +44,35 @@ t.test('device model, events and latest status reports, in the caller’s tenant
   t.equal((await app.inject({ url: '/stations/ACME-1/events?type=' + 'x'.repeat(65), headers: acme })).statusCode, 400);
 
   const doc = (await app.inject({ url: '/docs/json' })).json() as { paths: Record<string, unknown> };
-  for (const path of ['/stations/{id}/device-model', '/stations/{id}/events', '/stations/{id}/status-reports']) t.ok(doc.paths[path], `${path} in the OpenAPI document`);
+  for (const path of ['/stations/{id}/device-model', '/stations/{id}/events', '/stations/{id}/status-reports', '/alerts', '/stations/{id}/boot-policy']) {
+    t.ok(doc.paths[path], `${path} in the OpenAPI document`);
+  }
+});
+
+t.test('GET /alerts: the caller’s tenant only; PUT /stations/{id}/boot-policy: the caller’s stations only', async (t) => {
+  const { store, deps } = fakeApiDeps();
+  const app = await buildApi(deps);
+  t.teardown(async () => {
+    await app.close();
+    await store.close();
+  });
+  const acme = { authorization: `Bearer ${(await issueApiKey(store.apiKeys, { role: 'tenant', tenantId: 'acme' })).key}` };
+  const globex = { authorization: `Bearer ${(await issueApiKey(store.apiKeys, { role: 'tenant', tenantId: 'globex' })).key}` };
+  const at = '2026-03-01T00:00:00.000Z';
+  const alert = (tenantId: string, stationId: string, type: string) => ({ tenantId, stationId, kind: 'alert' as const, type, at, receivedAt: at, requestId: null, payload: { source: 'connector-status', cleared: false } });
+  await store.stationEvents.record([alert('acme', 'ACME-1', 'GroundFailure'), alert('globex', 'GLOBEX-1', 'HighTemperature')]);
+  const mine = await app.inject({ url: '/alerts', headers: acme });
+  t.equal(mine.statusCode, 200);
+  t.match(mine.json(), { items: [{ stationId: 'ACME-1', type: 'GroundFailure', kind: 'alert' }], nextCursor: null });
+  t.equal(mine.json().items.length, 1);
+  t.same((await app.inject({ url: '/alerts', headers: globex })).json().items.map((a: { stationId: string }) => a.stationId), ['GLOBEX-1']);
+  t.same((await app.inject({ url: '/alerts?stationId=GLOBEX-1', headers: acme })).json().items, [], 'another tenant’s station: nothing');
+
+  await store.stations.createStation({ tenantId: 'acme', id: 'ACME-1', passwordHash: null });
+  const other = await app.inject({ method: 'PUT', url: '/stations/ACME-1/boot-policy', headers: globex, payload: { registrationStatus: 'Rejected' } });
+  t.equal(other.statusCode, 404);
+  t.equal(other.json().code, 'STATION_NOT_FOUND');
+  t.match(await store.stations.getStation('acme', 'ACME-1'), { registrationStatus: 'Accepted' }, 'unchanged');
+  const own = await app.inject({ method: 'PUT', url: '/stations/ACME-1/boot-policy', headers: acme, payload: { registrationStatus: 'Pending' } });
+  t.same(own.json(), { stationId: 'ACME-1', registrationStatus: 'Pending', heartbeatIntervalSec: null });
 });

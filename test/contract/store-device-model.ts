@@ -59,4 +59,17 @@ export function deviceModelStoreContract(t: Test, name: string, options: StoreCo
     await store.deviceModel.recordActualValues('t2', 'CS1', [{ component: { name: 'EVSE', evseId: 1 }, variable: { name: 'Power' }, value: '2', at: '2026-04-01T00:00:00.000Z' }]);
     t.equal((await store.deviceModel.listDeviceModel('t1', 'CS1', { limit: 10, variable: 'Power' })).items[0]?.attributes[0]?.value, '7400', 'another tenant cannot overwrite');
   });
+
+  t.test(`${name}: device model values of another attribute type, with mutability (SetVariables, 1.6 configuration)`, async (t) => {
+    const store = await options.open();
+    t.teardown(() => store.close().catch(() => {}));
+    await store.deviceModel.recordDeviceModel('t1', 'CS1', [entry('EVSE', 'Current', '10', 1)]);
+    await store.deviceModel.recordActualValues('t1', 'CS1', [
+      { component: { name: 'EVSE', evseId: 1 }, variable: { name: 'Current' }, value: '16', at: '2026-03-01T00:01:00.000Z', type: 'Target' },
+      { component: { name: 'OCPP16' }, variable: { name: 'ChargePointModel' }, value: 'X1', at: '2026-03-01T00:01:00.000Z', mutability: 'ReadOnly' },
+    ]);
+    const page = await store.deviceModel.listDeviceModel('t1', 'CS1', { limit: 10 });
+    t.same(page.items.find((v) => v.variable.name === 'Current')?.attributes, [{ type: 'Actual', value: '10', mutability: 'ReadWrite' }, { type: 'Target', value: '16' }], 'Target added, Actual kept');
+    t.same(page.items.find((v) => v.variable.name === 'ChargePointModel')?.attributes, [{ type: 'Actual', value: 'X1', mutability: 'ReadOnly' }]);
+  });
 }

@@ -16,6 +16,27 @@ const event = (stationId: string, kind: NewStationEvent['kind'], type: string, i
 
 /** The station-events slice (`store.stationEvents`), run by every adapter. */
 export function stationEventStoreContract(t: Test, name: string, options: StoreContractOptions): void {
+
+  t.test(`${name}: alerts listed tenant-wide (listAlerts)`, async (t) => {
+    const store = await options.open();
+    t.teardown(() => store.close().catch(() => {}));
+    const se = store.stationEvents;
+    await se.record([event('CS1', 'alert', 'GroundFailure', 1), event('CS1', 'event', 'Alerting', 2)]);
+    await se.record([event('CS2', 'alert', 'Door.Problem', 3), { ...event('CS3', 'alert', 'GroundFailure', 4), tenantId: 't2' }]);
+    await se.record([event('CS2', 'alert', 'GroundFailure', 5, { payload: { source: 'connector-status', cleared: false } })]);
+    const all = await se.listAlerts('t1', { limit: 10 });
+    t.same(all.items.map((a) => [a.stationId, a.type]), [['CS2', 'GroundFailure'], ['CS2', 'Door.Problem'], ['CS1', 'GroundFailure']], 'every station of the tenant, newest first, alerts only');
+    t.match(all.items[0], { tenantId: 't1', kind: 'alert', payload: { source: 'connector-status', cleared: false } });
+    t.same((await se.listAlerts('t1', { limit: 10, stationId: 'CS2' })).items.map((a) => a.type), ['GroundFailure', 'Door.Problem']);
+    t.same((await se.listAlerts('t1', { limit: 10, type: 'GroundFailure' })).items.map((a) => a.stationId), ['CS2', 'CS1']);
+    const first = await se.listAlerts('t1', { limit: 2 });
+    t.equal(first.items.length, 2);
+    const rest = await se.listAlerts('t1', { limit: 2, cursor: first.nextCursor });
+    t.same(rest.items.map((a) => a.type), ['GroundFailure']);
+    t.equal(rest.nextCursor, undefined);
+    t.same((await se.listAlerts('t2', { limit: 10 })).items.map((a) => a.stationId), ['CS3'], 'tenant-scoped');
+    t.same((await se.listAlerts('t3', { limit: 10 })).items, []);
+  });
   t.test(`${name}: station event store contract`, async (t) => {
     const store = await options.open();
     t.teardown(() => store.close().catch(() => {}));

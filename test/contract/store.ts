@@ -147,6 +147,45 @@ export function storeContract(t: Test, name: string, options: StoreContractOptio
       t.same(await store.stations.listConnectorStatuses('other', 'CS-1'), [], 'a reused id starts clean');
     });
 
+    t.test('setBootPolicy: registration status and heartbeat interval per station, within its tenant', async (t) => {
+      const store = await fresh(t);
+      await store.stations.createStation({ tenantId: 'acme', id: 'CS-1', passwordHash: null });
+      t.match(await store.stations.getStation('acme', 'CS-1'), { registrationStatus: 'Accepted', heartbeatIntervalSec: null }, 'defaults');
+      t.same(await store.stations.setBootPolicy('acme', 'CS-1', { registrationStatus: 'Pending', heartbeatIntervalSec: 60 }), { registrationStatus: 'Pending', heartbeatIntervalSec: 60 });
+      t.same(await store.stations.setBootPolicy('acme', 'CS-1', { heartbeatIntervalSec: 120 }), { registrationStatus: 'Pending', heartbeatIntervalSec: 120 }, 'a field left out keeps its value');
+      t.same(await store.stations.setBootPolicy('acme', 'CS-1', { registrationStatus: 'Rejected' }), { registrationStatus: 'Rejected', heartbeatIntervalSec: 120 });
+      t.same(await store.stations.setBootPolicy('acme', 'CS-1', { heartbeatIntervalSec: null }), { registrationStatus: 'Rejected', heartbeatIntervalSec: null }, 'null: back to the default');
+      t.equal(await store.stations.setBootPolicy('other', 'CS-1', { registrationStatus: 'Accepted' }), undefined, 'another tenant');
+      t.equal(await store.stations.setBootPolicy('acme', 'NOPE', { registrationStatus: 'Accepted' }), undefined, 'unknown station');
+      await store.stations.recordBoot('acme', 'CS-1', boot());
+      t.match(await store.stations.getStation('acme', 'CS-1'), { registrationStatus: 'Rejected', heartbeatIntervalSec: null }, 'a boot keeps the policy');
+      t.match((await store.stations.listStations('acme', { limit: 10 })).items, [{ id: 'CS-1', registrationStatus: 'Rejected' }]);
+    });
+
+    t.test('deleteStation removes its station events, device model and requests too (issue #12)', async (t) => {
+      const store = await fresh(t);
+      const at = '2026-03-01T00:00:00.000Z';
+      for (const id of ['CS-1', 'CS-2']) {
+        await store.stations.createStation({ tenantId: 'acme', id, passwordHash: null });
+        await store.stationEvents.record([{ tenantId: 'acme', stationId: id, kind: 'security-event', type: 'SettingSystemTime', at, receivedAt: at, requestId: null, payload: {} }]);
+        await store.deviceModel.recordActualValues('acme', id, [{ component: { name: 'OCPP16' }, variable: { name: 'HeartbeatInterval' }, value: '300', at }]);
+        await store.requests.create({ tenantId: 'acme', stationId: id, action: 'GetLog', at });
+      }
+      const kept = async (id: string) => ({
+        events: (await store.stationEvents.list('acme', id, { limit: 10 })).items.length,
+        model: (await store.deviceModel.listDeviceModel('acme', id, { limit: 10 })).items.length,
+        requests: (await store.requests.list('acme', id, { limit: 10 })).items.length,
+      });
+      t.same(await kept('CS-1'), { events: 1, model: 1, requests: 1 });
+      t.equal(await store.stations.deleteStation('other', 'CS-1'), false);
+      t.same(await kept('CS-1'), { events: 1, model: 1, requests: 1 }, 'another tenant deletes nothing');
+      t.equal(await store.stations.deleteStation('acme', 'CS-1'), true);
+      t.same(await kept('CS-1'), { events: 0, model: 0, requests: 0 }, 'all gone with the station');
+      t.same(await kept('CS-2'), { events: 1, model: 1, requests: 1 }, 'other stations keep theirs');
+      await store.stations.createStation({ tenantId: 'acme', id: 'CS-1', passwordHash: null });
+      t.same(await kept('CS-1'), { events: 0, model: 0, requests: 0 }, 'a re-registered id starts clean');
+    });
+
     t.test('recordBoot registers an unknown station and updates a known one', async (t) => {
       const store = await fresh(t);
       await store.stations.recordBoot('default', 'NEW-1', boot({ protocol: 'ocpp1.6', reason: undefined }));

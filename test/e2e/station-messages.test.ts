@@ -68,9 +68,9 @@ t.test('station-initiated messages of issue #12', async (t) => {
       const kinds = (events.body.items as Array<{ kind: string }>).map((e) => e.kind);
       const expected =
         version === 'ocpp1.6'
-          ? ['signed-firmware-status', 'firmware-status', 'diagnostics-status', 'log-status', 'security-event', 'data-transfer']
-          : ['event', 'monitoring-report', 'customer-information', 'publish-firmware-status', 'firmware-status', 'log-status', 'security-event', 'data-transfer'];
-      t.same(kinds, expected, 'answered after the commit: all there, newest first');
+          ? ['signed-firmware-status', 'firmware-status', 'diagnostics-status', 'log-status', 'alert', 'security-event', 'data-transfer']
+          : ['alert', 'event', 'monitoring-report', 'customer-information', 'publish-firmware-status', 'firmware-status', 'log-status', 'alert', 'security-event', 'data-transfer'];
+      t.same(kinds, expected, 'answered after the commit: all there, newest first (SettingSystemTime and the Door problem also raise alerts)');
       const security = await server.apiJson('GET', `/stations/${id}/events?kind=security-event`);
       t.match(security.body.items, [{ kind: 'security-event', type: 'SettingSystemTime', at: at(1), payload: { techInfo: 'ntp' }, requestId: null }]);
       t.notOk('tenantId' in security.body.items[0], 'no tenant in the view');

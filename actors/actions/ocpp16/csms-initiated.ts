@@ -1,5 +1,5 @@
 import { commandTable, sendOnly, type NotSupported } from '../command-spec.js';
-import { correlated } from '../request-correlation.js';
+import { correlated, correlatedByLatest } from '../request-correlation.js';
 import * as changeAvailability from './change-availability.js';
 import * as clearChargingProfile from './clear-charging-profile.js';
 import * as setChargingProfile from './set-charging-profile.js';
@@ -35,10 +35,10 @@ export const CSMS_INITIATED = commandTable([
   sendOnly('ClearCache'),
   clearChargingProfile.command,
   sendOnly('GetCompositeSchedule'),
-  sendOnly('GetDiagnostics'),
+  correlatedByLatest('GetDiagnostics'), // → DiagnosticsStatusNotification (no requestId: the newest request)
   sendOnly('ReserveNow'),
   setChargingProfile.command,
-  sendOnly('UpdateFirmware'),
+  correlatedByLatest('UpdateFirmware'), // → FirmwareStatusNotification (no requestId: the newest request)
   // Security whitepaper
   sendOnly('CertificateSigned'),
   sendOnly('DeleteCertificate'),

@@ -1,3 +1,6 @@
+import { boundedPayload } from '../../../core/station-events.js';
+import { alertOfStatus16 } from '../../../core/alerts.js';
+import { publish, reportsOf } from '../shared/station-reports.js';
 import { connectorStatusFrom16, evseFrom16 } from '../../../core/version-mapping.js';
 import type { HandlerContext } from '../../handler-context.js';
 import { applyStatusToTransaction } from './status-effects.js';
@@ -29,9 +32,14 @@ export async function statusNotification(
     vendorErrorCode: req.vendorErrorCode ?? null,
     reportedAt: req.timestamp ?? ctx.clock().toISOString(),
   };
-  await ctx.store.stations.recordConnectorStatus(update);
+  // An errorCode other than NoError is an alert (core/alerts.ts), stored beside the status.
+  const alert = alertOfStatus16(req, update.reportedAt);
+  const alerts = alert ? reportsOf(ctx, [{ kind: 'alert', requestId: null, ...alert, payload: boundedPayload(alert.payload) }]) : [];
+  if (alerts.length === 0) await ctx.store.stations.recordConnectorStatus(update);
+  else await Promise.all([ctx.store.stations.recordConnectorStatus(update), ctx.store.stationEvents.record(alerts)]);
   await applyStatusToTransaction(ctx, req);
   ctx.events.emit('connector.status', ctx.session, { ...update, ocppConnectorId: req.connectorId });
+  publish(ctx, alerts);
   return {};
 }
 

@@ -1,3 +1,4 @@
+import { bootAnswer } from '../../../core/boot-policy.js';
 import type { HandlerContext } from '../../handler-context.js';
 
 interface BootNotificationRequest {
@@ -28,13 +29,18 @@ export async function bootNotification(
     protocol: ctx.session.version,
     at: now,
   };
-  await ctx.store.stations.recordBoot(ctx.session.tenantId, ctx.session.stationId, boot);
-  ctx.state.bootStatus = 'Accepted';
+  // The policy is read beside the write (one boot, one round): an unregistered station gets the defaults.
+  const [, record] = await Promise.all([
+    ctx.store.stations.recordBoot(ctx.session.tenantId, ctx.session.stationId, boot),
+    ctx.store.stations.getStation(ctx.session.tenantId, ctx.session.stationId),
+  ]);
+  const { status, interval } = bootAnswer(record, ctx.settings.heartbeatIntervalSec);
+  ctx.state.bootStatus = status;
   ctx.events.emit('station.booted', ctx.session, { ...boot });
   const { tenantId, stationId, version: protocol } = ctx.session;
   ctx.log?.info(
-    { stationId, tenantId, protocol, vendor: boot.vendor, model: boot.model, firmwareVersion: boot.firmwareVersion ?? null, reason: boot.reason, status: 'Accepted' },
+    { stationId, tenantId, protocol, vendor: boot.vendor, model: boot.model, firmwareVersion: boot.firmwareVersion ?? null, reason: boot.reason, status },
     'station booted',
   );
-  return { status: 'Accepted', currentTime: now, interval: ctx.settings.heartbeatIntervalSec };
+  return { status, currentTime: now, interval };
 }

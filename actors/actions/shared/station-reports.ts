@@ -1,5 +1,5 @@
 import { recordNotification } from '../request-correlation.js';
-import type { RequestNotification, RequestTransition } from '../../../core/requests.js';
+import { LATEST_REQUEST_OF, type RequestNotification, type RequestTransition } from '../../../core/requests.js';
 import { BUS_EVENT_OF, requestIdOf, type NewStationEvent } from '../../../core/station-events.js';
 import type { HandlerContext } from '../../handler-context.js';
 
@@ -47,11 +47,20 @@ export async function correlate(
 /**
  * The handler of a status notification (firmware, diagnostics, log, publish firmware): the status
  * is kept per station (history; the newest is the current one), applied to the request it names
- * when the flow has one, and published.
+ * when the flow has one, and published. `byLatest` (1.6 firmware and diagnostics, LATEST_REQUEST_OF):
+ * the notification names no request and applies to the station's newest request of the action.
  */
-export function statusHandler(kind: NewStationEvent['kind'], correlatedBy?: string) {
+export function statusHandler(kind: NewStationEvent['kind'], correlatedBy?: string, options: { byLatest?: boolean } = {}) {
   return async (ctx: ReportContext, req: { status: string; requestId?: number; [key: string]: unknown }): Promise<Record<string, never>> => {
-    const { status, requestId, customData: _c, ...rest } = req;
+    const { status, customData: _c, ...rest } = req;
+    let requestId: unknown = req.requestId;
+    delete rest.requestId;
+    const latestOf = options.byLatest && correlatedBy && requestId === undefined ? LATEST_REQUEST_OF[correlatedBy] : undefined;
+    if (latestOf) {
+      // 1.6: the notification names no request; it is about the station's newest one of the action.
+      const { tenantId, stationId } = ctx.session;
+      requestId = (await ctx.store.requests.list(tenantId, stationId, { action: latestOf, limit: 1 })).items[0]?.requestId;
+    }
     const records = reportsOf(ctx, [{ kind, type: status, requestId: requestIdOf(requestId), payload: rest }]);
     const transition = correlatedBy ? correlate(ctx, correlatedBy, requestId, { status }) : undefined;
     const [, applied] = await Promise.all([ctx.store.stationEvents.record(records), transition]);

@@ -8,6 +8,12 @@ export interface StationEventQuery extends PageQuery {
   requestId?: number;
 }
 
+export interface AlertQuery extends PageQuery {
+  stationId?: string;
+  /** The alert's type (errorCode, component.variable, security event type). */
+  type?: string;
+}
+
 /**
  * What stations report on their own beyond transactions and the device model (core/station-events.ts):
  * append-only, newest first. A slice exposed as `store.stationEvents`.
@@ -23,4 +29,6 @@ export interface StationEventStore {
   prune(stationId: string, keep: number): Promise<number>;
   /** Newest first (by `id`), tenant-scoped; cursor pagination. */
   list(tenantId: string, stationId: string, query: StationEventQuery): Promise<Page<StationEvent>>;
+  /** Records of kind `alert` of every station of the tenant (core/alerts.ts), newest first; cursor pagination. */
+  listAlerts(tenantId: string, query: AlertQuery): Promise<Page<StationEvent>>;
 }

@@ -1,3 +1,4 @@
+import type { BootPolicy } from '../../boot-policy.js';
 import type { BootInfo, ConnectorStatusRecord, StationRecord } from '../../types.js';
 import type { DeviceModelStore } from './device-model-store.js';
 import type { TokenStore } from './token-store.js';
@@ -49,6 +50,8 @@ export interface StationStore {
   /** Upserts per EVSE and connector; a no-op unless the station exists in `update.tenantId`. */
   recordConnectorStatus(update: ConnectorStatusUpdate): Promise<void>;
   listConnectorStatuses(tenantId: string, stationId: string): Promise<ConnectorStatusRecord[]>;
+  /** Sets the station's boot policy (the fields given); its policy after, or undefined when it is not in that tenant. */
+  setBootPolicy(tenantId: string, id: string, policy: Partial<BootPolicy>): Promise<BootPolicy | undefined>;
 }
 
 /**
