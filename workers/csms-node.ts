@@ -255,11 +255,15 @@ export class CsmsNode implements StationCaller {
     const threads = this.config.workers > 0;
     return readiness({
       stopping: this.stopping,
-      // Only the SQLite store reports its commits (PostgreSQL/MongoDB: not checked here yet).
-      store:
-        threads && this.config.store === 'sqlite'
+      // SQLite and PostgreSQL report every commit's outcome; SQLite also its file's identity.
+      // (MongoDB: not checked here yet.)
+      store: !threads
+        ? undefined
+        : this.config.store === 'sqlite'
           ? { storeWritable: this.storeHealth['store-writable'] ?? { ok: true }, sqliteFile: this.storeHealth['sqlite-file'] ?? { ok: true } }
-          : undefined,
+          : this.config.store === 'postgres'
+            ? { storeWritable: this.storeHealth['store-writable'] ?? { ok: true } }
+            : undefined,
       handlerThread: threads ? this.handlerRunning : undefined,
       gatewayThreads: threads ? this.gatewayRunning : undefined,
       nats,

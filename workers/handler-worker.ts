@@ -74,8 +74,8 @@ async function main(): Promise<void> {
     toMain.send({ k: 'store-health', check, ok: false, reason });
   };
   let fileTimer: NodeJS.Timeout | undefined;
+  store.onCommitOutcome = (fault) => report('store-writable', fault);
   if (store instanceof SqliteStore) {
-    store.onCommitOutcome = (fault) => report('store-writable', fault);
     fileTimer = setInterval(() => {
       try {
         report('sqlite-file', store.checkFile(true));

@@ -64,6 +64,8 @@ function sqlState(error: unknown): string | undefined {
 }
 
 export class PgGroupCommit {
+  /** Told after every batch: undefined when it committed, else the error that failed the whole batch (server or connection gone). */
+  onCommitOutcome: ((fault: unknown) => void) | undefined;
   private queue: Pending[] = [];
   private running = false;
   private scheduled = false;
@@ -156,6 +158,7 @@ export class PgGroupCommit {
       const attempt = await this.attempt(pending);
       if (attempt.kind === 'committed') {
         this.options.onCommit?.(pending.length, performance.now() - started);
+        this.onCommitOutcome?.(undefined);
         pending.forEach((p, i) => p.resolve(attempt.values[i]));
         return;
       }
@@ -170,6 +173,7 @@ export class PgGroupCommit {
       // committed, so the batch may run again; after, the outcome is unknown: reject all.
       const beforeCommit = attempt.kind === 'write-failed' || attempt.beforeCommit;
       if (beforeCommit && ++batchAttempts < RETRIES) continue;
+      this.onCommitOutcome?.(attempt.error);
       for (const p of pending) p.reject(attempt.error);
       return;
     }

@@ -122,6 +122,11 @@ export class PostgresStore implements Store {
     return new PostgresStore(sql, options);
   }
 
+  /** Told after every group commit: undefined when it committed, else why the whole batch failed. */
+  set onCommitOutcome(hook: ((fault: unknown) => void) | undefined) {
+    this.writer.onCommitOutcome = hook;
+  }
+
   flush(): Promise<void> {
     return this.writer.drain();
   }

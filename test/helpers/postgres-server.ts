@@ -39,6 +39,12 @@ export interface TestPostgres {
   /** Runs SQL as the superuser on a database of this server (test set-up, fault injection). */
   query(database: string, text: string): Promise<Array<Record<string, unknown>>>;
   stop(): Promise<void>;
+  /** Stops the server (fast shutdown: clients are disconnected) and starts it again on the same port and data. */
+  restart(): Promise<void>;
+  /** Stops it without starting again (data kept), for a test that brings it back with `start`. */
+  pause(): Promise<void>;
+  /** Starts a paused server again on the same port. */
+  resume(): Promise<void>;
   /** The server's log so far. */
   output(): string;
 }
@@ -100,11 +106,14 @@ export async function startPostgres(t: TestLike, options: { settings?: Record<st
 
   await as('initdb', ['-D', data, '-A', 'trust', '-U', POSTGRES_USER, '-E', 'UTF8', '--no-sync']);
   const settings = { listen_addresses: '127.0.0.1', max_connections: '200', ...options.settings };
+  const startOn = (p: number) => {
+    const serverOptions = [`-p ${p}`, `-k ${dir}`, ...Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`)].join(' ');
+    return as('pg_ctl', ['-D', data, '-o', serverOptions, '-l', logFile, '-w', '-t', '60', 'start']);
+  };
   for (let attempt = 0; ; attempt++) {
     port = await freePort();
-    const serverOptions = [`-p ${port}`, `-k ${dir}`, ...Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`)].join(' ');
     try {
-      await as('pg_ctl', ['-D', data, '-o', serverOptions, '-l', logFile, '-w', '-t', '60', 'start']);
+      await startOn(port);
       break;
     } catch (error) {
       // Another process took the port between the check and the bind: try another.
@@ -112,7 +121,19 @@ export async function startPostgres(t: TestLike, options: { settings?: Record<st
       throw new Error(`pg_ctl start failed: ${(error as Error).message}\n${readLog()}`);
     }
   }
-  pid = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const readPid = () => Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  pid = readPid();
+  const pause = async () => {
+    for (const sql of admins.values()) await sql.end({ timeout: 1 }).catch(() => {});
+    admins.clear();
+    if (pid === undefined) return;
+    pid = undefined;
+    await as('pg_ctl', ['-D', data, '-m', 'fast', '-w', '-t', '30', 'stop']);
+  };
+  const resume = async () => {
+    await startOn(port);
+    pid = readPid();
+  };
   // A test process that dies without its teardown must not leave a server behind.
   const orphanGuard = () => pid !== undefined && alive(pid) && process.kill(pid, 'SIGQUIT');
   process.once('exit', orphanGuard);
@@ -133,6 +154,12 @@ export async function startPostgres(t: TestLike, options: { settings?: Record<st
     },
     query: async (database, text) => [...(await admin(database).unsafe(text))],
     stop,
+    pause,
+    resume,
+    restart: async () => {
+      await pause();
+      await resume();
+    },
     output: readLog,
   };
 }

@@ -75,6 +75,11 @@ export interface Store {
   readonly stationEvents: StationEventStore;
   /** Charging profiles set by the CSMS and reported by stations (core/charging-profile.ts). */
   readonly chargingProfiles: ChargingProfileStore;
+  /**
+   * Where the adapter reports it (SQLite, PostgreSQL): told after every commit attempt, undefined
+   * when it committed, else the fault that failed the storage (disk, file, server, connection).
+   */
+  onCommitOutcome?: ((fault: unknown) => void) | undefined;
   /** Waits until every write accepted so far is durably committed. */
   flush(): Promise<void>;
   close(): Promise<void>;
