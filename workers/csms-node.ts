@@ -6,6 +6,7 @@ import { busEvent, failedReply, type StationCall, type StationReply } from '../c
 import type { StationCaller } from '../core/ports/station-caller.js';
 import type { Bus } from '../core/ports/bus.js';
 import type { LoggedFrame } from '../core/ports/store/message-log-store.js';
+import { CLOSE_POLICY } from './close-codes.js';
 import { GatewayThread } from './gateway-thread.js';
 import { HandlerThread } from './handler-thread.js';
 import { assertPortFree } from './port-check.js';
@@ -224,13 +225,16 @@ export class CsmsNode implements StationCaller {
     );
   }
 
-  /** Closes a station's connection wherever it is (e.g. after it was deleted). */
-  disconnectStation(stationId: string): void {
+  /**
+   * Closes a station's connection wherever it is on this node, with 1008 (policy violation) and
+   * the reason: after a deletion the station may no longer be connected.
+   */
+  disconnectStation(stationId: string, reason = 'Station deleted'): void {
     const location = this.registry.get(stationId);
-    if (location) this.threadByIndex(location.thread)?.kick(stationId, location.connId);
+    if (location) this.threadByIndex(location.thread)?.kick(stationId, location.connId, { code: CLOSE_POLICY, reason });
   }
 
-  /** The station was deleted or its credentials changed: close it and drop remembered logins. */
+  /** The station was deleted: close it (1008) and drop remembered logins. */
   forgetStation(stationId: string): void {
     for (const thread of this.threads) thread.channel.send({ k: 'forget', stationId });
     this.disconnectStation(stationId);

@@ -58,7 +58,7 @@ const main: ThreadChannel<MainToGateway, GatewayToMain> = new ThreadChannel<Main
     case 'call':
       return callStation(message.call);
     case 'kick':
-      gateway?.kick(message.stationId, message.connId);
+      gateway?.kick(message.stationId, message.connId, message.close);
       return undefined;
     case 'forget':
       auth?.forget(message.stationId);

@@ -9,6 +9,7 @@ import type { FrameSink } from '../actors/frame-sink.js';
 import type { GatewayMetrics } from './metrics.js';
 import type { StationAuthenticator } from './station-auth.js';
 import { stationIdFromPath } from './station-path.js';
+import { CLOSE_REPLACED, CLOSE_SHUTDOWN, CLOSE_TOO_BIG } from './close-codes.js';
 
 interface SocketData {
   stationId: string;
@@ -43,10 +44,6 @@ export interface GatewayOptions {
   frames?: FrameSink;
 }
 
-const CLOSE_REPLACED = 4000;
-const CLOSE_SHUTDOWN = 1001;
-/** RFC 6455 7.4.1: a message too big to process. */
-const CLOSE_TOO_BIG = 1009;
 
 /**
  * uWS drops a socket whose message exceeds its `maxPayloadLength` without a close frame (the
@@ -199,10 +196,13 @@ export class Gateway {
     return ws?.getUserData().actor;
   }
 
-  /** Closes a connection that a newer one replaced (possibly on another thread). */
-  kick(stationId: string, connId: string): void {
+  /**
+   * Closes a connection: by default one a newer connection replaced (possibly on another thread,
+   * 4000); `close` gives another code, e.g. 1008 for a station that was deleted.
+   */
+  kick(stationId: string, connId: string, close = { code: CLOSE_REPLACED, reason: 'Replaced by a newer connection' }): void {
     const ws = this.sockets.get(stationId);
-    if (ws && ws.getUserData().connId === connId) ws.end(CLOSE_REPLACED, 'Replaced by a newer connection');
+    if (ws && ws.getUserData().connId === connId) ws.end(close.code, close.reason);
   }
 
   /** Logs every frame of a station at info while enabled (on this thread; main tells every thread). */

@@ -15,7 +15,7 @@ import type { LoggedFrame } from '../core/ports/store/message-log-store.js';
 export type MainToGateway =
   /** reply: StationReply */
   | { k: 'call'; call: StationCall }
-  | { k: 'kick'; stationId: string; connId: string }
+  | { k: 'kick'; stationId: string; connId: string; close?: { code: number; reason: string } }
   | { k: 'forget'; stationId: string }
   /** log every frame of this station at info (or stop); kept across its reconnects */
   | { k: 'debug'; stationId: string; enabled: boolean }
