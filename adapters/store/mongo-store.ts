@@ -7,6 +7,8 @@ import { MongoControlPlane } from './mongo-control-plane.js';
 import { MongoDeviceModel } from './mongo-device-model.js';
 import type { DeviceModelStore } from '../../core/ports/store/device-model-store.js';
 import { MongoRequests } from './mongo-requests.js';
+import { MongoOutbox } from './mongo-outbox.js';
+import type { OutboxStore } from '../../core/ports/store/outbox-store.js';
 import { MongoStations } from './mongo-stations.js';
 import { MongoTokens } from './mongo-tokens.js';
 import { MongoTransactions } from './mongo-transactions.js';
@@ -39,6 +41,7 @@ export class MongoStore implements Store {
   readonly tokens: TokenStore;
   readonly deviceModel: DeviceModelStore;
   readonly requests: RequestStore;
+  readonly outbox: OutboxStore;
 
   constructor(options: MongoStoreOptions) {
     this.client = new MongoClient(options.url, { writeConcern: { w: 'majority', journal: true } });
@@ -55,6 +58,7 @@ export class MongoStore implements Store {
     this.tokens = new MongoTokens(this.db, this.ready);
     this.deviceModel = new MongoDeviceModel(this.db, this.batcher, this.ready);
     this.requests = new MongoRequests(this.db, this.ready);
+    this.outbox = new MongoOutbox(this.db, this.ready);
   }
 
   flush(): Promise<void> {

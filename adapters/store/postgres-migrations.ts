@@ -1,4 +1,5 @@
 import type { Sql } from 'postgres';
+import { POSTGRES_OUTBOX_TABLE } from './postgres-outbox.js';
 
 /**
  * Schema migrations of the PostgreSQL store, applied in order at open and recorded in
@@ -172,6 +173,8 @@ export const MIGRATIONS: string[] = [
      station_id text COLLATE "C" PRIMARY KEY,
      value bigint NOT NULL
    );`,
+  // the durable event outbox (postgres-outbox.ts)
+  POSTGRES_OUTBOX_TABLE,
 ];
 
 /** Key of the session advisory lock that serialises migrations across nodes starting at once. */

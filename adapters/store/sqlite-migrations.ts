@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { SQLITE_OUTBOX_TABLE } from './sqlite-outbox.js';
 
 /**
  * Schema migrations, applied in order and tracked in SQLite's user_version.
@@ -161,6 +162,8 @@ const MIGRATIONS: string[] = [
      PRIMARY KEY (station_id, request_id)
    ) WITHOUT ROWID;
    CREATE INDEX station_requests_by_created ON station_requests (station_id, created_at, request_id);`,
+  // the durable event outbox (sqlite-outbox.ts)
+  SQLITE_OUTBOX_TABLE,
 ];
 
 export function migrate(db: Database): void {

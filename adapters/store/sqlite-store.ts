@@ -17,6 +17,8 @@ import { SqliteTransactions } from './sqlite-transactions.js';
 import type { TokenStore } from '../../core/ports/store/token-store.js';
 import type { TransactionStore } from '../../core/ports/store/transaction-store.js';
 import { SqliteStations } from './sqlite-stations.js';
+import { SqliteOutbox } from './sqlite-outbox.js';
+import type { OutboxStore } from '../../core/ports/store/outbox-store.js';
 
 export interface SqliteStoreOptions {
   /** File path, or ':memory:' for tests. */
@@ -103,6 +105,7 @@ export class SqliteStore implements Store {
   readonly tokens: TokenStore;
   readonly deviceModel: DeviceModelStore;
   readonly requests: RequestStore;
+  readonly outbox: OutboxStore;
   /** Told after every commit attempt: undefined when it committed, else the storage fault (see isStorageFault). */
   onCommitOutcome: ((fault: unknown) => void) | undefined;
   private readonly file: { path: string; opened: FileIdentity; everyMs: number; checkedAt: number; problem: string | undefined } | undefined;
@@ -165,6 +168,7 @@ export class SqliteStore implements Store {
     this.tokens = new SqliteTokens(this.db, this.writer);
     this.deviceModel = new SqliteDeviceModel(this.db, this.writer);
     this.requests = new SqliteRequests(this.db, this.writer);
+    this.outbox = new SqliteOutbox(this.db, this.writer);
   }
 
   flush(): Promise<void> {

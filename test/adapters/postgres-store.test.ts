@@ -6,6 +6,7 @@ import { controlPlaneStoreContract } from '../contract/store-control-plane.js';
 import { deviceModelStoreContract } from '../contract/store-device-model.js';
 import { sessionStoreContract } from '../contract/store-sessions.js';
 import { requestStoreContract } from '../contract/store-requests.js';
+import { outboxStoreContract } from '../contract/store-outbox.js';
 import { POSTGRES_INSTALL, postgresBinDir, startPostgres } from '../helpers/postgres-server.js';
 
 // Every store contract suite, against a real PostgreSQL started for this file (see
@@ -29,4 +30,5 @@ if (!postgresBinDir()) {
   deviceModelStoreContract(t, 'PostgresStore', options);
   controlPlaneStoreContract(t, 'PostgresStore', options);
   requestStoreContract(t, 'PostgresStore', options);
+  outboxStoreContract(t, 'PostgresStore', options);
 }

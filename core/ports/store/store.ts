@@ -5,6 +5,7 @@ import type { TransactionStore } from './transaction-store.js';
 import type { ApiKeyStore } from './api-key-store.js';
 import type { MessageLogStore } from './message-log-store.js';
 import type { RequestStore } from './request-store.js';
+import type { OutboxStore } from './outbox-store.js';
 
 /** A page of results with an opaque cursor for the next page (undefined at the end). */
 export interface Page<T> {
@@ -65,6 +66,8 @@ export interface Store {
   readonly deviceModel: DeviceModelStore;
   /** Requests completed by later notifications (core/requests.ts). */
   readonly requests: RequestStore;
+  /** Events waiting for the bus to acknowledge them (core/ports/store/outbox-store.ts). */
+  readonly outbox: OutboxStore;
   /** Waits until every write accepted so far is durably committed. */
   flush(): Promise<void>;
   close(): Promise<void>;
