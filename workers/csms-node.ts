@@ -165,11 +165,16 @@ export class CsmsNode implements StationCaller {
     replacement.started().catch((error) => this.log.error({ err: error }, 'gateway thread restart failed'));
   }
 
-  private onHandlerMessage(message: Exclude<HandlerToMain, { k: 'ready' | 'start-failed' }>): void {
+  private onHandlerMessage(message: Exclude<HandlerToMain, { k: 'ready' | 'start-failed' }>): unknown {
     switch (message.k) {
       case 'event':
         this.bus.publish(message.event);
         return;
+      case 'publish-events': {
+        if (this.bus.publishConfirmed) return this.bus.publishConfirmed(message.events);
+        for (const event of message.events) this.bus.publish(event);
+        return { done: message.events.length, dropped: 0 };
+      }
       case 'frames':
         this.onFrames?.(message.frames);
         return;

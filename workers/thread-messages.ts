@@ -55,6 +55,8 @@ export type HandlerToMain =
   | { k: 'ready' }
   | { k: 'start-failed'; message: string }
   | { k: 'event'; event: BusEvent }
+  /** reply: PublishOutcome (the outbox's events the bus acknowledged, from the start) */
+  | { k: 'publish-events'; events: BusEvent[] }
   | { k: 'frames'; frames: LoggedFrame[] }
   /** a readiness check of the store changed (sent only on change): writes commit, the SQLite file is the one opened */
   | { k: 'store-health'; check: 'store-writable' | 'sqlite-file'; ok: boolean; reason?: string };
