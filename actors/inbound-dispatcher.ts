@@ -53,6 +53,20 @@ export class InboundDispatcher {
    * messages the gateway answered itself are not awaited there, so order is kept here.
    */
   handle(message: StationMessage): Promise<StationReply> {
+    return this.enqueue(message).reply;
+  }
+
+  /**
+   * A message the gateway already answered: handled in order like any other, but the gateway
+   * waits only for its frame to be in the log (committed), not for the handler.
+   */
+  accept(message: StationMessage): Promise<void> {
+    const { reply, logged } = this.enqueue(message);
+    reply.catch(() => {}); // the handler's outcome is its own business (logged via onInternalError)
+    return logged ?? Promise.resolve();
+  }
+
+  private enqueue(message: StationMessage): { reply: Promise<StationReply>; logged: Promise<void> | undefined } {
     const { stationId } = message;
     // Logged on arrival, so the log keeps wire order whatever the handlers wait for.
     const logged = this.tables[message.protocol][message.action] ? this.deps.logFrame?.(message) : undefined;
@@ -64,7 +78,7 @@ export class InboundDispatcher {
       if (this.inFlight.get(stationId) === reply) this.inFlight.delete(stationId);
     };
     reply.then(done, done);
-    return reply;
+    return { reply, logged };
   }
 
   private async run(message: StationMessage, logged: Promise<void> | undefined): Promise<StationReply> {

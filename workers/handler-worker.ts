@@ -149,6 +149,8 @@ async function main(): Promise<void> {
         switch (message.k) {
           case 'message':
             return dispatcher.handle(message.message);
+          case 'posted':
+            return dispatcher.accept(message.message);
           case 'login':
             return store.stations.findStationLogin(message.stationId);
           case 'frames':

@@ -37,6 +37,8 @@ export type GatewayToMain =
 export type GatewayToHandler =
   /** reply: StationReply (the handler's answer, after its writes are committed) */
   | { k: 'message'; message: StationMessage }
+  /** reply: undefined once the frame of a message the gateway answered itself is committed to the message log */
+  | { k: 'posted'; message: StationMessage }
   /** reply: StationLogin | undefined */
   | { k: 'login'; stationId: string }
   | { k: 'frames'; frames: LoggedFrame[] }
