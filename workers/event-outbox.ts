@@ -144,6 +144,5 @@ export class EventOutbox {
       this.retryTimer = undefined;
       this.kick();
     }, this.backoffMs);
-    this.retryTimer.unref();
   }
 }
