@@ -231,18 +231,18 @@ export class CsmsNode implements StationCaller {
   }
 
   /**
-   * Closes a station's connection wherever it is on this node, with 1008 (policy violation) and
-   * the reason: after a deletion the station may no longer be connected.
+   * Closes a station's connection on this node: by default because a newer connection on another
+   * node replaced it (4000); `close` gives another code and reason.
    */
-  disconnectStation(stationId: string, reason = 'Station deleted'): void {
+  disconnectStation(stationId: string, close?: { code: number; reason: string }): void {
     const location = this.registry.get(stationId);
-    if (location) this.threadByIndex(location.thread)?.kick(stationId, location.connId, { code: CLOSE_POLICY, reason });
+    if (location) this.threadByIndex(location.thread)?.kick(stationId, location.connId, close);
   }
 
-  /** The station was deleted: close it (1008) and drop remembered logins. */
+  /** The station was deleted: close it with 1008 (policy violation) and drop remembered logins. */
   forgetStation(stationId: string): void {
     for (const thread of this.threads) thread.channel.send({ k: 'forget', stationId });
-    this.disconnectStation(stationId);
+    this.disconnectStation(stationId, { code: CLOSE_POLICY, reason: 'Station deleted' });
   }
 
   /** Logs every frame of a station at info on every gateway thread of this node (or stops). */
