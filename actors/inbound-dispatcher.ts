@@ -1,4 +1,4 @@
-import { callErrorReply, resultReply, type StationMessage, type StationReply } from '../core/envelope.js';
+import { busEvent, callErrorReply, resultReply, type BusEvent, type StationMessage, type StationReply } from '../core/envelope.js';
 import { errorCodeFor, RpcError } from '../core/errors.js';
 import type { Payload } from '../core/frame.js';
 import type { OcppVersion } from '../core/protocols.js';
@@ -17,6 +17,12 @@ export interface InboundDispatcherDeps {
    * got a CALLRESULT is in the message log after a crash. Absent when the log is off.
    */
   logFrame?: (message: StationMessage) => Promise<void>;
+  /**
+   * The durable event outbox: when present, a handler's events are collected and written here
+   * (resolving once committed) before its answer goes out, instead of going to `events`; the
+   * outbox publishes them after the commit. So every event of an acknowledged message is durable.
+   */
+  outbox?: (events: BusEvent[]) => Promise<void>;
   onInternalError: (error: unknown, message: StationMessage) => void;
   /** Inbound DataTransfer handlers by vendorId; absent: none (UnknownVendorId). */
   vendors?: HandlerContext['vendors'];
@@ -49,6 +55,20 @@ export class InboundDispatcher {
    * messages the gateway answered itself are not awaited there, so order is kept here.
    */
   handle(message: StationMessage): Promise<StationReply> {
+    return this.enqueue(message).reply;
+  }
+
+  /**
+   * A message the gateway already answered: handled in order like any other, but the gateway
+   * waits only for its frame to be in the log (committed), not for the handler.
+   */
+  accept(message: StationMessage): Promise<void> {
+    const { reply, logged } = this.enqueue(message);
+    reply.catch(() => {}); // the handler's outcome is its own business (logged via onInternalError)
+    return logged ?? Promise.resolve();
+  }
+
+  private enqueue(message: StationMessage): { reply: Promise<StationReply>; logged: Promise<void> | undefined } {
     const { stationId } = message;
     // Logged on arrival, so the log keeps wire order whatever the handlers wait for.
     const logged = this.tables[message.protocol][message.action] ? this.deps.logFrame?.(message) : undefined;
@@ -60,18 +80,20 @@ export class InboundDispatcher {
       if (this.inFlight.get(stationId) === reply) this.inFlight.delete(stationId);
     };
     reply.then(done, done);
-    return reply;
+    return { reply, logged };
   }
 
   private async run(message: StationMessage, logged: Promise<void> | undefined): Promise<StationReply> {
     const { protocol: version, tenantId, stationId } = message;
     const handler = this.tables[version][message.action];
     if (!handler) return callErrorReply(errorCodeFor(version, 'NotSupported'), RpcError.notSupported(message.action).message);
+    const outbox = this.deps.outbox;
+    const collected: BusEvent[] = [];
     const ctx: HandlerContext = {
       session: { tenantId, stationId, version },
       state: this.stateOf(stationId),
       store: this.deps.store,
-      events: this.deps.events,
+      events: outbox ? { emit: (type, session, payload) => collected.push(busEvent(type, session.tenantId, session.stationId, payload)) } : this.deps.events,
       lastSeen: this.deps.lastSeen,
       clock: this.deps.clock,
       settings: this.deps.settings,
@@ -81,6 +103,7 @@ export class InboundDispatcher {
     try {
       this.deps.lastSeen.mark(tenantId, stationId, message.receivedAt);
       const response = (await handler(ctx, payloadOf(message.frame))) as Payload;
+      if (outbox && collected.length > 0) await outbox(collected);
       if (logged) await logged;
       return resultReply(response);
     } catch (error) {

@@ -8,8 +8,13 @@ import type { GatewayAnswers } from './handler-context.js';
 export interface InboundPort {
   /** Handles the message and answers once its effects are durable. */
   handle(message: StationMessage): Promise<StationReply>;
-  /** Hands over a message already answered by the gateway: handled in order, nobody waits. */
-  post(message: StationMessage): void;
+  /**
+   * Hands over a message the gateway answers itself: handled in order, nobody waits for the
+   * handler. With the message log on it returns a promise that resolves once the frame is
+   * committed to the log, and the answer waits for that: a frame that got a CALLRESULT is in the
+   * log after a crash.
+   */
+  post(message: StationMessage): void | Promise<void>;
 }
 
 export type RouteOutcome =
@@ -43,8 +48,16 @@ export class Router {
     if (violation) return this.refuse(new RpcError(violation.kind, violation.message, { errors: violation.errors }));
     const answer = this.answers[action]?.(payload, this.clock());
     if (answer) {
-      this.inbound.post(message);
-      return this.checked(action, validators.response, answer);
+      const logged = this.inbound.post(message);
+      if (!logged) return this.checked(action, validators.response, answer);
+      return logged.then(
+        () => this.checked(action, validators.response, answer),
+        (error: unknown) => {
+          // The frame could not be logged (store failing, handler thread gone): no acknowledgement.
+          this.onInternalError(error, action);
+          return this.internal(true);
+        },
+      );
     }
     return this.inbound.handle(message).then(
       (reply) => this.fromReply(action, validators.response, reply),

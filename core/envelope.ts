@@ -77,11 +77,30 @@ export function failedReply(reason: CallFailureReason, message: string, details?
   return details === undefined ? { v: 1, status: 'failed', reason, message } : { v: 1, status: 'failed', reason, message, details };
 }
 
-/** Events on the bus, NATS and (later) the API's event stream. Built only by `busEvent`. */
+/**
+ * Events on the bus, NATS and (later) the API's event stream. Built only by `busEvent`.
+ *
+ * Every event carries the CloudEvents 1.0 context attributes under their CloudEvents names
+ * (`specversion`, `id`, `source`, `type`, `time`, `subject`, `datacontenttype`), so integrators'
+ * CloudEvents tooling reads them; `id` is unique and stable (an event retried from the outbox
+ * keeps it, and it is the `Nats-Msg-Id` JetStream de-duplicates on). Switchyard's own fields
+ * (`v`, `tenantId`, `stationId`, `timestamp`, `payload`) stay beside them.
+ */
 export interface BusEvent<P = Record<string, unknown>> {
+  /** CloudEvents spec version. */
+  specversion: '1.0';
+  /** Unique per event (a UUID), kept across retries. */
+  id: string;
+  /** CloudEvents source: `/tenants/<tenantId>/stations/<stationId>`. */
+  source: string;
+  type: string;
+  /** CloudEvents subject: the station id. */
+  subject: string;
+  /** CloudEvents time (RFC 3339); the same instant as `timestamp`. */
+  time: string;
+  datacontenttype: 'application/json';
   /** Payload schema version, so integrators can evolve with us. */
   v: 1;
-  type: string;
   tenantId: string;
   stationId: string;
   timestamp: string;
@@ -89,7 +108,21 @@ export interface BusEvent<P = Record<string, unknown>> {
 }
 
 export function busEvent<P = Record<string, unknown>>(type: string, tenantId: string, stationId: string, payload: P, at: Date = new Date()): BusEvent<P> {
-  return { v: 1, type, tenantId, stationId, timestamp: at.toISOString(), payload };
+  const time = at.toISOString();
+  return {
+    specversion: '1.0',
+    id: globalThis.crypto.randomUUID(),
+    source: `/tenants/${encodeURIComponent(tenantId)}/stations/${encodeURIComponent(stationId)}`,
+    type,
+    subject: stationId,
+    time,
+    datacontenttype: 'application/json',
+    v: 1,
+    tenantId,
+    stationId,
+    timestamp: time,
+    payload,
+  };
 }
 
 /**

@@ -128,6 +128,7 @@ export const ERRORS = {
   STATION_NOT_FOUND: { http: 404, title: 'Station Not Found' },
   STATION_EXISTS: { http: 409, title: 'Station Exists' },
   TRANSACTION_NOT_FOUND: { http: 404, title: 'Transaction Not Found' },
+  TRANSACTION_AMBIGUOUS: { http: 409, title: 'Transaction Id Ambiguous' },
   REQUEST_NOT_FOUND: { http: 404, title: 'Request Not Found' },
   ID_TOKEN_NOT_FOUND: { http: 404, title: 'Id Token Not Found' },
   ID_TOKEN_EXISTS: { http: 409, title: 'Id Token Exists' },

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../core/config.js';
 import { openStore } from '../adapters/store/open-store.js';
@@ -6,10 +7,10 @@ import { ApiError } from '../core/errors.js';
 
 /**
  * Operator CLI on the node's own store (CSMS_DATA_DIR), usable while the node runs:
- *   node dist/workers/cli.js create-key --tenant acme [--name "billing"]
- *   node dist/workers/cli.js create-key --admin [--name "ops"]
- *   node dist/workers/cli.js list-keys [--tenant acme]
- *   node dist/workers/cli.js revoke-key key_0123abcd…
+ *   npx switchyard create-key --tenant acme [--name "billing"]
+ *   npx switchyard create-key --admin [--name "ops"]
+ *   npx switchyard list-keys [--tenant acme]
+ *   npx switchyard revoke-key key_0123abcd…
  */
 const USAGE = `usage:
   switchyard create-key (--tenant <id> | --admin) [--name <text>]   prints the new key once
@@ -25,7 +26,7 @@ async function main(argv: string[]): Promise<number> {
   const [command, arg] = positionals;
   if (values.help || !command) {
     process.stdout.write(USAGE + '\n');
-    return command ? 0 : 2;
+    return values.help ? 0 : 2; // asked for help: success; no command: usage error
   }
   const store = await openStore(loadConfig());
   try {

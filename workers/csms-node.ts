@@ -6,6 +6,7 @@ import { busEvent, failedReply, type StationCall, type StationReply } from '../c
 import type { StationCaller } from '../core/ports/station-caller.js';
 import type { Bus } from '../core/ports/bus.js';
 import type { LoggedFrame } from '../core/ports/store/message-log-store.js';
+import { CLOSE_POLICY } from './close-codes.js';
 import { GatewayThread } from './gateway-thread.js';
 import { HandlerThread } from './handler-thread.js';
 import { assertPortFree } from './port-check.js';
@@ -164,11 +165,16 @@ export class CsmsNode implements StationCaller {
     replacement.started().catch((error) => this.log.error({ err: error }, 'gateway thread restart failed'));
   }
 
-  private onHandlerMessage(message: Exclude<HandlerToMain, { k: 'ready' | 'start-failed' }>): void {
+  private onHandlerMessage(message: Exclude<HandlerToMain, { k: 'ready' | 'start-failed' }>): unknown {
     switch (message.k) {
       case 'event':
         this.bus.publish(message.event);
         return;
+      case 'publish-events': {
+        if (this.bus.publishConfirmed) return this.bus.publishConfirmed(message.events);
+        for (const event of message.events) this.bus.publish(event);
+        return { done: message.events.length, dropped: 0 };
+      }
       case 'frames':
         this.onFrames?.(message.frames);
         return;
@@ -224,16 +230,19 @@ export class CsmsNode implements StationCaller {
     );
   }
 
-  /** Closes a station's connection wherever it is (e.g. after it was deleted). */
-  disconnectStation(stationId: string): void {
+  /**
+   * Closes a station's connection on this node: by default because a newer connection on another
+   * node replaced it (4000); `close` gives another code and reason.
+   */
+  disconnectStation(stationId: string, close?: { code: number; reason: string }): void {
     const location = this.registry.get(stationId);
-    if (location) this.threadByIndex(location.thread)?.kick(stationId, location.connId);
+    if (location) this.threadByIndex(location.thread)?.kick(stationId, location.connId, close);
   }
 
-  /** The station was deleted or its credentials changed: close it and drop remembered logins. */
+  /** The station was deleted: close it with 1008 (policy violation) and drop remembered logins. */
   forgetStation(stationId: string): void {
     for (const thread of this.threads) thread.channel.send({ k: 'forget', stationId });
-    this.disconnectStation(stationId);
+    this.disconnectStation(stationId, { code: CLOSE_POLICY, reason: 'Station deleted' });
   }
 
   /** Logs every frame of a station at info on every gateway thread of this node (or stops). */

@@ -44,8 +44,8 @@ export class GatewayThread {
       .catch((error: Error) => failedReply('disconnected', `Gateway thread ${this.index}: ${error.message}`));
   }
 
-  kick(stationId: string, connId: string): void {
-    this.channel.send({ k: 'kick', stationId, connId });
+  kick(stationId: string, connId: string, close?: { code: number; reason: string }): void {
+    this.channel.send(close ? { k: 'kick', stationId, connId, close } : { k: 'kick', stationId, connId });
   }
 
   /** The handler thread was replaced: hand this gateway its new channel. */

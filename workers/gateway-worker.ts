@@ -50,7 +50,10 @@ const frames: FrameSink | undefined =
 
 const inbound: InboundPort = {
   handle: (message) => handlers.request<StationReply>({ k: 'message', message }),
-  post: (message) => handlers.sendLater({ k: 'message', message }, POSTED_DELAY_MS),
+  // With the message log on, a gateway answer waits until the station's frame is committed to the
+  // log (one reply per batch, in the handler thread's group commit); without it nothing waits.
+  post: (message) =>
+    messageLogRetention.kind !== 'off' ? handlers.request<void>({ k: 'posted', message }) : handlers.sendLater({ k: 'message', message }, POSTED_DELAY_MS),
 };
 
 const main: ThreadChannel<MainToGateway, GatewayToMain> = new ThreadChannel<MainToGateway, GatewayToMain>(parentPort!, (message) => {
@@ -58,7 +61,7 @@ const main: ThreadChannel<MainToGateway, GatewayToMain> = new ThreadChannel<Main
     case 'call':
       return callStation(message.call);
     case 'kick':
-      gateway?.kick(message.stationId, message.connId);
+      gateway?.kick(message.stationId, message.connId, message.close);
       return undefined;
     case 'forget':
       auth?.forget(message.stationId);

@@ -9,6 +9,7 @@ import type { FrameSink } from '../actors/frame-sink.js';
 import type { GatewayMetrics } from './metrics.js';
 import type { StationAuthenticator } from './station-auth.js';
 import { stationIdFromPath } from './station-path.js';
+import { CLOSE_REPLACED, CLOSE_SHUTDOWN, CLOSE_TOO_BIG } from './close-codes.js';
 
 interface SocketData {
   stationId: string;
@@ -21,6 +22,8 @@ interface SocketData {
   open: boolean;
   /** Every frame in and out is logged at info (PUT /stations/{id}/debug). */
   debug: boolean;
+  /** Upgraded asynchronously inside `res.cork` (a first login): `open` runs its work after the cork. */
+  openAfterCork?: boolean;
 }
 
 export interface GatewayHooks {
@@ -43,10 +46,6 @@ export interface GatewayOptions {
   frames?: FrameSink;
 }
 
-const CLOSE_REPLACED = 4000;
-const CLOSE_SHUTDOWN = 1001;
-/** RFC 6455 7.4.1: a message too big to process. */
-const CLOSE_TOO_BIG = 1009;
 
 /**
  * uWS drops a socket whose message exceeds its `maxPayloadLength` without a close frame (the
@@ -151,10 +150,13 @@ export class Gateway {
               res.cork(() => this.refuse(res, result.status, 'Unauthorized', true, { reason: result.reason, stationId, remoteAddress }));
               return;
             }
-            // Deliberately not inside res.cork: in the uws-pack 20.0.8 build an asynchronous
-            // upgrade inside cork sometimes closes the new socket (1006) right after the 101.
-            // Uncorked it works; uWS prints a warning on stderr for each such (first) login.
-            res.upgrade(socketData(result.tenantId), key, version, extensions, context);
+            // Inside cork, as uWS requires for writes outside its own callbacks (without it uWS
+            // prints "writes must be made from within a corked callback" on stderr for every first
+            // login). uws-pack 20.0.8 drops some sockets upgraded this way (1006 right after the
+            // 101) when the `open` handler does its work inside the cork (seen in 2 of 3 runs of
+            // test/e2e/sessions.test.ts, none in 7 with the deferral), so `open` defers that work
+            // to the microtask right after the cork; no socket event can arrive in between.
+            res.cork(() => res.upgrade({ ...socketData(result.tenantId), openAfterCork: true }, key, version, extensions, context));
           },
           (error) => {
             options.log.error({ err: error, stationId }, 'admission failed');
@@ -162,7 +164,10 @@ export class Gateway {
           },
         );
       },
-      open: (ws) => this.onOpen(ws),
+      open: (ws) => {
+        if (ws.getUserData().openAfterCork) queueMicrotask(() => this.onOpen(ws));
+        else this.onOpen(ws);
+      },
       message: (ws, message) => {
         const data = ws.getUserData();
         if (message.byteLength > options.config.maxFrameBytes) {
@@ -199,10 +204,13 @@ export class Gateway {
     return ws?.getUserData().actor;
   }
 
-  /** Closes a connection that a newer one replaced (possibly on another thread). */
-  kick(stationId: string, connId: string): void {
+  /**
+   * Closes a connection: by default one a newer connection replaced (possibly on another thread,
+   * 4000); `close` gives another code, e.g. 1008 for a station that was deleted.
+   */
+  kick(stationId: string, connId: string, close = { code: CLOSE_REPLACED, reason: 'Replaced by a newer connection' }): void {
     const ws = this.sockets.get(stationId);
-    if (ws && ws.getUserData().connId === connId) ws.end(CLOSE_REPLACED, 'Replaced by a newer connection');
+    if (ws && ws.getUserData().connId === connId) ws.end(close.code, close.reason);
   }
 
   /** Logs every frame of a station at info while enabled (on this thread; main tells every thread). */

@@ -1,5 +1,5 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CsmsConfig } from '../core/config.js';
 import { busEvent, type StationMessage } from '../core/envelope.js';
 import { InboundDispatcher } from '../actors/inbound-dispatcher.js';
@@ -13,6 +13,8 @@ import { MessageLogWriter } from './message-log-writer.js';
 import { createEventLoopLagGauge } from './metrics.js';
 import { startHeapSettler } from './heap-settler.js';
 import { ThreadChannel } from './thread-channel.js';
+import { EventOutbox } from './event-outbox.js';
+import type { PublishOutcome } from '../core/ports/bus.js';
 import type { GatewayToHandler, HandlerToMain, MainToHandler } from './thread-messages.js';
 
 /**
@@ -40,6 +42,18 @@ const commitSeconds = new Histogram({
   name: 'csms_store_commit_seconds',
   help: 'Time one group commit takes',
   buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05],
+  registers: [registry],
+});
+
+const outboxPending = new Gauge({ name: 'csms_event_outbox_pending', help: 'Events committed to the outbox and not yet acknowledged by the bus', registers: [registry] });
+const outboxRetried = new Counter({
+  name: 'csms_event_outbox_retried_total',
+  help: 'Event publish attempts the bus did not acknowledge; each is retried (not a loss)',
+  registers: [registry],
+});
+const outboxDropped = new Counter({
+  name: 'csms_event_outbox_dropped_total',
+  help: 'Events given up for good (the bus refused them permanently, e.g. larger than its max payload)',
   registers: [registry],
 });
 
@@ -98,6 +112,21 @@ async function main(): Promise<void> {
           mirror: natsFrameMirror ? (frames) => toMain.send({ k: 'frames', frames }) : undefined,
         })
       : undefined;
+  // With NATS, events a handler committed go through the durable outbox (workers/event-outbox.ts):
+  // written before the answer, published by main after the commit, retried until JetStream acks.
+  const outbox = config.controlPlane.natsUrl
+    ? new EventOutbox({
+        store: store.outbox,
+        owner: config.controlPlane.nodeId,
+        publish: (events) => toMain.request<PublishOutcome>({ k: 'publish-events', events }),
+        metrics: {
+          pending: (n) => outboxPending.set(n),
+          retried: (n) => outboxRetried.inc(n),
+          dropped: (n) => outboxDropped.inc(n),
+        },
+        onError: onError('event outbox failed'),
+      })
+    : undefined;
   const lastSeen = new LastSeenBuffer(store.stations, config.storage.lastSeenFlushSec * 1000, onError('last-seen flush failed'));
   const vendors = await loadVendorExtensions(config.vendorExtensions);
   const dispatcher = new InboundDispatcher({
@@ -108,6 +137,7 @@ async function main(): Promise<void> {
     settings: { heartbeatIntervalSec: config.heartbeatIntervalSec, unknownTokens: config.unknownTokens },
     events: { emit: (type, session, payload) => toMain.send({ k: 'event', event: busEvent(type, session.tenantId, session.stationId, payload) }) },
     logFrame: messageLog ? (m: StationMessage) => messageLog.record(loggedFrame(m)) : undefined,
+    outbox: outbox ? (events) => outbox.append(events) : undefined,
     onInternalError: (error, m) =>
       (failing.has('store-writable') ? log.debug : log.error).call(log, { err: error, action: m.action, stationId: m.stationId }, 'handler failed'),
     log,
@@ -122,6 +152,8 @@ async function main(): Promise<void> {
         switch (message.k) {
           case 'message':
             return dispatcher.handle(message.message);
+          case 'posted':
+            return dispatcher.accept(message.message);
           case 'login':
             return store.stations.findStationLogin(message.stationId);
           case 'frames':
@@ -145,6 +177,7 @@ async function main(): Promise<void> {
       case 'stop':
         stopping ??= (async () => {
           if (fileTimer) clearInterval(fileTimer);
+          outbox?.stop();
           await lastSeen.stop();
           await messageLog?.stop();
           await store.close();
@@ -154,6 +187,7 @@ async function main(): Promise<void> {
     }
   });
   toMain.send({ k: 'ready' });
+  await outbox?.start();
 }
 
 function loggedFrame(m: StationMessage) {

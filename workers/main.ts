@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { startupBanner } from './startup-banner.js';
 import { ConfigError, loadConfig, type CsmsConfig } from '../core/config.js';
 import { openStore } from '../adapters/store/open-store.js';
 import { MemoryBus } from '../adapters/bus/memory-bus.js';
@@ -89,7 +90,13 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
     await store.close().catch(() => {});
     throw error;
   }
-  log.info({ ocppPort: config.ocppPort, apiPort: config.apiPort, workers: config.workers, dataDir: config.dataDir, bus: bus.kind, role: controlPlane.role, nodeId: controlPlane.nodeId }, 'Switchyard CSMS started');
+  const banner = startupBanner(config, controlPlane.role);
+  log.info(
+    { ...banner.fields, ocppPort: config.ocppPort, apiPort: config.apiPort, workers: config.workers, dataDir: config.dataDir, bus: bus.kind, role: controlPlane.role, nodeId: controlPlane.nodeId },
+    'Switchyard CSMS started',
+  );
+  // The same for a person at a terminal; piped output (log shipping, tests) stays JSON only.
+  if (process.stdout.isTTY) process.stdout.write(banner.text);
   return {
     stop: async () => {
       // Stop accepting API requests, but close the stations before waiting for the ones in

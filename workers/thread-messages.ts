@@ -15,7 +15,7 @@ import type { LoggedFrame } from '../core/ports/store/message-log-store.js';
 export type MainToGateway =
   /** reply: StationReply */
   | { k: 'call'; call: StationCall }
-  | { k: 'kick'; stationId: string; connId: string }
+  | { k: 'kick'; stationId: string; connId: string; close?: { code: number; reason: string } }
   | { k: 'forget'; stationId: string }
   /** log every frame of this station at info (or stop); kept across its reconnects */
   | { k: 'debug'; stationId: string; enabled: boolean }
@@ -37,6 +37,8 @@ export type GatewayToMain =
 export type GatewayToHandler =
   /** reply: StationReply (the handler's answer, after its writes are committed) */
   | { k: 'message'; message: StationMessage }
+  /** reply: undefined once the frame of a message the gateway answered itself is committed to the message log */
+  | { k: 'posted'; message: StationMessage }
   /** reply: StationLogin | undefined */
   | { k: 'login'; stationId: string }
   | { k: 'frames'; frames: LoggedFrame[] }
@@ -55,6 +57,8 @@ export type HandlerToMain =
   | { k: 'ready' }
   | { k: 'start-failed'; message: string }
   | { k: 'event'; event: BusEvent }
+  /** reply: PublishOutcome (the outbox's events the bus acknowledged, from the start) */
+  | { k: 'publish-events'; events: BusEvent[] }
   | { k: 'frames'; frames: LoggedFrame[] }
   /** a readiness check of the store changed (sent only on change): writes commit, the SQLite file is the one opened */
   | { k: 'store-health'; check: 'store-writable' | 'sqlite-file'; ok: boolean; reason?: string };

@@ -2,7 +2,7 @@ import type { NatsConnection, Subscription as NatsSubscription } from '@nats-io/
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import type { BusEvent } from '../../core/types.js';
 import type { LoggedFrame } from '../../core/ports/store/message-log-store.js';
-import { matchesPattern, type Bus, type EventHandler, type Subscription } from '../../core/ports/bus.js';
+import { matchesPattern, type Bus, type EventHandler, type PublishOutcome, type Subscription } from '../../core/ports/bus.js';
 import { BoundedOutbox } from './bounded-outbox.js';
 import { ALL_EVENTS, DURABLE_EVENTS, eventSubject, frameSubject, isDurable } from './nats-subjects.js';
 
@@ -17,6 +17,8 @@ export interface NatsBusOptions {
   bufferSize: number;
   onHandlerError?: (error: unknown) => void;
   onPublishError?: (error: unknown) => void;
+  /** How long a JetStream publish waits for its acknowledgement before it counts as not taken (ms). */
+  ackTimeoutMs?: number;
 }
 
 export const EVENT_STREAM = 'CSMS_TRANSACTIONS';
@@ -72,6 +74,43 @@ export class NatsBus implements Bus {
   publish(event: BusEvent): void {
     if (this.closed) return;
     this.enqueue({ subject: eventSubject(event), data: JSON.stringify(event), durable: isDurable(event.type) });
+  }
+
+  /**
+   * The outbox's publish: durable (transaction) events go to JetStream with their event id as
+   * `Nats-Msg-Id`, so a retry of an event the server stored but never acknowledged is dropped by
+   * the stream's duplicate window; the others go to core NATS. Resolves with the acknowledged
+   * prefix; an event larger than the server's max payload can never be sent and is dropped.
+   */
+  async publishConfirmed(events: BusEvent[]): Promise<PublishOutcome> {
+    if (this.closed || !this.connected) return { done: 0, dropped: 0 };
+    const maxPayload = this.connection.info?.max_payload ?? Number.POSITIVE_INFINITY;
+    const attempts = events.map((event): Promise<'ok' | 'dropped'> => {
+      const data = JSON.stringify(event);
+      if (Buffer.byteLength(data) > maxPayload) return Promise.resolve('dropped');
+      const subject = eventSubject(event);
+      try {
+        if (!isDurable(event.type)) {
+          this.connection.publish(subject, data);
+          return Promise.resolve('ok');
+        }
+        return this.js.publish(subject, data, { msgID: event.id, timeout: this.options.ackTimeoutMs ?? 5000 }).then(() => 'ok');
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    });
+    const settled = await Promise.allSettled(attempts);
+    let done = 0;
+    let dropped = 0;
+    for (const outcome of settled) {
+      if (outcome.status === 'rejected') {
+        this.options.onPublishError?.(outcome.reason);
+        break;
+      }
+      done++;
+      if (outcome.value === 'dropped') dropped++;
+    }
+    return { done, dropped };
   }
 
   /** The optional raw frame mirror (CSMS_NATS_FRAME_MIRROR): csms.<tenant>.ocpp.<stationId>.<in|out>.<Action>. */

@@ -7,6 +7,8 @@ import { MongoControlPlane } from './mongo-control-plane.js';
 import { MongoDeviceModel } from './mongo-device-model.js';
 import { MongoStationEvents } from './mongo-station-events.js';
 import { MongoRequests } from './mongo-requests.js';
+import { MongoOutbox } from './mongo-outbox.js';
+import type { OutboxStore } from '../../core/ports/store/outbox-store.js';
 import { MongoStations } from './mongo-stations.js';
 import { MongoTokens } from './mongo-tokens.js';
 import { MongoTransactions } from './mongo-transactions.js';
@@ -45,6 +47,7 @@ export class MongoStore implements Store {
   readonly requests: RequestStore;
   readonly stationEvents: StationEventStore;
   readonly chargingProfiles: ChargingProfileStore;
+  readonly outbox: OutboxStore;
 
   constructor(options: MongoStoreOptions) {
     this.client = new MongoClient(options.url, { writeConcern: { w: 'majority', journal: true } });
@@ -63,6 +66,7 @@ export class MongoStore implements Store {
     this.stationEvents = new MongoStationEvents(this.db, this.batcher, this.ready);
     this.chargingProfiles = new MongoChargingProfiles(this.db, this.batcher, this.ready);
     this.requests = new MongoRequests(this.db, this.ready);
+    this.outbox = new MongoOutbox(this.db, this.ready);
   }
 
   flush(): Promise<void> {

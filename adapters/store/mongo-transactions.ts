@@ -6,7 +6,7 @@ import { decodeTransactionCursor, encodeTransactionCursor } from './transaction-
 import type { MongoBatcher } from './mongo-batcher.js';
 import { nextCounter, raiseCounter } from './mongo-collections.js';
 import type { Page } from '../../core/ports/store/store.js';
-import type { RemoteStartRequest, StationMeterValues, TransactionOutcome, TransactionQuery, TransactionStore } from '../../core/ports/store/transaction-store.js';
+import { AmbiguousTransactionError, type RemoteStartRequest, type StationMeterValues, type TransactionOutcome, type TransactionQuery, type TransactionStore } from '../../core/ports/store/transaction-store.js';
 import { REMOTE_START_WINDOW_MS } from './sqlite-transactions.js';
 
 /**
@@ -140,8 +140,9 @@ export class MongoTransactions implements TransactionStore {
   async getTransaction(tenantId: string, id: string, stationId?: string): Promise<TransactionRecord | undefined> {
     await this.ready;
     const filter: Filter<TxDoc> = stationId === undefined ? { tenantId, id } : { _id: `${stationId}|${id}`, tenantId };
-    const doc = await this.txs.findOne(filter, { ...RECORD_ONLY, sort: { stationId: 1 } });
-    return doc ? (doc as TransactionRecord) : undefined;
+    const docs = await this.txs.find(filter, { ...RECORD_ONLY, sort: { stationId: 1 }, limit: 2 }).toArray();
+    if (docs.length > 1) throw new AmbiguousTransactionError(id, docs.map((d) => d.stationId));
+    return docs[0] ? (docs[0] as TransactionRecord) : undefined;
   }
 
   async listTransactions(tenantId: string, query: TransactionQuery): Promise<Page<TransactionRecord>> {

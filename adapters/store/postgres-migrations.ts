@@ -1,4 +1,5 @@
 import type { Sql } from 'postgres';
+import { POSTGRES_OUTBOX_TABLE } from './postgres-outbox.js';
 
 /**
  * Schema migrations of the PostgreSQL store, applied in order at open and recorded in
@@ -203,6 +204,8 @@ export const MIGRATIONS: string[] = [
      updated_at text NOT NULL,
      PRIMARY KEY (station_id, source, profile_id)
    )`,
+  // the durable event outbox (postgres-outbox.ts)
+  POSTGRES_OUTBOX_TABLE,
 ];
 
 /** Key of the session advisory lock that serialises migrations across nodes starting at once. */

@@ -43,6 +43,8 @@ import { PgGroupCommit } from './postgres-group-commit.js';
 import { PostgresMessageLog } from './postgres-message-log.js';
 import { PostgresRequests } from './postgres-requests.js';
 import { migrate } from './postgres-migrations.js';
+import { PostgresOutbox } from './postgres-outbox.js';
+import type { OutboxStore } from '../../core/ports/store/outbox-store.js';
 import { PostgresStations } from './postgres-stations.js';
 import { PostgresTokens } from './postgres-tokens.js';
 import { PostgresTransactions } from './postgres-transactions.js';
@@ -75,6 +77,7 @@ export class PostgresStore implements Store {
   readonly stations: StationStore;
   readonly apiKeys: ApiKeyStore;
   readonly messageLog: MessageLogStore;
+  readonly outbox: OutboxStore;
   readonly transactions: TransactionStore;
   readonly tokens: TokenStore;
   readonly deviceModel: DeviceModelStore;
@@ -101,6 +104,7 @@ export class PostgresStore implements Store {
     this.stationEvents = new PostgresStationEvents(sql, this.writer);
     this.chargingProfiles = new PostgresChargingProfiles(sql, this.writer);
     this.requests = new PostgresRequests(sql, this.writer);
+    this.outbox = new PostgresOutbox(sql, this.writer);
   }
 
   /** Connects (lazily, per pooled connection) and brings the schema up to date before returning. */

@@ -6,7 +6,7 @@ import type { PgGroupCommit, Tx } from './postgres-group-commit.js';
 import { REMOTE_START_WINDOW_MS } from './sqlite-transactions.js';
 import type { Page } from '../../core/ports/store/store.js';
 import { decodeTransactionCursor, encodeTransactionCursor } from './transaction-cursor.js';
-import type { RemoteStartRequest, StationMeterValues, TransactionOutcome, TransactionQuery, TransactionStore } from '../../core/ports/store/transaction-store.js';
+import { AmbiguousTransactionError, type RemoteStartRequest, type StationMeterValues, type TransactionOutcome, type TransactionQuery, type TransactionStore } from '../../core/ports/store/transaction-store.js';
 import { TRANSACTION_SORTS as SORTS, toMeterValue, toTransactionRecord as toRecord, toTransactionState as toState, type Row } from './sql-rows.js';
 
 const TEXT = 25;
@@ -209,11 +209,12 @@ export class PostgresTransactions implements TransactionStore {
   }
 
   async getTransaction(tenantId: string, id: string, stationId?: string): Promise<TransactionRecord | undefined> {
-    const [row] =
+    const rows =
       stationId === undefined
-        ? await this.sql`SELECT * FROM transactions WHERE tenant_id = ${tenantId} AND id = ${id} ORDER BY station_id LIMIT 1`
+        ? await this.sql`SELECT * FROM transactions WHERE tenant_id = ${tenantId} AND id = ${id} ORDER BY station_id LIMIT 2`
         : await this.sql`SELECT * FROM transactions WHERE tenant_id = ${tenantId} AND station_id = ${stationId} AND id = ${id}`;
-    return row ? toRecord(row) : undefined;
+    if (rows.length > 1) throw new AmbiguousTransactionError(id, rows.map((r) => r.station_id as string));
+    return rows[0] ? toRecord(rows[0]) : undefined;
   }
 
   async listTransactions(tenantId: string, query: TransactionQuery): Promise<Page<TransactionRecord>> {

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { SQLITE_OUTBOX_TABLE } from './sqlite-outbox.js';
 
 /**
  * Schema migrations, applied in order and tracked in SQLite's user_version.
@@ -194,6 +195,8 @@ const MIGRATIONS: string[] = [
      updated_at TEXT NOT NULL,
      PRIMARY KEY (station_id, source, profile_id)
    ) WITHOUT ROWID;`,
+  // the durable event outbox (sqlite-outbox.ts)
+  SQLITE_OUTBOX_TABLE,
 ];
 
 export function migrate(db: Database): void {

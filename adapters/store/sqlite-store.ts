@@ -21,6 +21,8 @@ import { SqliteTransactions } from './sqlite-transactions.js';
 import type { TokenStore } from '../../core/ports/store/token-store.js';
 import type { TransactionStore } from '../../core/ports/store/transaction-store.js';
 import { SqliteStations } from './sqlite-stations.js';
+import { SqliteOutbox } from './sqlite-outbox.js';
+import type { OutboxStore } from '../../core/ports/store/outbox-store.js';
 
 export interface SqliteStoreOptions {
   /** File path, or ':memory:' for tests. */
@@ -109,6 +111,7 @@ export class SqliteStore implements Store {
   readonly requests: RequestStore;
   readonly stationEvents: StationEventStore;
   readonly chargingProfiles: ChargingProfileStore;
+  readonly outbox: OutboxStore;
   /** Told after every commit attempt: undefined when it committed, else the storage fault (see isStorageFault). */
   onCommitOutcome: ((fault: unknown) => void) | undefined;
   private readonly file: { path: string; opened: FileIdentity; everyMs: number; checkedAt: number; problem: string | undefined } | undefined;
@@ -173,6 +176,7 @@ export class SqliteStore implements Store {
     this.stationEvents = new SqliteStationEvents(this.db, this.writer);
     this.chargingProfiles = new SqliteChargingProfiles(this.db, this.writer);
     this.requests = new SqliteRequests(this.db, this.writer);
+    this.outbox = new SqliteOutbox(this.db, this.writer);
   }
 
   flush(): Promise<void> {

@@ -13,6 +13,7 @@ import type {
   TransactionStore,
 } from '../../core/ports/store/transaction-store.js';
 import { TRANSACTION_SORTS as SORTS, toMeterValue, toTransactionRecord as toRecord, toTransactionState as toState, type Row } from './sql-rows.js';
+import { AmbiguousTransactionError } from '../../core/ports/store/transaction-store.js';
 
 /** How long a remote start waits for the 1.6 StartTransaction it caused. */
 export const REMOTE_START_WINDOW_MS = 10 * 60 * 1000;
@@ -39,7 +40,7 @@ export class SqliteTransactions implements TransactionStore {
     this.savepoint = db.transaction((fn: () => unknown) => fn());
     this.stmt = {
       get: db.prepare('SELECT * FROM transactions WHERE station_id = ? AND id = ?'),
-      getByTenant: db.prepare('SELECT * FROM transactions WHERE tenant_id = ? AND id = ? ORDER BY station_id LIMIT 1'),
+      getByTenant: db.prepare('SELECT * FROM transactions WHERE tenant_id = ? AND id = ? ORDER BY station_id LIMIT 2'),
       active: db.prepare(
         `SELECT * FROM transactions WHERE tenant_id = ? AND station_id = ? AND evse_id = ? AND is_active = 1
          ORDER BY started_at DESC LIMIT 1`,
@@ -191,9 +192,12 @@ export class SqliteTransactions implements TransactionStore {
   }
 
   async getTransaction(tenantId: string, id: string, stationId?: string): Promise<TransactionRecord | undefined> {
-    const row = (stationId === undefined ? this.stmt.getByTenant!.get(tenantId, id) : this.stmt.getByStation!.get(tenantId, stationId, id)) as
-      | Row
-      | undefined;
+    if (stationId === undefined) {
+      const rows = this.stmt.getByTenant!.all(tenantId, id) as Row[];
+      if (rows.length > 1) throw new AmbiguousTransactionError(id, rows.map((r) => r.station_id as string));
+      return rows[0] ? toRecord(rows[0]) : undefined;
+    }
+    const row = this.stmt.getByStation!.get(tenantId, stationId, id) as Row | undefined;
     return row ? toRecord(row) : undefined;
   }
 

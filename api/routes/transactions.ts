@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { TransactionQuery, TransactionSort } from '../../core/ports/store/transaction-store.js';
+import { AmbiguousTransactionError, type TransactionQuery, type TransactionSort } from '../../core/ports/store/transaction-store.js';
 import { ApiError, InvalidCursorError } from '../../core/errors.js';
 import type { ApiDeps } from '../deps.js';
 import { errorBody, stationIdParam } from '../schemas.js';
@@ -67,7 +67,9 @@ export async function transactionRoutes(app: FastifyInstance, opts: { deps: ApiD
         tags: ['transactions'],
         operationId: 'getTransaction',
         summary: 'One transaction with its meter values (in time order)',
-        description: 'Two stations may use the same 2.x transactionId; `stationId` picks one.',
+        description:
+          'Two stations may use the same 2.x transactionId: the unique address of a transaction is its id plus `stationId`. ' +
+          'Without `stationId`, an id used by several stations answers 409 TRANSACTION_AMBIGUOUS with `details.stationIds`; it never picks one.',
         params: { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 36 } }, required: ['id'] },
         querystring: {
           type: 'object',
@@ -80,12 +82,19 @@ export async function transactionRoutes(app: FastifyInstance, opts: { deps: ApiD
         response: {
           200: { type: 'object', properties: { ...transactionSchema.properties, meterValues: { type: 'array', items: meterValueSchema } } },
           404: errorBody,
+          409: errorBody,
         },
       },
     },
     async (request) => {
       const { id } = request.params;
-      const tx = await deps.store.transactions.getTransaction(request.tenantId, id, request.query.stationId);
+      let tx;
+      try {
+        tx = await deps.store.transactions.getTransaction(request.tenantId, id, request.query.stationId);
+      } catch (error) {
+        if (!(error instanceof AmbiguousTransactionError)) throw error;
+        throw new ApiError('TRANSACTION_AMBIGUOUS', `${error.message}; add ?stationId=`, { stationIds: error.stationIds });
+      }
       if (!tx) throw new ApiError('TRANSACTION_NOT_FOUND', `Transaction ${id} not found`);
       const limit = request.query.meterValues;
       const meterValues = limit === 0 ? [] : await deps.store.transactions.listMeterValues(request.tenantId, tx.stationId, tx.id, limit);

@@ -8,6 +8,7 @@ import { stationEventStoreContract } from '../contract/store-station-events.js';
 import { chargingProfileStoreContract } from '../contract/store-charging-profiles.js';
 import { sessionStoreContract } from '../contract/store-sessions.js';
 import { requestStoreContract } from '../contract/store-requests.js';
+import { outboxStoreContract } from '../contract/store-outbox.js';
 import { POSTGRES_INSTALL, postgresBinDir, startPostgres } from '../helpers/postgres-server.js';
 
 // Every store contract suite, against a real PostgreSQL started for this file (see
@@ -33,4 +34,5 @@ if (!postgresBinDir()) {
   chargingProfileStoreContract(t, 'PostgresStore', options);
   controlPlaneStoreContract(t, 'PostgresStore', options);
   requestStoreContract(t, 'PostgresStore', options);
+  outboxStoreContract(t, 'PostgresStore', options);
 }

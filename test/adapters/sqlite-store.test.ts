@@ -4,6 +4,7 @@ import { SqliteStore } from '../../adapters/store/sqlite-store.js';
 import type { Store } from '../../core/ports/store/store.js';
 import { storeContract } from '../contract/store.js';
 import { requestStoreContract } from '../contract/store-requests.js';
+import { outboxStoreContract } from '../contract/store-outbox.js';
 
 storeContract(t, 'SqliteStore :memory:', {
   open: async () => new SqliteStore({ path: ':memory:' }),
@@ -29,6 +30,8 @@ const fileStores = {
 };
 storeContract(t, 'SqliteStore file', fileStores);
 requestStoreContract(t, 'SqliteStore file', fileStores);
+outboxStoreContract(t, 'SqliteStore :memory:', { open: async () => new SqliteStore({ path: ':memory:' }) });
+outboxStoreContract(t, 'SqliteStore file', fileStores);
 
 t.test('a database from a newer build is refused', async (t) => {
   const path = join(dir, 'future.sqlite');

@@ -28,6 +28,14 @@ t.test('transactions, tokens, remote start and local lists are tenant-scoped', a
   const hidden = await app.inject({ url: '/transactions/A-TX', headers: globex });
   t.equal(hidden.statusCode, 404);
   t.match(hidden.json(), { error: 'Transaction Not Found', code: 'TRANSACTION_NOT_FOUND', message: String, details: null });
+  await store.stations.createStation({ tenantId: 'acme', id: 'ACME-2', passwordHash: null });
+  await store.transactions.applyTransactionEvent('acme', 'ACME-2', transactionEventFrom2('ocpp2.0.1', {
+    eventType: 'Started', timestamp: '2026-01-01T00:00:00Z', triggerReason: 'Authorized', seqNo: 0, transactionInfo: { transactionId: 'A-TX' },
+  }));
+  const ambiguous = await app.inject({ url: '/transactions/A-TX', headers: acme });
+  t.equal(ambiguous.statusCode, 409, 'two stations use A-TX: no guess');
+  t.match(ambiguous.json(), { code: 'TRANSACTION_AMBIGUOUS', details: { stationIds: ['ACME-1', 'ACME-2'] } });
+  t.equal((await app.inject({ url: '/transactions/A-TX?stationId=ACME-2', headers: acme })).json().stationId, 'ACME-2');
 
   t.equal((await app.inject({ method: 'PUT', url: '/tokens/CARD-1', headers: acme, payload: { status: 'Blocked' } })).statusCode, 201);
   t.equal((await app.inject({ method: 'PUT', url: '/tokens/CARD-1', headers: acme, payload: {} })).statusCode, 200, 'replaced');

@@ -127,6 +127,9 @@ export function sessionStoreContract(t: Test, name: string, options: StoreContra
       t.equal(await store.transactions.getTransaction('t2', 'tx-4'), undefined, 'other tenant');
       t.equal((await store.transactions.getTransaction('t2', 'tx-0', 'CS9'))?.tenantId, 't2');
       t.equal(await store.transactions.getTransaction('t1', 'tx-0', 'CS9'), undefined);
+      await store.transactions.applyTransactionEvent('t2', 'CS8', session('tx-0')[0]!);
+      await t.rejects(store.transactions.getTransaction('t2', 'tx-0'), { name: 'AmbiguousTransactionError', stationIds: ['CS8', 'CS9'] }, 'an id two stations use is never guessed');
+      t.equal((await store.transactions.getTransaction('t2', 'tx-0', 'CS8'))?.stationId, 'CS8', 'station id + transaction id is unique');
       const ids = async (q: Parameters<Store['transactions']['listTransactions']>[1]) => (await store.transactions.listTransactions('t1', q)).items.map((x) => x.id);
       t.same(await ids({ limit: 10 }), ['tx-4', 'tx-3', 'tx-2', 'tx-1', 'tx-0'], 'default: newest start first');
       t.same(await ids({ limit: 10, sort: 'startedAt' }), ['tx-0', 'tx-1', 'tx-2', 'tx-3', 'tx-4']);

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -42,4 +42,19 @@ t.test('without CSMS_ADMIN_KEY the first start prints an admin key once; the CLI
   const again = await startServer(t, { dataDir, env: { CSMS_ADMIN_KEY: '' } });
   t.notMatch(again.output().stdout, /first admin API key/, 'not printed again on the next start');
   t.equal((await fetch(again.apiUrl + '/stations', { headers: { authorization: `Bearer ${printed}` } })).status, 200, 'and still valid');
+});
+
+t.test('the CLI is the package bin: `npx switchyard …` runs it, and its usage names that command', async (t) => {
+  const root = join(MAIN_JS, '..', '..', '..');
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { bin?: Record<string, string> };
+  t.equal(pkg.bin?.switchyard, 'dist/workers/cli.js', 'package.json bin: switchyard → the CLI');
+  const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-bin-'));
+  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
+  const env = { ...process.env, CSMS_DATA_DIR: dataDir };
+  // --no: never fetch a package from the registry; the project's own bin must answer.
+  const usage = await run('npx', ['--no', '--', 'switchyard', '--help'], { cwd: root, env });
+  t.match(usage.stdout, /^usage:\n {2}switchyard create-key/, 'usage names the command that runs it');
+  for (const line of usage.stdout.trim().split('\n').slice(1)) t.match(line, /^ {2}switchyard /, `usage line: ${line.trim()}`);
+  const created = await run('npx', ['--no', '--', 'switchyard', 'create-key', '--admin', '--name', 'from npx'], { cwd: root, env });
+  t.match(created.stdout.trim(), /^sy_[A-Za-z0-9_-]{43}$/, 'npx switchyard create-key --admin prints a new admin key');
 });

@@ -72,6 +72,15 @@ t.test('two gateway threads', async (t) => {
     });
   }
 
+  t.test('a station deleted through the API is closed with 1008 and a reason', async (t) => {
+    await server.registerStation('DELETED-1', PASSWORD);
+    const client = await connectStrict(t, { endpoint: server.ocppUrl, identity: 'DELETED-1', password: PASSWORD, version: 'ocpp2.0.1' });
+    await client.call('BootNotification', bootPayload('ocpp2.0.1'));
+    const closed = nextClose(client);
+    t.equal((await server.apiJson('DELETE', '/stations/DELETED-1')).status, 204);
+    t.same(await closed, { code: 1008, reason: 'Station deleted' }, 'policy violation, with the reason');
+  });
+
   t.test('garbage and oversized frames only affect the offender', async (t) => {
     const bystanders: Array<{ version: string; client: StrictClient }> = [];
     for (const version of VERSIONS) {

@@ -6,7 +6,8 @@ import { startServer, type TestServer } from '../helpers/server.js';
 import { bootPayload, connectStrict, type StrictClient, type Version } from '../helpers/ocpp-clients.js';
 
 // kill -9 in the middle of a burst of session messages: every message that got a CALLRESULT
-// must be in the store after a restart on the same data directory.
+// must be in the store after a restart on the same data directory, and its frame in the message
+// log, including the messages the gateway answers itself (Heartbeat, StatusNotification).
 
 const PASSWORD = 'durable-pw-0001';
 const T0 = Date.parse('2026-02-02T00:00:00.000Z');
@@ -18,33 +19,47 @@ interface Burst {
   /** Transaction id as the store knows it, once acknowledged. */
   txId?: string;
   ackedMeterTimes: string[];
+  /** OCPP message ids of every CALL that got a CALLRESULT: their frames must be in the log. */
+  ackedMessageIds: string[];
   failed: boolean;
+}
+
+/** Calls and records the message id of the CALL when it is answered (ocpp-rpc's ids are its own). */
+async function acked(client: StrictClient, b: Burst, action: string, payload: unknown): Promise<any> {
+  const sent = new Promise<string>((resolve) => client.once('message', (m: { message: string; outbound: boolean }) => m.outbound && resolve(JSON.parse(m.message)[1])));
+  const result = await client.call(action, payload);
+  b.ackedMessageIds.push(await sent);
+  return result;
 }
 
 async function runBurst(client: StrictClient, b: Burst, stop: () => boolean, onAck: () => void): Promise<void> {
   try {
     if (b.version === 'ocpp1.6') {
-      const r = (await client.call('StartTransaction', { connectorId: 1, idTag: 'DUR', meterStart: 0, timestamp: at(0) })) as any;
+      const r = (await acked(client, b, 'StartTransaction', { connectorId: 1, idTag: 'DUR', meterStart: 0, timestamp: at(0) })) as any;
       b.txId = String(r.transactionId);
       onAck();
       for (let i = 1; !stop(); i++) {
-        await client.call('MeterValues', { connectorId: 1, transactionId: r.transactionId, meterValue: [{ timestamp: at(i), sampledValue: [{ value: String(i * 10) }] }] });
+        await acked(client, b, 'MeterValues', { connectorId: 1, transactionId: r.transactionId, meterValue: [{ timestamp: at(i), sampledValue: [{ value: String(i * 10) }] }] });
         b.ackedMeterTimes.push(at(i));
         onAck();
+        if (i % 5 === 0) await acked(client, b, 'Heartbeat', {});
+        if (i % 7 === 0) await acked(client, b, 'StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Charging', timestamp: at(i) });
       }
     } else {
       const txId = `dur-${b.id}`;
       const base = { triggerReason: 'MeterValuePeriodic', transactionInfo: { transactionId: txId } };
-      await client.call('TransactionEvent', { ...base, eventType: 'Started', timestamp: at(0), seqNo: 0, evse: { id: 1, connectorId: 1 } });
+      await acked(client, b, 'TransactionEvent', { ...base, eventType: 'Started', timestamp: at(0), seqNo: 0, evse: { id: 1, connectorId: 1 } });
       b.txId = txId;
       onAck();
       for (let i = 1; !stop(); i++) {
-        await client.call('TransactionEvent', {
+        await acked(client, b, 'TransactionEvent', {
           ...base, eventType: 'Updated', timestamp: at(i), seqNo: i,
           meterValue: [{ timestamp: at(i), sampledValue: [{ value: i * 10 }] }],
         });
         b.ackedMeterTimes.push(at(i));
         onAck();
+        if (i % 5 === 0) await acked(client, b, 'Heartbeat', {});
+        if (i % 7 === 0) await acked(client, b, 'StatusNotification', { timestamp: at(i), connectorStatus: 'Occupied', evseId: 1, connectorId: 1 });
       }
     }
   } catch {
@@ -73,7 +88,7 @@ t.test('every acknowledged session message survives SIGKILL', async (t) => {
       }
     }
     clients.push(client);
-    bursts.push({ id, version, ackedMeterTimes: [], failed: false });
+    bursts.push({ id, version, ackedMeterTimes: [], ackedMessageIds: [], failed: false });
   }
 
   let acked = 0;
@@ -104,5 +119,16 @@ t.test('every acknowledged session message survives SIGKILL', async (t) => {
     const missing = b.ackedMeterTimes.filter((ts) => !stored.has(ts));
     t.same(missing, [], `${b.id} (${b.version}): all ${b.ackedMeterTimes.length} acknowledged meter values are stored`);
     if (b.version !== 'ocpp1.6') t.ok(body.lastSeqNo >= b.ackedMeterTimes.length, `${b.id}: lastSeqNo ${body.lastSeqNo}`);
+  }
+  for (const b of bursts) {
+    const logged = new Set<string>();
+    for (let cursor: string | undefined, page = 0; page === 0 || cursor; page++) {
+      const { status, body } = await second.apiJson('GET', `/stations/${b.id}/messages?direction=in&limit=1000${cursor ? `&cursor=${cursor}` : ''}`);
+      t.equal(status, 200);
+      for (const m of body.items) logged.add(m.messageId);
+      cursor = body.nextCursor ?? undefined;
+    }
+    const missing = b.ackedMessageIds.filter((id) => !logged.has(id));
+    t.same(missing, [], `${b.id}: all ${b.ackedMessageIds.length} acknowledged frames (with Heartbeats and StatusNotifications) are in the message log`);
   }
 });

@@ -8,6 +8,7 @@ import type { MessageLogStore } from './message-log-store.js';
 import type { RequestStore } from './request-store.js';
 import type { StationEventStore } from './station-event-store.js';
 import type { ChargingProfileStore } from './charging-profile-store.js';
+import type { OutboxStore } from './outbox-store.js';
 
 /** A page of results with an opaque cursor for the next page (undefined at the end). */
 export interface Page<T> {
@@ -80,6 +81,8 @@ export interface Store {
    * when it committed, else the fault that failed the storage (disk, file, server, connection).
    */
   onCommitOutcome?: ((fault: unknown) => void) | undefined;
+  /** Events waiting for the bus to acknowledge them (core/ports/store/outbox-store.ts). */
+  readonly outbox: OutboxStore;
   /** Waits until every write accepted so far is durably committed. */
   flush(): Promise<void>;
   close(): Promise<void>;

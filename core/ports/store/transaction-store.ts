@@ -61,9 +61,23 @@ export interface TransactionStore {
   recordRemoteStart(request: RemoteStartRequest): Promise<number>;
   /** The active transaction on an EVSE of a station, if any (newest first). */
   findActiveTransaction(tenantId: string, stationId: string, evseId: number): Promise<TransactionRecord | undefined>;
-  /** By id; `stationId` disambiguates 2.x ids that two stations happen to share. */
+  /**
+   * By id; `stationId` disambiguates 2.x ids that two stations happen to share. Without
+   * `stationId`, an id several stations use throws `AmbiguousTransactionError`: never a guess.
+   */
   getTransaction(tenantId: string, id: string, stationId?: string): Promise<TransactionRecord | undefined>;
   listTransactions(tenantId: string, query: TransactionQuery): Promise<Page<TransactionRecord>>;
   /** In time order; at most `limit` rows. */
   listMeterValues(tenantId: string, stationId: string, transactionId: string, limit?: number): Promise<MeterValueRecord[]>;
+}
+
+/** A transaction id that more than one station of the tenant uses, asked for without a station id. */
+export class AmbiguousTransactionError extends Error {
+  constructor(
+    readonly transactionId: string,
+    readonly stationIds: string[],
+  ) {
+    super(`Transaction id ${transactionId} is used by several stations: ${stationIds.join(', ')}`);
+    this.name = 'AmbiguousTransactionError';
+  }
 }

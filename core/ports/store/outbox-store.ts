@@ -1,0 +1,22 @@
+import type { BusEvent } from '../../envelope.js';
+
+/** One event waiting in the outbox; `seq` orders an owner's events. */
+export interface OutboxRecord {
+  seq: number;
+  event: BusEvent;
+}
+
+/**
+ * The durable event outbox: events the store committed wait here until the bus (JetStream)
+ * acknowledges them, then they are removed. Bounded by disk, not memory. Each node drains only
+ * its own rows (`owner` = CSMS_NODE_ID), so a shared store keeps every node's order.
+ */
+export interface OutboxStore {
+  /** Adds events in order; joins the group commit and settles once they are durable. */
+  appendEvents(owner: string, events: BusEvent[]): Promise<void>;
+  /** The owner's oldest events, at most `limit`, oldest first. */
+  pendingEvents(owner: string, limit: number): Promise<OutboxRecord[]>;
+  /** Removes the owner's events up to and including `throughSeq` (they were delivered or dropped). */
+  removeEvents(owner: string, throughSeq: number): Promise<void>;
+  countEvents(owner: string): Promise<number>;
+}

@@ -1,0 +1,44 @@
+import t from 'tap';
+import { startServer } from '../helpers/server.js';
+import { RawStation } from '../helpers/ocpp-clients.js';
+
+// A station's first login after start is admitted asynchronously (store lookup, scrypt) and then
+// upgraded. That upgrade must be corked: uWebSockets prints a non-JSON warning on stderr for
+// writes outside a corked callback. And every socket upgraded that way must stay open (the
+// uws-pack 20.0.8 build was seen closing some with 1006 right after the 101).
+
+const STATIONS = 120;
+const PASSWORD = 'first-login-pw-01';
+
+t.test('first logins: every socket works and stderr holds only JSON log lines', async (t) => {
+  const server = await startServer(t, { env: { CSMS_WORKERS: '2' } });
+  for (let i = 0; i < STATIONS; i++) await server.registerStation(`FIRST-${i}`, PASSWORD);
+  // First logins, many at once, so admissions complete while other upgrades are in flight.
+  const stations = await Promise.all(
+    Array.from({ length: STATIONS }, (_, i) => RawStation.open(t, server.ocppUrl, `FIRST-${i}`, { protocols: ['ocpp1.6'], password: PASSWORD })),
+  );
+  const answers = await Promise.all(stations.map((s, i) => s.call(`hb-${i}`, 'Heartbeat', {}).then((frame) => frame[0], (error: Error) => error.message)));
+  t.same(answers.filter((a) => a !== 3), [], 'every first-login socket answered a Heartbeat (none dropped after the 101)');
+  // And one at a time, each on a server thread that has just been idle.
+  const sequential: unknown[] = [];
+  for (let i = 0; i < 40; i++) {
+    await server.registerStation(`FIRST-SEQ-${i}`, PASSWORD);
+    const station = await RawStation.open(t, server.ocppUrl, `FIRST-SEQ-${i}`, { protocols: ['ocpp2.0.1'], password: PASSWORD });
+    const frame = await station.call(`seq-${i}`, 'Heartbeat', {}).then((f) => f[0], (error: Error) => error.message);
+    if (frame !== 3) sequential.push(frame);
+    station.terminate();
+  }
+  t.same(sequential, [], 'one at a time, every first-login socket answered too');
+  const stderr = server.output().stderr;
+  const nonJson = stderr.split('\n').filter((line) => {
+    if (line.trim() === '') return false;
+    try {
+      JSON.parse(line);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  t.same(nonJson, [], 'no non-JSON line on stderr (no uWS cork warning)');
+  for (const s of stations) s.terminate();
+});
