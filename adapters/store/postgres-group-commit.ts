@@ -36,6 +36,10 @@ export interface PgGroupCommitOptions {
   intervalMs?: number;
   /** Told after every commit (metrics): writes in it and its duration in ms. */
   onCommit?: (writes: number, ms: number) => void;
+  /** Told when a batch failed because the server or the connection went away (the owner may replace the pool). */
+  onConnectionLost?: () => void;
+  /** Longest wait for a pooled connection before the batch counts as failed (ms, default 5000). */
+  reserveTimeoutMs?: number;
 }
 
 type Attempt =
@@ -172,6 +176,7 @@ export class PgGroupCommit {
       // BEGIN, COMMIT or the connection failed. Before COMMIT was sent nothing can have
       // committed, so the batch may run again; after, the outcome is unknown: reject all.
       const beforeCommit = attempt.kind === 'write-failed' || attempt.beforeCommit;
+      if (isConnectionError(attempt.error)) this.options.onConnectionLost?.();
       if (beforeCommit && ++batchAttempts < RETRIES) continue;
       this.onCommitOutcome?.(attempt.error);
       for (const p of pending) p.reject(attempt.error);
@@ -179,12 +184,31 @@ export class PgGroupCommit {
     }
   }
 
+  /**
+   * A pooled connection, or an error: a reserve that never settles (postgres.js can strand one
+   * when connections die, porsager/postgres#1195) must not stall every write behind it.
+   */
+  private reserve(): Promise<Awaited<ReturnType<Sql['reserve']>>> {
+    const reserving = this.sql.reserve();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(Object.assign(new Error('no PostgreSQL connection within the reserve timeout'), { code: 'CONNECT_TIMEOUT' })), this.options.reserveTimeoutMs ?? 5_000);
+    });
+    // A reserve that settles after its timeout gives its connection straight back.
+    reserving.then((late) => timer === undefined && late.release(), () => {});
+    return Promise.race([reserving, timeout]).finally(() => {
+      clearTimeout(timer);
+      timer = undefined;
+    });
+  }
+
   /** One try: BEGIN, every write in order (pipelined where allowed), COMMIT. */
   private async attempt(pending: Pending[]): Promise<Attempt> {
     let tx: Awaited<ReturnType<Sql['reserve']>>;
     try {
-      tx = await this.sql.reserve();
+      tx = await this.reserve();
     } catch (error) {
+      this.options.onConnectionLost?.();
       return { kind: 'batch-failed', error, beforeCommit: true };
     }
     try {

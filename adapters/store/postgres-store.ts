@@ -40,6 +40,7 @@ import { PostgresApiKeys } from './postgres-api-keys.js';
 import { PostgresDeviceModel } from './postgres-device-model.js';
 import { PostgresStationEvents } from './postgres-station-events.js';
 import { PgGroupCommit } from './postgres-group-commit.js';
+import { renewablePool, type RenewablePool } from './postgres-pool.js';
 import { PostgresMessageLog } from './postgres-message-log.js';
 import { PostgresRequests } from './postgres-requests.js';
 import { migrate } from './postgres-migrations.js';
@@ -86,14 +87,21 @@ export class PostgresStore implements Store {
   readonly chargingProfiles: ChargingProfileStore;
   private closed = false;
 
+  /** Stable handle to the current pool (see postgres-pool.ts). */
+  readonly sql: Sql;
+
   private constructor(
-    readonly sql: Sql,
+    private readonly pool: RenewablePool,
     options: PostgresStoreOptions,
   ) {
+    const sql = pool.sql;
+    this.sql = sql;
     this.writer = new PgGroupCommit(sql, {
       intervalMs: options.commitIntervalMs,
       maxBatch: options.commitMaxWrites,
       onCommit: options.onCommit,
+      // The server or the connection went away: retire the pool, whose state postgres.js may not recover.
+      onConnectionLost: () => pool.renew(),
     });
     this.stations = new PostgresStations(sql, this.writer);
     this.apiKeys = new PostgresApiKeys(sql, this.writer);
@@ -116,14 +124,14 @@ export class PostgresStore implements Store {
       transform: { undefined: null },
       connection: { application_name: 'switchyard' },
     };
-    const sql = (options.url ? postgres(options.url, settings) : postgres(settings)) as unknown as Sql;
+    const pool = renewablePool(() => (options.url ? postgres(options.url, settings) : postgres(settings)) as unknown as Sql);
     try {
-      await migrate(sql);
+      await migrate(pool.sql);
     } catch (error) {
-      await sql.end({ timeout: 1 }).catch(() => {});
+      await pool.end({ timeout: 1 }).catch(() => {});
       throw error;
     }
-    return new PostgresStore(sql, options);
+    return new PostgresStore(pool, options);
   }
 
   /** Told after every group commit: undefined when it committed, else why the whole batch failed. */
@@ -139,6 +147,6 @@ export class PostgresStore implements Store {
     if (this.closed) return;
     this.closed = true;
     await this.writer.drain();
-    await this.sql.end({ timeout: 5 });
+    await this.pool.end({ timeout: 5 });
   }
 }

@@ -13,7 +13,7 @@ t.test('a BootNotification logs vendor, model, firmware and status, for every ve
   for (const version of ['ocpp1.6', 'ocpp2.0.1', 'ocpp2.1'] as OcppVersion[]) {
     const lines: Array<{ fields: Record<string, unknown>; message: string }> = [];
     const dispatcher = new InboundDispatcher({
-      store: { stations: { recordBoot: async () => {} } } as unknown as HandlerStore,
+      store: { stations: { recordBoot: async () => {}, getStation: async () => undefined } } as unknown as HandlerStore,
       events: { emit: () => {} },
       lastSeen: { mark: () => {} },
       clock: () => new Date('2025-03-01T12:00:00Z'),

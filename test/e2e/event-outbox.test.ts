@@ -16,7 +16,7 @@ const T0 = Date.parse('2026-03-03T00:00:00.000Z');
 const at = (i: number) => new Date(T0 + i * 1000).toISOString();
 
 t.test('every acknowledged transaction event reaches JetStream exactly once across a hang, a kill and a restart', async (t) => {
-  const server = await startServer(t, { env: { CSMS_WORKERS: '1', NATS_URL: nats.url } });
+  const server = await startServer(t, { env: { CSMS_WORKERS: '1', NATS_URL: nats.url, CSMS_INDEPENDENT_NODES: 'true' } });
   const stations: Array<{ id: string; client: StrictClient }> = [];
   for (let n = 0; n < 4; n++) {
     const id = `OUTBOX-${n}`;
