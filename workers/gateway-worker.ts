@@ -50,10 +50,13 @@ const frames: FrameSink | undefined =
 
 const inbound: InboundPort = {
   handle: (message) => handlers.request<StationReply>({ k: 'message', message }),
-  // With the message log on, a gateway answer waits until the station's frame is committed to the
-  // log (one reply per batch, in the handler thread's group commit); without it nothing waits.
+  // CSMS_MESSAGE_LOG_DURABILITY=all (with the log on): a gateway answer waits until the station's
+  // frame is committed to the log (one reply per batch, in the handler thread's group commit).
+  // Default `data`: nothing waits; the message and its frame reach the store within the flush delay.
   post: (message) =>
-    messageLogRetention.kind !== 'off' ? handlers.request<void>({ k: 'posted', message }) : handlers.sendLater({ k: 'message', message }, POSTED_DELAY_MS),
+    messageLogRetention.kind !== 'off' && config.storage.messageLogDurability === 'all'
+      ? handlers.request<void>({ k: 'posted', message })
+      : handlers.sendLater({ k: 'message', message }, POSTED_DELAY_MS),
 };
 
 const main: ThreadChannel<MainToGateway, GatewayToMain> = new ThreadChannel<MainToGateway, GatewayToMain>(parentPort!, (message) => {

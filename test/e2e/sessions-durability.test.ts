@@ -70,7 +70,7 @@ async function runBurst(client: StrictClient, b: Burst, stop: () => boolean, onA
 t.test('every acknowledged session message survives SIGKILL', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-durability-'));
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
-  const first: TestServer = await startServer(t, { dataDir, env: { CSMS_WORKERS: '2' } });
+  const first: TestServer = await startServer(t, { dataDir, env: { CSMS_WORKERS: '2', CSMS_MESSAGE_LOG_DURABILITY: 'all' } });
   const bursts: Burst[] = [];
   const clients: StrictClient[] = [];
   for (const [n, version] of (['ocpp1.6', 'ocpp1.6', 'ocpp2.0.1', 'ocpp2.0.1', 'ocpp2.1', 'ocpp2.1'] as Version[]).entries()) {
