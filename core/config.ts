@@ -8,12 +8,6 @@ export interface CsmsConfig {
   host: string;
   dataDir: string;
   workers: number;
-  /**
-   * CSMS_WORKER_YOUNG_GEN_MB: the V8 young generation of each worker thread (gateways, handlers).
-   * V8 grows it up to 32+ MB per isolate under a connect storm and keeps it; with four isolates that
-   * is most of the memory an idle fleet costs (measured at 10k stations: 10.0 → 5.1 KB per station at 8).
-   */
-  workerYoungGenMb: number;
   allowUnknownStations: boolean;
   heartbeatIntervalSec: number;
   callTimeoutSec: number;
@@ -119,7 +113,6 @@ export function loadConfig(env: Env = process.env): CsmsConfig {
     host: env.CSMS_HOST?.trim() || '0.0.0.0',
     dataDir: env.CSMS_DATA_DIR?.trim() || './data',
     workers: integer(env, 'CSMS_WORKERS', availableParallelism(), 1, 256),
-    workerYoungGenMb: integer(env, 'CSMS_WORKER_YOUNG_GEN_MB', 8, 1, 1024),
     allowUnknownStations: boolean(env, 'CSMS_ALLOW_UNKNOWN_STATIONS', false),
     heartbeatIntervalSec: integer(env, 'CSMS_HEARTBEAT_INTERVAL', 300, 1, 86400),
     callTimeoutSec: integer(env, 'CSMS_CALL_TIMEOUT', 30, 1, 3600),

@@ -18,7 +18,7 @@ export class GatewayThread {
     handler: (message: Exclude<GatewayToMain, { k: 'ready' | 'listen-failed' }>) => unknown,
   ) {
     const data: GatewayWorkerData = { config, thread: index, handlerPort };
-    this.worker = new Worker(new URL('./gateway-worker.js', import.meta.url), { workerData: data, transferList: [handlerPort], resourceLimits: { maxYoungGenerationSizeMb: config.workerYoungGenMb } });
+    this.worker = new Worker(new URL('./gateway-worker.js', import.meta.url), { workerData: data, transferList: [handlerPort] });
     let markReady: () => void = () => {};
     let markFailed: (error: Error) => void = () => {};
     this.ready = new Promise((resolve, reject) => {

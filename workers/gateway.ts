@@ -24,6 +24,8 @@ interface SocketData {
   debug: boolean;
   /** Upgraded asynchronously inside `res.cork` (a first login): `open` runs its work after the cork. */
   openAfterCork?: boolean;
+  /** uWS called `close`: a deferred `open` must not touch the socket any more. */
+  closed?: boolean;
 }
 
 export interface GatewayHooks {
@@ -165,8 +167,19 @@ export class Gateway {
         );
       },
       open: (ws) => {
-        if (ws.getUserData().openAfterCork) queueMicrotask(() => this.onOpen(ws));
-        else this.onOpen(ws);
+        const data = ws.getUserData();
+        if (!data.openAfterCork) return this.onOpen(ws);
+        // A station that hangs up during a first-login storm can be closed before this runs;
+        // touching a closed uWS socket throws, and an exception escaping a gateway thread ends it
+        // with its sockets open, which aborts the whole process (seen in boot-storm benches).
+        queueMicrotask(() => {
+          if (data.closed) return;
+          try {
+            this.onOpen(ws);
+          } catch (error) {
+            options.log.error({ err: error, stationId: data.stationId }, 'station open failed: connection dropped');
+          }
+        });
       },
       message: (ws, message) => {
         const data = ws.getUserData();
@@ -181,7 +194,10 @@ export class Gateway {
         if (data.debug) options.log.info({ stationId: data.stationId, tenantId: data.tenantId, direction: 'in', frame: text }, 'frame');
         data.actor?.receive(text);
       },
-      close: (ws, code, message) => this.onClose(ws, code, Buffer.from(message).toString('utf8')),
+      close: (ws, code, message) => {
+        ws.getUserData().closed = true;
+        this.onClose(ws, code, Buffer.from(message).toString('utf8'));
+      },
     });
   }
 

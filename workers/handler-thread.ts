@@ -12,7 +12,7 @@ export class HandlerThread {
 
   constructor(config: CsmsConfig, handler: (message: Exclude<HandlerToMain, { k: 'ready' | 'start-failed' }>) => unknown) {
     const data: HandlerWorkerData = { config };
-    this.worker = new Worker(new URL('./handler-worker.js', import.meta.url), { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: config.workerYoungGenMb } });
+    this.worker = new Worker(new URL('./handler-worker.js', import.meta.url), { workerData: data });
     let markReady: () => void = () => {};
     let markFailed: (error: Error) => void = () => {};
     this.ready = new Promise((resolve, reject) => {
