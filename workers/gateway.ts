@@ -22,10 +22,6 @@ interface SocketData {
   open: boolean;
   /** Every frame in and out is logged at info (PUT /stations/{id}/debug). */
   debug: boolean;
-  /** Upgraded asynchronously inside `res.cork` (a first login): `open` runs its work after the cork. */
-  openAfterCork?: boolean;
-  /** uWS called `close`: a deferred `open` must not touch the socket any more. */
-  closed?: boolean;
 }
 
 export interface GatewayHooks {
@@ -152,13 +148,12 @@ export class Gateway {
               res.cork(() => this.refuse(res, result.status, 'Unauthorized', true, { reason: result.reason, stationId, remoteAddress }));
               return;
             }
-            // Inside cork, as uWS requires for writes outside its own callbacks (without it uWS
-            // prints "writes must be made from within a corked callback" on stderr for every first
-            // login). uws-pack 20.0.8 drops some sockets upgraded this way (1006 right after the
-            // 101) when the `open` handler does its work inside the cork (seen in 2 of 3 runs of
-            // test/e2e/sessions.test.ts, none in 7 with the deferral), so `open` defers that work
-            // to the microtask right after the cork; no socket event can arrive in between.
-            res.cork(() => res.upgrade({ ...socketData(result.tenantId), openAfterCork: true }, key, version, extensions, context));
+            // Outside cork, on purpose: uws-pack 20.0.8 closes some sockets upgraded asynchronously
+            // inside res.cork with 1006 right after the 101 (first seen 1 in 40 fresh servers; with
+            // the work of `open` deferred past the cork it still dropped 1 of 160 first logins in
+            // test/e2e/first-login.test.ts under load). The price is one non-JSON "writes must be
+            // made from within a corked callback" warning from uWS on stderr per first login.
+            res.upgrade(socketData(result.tenantId), key, version, extensions, context);
           },
           (error) => {
             options.log.error({ err: error, stationId }, 'admission failed');
@@ -166,21 +161,7 @@ export class Gateway {
           },
         );
       },
-      open: (ws) => {
-        const data = ws.getUserData();
-        if (!data.openAfterCork) return this.onOpen(ws);
-        // A station that hangs up during a first-login storm can be closed before this runs;
-        // touching a closed uWS socket throws, and an exception escaping a gateway thread ends it
-        // with its sockets open, which aborts the whole process (seen in boot-storm benches).
-        queueMicrotask(() => {
-          if (data.closed) return;
-          try {
-            this.onOpen(ws);
-          } catch (error) {
-            options.log.error({ err: error, stationId: data.stationId }, 'station open failed: connection dropped');
-          }
-        });
-      },
+      open: (ws) => this.onOpen(ws),
       message: (ws, message) => {
         const data = ws.getUserData();
         if (message.byteLength > options.config.maxFrameBytes) {
@@ -194,10 +175,7 @@ export class Gateway {
         if (data.debug) options.log.info({ stationId: data.stationId, tenantId: data.tenantId, direction: 'in', frame: text }, 'frame');
         data.actor?.receive(text);
       },
-      close: (ws, code, message) => {
-        ws.getUserData().closed = true;
-        this.onClose(ws, code, Buffer.from(message).toString('utf8'));
-      },
+      close: (ws, code, message) => this.onClose(ws, code, Buffer.from(message).toString('utf8')),
     });
   }
 

@@ -3,14 +3,14 @@ import { startServer } from '../helpers/server.js';
 import { RawStation } from '../helpers/ocpp-clients.js';
 
 // A station's first login after start is admitted asynchronously (store lookup, scrypt) and then
-// upgraded. That upgrade must be corked: uWebSockets prints a non-JSON warning on stderr for
-// writes outside a corked callback. And every socket upgraded that way must stay open (the
-// uws-pack 20.0.8 build was seen closing some with 1006 right after the 101).
+// upgraded. Every socket upgraded that way must stay open (the uws-pack 20.0.8 build closes some
+// with 1006 right after the 101 when that upgrade is corked), and stderr holds only JSON log lines
+// apart from uWS's own "corked callback" warning, which the uncorked upgrade costs (README).
 
 const STATIONS = 120;
 const PASSWORD = 'first-login-pw-01';
 
-t.test('first logins: every socket works and stderr holds only JSON log lines', async (t) => {
+t.test('first logins: every socket works and stderr holds only JSON log lines and the uWS cork warning', async (t) => {
   const server = await startServer(t, { env: { CSMS_WORKERS: '2' } });
   for (let i = 0; i < STATIONS; i++) await server.registerStation(`FIRST-${i}`, PASSWORD);
   // First logins, many at once, so admissions complete while other upgrades are in flight.
@@ -32,6 +32,7 @@ t.test('first logins: every socket works and stderr holds only JSON log lines', 
   const stderr = server.output().stderr;
   const nonJson = stderr.split('\n').filter((line) => {
     if (line.trim() === '') return false;
+    if (line.startsWith('Warning: uWS.HttpResponse writes must be made from within a corked callback')) return false;
     try {
       JSON.parse(line);
       return false;
@@ -39,6 +40,6 @@ t.test('first logins: every socket works and stderr holds only JSON log lines', 
       return true;
     }
   });
-  t.same(nonJson, [], 'no non-JSON line on stderr (no uWS cork warning)');
+  t.same(nonJson, [], 'no non-JSON line on stderr but the uWS cork warning');
   for (const s of stations) s.terminate();
 });
