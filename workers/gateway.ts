@@ -44,7 +44,6 @@ export interface GatewayOptions {
   frames?: FrameSink;
 }
 
-
 /**
  * uWS drops a socket whose message exceeds its `maxPayloadLength` without a close frame (the
  * station sees 1006), so uWS gets more room than `maxFrameBytes` and the message handler closes
