@@ -76,6 +76,11 @@ const PURPOSE_FROM = new Map<string, ProfilePurpose>([
   ...Object.entries(PURPOSE_2).map(([k, v]) => [v, k as ProfilePurpose] as const),
 ]);
 
+/** How a version spells a purpose; undefined where 1.6 has no such purpose (StationExternalConstraints). */
+export function purposeToWire(purpose: ProfilePurpose, version: '1.6' | '2.x'): string | undefined {
+  return version === '1.6' ? PURPOSE_16[purpose] : PURPOSE_2[purpose];
+}
+
 /** A purpose as either version spells it (ChargePointMaxProfile, ChargingStationMaxProfile, …). */
 export function purposeFromWire(wire: string): ProfilePurpose {
   const purpose = PURPOSE_FROM.get(wire);

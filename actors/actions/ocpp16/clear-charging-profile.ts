@@ -1,4 +1,4 @@
-import { purposeFromWire, type ProfilePurpose } from '../../../core/charging-profile.js';
+import { purposeFromWire, purposeToWire } from '../../../core/charging-profile.js';
 import { WrongProtocolError } from '../../../core/errors.js';
 import type { ProfileFilter } from '../../../core/ports/store/charging-profile-store.js';
 import type { CommandSpec } from '../command-spec.js';
@@ -25,14 +25,13 @@ export const command: CommandSpec<ClearChargingProfileRequest16, { status: strin
   },
 };
 
-const PURPOSE_16: Partial<Record<ProfilePurpose, string>> = { StationMax: 'ChargePointMaxProfile', TxDefault: 'TxDefaultProfile', Tx: 'TxProfile' };
-
 export function toOcpp(filter: ProfileFilter): ClearChargingProfileRequest16 {
-  if (filter.purpose !== undefined && !PURPOSE_16[filter.purpose]) throw new WrongProtocolError(`${filter.purpose} profiles do not exist in OCPP 1.6`, { protocol: 'ocpp1.6' });
+  const purpose = filter.purpose !== undefined ? purposeToWire(filter.purpose, '1.6') : undefined;
+  if (filter.purpose !== undefined && !purpose) throw new WrongProtocolError(`${filter.purpose} profiles do not exist in OCPP 1.6`, { protocol: 'ocpp1.6' });
   return {
     ...(filter.id !== undefined ? { id: filter.id } : {}),
     ...(filter.evseId !== undefined ? { connectorId: filter.evseId } : {}),
-    ...(filter.purpose !== undefined ? { chargingProfilePurpose: PURPOSE_16[filter.purpose] } : {}),
+    ...(purpose !== undefined ? { chargingProfilePurpose: purpose } : {}),
     ...(filter.stackLevel !== undefined ? { stackLevel: filter.stackLevel } : {}),
   };
 }

@@ -1,8 +1,7 @@
-import type { ProfilePurpose } from '../../../core/charging-profile.js';
 import type { ProfileFilter } from '../../../core/ports/store/charging-profile-store.js';
 import type { CommandSpec } from '../command-spec.js';
 import { profilesCleared } from '../shared/charging-profiles.js';
-import { purposeFromWire } from '../../../core/charging-profile.js';
+import { purposeFromWire, purposeToWire } from '../../../core/charging-profile.js';
 
 export interface ClearChargingProfileRequest2 {
   chargingProfileId?: number;
@@ -31,12 +30,8 @@ export function filterOf(req: ClearChargingProfileRequest2): ProfileFilter {
 export function toOcpp(filter: ProfileFilter): ClearChargingProfileRequest2 {
   const criteria = {
     ...(filter.evseId !== undefined ? { evseId: filter.evseId } : {}),
-    ...(filter.purpose !== undefined ? { chargingProfilePurpose: purposeToWire2(filter.purpose) } : {}),
+    ...(filter.purpose !== undefined ? { chargingProfilePurpose: purposeToWire(filter.purpose, '2.x') } : {}),
     ...(filter.stackLevel !== undefined ? { stackLevel: filter.stackLevel } : {}),
   };
   return { ...(filter.id !== undefined ? { chargingProfileId: filter.id } : {}), ...(Object.keys(criteria).length ? { chargingProfileCriteria: criteria } : {}) };
-}
-
-function purposeToWire2(purpose: ProfilePurpose): string {
-  return { StationMax: 'ChargingStationMaxProfile', TxDefault: 'TxDefaultProfile', Tx: 'TxProfile', StationExternalConstraints: 'ChargingStationExternalConstraints' }[purpose];
 }
