@@ -8,6 +8,12 @@ export interface CsmsConfig {
   host: string;
   dataDir: string;
   workers: number;
+  /**
+   * CSMS_WORKER_YOUNG_GEN_MB: V8 young generation of each gateway and handler thread (the threads
+   * that allocate per OCPP message); 0 = V8's default sizing. The main thread keeps the small one
+   * `npm start` gives it (see workers/hot-path-heap.ts).
+   */
+  workerYoungGenerationMb: number;
   allowUnknownStations: boolean;
   heartbeatIntervalSec: number;
   callTimeoutSec: number;
@@ -113,6 +119,7 @@ export function loadConfig(env: Env = process.env): CsmsConfig {
     host: env.CSMS_HOST?.trim() || '0.0.0.0',
     dataDir: env.CSMS_DATA_DIR?.trim() || './data',
     workers: integer(env, 'CSMS_WORKERS', availableParallelism(), 1, 256),
+    workerYoungGenerationMb: integer(env, 'CSMS_WORKER_YOUNG_GEN_MB', 0, 0, 1024),
     allowUnknownStations: boolean(env, 'CSMS_ALLOW_UNKNOWN_STATIONS', false),
     heartbeatIntervalSec: integer(env, 'CSMS_HEARTBEAT_INTERVAL', 300, 1, 86400),
     callTimeoutSec: integer(env, 'CSMS_CALL_TIMEOUT', 30, 1, 3600),

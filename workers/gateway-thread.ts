@@ -4,6 +4,7 @@ import { failedReply, type StationCall, type StationReply } from '../core/envelo
 import { ThreadChannel } from './thread-channel.js';
 import type { GatewayToMain, MainToGateway } from './thread-messages.js';
 import type { GatewayWorkerData } from './gateway-worker.js';
+import { hotPathWorkerLimits } from './hot-path-heap.js';
 
 /** The main thread's handle on one gateway worker thread. */
 export class GatewayThread {
@@ -18,7 +19,7 @@ export class GatewayThread {
     handler: (message: Exclude<GatewayToMain, { k: 'ready' | 'listen-failed' }>) => unknown,
   ) {
     const data: GatewayWorkerData = { config, thread: index, handlerPort };
-    this.worker = new Worker(new URL('./gateway-worker.js', import.meta.url), { workerData: data, transferList: [handlerPort] });
+    this.worker = new Worker(new URL('./gateway-worker.js', import.meta.url), { workerData: data, transferList: [handlerPort], resourceLimits: hotPathWorkerLimits(config.workerYoungGenerationMb) });
     let markReady: () => void = () => {};
     let markFailed: (error: Error) => void = () => {};
     this.ready = new Promise((resolve, reject) => {

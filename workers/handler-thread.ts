@@ -3,6 +3,7 @@ import type { CsmsConfig } from '../core/config.js';
 import { ThreadChannel } from './thread-channel.js';
 import type { HandlerToMain, MainToHandler } from './thread-messages.js';
 import type { HandlerWorkerData } from './handler-worker.js';
+import { hotPathWorkerLimits } from './hot-path-heap.js';
 
 /** The main thread's handle on the handler thread (store owner, station-initiated handlers). */
 export class HandlerThread {
@@ -12,7 +13,7 @@ export class HandlerThread {
 
   constructor(config: CsmsConfig, handler: (message: Exclude<HandlerToMain, { k: 'ready' | 'start-failed' }>) => unknown) {
     const data: HandlerWorkerData = { config };
-    this.worker = new Worker(new URL('./handler-worker.js', import.meta.url), { workerData: data });
+    this.worker = new Worker(new URL('./handler-worker.js', import.meta.url), { workerData: data, resourceLimits: hotPathWorkerLimits(config.workerYoungGenerationMb) });
     let markReady: () => void = () => {};
     let markFailed: (error: Error) => void = () => {};
     this.ready = new Promise((resolve, reject) => {
