@@ -32,8 +32,8 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
   }
   if (directory) log.info({ nodeId: controlPlane.nodeId, epoch: directory.epoch, leaseTtlSec: controlPlane.registryTtlSec }, 'node lease taken in the cluster directory');
   // The API's own store connection; the handler thread opens the hot-path one (see csms-node.ts).
-  // With gateway threads the handler thread writes the hot path and this connection checkpoints
-  // its WAL every second, so no checkpoint ever runs inside a hot-path commit.
+  // With gateway threads the handler thread writes the hot path and a thread this store starts
+  // checkpoints the WAL every second, so no checkpoint runs inside a hot-path commit or on main.
   const store = await openStore({ ...config, checkpointEveryMs: config.controlPlane.role === 'api' ? undefined : 1000 });
   const firstAdminKey = await bootstrapAdminKey(store.apiKeys, config.controlPlane.adminKey);
   if (firstAdminKey) {
