@@ -11,7 +11,7 @@ import {
   type SendFrame,
 } from '../core/frame.js';
 import { isCsmsInitiated } from '../core/actions.js';
-import { refusedBeforeAccepted, triggeredAction } from '../core/boot-policy.js';
+import { refusedBeforeAccepted, requestedFollowUp } from '../core/boot-policy.js';
 import { checkPayload, type VersionSchemas } from '../core/schemas.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { StationSession } from './handler-context.js';
@@ -155,9 +155,9 @@ export class StationActor {
     }
     const violation = checkPayload(validators.request, payload);
     if (violation) return Promise.resolve(failedReply('invalid-request', `Invalid ${action} request: ${violation.message}`, violation.errors));
-    if (action === 'TriggerMessage' && this.registration !== null && this.registration !== 'Accepted') {
-      const requested = (payload as { requestedMessage?: unknown }).requestedMessage;
-      if (typeof requested === 'string') this.triggered.add(triggeredAction(requested));
+    if (this.registration !== null && this.registration !== 'Accepted') {
+      const followUp = requestedFollowUp(action, payload);
+      if (followUp) this.triggered.add(followUp);
     }
     const reply = this.outboundCalls().call(action, payload);
     void reply.then((r) => this.deps.metrics.outbound(action, r.status === 'result' ? 'ok' : r.status === 'callerror' ? r.code : r.reason));

@@ -18,6 +18,7 @@ import { remoteTransactionRoutes } from './routes/remote-transactions.js';
 import { requestRoutes } from './routes/requests.js';
 import { deviceModelRoutes } from './routes/device-model.js';
 import { chargingProfileRoutes } from './routes/charging-profiles.js';
+import { configTemplateRoutes } from './routes/config-templates.js';
 import { stationEventRoutes } from './routes/station-events.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { transactionRoutes } from './routes/transactions.js';
@@ -54,6 +55,7 @@ export async function buildApi(deps: ApiDeps, logger?: Logger, options: ApiOptio
         { name: 'transactions', description: 'Charging sessions, remote start/stop' },
         { name: 'tokens', description: 'Id tokens and local authorization lists' },
         { name: 'smart charging', description: 'Charging profiles set by the CSMS and reported by stations' },
+        { name: 'configuration templates', description: 'Named settings per model or group, applied to stations and compared with what they report' },
         { name: 'admin', description: 'API keys (admin keys only)' },
       ],
       components: {
@@ -78,6 +80,7 @@ export async function buildApi(deps: ApiDeps, logger?: Logger, options: ApiOptio
   await app.register(deviceModelRoutes, { deps });
   await app.register(stationEventRoutes, { deps });
   await app.register(chargingProfileRoutes, { deps });
+  await app.register(configTemplateRoutes, { deps });
   await app.register(apiKeyRoutes, { deps });
   await app.register(asyncApiRoutes);
   return app;

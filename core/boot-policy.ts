@@ -30,9 +30,36 @@ export function triggeredAction(requestedMessage: string): string {
 }
 
 /**
+ * The messages a station sends because the CSMS asked with a request other than TriggerMessage:
+ * provisioning while Pending (B02) is GetBaseReport/GetReport answered by NotifyReport pages, and
+ * the same holds for the other reports and status flows the CSMS starts.
+ */
+const FOLLOW_UPS: Readonly<Record<string, string>> = {
+  GetBaseReport: 'NotifyReport',
+  GetReport: 'NotifyReport',
+  GetMonitoringReport: 'NotifyMonitoringReport',
+  CustomerInformation: 'NotifyCustomerInformation',
+  GetChargingProfiles: 'ReportChargingProfiles',
+  GetDisplayMessages: 'NotifyDisplayMessages',
+  GetLog: 'LogStatusNotification',
+  UpdateFirmware: 'FirmwareStatusNotification',
+  PublishFirmware: 'PublishFirmwareStatusNotification',
+};
+
+/** What the station may send while not Accepted because the CSMS sent `action` (with `payload`); undefined: nothing. */
+export function requestedFollowUp(action: string, payload: unknown): string | undefined {
+  if (action === 'TriggerMessage') {
+    const requested = (payload as { requestedMessage?: unknown } | null)?.requestedMessage;
+    return typeof requested === 'string' ? triggeredAction(requested) : undefined;
+  }
+  return FOLLOW_UPS[action];
+}
+
+/**
  * 2.0.1/2.1 B02.FR.09 and B03.FR.07: a CALL from a station whose last BootNotification was answered
  * Pending or Rejected is answered CALLERROR SecurityError, unless it is a BootNotification or a
- * message the CSMS asked for with TriggerMessage (`triggered`). 1.6 has no such requirement (its
+ * message the CSMS asked for (`triggered`: by TriggerMessage, or the report or status flow of a
+ * request it sent, see `requestedFollowUp`). 1.6 has no such requirement (its
  * station SHALL NOT send them; when it does, it is answered as usual). A connection whose boot the
  * CSMS has not answered yet (`registration` null, e.g. a reconnect) is not held back.
  */

@@ -130,6 +130,7 @@ export const ERRORS = {
   TRANSACTION_NOT_FOUND: { http: 404, title: 'Transaction Not Found' },
   TRANSACTION_AMBIGUOUS: { http: 409, title: 'Transaction Id Ambiguous' },
   REQUEST_NOT_FOUND: { http: 404, title: 'Request Not Found' },
+  TEMPLATE_NOT_FOUND: { http: 404, title: 'Configuration Template Not Found' },
   ID_TOKEN_NOT_FOUND: { http: 404, title: 'Id Token Not Found' },
   ID_TOKEN_EXISTS: { http: 409, title: 'Id Token Exists' },
   // A command that got no answer from the station

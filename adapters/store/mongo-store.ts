@@ -8,6 +8,8 @@ import { MongoDeviceModel } from './mongo-device-model.js';
 import { MongoStationEvents } from './mongo-station-events.js';
 import { MongoRequests } from './mongo-requests.js';
 import { MongoOutbox } from './mongo-outbox.js';
+import { MongoConfigTemplates } from './mongo-config-templates.js';
+import type { ConfigTemplateStore } from '../../core/ports/store/config-template-store.js';
 import type { OutboxStore } from '../../core/ports/store/outbox-store.js';
 import { MongoStations } from './mongo-stations.js';
 import { MongoTokens } from './mongo-tokens.js';
@@ -48,6 +50,7 @@ export class MongoStore implements Store {
   readonly stationEvents: StationEventStore;
   readonly chargingProfiles: ChargingProfileStore;
   readonly outbox: OutboxStore;
+  readonly configTemplates: ConfigTemplateStore;
 
   constructor(options: MongoStoreOptions) {
     this.client = new MongoClient(options.url, { writeConcern: { w: 'majority', journal: true } });
@@ -67,6 +70,7 @@ export class MongoStore implements Store {
     this.chargingProfiles = new MongoChargingProfiles(this.db, this.batcher, this.ready);
     this.requests = new MongoRequests(this.db, this.ready);
     this.outbox = new MongoOutbox(this.db, this.ready);
+    this.configTemplates = new MongoConfigTemplates(this.db, this.ready);
   }
 
   flush(): Promise<void> {

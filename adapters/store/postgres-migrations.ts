@@ -1,5 +1,6 @@
 import type { Sql } from 'postgres';
 import { POSTGRES_OUTBOX_TABLE } from './postgres-outbox.js';
+import { POSTGRES_CONFIG_TEMPLATES_TABLE } from './postgres-config-templates.js';
 
 /**
  * Schema migrations of the PostgreSQL store, applied in order at open and recorded in
@@ -206,6 +207,8 @@ export const MIGRATIONS: string[] = [
    )`,
   // the durable event outbox (postgres-outbox.ts)
   POSTGRES_OUTBOX_TABLE,
+  // configuration templates (issue 12; postgres-config-templates.ts)
+  POSTGRES_CONFIG_TEMPLATES_TABLE,
 ];
 
 /** Key of the session advisory lock that serialises migrations across nodes starting at once. */

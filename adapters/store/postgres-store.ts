@@ -45,6 +45,8 @@ import { PostgresMessageLog } from './postgres-message-log.js';
 import { PostgresRequests } from './postgres-requests.js';
 import { migrate } from './postgres-migrations.js';
 import { PostgresOutbox } from './postgres-outbox.js';
+import { PostgresConfigTemplates } from './postgres-config-templates.js';
+import type { ConfigTemplateStore } from '../../core/ports/store/config-template-store.js';
 import type { OutboxStore } from '../../core/ports/store/outbox-store.js';
 import { PostgresStations } from './postgres-stations.js';
 import { PostgresTokens } from './postgres-tokens.js';
@@ -79,6 +81,7 @@ export class PostgresStore implements Store {
   readonly apiKeys: ApiKeyStore;
   readonly messageLog: MessageLogStore;
   readonly outbox: OutboxStore;
+  readonly configTemplates: ConfigTemplateStore;
   readonly transactions: TransactionStore;
   readonly tokens: TokenStore;
   readonly deviceModel: DeviceModelStore;
@@ -113,6 +116,7 @@ export class PostgresStore implements Store {
     this.chargingProfiles = new PostgresChargingProfiles(sql, this.writer);
     this.requests = new PostgresRequests(sql, this.writer);
     this.outbox = new PostgresOutbox(sql, this.writer);
+    this.configTemplates = new PostgresConfigTemplates(sql, this.writer);
   }
 
   /** Connects (lazily, per pooled connection) and brings the schema up to date before returning. */

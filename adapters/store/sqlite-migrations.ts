@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { SQLITE_OUTBOX_TABLE } from './sqlite-outbox.js';
+import { SQLITE_CONFIG_TEMPLATES_TABLE } from './sqlite-config-templates.js';
 
 /**
  * Schema migrations, applied in order and tracked in SQLite's user_version.
@@ -197,6 +198,8 @@ const MIGRATIONS: string[] = [
    ) WITHOUT ROWID;`,
   // the durable event outbox (sqlite-outbox.ts)
   SQLITE_OUTBOX_TABLE,
+  // configuration templates (issue 12; sqlite-config-templates.ts)
+  SQLITE_CONFIG_TEMPLATES_TABLE,
 ];
 
 export function migrate(db: Database): void {

@@ -22,6 +22,8 @@ import type { TokenStore } from '../../core/ports/store/token-store.js';
 import type { TransactionStore } from '../../core/ports/store/transaction-store.js';
 import { SqliteStations } from './sqlite-stations.js';
 import { SqliteOutbox } from './sqlite-outbox.js';
+import { SqliteConfigTemplates } from './sqlite-config-templates.js';
+import type { ConfigTemplateStore } from '../../core/ports/store/config-template-store.js';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import type { OutboxStore } from '../../core/ports/store/outbox-store.js';
 
@@ -116,6 +118,7 @@ export class SqliteStore implements Store {
   readonly stationEvents: StationEventStore;
   readonly chargingProfiles: ChargingProfileStore;
   readonly outbox: OutboxStore;
+  readonly configTemplates: ConfigTemplateStore;
   /** Told after every commit attempt: undefined when it committed, else the storage fault (see isStorageFault). */
   onCommitOutcome: ((fault: unknown) => void) | undefined;
   private readonly file: { path: string; opened: FileIdentity; everyMs: number; checkedAt: number; problem: string | undefined } | undefined;
@@ -180,6 +183,7 @@ export class SqliteStore implements Store {
     this.chargingProfiles = new SqliteChargingProfiles(this.db, this.writer);
     this.requests = new SqliteRequests(this.db, this.writer);
     this.outbox = new SqliteOutbox(this.db, this.writer);
+    this.configTemplates = new SqliteConfigTemplates(this.db, this.writer);
   }
 
   flush(): Promise<void> {

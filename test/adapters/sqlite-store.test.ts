@@ -5,6 +5,7 @@ import type { Store } from '../../core/ports/store/store.js';
 import { storeContract } from '../contract/store.js';
 import { requestStoreContract } from '../contract/store-requests.js';
 import { outboxStoreContract } from '../contract/store-outbox.js';
+import { configTemplateStoreContract } from '../contract/store-config-templates.js';
 
 storeContract(t, 'SqliteStore :memory:', {
   open: async () => new SqliteStore({ path: ':memory:' }),
@@ -32,6 +33,8 @@ storeContract(t, 'SqliteStore file', fileStores);
 requestStoreContract(t, 'SqliteStore file', fileStores);
 outboxStoreContract(t, 'SqliteStore :memory:', { open: async () => new SqliteStore({ path: ':memory:' }) });
 outboxStoreContract(t, 'SqliteStore file', fileStores);
+configTemplateStoreContract(t, 'SqliteStore :memory:', { open: async () => new SqliteStore({ path: ':memory:' }) });
+configTemplateStoreContract(t, 'SqliteStore file', fileStores);
 
 t.test('a database from a newer build is refused', async (t) => {
   const path = join(dir, 'future.sqlite');

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { bootAnswer, refusedBeforeAccepted, triggeredAction } from '../../core/boot-policy.js';
+import { bootAnswer, refusedBeforeAccepted, requestedFollowUp, triggeredAction } from '../../core/boot-policy.js';
 
 t.test('bootAnswer: the station’s status and interval, else Accepted and the CSMS default', async (t) => {
   t.same(bootAnswer(undefined, 300), { status: 'Accepted', interval: 300 }, 'not registered yet');
@@ -30,4 +30,14 @@ t.test('triggeredAction: what a requestedMessage makes the station send', async 
   t.equal(triggeredAction('SignChargingStationCertificate'), 'SignCertificate');
   t.equal(triggeredAction('SignV2GCertificate'), 'SignCertificate');
   t.equal(triggeredAction('SignCombinedCertificate'), 'SignCertificate');
+});
+
+t.test('requestedFollowUp: what the station may send while Pending because the CSMS asked', async (t) => {
+  t.equal(requestedFollowUp('TriggerMessage', { requestedMessage: 'StatusNotification' }), 'StatusNotification');
+  t.equal(requestedFollowUp('TriggerMessage', { requestedMessage: 'SignV2GCertificate' }), 'SignCertificate');
+  t.equal(requestedFollowUp('TriggerMessage', {}), undefined);
+  t.equal(requestedFollowUp('GetBaseReport', { requestId: 1, reportBase: 'FullInventory' }), 'NotifyReport', 'B02 provisioning: the report pages');
+  t.equal(requestedFollowUp('GetReport', { requestId: 1 }), 'NotifyReport');
+  t.equal(requestedFollowUp('GetMonitoringReport', { requestId: 1 }), 'NotifyMonitoringReport');
+  t.equal(requestedFollowUp('SetVariables', {}), undefined, 'a plain request has no follow-up message');
 });

@@ -9,6 +9,7 @@ import type { RequestStore } from './request-store.js';
 import type { StationEventStore } from './station-event-store.js';
 import type { ChargingProfileStore } from './charging-profile-store.js';
 import type { OutboxStore } from './outbox-store.js';
+import type { ConfigTemplateStore } from './config-template-store.js';
 
 /** A page of results with an opaque cursor for the next page (undefined at the end). */
 export interface Page<T> {
@@ -76,6 +77,8 @@ export interface Store {
   readonly stationEvents: StationEventStore;
   /** Charging profiles set by the CSMS and reported by stations (core/charging-profile.ts). */
   readonly chargingProfiles: ChargingProfileStore;
+  /** Configuration templates per tenant (core/config-template.ts). */
+  readonly configTemplates: ConfigTemplateStore;
   /**
    * Where the adapter reports it (SQLite, PostgreSQL): told after every commit attempt, undefined
    * when it committed, else the fault that failed the storage (disk, file, server, connection).
