@@ -20,6 +20,10 @@ export const STATION_EVENT_KINDS = [
   'customer-information',
   'data-transfer',
   'alert',
+  'charging-limit',
+  'charging-limit-cleared',
+  'ev-charging-needs',
+  'ev-charging-schedule',
 ] as const;
 
 export type StationEventKind = (typeof STATION_EVENT_KINDS)[number];
@@ -40,6 +44,10 @@ export const BUS_EVENT_OF: Readonly<Record<StationEventKind, StationEventType>> 
   'customer-information': 'customer-information.reported',
   'data-transfer': 'data.transfer',
   alert: 'alert.raised',
+  'charging-limit': 'charging-limit.set',
+  'charging-limit-cleared': 'charging-limit.cleared',
+  'ev-charging-needs': 'ev.charging-needs',
+  'ev-charging-schedule': 'ev.charging-schedule',
 };
 
 /** Bus event of a NotifyReport page stored into the device model. */

@@ -108,7 +108,11 @@ export type StationEventType =
   // Smart charging (core/charging-profile.ts)
   | 'profile.set'
   | 'profile.cleared'
-  | 'profile.reported';
+  | 'profile.reported'
+  | 'charging-limit.set'
+  | 'charging-limit.cleared'
+  | 'ev.charging-needs'
+  | 'ev.charging-schedule';
 
 /** The bus event shape lives with the other wire shapes. */
 export type { BusEvent } from './envelope.js';

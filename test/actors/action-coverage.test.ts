@@ -60,13 +60,11 @@ t.test('2.1 sends every 2.0.1 command with the same spec (it extends, never copi
 const REFUSED_INBOUND: Record<OcppVersion, string[]> = {
   'ocpp1.6': ['SignCertificate'],
   'ocpp2.0.1': [
-    'ClearedChargingLimit', 'Get15118EVCertificate', 'GetCertificateStatus', 'NotifyChargingLimit', 'NotifyDisplayMessages',
-    'NotifyEVChargingNeeds', 'NotifyEVChargingSchedule', 'ReservationStatusUpdate', 'SignCertificate',
+    'Get15118EVCertificate', 'GetCertificateStatus', 'NotifyDisplayMessages', 'ReservationStatusUpdate', 'SignCertificate',
   ],
   'ocpp2.1': [
-    'BatterySwap', 'ClearedChargingLimit', 'ClosePeriodicEventStream', 'Get15118EVCertificate', 'GetCertificateChainStatus',
-    'GetCertificateStatus', 'NotifyChargingLimit', 'NotifyDERAlarm', 'NotifyDERStartStop', 'NotifyDisplayMessages',
-    'NotifyEVChargingNeeds', 'NotifyEVChargingSchedule', 'NotifyPeriodicEventStream', 'NotifyPriorityCharging', 'NotifySettlement',
+    'BatterySwap', 'ClosePeriodicEventStream', 'Get15118EVCertificate', 'GetCertificateChainStatus',
+    'GetCertificateStatus', 'NotifyDERAlarm', 'NotifyDERStartStop', 'NotifyDisplayMessages', 'NotifyPeriodicEventStream', 'NotifyPriorityCharging', 'NotifySettlement',
     'OpenPeriodicEventStream', 'PullDynamicScheduleUpdate', 'ReportDERControl', 'ReservationStatusUpdate',
     'SignCertificate', 'VatNumberValidation',
   ],

@@ -1,6 +1,10 @@
 import type { GatewayAnswers, RoutingTable } from '../../handler-context.js';
 import { authorize } from './authorize.js';
 import { bootNotification } from './boot-notification.js';
+import { clearedChargingLimit } from './cleared-charging-limit.js';
+import { notifyChargingLimit } from './notify-charging-limit.js';
+import { notifyEVChargingNeeds } from './notify-ev-charging-needs.js';
+import { notifyEVChargingSchedule } from './notify-ev-charging-schedule.js';
 import { dataTransfer } from './data-transfer.js';
 import { firmwareStatusNotification } from './firmware-status-notification.js';
 import { logStatusNotification } from './log-status-notification.js';
@@ -34,6 +38,10 @@ export const STATION_INITIATED: RoutingTable = {
   PublishFirmwareStatusNotification: publishFirmwareStatusNotification,
   ReportChargingProfiles: reportChargingProfiles,
   SecurityEventNotification: securityEventNotification,
+  NotifyChargingLimit: notifyChargingLimit,
+  ClearedChargingLimit: clearedChargingLimit,
+  NotifyEVChargingNeeds: notifyEVChargingNeeds,
+  NotifyEVChargingSchedule: notifyEVChargingSchedule,
 };
 
 /** Messages the gateway may answer itself (nothing to make durable first); see GatewayAnswer. */
@@ -48,11 +56,7 @@ const SECURITY = 'certificates and ISO 15118 come with the security work (issue 
 
 /** Station-initiated 2.0.1 actions answered NotSupported, each with the reason. */
 export const NOT_SUPPORTED_INBOUND: Readonly<Record<string, string>> = {
-  ClearedChargingLimit: ENERGY,
-  NotifyChargingLimit: ENERGY,
   NotifyDisplayMessages: ENERGY,
-  NotifyEVChargingNeeds: ENERGY,
-  NotifyEVChargingSchedule: ENERGY,
   ReservationStatusUpdate: ENERGY,
   Get15118EVCertificate: SECURITY,
   GetCertificateStatus: SECURITY,
