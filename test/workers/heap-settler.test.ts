@@ -6,12 +6,11 @@ import { startHeapSettler } from '../../workers/heap-settler.js';
 test('an idle thread whose heap grew gets one full collection, and its garbage is gone', async (t) => {
   const settler = startHeapSettler({ everyMs: 50, growthBytes: 4 * 2 ** 20, quietUtilization: 0.5 });
   t.teardown(() => settler.stop());
-  // Garbage that survives scavenges (held across turns, then dropped), like a boot storm's.
+  // Garbage that survives scavenges (held while more is allocated, then dropped), like a boot
+  // storm's. Allocated in one turn: a settler tick in the middle of it would collect while it is
+  // still held and take that as its new baseline.
   let held: string[][] = [];
-  for (let turn = 0; turn < 20; turn++) {
-    held.push(Array.from({ length: 20_000 }, (_, i) => `station-${turn}-${i}-${'x'.repeat(20)}`));
-    await sleep(1);
-  }
+  for (let turn = 0; turn < 20; turn++) held.push(Array.from({ length: 20_000 }, (_, i) => `station-${turn}-${i}-${'x'.repeat(20)}`));
   const grown = getHeapStatistics().used_heap_size;
   held = [];
   for (let i = 0; i < 200 && settler.collections() === 0; i++) await sleep(50);
