@@ -9,6 +9,8 @@ import type { RequestStore } from './request-store.js';
 import type { StationEventStore } from './station-event-store.js';
 import type { ChargingProfileStore } from './charging-profile-store.js';
 import type { OutboxStore } from './outbox-store.js';
+import type { ReservationStore } from './reservation-store.js';
+import type { DisplayMessageStore } from './display-message-store.js';
 
 /** A page of results with an opaque cursor for the next page (undefined at the end). */
 export interface Page<T> {
@@ -76,6 +78,10 @@ export interface Store {
   readonly stationEvents: StationEventStore;
   /** Charging profiles set by the CSMS and reported by stations (core/charging-profile.ts). */
   readonly chargingProfiles: ChargingProfileStore;
+  /** Reservations the CSMS issued, with their life cycle (core/reservations.ts). */
+  readonly reservations: ReservationStore;
+  /** Display messages set by the CSMS and reported by stations (core/display-messages.ts). */
+  readonly displayMessages: DisplayMessageStore;
   /**
    * Where the adapter reports it (SQLite, PostgreSQL): told after every commit attempt, undefined
    * when it committed, else the fault that failed the storage (disk, file, server, connection).
