@@ -18,6 +18,8 @@ import { remoteTransactionRoutes } from './routes/remote-transactions.js';
 import { requestRoutes } from './routes/requests.js';
 import { deviceModelRoutes } from './routes/device-model.js';
 import { chargingProfileRoutes } from './routes/charging-profiles.js';
+import { reservationRoutes } from './routes/reservations.js';
+import { displayMessageRoutes } from './routes/display-messages.js';
 import { stationEventRoutes } from './routes/station-events.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { transactionRoutes } from './routes/transactions.js';
@@ -78,6 +80,8 @@ export async function buildApi(deps: ApiDeps, logger?: Logger, options: ApiOptio
   await app.register(deviceModelRoutes, { deps });
   await app.register(stationEventRoutes, { deps });
   await app.register(chargingProfileRoutes, { deps });
+  await app.register(reservationRoutes, { deps });
+  await app.register(displayMessageRoutes, { deps });
   await app.register(apiKeyRoutes, { deps });
   await app.register(asyncApiRoutes);
   return app;

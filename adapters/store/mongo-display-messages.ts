@@ -37,9 +37,10 @@ export class MongoDisplayMessages implements DisplayMessageStore {
     return (docs as unknown as StoredDisplayMessage[]).sort(byStationIdSource);
   }
 
-  async remove(tenantId: string, stationId: string, id: number, sources: DisplayMessageSource[]): Promise<number> {
+  async remove(tenantId: string, stationId: string, id: number | null, sources: DisplayMessageSource[]): Promise<number> {
     await this.ready;
     await this.batcher.drain();
+    if (id === null) return (await this.collection.deleteMany({ tenantId, stationId, source: { $in: sources } })).deletedCount;
     const ids = sources.map((source) => `${stationId}|${source}|${id}`);
     return (await this.collection.deleteMany({ _id: { $in: ids as never[] }, tenantId })).deletedCount;
   }

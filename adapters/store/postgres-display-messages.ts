@@ -33,10 +33,11 @@ export class PostgresDisplayMessages implements DisplayMessageStore {
     return rows.map(toStoredDisplayMessage).sort(byStationIdSource);
   }
 
-  remove(tenantId: string, stationId: string, id: number, sources: DisplayMessageSource[]): Promise<number> {
+  remove(tenantId: string, stationId: string, id: number | null, sources: DisplayMessageSource[]): Promise<number> {
     if (sources.length === 0) return Promise.resolve(0);
     return this.writer.pipelined(async (tx) => {
-      const gone = await tx`DELETE FROM display_messages WHERE tenant_id = ${tenantId} AND station_id = ${stationId} AND message_id = ${id} AND source IN ${tx(sources)}`;
+      const gone = await tx`DELETE FROM display_messages WHERE tenant_id = ${tenantId} AND station_id = ${stationId}
+        ${id === null ? tx`` : tx`AND message_id = ${id}`} AND source IN ${tx(sources)}`;
       return gone.count;
     });
   }

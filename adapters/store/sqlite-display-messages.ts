@@ -22,6 +22,7 @@ export class SqliteDisplayMessages implements DisplayMessageStore {
          WHERE display_messages.tenant_id = excluded.tenant_id`,
       ),
       remove: db.prepare('DELETE FROM display_messages WHERE tenant_id = ? AND station_id = ? AND message_id = ? AND source = ?'),
+      removeAll: db.prepare('DELETE FROM display_messages WHERE tenant_id = ? AND station_id = ? AND source = ?'),
     };
   }
 
@@ -56,7 +57,9 @@ export class SqliteDisplayMessages implements DisplayMessageStore {
     return (stmt.all(params) as Row[]).map(toStoredDisplayMessage).sort(byStationIdSource);
   }
 
-  remove(tenantId: string, stationId: string, id: number, sources: DisplayMessageSource[]): Promise<number> {
-    return this.writer.enqueue(() => sources.reduce((n, source) => n + this.stmt.remove!.run(tenantId, stationId, id, source).changes, 0));
+  remove(tenantId: string, stationId: string, id: number | null, sources: DisplayMessageSource[]): Promise<number> {
+    return this.writer.enqueue(() =>
+      sources.reduce((n, source) => n + (id === null ? this.stmt.removeAll!.run(tenantId, stationId, source) : this.stmt.remove!.run(tenantId, stationId, id, source)).changes, 0),
+    );
   }
 }

@@ -60,14 +60,14 @@ t.test('2.1 sends every 2.0.1 command with the same spec (it extends, never copi
 const REFUSED_INBOUND: Record<OcppVersion, string[]> = {
   'ocpp1.6': ['SignCertificate'],
   'ocpp2.0.1': [
-    'ClearedChargingLimit', 'Get15118EVCertificate', 'GetCertificateStatus', 'NotifyChargingLimit', 'NotifyDisplayMessages',
-    'NotifyEVChargingNeeds', 'NotifyEVChargingSchedule', 'ReservationStatusUpdate', 'SignCertificate',
+    'ClearedChargingLimit', 'Get15118EVCertificate', 'GetCertificateStatus', 'NotifyChargingLimit',
+    'NotifyEVChargingNeeds', 'NotifyEVChargingSchedule', 'SignCertificate',
   ],
   'ocpp2.1': [
     'BatterySwap', 'ClearedChargingLimit', 'ClosePeriodicEventStream', 'Get15118EVCertificate', 'GetCertificateChainStatus',
-    'GetCertificateStatus', 'NotifyChargingLimit', 'NotifyDERAlarm', 'NotifyDERStartStop', 'NotifyDisplayMessages',
+    'GetCertificateStatus', 'NotifyChargingLimit', 'NotifyDERAlarm', 'NotifyDERStartStop',
     'NotifyEVChargingNeeds', 'NotifyEVChargingSchedule', 'NotifyPeriodicEventStream', 'NotifyPriorityCharging', 'NotifySettlement',
-    'OpenPeriodicEventStream', 'PullDynamicScheduleUpdate', 'ReportDERControl', 'ReservationStatusUpdate',
+    'OpenPeriodicEventStream', 'PullDynamicScheduleUpdate', 'ReportDERControl',
     'SignCertificate', 'VatNumberValidation',
   ],
 };

@@ -113,5 +113,9 @@ export function reservationStoreContract(t: Test, name: string, options: StoreCo
     t.equal(await dm.remove('t1', 'CS1', 1, ['csms', 'station']), 2);
     t.same((await dm.list('t1', { stationId: 'CS1' })).map((r) => r.message.id), [2]);
     t.equal(await dm.remove('t1', 'CS1', 2, ['station']), 0, 'one source at a time');
+    await dm.put([record('CS1', 'station', message(7)), record('CS1', 'station', message(8)), record('CS2', 'station', message(7))]);
+    t.equal(await dm.remove('t1', 'CS1', null, ['station']), 2, "every message of one station's source");
+    t.same((await dm.list('t1', { stationId: 'CS1' })).map((r) => [r.message.id, r.source]), [[2, 'csms']]);
+    t.equal((await dm.list('t1', { stationId: 'CS2' })).length, 2, 'other stations keep theirs');
   });
 }

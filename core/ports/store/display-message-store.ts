@@ -25,6 +25,6 @@ export interface DisplayMessageStore {
   put(records: StoredDisplayMessage[]): Promise<void>;
   /** Ordered by station, message id, source; at most 1000. */
   list(tenantId: string, query: DisplayMessageQuery): Promise<StoredDisplayMessage[]>;
-  /** Removes a station's message `id` from the given sources; resolves with how many went. */
-  remove(tenantId: string, stationId: string, id: number, sources: DisplayMessageSource[]): Promise<number>;
+  /** Removes a station's message `id` (null: every message) from the given sources; resolves with how many went. */
+  remove(tenantId: string, stationId: string, id: number | null, sources: DisplayMessageSource[]): Promise<number>;
 }
