@@ -107,3 +107,16 @@ t.test('property: a closed reservation never changes again, and every status rea
   );
   t.pass('checked');
 });
+
+t.test('every reservation and display-message bus event is documented (nats-subjects.md, asyncapi.yaml)', async (t) => {
+  const { readFile } = await import('node:fs/promises');
+  const { eventSuffix } = await import('../../adapters/bus/nats-subjects.js');
+  const { reservationEventType } = await import('../../core/reservations.js');
+  const subjects = await readFile(new URL('../../docs/nats-subjects.md', import.meta.url), 'utf8');
+  const asyncapi = await readFile(new URL('../../docs/asyncapi.yaml', import.meta.url), 'utf8');
+  const types = [...RESERVATION_STATUSES.map(reservationEventType), 'display-message.set', 'display-message.cleared', 'display-message.reported'];
+  for (const type of types) {
+    t.ok(subjects.includes(`| \`${eventSuffix(type)}\` |`), `${type} in nats-subjects.md`);
+    t.match(asyncapi, new RegExp(`enum: \\[[^\\]]*\\b${eventSuffix(type).replace(/[.-]/g, '\\$&')}\\b`), `${type} in the asyncapi enum`);
+  }
+});
