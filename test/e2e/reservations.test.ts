@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { eventually, startServer, type TestServer } from '../helpers/server.js';
 import { bootPayload, connectStrict, type StrictClient, type Version } from '../helpers/ocpp-clients.js';
 
@@ -10,7 +10,7 @@ import { bootPayload, connectStrict, type StrictClient, type Version } from '../
 const PASSWORD = 'reservations-pw';
 const inAnHour = () => new Date(Date.now() + 3600_000).toISOString();
 
-async function station(t: Parameters<Parameters<typeof t.test>[1]>[0], server: TestServer, id: string, version: Version): Promise<{ client: StrictClient; reserved: Array<Record<string, any>>; cancelled: Array<Record<string, any>>; answer: { reserve: string; cancel: string } }> {
+async function station(t: Test, server: TestServer, id: string, version: Version): Promise<{ client: StrictClient; reserved: Array<Record<string, any>>; cancelled: Array<Record<string, any>>; answer: { reserve: string; cancel: string } }> {
   await server.registerStation(id, PASSWORD);
   const client = await connectStrict(t, { endpoint: server.ocppUrl, identity: id, password: PASSWORD, version });
   await client.call('BootNotification', bootPayload(version));
