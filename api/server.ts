@@ -56,6 +56,8 @@ export async function buildApi(deps: ApiDeps, logger?: Logger, options: ApiOptio
         { name: 'transactions', description: 'Charging sessions, remote start/stop' },
         { name: 'tokens', description: 'Id tokens and local authorization lists' },
         { name: 'smart charging', description: 'Charging profiles set by the CSMS and reported by stations' },
+        { name: 'reservations', description: 'Reservations (ReserveNow, CancelReservation; 1.6 and 2.x) and their life cycle' },
+        { name: 'display messages', description: 'Messages shown on station screens (2.0.1 and 2.1)' },
         { name: 'admin', description: 'API keys (admin keys only)' },
       ],
       components: {
