@@ -30,10 +30,11 @@ export const HANDLER_STORE_METHODS = {
   stations: ['recordBoot', 'recordConnectorStatus', 'getStation'],
   transactions: ['startTransaction16', 'applyTransactionEvent', 'recordStationMeterValues', 'findActiveTransaction'],
   tokens: ['findIdToken', 'recordSeenIdToken'],
+  reservations: ['apply'],
 } as const satisfies { readonly [S in keyof Store]?: ReadonlyArray<keyof Store[S]> };
 
-/** Store slices handlers use whole (requests, device model, station events, charging profiles). */
-export const HANDLER_STORE_SLICES = ['requests', 'deviceModel', 'stationEvents', 'chargingProfiles'] as const satisfies ReadonlyArray<keyof Store>;
+/** Store slices handlers use whole (requests, device model, station events, charging profiles, display messages). */
+export const HANDLER_STORE_SLICES = ['requests', 'deviceModel', 'stationEvents', 'chargingProfiles', 'displayMessages'] as const satisfies ReadonlyArray<keyof Store>;
 
 type HandlerSlices = typeof HANDLER_STORE_METHODS;
 

@@ -19,6 +19,8 @@ import { requestRoutes } from './routes/requests.js';
 import { deviceModelRoutes } from './routes/device-model.js';
 import { chargingProfileRoutes } from './routes/charging-profiles.js';
 import { configTemplateRoutes } from './routes/config-templates.js';
+import { reservationRoutes } from './routes/reservations.js';
+import { displayMessageRoutes } from './routes/display-messages.js';
 import { stationEventRoutes } from './routes/station-events.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { transactionRoutes } from './routes/transactions.js';
@@ -56,6 +58,8 @@ export async function buildApi(deps: ApiDeps, logger?: Logger, options: ApiOptio
         { name: 'tokens', description: 'Id tokens and local authorization lists' },
         { name: 'smart charging', description: 'Charging profiles set by the CSMS and reported by stations' },
         { name: 'configuration templates', description: 'Named settings per model or group, applied to stations and compared with what they report' },
+        { name: 'reservations', description: 'Reservations (ReserveNow, CancelReservation; 1.6 and 2.x) and their life cycle' },
+        { name: 'display messages', description: 'Messages shown on station screens (2.0.1 and 2.1)' },
         { name: 'admin', description: 'API keys (admin keys only)' },
       ],
       components: {
@@ -81,6 +85,8 @@ export async function buildApi(deps: ApiDeps, logger?: Logger, options: ApiOptio
   await app.register(stationEventRoutes, { deps });
   await app.register(chargingProfileRoutes, { deps });
   await app.register(configTemplateRoutes, { deps });
+  await app.register(reservationRoutes, { deps });
+  await app.register(displayMessageRoutes, { deps });
   await app.register(apiKeyRoutes, { deps });
   await app.register(asyncApiRoutes);
   return app;

@@ -17,6 +17,8 @@ export interface CsmsConfig {
   allowUnknownStations: boolean;
   heartbeatIntervalSec: number;
   callTimeoutSec: number;
+  /** CSMS_RESERVATION_SWEEP_SEC: how often this node closes reservations past their expiry (0: never; see docs). */
+  reservationSweepSec: number;
   maxFrameBytes: number;
   /** Path prefix under which the last segment is the station id (besides the fixed /ocpp/). */
   ocppPathPrefix: string;
@@ -123,6 +125,7 @@ export function loadConfig(env: Env = process.env): CsmsConfig {
     allowUnknownStations: boolean(env, 'CSMS_ALLOW_UNKNOWN_STATIONS', false),
     heartbeatIntervalSec: integer(env, 'CSMS_HEARTBEAT_INTERVAL', 300, 1, 86400),
     callTimeoutSec: integer(env, 'CSMS_CALL_TIMEOUT', 30, 1, 3600),
+    reservationSweepSec: integer(env, 'CSMS_RESERVATION_SWEEP_SEC', 10, 0, 86400),
     maxFrameBytes: integer(env, 'CSMS_MAX_FRAME_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024),
     ocppPathPrefix: prefix.replace(/\/+$/, '') || '/ocpp',
     wsIdleTimeoutSec: integer(env, 'CSMS_WS_IDLE_TIMEOUT', 120, 8, 3600),

@@ -133,6 +133,8 @@ export const ERRORS = {
   TEMPLATE_NOT_FOUND: { http: 404, title: 'Configuration Template Not Found' },
   ID_TOKEN_NOT_FOUND: { http: 404, title: 'Id Token Not Found' },
   ID_TOKEN_EXISTS: { http: 409, title: 'Id Token Exists' },
+  RESERVATION_NOT_FOUND: { http: 404, title: 'Reservation Not Found' },
+  RESERVATION_CLOSED: { http: 409, title: 'Reservation Closed' },
   // A command that got no answer from the station
   STATION_NOT_CONNECTED: { http: 409, title: 'Station Not Connected', failureReason: 'disconnected' },
   STATION_SEND_FAILED: { http: 409, title: 'Station Send Failed', failureReason: 'send-failed' },

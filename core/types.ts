@@ -112,7 +112,19 @@ export type StationEventType =
   | 'charging-limit.set'
   | 'charging-limit.cleared'
   | 'ev.charging-needs'
-  | 'ev.charging-schedule';
+  | 'ev.charging-schedule'
+  // Reservations (core/reservations.ts): one event per status a reservation enters
+  | 'reservation.created'
+  | 'reservation.accepted'
+  | 'reservation.rejected'
+  | 'reservation.cancelled'
+  | 'reservation.expired'
+  | 'reservation.removed'
+  | 'reservation.used'
+  // Display messages (core/display-messages.ts)
+  | 'display-message.set'
+  | 'display-message.cleared'
+  | 'display-message.reported';
 
 /** The bus event shape lives with the other wire shapes. */
 export type { BusEvent } from './envelope.js';

@@ -5,6 +5,7 @@ import { openStore } from '../adapters/store/open-store.js';
 import { MemoryBus } from '../adapters/bus/memory-bus.js';
 import { buildApi } from '../api/server.js';
 import { createStationCommands } from '../actors/commands/station-commands.js';
+import { startReservationSweep } from '../actors/commands/reservation-sweep.js';
 import { bootstrapAdminKey } from '../api/api-key-service.js';
 import { CsmsNode } from './csms-node.js';
 import { attachCluster, openDirectory, openNatsBus, registerBusMetrics, registerDirectoryMetrics } from './cluster.js';
@@ -90,6 +91,10 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
     await store.close().catch(() => {});
     throw error;
   }
+  // Reservations past their expiry are closed from here (the API's store connection); 0 turns it off.
+  const reservationSweep = config.reservationSweepSec > 0
+    ? startReservationSweep({ reservations: store.reservations, publish: (event) => bus.publish(event), log }, config.reservationSweepSec)
+    : undefined;
   const banner = startupBanner(config, controlPlane.role);
   log.info(
     { ...banner.fields, ocppPort: config.ocppPort, apiPort: config.apiPort, workers: config.workers, dataDir: config.dataDir, bus: bus.kind, role: controlPlane.role, nodeId: controlPlane.nodeId },
@@ -104,6 +109,7 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
       // whole call timeout. Closing the station fails its calls, so those requests end (409).
       const apiClosed = api.close();
       await node.stop();
+      await reservationSweep?.stop();
       // Node closes idle keep-alive connections once, when close() starts; one that was busy
       // then keeps close() waiting until the client hangs up. Sweep them as they go idle.
       const sweep = setInterval(() => api.server.closeIdleConnections(), 50);

@@ -53,9 +53,9 @@ export const ACTION_NOTES: Readonly<Record<string, string>> = {
   NotifyEVChargingSchedule: 'Kept, published (`ev.charging-schedule`) and accepted; not yet checked against a TxProfile (the CSMS sends none yet).',
 
   // Reservations
-  ReserveNow: 'Sent as given (generic endpoint); the answer is returned.',
-  CancelReservation: 'Sent as given (generic endpoint); the answer is returned.',
-  ReservationStatusUpdate: '',
+  ReserveNow: '`POST /stations/{id}/reservations` (or any entry point): a CSMS-issued reservation id, the reservation stored before the call and its answer kept; closed when used by a transaction, cancelled, or expired (sweep).',
+  CancelReservation: '`DELETE /stations/{id}/reservations/{reservationId}`; on Accepted the reservation is cancelled.',
+  ReservationStatusUpdate: '2.x: Expired or Removed closes the reservation it names.',
 
   // Tariff and cost
   CostUpdated: 'Sent as given (generic endpoint).',
@@ -90,10 +90,10 @@ export const ACTION_NOTES: Readonly<Record<string, string>> = {
   SecurityEventNotification: 'Stored as a security event (type, time, tech info); critical types open an alert.',
 
   // Display messages
-  SetDisplayMessage: 'Sent as given (generic endpoint); the answer is returned.',
-  GetDisplayMessages: 'Correlated by requestId with the NotifyDisplayMessages pages that follow.',
-  ClearDisplayMessage: 'Sent as given (generic endpoint); the answer is returned.',
-  NotifyDisplayMessages: '',
+  SetDisplayMessage: '2.x: `POST /stations/{id}/display-messages` (and in bulk); an accepted message is stored as set by the CSMS.',
+  GetDisplayMessages: '`POST /stations/{id}/display-messages/query`; correlated by requestId with the NotifyDisplayMessages pages that follow.',
+  ClearDisplayMessage: '`DELETE /stations/{id}/display-messages/{messageId}`; the stored message goes when the station accepts.',
+  NotifyDisplayMessages: 'Paged; the messages the station shows are stored as reported, beside what the CSMS set.',
 
   // Certificates and ISO 15118
   CertificateSigned: 'Sent as given (generic endpoint); the answer is returned.',

@@ -1,5 +1,6 @@
 import { isStationInitiated } from '../../core/actions.js';
-import { failedReply, stationCall, type BusEvent, type StationCall, type StationReply } from '../../core/envelope.js';
+import { failedReply, stationCall, type BusEvent, type CallFailureReason, type StationCall, type StationReply } from '../../core/envelope.js';
+import { CsmsError, ERRORS } from '../../core/errors.js';
 import type { OcppVersion } from '../../core/protocols.js';
 import type { StationCaller } from '../../core/ports/station-caller.js';
 import type { Store } from '../../core/ports/store/store.js';
@@ -111,6 +112,9 @@ export function createStationCommands(deps: StationCommandsDeps): StationCommand
       try {
         payload = await spec.prepare(ctx, payload);
       } catch (error) {
+        // A refusal the action states (e.g. VALIDATION_FAILED: an id already used) keeps its meaning.
+        const reason = error instanceof CsmsError ? (ERRORS[error.code] as { failureReason?: CallFailureReason }).failureReason : undefined;
+        if (reason) return failedReply(reason, (error as Error).message, (error as CsmsError).details);
         return failedReply('internal', `Could not prepare ${call.action}: ${(error as Error).message}`);
       }
     }

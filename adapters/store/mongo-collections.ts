@@ -28,6 +28,12 @@ export const INDEXES: Record<string, IndexDescription[]> = {
   message_log: [{ key: { tenantId: 1, stationId: 1, seq: -1 } }, { key: { at: 1 } }],
   station_events: [{ key: { stationId: 1, _id: -1 } }, { key: { tenantId: 1, stationId: 1, _id: -1 } }, { key: { tenantId: 1, stationId: 1, kind: 1, _id: -1 } }, { key: { tenantId: 1, _id: -1 }, partialFilterExpression: { kind: 'alert' } }],
   charging_profiles: [{ key: { tenantId: 1, stationId: 1, source: 1 } }],
+  reservations: [
+    { key: { tenantId: 1, reservationId: -1 } },
+    { key: { tenantId: 1, stationId: 1, reservationId: -1 } },
+    { key: { status: 1, expiresAtUtc: 1 } },
+  ],
+  display_messages: [{ key: { tenantId: 1, stationId: 1 } }, { key: { tenantId: 1, 'message.transactionId': 1 } }],
   counters: [],
 };
 

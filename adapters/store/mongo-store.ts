@@ -19,6 +19,10 @@ import type { RequestStore } from '../../core/ports/store/request-store.js';
 import type { StationEventStore } from '../../core/ports/store/station-event-store.js';
 import type { ChargingProfileStore } from '../../core/ports/store/charging-profile-store.js';
 import { MongoChargingProfiles } from './mongo-charging-profiles.js';
+import type { ReservationStore } from '../../core/ports/store/reservation-store.js';
+import type { DisplayMessageStore } from '../../core/ports/store/display-message-store.js';
+import { MongoReservations } from './mongo-reservations.js';
+import { MongoDisplayMessages } from './mongo-display-messages.js';
 import type { StationStore, Store } from '../../core/ports/store/store.js';
 import type { TokenStore } from '../../core/ports/store/token-store.js';
 import type { TransactionStore } from '../../core/ports/store/transaction-store.js';
@@ -49,6 +53,8 @@ export class MongoStore implements Store {
   readonly requests: RequestStore;
   readonly stationEvents: StationEventStore;
   readonly chargingProfiles: ChargingProfileStore;
+  readonly reservations: ReservationStore;
+  readonly displayMessages: DisplayMessageStore;
   readonly outbox: OutboxStore;
   readonly configTemplates: ConfigTemplateStore;
 
@@ -68,6 +74,8 @@ export class MongoStore implements Store {
     this.deviceModel = new MongoDeviceModel(this.db, this.batcher, this.ready);
     this.stationEvents = new MongoStationEvents(this.db, this.batcher, this.ready);
     this.chargingProfiles = new MongoChargingProfiles(this.db, this.batcher, this.ready);
+    this.reservations = new MongoReservations(this.db, this.ready);
+    this.displayMessages = new MongoDisplayMessages(this.db, this.batcher, this.ready);
     this.requests = new MongoRequests(this.db, this.ready);
     this.outbox = new MongoOutbox(this.db, this.ready);
     this.configTemplates = new MongoConfigTemplates(this.db, this.ready);

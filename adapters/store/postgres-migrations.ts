@@ -209,6 +209,36 @@ export const MIGRATIONS: string[] = [
   POSTGRES_OUTBOX_TABLE,
   // configuration templates (issue 12; postgres-config-templates.ts)
   POSTGRES_CONFIG_TEMPLATES_TABLE,
+  // Reservations (issue 13, block H): the record is the JSON body; ids per tenant from reservation_ids.
+  `CREATE TABLE reservations (
+     tenant_id text COLLATE "C" NOT NULL,
+     reservation_id integer NOT NULL,
+     station_id text COLLATE "C" NOT NULL,
+     status text COLLATE "C" NOT NULL,
+     id_token text COLLATE "C" NOT NULL,
+     expires_at text COLLATE "C" NOT NULL,
+     body text NOT NULL,
+     updated_at text NOT NULL,
+     PRIMARY KEY (tenant_id, reservation_id)
+   );
+   CREATE INDEX reservations_by_station ON reservations (tenant_id, station_id, reservation_id);
+   CREATE INDEX reservations_open_by_expiry ON reservations (expires_at) WHERE status IN ('created', 'accepted');
+   CREATE TABLE reservation_ids (
+     tenant_id text COLLATE "C" PRIMARY KEY,
+     last_id integer NOT NULL
+   )`,
+  // Display messages (issue 13, block O): what the CSMS set and what each station reports.
+  `CREATE TABLE display_messages (
+     station_id text COLLATE "C" NOT NULL,
+     source text COLLATE "C" NOT NULL,
+     message_id integer NOT NULL,
+     tenant_id text COLLATE "C" NOT NULL,
+     transaction_id text COLLATE "C",
+     body text NOT NULL,
+     updated_at text NOT NULL,
+     PRIMARY KEY (station_id, source, message_id)
+   );
+   CREATE INDEX display_messages_by_transaction ON display_messages (tenant_id, transaction_id) WHERE transaction_id IS NOT NULL`,
 ];
 
 /** Key of the session advisory lock that serialises migrations across nodes starting at once. */

@@ -56,6 +56,10 @@ import type { RequestStore } from '../../core/ports/store/request-store.js';
 import type { StationEventStore } from '../../core/ports/store/station-event-store.js';
 import type { ChargingProfileStore } from '../../core/ports/store/charging-profile-store.js';
 import { PostgresChargingProfiles } from './postgres-charging-profiles.js';
+import type { ReservationStore } from '../../core/ports/store/reservation-store.js';
+import type { DisplayMessageStore } from '../../core/ports/store/display-message-store.js';
+import { PostgresReservations } from './postgres-reservations.js';
+import { PostgresDisplayMessages } from './postgres-display-messages.js';
 import type { StationStore, Store } from '../../core/ports/store/store.js';
 import type { TokenStore } from '../../core/ports/store/token-store.js';
 import type { TransactionStore } from '../../core/ports/store/transaction-store.js';
@@ -88,6 +92,8 @@ export class PostgresStore implements Store {
   readonly requests: RequestStore;
   readonly stationEvents: StationEventStore;
   readonly chargingProfiles: ChargingProfileStore;
+  readonly reservations: ReservationStore;
+  readonly displayMessages: DisplayMessageStore;
   private closed = false;
 
   /** Stable handle to the current pool (see postgres-pool.ts). */
@@ -114,6 +120,8 @@ export class PostgresStore implements Store {
     this.deviceModel = new PostgresDeviceModel(sql, this.writer);
     this.stationEvents = new PostgresStationEvents(sql, this.writer);
     this.chargingProfiles = new PostgresChargingProfiles(sql, this.writer);
+    this.reservations = new PostgresReservations(sql, this.writer);
+    this.displayMessages = new PostgresDisplayMessages(sql, this.writer);
     this.requests = new PostgresRequests(sql, this.writer);
     this.outbox = new PostgresOutbox(sql, this.writer);
     this.configTemplates = new PostgresConfigTemplates(sql, this.writer);

@@ -200,6 +200,37 @@ const MIGRATIONS: string[] = [
   SQLITE_OUTBOX_TABLE,
   // configuration templates (issue 12; sqlite-config-templates.ts)
   SQLITE_CONFIG_TEMPLATES_TABLE,
+  // Reservations (issue 13, block H): the record is the JSON body; ids per tenant from reservation_ids
+  // (a counter that never goes back); the sweep finds open reservations by expiry over a partial index.
+  `CREATE TABLE reservations (
+     tenant_id TEXT NOT NULL,
+     reservation_id INTEGER NOT NULL,
+     station_id TEXT NOT NULL,
+     status TEXT NOT NULL,
+     id_token TEXT NOT NULL,
+     expires_at TEXT NOT NULL,
+     body TEXT NOT NULL,
+     updated_at TEXT NOT NULL,
+     PRIMARY KEY (tenant_id, reservation_id)
+   ) WITHOUT ROWID;
+   CREATE INDEX reservations_by_station ON reservations (tenant_id, station_id, reservation_id);
+   CREATE INDEX reservations_open_by_expiry ON reservations (expires_at) WHERE status IN ('created', 'accepted');
+   CREATE TABLE reservation_ids (
+     tenant_id TEXT PRIMARY KEY,
+     last_id INTEGER NOT NULL
+   ) WITHOUT ROWID;`,
+  // Display messages (issue 13, block O): what the CSMS set and what each station reports.
+  `CREATE TABLE display_messages (
+     station_id TEXT NOT NULL,
+     source TEXT NOT NULL,
+     message_id INTEGER NOT NULL,
+     tenant_id TEXT NOT NULL,
+     transaction_id TEXT,
+     body TEXT NOT NULL,
+     updated_at TEXT NOT NULL,
+     PRIMARY KEY (station_id, source, message_id)
+   ) WITHOUT ROWID;
+   CREATE INDEX display_messages_by_transaction ON display_messages (tenant_id, transaction_id) WHERE transaction_id IS NOT NULL;`,
 ];
 
 export function migrate(db: Database): void {

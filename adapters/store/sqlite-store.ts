@@ -9,6 +9,10 @@ import type { RequestStore } from '../../core/ports/store/request-store.js';
 import type { StationEventStore } from '../../core/ports/store/station-event-store.js';
 import type { ChargingProfileStore } from '../../core/ports/store/charging-profile-store.js';
 import { SqliteChargingProfiles } from './sqlite-charging-profiles.js';
+import type { ReservationStore } from '../../core/ports/store/reservation-store.js';
+import type { DisplayMessageStore } from '../../core/ports/store/display-message-store.js';
+import { SqliteReservations } from './sqlite-reservations.js';
+import { SqliteDisplayMessages } from './sqlite-display-messages.js';
 import type { ApiKeyStore } from '../../core/ports/store/api-key-store.js';
 import type { MessageLogStore } from '../../core/ports/store/message-log-store.js';
 import { SqliteApiKeyStore } from './sqlite-api-key-store.js';
@@ -117,6 +121,8 @@ export class SqliteStore implements Store {
   readonly requests: RequestStore;
   readonly stationEvents: StationEventStore;
   readonly chargingProfiles: ChargingProfileStore;
+  readonly reservations: ReservationStore;
+  readonly displayMessages: DisplayMessageStore;
   readonly outbox: OutboxStore;
   readonly configTemplates: ConfigTemplateStore;
   /** Told after every commit attempt: undefined when it committed, else the storage fault (see isStorageFault). */
@@ -181,6 +187,8 @@ export class SqliteStore implements Store {
     this.deviceModel = new SqliteDeviceModel(this.db, this.writer);
     this.stationEvents = new SqliteStationEvents(this.db, this.writer);
     this.chargingProfiles = new SqliteChargingProfiles(this.db, this.writer);
+    this.reservations = new SqliteReservations(this.db, this.writer);
+    this.displayMessages = new SqliteDisplayMessages(this.db, this.writer);
     this.requests = new SqliteRequests(this.db, this.writer);
     this.outbox = new SqliteOutbox(this.db, this.writer);
     this.configTemplates = new SqliteConfigTemplates(this.db, this.writer);

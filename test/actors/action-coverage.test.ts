@@ -60,12 +60,12 @@ t.test('2.1 sends every 2.0.1 command with the same spec (it extends, never copi
 const REFUSED_INBOUND: Record<OcppVersion, string[]> = {
   'ocpp1.6': ['SignCertificate'],
   'ocpp2.0.1': [
-    'Get15118EVCertificate', 'GetCertificateStatus', 'NotifyDisplayMessages', 'ReservationStatusUpdate', 'SignCertificate',
+    'Get15118EVCertificate', 'GetCertificateStatus', 'SignCertificate',
   ],
   'ocpp2.1': [
     'BatterySwap', 'ClosePeriodicEventStream', 'Get15118EVCertificate', 'GetCertificateChainStatus',
-    'GetCertificateStatus', 'NotifyDERAlarm', 'NotifyDERStartStop', 'NotifyDisplayMessages', 'NotifyPeriodicEventStream', 'NotifyPriorityCharging', 'NotifySettlement',
-    'OpenPeriodicEventStream', 'PullDynamicScheduleUpdate', 'ReportDERControl', 'ReservationStatusUpdate',
+    'GetCertificateStatus', 'NotifyDERAlarm', 'NotifyDERStartStop', 'NotifyPeriodicEventStream', 'NotifyPriorityCharging', 'NotifySettlement',
+    'OpenPeriodicEventStream', 'PullDynamicScheduleUpdate', 'ReportDERControl',
     'SignCertificate', 'VatNumberValidation',
   ],
 };

@@ -7,6 +7,7 @@ import { storeContract } from '../contract/store.js';
 import { deviceModelStoreContract } from '../contract/store-device-model.js';
 import { stationEventStoreContract } from '../contract/store-station-events.js';
 import { chargingProfileStoreContract } from '../contract/store-charging-profiles.js';
+import { reservationStoreContract } from '../contract/store-reservations.js';
 import { sessionStoreContract } from '../contract/store-sessions.js';
 import { controlPlaneStoreContract } from '../contract/store-control-plane.js';
 import { requestStoreContract } from '../contract/store-requests.js';
@@ -43,6 +44,7 @@ if (!url && process.env.CI === 'true') {
   deviceModelStoreContract(t, 'MongoStore', options);
   stationEventStoreContract(t, 'MongoStore', options);
   chargingProfileStoreContract(t, 'MongoStore', options);
+  reservationStoreContract(t, 'MongoStore', options);
   controlPlaneStoreContract(t, 'MongoStore', options);
   requestStoreContract(t, 'MongoStore', options);
   outboxStoreContract(t, 'MongoStore', options);

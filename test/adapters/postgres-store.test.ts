@@ -6,6 +6,7 @@ import { controlPlaneStoreContract } from '../contract/store-control-plane.js';
 import { deviceModelStoreContract } from '../contract/store-device-model.js';
 import { stationEventStoreContract } from '../contract/store-station-events.js';
 import { chargingProfileStoreContract } from '../contract/store-charging-profiles.js';
+import { reservationStoreContract } from '../contract/store-reservations.js';
 import { sessionStoreContract } from '../contract/store-sessions.js';
 import { requestStoreContract } from '../contract/store-requests.js';
 import { outboxStoreContract } from '../contract/store-outbox.js';
@@ -33,6 +34,7 @@ if (!postgresBinDir()) {
   deviceModelStoreContract(t, 'PostgresStore', options);
   stationEventStoreContract(t, 'PostgresStore', options);
   chargingProfileStoreContract(t, 'PostgresStore', options);
+  reservationStoreContract(t, 'PostgresStore', options);
   controlPlaneStoreContract(t, 'PostgresStore', options);
   requestStoreContract(t, 'PostgresStore', options);
   outboxStoreContract(t, 'PostgresStore', options);

@@ -131,3 +131,27 @@ t.test('first admin key: generated once when none exists, CSMS_ADMIN_KEY registe
   t.equal(await bootstrapAdminKey(store.apiKeys, 'env-provided-admin-key-123'), undefined);
   t.equal(await store.apiKeys.countAdminKeys(), 2);
 });
+
+t.test('reservations and display messages are tenant-scoped', async (t) => {
+  const { app, as, acme, globex, connected, calls } = await setup();
+  const create = (key: string, id: string) => app.inject({ method: 'POST', url: '/stations', headers: as(key), payload: { id, password: 'a-long-password' } });
+  t.equal((await create(acme, 'CP-R-ACME')).statusCode, 201);
+  t.equal((await create(globex, 'CP-R-GLOBEX')).statusCode, 201);
+  connected.set('CP-R-ACME', { thread: 1, tenantId: 'acme', version: 'ocpp2.0.1', connectedAt: new Date().toISOString() });
+  connected.set('CP-R-GLOBEX', { thread: 1, tenantId: 'globex', version: 'ocpp2.0.1', connectedAt: new Date().toISOString() });
+  const reserve = (key: string, id: string) =>
+    app.inject({ method: 'POST', url: `/stations/${id}/reservations`, headers: as(key), payload: { idToken: { idToken: 'T' }, expiresAt: new Date(Date.now() + 60_000).toISOString() } });
+  const mine = await reserve(acme, 'CP-R-ACME');
+  t.equal(mine.statusCode, 200);
+  t.equal(mine.json().reservationId, 1);
+  t.equal((await reserve(globex, 'CP-R-GLOBEX')).json().reservationId, 1, 'ids count per tenant');
+  t.equal((await reserve(globex, 'CP-R-ACME')).statusCode, 404, "reserving another tenant's station is 404");
+  const sent = calls.length;
+  t.same((await app.inject({ url: '/reservations', headers: as(globex) })).json().items.map((r: { stationId: string }) => r.stationId), ['CP-R-GLOBEX']);
+  t.equal((await app.inject({ url: '/stations/CP-R-ACME/reservations', headers: as(globex) })).statusCode, 404);
+  t.equal((await app.inject({ method: 'DELETE', url: '/stations/CP-R-ACME/reservations/1', headers: as(globex) })).statusCode, 404);
+  t.match((await app.inject({ url: '/reservations/1', headers: as(acme) })).json(), { stationId: 'CP-R-ACME', status: 'accepted' });
+  t.equal((await app.inject({ method: 'POST', url: '/stations/CP-R-ACME/display-messages', headers: as(globex), payload: { priority: 'InFront', format: 'UTF8', content: 'x' } })).statusCode, 404);
+  t.equal((await app.inject({ url: '/stations/CP-R-ACME/display-messages', headers: as(globex) })).statusCode, 404);
+  t.equal(calls.length, sent, 'nothing reached the other tenant\'s station');
+});

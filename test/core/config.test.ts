@@ -13,6 +13,7 @@ t.test('defaults with an empty environment', async (t) => {
     allowUnknownStations: false,
     heartbeatIntervalSec: 300,
     callTimeoutSec: 30,
+    reservationSweepSec: 10,
     maxFrameBytes: 256 * 1024,
     ocppPathPrefix: '/ocpp',
     wsIdleTimeoutSec: 120,

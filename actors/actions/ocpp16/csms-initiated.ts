@@ -3,6 +3,8 @@ import { correlated, correlatedByLatest } from '../request-correlation.js';
 import * as changeAvailability from './change-availability.js';
 import * as clearChargingProfile from './clear-charging-profile.js';
 import * as setChargingProfile from './set-charging-profile.js';
+import * as reserveNow from './reserve-now.js';
+import * as cancelReservation from './cancel-reservation.js';
 import * as changeConfiguration from './change-configuration.js';
 import * as dataTransfer from './data-transfer.js';
 import * as getConfiguration from './get-configuration.js';
@@ -31,12 +33,12 @@ export const CSMS_INITIATED = commandTable([
   sendLocalList.command,
   triggerMessage.command,
   unlockConnector.command,
-  sendOnly('CancelReservation'),
+  cancelReservation.command,
   sendOnly('ClearCache'),
   clearChargingProfile.command,
   sendOnly('GetCompositeSchedule'),
   correlatedByLatest('GetDiagnostics'), // → DiagnosticsStatusNotification (no requestId: the newest request)
-  sendOnly('ReserveNow'),
+  reserveNow.command,
   setChargingProfile.command,
   correlatedByLatest('UpdateFirmware'), // → FirmwareStatusNotification (no requestId: the newest request)
   // Security whitepaper

@@ -2,14 +2,19 @@ import { idTagInfo16 } from '../../../core/authorization.js';
 import { idTokenFrom16, type StartTransaction16 } from '../../../core/transaction-mapping-16.js';
 import { authorizeToken, type AuthorizeContext } from '../shared/authorize-token.js';
 import { emitTransaction } from '../shared/transaction-events.js';
+import { reservationReported } from '../shared/reservations.js';
 
 /**
  * The transaction is stored even when the idTag is not accepted: 1.6 has the station stop it
- * (reason DeAuthorized) after seeing idTagInfo, and that stop must find it.
+ * (reason DeAuthorized) after seeing idTagInfo, and that stop must find it. A reservationId
+ * closes that reservation (used), in the same group commit as the token's record.
  */
 export async function startTransaction(ctx: AuthorizeContext, req: StartTransaction16) {
   const outcome = await ctx.store.transactions.startTransaction16(ctx.session.tenantId, ctx.session.stationId, req);
-  const decision = await authorizeToken(ctx, idTokenFrom16(req.idTag), 'StartTransaction', { remoteStart: outcome.remoteStart });
+  const [decision] = await Promise.all([
+    authorizeToken(ctx, idTokenFrom16(req.idTag), 'StartTransaction', { remoteStart: outcome.remoteStart }),
+    req.reservationId !== undefined ? reservationReported(ctx, req.reservationId, { kind: 'used', transactionId: outcome.transaction.id }) : undefined,
+  ]);
   emitTransaction(ctx, 'Started', outcome, [], { authorization: decision.status });
   return { idTagInfo: idTagInfo16(decision), transactionId: outcome.transaction.ocppTransactionId! };
 }

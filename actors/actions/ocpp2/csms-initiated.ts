@@ -3,6 +3,11 @@ import { correlated } from '../request-correlation.js';
 import * as changeAvailability from './change-availability.js';
 import * as clearChargingProfile from './clear-charging-profile.js';
 import * as setChargingProfile from './set-charging-profile.js';
+import * as reserveNow from './reserve-now.js';
+import * as setDisplayMessage from './set-display-message.js';
+import * as clearDisplayMessage from './clear-display-message.js';
+import * as getDisplayMessages from './get-display-messages.js';
+import * as cancelReservation from './cancel-reservation.js';
 import * as dataTransfer from './data-transfer.js';
 import * as getLocalListVersion from './get-local-list-version.js';
 import * as getTransactionStatus from './get-transaction-status.js';
@@ -49,13 +54,13 @@ export const CSMS_INITIATED = commandTable([
   correlated('GetChargingProfiles'), // → ReportChargingProfiles
   sendOnly('GetCompositeSchedule'),
   setChargingProfile.command,
-  sendOnly('CancelReservation'),
-  sendOnly('ReserveNow'),
+  cancelReservation.command,
+  reserveNow.command,
   sendOnly('CostUpdated'),
   // Display messages and customer data
-  sendOnly('ClearDisplayMessage'),
-  correlated('GetDisplayMessages'), // → NotifyDisplayMessages
-  sendOnly('SetDisplayMessage'),
+  clearDisplayMessage.command,
+  getDisplayMessages.command, // → NotifyDisplayMessages (correlated)
+  setDisplayMessage.command,
   correlated('CustomerInformation'), // → NotifyCustomerInformation
   // Security, firmware, diagnostics
   sendOnly('CertificateSigned'),

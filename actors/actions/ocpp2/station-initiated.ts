@@ -9,11 +9,13 @@ import { dataTransfer } from './data-transfer.js';
 import { firmwareStatusNotification } from './firmware-status-notification.js';
 import { logStatusNotification } from './log-status-notification.js';
 import { notifyCustomerInformation } from './notify-customer-information.js';
+import { notifyDisplayMessages } from './notify-display-messages.js';
 import { notifyEvent } from './notify-event.js';
 import { notifyMonitoringReport } from './notify-monitoring-report.js';
 import { notifyReport } from './notify-report.js';
 import { publishFirmwareStatusNotification } from './publish-firmware-status-notification.js';
 import { reportChargingProfiles } from './report-charging-profiles.js';
+import { reservationStatusUpdate } from './reservation-status-update.js';
 import { securityEventNotification } from './security-event-notification.js';
 import { answerHeartbeat, heartbeat } from './heartbeat.js';
 import { answerMeterValues, meterValues } from './meter-values.js';
@@ -32,11 +34,13 @@ export const STATION_INITIATED: RoutingTable = {
   FirmwareStatusNotification: firmwareStatusNotification,
   LogStatusNotification: logStatusNotification,
   NotifyCustomerInformation: notifyCustomerInformation,
+  NotifyDisplayMessages: notifyDisplayMessages,
   NotifyEvent: notifyEvent,
   NotifyMonitoringReport: notifyMonitoringReport,
   NotifyReport: notifyReport,
   PublishFirmwareStatusNotification: publishFirmwareStatusNotification,
   ReportChargingProfiles: reportChargingProfiles,
+  ReservationStatusUpdate: reservationStatusUpdate,
   SecurityEventNotification: securityEventNotification,
   NotifyChargingLimit: notifyChargingLimit,
   ClearedChargingLimit: clearedChargingLimit,
@@ -51,13 +55,10 @@ export const GATEWAY_ANSWERS: GatewayAnswers = {
   MeterValues: answerMeterValues,
 };
 
-const ENERGY = 'smart charging, reservations and display messages come with issue #13';
 const SECURITY = 'certificates and ISO 15118 come with the security work (issue #14)';
 
 /** Station-initiated 2.0.1 actions answered NotSupported, each with the reason. */
 export const NOT_SUPPORTED_INBOUND: Readonly<Record<string, string>> = {
-  NotifyDisplayMessages: ENERGY,
-  ReservationStatusUpdate: ENERGY,
   Get15118EVCertificate: SECURITY,
   GetCertificateStatus: SECURITY,
   SignCertificate: SECURITY,

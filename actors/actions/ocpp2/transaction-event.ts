@@ -2,10 +2,12 @@ import { idTokenInfo2 } from '../../../core/authorization.js';
 import { transactionEventFrom2, type TransactionEventRequest } from '../../../core/transaction-mapping-2.js';
 import { authorizeToken, type AuthorizeContext } from '../shared/authorize-token.js';
 import { emitTransaction } from '../shared/transaction-events.js';
+import { reservationReported } from '../shared/reservations.js';
 
 /**
  * Started/Updated/Ended, in any order and any number of times: the store keeps every event once
  * (by seqNo) and folds them in seqNo order. idTokenInfo is answered whenever an idToken is sent.
+ * A reservationId closes that reservation (used by this transaction).
  */
 export async function transactionEvent(ctx: AuthorizeContext, req: TransactionEventRequest) {
   const event = transactionEventFrom2(ctx.session.version, req);
@@ -15,7 +17,11 @@ export async function transactionEvent(ctx: AuthorizeContext, req: TransactionEv
     triggerReason: req.triggerReason,
     offline: req.offline ?? false,
   });
-  if (!event.idToken) return {};
-  const decision = await authorizeToken(ctx, event.idToken, 'TransactionEvent', { remoteStart: outcome.remoteStart });
+  const reserved = req.reservationId !== undefined ? reservationReported(ctx, req.reservationId, { kind: 'used', transactionId: req.transactionInfo.transactionId }) : undefined;
+  if (!event.idToken) {
+    await reserved;
+    return {};
+  }
+  const [decision] = await Promise.all([authorizeToken(ctx, event.idToken, 'TransactionEvent', { remoteStart: outcome.remoteStart }), reserved]);
   return { idTokenInfo: idTokenInfo2(decision) };
 }

@@ -10,6 +10,8 @@ import type { StationEventStore } from './station-event-store.js';
 import type { ChargingProfileStore } from './charging-profile-store.js';
 import type { OutboxStore } from './outbox-store.js';
 import type { ConfigTemplateStore } from './config-template-store.js';
+import type { ReservationStore } from './reservation-store.js';
+import type { DisplayMessageStore } from './display-message-store.js';
 
 /** A page of results with an opaque cursor for the next page (undefined at the end). */
 export interface Page<T> {
@@ -79,6 +81,10 @@ export interface Store {
   readonly chargingProfiles: ChargingProfileStore;
   /** Configuration templates per tenant (core/config-template.ts). */
   readonly configTemplates: ConfigTemplateStore;
+  /** Reservations the CSMS issued, with their life cycle (core/reservations.ts). */
+  readonly reservations: ReservationStore;
+  /** Display messages set by the CSMS and reported by stations (core/display-messages.ts). */
+  readonly displayMessages: DisplayMessageStore;
   /**
    * Where the adapter reports it (SQLite, PostgreSQL): told after every commit attempt, undefined
    * when it committed, else the fault that failed the storage (disk, file, server, connection).
