@@ -40,6 +40,7 @@ function stats(f: Fleet): ChildStats {
     fdLimit: fdLimit('self'),
     lastOpenAt: f.lastOpenAt,
     lastBootAt: f.lastBootAt,
+    bootedByTarget: [...f.bootedByTarget],
   };
 }
 
@@ -61,7 +62,7 @@ process.on('message', (raw) => {
     case 'drop':
       return fleet?.drop(msg.reconnect, msg.rampPerSec, msg.maxInflight);
     case 'list-booted':
-      return send({ t: 'booted', req: msg.req, indices: fleet?.bootedIndices() ?? [] });
+      return send({ t: 'booted', req: msg.req, ...(fleet?.bootedIndices() ?? { indices: [], targets: [] }) });
     case 'close-all':
       return fleet?.closeAll();
     case 'exit':

@@ -9,6 +9,7 @@ import { Histogram, type HistogramData } from './histogram.js';
 import { emptyCounters, bump, type Counters, type FleetConfig, type LoadMode } from './ipc.js';
 import { Station, IDLE, CONNECTING, OPEN, BOOTED } from './station.js';
 import { basicAuth, stationId, stationPassword, versionFor } from './station-plan.js';
+import { heartbeat } from './payloads.js';
 
 const TICK_MS = 2;
 const SWEEP_MS = 250;
@@ -19,7 +20,9 @@ const CONNECTS_PER_TICK = 256;
 export class Fleet {
   readonly counters: Counters = emptyCounters();
   readonly stations: Station[] = [];
-  readonly target: { host: string; port: number; path: string };
+  readonly targets: Array<{ host: string; port: number; path: string }>;
+  /** Booted stations per target. */
+  readonly bootedByTarget: number[];
   autoBoot = true;
   open = 0;
   booted = 0;
@@ -54,14 +57,20 @@ export class Fleet {
   private lastTick = performance.now();
   private lastSweep = 0;
   private timer: NodeJS.Timeout;
+  private heartbeatMs = 300_000;
 
   constructor(readonly cfg: FleetConfig) {
-    const url = new URL(cfg.url);
-    this.target = { host: url.hostname, port: Number(url.port || 80), path: url.pathname.replace(/\/$/, '') };
+    this.targets = cfg.urls.map((u) => {
+      const url = new URL(u);
+      return { host: url.hostname, port: Number(url.port || 80), path: url.pathname.replace(/\/$/, '') };
+    });
+    this.bootedByTarget = this.targets.map(() => 0);
     for (let i = 0; i < cfg.count; i++) {
       const index = cfg.first + i;
       const id = stationId(cfg.prefix, index);
-      this.stations.push(new Station(this, index, id, versionFor(index, cfg.mix), basicAuth(id, stationPassword(index))));
+      const s = new Station(this, index, id, versionFor(index, cfg.mix), basicAuth(id, stationPassword(index)));
+      s.target = index % this.targets.length;
+      this.stations.push(s);
     }
     this.queued = new Uint8Array(cfg.count);
     this.timer = setInterval(() => this.tick(), TICK_MS);
@@ -112,8 +121,9 @@ export class Fleet {
     for (const s of this.stations) s.ws?.close();
   }
 
-  bootedIndices(): number[] {
-    return this.stations.filter((s) => s.state === BOOTED).map((s) => s.index);
+  bootedIndices(): { indices: number[]; targets: number[] } {
+    const booted = this.stations.filter((s) => s.state === BOOTED);
+    return { indices: booted.map((s) => s.index), targets: booted.map((s) => s.target) };
   }
 
   private enqueue(s: Station): void {
@@ -195,6 +205,10 @@ export class Fleet {
     for (const s of this.stations) {
       if (s.state === CONNECTING && now - s.startedAt > handshakeTimeoutMs) s.ws?.abort('handshake-timeout');
       else if (s.pendingId && now - s.startedAt > callTimeoutMs) s.timeout();
+      else if (s.heartbeatAt > 0 && now >= s.heartbeatAt && s.state === BOOTED && !s.pendingId) {
+        s.heartbeatAt += this.heartbeatMs;
+        if (s.call('Heartbeat', heartbeat())) this.counters.heartbeats++;
+      }
     }
   }
 
@@ -219,8 +233,15 @@ export class Fleet {
       if (s.state !== OPEN) return;
       s.state = BOOTED;
       this.booted++;
+      this.bootedByTarget[s.target]++;
       this.counters.bootAccepted++;
       this.lastBootAt = Date.now();
+      if (this.cfg.heartbeats && intervalSec > 0) {
+        // The first one at a random point of the interval, so a fleet that booted together
+        // does not heartbeat in waves (real stations drift apart the same way).
+        this.heartbeatMs = intervalSec * 1000;
+        s.heartbeatAt = performance.now() + Math.random() * this.heartbeatMs;
+      }
       this.markIdle(s);
       s.failures = 0;
       return;
@@ -268,9 +289,15 @@ export class Fleet {
       bump(this.counters.connectFail, reason);
     } else {
       this.open--;
-      if (wasState === BOOTED) this.booted--;
+      if (wasState === BOOTED) {
+        this.booted--;
+        this.bootedByTarget[s.target]--;
+      }
       bump(this.counters.disconnects, reason);
     }
+    s.heartbeatAt = 0;
+    // With several CSMS addresses a station tries the next one after any failure or close.
+    if (this.targets.length > 1) s.target = (s.target + 1) % this.targets.length;
     if (!this.opening || s.index - this.cfg.first >= this.desired) return;
     if (reason === 'dropped' && this.reconnectDropped) {
       this.enqueue(s);
