@@ -112,10 +112,10 @@ export class RunContext {
    * deadline passes, or no new station has come up for `stallSeconds`, in which case it
    * stops opening connections and records why.
    */
-  async rampTo(n: number, o: { boot?: boolean; ramp?: number; maxInflight?: number; deadlineSec?: number } = {}): Promise<RampOutcome> {
+  async rampTo(n: number, o: { boot?: boolean; ramp?: number; maxInflight?: number; deadlineSec?: number; untilBooted?: boolean } = {}): Promise<RampOutcome> {
     const boot = o.boot ?? true;
     const t0 = Date.now();
-    this.pool.connect(n, o.ramp ?? this.params.ramp, o.maxInflight ?? this.params.maxInflight, boot);
+    this.pool.connect(n, o.ramp ?? this.params.ramp, o.maxInflight ?? this.params.maxInflight, boot, o.untilBooted);
     const deadline = t0 + (o.deadlineSec ?? 600) * 1000;
     let best = 0;
     let bestAt = t0;

@@ -137,10 +137,10 @@ export class SimPool {
     return this.lastStatsAt.some((t) => now - t > ms);
   }
 
-  connect(upTo: number, rampPerSec: number, maxInflightPerChild: number, boot: boolean): void {
+  connect(upTo: number, rampPerSec: number, maxInflightPerChild: number, boot: boolean, untilBooted = false): void {
     const n = this.share(upTo);
     const ramp = rampPerSec > 0 ? rampPerSec / this.slices.length : 0;
-    this.slices.forEach((_, i) => this.send(i, { t: 'connect', upTo: n[i], rampPerSec: ramp, maxInflight: maxInflightPerChild, boot }));
+    this.slices.forEach((_, i) => this.send(i, { t: 'connect', upTo: n[i], rampPerSec: ramp, maxInflight: maxInflightPerChild, boot, untilBooted }));
   }
 
   hold(): void {

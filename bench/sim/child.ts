@@ -54,7 +54,7 @@ process.on('message', (raw) => {
       send({ t: 'ready', child, pid: process.pid });
       return;
     case 'connect':
-      return fleet?.connect(msg.upTo, msg.rampPerSec, msg.maxInflight, msg.boot);
+      return fleet?.connect(msg.upTo, msg.rampPerSec, msg.maxInflight, msg.boot, msg.untilBooted);
     case 'hold':
       return fleet?.hold();
     case 'load':

@@ -41,6 +41,8 @@ export class Fleet {
   private desired = 0;
   private rampPerSec = 0;
   private maxInflight = 1000;
+  /** Count stations against maxInflight until booted (see ToChild 'connect'). */
+  private untilBooted = false;
   private tokens = 0;
   private reconnectDropped = false;
   private mode: LoadMode = 'none';
@@ -80,8 +82,9 @@ export class Fleet {
     return (++this.seq).toString(36);
   }
 
-  connect(upTo: number, rampPerSec: number, maxInflight: number, boot: boolean): void {
+  connect(upTo: number, rampPerSec: number, maxInflight: number, boot: boolean, untilBooted = false): void {
     this.opening = true;
+    this.untilBooted = untilBooted && boot;
     this.desired = Math.min(upTo, this.stations.length);
     this.rampPerSec = rampPerSec;
     this.maxInflight = maxInflight;
@@ -156,7 +159,8 @@ export class Fleet {
     }
     if (this.rampPerSec > 0) this.tokens = Math.min(this.tokens + (this.rampPerSec * dt) / 1000, Math.max(1, this.rampPerSec / 20));
     let started = 0;
-    while (this.queueHead < this.queue.length && this.connecting < this.maxInflight && this.tokens >= 1 && started++ < CONNECTS_PER_TICK) {
+    const inflight = () => this.connecting + (this.untilBooted ? this.open - this.booted : 0);
+    while (this.queueHead < this.queue.length && inflight() < this.maxInflight && this.tokens >= 1 && started++ < CONNECTS_PER_TICK) {
       const s = this.queue[this.queueHead++];
       this.queued[s.index - this.cfg.first] = 0;
       if (s.state !== IDLE) continue;

@@ -29,7 +29,9 @@ export type LoadMode = 'none' | 'steady' | 'transactions';
 export type ToChild =
   | { t: 'init'; cfg: FleetConfig }
   /** Keep the first `upTo` stations of this slice connected (and booted if `boot`). */
-  | { t: 'connect'; upTo: number; rampPerSec: number; maxInflight: number; boot: boolean }
+  /** `untilBooted`: a station counts against maxInflight until its boot is accepted, not only
+   * during its handshake (a closed-loop ramp that follows the CSMS's pace). */
+  | { t: 'connect'; upTo: number; rampPerSec: number; maxInflight: number; boot: boolean; untilBooted?: boolean }
   /** Stop opening connections; stations already connected stay. */
   | { t: 'hold' }
   | { t: 'load'; mode: LoadMode; ratePerSec: number; meterValuesPerSession: number }

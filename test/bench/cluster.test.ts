@@ -38,7 +38,8 @@ t.test('bench cluster: 2 nodes × 25 stations, kill -9 of one, stations and comm
   const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
     execFile(process.execPath, args, { timeout: 240_000 }, (err, stdout, stderr) => done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
   });
-  t.equal(result.code, 0, `the bench exits cleanly\n${result.stdout}\n${result.stderr}`);
+  if (result.code !== 0) t.comment(`${result.stdout}\n${result.stderr}`);
+  t.equal(result.code, 0, 'the bench exits cleanly');
   t.match(result.stdout, /baselines skipped/, 'says why the baselines do not run');
   const json = readdirSync(out).find((f) => /^bench-.*\.json$/.test(f));
   t.ok(json, 'a JSON result file is written');
