@@ -300,8 +300,10 @@ export class Fleet {
       bump(this.counters.disconnects, reason);
     }
     s.heartbeatAt = 0;
-    // With several CSMS addresses a station tries the next one after any failure or close.
-    if (this.targets.length > 1) s.target = (s.target + 1) % this.targets.length;
+    // With several CSMS addresses a station tries another one (at random) after any failure or
+    // close, so a dead node's stations spread over the others instead of all going to its neighbour.
+    const n = this.targets.length;
+    if (n > 1) s.target = (s.target + 1 + Math.floor(Math.random() * (n - 1))) % n;
     if (!this.opening || s.index - this.cfg.first >= this.desired) return;
     if (reason === 'dropped' && this.reconnectDropped) {
       this.enqueue(s);

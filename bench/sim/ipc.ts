@@ -5,8 +5,8 @@ import type { VersionMix } from './station-plan.js';
 export interface FleetConfig {
   /**
    * ws://host:port/path — station URL is `${url}/${stationId}`. With several (a cluster's
-   * nodes), station i connects to urls[i mod n] and moves to the next one each time its
-   * connection fails or closes, like a station with a list of CSMS addresses.
+   * nodes), station i connects to urls[i mod n] and moves to another one (at random) each time
+   * its connection fails or closes, like a station with a list of CSMS addresses.
    */
   urls: string[];
   prefix: string;
