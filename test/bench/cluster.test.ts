@@ -57,6 +57,7 @@ t.test('bench cluster: 2 nodes × 25 stations, kill -9 of one, stations and comm
   t.equal(m.crossNodeProbesOk, m.crossNodeProbes, 'before the kill, commands through the other node reach the stations');
   t.equal(m.stationsOnKilledNode, 25, 'the killed node held its 25 stations');
   t.equal(m.notBack, 0, 'every station is back after the kill');
+  t.ok(typeof m.secondsToAllBack === 'number', 'and the time until all were back is reported');
   t.equal(m.perNodeAfterStorm, '0/50', 'all on the surviving node');
   t.equal(m.movedProbed, 25, 'every moved station was probed');
   t.equal(m.movedReachedFirstTry, 25, 'and a command reached each of them');
