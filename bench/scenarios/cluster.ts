@@ -80,6 +80,9 @@ export const cluster: Scenario = {
     m.bootsPerSec = up.perSecond;
     m.bootP99Ms = rs.latency.p99;
     m.rampServerCpuPct = rs.serverCpuPct ?? null;
+    // CPU the nodes spent per station brought up (connect, auth, boot, store, directory): unlike
+    // the ramp's duration, it does not depend on how much of the box other processes took.
+    m.rampServerCpuMsPerStation = rs.serverCpuPct !== undefined && up.reached > 0 ? round((rs.serverCpuPct * rs.seconds * 10) / up.reached, 2) : null;
     m.rampMachineCpuPct = rs.machineCpuPct ?? null;
     m.perNodeAtStart = ctx.pool.totals().bootedByTarget.join('/');
     const c1 = ctx.pool.totals().counters;
@@ -119,7 +122,6 @@ export const cluster: Scenario = {
     m.heartbeatP99Ms = is.latency.p99;
     m.idleErrors = is.errors;
     m.idleServerCpuPct = is.serverCpuPct ?? null;
-    m.idleServerCpuUsPerHeartbeat = is.serverCpuPct !== undefined && is.answered > 0 ? round((is.serverCpuPct * 1e4 * is.seconds) / is.answered, 1) : null;
     m.idleNatsCpuPct = round(((after.natsCpu - before.natsCpu) / secs) * 100, 1);
     m.idlePostgresCpuPct = round((cpuDelta(before.pgCpu, after.pgCpu) / secs) * 100, 1);
     m.idleDirectoryOpsPerSec = round(grew(before.directoryKvOps, after.directoryKvOps) / secs, 1);
