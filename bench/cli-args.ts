@@ -6,6 +6,7 @@ import type { TargetKind } from './orchestrator/server-process.js';
 export const USAGE = `usage: npm run bench -- <scenario|all>[,<scenario>…] [options]
 
 scenarios: connect, boot-storm, steady, max-throughput, transactions, commands, reconnect-storm
+           cluster (not part of "all": Switchyard nodes + nats-server + PostgreSQL, no baselines)
 
   --profile quick|full   quick: whole suite in ~3 min (≤5k stations); full: 100k stations requested
   --stations N           stations (overrides the profile)
@@ -23,6 +24,8 @@ scenarios: connect, boot-storm, steady, max-throughput, transactions, commands, 
   --per-child N          sockets per simulator process (default 18000; fd limit here is 20000)
   --children N           at least N simulator processes (default 1)
   --register / --no-register   register stations with passwords first (default: storms only)
+  --nodes N              cluster: Switchyard node processes (default 3 quick, 7 full)
+  --heartbeat S          cluster: heartbeat interval the CSMS gives stations (default 300 s)
   --no-switchyard        run the baselines only
   --cpu-prof             write V8 CPU profiles of the servers (all threads) to <out>/profiles/;
                          summarise with: node dist/bench/tools/profile-top.js <files>
@@ -46,6 +49,10 @@ export interface CliOptions {
   perChild: number;
   children: number;
   register?: boolean;
+  /** Switchyard nodes for the cluster scenario. */
+  nodes?: number;
+  /** Heartbeat interval (s) the CSMS gives stations in the cluster scenario. */
+  heartbeat?: number;
   out?: string;
   cpuProf: boolean;
   argv: string[];
@@ -78,6 +85,8 @@ export function parseCli(argv: string[]): CliOptions | 'help' {
       'per-child': { type: 'string', default: '18000' },
       children: { type: 'string', default: '1' },
       register: { type: 'boolean' },
+      nodes: { type: 'string' },
+      heartbeat: { type: 'string' },
       'no-register': { type: 'boolean' },
       'no-switchyard': { type: 'boolean' },
       out: { type: 'string' },
@@ -111,6 +120,8 @@ export function parseCli(argv: string[]): CliOptions | 'help' {
     perChild: num(values['per-child'], 'per-child') ?? 18000,
     children: num(values.children, 'children') ?? 1,
     register: values.register ? true : values['no-register'] ? false : undefined,
+    nodes: num(values.nodes, 'nodes'),
+    heartbeat: num(values.heartbeat, 'heartbeat'),
     out: values.out,
     cpuProf: values['cpu-prof'] ?? false,
     argv,

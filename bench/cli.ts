@@ -32,6 +32,8 @@ function paramsFor(sc: Scenario, o: CliOptions): Params {
     stallSeconds: o.profile === 'full' ? 15 : 8,
     register: false,
     mix: o.mix,
+    nodes: 1,
+    heartbeatSec: 300,
   };
   const p = { ...base, ...sc.defaults[o.profile] };
   if (o.stations !== undefined) p.stations = o.stations;
@@ -39,6 +41,8 @@ function paramsFor(sc: Scenario, o: CliOptions): Params {
   if (o.duration !== undefined) p.duration = o.duration;
   if (o.ramp !== undefined) p.ramp = o.ramp;
   if (o.register !== undefined) p.register = o.register;
+  if (o.nodes !== undefined) p.nodes = o.nodes;
+  if (o.heartbeat !== undefined) p.heartbeatSec = o.heartbeat;
   return p;
 }
 
@@ -87,7 +91,11 @@ async function main(): Promise<void> {
   for (const sc of scenarios) {
     const params = paramsFor(sc, o);
     console.log(`\n▶ ${sc.name}: ${sc.title} — ${params.stations} stations${['steady', 'transactions', 'commands', 'max-throughput'].includes(sc.name) ? `, rate ${params.rate}/s` : ''}, ${params.duration} s`);
-    for (const target of targets) {
+    // A cluster is Switchyard's: the baselines have no cluster mode to compare with.
+    const scTargets = sc.cluster ? targets.filter((t) => t === 'switchyard') : targets;
+    if (scTargets.length === 0) console.log('  (skipped: the cluster scenario starts Switchyard nodes itself; not with --target or --no-switchyard)');
+    if (sc.cluster && targets.length > scTargets.length) console.log('  (baselines skipped: they have no cluster mode)');
+    for (const target of scTargets) {
       const r = await runScenario(sc, target, params, {
         perChild: o.perChild,
         minChildren: o.children,

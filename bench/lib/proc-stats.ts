@@ -53,3 +53,34 @@ export function machineCpu(): { busy: number; total: number } | undefined {
     return undefined;
   }
 }
+
+/** Several processes (a cluster's nodes) sampled together; missing ones are skipped. */
+export interface GroupSample {
+  rssBytes: number;
+  openFiles: number;
+  /** CPU seconds per live process, so a delta survives a process that died meanwhile. */
+  cpu: Map<number, number>;
+}
+
+export function sampleGroup(pids: number[], countFiles = true): GroupSample | undefined {
+  const out: GroupSample = { rssBytes: 0, openFiles: 0, cpu: new Map() };
+  for (const pid of pids) {
+    const p = sampleProcess(pid, countFiles);
+    if (!p) continue;
+    out.rssBytes += p.rssBytes;
+    out.openFiles += p.openFiles;
+    out.cpu.set(pid, p.cpuSeconds);
+  }
+  return out.cpu.size > 0 ? out : undefined;
+}
+
+/** CPU seconds used between two group samples by the processes alive in both. */
+export function cpuDelta(before: Map<number, number> | undefined, after: Map<number, number> | undefined): number {
+  if (!before || !after) return 0;
+  let sum = 0;
+  for (const [pid, cpu] of after) {
+    const b = before.get(pid);
+    if (b !== undefined) sum += cpu - b;
+  }
+  return sum;
+}

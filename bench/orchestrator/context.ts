@@ -4,12 +4,12 @@
  * (stopping cleanly at whatever cap the machine has), measure a phase, explain a stall.
  */
 import { summarize, round, type LatencySummary } from '../sim/histogram.js';
-import { machineCpu, sampleProcess } from '../lib/proc-stats.js';
+import { cpuDelta, machineCpu, sampleGroup, sampleProcess } from '../lib/proc-stats.js';
 import type { VersionMix } from '../sim/station-plan.js';
 import type { Sampler } from './sampler.js';
 import { answered, failures, unsupported } from './tally.js';
 import type { FleetTotals, SimPool } from './sim-pool.js';
-import type { ServerHandle } from './server-process.js';
+import { serverPids, type ServerHandle } from './server-process.js';
 
 export interface Params {
   profile: 'quick' | 'full';
@@ -27,6 +27,10 @@ export interface Params {
   /** Register stations with passwords over REST first (Basic auth is checked). */
   register: boolean;
   mix: VersionMix;
+  /** Switchyard nodes of the `cluster` scenario. */
+  nodes: number;
+  /** CSMS_HEARTBEAT_INTERVAL given to the stations (cluster scenario: idle stations heartbeat). */
+  heartbeatSec: number;
 }
 
 export interface RampOutcome {
@@ -97,8 +101,10 @@ export class RunContext {
     return prev;
   }
 
+  /** RSS of the server (all nodes of a cluster together). */
   serverRssBytes(): number | undefined {
-    return this.server.pid ? sampleProcess(this.server.pid, false)?.rssBytes : undefined;
+    const pids = serverPids(this.server);
+    return pids.length > 0 ? sampleGroup(pids, false)?.rssBytes : undefined;
   }
 
   /**
@@ -106,10 +112,10 @@ export class RunContext {
    * deadline passes, or no new station has come up for `stallSeconds`, in which case it
    * stops opening connections and records why.
    */
-  async rampTo(n: number, o: { boot?: boolean; ramp?: number; maxInflight?: number; deadlineSec?: number } = {}): Promise<RampOutcome> {
+  async rampTo(n: number, o: { boot?: boolean; ramp?: number; maxInflight?: number; deadlineSec?: number; untilBooted?: boolean } = {}): Promise<RampOutcome> {
     const boot = o.boot ?? true;
     const t0 = Date.now();
-    this.pool.connect(n, o.ramp ?? this.params.ramp, o.maxInflight ?? this.params.maxInflight, boot);
+    this.pool.connect(n, o.ramp ?? this.params.ramp, o.maxInflight ?? this.params.maxInflight, boot, o.untilBooted);
     const deadline = t0 + (o.deadlineSec ?? 600) * 1000;
     let best = 0;
     let bestAt = t0;
@@ -166,11 +172,15 @@ export class RunContext {
   /** Best explanation for stations not coming up: limits first, then error kinds. */
   diagnose(tot: FleetTotals = this.pool.totals()): string {
     const parts: string[] = [];
-    const srv = this.server.pid ? sampleProcess(this.server.pid, true) : undefined;
-    if (!srv && this.server.pid) parts.push('the server process has exited');
     const limit = this.server.fdLimit;
-    if (srv && limit && srv.openFiles >= limit - 64) {
-      parts.push(`server open-file limit reached (${srv.openFiles} of ${limit} descriptors in use; each station holds one socket, and the hard limit could not be raised)`);
+    const pids = serverPids(this.server);
+    for (const pid of pids) {
+      const srv = sampleProcess(pid, true);
+      const who = pids.length > 1 ? `server process ${pid}` : 'the server process';
+      if (!srv) parts.push(`${who} has exited`);
+      else if (limit && srv.openFiles >= limit - 64) {
+        parts.push(`${pids.length > 1 ? `${who}: ` : 'server '}open-file limit reached (${srv.openFiles} of ${limit} descriptors in use; each station holds one socket, and the hard limit could not be raised)`);
+      }
     }
     if (tot.open >= tot.childFdLimit * this.pool.slices.length - 64) parts.push('simulator open-file limit reached');
     const fails = Object.entries(tot.counters.connectFail).sort((a, b) => b[1] - a[1]);
@@ -187,13 +197,13 @@ export class RunContext {
     this.pool.startPhase();
     const t0 = Date.now();
     const c0 = structuredClone(this.pool.totals());
-    const s0 = this.server.pid ? sampleProcess(this.server.pid, false)?.cpuSeconds : undefined;
+    const s0 = sampleGroup(serverPids(this.server), false)?.cpu;
     const m0 = machineCpu();
     return {
       end: () => {
         const seconds = (Date.now() - t0) / 1000;
         const c1 = this.pool.totals();
-        const s1 = this.server.pid ? sampleProcess(this.server.pid, false)?.cpuSeconds : undefined;
+        const s1 = sampleGroup(serverPids(this.server), false)?.cpu;
         const m1 = machineCpu();
         return {
           seconds: round(seconds),
@@ -203,7 +213,7 @@ export class RunContext {
           unsupported: unsupported(c1.counters) - unsupported(c0.counters),
           deferred: c1.counters.deferred - c0.counters.deferred,
           callErrors: diffRecord(c1.counters.callErrors, c0.counters.callErrors),
-          serverCpuPct: s0 !== undefined && s1 !== undefined ? round(((s1 - s0) / seconds) * 100, 1) : undefined,
+          serverCpuPct: s0 !== undefined && s1 !== undefined ? round((cpuDelta(s0, s1) / seconds) * 100, 1) : undefined,
           simCpuPct: round(((c1.cpuSeconds - c0.cpuSeconds) / seconds) * 100, 1),
           machineCpuPct: m0 && m1 && m1.total > m0.total ? round(((m1.busy - m0.busy) / (m1.total - m0.total)) * 100, 1) : undefined,
           latency: summarize(this.pool.phaseLatency(actions)),

@@ -6,7 +6,8 @@
 import { RunContext, type Metrics, type Params } from './context.js';
 import { Sampler, type TimelinePoint } from './sampler.js';
 import { SimPool } from './sim-pool.js';
-import { startServer, tail, type StartOptions, type TargetKind } from './server-process.js';
+import { serverPids, startServer, tail, type StartOptions, type TargetKind } from './server-process.js';
+import { startCluster } from './cluster.js';
 import { PREFIX } from '../scenarios/rest-calls.js';
 import { round } from '../sim/histogram.js';
 import type { Scenario } from '../scenarios/scenario.js';
@@ -54,7 +55,7 @@ export async function runScenario(scenario: Scenario, target: TargetKind, params
   };
   let server;
   try {
-    server = await startServer(target, o.server);
+    server = scenario.cluster ? await startCluster(params, o.server) : await startServer(target, o.server);
   } catch (err) {
     result.error = `server did not start: ${(err as Error).message}`;
     result.seconds = round((Date.now() - t0) / 1000, 1);
@@ -65,7 +66,8 @@ export async function runScenario(scenario: Scenario, target: TargetKind, params
   let sampler: Sampler | undefined;
   try {
     pool = await SimPool.start({
-      url: server.ocppUrl,
+      urls: server.ocppUrls ?? [server.ocppUrl],
+      heartbeats: scenario.heartbeats,
       stations: params.stations,
       perChild: o.perChild,
       minChildren: Math.max(o.minChildren, scenario.minChildren ?? 1),
@@ -77,7 +79,8 @@ export async function runScenario(scenario: Scenario, target: TargetKind, params
       reconnect: scenario.reconnect,
       subnet: o.subnet,
     });
-    sampler = new Sampler(pool, server.pid);
+    const srv = server;
+    sampler = new Sampler(pool, () => serverPids(srv));
     sampler.start();
     const ctx = new RunContext(server, pool, sampler, params);
     const budget = scenario.budgetSec(params) * 1000;

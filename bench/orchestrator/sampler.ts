@@ -3,7 +3,7 @@
  * latency of the calls answered in that second, and the server process's memory, CPU
  * and open files from /proc. The HTML report draws its charts from these points.
  */
-import { machineCpu, sampleProcess, type ProcSample } from '../lib/proc-stats.js';
+import { cpuDelta, machineCpu, sampleGroup, type GroupSample } from '../lib/proc-stats.js';
 import { answered, failures } from './tally.js';
 import os from 'node:os';
 import { round } from '../sim/histogram.js';
@@ -47,18 +47,21 @@ export class Sampler {
   phase = 'start';
   private timer?: NodeJS.Timeout;
   private t0 = Date.now();
-  private last = { at: Date.now(), sent: 0, results: 0, errors: 0, simCpu: 0, serverCpu: 0, machine: machineCpu(), self: selfCpu() };
+  private last: { at: number; sent: number; results: number; errors: number; simCpu: number; serverCpu?: Map<number, number>; machine: ReturnType<typeof machineCpu>; self: number } =
+    { at: Date.now(), sent: 0, results: 0, errors: 0, simCpu: 0, machine: machineCpu(), self: selfCpu() };
 
-  constructor(private pool: SimPool, private serverPid?: number) {}
+  /** `serverPids`: the server's processes (one, or a cluster's nodes); none for an unknown external target. */
+  constructor(private pool: SimPool, private serverPids: () => number[] = () => []) {}
 
   start(): void {
     this.t0 = Date.now();
-    this.last.serverCpu = this.server()?.cpuSeconds ?? 0;
+    this.last.serverCpu = this.server()?.cpu;
     this.timer = setInterval(() => this.sample(), 1000);
   }
 
-  server(countFiles = false): ProcSample | undefined {
-    return this.serverPid ? sampleProcess(this.serverPid, countFiles) : undefined;
+  server(countFiles = false): GroupSample | undefined {
+    const pids = this.serverPids();
+    return pids.length > 0 ? sampleGroup(pids, countFiles) : undefined;
   }
 
   private sample(): void {
@@ -73,7 +76,7 @@ export class Sampler {
     const m0 = this.last.machine;
     const self = selfCpu();
     const machinePct = mc && m0 && mc.total > m0.total ? ((mc.busy - m0.busy) / (mc.total - m0.total)) * 100 : undefined;
-    const serverPct = srv ? ((srv.cpuSeconds - this.last.serverCpu) / dt) * 100 : 0;
+    const serverPct = srv ? (cpuDelta(this.last.serverCpu, srv.cpu) / dt) * 100 : 0;
     const simPct = ((tot.cpuSeconds - this.last.simCpu) / dt) * 100;
     const selfPct = ((self - this.last.self) / dt) * 100;
     this.points.push({
@@ -89,7 +92,7 @@ export class Sampler {
       p99: round(win.percentileMs(99)),
       max: round(win.max / 1000),
       serverRssMb: srv ? round(srv.rssBytes / 2 ** 20, 1) : undefined,
-      serverCpuPct: srv ? round(((srv.cpuSeconds - this.last.serverCpu) / dt) * 100, 1) : undefined,
+      serverCpuPct: srv ? round(serverPct, 1) : undefined,
       serverFds: srv?.openFiles,
       simCpuPct: round(((tot.cpuSeconds - this.last.simCpu) / dt) * 100, 1),
       simRssMb: round(tot.rssBytes / 2 ** 20, 1),
@@ -97,7 +100,7 @@ export class Sampler {
       machineCpuPct: machinePct === undefined ? undefined : round(machinePct, 1),
       otherCpuPct: machinePct === undefined ? undefined : round(Math.max(0, machinePct * CORES - serverPct - simPct - selfPct), 1),
     });
-    this.last = { at: now, sent: tot.counters.sent, results: done, errors, simCpu: tot.cpuSeconds, serverCpu: srv?.cpuSeconds ?? this.last.serverCpu, machine: mc, self };
+    this.last = { at: now, sent: tot.counters.sent, results: done, errors, simCpu: tot.cpuSeconds, serverCpu: srv?.cpu ?? this.last.serverCpu, machine: mc, self };
   }
 
   stop(): void {

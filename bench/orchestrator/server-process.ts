@@ -12,6 +12,7 @@ import { request, setApiKey } from './rest.js';
 import { spawnNodeRaised } from '../lib/fd-limit.js';
 import { fdLimit } from '../lib/proc-stats.js';
 import { switchyardMain, switchyardNodeFlags, uwsBaseline, wsBaseline } from '../lib/paths.js';
+import type { ClusterInfo } from './cluster.js';
 
 export type TargetKind = 'switchyard' | 'uws' | 'ws' | 'external';
 
@@ -24,6 +25,12 @@ export interface ServerHandle {
   fdLimit: number;
   logFile?: string;
   startSeconds: number;
+  /** A cluster: every node's OCPP URL (stations spread over them); ocppUrl is the first. */
+  ocppUrls?: string[];
+  /** Processes that together are the server (a cluster's nodes); default [pid]. */
+  processes?(): number[];
+  /** Set when the target is a cluster (orchestrator/cluster.ts). */
+  cluster?: ClusterInfo;
   /** Resolves with the seconds the server took to exit after SIGTERM. */
   stop(): Promise<number>;
 }
@@ -38,6 +45,15 @@ export interface StartOptions {
   readyTimeoutMs?: number;
   /** Write V8 CPU profiles of every server thread here (node --cpu-prof). */
   cpuProfileDir?: string;
+  /** Extra environment for Switchyard (a cluster node's store, NATS, node id). */
+  env?: NodeJS.ProcessEnv;
+  /** REST admin key to use instead of a fresh one (all nodes of a cluster share one). */
+  apiKey?: string;
+}
+
+/** Processes a server handle stands for. */
+export function serverPids(h: ServerHandle): number[] {
+  return h.processes ? h.processes() : h.pid ? [h.pid] : [];
 }
 
 export function freePort(): Promise<number> {
@@ -69,7 +85,7 @@ export async function startServer(kind: TargetKind, o: StartOptions = {}): Promi
   const dataDir = mkdtempSync(join(tmpdir(), `switchyard-bench-${kind}-`));
   const logFile = join(dataDir, 'server.log');
   // Switchyard's REST API wants an admin key; the baselines ignore it.
-  const apiKey = randomBytes(24).toString('hex');
+  const apiKey = o.apiKey ?? randomBytes(24).toString('hex');
   setApiKey(apiKey);
   const log = openSync(logFile, 'a');
   const env: NodeJS.ProcessEnv = {
@@ -89,6 +105,7 @@ export async function startServer(kind: TargetKind, o: StartOptions = {}): Promi
     CSMS_METRICS_PUBLIC: 'true',
     CSMS_LOG_LEVEL: process.env.CSMS_LOG_LEVEL ?? 'warn',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    ...o.env,
   };
   if (o.workers) env.CSMS_WORKERS = String(o.workers);
   const started = Date.now();

@@ -11,7 +11,10 @@ import { spawnNodeRaised } from '../lib/fd-limit.js';
 import { simChild } from '../lib/paths.js';
 
 export interface PoolOptions {
-  url: string;
+  /** One URL, or a cluster's nodes: station i starts on urls[i mod n] (see FleetConfig). */
+  urls: string[];
+  /** Idle booted stations heartbeat at the interval their boot answer gave. */
+  heartbeats?: boolean;
   stations: number;
   perChild: number;
   minChildren: number;
@@ -38,6 +41,8 @@ export interface FleetTotals {
   maxSocketsPerChild: number;
   lastOpenAt: number;
   lastBootAt: number;
+  /** Booted stations per target URL. */
+  bootedByTarget: number[];
 }
 
 export class SimPool {
@@ -47,7 +52,7 @@ export class SimPool {
   private window = new Histogram();
   private phase = new Map<string, Histogram>();
   private phaseHandshake = new Histogram();
-  private waiters = new Map<number, (indices: number[]) => void>();
+  private waiters = new Map<number, (booted: { indices: number[]; targets: number[] }) => void>();
   private req = 0;
 
   private constructor(readonly slices: Slice[], private children: ChildProcess[]) {
@@ -77,7 +82,8 @@ export class SimPool {
             pool.send(i, {
               t: 'init',
               cfg: {
-                url: o.url,
+                urls: o.urls,
+                heartbeats: o.heartbeats,
                 prefix: o.prefix,
                 mix: o.mix,
                 handshakeTimeoutMs: o.handshakeTimeoutMs,
@@ -112,7 +118,7 @@ export class SimPool {
       }
       this.phaseHandshake.merge(m.stats.handshake);
     } else if (m.t === 'booted') {
-      this.waiters.get(m.req)?.(m.indices);
+      this.waiters.get(m.req)?.(m);
     } else if (m.t === 'fatal') this.fatal.push(m.message);
   }
 
@@ -131,10 +137,10 @@ export class SimPool {
     return this.lastStatsAt.some((t) => now - t > ms);
   }
 
-  connect(upTo: number, rampPerSec: number, maxInflightPerChild: number, boot: boolean): void {
+  connect(upTo: number, rampPerSec: number, maxInflightPerChild: number, boot: boolean, untilBooted = false): void {
     const n = this.share(upTo);
     const ramp = rampPerSec > 0 ? rampPerSec / this.slices.length : 0;
-    this.slices.forEach((_, i) => this.send(i, { t: 'connect', upTo: n[i], rampPerSec: ramp, maxInflight: maxInflightPerChild, boot }));
+    this.slices.forEach((_, i) => this.send(i, { t: 'connect', upTo: n[i], rampPerSec: ramp, maxInflight: maxInflightPerChild, boot, untilBooted }));
   }
 
   hold(): void {
@@ -161,22 +167,27 @@ export class SimPool {
   }
 
   async listBooted(): Promise<number[]> {
+    return (await this.listBootedWithTargets()).indices;
+  }
+
+  /** Booted stations and the index of the URL each is connected to. */
+  async listBootedWithTargets(): Promise<{ indices: number[]; targets: number[] }> {
     const lists = await Promise.all(
       this.slices.map(
         (_, i) =>
-          new Promise<number[]>((resolve) => {
+          new Promise<{ indices: number[]; targets: number[] }>((resolve) => {
             const req = ++this.req;
-            const timer = setTimeout(() => resolve([]), 5000);
-            this.waiters.set(req, (indices) => {
+            const timer = setTimeout(() => resolve({ indices: [], targets: [] }), 5000);
+            this.waiters.set(req, (booted) => {
               clearTimeout(timer);
               this.waiters.delete(req);
-              resolve(indices);
+              resolve(booted);
             });
             this.send(i, { t: 'list-booted', req });
           }),
       ),
     );
-    return lists.flat();
+    return { indices: lists.flatMap((l) => l.indices), targets: lists.flatMap((l) => l.targets) };
   }
 
   totals(): FleetTotals {
@@ -192,6 +203,7 @@ export class SimPool {
       maxSocketsPerChild: Math.max(...this.slices.map((s) => s.count)),
       lastOpenAt: 0,
       lastBootAt: 0,
+      bootedByTarget: [],
     };
     for (const s of this.latest) {
       if (!s) continue;
@@ -205,6 +217,7 @@ export class SimPool {
       t.childFdLimit = Math.min(t.childFdLimit, s.fdLimit);
       t.lastOpenAt = Math.max(t.lastOpenAt, s.lastOpenAt);
       t.lastBootAt = Math.max(t.lastBootAt, s.lastBootAt);
+      s.bootedByTarget.forEach((n, k) => (t.bootedByTarget[k] = (t.bootedByTarget[k] ?? 0) + n));
     }
     return t;
   }

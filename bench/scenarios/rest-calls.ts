@@ -50,11 +50,11 @@ export function newOutcome(): CommandOutcome {
   return { latency: new Histogram(), ok: 0, failures: {}, transport: {} };
 }
 
-/** Sends one command to station `index` and records the outcome. */
-export async function sendCommand(ctx: RunContext, index: number, n: number, out: CommandOutcome, probe = false): Promise<void> {
+/** Sends one command to station `index` (through `apiUrl`, default the server's) and records the outcome. */
+export async function sendCommand(ctx: RunContext, index: number, n: number, out: CommandOutcome, probe = false, apiUrl = ctx.server.apiUrl): Promise<void> {
   const v = versionFor(index, ctx.params.mix);
   const cmd = probe ? probeFor(v) : commandFor(v, n);
-  const url = `${ctx.server.apiUrl}/stations/${encodeURIComponent(stationId(PREFIX, index))}/ocpp/${cmd.action}`;
+  const url = `${apiUrl}/stations/${encodeURIComponent(stationId(PREFIX, index))}/ocpp/${cmd.action}`;
   const t0 = performance.now();
   try {
     const r = await request('POST', url, cmd.payload, 35_000);

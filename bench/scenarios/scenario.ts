@@ -17,6 +17,10 @@ export interface Scenario {
   keyMetrics: KeyMetric[];
   /** Stations reconnect after a failure or an unexpected close (real stations do). */
   reconnect: boolean;
+  /** Idle booted stations heartbeat at the interval the CSMS gave them. */
+  heartbeats?: boolean;
+  /** Runs against a cluster of Switchyard nodes (orchestrator/cluster.ts), not one server. */
+  cluster?: boolean;
   /** Simulator processes to use at least: one process tops out near 55k msg/s. */
   minChildren?: number;
   /** Upper bound of the scenario's own run time, for the runner's hard stop. */

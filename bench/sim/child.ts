@@ -40,6 +40,7 @@ function stats(f: Fleet): ChildStats {
     fdLimit: fdLimit('self'),
     lastOpenAt: f.lastOpenAt,
     lastBootAt: f.lastBootAt,
+    bootedByTarget: [...f.bootedByTarget],
   };
 }
 
@@ -53,7 +54,7 @@ process.on('message', (raw) => {
       send({ t: 'ready', child, pid: process.pid });
       return;
     case 'connect':
-      return fleet?.connect(msg.upTo, msg.rampPerSec, msg.maxInflight, msg.boot);
+      return fleet?.connect(msg.upTo, msg.rampPerSec, msg.maxInflight, msg.boot, msg.untilBooted);
     case 'hold':
       return fleet?.hold();
     case 'load':
@@ -61,7 +62,7 @@ process.on('message', (raw) => {
     case 'drop':
       return fleet?.drop(msg.reconnect, msg.rampPerSec, msg.maxInflight);
     case 'list-booted':
-      return send({ t: 'booted', req: msg.req, indices: fleet?.bootedIndices() ?? [] });
+      return send({ t: 'booted', req: msg.req, ...(fleet?.bootedIndices() ?? { indices: [], targets: [] }) });
     case 'close-all':
       return fleet?.closeAll();
     case 'exit':

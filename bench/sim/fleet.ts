@@ -9,6 +9,7 @@ import { Histogram, type HistogramData } from './histogram.js';
 import { emptyCounters, bump, type Counters, type FleetConfig, type LoadMode } from './ipc.js';
 import { Station, IDLE, CONNECTING, OPEN, BOOTED } from './station.js';
 import { basicAuth, stationId, stationPassword, versionFor } from './station-plan.js';
+import { heartbeat } from './payloads.js';
 
 const TICK_MS = 2;
 const SWEEP_MS = 250;
@@ -19,7 +20,9 @@ const CONNECTS_PER_TICK = 256;
 export class Fleet {
   readonly counters: Counters = emptyCounters();
   readonly stations: Station[] = [];
-  readonly target: { host: string; port: number; path: string };
+  readonly targets: Array<{ host: string; port: number; path: string }>;
+  /** Booted stations per target. */
+  readonly bootedByTarget: number[];
   autoBoot = true;
   open = 0;
   booted = 0;
@@ -38,6 +41,8 @@ export class Fleet {
   private desired = 0;
   private rampPerSec = 0;
   private maxInflight = 1000;
+  /** Count stations against maxInflight until booted (see ToChild 'connect'). */
+  private untilBooted = false;
   private tokens = 0;
   private reconnectDropped = false;
   private mode: LoadMode = 'none';
@@ -54,14 +59,20 @@ export class Fleet {
   private lastTick = performance.now();
   private lastSweep = 0;
   private timer: NodeJS.Timeout;
+  private heartbeatMs = 300_000;
 
   constructor(readonly cfg: FleetConfig) {
-    const url = new URL(cfg.url);
-    this.target = { host: url.hostname, port: Number(url.port || 80), path: url.pathname.replace(/\/$/, '') };
+    this.targets = cfg.urls.map((u) => {
+      const url = new URL(u);
+      return { host: url.hostname, port: Number(url.port || 80), path: url.pathname.replace(/\/$/, '') };
+    });
+    this.bootedByTarget = this.targets.map(() => 0);
     for (let i = 0; i < cfg.count; i++) {
       const index = cfg.first + i;
       const id = stationId(cfg.prefix, index);
-      this.stations.push(new Station(this, index, id, versionFor(index, cfg.mix), basicAuth(id, stationPassword(index))));
+      const s = new Station(this, index, id, versionFor(index, cfg.mix), basicAuth(id, stationPassword(index)));
+      s.target = index % this.targets.length;
+      this.stations.push(s);
     }
     this.queued = new Uint8Array(cfg.count);
     this.timer = setInterval(() => this.tick(), TICK_MS);
@@ -71,8 +82,9 @@ export class Fleet {
     return (++this.seq).toString(36);
   }
 
-  connect(upTo: number, rampPerSec: number, maxInflight: number, boot: boolean): void {
+  connect(upTo: number, rampPerSec: number, maxInflight: number, boot: boolean, untilBooted = false): void {
     this.opening = true;
+    this.untilBooted = untilBooted && boot;
     this.desired = Math.min(upTo, this.stations.length);
     this.rampPerSec = rampPerSec;
     this.maxInflight = maxInflight;
@@ -112,8 +124,9 @@ export class Fleet {
     for (const s of this.stations) s.ws?.close();
   }
 
-  bootedIndices(): number[] {
-    return this.stations.filter((s) => s.state === BOOTED).map((s) => s.index);
+  bootedIndices(): { indices: number[]; targets: number[] } {
+    const booted = this.stations.filter((s) => s.state === BOOTED);
+    return { indices: booted.map((s) => s.index), targets: booted.map((s) => s.target) };
   }
 
   private enqueue(s: Station): void {
@@ -146,7 +159,8 @@ export class Fleet {
     }
     if (this.rampPerSec > 0) this.tokens = Math.min(this.tokens + (this.rampPerSec * dt) / 1000, Math.max(1, this.rampPerSec / 20));
     let started = 0;
-    while (this.queueHead < this.queue.length && this.connecting < this.maxInflight && this.tokens >= 1 && started++ < CONNECTS_PER_TICK) {
+    const inflight = () => this.connecting + (this.untilBooted ? this.open - this.booted : 0);
+    while (this.queueHead < this.queue.length && inflight() < this.maxInflight && this.tokens >= 1 && started++ < CONNECTS_PER_TICK) {
       const s = this.queue[this.queueHead++];
       this.queued[s.index - this.cfg.first] = 0;
       if (s.state !== IDLE) continue;
@@ -195,6 +209,10 @@ export class Fleet {
     for (const s of this.stations) {
       if (s.state === CONNECTING && now - s.startedAt > handshakeTimeoutMs) s.ws?.abort('handshake-timeout');
       else if (s.pendingId && now - s.startedAt > callTimeoutMs) s.timeout();
+      else if (s.heartbeatAt > 0 && now >= s.heartbeatAt && s.state === BOOTED && !s.pendingId) {
+        s.heartbeatAt += this.heartbeatMs;
+        if (s.call('Heartbeat', heartbeat())) this.counters.heartbeats++;
+      }
     }
   }
 
@@ -219,8 +237,15 @@ export class Fleet {
       if (s.state !== OPEN) return;
       s.state = BOOTED;
       this.booted++;
+      this.bootedByTarget[s.target]++;
       this.counters.bootAccepted++;
       this.lastBootAt = Date.now();
+      if (this.cfg.heartbeats && intervalSec > 0) {
+        // The first one at a random point of the interval, so a fleet that booted together
+        // does not heartbeat in waves (real stations drift apart the same way).
+        this.heartbeatMs = intervalSec * 1000;
+        s.heartbeatAt = performance.now() + Math.random() * this.heartbeatMs;
+      }
       this.markIdle(s);
       s.failures = 0;
       return;
@@ -268,9 +293,17 @@ export class Fleet {
       bump(this.counters.connectFail, reason);
     } else {
       this.open--;
-      if (wasState === BOOTED) this.booted--;
+      if (wasState === BOOTED) {
+        this.booted--;
+        this.bootedByTarget[s.target]--;
+      }
       bump(this.counters.disconnects, reason);
     }
+    s.heartbeatAt = 0;
+    // With several CSMS addresses a station tries another one (at random) after any failure or
+    // close, so a dead node's stations spread over the others instead of all going to its neighbour.
+    const n = this.targets.length;
+    if (n > 1) s.target = (s.target + 1 + Math.floor(Math.random() * (n - 1))) % n;
     if (!this.opening || s.index - this.cfg.first >= this.desired) return;
     if (reason === 'dropped' && this.reconnectDropped) {
       this.enqueue(s);

@@ -3,8 +3,12 @@ import type { HistogramData } from './histogram.js';
 import type { VersionMix } from './station-plan.js';
 
 export interface FleetConfig {
-  /** ws://host:port/path — station URL is `${url}/${stationId}`. */
-  url: string;
+  /**
+   * ws://host:port/path — station URL is `${url}/${stationId}`. With several (a cluster's
+   * nodes), station i connects to urls[i mod n] and moves to another one (at random) each time
+   * its connection fails or closes, like a station with a list of CSMS addresses.
+   */
+  urls: string[];
   prefix: string;
   first: number;
   count: number;
@@ -16,6 +20,8 @@ export interface FleetConfig {
   bootRetryMaxMs: number;
   /** Retry a failed connection or a closed one after a jittered back-off. */
   reconnect: boolean;
+  /** Booted idle stations send a Heartbeat every interval the BootNotification answer gave. */
+  heartbeats?: boolean;
 }
 
 export type LoadMode = 'none' | 'steady' | 'transactions';
@@ -23,7 +29,9 @@ export type LoadMode = 'none' | 'steady' | 'transactions';
 export type ToChild =
   | { t: 'init'; cfg: FleetConfig }
   /** Keep the first `upTo` stations of this slice connected (and booted if `boot`). */
-  | { t: 'connect'; upTo: number; rampPerSec: number; maxInflight: number; boot: boolean }
+  /** `untilBooted`: a station counts against maxInflight until its boot is accepted, not only
+   * during its handshake (a closed-loop ramp that follows the CSMS's pace). */
+  | { t: 'connect'; upTo: number; rampPerSec: number; maxInflight: number; boot: boolean; untilBooted?: boolean }
   /** Stop opening connections; stations already connected stay. */
   | { t: 'hold' }
   | { t: 'load'; mode: LoadMode; ratePerSec: number; meterValuesPerSession: number }
@@ -52,6 +60,8 @@ export interface Counters {
   incoming: Record<string, number>;
   /** Calls this simulator answered with NotSupported. */
   notSupported: number;
+  /** Heartbeats sent by idle stations on their own (FleetConfig.heartbeats). */
+  heartbeats: number;
   /** Load budget dropped because every station already had a call in flight. */
   deferred: number;
   sessionsStarted: number;
@@ -83,12 +93,15 @@ export interface ChildStats {
   /** Wall-clock ms of the latest completed handshake / accepted boot (precise storm timing). */
   lastOpenAt: number;
   lastBootAt: number;
+  /** Booted stations per target URL (index into FleetConfig.urls). */
+  bootedByTarget: number[];
 }
 
 export type FromChild =
   | { t: 'ready'; child: number; pid: number }
   | { t: 'stats'; stats: ChildStats }
-  | { t: 'booted'; req: number; indices: number[] }
+  /** Booted stations, and the index of the URL each is connected to (parallel arrays). */
+  | { t: 'booted'; req: number; indices: number[]; targets: number[] }
   | { t: 'fatal'; message: string };
 
 export function emptyCounters(): Counters {
@@ -106,6 +119,7 @@ export function emptyCounters(): Counters {
     timeouts: 0,
     incoming: {},
     notSupported: 0,
+    heartbeats: 0,
     deferred: 0,
     sessionsStarted: 0,
     sessionsCompleted: 0,

@@ -36,6 +36,10 @@ export class Station implements WsOwner {
   inIdle = false;
   /** Failed connection attempts in a row, for the exponential back-off. */
   failures = 0;
+  /** Index into the fleet's targets of the current (or next) connection. */
+  target = 0;
+  /** performance.now() of the next Heartbeat while booted and idle (0 = none planned). */
+  heartbeatAt = 0;
   private txStep = TX_NONE;
   private txId: number | string = 0;
   private txSeq = 0;
@@ -54,7 +58,8 @@ export class Station implements WsOwner {
     this.state = CONNECTING;
     this.startedAt = performance.now();
     this.ws = new WsClient(this);
-    this.ws.connect({ ...this.fleet.target, path: `${this.fleet.target.path}/${this.id}`, protocol: this.version, authorization: this.authorization, localAddress });
+    const target = this.fleet.targets[this.target];
+    this.ws.connect({ ...target, path: `${target.path}/${this.id}`, protocol: this.version, authorization: this.authorization, localAddress });
   }
 
   onOpen(protocol: string): void {

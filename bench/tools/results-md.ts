@@ -4,7 +4,7 @@
  *   node dist/bench/tools/results-md.js bench/results/latest.json
  */
 import { readFileSync } from 'node:fs';
-import { SCENARIOS } from '../scenarios/index.js';
+import { EXTRA_SCENARIOS, SCENARIOS } from '../scenarios/index.js';
 import { formatRatio, formatValue, summaryRows, targetsOf, TARGET_LABEL, type BenchResult } from '../report/summary.js';
 
 const file = process.argv[2];
@@ -20,7 +20,7 @@ console.log(`${m.date} · ${m.cpus}, ${m.memoryGb} GiB · Node ${m.node} · comm
 console.log(`\`${m.command}\` · other processes before start: ${m.backgroundCpuPct ?? '?'}% of a core\n`);
 console.log(`| scenario | metric | ${targets.map((t) => TARGET_LABEL[t]).join(' | ')} | ${ratios.map((t) => `÷ ${t}`).join(' | ')} |`);
 console.log(`|---|---|${targets.map(() => '--:').join('|')}|${ratios.map(() => '--:').join('|')}|`);
-for (const r of summaryRows(result, SCENARIOS)) {
+for (const r of summaryRows(result, [...SCENARIOS, ...EXTRA_SCENARIOS])) {
   const label = `${r.metric.label}${r.metric.unit ? ` (${r.metric.unit})` : ''} ${r.metric.better === 'higher' ? '↑' : '↓'}`;
   console.log(`| ${r.scenario} | ${label} | ${targets.map((t) => formatValue(r.values[t])).join(' | ')} | ${ratios.map((t) => formatRatio(r.ratios[t])).join(' | ')} |`);
 }
@@ -30,4 +30,9 @@ for (const run of result.runs) {
   const other = run.sim.otherCpuPct;
   if (notes.length === 0 && other === undefined) continue;
   console.log(`- ${run.scenario} / ${TARGET_LABEL[run.target]} (other CPU ${other ?? '?'}%): ${notes.filter((n) => !n.startsWith('other processes')).join('; ') || '—'}`);
+}
+// The cluster scenario measures many things besides its key metrics: list them all.
+for (const run of result.runs.filter((r) => r.scenario === 'cluster')) {
+  console.log(`\n| cluster metric | value |\n|---|--:|`);
+  for (const [k, v] of Object.entries(run.metrics)) console.log(`| ${k} | ${formatValue(v)} |`);
 }
