@@ -50,8 +50,3 @@ export async function nextCounter(db: Db, name: string, by = 1): Promise<number>
     .findOneAndUpdate({ _id: name }, { $inc: { value: by } }, { upsert: true, returnDocument: 'after' });
   return doc!.value;
 }
-
-/** Raises a counter to at least `value` (an id a station invented must never be issued later). */
-export async function raiseCounter(db: Db, name: string, value: number): Promise<void> {
-  await db.collection<{ _id: string; value: number }>('counters').updateOne({ _id: name }, { $max: { value } }, { upsert: true });
-}

@@ -4,10 +4,10 @@ import { startEvent16, startKey16, type StartTransaction16 } from '../../core/tr
 import type { MeterSample, MeterValueRecord, TransactionRecord, TxEvent } from '../../core/transaction-types.js';
 import { decodeTransactionCursor, encodeTransactionCursor } from './transaction-cursor.js';
 import type { MongoBatcher } from './mongo-batcher.js';
-import { nextCounter, raiseCounter } from './mongo-collections.js';
+import { nextCounter } from './mongo-collections.js';
 import type { Page } from '../../core/ports/store/store.js';
 import { AmbiguousTransactionError, type RemoteStartRequest, type StationMeterValues, type TransactionOutcome, type TransactionQuery, type TransactionStore } from '../../core/ports/store/transaction-store.js';
-import { REMOTE_START_WINDOW_MS } from './sqlite-transactions.js';
+import { INT32_MAX, REMOTE_START_WINDOW_MS } from './sqlite-transactions.js';
 
 /**
  * A transaction is one document: the record, its fold accumulators and its events. Keeping the
@@ -82,6 +82,31 @@ export class MongoTransactions implements TransactionStore {
     return { transaction: state.record, duplicate: false, outOfOrder, remoteStart: await this.issued(stationId, state.record) };
   }
 
+  /** True when this call claimed the id (every 1.6 id issued or reported is claimed once). */
+  private async claimId(id: number): Promise<boolean> {
+    try {
+      await this.db.collection<{ _id: number }>('ocpp16_transaction_ids').insertOne({ _id: id });
+      return true;
+    } catch (error) {
+      if ((error as { code?: number }).code === 11000) return false;
+      throw error;
+    }
+  }
+
+  /** The next unclaimed 1.6 id within int32 (the counter wraps to 1), claimed. */
+  private async claimTransactionId(stationId: string): Promise<number> {
+    for (;;) {
+      const id = await nextCounter(this.db, 'ocpp16-transaction');
+      if (id > INT32_MAX) {
+        await this.db.collection<{ _id: string; value: number }>('counters').updateOne({ _id: 'ocpp16-transaction', value: id }, { $set: { value: 0 } });
+        continue;
+      }
+      // Ids issued before claims existed live only on their transactions.
+      if (await this.txs.countDocuments({ _id: `${stationId}|${id}` }, { limit: 1 })) continue;
+      if (await this.claimId(id)) return id;
+    }
+  }
+
   async startTransaction16(tenantId: string, stationId: string, request: StartTransaction16): Promise<TransactionOutcome> {
     await this.ready;
     const key = startKey16(request);
@@ -90,9 +115,7 @@ export class MongoTransactions implements TransactionStore {
       const transaction = toRecord(known);
       return { transaction, duplicate: true, outOfOrder: false, remoteStart: await this.issued(stationId, transaction) };
     }
-    let id: number;
-    do id = await nextCounter(this.db, 'ocpp16-transaction');
-    while (await this.txs.countDocuments({ _id: `${stationId}|${id}` }, { limit: 1 }));
+    const id = await this.claimTransactionId(stationId);
     const since = new Date(Date.now() - REMOTE_START_WINDOW_MS).toISOString();
     const pending = await this.db
       .collection('remote_starts')
@@ -106,7 +129,8 @@ export class MongoTransactions implements TransactionStore {
 
   async applyTransactionEvent(tenantId: string, stationId: string, event: TxEvent): Promise<TransactionOutcome> {
     await this.ready;
-    if (event.ocppTransactionId !== undefined) await raiseCounter(this.db, 'ocpp16-transaction', event.ocppTransactionId);
+    // A 1.6 id we never issued is claimed, never issued later; the counter stays where it is.
+    if (event.ocppTransactionId !== undefined) await this.claimId(event.ocppTransactionId);
     return this.apply(tenantId, stationId, event);
   }
 

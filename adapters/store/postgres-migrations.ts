@@ -206,6 +206,9 @@ export const MIGRATIONS: string[] = [
    )`,
   // the durable event outbox (postgres-outbox.ts)
   POSTGRES_OUTBOX_TABLE,
+  // Billing-grade sessions (issue 12): a station-reported 1.6 id is only claimed (no setval any
+  // more), and the int32 sequence wraps instead of failing once it reaches the end.
+  `ALTER SEQUENCE ocpp16_transaction_id CYCLE`,
 ];
 
 /** Key of the session advisory lock that serialises migrations across nodes starting at once. */

@@ -12,8 +12,6 @@ import { TRANSACTION_SORTS as SORTS, toMeterValue, toTransactionRecord as toReco
 const TEXT = 25;
 const INT4 = 23;
 const FLOAT8 = 701;
-/** The 1.6 wire type of transactionId is a 32-bit integer: the sequence never goes past it. */
-const INT32_MAX = 2_147_483_647;
 
 /** Thrown inside `mergeEvent` when it asks for the stored events: they are loaded and it runs again. */
 const NEED_EVENTS = Symbol('need stored events');
@@ -172,18 +170,17 @@ export class PostgresTransactions implements TransactionStore {
     return this.writer.sequential(async (tx) => {
       const reported = event.ocppTransactionId;
       if (reported === undefined) return this.applyNow(tx, tenantId, stationId, event, null);
-      // A 1.6 id we never issued must never be handed out later for a real start: claim it, and
-      // raise the sequence past it. Sent ahead of the fold's first statements, in the same flight.
-      const raise = tx`WITH claim AS (INSERT INTO ocpp16_transaction_ids (id) VALUES (${reported}::bigint) ON CONFLICT DO NOTHING RETURNING id)
-        SELECT setval('ocpp16_transaction_id', id) FROM claim
-        WHERE id > (SELECT last_value FROM ocpp16_transaction_id) AND id <= ${INT32_MAX}`;
-      raise.catch(() => {});
+      // A 1.6 id we never issued must never be handed out later for a real start: claim it, but
+      // leave the sequence alone (a station reporting 2147483647 must not exhaust it). Sent ahead
+      // of the fold's first statements, in the same flight.
+      const claim = tx`INSERT INTO ocpp16_transaction_ids (id) VALUES (${reported}::bigint) ON CONFLICT DO NOTHING`;
+      claim.catch(() => {});
       try {
         const outcome = await this.applyNow(tx, tenantId, stationId, event, null);
-        await raise;
+        await claim;
         return outcome;
       } catch (error) {
-        await raise; // its own error first: the fold's would only say the transaction was aborted
+        await claim; // its own error first: the fold's would only say the transaction was aborted
         throw error;
       }
     });

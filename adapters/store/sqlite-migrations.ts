@@ -197,6 +197,12 @@ const MIGRATIONS: string[] = [
    ) WITHOUT ROWID;`,
   // the durable event outbox (sqlite-outbox.ts)
   SQLITE_OUTBOX_TABLE,
+  // Billing-grade sessions (issue 12). 1.6 transaction ids: every id issued, or reported by a
+  // station, is claimed here once, so no id is handed out twice and a station-reported id needs
+  // not raise the counter (which stays within int32, the wire type, and wraps).
+  `CREATE TABLE ocpp16_transaction_ids (id INTEGER PRIMARY KEY);
+   INSERT OR IGNORE INTO ocpp16_transaction_ids (id)
+     SELECT ocpp_transaction_id FROM transactions WHERE ocpp_transaction_id IS NOT NULL;`,
 ];
 
 export function migrate(db: Database): void {

@@ -18,6 +18,10 @@ import { AmbiguousTransactionError } from '../../core/ports/store/transaction-st
 /** How long a remote start waits for the 1.6 StartTransaction it caused. */
 export const REMOTE_START_WINDOW_MS = 10 * 60 * 1000;
 
+/** 1.6 transactionId is a JSON integer that stations keep in an int32. */
+export const INT32_MAX = 2_147_483_647;
+const OCPP16_SEQUENCE = 'ocpp16-transaction';
+
 /**
  * The transaction slice of the SQLite store. Each write runs inside the group commit as a
  * read-fold-write under a savepoint, so concurrent events of one transaction cannot interleave
@@ -81,11 +85,8 @@ export class SqliteTransactions implements TransactionStore {
         `INSERT INTO sequences (name, value) VALUES (?, 1)
          ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value`,
       ),
-      raiseSeq: db.prepare(
-        `INSERT INTO sequences (name, value) VALUES (?, ?)
-         ON CONFLICT(name) DO UPDATE SET value = MAX(value, excluded.value)`,
-      ),
-      exists: db.prepare('SELECT 1 FROM transactions WHERE station_id = ? AND id = ?'),
+      claimId: db.prepare('INSERT OR IGNORE INTO ocpp16_transaction_ids (id) VALUES (?)'),
+      resetSeq: db.prepare('UPDATE sequences SET value = 0 WHERE name = ? AND value = ?'),
       insertRemoteStart: db.prepare(
         'INSERT INTO remote_starts (tenant_id, station_id, id_token, evse_id, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id',
       ),
@@ -147,6 +148,18 @@ export class SqliteTransactions implements TransactionStore {
     return { transaction: state.record, duplicate: false, outOfOrder, remoteStart: this.issued(stationId, state.record) };
   }
 
+  /** The next unclaimed 1.6 id, claimed; after INT32_MAX the counter wraps to 1. */
+  private claimTransactionId(): number {
+    for (;;) {
+      const id = (this.stmt.nextSeq!.get(OCPP16_SEQUENCE) as Row).value as number;
+      if (id > INT32_MAX) {
+        this.stmt.resetSeq!.run(OCPP16_SEQUENCE, id);
+        continue;
+      }
+      if (this.stmt.claimId!.run(id).changes === 1) return id;
+    }
+  }
+
   startTransaction16(tenantId: string, stationId: string, request: StartTransaction16): Promise<TransactionOutcome> {
     return this.write(() => {
       const key = startKey16(request);
@@ -155,9 +168,7 @@ export class SqliteTransactions implements TransactionStore {
         const transaction = toRecord(known);
         return { transaction, duplicate: true, outOfOrder: false, remoteStart: this.issued(stationId, transaction) };
       }
-      let id: number;
-      do id = (this.stmt.nextSeq!.get('ocpp16-transaction') as Row).value as number;
-      while (this.stmt.exists!.get(stationId, String(id)));
+      const id = this.claimTransactionId();
       const since = new Date(Date.now() - REMOTE_START_WINDOW_MS).toISOString();
       const pending = this.stmt.pendingRemoteStart!.get(stationId, request.idTag, since) as Row | undefined;
       if (pending) this.stmt.claimRemoteStart!.run(String(id), pending.id);
@@ -168,8 +179,9 @@ export class SqliteTransactions implements TransactionStore {
 
   applyTransactionEvent(tenantId: string, stationId: string, event: TxEvent): Promise<TransactionOutcome> {
     return this.write(() => {
-      // A 1.6 id we never issued must never be handed out later for a real start.
-      if (event.ocppTransactionId !== undefined) this.stmt.raiseSeq!.run('ocpp16-transaction', event.ocppTransactionId);
+      // A 1.6 id we never issued must never be handed out later for a real start: claimed, but
+      // the counter stays where it is (a station reporting 2147483647 must not exhaust it).
+      if (event.ocppTransactionId !== undefined) this.stmt.claimId!.run(event.ocppTransactionId);
       return this.applyNow(tenantId, stationId, event, null);
     });
   }

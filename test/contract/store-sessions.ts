@@ -82,7 +82,22 @@ export function sessionStoreContract(t: Test, name: string, options: StoreContra
       t.same(orphan.transaction.flags, ['ended-without-start', 'unknown-transaction']);
       t.equal(orphan.transaction.isActive, false);
       const next = await store.transactions.startTransaction16('t1', 'CS1', { connectorId: 1, idTag: 'X', meterStart: 0, timestamp: '2026-03-01T09:05:00Z' });
-      t.ok(next.transaction.ocppTransactionId! > 5000);
+      t.not(next.transaction.ocppTransactionId, 5000);
+    });
+
+    t.test('1.6 ids: a reported id is never issued to any station, and cannot push the counter toward int32 overflow', async (t) => {
+      const store = await fresh(t);
+      const start = (station: string, tag: string) =>
+        store.transactions.startTransaction16('t1', station, { connectorId: 1, idTag: tag, meterStart: 0, timestamp: '2026-03-01T09:05:00Z' });
+      const first = (await start('CS1', 'A')).transaction.ocppTransactionId!;
+      // CS2 reports the next two ids (a lost start, a restored station) and one near int32's end.
+      for (const id of [first + 1, first + 2, 2_147_483_646]) {
+        await store.transactions.applyTransactionEvent('t1', 'CS2', stopEvent16({ transactionId: id, meterStop: 10, timestamp: '2026-03-01T09:00:00Z' }));
+      }
+      const issued: number[] = [];
+      for (const station of ['CS1', 'CS3', 'CS4']) issued.push((await start(station, `T-${station}`)).transaction.ocppTransactionId!);
+      t.same(issued, [first + 3, first + 4, first + 5], 'claimed ids are skipped, the counter was not raised to 2147483646');
+      t.ok(issued.every((id) => id <= 2_147_483_647));
     });
 
     t.test('2.x events: totals, idempotency, out of order, meter values', async (t) => {
