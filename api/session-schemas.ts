@@ -64,6 +64,7 @@ export const idTokenSchema = {
     status: { type: 'string', enum: TOKEN_STATUSES },
     expiresAt: nstr,
     groupId: nstr,
+    allowConcurrentTx: { type: 'boolean' },
     source: { type: 'string', enum: ['api', 'auto'] },
     createdAt: str,
     updatedAt: str,
@@ -76,6 +77,11 @@ export const idTokenBodyProps = {
   status: { type: 'string', enum: TOKEN_STATUSES, default: 'Accepted' },
   expiresAt: { type: ['string', 'null'], format: 'date-time', default: null },
   groupId: { type: ['string', 'null'], maxLength: 255, default: null },
+  allowConcurrentTx: {
+    type: 'boolean',
+    default: false,
+    description: 'May start a transaction while one with this token runs on another station; otherwise such a start is answered ConcurrentTx',
+  },
 } as const;
 
 export const tokenValue = { type: 'string', minLength: 1, maxLength: 255 } as const;

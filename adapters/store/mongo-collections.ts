@@ -21,7 +21,10 @@ export const INDEXES: Record<string, IndexDescription[]> = {
   ],
   meter_values: [{ key: { stationId: 1, transactionId: 1, timestamp: 1 } }, { key: { tenantId: 1, timestamp: 1 } }],
   remote_starts: [{ key: { stationId: 1, idToken: 1, createdAt: -1 }, partialFilterExpression: { claimed: false } }],
-  id_tokens: [{ key: { tenantId: 1, idToken: 1 }, unique: true }],
+  id_tokens: [
+    { key: { tenantId: 1, idToken: 1 }, unique: true },
+    { key: { tenantId: 1, idToken: 1, type: 1 }, name: 'id_tokens_ci', collation: { locale: 'en', strength: 2 } },
+  ],
   local_lists: [{ key: { tenantId: 1, _id: 1 } }],
   device_model: [{ key: { tenantId: 1, stationId: 1, key: 1 } }, { key: { tenantId: 1, stationId: 1, componentName: 1, key: 1 } }],
   api_keys: [{ key: { keyHash: 1 }, unique: true }, { key: { tenantId: 1, createdAt: -1 } }],

@@ -177,7 +177,8 @@ export class MongoTransactions implements TransactionStore {
     const and: Filter<TxDoc>[] = [{ tenantId }];
     if (query.stationId !== undefined) and.push({ stationId: query.stationId });
     if (query.active !== undefined) and.push({ isActive: query.active });
-    if (query.idToken !== undefined) and.push({ 'idToken.idToken': query.idToken });
+    // Case-insensitive like the SQL stores; an anchored regex walks the tenant's part of the token index.
+    if (query.idToken !== undefined) and.push({ 'idToken.idToken': { $regex: `^${query.idToken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, $options: 'i' } });
     if (query.remoteStartId !== undefined) and.push({ remoteStartId: query.remoteStartId });
     if (query.from !== undefined) and.push({ startedAt: { $gte: query.from } });
     if (query.to !== undefined) and.push({ startedAt: { $lt: query.to } });

@@ -208,7 +208,12 @@ export const MIGRATIONS: string[] = [
   POSTGRES_OUTBOX_TABLE,
   // Billing-grade sessions (issue 12): a station-reported 1.6 id is only claimed (no setval any
   // more), and the int32 sequence wraps instead of failing once it reaches the end.
-  `ALTER SEQUENCE ocpp16_transaction_id CYCLE`,
+  `ALTER SEQUENCE ocpp16_transaction_id CYCLE;
+   -- Id tokens as the specs compare them (case-insensitive, ASCII: lower() under COLLATE "C"),
+   -- and per-token ConcurrentTx allowance.
+   CREATE INDEX id_tokens_lower ON id_tokens (tenant_id, lower(id_token));
+   ALTER TABLE id_tokens ADD COLUMN allow_concurrent_tx boolean NOT NULL DEFAULT false;
+   CREATE INDEX transactions_by_token_lower ON transactions (tenant_id, lower(id_token))`,
 ];
 
 /** Key of the session advisory lock that serialises migrations across nodes starting at once. */

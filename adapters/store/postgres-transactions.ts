@@ -221,7 +221,7 @@ export class PostgresTransactions implements TransactionStore {
     let where = sql`tenant_id = ${tenantId}`;
     if (query.stationId !== undefined) where = sql`${where} AND station_id = ${query.stationId}`;
     if (query.active !== undefined) where = sql`${where} AND is_active = ${query.active}`;
-    if (query.idToken !== undefined) where = sql`${where} AND id_token = ${query.idToken}`;
+    if (query.idToken !== undefined) where = sql`${where} AND lower(id_token) = lower(${query.idToken})`;
     if (query.remoteStartId !== undefined) where = sql`${where} AND remote_start_id = ${query.remoteStartId}::bigint`;
     if (query.from !== undefined) where = sql`${where} AND started_at >= ${query.from}`;
     if (query.to !== undefined) where = sql`${where} AND started_at < ${query.to}`;

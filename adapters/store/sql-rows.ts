@@ -124,6 +124,7 @@ export function toToken(row: Row): IdTokenRecord {
     status: row.status as IdTokenRecord['status'],
     expiresAt: (row.expires_at as string | null) ?? null,
     groupId: (row.group_id as string | null) ?? null,
+    allowConcurrentTx: Boolean(row.allow_concurrent_tx),
     source: row.source as IdTokenRecord['source'],
     createdAt: row.created_at as string,
     updatedAt: row.updated_at as string,

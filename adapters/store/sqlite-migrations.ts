@@ -202,7 +202,12 @@ const MIGRATIONS: string[] = [
   // not raise the counter (which stays within int32, the wire type, and wraps).
   `CREATE TABLE ocpp16_transaction_ids (id INTEGER PRIMARY KEY);
    INSERT OR IGNORE INTO ocpp16_transaction_ids (id)
-     SELECT ocpp_transaction_id FROM transactions WHERE ocpp_transaction_id IS NOT NULL;`,
+     SELECT ocpp_transaction_id FROM transactions WHERE ocpp_transaction_id IS NOT NULL;
+   -- Id tokens as the specs compare them (case-insensitive), and per-token ConcurrentTx allowance.
+   CREATE INDEX id_tokens_nocase ON id_tokens (tenant_id, id_token COLLATE NOCASE);
+   ALTER TABLE id_tokens ADD COLUMN allow_concurrent_tx INTEGER NOT NULL DEFAULT 0;
+   DROP INDEX transactions_by_token;
+   CREATE INDEX transactions_by_token ON transactions (tenant_id, id_token COLLATE NOCASE);`,
 ];
 
 export function migrate(db: Database): void {

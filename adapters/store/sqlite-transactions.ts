@@ -219,7 +219,7 @@ export class SqliteTransactions implements TransactionStore {
     const params: Record<string, unknown> = { tenantId, limit: query.limit + 1 };
     if (query.stationId !== undefined) (where.push('station_id = @stationId'), (params.stationId = query.stationId));
     if (query.active !== undefined) (where.push('is_active = @active'), (params.active = query.active ? 1 : 0));
-    if (query.idToken !== undefined) (where.push('id_token = @idToken'), (params.idToken = query.idToken));
+    if (query.idToken !== undefined) (where.push('id_token = @idToken COLLATE NOCASE'), (params.idToken = query.idToken));
     if (query.remoteStartId !== undefined) (where.push('remote_start_id = @remoteStartId'), (params.remoteStartId = query.remoteStartId));
     if (query.from !== undefined) (where.push('started_at >= @from'), (params.from = query.from));
     if (query.to !== undefined) (where.push('started_at < @to'), (params.to = query.to));

@@ -212,6 +212,33 @@ export function sessionStoreContract(t: Test, name: string, options: StoreContra
       t.equal(await store.tokens.findIdToken('t1', 'A1'), undefined);
     });
 
+    t.test('id tokens are matched as the specs compare them: value without case, 2.x type', async (t) => {
+      const store = await fresh(t);
+      const tok = { tenantId: 't1', type: 'ISO14443', status: 'Accepted' as const, expiresAt: null, groupId: null, source: 'api' as const };
+      await store.tokens.putIdToken({ ...tok, idToken: 'Card-A' });
+      await store.tokens.putIdToken({ ...tok, idToken: 'card-b', type: 'eMAID', allowConcurrentTx: true });
+      await store.tokens.putIdToken({ ...tok, idToken: 'CARD-B', status: 'Blocked' });
+      t.equal((await store.tokens.matchIdToken('t1', 'CARD-a'))?.idToken, 'Card-A', 'any case');
+      t.equal((await store.tokens.matchIdToken('t1', 'card-a', 'ISO14443'))?.idToken, 'Card-A', 'with its type');
+      t.equal(await store.tokens.matchIdToken('t1', 'card-a', 'eMAID'), undefined, 'another type is another token');
+      t.equal(await store.tokens.matchIdToken('t2', 'Card-A'), undefined, 'tenant-scoped');
+      t.equal(await store.tokens.matchIdToken('t1', 'Card-'), undefined, 'whole values only');
+      t.equal((await store.tokens.matchIdToken('t1', 'CARD-B'))?.status, 'Blocked', 'the exact-case entry first');
+      t.equal((await store.tokens.matchIdToken('t1', 'card-b'))?.type, 'eMAID', 'the exact-case entry first');
+      t.equal((await store.tokens.matchIdToken('t1', 'Card-B', 'eMAID'))?.idToken, 'card-b', 'by type among case variants');
+      t.equal((await store.tokens.findIdToken('t1', 'card-b'))?.allowConcurrentTx, true, 'the ConcurrentTx allowance is kept');
+      t.equal((await store.tokens.findIdToken('t1', 'Card-A'))?.allowConcurrentTx, false, 'and false by default');
+      t.equal(await store.tokens.findIdToken('t1', 'card-A'), undefined, 'findIdToken stays exact (the API addresses one entry)');
+    });
+
+    t.test('transactions by id token: case-insensitive', async (t) => {
+      const store = await fresh(t);
+      await store.transactions.startTransaction16('t1', 'CS1', { connectorId: 1, idTag: 'Fleet-1', meterStart: 0, timestamp: '2026-03-01T09:00:00Z' });
+      const page = await store.transactions.listTransactions('t1', { limit: 10, active: true, idToken: 'FLEET-1' });
+      t.same(page.items.map((x) => x.idToken?.idToken), ['Fleet-1']);
+      t.same((await store.transactions.listTransactions('t1', { limit: 10, idToken: 'Fleet-' })).items, [], 'whole values only');
+    });
+
     t.test('local lists per station', async (t) => {
       const store = await fresh(t);
       t.equal(await store.tokens.getLocalList('t1', 'CS1'), undefined);

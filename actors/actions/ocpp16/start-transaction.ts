@@ -9,7 +9,7 @@ import { emitTransaction } from '../shared/transaction-events.js';
  */
 export async function startTransaction(ctx: AuthorizeContext, req: StartTransaction16) {
   const outcome = await ctx.store.transactions.startTransaction16(ctx.session.tenantId, ctx.session.stationId, req);
-  const decision = await authorizeToken(ctx, idTokenFrom16(req.idTag), 'StartTransaction', { remoteStart: outcome.remoteStart });
+  const decision = await authorizeToken(ctx, idTokenFrom16(req.idTag), 'StartTransaction', { remoteStart: outcome.remoteStart, starting: true });
   emitTransaction(ctx, 'Started', outcome, [], { authorization: decision.status });
   return { idTagInfo: idTagInfo16(decision), transactionId: outcome.transaction.ocppTransactionId! };
 }

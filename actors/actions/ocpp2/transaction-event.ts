@@ -16,6 +16,9 @@ export async function transactionEvent(ctx: AuthorizeContext, req: TransactionEv
     offline: req.offline ?? false,
   });
   if (!event.idToken) return {};
-  const decision = await authorizeToken(ctx, event.idToken, 'TransactionEvent', { remoteStart: outcome.remoteStart });
+  const decision = await authorizeToken(ctx, event.idToken, 'TransactionEvent', {
+    remoteStart: outcome.remoteStart,
+    starting: req.eventType !== 'Ended',
+  });
   return { idTokenInfo: idTokenInfo2(decision) };
 }

@@ -22,6 +22,7 @@ export interface TransactionQuery {
   cursor?: string;
   stationId?: string;
   active?: boolean;
+  /** Compared case-insensitively (OCPP's CiString, ASCII case), as id tokens are matched. */
   idToken?: string;
   remoteStartId?: number;
   /** startedAt range, ISO-8601, inclusive from / exclusive to. */
