@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { loadControlPlaneConfig, type ControlPlaneConfig } from './control-plane-config.js';
+import { DEFAULT_MAX_ENERGY_STEP_WH } from './energy.js';
 
 /** Node configuration, read from environment variables once at start-up. */
 export interface CsmsConfig {
@@ -36,6 +37,16 @@ export interface CsmsConfig {
   storage: StorageConfig;
   /** API keys, message log, NATS, node role (see core/control-plane-config.ts). */
   controlPlane: ControlPlaneConfig;
+  /** Rules for billing-grade sessions, applied where transactions are folded (the store). */
+  sessions: SessionRules;
+}
+
+export interface SessionRules {
+  /**
+   * CSMS_MAX_ENERGY_STEP_WH: the largest energy-register rise between two readings believed
+   * without a look (default 1 MWh); a larger one flags the transaction `implausible-energy-step`.
+   */
+  maxEnergyStepWh: number;
 }
 
 export interface StorageConfig {
@@ -124,6 +135,7 @@ export function loadConfig(env: Env = process.env): CsmsConfig {
     logLevel: oneOf(env, 'CSMS_LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     controlPlane: loadControlPlaneConfig(env),
     unknownTokens: oneOf(env, 'CSMS_UNKNOWN_TOKENS', 'reject', ['reject', 'accept-all']) as CsmsConfig['unknownTokens'],
+    sessions: { maxEnergyStepWh: integer(env, 'CSMS_MAX_ENERGY_STEP_WH', DEFAULT_MAX_ENERGY_STEP_WH, 1, 1_000_000_000_000) },
     vendorExtensions: (env.CSMS_VENDOR_EXTENSIONS ?? '').split(',').map((p) => p.trim()).filter((p) => p.length > 0),
     store: oneOf(env, 'CSMS_STORE', 'sqlite', ['sqlite', 'mongodb', 'postgres']) as CsmsConfig['store'],
     mongodbUrl: env.MONGODB_URL?.trim() || undefined,

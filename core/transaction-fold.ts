@@ -22,6 +22,8 @@ export interface FoldContext {
   stationId: string;
   /** When the store writes it: createdAt/updatedAt. */
   now: string;
+  /** Largest believable register rise between two readings; default DEFAULT_MAX_ENERGY_STEP_WH. */
+  maxEnergyStepWh?: number;
 }
 
 function initial(ev: TxEvent, ctx: FoldContext, createdAt: string): TransactionState {
@@ -70,6 +72,7 @@ function flagsOf(rec: TransactionRecord, fold: TransactionFold): TransactionFlag
   // 1.6 ids are ours: a message for one we never issued (or lost) is worth a look.
   if (!fold.seenStart && rec.protocol === 'ocpp1.6') flags.push('unknown-transaction');
   if (fold.energy.backwards) flags.push('meter-went-backwards');
+  if (fold.energy.implausibleStep) flags.push('implausible-energy-step');
   return flags;
 }
 
@@ -97,15 +100,15 @@ export function applyEvent(state: TransactionState | undefined, ev: TxEvent, ctx
   if (ev.seqNo !== undefined) rec.lastSeqNo = Math.max(rec.lastSeqNo ?? ev.seqNo, ev.seqNo);
 
   let energy = fold.energy;
-  if (ev.meterStartWh !== undefined) energy = applyReading(energy, { atMs, wh: ev.meterStartWh }, 'Transaction.Begin');
+  if (ev.meterStartWh !== undefined) energy = applyReading(energy, { atMs, wh: ev.meterStartWh }, 'Transaction.Begin', ctx.maxEnergyStepWh);
   for (const sample of ev.meterValues) {
     const sampleMs = Date.parse(sample.timestamp);
     for (const sv of sample.sampledValue) {
       const wh = registerWh(sv);
-      if (wh !== undefined) energy = applyReading(energy, { atMs: sampleMs, wh }, sv.context);
+      if (wh !== undefined) energy = applyReading(energy, { atMs: sampleMs, wh }, sv.context, ctx.maxEnergyStepWh);
     }
   }
-  if (ev.meterStopWh !== undefined) energy = applyReading(energy, { atMs, wh: ev.meterStopWh }, 'Transaction.End');
+  if (ev.meterStopWh !== undefined) energy = applyReading(energy, { atMs, wh: ev.meterStopWh }, 'Transaction.End', ctx.maxEnergyStepWh);
   fold.energy = energy;
 
   if (ev.chargingState !== undefined) {

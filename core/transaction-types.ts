@@ -14,7 +14,9 @@ export type TransactionFlag =
   | 'ended-without-start'
   | 'missing-start'
   | 'unknown-transaction'
-  | 'meter-went-backwards';
+  | 'meter-went-backwards'
+  /** The energy register rose by more than the plausible step (CSMS_MAX_ENERGY_STEP_WH) between two readings. */
+  | 'implausible-energy-step';
 
 /** One transaction, the same whatever protocol the station speaks. Timestamps are ISO-8601. */
 export interface TransactionRecord {

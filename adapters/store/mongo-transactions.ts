@@ -8,6 +8,7 @@ import { nextCounter } from './mongo-collections.js';
 import type { Page } from '../../core/ports/store/store.js';
 import { AmbiguousTransactionError, type RemoteStartRequest, type StationMeterValues, type TransactionOutcome, type TransactionQuery, type TransactionStore } from '../../core/ports/store/transaction-store.js';
 import { INT32_MAX, REMOTE_START_WINDOW_MS } from './sqlite-transactions.js';
+import type { SessionRules } from '../../core/config.js';
 
 /**
  * A transaction is one document: the record, its fold accumulators and its events. Keeping the
@@ -37,6 +38,7 @@ export class MongoTransactions implements TransactionStore {
     private readonly db: Db,
     private readonly batcher: MongoBatcher,
     private readonly ready: Promise<void>,
+    private readonly rules: Partial<SessionRules> = {},
   ) {}
 
   private get txs() {
@@ -75,7 +77,7 @@ export class MongoTransactions implements TransactionStore {
     }
     const existing: TransactionState | undefined = doc ? { record: toRecord(doc), fold: doc.fold } : undefined;
     const events = [...(doc?.events ?? []), ev];
-    const { state, outOfOrder } = mergeEvent(existing, ev, () => events, { tenantId, stationId, now: new Date().toISOString() });
+    const { state, outOfOrder } = mergeEvent(existing, ev, () => events, { tenantId, stationId, now: new Date().toISOString(), maxEnergyStepWh: this.rules.maxEnergyStepWh });
     await this.writeSamples(tenantId, stationId, ev.transactionId, state.record.evseId, ev.meterValues, ev.dedupKey);
     const next: TxDoc = { _id, ...state.record, fold: state.fold, events, ...((startKey ?? doc?.startKey) ? { startKey: startKey ?? doc?.startKey } : {}) };
     await this.batcher.write(this.txs, { replaceOne: { filter: { _id: _id as never }, replacement: next, upsert: true } });

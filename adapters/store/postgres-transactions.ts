@@ -8,6 +8,7 @@ import type { Page } from '../../core/ports/store/store.js';
 import { decodeTransactionCursor, encodeTransactionCursor } from './transaction-cursor.js';
 import { AmbiguousTransactionError, type RemoteStartRequest, type StationMeterValues, type TransactionOutcome, type TransactionQuery, type TransactionStore } from '../../core/ports/store/transaction-store.js';
 import { TRANSACTION_SORTS as SORTS, toMeterValue, toTransactionRecord as toRecord, toTransactionState as toState, type Row } from './sql-rows.js';
+import type { SessionRules } from '../../core/config.js';
 
 const TEXT = 25;
 const INT4 = 23;
@@ -27,6 +28,7 @@ export class PostgresTransactions implements TransactionStore {
   constructor(
     private readonly sql: Sql,
     private readonly writer: PgGroupCommit,
+    private readonly rules: Partial<SessionRules> = {},
   ) {}
 
   private insertSamples(tx: Tx, tenantId: string, stationId: string, transactionId: string | null, evseId: number | null, samples: MeterSample[]) {
@@ -95,7 +97,7 @@ export class PostgresTransactions implements TransactionStore {
           if (!events) throw NEED_EVENTS;
           return events;
         },
-        { tenantId, stationId, now },
+        { tenantId, stationId, now, maxEnergyStepWh: this.rules.maxEnergyStepWh },
       );
     let merged: ReturnType<typeof mergeEvent>;
     try {

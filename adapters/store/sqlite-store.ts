@@ -23,6 +23,7 @@ import type { TransactionStore } from '../../core/ports/store/transaction-store.
 import { SqliteStations } from './sqlite-stations.js';
 import { SqliteOutbox } from './sqlite-outbox.js';
 import type { OutboxStore } from '../../core/ports/store/outbox-store.js';
+import type { SessionRules } from '../../core/config.js';
 
 export interface SqliteStoreOptions {
   /** File path, or ':memory:' for tests. */
@@ -40,6 +41,8 @@ export interface SqliteStoreOptions {
   checkpointEveryMs?: number;
   /** Least ms between two checks that the file is still the one opened, made before a commit (default 200). */
   fileCheckMs?: number;
+  /** Session rules the transaction fold applies (core/config.ts SessionRules); absent: defaults. */
+  sessions?: Partial<SessionRules>;
 }
 
 /** A file's identity: a deleted or replaced file has another (or none). */
@@ -170,7 +173,7 @@ export class SqliteStore implements Store {
     this.stations = new SqliteStations(this.db, this.writer);
     this.apiKeys = new SqliteApiKeyStore(this.db, this.writer);
     this.messageLog = new SqliteMessageLogStore(this.db, this.writer);
-    this.transactions = new SqliteTransactions(this.db, this.writer);
+    this.transactions = new SqliteTransactions(this.db, this.writer, options.sessions);
     this.tokens = new SqliteTokens(this.db, this.writer);
     this.deviceModel = new SqliteDeviceModel(this.db, this.writer);
     this.stationEvents = new SqliteStationEvents(this.db, this.writer);

@@ -14,6 +14,7 @@ import type {
 } from '../../core/ports/store/transaction-store.js';
 import { TRANSACTION_SORTS as SORTS, toMeterValue, toTransactionRecord as toRecord, toTransactionState as toState, type Row } from './sql-rows.js';
 import { AmbiguousTransactionError } from '../../core/ports/store/transaction-store.js';
+import type { SessionRules } from '../../core/config.js';
 
 /** How long a remote start waits for the 1.6 StartTransaction it caused. */
 export const REMOTE_START_WINDOW_MS = 10 * 60 * 1000;
@@ -40,6 +41,7 @@ export class SqliteTransactions implements TransactionStore {
   constructor(
     private readonly db: Database,
     private readonly writer: GroupCommit,
+    private readonly rules: Partial<SessionRules> = {},
   ) {
     this.savepoint = db.transaction((fn: () => unknown) => fn());
     this.stmt = {
@@ -142,7 +144,7 @@ export class SqliteTransactions implements TransactionStore {
     }
     const loadEvents = () =>
       (this.stmt.events!.all(stationId, ev.transactionId) as Row[]).map((r) => JSON.parse(r.event as string) as TxEvent);
-    const { state, outOfOrder } = mergeEvent(existing, ev, loadEvents, { tenantId, stationId, now });
+    const { state, outOfOrder } = mergeEvent(existing, ev, loadEvents, { tenantId, stationId, now, maxEnergyStepWh: this.rules.maxEnergyStepWh });
     this.persist(state, startKey);
     this.insertSamples(tenantId, stationId, ev.transactionId, state.record.evseId, ev.meterValues);
     return { transaction: state.record, duplicate: false, outOfOrder, remoteStart: this.issued(stationId, state.record) };

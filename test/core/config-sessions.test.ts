@@ -15,6 +15,13 @@ t.test('session and store settings', async (t) => {
   t.throws(() => loadConfig({ CSMS_STORE: 'mongodb' }), /needs MONGODB_URL/);
 });
 
+t.test('CSMS_MAX_ENERGY_STEP_WH: the plausible register step, 1 MWh by default', async (t) => {
+  t.equal(loadConfig({}).sessions.maxEnergyStepWh, 1_000_000);
+  t.equal(loadConfig({ CSMS_MAX_ENERGY_STEP_WH: '250000' }).sessions.maxEnergyStepWh, 250_000);
+  t.throws(() => loadConfig({ CSMS_MAX_ENERGY_STEP_WH: '0' }), /CSMS_MAX_ENERGY_STEP_WH must be between/);
+  t.throws(() => loadConfig({ CSMS_MAX_ENERGY_STEP_WH: '1e400' }), /CSMS_MAX_ENERGY_STEP_WH must be a whole number/);
+});
+
 t.test('CSMS_VENDOR_EXTENSIONS: comma-separated module paths, none by default', async (t) => {
   t.same(loadConfig({}).vendorExtensions, []);
   t.same(loadConfig({ CSMS_VENDOR_EXTENSIONS: ' ./a.mjs, /opt/b.mjs ,' }).vendorExtensions, ['./a.mjs', '/opt/b.mjs']);

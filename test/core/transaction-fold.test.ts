@@ -143,3 +143,23 @@ t.test('resent 1.6 messages map to the same dedup keys', async (t) => {
   const stop = { transactionId: 1, meterStop: 10, timestamp: '2026-01-01T09:00:00Z' };
   t.equal(stopEvent16(stop).dedupKey, stopEvent16({ ...stop }).dedupKey);
 });
+
+t.test('an implausible register step is flagged on the record (configurable), in any arrival order', async (t) => {
+  const jump = [
+    te(0, 'Started', '2026-01-01T10:00:00Z', { meterValue: energy(12, 'Transaction.Begin') }),
+    te(1, 'Updated', '2026-01-01T10:15:00Z', { meterValue: energy(1_512) }),
+    te(2, 'Ended', '2026-01-01T10:30:00Z', { meterValue: energy(1_513, 'Transaction.End') }),
+  ];
+  const r = foldEvents(jump, ctx)!.record;
+  t.same(r.flags, ['implausible-energy-step'], '1.5 MWh in one sample');
+  t.equal(r.totalKwh, 1_501, 'the total is what the meter said; the flag asks for a look');
+  t.same(foldEvents(jump, { ...ctx, maxEnergyStepWh: 2_000_000 })!.record.flags, [], 'a larger configured step believes it');
+  const received: TxEvent[] = [];
+  let state: TransactionState | undefined;
+  for (const ev of [jump[2]!, jump[0]!, jump[1]!]) {
+    received.push(ev);
+    state = mergeEvent(state, ev, () => received, ctx).state;
+  }
+  t.same(state!.record.flags, r.flags, 'Ended first, then Started, then the jump: the same flags');
+  t.same(foldEvents(session, ctx)!.record.flags, [], 'an ordinary session is not flagged');
+});

@@ -84,3 +84,39 @@ t.test('id tokens: case-insensitive values, 2.x value and type, ConcurrentTx', a
     });
   }
 });
+
+t.test('an implausible energy-register step is flagged on the transaction (CSMS_MAX_ENERGY_STEP_WH)', async (t) => {
+  const server = await startServer(t, { env: { CSMS_UNKNOWN_TOKENS: 'accept-all', CSMS_MAX_ENERGY_STEP_WH: '50000' } });
+  const get = async (stationId: string, id: string | number) => (await server.apiJson('GET', `/transactions/${id}?stationId=${stationId}`)).body;
+  for (const version of VERSIONS) {
+    t.test(version, async (t) => {
+      const v = version.replace(/\W/g, '');
+      const c = await station(t, server, `JUMP-${v}`, version);
+      const sample = (wh: number, context?: string) => ({ timestamp: now(), sampledValue: [{ value: version === 'ocpp1.6' ? String(wh) : wh, ...(context ? { context } : {}) }] });
+      const ids: Array<string | number> = [];
+      // Two sessions: +40 kWh in one sample (believed), +60 kWh in one sample (flagged).
+      for (const [n, rise] of [[1, 40_000], [2, 60_000]] as const) {
+        if (version === 'ocpp1.6') {
+          const s = (await c.call('StartTransaction', { connectorId: n, idTag: 'JUMPER', meterStart: 1_000, timestamp: now() })) as any;
+          await c.call('MeterValues', { connectorId: n, transactionId: s.transactionId, meterValue: [sample(1_000 + rise)] });
+          await c.call('StopTransaction', { transactionId: s.transactionId, meterStop: 1_000 + rise + 10, timestamp: now() });
+          ids.push(s.transactionId);
+        } else {
+          const txId = `jump-${n}-${v}`;
+          const ev = (seqNo: number, eventType: string, extra: Record<string, unknown>) =>
+            c.call('TransactionEvent', { eventType, timestamp: now(), triggerReason: 'MeterValuePeriodic', seqNo, transactionInfo: { transactionId: txId }, evse: { id: n, connectorId: 1 }, ...extra });
+          await ev(0, 'Started', { meterValue: [sample(1_000, 'Transaction.Begin')] });
+          await ev(1, 'Updated', { meterValue: [sample(1_000 + rise)] });
+          await ev(2, 'Ended', { meterValue: [sample(1_000 + rise + 10, 'Transaction.End')] });
+          ids.push(txId);
+        }
+      }
+      const [ok, jumped] = [await get(`JUMP-${v}`, ids[0]!), await get(`JUMP-${v}`, ids[1]!)];
+      t.same(ok.flags, [], 'a 40 kWh step is within 50 kWh');
+      t.equal(ok.totalKwh, 40.01);
+      t.same(jumped.flags, ['implausible-energy-step'], 'a 60 kWh step is flagged');
+      t.equal(jumped.totalKwh, 60.01, 'and shown as the meter said, for a person to judge');
+      await c.close();
+    });
+  }
+});
