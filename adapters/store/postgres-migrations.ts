@@ -213,7 +213,18 @@ export const MIGRATIONS: string[] = [
    -- and per-token ConcurrentTx allowance.
    CREATE INDEX id_tokens_lower ON id_tokens (tenant_id, lower(id_token));
    ALTER TABLE id_tokens ADD COLUMN allow_concurrent_tx boolean NOT NULL DEFAULT false;
-   CREATE INDEX transactions_by_token_lower ON transactions (tenant_id, lower(id_token))`,
+   CREATE INDEX transactions_by_token_lower ON transactions (tenant_id, lower(id_token));
+   -- Connector status history: one row per StatusNotification, appended in the status's own write.
+   CREATE TABLE connector_status_history (
+     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+     tenant_id text COLLATE "C" NOT NULL,
+     station_id text COLLATE "C" NOT NULL,
+     evse_id integer NOT NULL,
+     connector_id integer NOT NULL,
+     status text NOT NULL, detailed_status text, error_code text, info text, vendor_error_code text,
+     reported_at text COLLATE "C" NOT NULL
+   );
+   CREATE INDEX connector_status_history_by_time ON connector_status_history (tenant_id, station_id, reported_at)`,
 ];
 
 /** Key of the session advisory lock that serialises migrations across nodes starting at once. */

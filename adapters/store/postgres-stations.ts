@@ -2,8 +2,8 @@ import type { Sql } from 'postgres';
 import type { BootInfo, ConnectorStatusRecord, StationRecord } from '../../core/types.js';
 import { decodeCursor, encodeCursor } from '../../core/cursor.js';
 import type { PgGroupCommit } from './postgres-group-commit.js';
-import type { ConnectorStatusUpdate, NewStation, Page, PageQuery, StationLogin, StationStore } from '../../core/ports/store/store.js';
-import { policyOf, toConnector, toStation, type Row } from './sql-rows.js';
+import type { ConnectorStatusHistoryQuery, ConnectorStatusUpdate, NewStation, Page, PageQuery, StationLogin, StationStore } from '../../core/ports/store/store.js';
+import { policyOf, toConnector, toStation, toStatusChange, type Row } from './sql-rows.js';
 import type { BootPolicy } from '../../core/boot-policy.js';
 
 /**
@@ -90,8 +90,11 @@ export class PostgresStations implements StationStore {
 
   async recordConnectorStatus(u: ConnectorStatusUpdate): Promise<void> {
     const updatedAt = new Date().toISOString();
-    await this.writer.pipelined(
-      (tx) => tx`INSERT INTO connector_statuses (tenant_id, station_id, evse_id, connector_id, status, detailed_status,
+    // The upsert and the history row go out together in one write (one flight, one commit),
+    // each with the same station check.
+    await this.writer.pipelined((tx) =>
+      Promise.all([
+        tx`INSERT INTO connector_statuses (tenant_id, station_id, evse_id, connector_id, status, detailed_status,
            error_code, info, vendor_error_code, reported_at, updated_at)
          SELECT ${u.tenantId}, ${u.stationId}, ${u.evseId}::integer, ${u.connectorId}::integer, ${u.status}, ${u.detailedStatus}, ${u.errorCode},
            ${u.info}, ${u.vendorErrorCode}, ${u.reportedAt}, ${updatedAt}
@@ -100,7 +103,28 @@ export class PostgresStations implements StationStore {
            detailed_status = excluded.detailed_status, error_code = excluded.error_code, info = excluded.info,
            vendor_error_code = excluded.vendor_error_code, reported_at = excluded.reported_at,
            updated_at = excluded.updated_at`,
+        tx`INSERT INTO connector_status_history (tenant_id, station_id, evse_id, connector_id, status, detailed_status,
+           error_code, info, vendor_error_code, reported_at)
+         SELECT ${u.tenantId}, ${u.stationId}, ${u.evseId}::integer, ${u.connectorId}::integer, ${u.status}, ${u.detailedStatus}, ${u.errorCode},
+           ${u.info}, ${u.vendorErrorCode}, ${u.reportedAt}
+         WHERE EXISTS (SELECT 1 FROM stations WHERE id = ${u.stationId} AND tenant_id = ${u.tenantId})`,
+      ]),
     );
+  }
+
+  async listConnectorStatusHistory(tenantId: string, stationId: string, q: ConnectorStatusHistoryQuery): Promise<ConnectorStatusUpdate[]> {
+    const evse = q.evseId === undefined ? this.sql`` : this.sql`AND evse_id = ${q.evseId}`;
+    const connector = q.connectorId === undefined ? this.sql`` : this.sql`AND connector_id = ${q.connectorId}`;
+    const [before, rows] = await Promise.all([
+      this.sql`SELECT DISTINCT ON (evse_id, connector_id) * FROM connector_status_history
+        WHERE tenant_id = ${tenantId} AND station_id = ${stationId} AND reported_at < ${q.from} ${evse} ${connector}
+        ORDER BY evse_id, connector_id, reported_at DESC, id DESC`,
+      this.sql`SELECT * FROM connector_status_history
+        WHERE tenant_id = ${tenantId} AND station_id = ${stationId} AND reported_at >= ${q.from} AND reported_at < ${q.to} ${evse} ${connector}
+        ORDER BY reported_at, id LIMIT ${q.limit}`,
+    ]);
+    const first = [...before].sort((a, b) => (a.reported_at as string).localeCompare(b.reported_at as string));
+    return [...first, ...rows].slice(0, q.limit).map(toStatusChange);
   }
 
   async listConnectorStatuses(tenantId: string, stationId: string): Promise<ConnectorStatusRecord[]> {

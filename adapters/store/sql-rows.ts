@@ -6,6 +6,7 @@ import type { IdTokenRecord } from '../../core/authorization.js';
 import type { LocalList, LocalListEntry } from '../../core/local-list.js';
 import { toMessageLogRecord, type LoggedFrame, type MessageLogRecord } from '../../core/ports/store/message-log-store.js';
 import type { StationRequest } from '../../core/requests.js';
+import type { ConnectorStatusUpdate } from '../../core/ports/store/store.js';
 
 /**
  * Rows of the SQL adapters (SQLite and PostgreSQL share column names) turned into records:
@@ -55,6 +56,12 @@ export function toConnector(row: Row): ConnectorStatusRecord {
     reportedAt: row.reported_at as string,
     updatedAt: row.updated_at as string,
   };
+}
+
+/** A connector_status_history row. */
+export function toStatusChange(row: Row): ConnectorStatusUpdate {
+  const { updatedAt: _u, ...change } = toConnector({ ...row, updated_at: null });
+  return change;
 }
 
 export function toTransactionRecord(row: Row): TransactionRecord {

@@ -207,7 +207,18 @@ const MIGRATIONS: string[] = [
    CREATE INDEX id_tokens_nocase ON id_tokens (tenant_id, id_token COLLATE NOCASE);
    ALTER TABLE id_tokens ADD COLUMN allow_concurrent_tx INTEGER NOT NULL DEFAULT 0;
    DROP INDEX transactions_by_token;
-   CREATE INDEX transactions_by_token ON transactions (tenant_id, id_token COLLATE NOCASE);`,
+   CREATE INDEX transactions_by_token ON transactions (tenant_id, id_token COLLATE NOCASE);
+   -- Connector status history: one row per StatusNotification, appended in the status's own write.
+   CREATE TABLE connector_status_history (
+     id INTEGER PRIMARY KEY,
+     station_id TEXT NOT NULL,
+     tenant_id TEXT NOT NULL,
+     evse_id INTEGER NOT NULL,
+     connector_id INTEGER NOT NULL,
+     status TEXT NOT NULL, detailed_status TEXT, error_code TEXT, info TEXT, vendor_error_code TEXT,
+     reported_at TEXT NOT NULL
+   );
+   CREATE INDEX connector_status_history_by_time ON connector_status_history (station_id, reported_at);`,
 ];
 
 export function migrate(db: Database): void {

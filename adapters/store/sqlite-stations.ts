@@ -1,9 +1,9 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { BootInfo, ConnectorStatusRecord, StationRecord } from '../../core/types.js';
-import type { ConnectorStatusUpdate, NewStation, Page, PageQuery, StationLogin, StationStore } from '../../core/ports/store/store.js';
+import type { ConnectorStatusHistoryQuery, ConnectorStatusUpdate, NewStation, Page, PageQuery, StationLogin, StationStore } from '../../core/ports/store/store.js';
 import { decodeCursor, encodeCursor } from '../../core/cursor.js';
 import type { GroupCommit } from './group-commit.js';
-import { policyOf, toConnector, toStation, type Row } from './sql-rows.js';
+import { policyOf, toConnector, toStation, toStatusChange, type Row } from './sql-rows.js';
 import type { BootPolicy } from '../../core/boot-policy.js';
 
 /** Stations and their connector statuses in SQLite. */
@@ -62,6 +62,20 @@ export class SqliteStations implements StationStore {
            vendor_error_code = excluded.vendor_error_code, reported_at = excluded.reported_at,
            updated_at = excluded.updated_at
          WHERE connector_statuses.tenant_id = excluded.tenant_id`,
+      ),
+      appendHistory: db.prepare(
+        `INSERT INTO connector_status_history (station_id, tenant_id, evse_id, connector_id, status, detailed_status,
+           error_code, info, vendor_error_code, reported_at)
+         VALUES (@stationId, @tenantId, @evseId, @connectorId, @status, @detailedStatus, @errorCode, @info, @vendorErrorCode, @reportedAt)`,
+      ),
+      historyBefore: db.prepare(
+        `SELECT * FROM connector_status_history WHERE station_id = ? AND reported_at < ? AND tenant_id = ?
+           AND evse_id = ? AND connector_id = ? ORDER BY reported_at DESC, id DESC LIMIT 1`,
+      ),
+      history: db.prepare(
+        `SELECT * FROM connector_status_history WHERE station_id = @stationId AND reported_at >= @from AND reported_at < @to
+           AND tenant_id = @tenantId AND (@evseId IS NULL OR evse_id = @evseId) AND (@connectorId IS NULL OR connector_id = @connectorId)
+         ORDER BY reported_at, id LIMIT @limit`,
       ),
       listConnectors: db.prepare(
         'SELECT * FROM connector_statuses WHERE tenant_id = ? AND station_id = ? ORDER BY evse_id, connector_id',
@@ -138,7 +152,24 @@ export class SqliteStations implements StationStore {
 
   async recordConnectorStatus(update: ConnectorStatusUpdate): Promise<void> {
     const updatedAt = new Date().toISOString();
-    await this.writer.enqueue(() => this.stmt.connectorStatus!.run({ ...update, updatedAt }));
+    await this.writer.enqueue(() => {
+      // No row changed: the station is not in that tenant, and its history gets nothing either.
+      if (this.stmt.connectorStatus!.run({ ...update, updatedAt }).changes === 1) this.stmt.appendHistory!.run(update);
+    });
+  }
+
+  async listConnectorStatusHistory(tenantId: string, stationId: string, query: ConnectorStatusHistoryQuery): Promise<ConnectorStatusUpdate[]> {
+    const connectors = (this.stmt.listConnectors!.all(tenantId, stationId) as Row[]).filter(
+      (c) => (query.evseId === undefined || c.evse_id === query.evseId) && (query.connectorId === undefined || c.connector_id === query.connectorId),
+    );
+    const before = connectors
+      .map((c) => this.stmt.historyBefore!.get(stationId, query.from, tenantId, c.evse_id, c.connector_id) as Row | undefined)
+      .filter((r): r is Row => r !== undefined)
+      .sort((a, b) => (a.reported_at as string).localeCompare(b.reported_at as string));
+    const rows = this.stmt.history!.all({
+      stationId, tenantId, from: query.from, to: query.to, evseId: query.evseId ?? null, connectorId: query.connectorId ?? null, limit: query.limit,
+    }) as Row[];
+    return [...before, ...rows].slice(0, query.limit).map(toStatusChange);
   }
 
   async listConnectorStatuses(tenantId: string, stationId: string): Promise<ConnectorStatusRecord[]> {
