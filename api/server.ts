@@ -19,6 +19,7 @@ import { requestRoutes } from './routes/requests.js';
 import { deviceModelRoutes } from './routes/device-model.js';
 import { chargingProfileRoutes } from './routes/charging-profiles.js';
 import { stationEventRoutes } from './routes/station-events.js';
+import { connectorHistoryRoutes } from './routes/connector-history.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { transactionRoutes } from './routes/transactions.js';
 
@@ -77,6 +78,7 @@ export async function buildApi(deps: ApiDeps, logger?: Logger, options: ApiOptio
   await app.register(requestRoutes, { deps });
   await app.register(deviceModelRoutes, { deps });
   await app.register(stationEventRoutes, { deps });
+  await app.register(connectorHistoryRoutes, { deps });
   await app.register(chargingProfileRoutes, { deps });
   await app.register(apiKeyRoutes, { deps });
   await app.register(asyncApiRoutes);

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { eventually, startServer, type TestServer } from '../helpers/server.js';
 import { bootPayload, connectStrict, VERSIONS, type StrictClient, type Version } from '../helpers/ocpp-clients.js';
 
 // Billing-grade sessions (issue #12): id tokens matched as the specs say, ConcurrentTx, and the
@@ -116,6 +116,51 @@ t.test('an implausible energy-register step is flagged on the transaction (CSMS_
       t.equal(ok.totalKwh, 40.01);
       t.same(jumped.flags, ['implausible-energy-step'], 'a 60 kWh step is flagged');
       t.equal(jumped.totalKwh, 60.01, 'and shown as the meter said, for a person to judge');
+      await c.close();
+    });
+  }
+});
+
+t.test('connector status history and availability per connector over a period', async (t) => {
+  const server = await startServer(t);
+  const base = Math.floor(Date.now() / 1000) * 1000 - 12 * 3_600_000;
+  const h = (hours: number) => new Date(base + hours * 3_600_000).toISOString();
+  for (const version of VERSIONS) {
+    t.test(version, async (t) => {
+      const v = version.replace(/\W/g, '');
+      const id = `HIST-${v}`;
+      const c = await station(t, server, id, version);
+      const send = (evse: number, status: 'Available' | 'Faulted', hours: number) =>
+        version === 'ocpp1.6'
+          ? c.call('StatusNotification', { connectorId: evse, status, errorCode: status === 'Faulted' ? 'GroundFailure' : 'NoError', timestamp: h(hours) })
+          : c.call('StatusNotification', { timestamp: h(hours), connectorStatus: status, evseId: evse, connectorId: 1 });
+      // EVSE 1: Available from 0 h, Faulted 6–7 h, Available again; EVSE 2: Available from 0 h.
+      await send(1, 'Available', 0);
+      await send(2, 'Available', 0);
+      await send(1, 'Faulted', 6);
+      await send(1, 'Available', 7);
+      // Answered at the gateway, stored within CSMS_ASYNC_FLUSH_MS.
+      const history = await eventually(async () => {
+        const r = await server.apiJson('GET', `/stations/${id}/connector-status-history?from=${encodeURIComponent(h(2))}&to=${encodeURIComponent(h(10))}`);
+        return r.status === 200 && (r.body.items as unknown[]).length === 4 && r.body;
+      }, 10_000, 'history stored');
+      t.same(
+        (history.items as any[]).map((x) => [x.evseId, x.status, x.reportedAt]),
+        [[1, 'Available', h(0)], [2, 'Available', h(0)], [1, 'Faulted', h(6)], [1, 'Available', h(7)]],
+        'the status each connector had at `from`, then every change',
+      );
+      if (version === 'ocpp1.6') t.equal((history.items as any[])[2].errorCode, 'GroundFailure');
+      const a = await server.apiJson('GET', `/stations/${id}/availability?from=${encodeURIComponent(h(2))}&to=${encodeURIComponent(h(10))}`);
+      t.equal(a.status, 200);
+      t.equal(a.body.truncated, false);
+      t.match(a.body.connectors, [
+        { evseId: 1, connectorId: 1, uptimePct: 87.5, upSec: 7 * 3600, downSec: 3600, unknownSec: 0, seconds: { Available: 7 * 3600, Faulted: 3600 } },
+        { evseId: 2, connectorId: 1, uptimePct: 100, upSec: 8 * 3600, downSec: 0 },
+      ]);
+      const one = await server.apiJson('GET', `/stations/${id}/availability?evseId=2&from=${encodeURIComponent(h(2))}&to=${encodeURIComponent(h(10))}`);
+      t.same(one.body.connectors.map((x: any) => x.evseId), [2], 'one EVSE');
+      t.equal((await server.apiJson('GET', `/stations/${id}/availability?from=${encodeURIComponent(h(10))}&to=${encodeURIComponent(h(2))}`)).status, 400, 'from after to');
+      t.equal((await server.apiJson('GET', `/stations/NOPE-${v}/availability`)).status, 404);
       await c.close();
     });
   }
