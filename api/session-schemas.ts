@@ -44,13 +44,21 @@ export const meterValueSchema = {
   properties: {
     timestamp: str,
     measurand: str,
-    value: { type: 'number' },
+    value: { type: ['number', 'null'], description: 'null: a 1.6 SignedData value sent without a readable value beside it' },
     unit: nstr,
     multiplier: { type: 'integer' },
     context: nstr,
     phase: nstr,
     location: nstr,
     evseId: nint,
+    signedMeterValue: {
+      type: ['object', 'null'],
+      description: 'The signed value as the station sent it (2.x signedMeterValue; 1.6 SignedData, format SignedData), for billing evidence',
+      properties: {
+        signedMeterData: str, signingMethod: nstr, encodingMethod: nstr, publicKey: nstr, format: nstr,
+        valueless: { type: 'boolean', description: '1.6: sent without a readable value beside it (the row has no value)' },
+      },
+    },
   },
 } as const;
 

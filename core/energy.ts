@@ -40,6 +40,7 @@ export const DEFAULT_MAX_ENERGY_STEP_WH = 1_000_000;
 /** Wh of an energy register value, or undefined when it is not the transaction's total import register. */
 export function registerWh(sv: SampledValue): number | undefined {
   if (sv.measurand !== ENERGY_REGISTER) return undefined;
+  if (sv.signedMeterValue?.valueless) return undefined;
   // A per-phase value is a part, not the total; readings at the EV or inlet are not what is billed.
   if (sv.phase !== null) return undefined;
   if (sv.location !== null && sv.location !== 'Outlet') return undefined;

@@ -49,6 +49,24 @@ export interface TransactionRecord {
   updatedAt: string;
 }
 
+/**
+ * A signed meter value kept as the station sent it, for billing evidence (eichrecht, OCMF…):
+ * 2.x `signedMeterValue`, or a 1.6 sampled value of format `SignedData` (its `value` is the blob).
+ */
+export interface SignedMeterValue {
+  signedMeterData: string;
+  signingMethod: string | null;
+  encodingMethod: string | null;
+  publicKey: string | null;
+  /** 1.6: 'SignedData'; 2.x: null. */
+  format: string | null;
+  /**
+   * 1.6 only: no readable value was sent beside the signed one (same measurand, phase, location,
+   * context), so the row's `value` means nothing and energy ignores it.
+   */
+  valueless?: boolean;
+}
+
 /** A sampled value normalised across versions (1.6 sends strings, 2.x numbers and a multiplier). */
 export interface SampledValue {
   value: number;
@@ -58,6 +76,8 @@ export interface SampledValue {
   context: string | null;
   phase: string | null;
   location: string | null;
+  /** The signed value sent with (or, 1.6, beside) this one; absent or null when none. */
+  signedMeterValue?: SignedMeterValue | null;
 }
 
 export interface MeterSample {

@@ -31,6 +31,7 @@ export const INDEXES: Record<string, IndexDescription[]> = {
   api_keys: [{ key: { keyHash: 1 }, unique: true }, { key: { tenantId: 1, createdAt: -1 } }],
   message_log: [{ key: { tenantId: 1, stationId: 1, seq: -1 } }, { key: { at: 1 } }],
   station_events: [{ key: { stationId: 1, _id: -1 } }, { key: { tenantId: 1, stationId: 1, _id: -1 } }, { key: { tenantId: 1, stationId: 1, kind: 1, _id: -1 } }, { key: { tenantId: 1, _id: -1 }, partialFilterExpression: { kind: 'alert' } }],
+  alert_states: [{ key: { tenantId: 1, lastAt: -1, stationId: -1, key: -1 } }, { key: { stationId: 1, evseId: 1, connectorId: 1, state: 1 } }],
   charging_profiles: [{ key: { tenantId: 1, stationId: 1, source: 1 } }],
   counters: [],
 };

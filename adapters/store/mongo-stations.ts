@@ -77,7 +77,7 @@ export class MongoStations implements StationStore {
     if (deleted) {
       // Its statuses, and what it sent and was asked (issue #12).
       await Promise.all(
-        ['connector_statuses', 'station_events', 'device_model', 'station_requests'].map((name) => this.db.collection(name).deleteMany({ tenantId, stationId: id })),
+        ['connector_statuses', 'station_events', 'device_model', 'station_requests', 'connector_status_history', 'alert_states'].map((name) => this.db.collection(name).deleteMany({ tenantId, stationId: id })),
       );
     }
     return deleted;
@@ -124,6 +124,18 @@ export class MongoStations implements StationStore {
     await Promise.all([
       this.batcher.write(this.connectors, { replaceOne: { filter: { _id: _id as never }, replacement: { _id, ...doc }, upsert: true } }),
       this.batcher.write(this.history, { insertOne: { document: { ...update } } }),
+      // core/alerts.ts clearedByStatus16: a 1.6 status clears its connector's alerts of other errorCodes.
+      ...(update.errorCode === null
+        ? []
+        : [
+            this.db.collection('alert_states').updateMany(
+              {
+                stationId: update.stationId, tenantId: update.tenantId, evseId: update.evseId, connectorId: update.connectorId,
+                state: 'open', source: 'connector-status', type: { $ne: update.errorCode }, lastAt: { $lte: update.reportedAt },
+              },
+              { $set: { state: 'cleared', clearedAt: update.reportedAt, lastAt: update.reportedAt } },
+            ),
+          ]),
     ]);
   }
 

@@ -207,6 +207,6 @@ export class MongoTransactions implements TransactionStore {
       .sort({ timestamp: 1, _id: 1 })
       .limit(limit)
       .toArray();
-    return docs as unknown as MeterValueRecord[];
+    return (docs as unknown as MeterValueRecord[]).map((d) => ({ ...d, signedMeterValue: d.signedMeterValue ?? null }));
   }
 }

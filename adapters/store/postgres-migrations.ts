@@ -224,7 +224,22 @@ export const MIGRATIONS: string[] = [
      status text NOT NULL, detailed_status text, error_code text, info text, vendor_error_code text,
      reported_at text COLLATE "C" NOT NULL
    );
-   CREATE INDEX connector_status_history_by_time ON connector_status_history (tenant_id, station_id, reported_at)`,
+   CREATE INDEX connector_status_history_by_time ON connector_status_history (tenant_id, station_id, reported_at);
+   -- Alerts as open/cleared states (core/alerts.ts), per station and subject.
+   CREATE TABLE alert_states (
+     tenant_id text COLLATE "C" NOT NULL,
+     station_id text COLLATE "C" NOT NULL,
+     alert_key text COLLATE "C" NOT NULL,
+     source text NOT NULL, type text NOT NULL, evse_id integer, connector_id integer,
+     state text NOT NULL, opened_at text NOT NULL, cleared_at text, last_at text COLLATE "C" NOT NULL,
+     count integer NOT NULL, payload text NOT NULL,
+     PRIMARY KEY (station_id, alert_key)
+   );
+   CREATE INDEX alert_states_by_tenant ON alert_states (tenant_id, last_at, station_id, alert_key);
+   CREATE INDEX alert_states_open_connectors ON alert_states (station_id, evse_id, connector_id)
+     WHERE state = 'open' AND source = 'connector-status';
+   -- Signed meter values (1.6 SignedData, 2.x signedMeterValue) beside the value they sign, as JSON.
+   ALTER TABLE meter_values ADD COLUMN signed_meter_value text`,
 ];
 
 /** Key of the session advisory lock that serialises migrations across nodes starting at once. */

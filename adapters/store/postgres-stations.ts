@@ -54,6 +54,8 @@ export class PostgresStations implements StationStore {
         tx`DELETE FROM station_events WHERE tenant_id = ${tenantId} AND station_id = ${id}`,
         tx`DELETE FROM device_model WHERE tenant_id = ${tenantId} AND station_id = ${id}`,
         tx`DELETE FROM station_requests WHERE tenant_id = ${tenantId} AND station_id = ${id}`,
+        tx`DELETE FROM connector_status_history WHERE tenant_id = ${tenantId} AND station_id = ${id}`,
+        tx`DELETE FROM alert_states WHERE tenant_id = ${tenantId} AND station_id = ${id}`,
       ]).then(([deleted]) => deleted.count === 1),
     );
   }
@@ -108,6 +110,15 @@ export class PostgresStations implements StationStore {
          SELECT ${u.tenantId}, ${u.stationId}, ${u.evseId}::integer, ${u.connectorId}::integer, ${u.status}, ${u.detailedStatus}, ${u.errorCode},
            ${u.info}, ${u.vendorErrorCode}, ${u.reportedAt}
          WHERE EXISTS (SELECT 1 FROM stations WHERE id = ${u.stationId} AND tenant_id = ${u.tenantId})`,
+        // core/alerts.ts clearedByStatus16: a 1.6 status (it has an errorCode) clears its connector's alerts of other errorCodes.
+        ...(u.errorCode === null
+          ? []
+          : [
+              tx`UPDATE alert_states SET state = 'cleared', cleared_at = ${u.reportedAt}, last_at = ${u.reportedAt}
+                 WHERE station_id = ${u.stationId} AND evse_id = ${u.evseId}::integer AND connector_id = ${u.connectorId}::integer
+                   AND state = 'open' AND source = 'connector-status' AND tenant_id = ${u.tenantId}
+                   AND type <> ${u.errorCode} AND last_at <= ${u.reportedAt}`,
+            ]),
       ]),
     );
   }

@@ -32,19 +32,22 @@ export class PostgresTransactions implements TransactionStore {
   ) {}
 
   private insertSamples(tx: Tx, tenantId: string, stationId: string, transactionId: string | null, evseId: number | null, samples: MeterSample[]) {
-    const rows = samples.flatMap((s) => s.sampledValue.map((sv) => ({ ts: s.timestamp, ...sv })));
+    const rows = samples.flatMap((s) =>
+      s.sampledValue.map((sv) => ({ ts: s.timestamp, ...sv, signed: sv.signedMeterValue ? JSON.stringify(sv.signedMeterValue) : null })),
+    );
     if (rows.length === 0) return Promise.resolve(undefined);
     const col = <K extends keyof (typeof rows)[number]>(key: K) => rows.map((r) => r[key]);
     const sql = this.sql;
     // Array order is insertion order: the identity column keeps samples of one timestamp in order.
     return tx`INSERT INTO meter_values (tenant_id, station_id, transaction_id, evse_id, ts, measurand, phase, location,
-        context, value, unit, multiplier)
-      SELECT ${tenantId}, ${stationId}, ${transactionId}, ${evseId}::integer, ts, measurand, phase, location, context, value, unit, multiplier
+        context, value, unit, multiplier, signed_meter_value)
+      SELECT ${tenantId}, ${stationId}, ${transactionId}, ${evseId}::integer, ts, measurand, phase, location, context, value, unit, multiplier, signed
       FROM unnest(${sql.array(col('ts'), TEXT)}::text[], ${sql.array(col('measurand'), TEXT)}::text[],
         ${sql.array(col('phase'), TEXT)}::text[], ${sql.array(col('location'), TEXT)}::text[],
         ${sql.array(col('context'), TEXT)}::text[], ${sql.array(col('value'), FLOAT8)}::float8[],
-        ${sql.array(col('unit'), TEXT)}::text[], ${sql.array(col('multiplier'), INT4)}::integer[]) WITH ORDINALITY
-        AS u(ts, measurand, phase, location, context, value, unit, multiplier, n)
+        ${sql.array(col('unit'), TEXT)}::text[], ${sql.array(col('multiplier'), INT4)}::integer[],
+        ${sql.array(col('signed'), TEXT)}::text[]) WITH ORDINALITY
+        AS u(ts, measurand, phase, location, context, value, unit, multiplier, signed, n)
       ORDER BY n`.then(() => undefined);
   }
 

@@ -1,6 +1,6 @@
 import type { BootPolicy } from '../../core/boot-policy.js';
 import type { TransactionFold, TransactionState } from '../../core/transaction-fold.js';
-import type { MeterValueRecord, TransactionRecord } from '../../core/transaction-types.js';
+import type { MeterValueRecord, SignedMeterValue, TransactionRecord } from '../../core/transaction-types.js';
 import type { ConnectorStatusRecord, StationRecord } from '../../core/types.js';
 import type { IdTokenRecord } from '../../core/authorization.js';
 import type { LocalList, LocalListEntry } from '../../core/local-list.js';
@@ -112,6 +112,7 @@ export function toMeterValue(row: Row): MeterValueRecord {
     value: row.value as number,
     unit: (row.unit as string | null) ?? null,
     multiplier: row.multiplier as number,
+    signedMeterValue: typeof row.signed_meter_value === 'string' ? (JSON.parse(row.signed_meter_value) as SignedMeterValue) : null,
   };
 }
 

@@ -218,7 +218,23 @@ const MIGRATIONS: string[] = [
      status TEXT NOT NULL, detailed_status TEXT, error_code TEXT, info TEXT, vendor_error_code TEXT,
      reported_at TEXT NOT NULL
    );
-   CREATE INDEX connector_status_history_by_time ON connector_status_history (station_id, reported_at);`,
+   CREATE INDEX connector_status_history_by_time ON connector_status_history (station_id, reported_at);
+   -- Alerts as open/cleared states (core/alerts.ts), per station and subject.
+   CREATE TABLE alert_states (
+     station_id TEXT NOT NULL,
+     alert_key TEXT NOT NULL,
+     tenant_id TEXT NOT NULL,
+     source TEXT NOT NULL, type TEXT NOT NULL, evse_id INTEGER, connector_id INTEGER,
+     state TEXT NOT NULL, opened_at TEXT NOT NULL, cleared_at TEXT, last_at TEXT NOT NULL,
+     count INTEGER NOT NULL, payload TEXT NOT NULL,
+     PRIMARY KEY (station_id, alert_key)
+   ) WITHOUT ROWID;
+   CREATE INDEX alert_states_by_tenant ON alert_states (tenant_id, last_at, station_id, alert_key);
+   -- What a 1.6 StatusNotification's clearing update probes: usually nothing (no open alert).
+   CREATE INDEX alert_states_open_connectors ON alert_states (station_id, evse_id, connector_id)
+     WHERE state = 'open' AND source = 'connector-status';
+   -- Signed meter values (1.6 SignedData, 2.x signedMeterValue) beside the value they sign, as JSON.
+   ALTER TABLE meter_values ADD COLUMN signed_meter_value TEXT;`,
 ];
 
 export function migrate(db: Database): void {

@@ -36,6 +36,8 @@ export class SqliteStations implements StationStore {
       deleteConnectors: db.prepare('DELETE FROM connector_statuses WHERE tenant_id = ? AND station_id = ?'),
       // What the station sent and what was asked of it goes with it (issue #12).
       deleteEvents: db.prepare('DELETE FROM station_events WHERE tenant_id = ? AND station_id = ?'),
+      deleteStatusHistory: db.prepare('DELETE FROM connector_status_history WHERE tenant_id = ? AND station_id = ?'),
+      deleteAlertStates: db.prepare('DELETE FROM alert_states WHERE tenant_id = ? AND station_id = ?'),
       deleteDeviceModel: db.prepare('DELETE FROM device_model WHERE tenant_id = ? AND station_id = ?'),
       deleteRequests: db.prepare('DELETE FROM station_requests WHERE tenant_id = ? AND station_id = ?'),
       boot: db.prepare(
@@ -62,6 +64,13 @@ export class SqliteStations implements StationStore {
            vendor_error_code = excluded.vendor_error_code, reported_at = excluded.reported_at,
            updated_at = excluded.updated_at
          WHERE connector_statuses.tenant_id = excluded.tenant_id`,
+      ),
+      // core/alerts.ts clearedByStatus16: a 1.6 status clears its connector's alerts of other errorCodes.
+      clearAlerts: db.prepare(
+        `UPDATE alert_states SET state = 'cleared', cleared_at = @reportedAt, last_at = @reportedAt
+         WHERE station_id = @stationId AND evse_id = @evseId AND connector_id = @connectorId
+           AND state = 'open' AND source = 'connector-status' AND tenant_id = @tenantId
+           AND type <> @errorCode AND last_at <= @reportedAt`,
       ),
       appendHistory: db.prepare(
         `INSERT INTO connector_status_history (station_id, tenant_id, evse_id, connector_id, status, detailed_status,
@@ -110,7 +119,7 @@ export class SqliteStations implements StationStore {
   deleteStation(tenantId: string, id: string): Promise<boolean> {
     return this.writer.enqueue(() => {
       if (this.stmt.deleteStation!.run(tenantId, id).changes !== 1) return false;
-      for (const table of ['deleteConnectors', 'deleteEvents', 'deleteDeviceModel', 'deleteRequests'] as const) this.stmt[table]!.run(tenantId, id);
+      for (const table of ['deleteConnectors', 'deleteEvents', 'deleteDeviceModel', 'deleteRequests', 'deleteStatusHistory', 'deleteAlertStates'] as const) this.stmt[table]!.run(tenantId, id);
       return true;
     });
   }
@@ -154,7 +163,10 @@ export class SqliteStations implements StationStore {
     const updatedAt = new Date().toISOString();
     await this.writer.enqueue(() => {
       // No row changed: the station is not in that tenant, and its history gets nothing either.
-      if (this.stmt.connectorStatus!.run({ ...update, updatedAt }).changes === 1) this.stmt.appendHistory!.run(update);
+      if (this.stmt.connectorStatus!.run({ ...update, updatedAt }).changes !== 1) return;
+      this.stmt.appendHistory!.run(update);
+      // Only 1.6 statuses carry an errorCode; the partial index makes this a probe of open alerts only.
+      if (update.errorCode !== null) this.stmt.clearAlerts!.run(update);
     });
   }
 

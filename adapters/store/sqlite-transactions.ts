@@ -78,7 +78,7 @@ export class SqliteTransactions implements TransactionStore {
       ),
       insertMeter: db.prepare(
         `INSERT INTO meter_values (tenant_id, station_id, transaction_id, evse_id, ts, measurand, phase, location, context,
-           value, unit, multiplier) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           value, unit, multiplier, signed_meter_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       meterValues: db.prepare(
         'SELECT * FROM meter_values WHERE station_id = ? AND transaction_id = ? AND tenant_id = ? ORDER BY ts, rowid LIMIT ?',
@@ -123,7 +123,7 @@ export class SqliteTransactions implements TransactionStore {
       for (const sv of sample.sampledValue) {
         this.stmt.insertMeter!.run(
           tenantId, stationId, transactionId, evseId, sample.timestamp, sv.measurand, sv.phase, sv.location, sv.context,
-          sv.value, sv.unit, sv.multiplier,
+          sv.value, sv.unit, sv.multiplier, sv.signedMeterValue ? JSON.stringify(sv.signedMeterValue) : null,
         );
       }
     }

@@ -231,6 +231,26 @@ export function sessionStoreContract(t: Test, name: string, options: StoreContra
       t.equal(await store.tokens.findIdToken('t1', 'card-A'), undefined, 'findIdToken stays exact (the API addresses one entry)');
     });
 
+    t.test('signed meter values are kept with the transaction\'s meter values', async (t) => {
+      const store = await fresh(t);
+      const signed = { signedMeterData: 'c2ln', signingMethod: 'ECDSA-secp256r1-SHA256', encodingMethod: 'OCMF', publicKey: 'cHVi' };
+      await store.transactions.applyTransactionEvent('t1', 'CS1', ev2('tx-s', 0, 'Started', '2026-03-01T10:00:00Z', {
+        meterValue: [{ timestamp: '2026-03-01T10:00:00Z', sampledValue: [{ value: 10, context: 'Transaction.Begin', unitOfMeasure: { unit: 'kWh' }, signedMeterValue: signed }, { value: 230, measurand: 'Voltage' }] }],
+      }));
+      const n = (await store.transactions.startTransaction16('t1', 'CS1', { connectorId: 2, idTag: 'S', meterStart: 0, timestamp: '2026-03-01T10:00:00Z' })).transaction.ocppTransactionId!;
+      await store.transactions.applyTransactionEvent('t1', 'CS1', meterEvent16({ connectorId: 2, transactionId: n, meterValue: [{ timestamp: '2026-03-01T10:05:00Z', sampledValue: [
+        { value: '500' }, { value: 'OCMF|a|b', format: 'SignedData' }, { value: 'LONE', format: 'SignedData', measurand: 'Current.Import' },
+      ] }] }));
+      const rows = await store.transactions.listMeterValues('t1', 'CS1', 'tx-s');
+      t.same(rows.map((r) => r.signedMeterValue), [{ ...signed, format: null }, null]);
+      const rows16 = await store.transactions.listMeterValues('t1', 'CS1', String(n));
+      t.same(rows16.map((r) => [r.measurand, r.signedMeterValue?.signedMeterData ?? null, r.signedMeterValue?.valueless ?? false]), [
+        ['Energy.Active.Import.Register', 'OCMF|a|b', false],
+        ['Current.Import', 'LONE', true],
+      ]);
+      t.equal((await store.transactions.getTransaction('t1', String(n), 'CS1'))!.totalKwh, 0.5, 'a valueless signed row counts no energy');
+    });
+
     t.test('transactions by id token: case-insensitive', async (t) => {
       const store = await fresh(t);
       await store.transactions.startTransaction16('t1', 'CS1', { connectorId: 1, idTag: 'Fleet-1', meterStart: 0, timestamp: '2026-03-01T09:00:00Z' });

@@ -165,3 +165,53 @@ t.test('connector status history and availability per connector over a period', 
     });
   }
 });
+
+t.test('signed meter values are kept with the transaction and returned by the API', async (t) => {
+  const server = await startServer(t, { env: { CSMS_UNKNOWN_TOKENS: 'accept-all' } });
+  const OCMF = 'OCMF|{"FV":"1.0","RD":[{"RV":1.5,"RU":"kWh"}]}|{"SD":"3045"}';
+  for (const version of VERSIONS) {
+    t.test(version, async (t) => {
+      const v = version.replace(/\W/g, '');
+      const id = `SIGN-${v}`;
+      const c = await station(t, server, id, version);
+      let txId: string;
+      if (version === 'ocpp1.6') {
+        const s = (await c.call('StartTransaction', { connectorId: 1, idTag: 'SIGNER', meterStart: 1000, timestamp: now() })) as any;
+        txId = String(s.transactionId);
+        await c.call('MeterValues', { connectorId: 1, transactionId: s.transactionId, meterValue: [{ timestamp: now(), sampledValue: [
+          { value: '1500', context: 'Sample.Periodic' }, { value: OCMF, format: 'SignedData', context: 'Sample.Periodic' },
+        ] }] });
+        await c.call('StopTransaction', { transactionId: s.transactionId, meterStop: 2000, timestamp: now(), transactionData: [{ timestamp: now(), sampledValue: [
+          { value: 'END-SIGNED', format: 'SignedData', context: 'Transaction.End' },
+        ] }] });
+      } else {
+        txId = `sign-${v}`;
+        const signed = (data: string) => ({ signedMeterData: data, signingMethod: 'ECDSA-secp256r1-SHA256', encodingMethod: 'OCMF', publicKey: 'cHVia2V5' });
+        const ev = (seqNo: number, eventType: string, kwh: number, context: string) =>
+          c.call('TransactionEvent', {
+            eventType, timestamp: now(), triggerReason: eventType === 'Ended' ? 'StopAuthorized' : 'MeterValuePeriodic', seqNo,
+            transactionInfo: { transactionId: txId }, evse: { id: 1, connectorId: 1 },
+            meterValue: [{ timestamp: now(), sampledValue: [{ value: kwh, context, unitOfMeasure: { unit: 'kWh' }, signedMeterValue: signed(`sig-${seqNo}`) }] }],
+          });
+        await ev(0, 'Started', 1, 'Transaction.Begin');
+        await ev(1, 'Updated', 1.5, 'Sample.Periodic');
+        await ev(2, 'Ended', 2, 'Transaction.End');
+      }
+      const r = await server.apiJson('GET', `/transactions/${txId}?stationId=${id}`);
+      t.equal(r.status, 200);
+      t.equal(r.body.totalKwh, 1, 'signed values change nothing in the totals');
+      const signedRows = (r.body.meterValues as any[]).filter((m) => m.signedMeterValue);
+      if (version === 'ocpp1.6') {
+        t.match(signedRows, [
+          { value: 1500, context: 'Sample.Periodic', signedMeterValue: { signedMeterData: OCMF, format: 'SignedData' } },
+          { value: null, context: 'Transaction.End', signedMeterValue: { signedMeterData: 'END-SIGNED', format: 'SignedData', valueless: true } },
+        ], 'paired with its readable value, or kept on its own without a value');
+      } else {
+        t.same(signedRows.map((m) => [m.value, m.signedMeterValue.signedMeterData, m.signedMeterValue.encodingMethod]), [
+          [1, 'sig-0', 'OCMF'], [1.5, 'sig-1', 'OCMF'], [2, 'sig-2', 'OCMF'],
+        ]);
+      }
+      await c.close();
+    });
+  }
+});
