@@ -10,6 +10,8 @@ export interface TransactionFold {
   seenStart: boolean;
   seenEnd: boolean;
   lastEventMs: number;
+  /** The CSMS closed it (TxEvent.closedBy); absent in folds stored before this existed. */
+  closedBy?: 'superseded' | 'timed-out';
 }
 
 export interface TransactionState {
@@ -73,11 +75,15 @@ function flagsOf(rec: TransactionRecord, fold: TransactionFold): TransactionFlag
   if (!fold.seenStart && rec.protocol === 'ocpp1.6') flags.push('unknown-transaction');
   if (fold.energy.backwards) flags.push('meter-went-backwards');
   if (fold.energy.implausibleStep) flags.push('implausible-energy-step');
+  if (fold.closedBy === 'superseded') flags.push('superseded-by-new-transaction');
+  if (fold.closedBy === 'timed-out') flags.push('closed-after-timeout');
   return flags;
 }
 
 /** Applies one event after those already folded into `state` (caller ensures order). */
 export function applyEvent(state: TransactionState | undefined, ev: TxEvent, ctx: FoldContext): TransactionState {
+  // The station's own end came first (or was folded before): the CSMS's close is moot.
+  if (ev.closedBy && state?.fold.seenEnd) return state;
   const base = state ?? initial(ev, ctx, ctx.now);
   const rec: TransactionRecord = { ...base.record };
   const fold: TransactionFold = { ...base.fold };
@@ -115,6 +121,7 @@ export function applyEvent(state: TransactionState | undefined, ev: TxEvent, ctx
     fold.charging = applyChargingState(fold.charging, ev.chargingState, atMs);
     rec.chargingState = ev.chargingState;
   }
+  if (ev.closedBy) fold.closedBy = ev.closedBy;
   if (ev.eventType === 'Ended') {
     fold.seenEnd = true;
     fold.charging = stopCharging(fold.charging, atMs);
@@ -163,4 +170,27 @@ export function mergeEvent(
   }
   const state = foldEvents(storedEvents(), ctx, existing.record.createdAt)!;
   return { state, outOfOrder: true };
+}
+
+/** Sorts after every station event of any version (2.x seqNo, 1.6 rank 0..2). */
+const CSMS_CLOSE_RANK = Number.MAX_SAFE_INTEGER;
+
+/**
+ * The Ended the CSMS stores for an active transaction it closes: a ghost superseded by a new
+ * transaction on its EVSE, or one without a message for too long. Reason Other (2.x
+ * stoppedReason and 1.6 reason both have it); the flag says why. Idempotent by its dedupKey.
+ */
+export function csmsCloseEvent(record: TransactionRecord, closedBy: 'superseded' | 'timed-out', at: string, cause: string): TxEvent {
+  return {
+    protocol: record.protocol,
+    eventType: 'Ended',
+    transactionId: record.id,
+    ...(record.ocppTransactionId !== null ? { ocppTransactionId: record.ocppTransactionId } : {}),
+    timestamp: at,
+    order: [CSMS_CLOSE_RANK, Date.parse(at)],
+    dedupKey: `csms-close:${closedBy}:${cause}`,
+    stoppedReason: 'Other',
+    closedBy,
+    meterValues: [],
+  };
 }

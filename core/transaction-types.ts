@@ -16,7 +16,11 @@ export type TransactionFlag =
   | 'unknown-transaction'
   | 'meter-went-backwards'
   /** The energy register rose by more than the plausible step (CSMS_MAX_ENERGY_STEP_WH) between two readings. */
-  | 'implausible-energy-step';
+  | 'implausible-energy-step'
+  /** Closed by the CSMS: a new transaction started on its EVSE while it was still active (a ghost session). */
+  | 'superseded-by-new-transaction'
+  /** Closed by the CSMS: no message for it within CSMS_STALE_TRANSACTION_HOURS. */
+  | 'closed-after-timeout';
 
 /** One transaction, the same whatever protocol the station speaks. Timestamps are ISO-8601. */
 export interface TransactionRecord {
@@ -124,6 +128,11 @@ export interface TxEvent {
   meterStartWh?: number;
   meterStopWh?: number;
   meterValues: MeterSample[];
+  /**
+   * An Ended the CSMS made, not the station: ordered after every station event, and ignored when
+   * the station's own Ended is (or later gets) stored, so a late real end always wins.
+   */
+  closedBy?: 'superseded' | 'timed-out';
 }
 
 export function compareOrder(a: [number, number], b: [number, number]): number {

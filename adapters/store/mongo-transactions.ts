@@ -1,5 +1,5 @@
 import type { Db, Document, Filter } from 'mongodb';
-import { mergeEvent, type TransactionFold, type TransactionState } from '../../core/transaction-fold.js';
+import { csmsCloseEvent, mergeEvent, type TransactionFold, type TransactionState } from '../../core/transaction-fold.js';
 import { startEvent16, startKey16, type StartTransaction16 } from '../../core/transaction-mapping-16.js';
 import type { MeterSample, MeterValueRecord, TransactionRecord, TxEvent } from '../../core/transaction-types.js';
 import { decodeTransactionCursor, encodeTransactionCursor } from './transaction-cursor.js';
@@ -84,6 +84,19 @@ export class MongoTransactions implements TransactionStore {
     return { transaction: state.record, duplicate: false, outOfOrder, remoteStart: await this.issued(stationId, state.record) };
   }
 
+  /** A transaction Started on an EVSE closes every other transaction still active there (see the SQLite store). */
+  private async closeGhosts(tenantId: string, stationId: string, ev: TxEvent, outcome: TransactionOutcome): Promise<TransactionOutcome> {
+    const evseId = outcome.transaction.evseId;
+    if (outcome.duplicate || ev.eventType !== 'Started' || evseId === null) return outcome;
+    const ghosts = await this.txs.find({ tenantId, stationId, evseId, isActive: true, id: { $ne: ev.transactionId } }).toArray();
+    for (const doc of ghosts) {
+      const ghost = toRecord(doc);
+      const at = ev.timestamp > ghost.startedAt ? ev.timestamp : ghost.startedAt;
+      await this.apply(tenantId, stationId, csmsCloseEvent(ghost, 'superseded', at, ev.transactionId));
+    }
+    return outcome;
+  }
+
   /** True when this call claimed the id (every 1.6 id issued or reported is claimed once). */
   private async claimId(id: number): Promise<boolean> {
     try {
@@ -126,14 +139,27 @@ export class MongoTransactions implements TransactionStore {
         { $set: { claimed: true, transactionId: String(id) } },
         { sort: { createdAt: -1 } },
       );
-    return this.apply(tenantId, stationId, startEvent16(request, id, pending ? (pending._id as unknown as number) : undefined), key);
+    const ev = startEvent16(request, id, pending ? (pending._id as unknown as number) : undefined);
+    return this.closeGhosts(tenantId, stationId, ev, await this.apply(tenantId, stationId, ev, key));
   }
 
   async applyTransactionEvent(tenantId: string, stationId: string, event: TxEvent): Promise<TransactionOutcome> {
     await this.ready;
     // A 1.6 id we never issued is claimed, never issued later; the counter stays where it is.
     if (event.ocppTransactionId !== undefined) await this.claimId(event.ocppTransactionId);
-    return this.apply(tenantId, stationId, event);
+    return this.closeGhosts(tenantId, stationId, event, await this.apply(tenantId, stationId, event));
+  }
+
+  async closeStaleTransactions(olderThan: string, limit: number): Promise<TransactionRecord[]> {
+    await this.ready;
+    const docs = await this.txs.find({ isActive: true, updatedAt: { $lt: olderThan } }).limit(limit).toArray();
+    const closed: TransactionRecord[] = [];
+    for (const doc of docs) {
+      const record = toRecord(doc);
+      const at = new Date(Math.max(doc.fold.lastEventMs, Date.parse(record.startedAt))).toISOString();
+      closed.push((await this.apply(record.tenantId, record.stationId, csmsCloseEvent(record, 'timed-out', at, 'stale'))).transaction);
+    }
+    return closed;
   }
 
   async recordStationMeterValues(values: StationMeterValues): Promise<void> {

@@ -1,5 +1,5 @@
 import type { Sql } from 'postgres';
-import { mergeEvent, type TransactionState } from '../../core/transaction-fold.js';
+import { csmsCloseEvent, mergeEvent, type TransactionState } from '../../core/transaction-fold.js';
 import { startEvent16, startKey16, type StartTransaction16 } from '../../core/transaction-mapping-16.js';
 import type { MeterSample, MeterValueRecord, TransactionRecord, TxEvent } from '../../core/transaction-types.js';
 import type { PgGroupCommit, Tx } from './postgres-group-commit.js';
@@ -140,6 +140,23 @@ export class PostgresTransactions implements TransactionStore {
     return { transaction: state.record, duplicate: false, outOfOrder, remoteStart };
   }
 
+  /**
+   * A transaction Started on an EVSE closes every other transaction still active there (a ghost:
+   * its end was lost), flagged superseded-by-new-transaction; one indexed read per Started only.
+   */
+  private async closeGhosts(tx: Tx, tenantId: string, stationId: string, ev: TxEvent, outcome: TransactionOutcome): Promise<TransactionOutcome> {
+    const evseId = outcome.transaction.evseId;
+    if (outcome.duplicate || ev.eventType !== 'Started' || evseId === null) return outcome;
+    const rows = await tx`SELECT * FROM transactions WHERE tenant_id = ${tenantId} AND station_id = ${stationId} AND evse_id = ${evseId}
+      AND is_active AND id <> ${ev.transactionId}`;
+    for (const row of rows) {
+      const ghost = toRecord(row);
+      const at = ev.timestamp > ghost.startedAt ? ev.timestamp : ghost.startedAt;
+      await this.applyNow(tx, tenantId, stationId, csmsCloseEvent(ghost, 'superseded', at, ev.transactionId), null);
+    }
+    return outcome;
+  }
+
   /** Next 1.6 transaction id: from the cluster-wide sequence, claimed so that no other start gets it. */
   private async claimTransactionId(tx: Tx): Promise<number> {
     for (;;) {
@@ -167,14 +184,14 @@ export class PostgresTransactions implements TransactionStore {
           ORDER BY created_at DESC, id DESC LIMIT 1 FOR UPDATE SKIP LOCKED)
         RETURNING id`;
       const ev = startEvent16(request, id, pending ? (pending.id as number) : undefined);
-      return this.applyNow(tx, tenantId, stationId, ev, key);
+      return this.closeGhosts(tx, tenantId, stationId, ev, await this.applyNow(tx, tenantId, stationId, ev, key));
     });
   }
 
   applyTransactionEvent(tenantId: string, stationId: string, event: TxEvent): Promise<TransactionOutcome> {
     return this.writer.sequential(async (tx) => {
       const reported = event.ocppTransactionId;
-      if (reported === undefined) return this.applyNow(tx, tenantId, stationId, event, null);
+      if (reported === undefined) return this.closeGhosts(tx, tenantId, stationId, event, await this.applyNow(tx, tenantId, stationId, event, null));
       // A 1.6 id we never issued must never be handed out later for a real start: claim it, but
       // leave the sequence alone (a station reporting 2147483647 must not exhaust it). Sent ahead
       // of the fold's first statements, in the same flight.
@@ -188,6 +205,19 @@ export class PostgresTransactions implements TransactionStore {
         await claim; // its own error first: the fold's would only say the transaction was aborted
         throw error;
       }
+    });
+  }
+
+  closeStaleTransactions(olderThan: string, limit: number): Promise<TransactionRecord[]> {
+    return this.writer.sequential(async (tx) => {
+      const rows = await tx`SELECT * FROM transactions WHERE is_active AND updated_at < ${olderThan} LIMIT ${limit}`;
+      const closed: TransactionRecord[] = [];
+      for (const row of rows) {
+        const { record, fold } = toState(row);
+        const close = csmsCloseEvent(record, 'timed-out', new Date(Math.max(fold.lastEventMs, Date.parse(record.startedAt))).toISOString(), 'stale');
+        closed.push((await this.applyNow(tx, record.tenantId, record.stationId, close, null)).transaction);
+      }
+      return closed;
     });
   }
 

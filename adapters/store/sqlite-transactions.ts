@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { mergeEvent, type TransactionState } from '../../core/transaction-fold.js';
+import { csmsCloseEvent, mergeEvent, type TransactionState } from '../../core/transaction-fold.js';
 import { startEvent16, startKey16, type StartTransaction16 } from '../../core/transaction-mapping-16.js';
 import type { MeterSample, MeterValueRecord, TransactionRecord, TxEvent } from '../../core/transaction-types.js';
 import { decodeTransactionCursor, encodeTransactionCursor } from './transaction-cursor.js';
@@ -52,6 +52,11 @@ export class SqliteTransactions implements TransactionStore {
          ORDER BY started_at DESC LIMIT 1`,
       ),
       getByStation: db.prepare('SELECT * FROM transactions WHERE tenant_id = ? AND station_id = ? AND id = ?'),
+      // The partial index transactions_active_by_evse holds the active rows only.
+      stale: db.prepare('SELECT * FROM transactions WHERE is_active = 1 AND updated_at < ? LIMIT ?'),
+      othersActive: db.prepare(
+        'SELECT * FROM transactions WHERE station_id = ? AND evse_id = ? AND is_active = 1 AND tenant_id = ? AND id <> ?',
+      ),
       byStartKey: db.prepare('SELECT * FROM transactions WHERE station_id = ? AND start_key = ?'),
       insertEvent: db.prepare(
         `INSERT INTO transaction_events (station_id, transaction_id, dedup_key, tenant_id, event, received_at)
@@ -150,6 +155,21 @@ export class SqliteTransactions implements TransactionStore {
     return { transaction: state.record, duplicate: false, outOfOrder, remoteStart: this.issued(stationId, state.record) };
   }
 
+  /**
+   * A transaction Started on an EVSE closes every other transaction still active there (a ghost:
+   * its end was lost), flagged superseded-by-new-transaction; one indexed read per Started only.
+   */
+  private closeGhosts(tenantId: string, stationId: string, ev: TxEvent, outcome: TransactionOutcome): TransactionOutcome {
+    const evseId = outcome.transaction.evseId;
+    if (outcome.duplicate || ev.eventType !== 'Started' || evseId === null) return outcome;
+    for (const row of this.stmt.othersActive!.all(stationId, evseId, tenantId, ev.transactionId) as Row[]) {
+      const ghost = toRecord(row);
+      const at = ev.timestamp > ghost.startedAt ? ev.timestamp : ghost.startedAt;
+      this.applyNow(tenantId, stationId, csmsCloseEvent(ghost, 'superseded', at, ev.transactionId), null);
+    }
+    return outcome;
+  }
+
   /** The next unclaimed 1.6 id, claimed; after INT32_MAX the counter wraps to 1. */
   private claimTransactionId(): number {
     for (;;) {
@@ -175,7 +195,7 @@ export class SqliteTransactions implements TransactionStore {
       const pending = this.stmt.pendingRemoteStart!.get(stationId, request.idTag, since) as Row | undefined;
       if (pending) this.stmt.claimRemoteStart!.run(String(id), pending.id);
       const ev = startEvent16(request, id, pending ? (pending.id as number) : undefined);
-      return this.applyNow(tenantId, stationId, ev, key);
+      return this.closeGhosts(tenantId, stationId, ev, this.applyNow(tenantId, stationId, ev, key));
     });
   }
 
@@ -184,8 +204,18 @@ export class SqliteTransactions implements TransactionStore {
       // A 1.6 id we never issued must never be handed out later for a real start: claimed, but
       // the counter stays where it is (a station reporting 2147483647 must not exhaust it).
       if (event.ocppTransactionId !== undefined) this.stmt.claimId!.run(event.ocppTransactionId);
-      return this.applyNow(tenantId, stationId, event, null);
+      return this.closeGhosts(tenantId, stationId, event, this.applyNow(tenantId, stationId, event, null));
     });
+  }
+
+  closeStaleTransactions(olderThan: string, limit: number): Promise<TransactionRecord[]> {
+    return this.write(() =>
+      (this.stmt.stale!.all(olderThan, limit) as Row[]).map((row) => {
+        const { record, fold } = toState(row);
+        const close = csmsCloseEvent(record, 'timed-out', new Date(Math.max(fold.lastEventMs, Date.parse(record.startedAt))).toISOString(), 'stale');
+        return this.applyNow(record.tenantId, record.stationId, close, null).transaction;
+      }),
+    );
   }
 
   async recordStationMeterValues(values: StationMeterValues): Promise<void> {

@@ -251,6 +251,48 @@ export function sessionStoreContract(t: Test, name: string, options: StoreContra
       t.equal((await store.transactions.getTransaction('t1', String(n), 'CS1'))!.totalKwh, 0.5, 'a valueless signed row counts no energy');
     });
 
+    t.test('ghost sessions: a Started on an EVSE closes the transaction still active there, flagged', async (t) => {
+      const store = await fresh(t);
+      const started = (txId: string, evse: number, at: string) =>
+        ev2(txId, 0, 'Started', at, { evse: { id: evse, connectorId: 1 }, meterValue: kwh(at, 5, 'Transaction.Begin') });
+      await store.transactions.applyTransactionEvent('t1', 'CS1', started('ghost', 1, '2026-03-01T10:00:00Z'));
+      await store.transactions.applyTransactionEvent('t1', 'CS1', started('other-evse', 2, '2026-03-01T10:05:00Z'));
+      await store.transactions.applyTransactionEvent('t1', 'CS2', started('other-station', 1, '2026-03-01T10:06:00Z'));
+      const next = await store.transactions.applyTransactionEvent('t1', 'CS1', started('next', 1, '2026-03-01T12:00:00Z'));
+      t.equal(next.transaction.isActive, true);
+      t.match(await store.transactions.getTransaction('t1', 'ghost', 'CS1'), {
+        isActive: false, endedAt: '2026-03-01T12:00:00.000Z', stoppedReason: 'Other', flags: ['superseded-by-new-transaction'],
+      });
+      t.equal((await store.transactions.getTransaction('t1', 'other-evse', 'CS1'))!.isActive, true, 'another EVSE is left alone');
+      t.equal((await store.transactions.getTransaction('t1', 'other-station', 'CS2'))!.isActive, true, 'another station is left alone');
+      t.equal((await store.transactions.applyTransactionEvent('t1', 'CS1', started('next', 1, '2026-03-01T12:00:00Z'))).duplicate, true);
+      // The ghost's own end arrives late: it wins, the flag goes.
+      const late = await store.transactions.applyTransactionEvent('t1', 'CS1', ev2('ghost', 1, 'Ended', '2026-03-01T10:40:00Z', { transactionInfo: { transactionId: 'ghost', stoppedReason: 'EVDisconnected' } }));
+      t.match(late.transaction, { isActive: false, endedAt: '2026-03-01T10:40:00.000Z', stoppedReason: 'EVDisconnected', flags: [] });
+      // 1.6: a StartTransaction on a connector with an active one does the same.
+      const a = await store.transactions.startTransaction16('t1', 'CS3', { connectorId: 1, idTag: 'A', meterStart: 0, timestamp: '2026-03-01T09:00:00Z' });
+      await store.transactions.startTransaction16('t1', 'CS3', { connectorId: 1, idTag: 'B', meterStart: 0, timestamp: '2026-03-01T11:00:00Z' });
+      t.match(await store.transactions.getTransaction('t1', a.transaction.id, 'CS3'), { isActive: false, flags: ['superseded-by-new-transaction'] });
+    });
+
+    t.test('stale transactions are closed at their last event, flagged; a late real end still wins', async (t) => {
+      const store = await fresh(t);
+      await store.transactions.applyTransactionEvent('t1', 'CS1', ev2('stale-a', 0, 'Started', '2026-03-01T10:00:00Z', { evse: { id: 1 } }));
+      await store.transactions.applyTransactionEvent('t1', 'CS1', ev2('stale-a', 1, 'Updated', '2026-03-01T10:20:00Z'));
+      await store.transactions.applyTransactionEvent('t2', 'CS9', ev2('stale-b', 0, 'Started', '2026-03-01T11:00:00Z', { evse: { id: 1 } }));
+      await store.transactions.applyTransactionEvent('t1', 'CS1', ev2('done', 0, 'Started', '2026-03-01T10:00:00Z', { evse: { id: 2 } }));
+      await store.transactions.applyTransactionEvent('t1', 'CS1', ev2('done', 1, 'Ended', '2026-03-01T10:05:00Z'));
+      t.same(await store.transactions.closeStaleTransactions('2000-01-01T00:00:00.000Z', 10), [], 'nothing older than that');
+      const closed = await store.transactions.closeStaleTransactions(new Date(Date.now() + 60_000).toISOString(), 10);
+      t.same(closed.map((x) => [x.tenantId, x.id]).sort(), [['t1', 'stale-a'], ['t2', 'stale-b']], 'active ones of every tenant');
+      t.match(await store.transactions.getTransaction('t1', 'stale-a', 'CS1'), {
+        isActive: false, endedAt: '2026-03-01T10:20:00.000Z', stoppedReason: 'Other', flags: ['closed-after-timeout'],
+      });
+      t.same(await store.transactions.closeStaleTransactions(new Date(Date.now() + 60_000).toISOString(), 10), [], 'closed once');
+      const late = await store.transactions.applyTransactionEvent('t1', 'CS1', ev2('stale-a', 2, 'Ended', '2026-03-01T12:00:00Z'));
+      t.match(late.transaction, { endedAt: '2026-03-01T12:00:00.000Z', stoppedReason: 'Local', flags: [] });
+    });
+
     t.test('transactions by id token: case-insensitive', async (t) => {
       const store = await fresh(t);
       await store.transactions.startTransaction16('t1', 'CS1', { connectorId: 1, idTag: 'Fleet-1', meterStart: 0, timestamp: '2026-03-01T09:00:00Z' });

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { applyEvent, foldEvents, mergeEvent, type TransactionState } from '../../core/transaction-fold.js';
+import { applyEvent, csmsCloseEvent, foldEvents, mergeEvent, type TransactionState } from '../../core/transaction-fold.js';
 import { transactionEventFrom2, type TransactionEventRequest } from '../../core/transaction-mapping-2.js';
 import { meterEvent16, startEvent16, statusEvent16, stopEvent16 } from '../../core/transaction-mapping-16.js';
 import type { TxEvent } from '../../core/transaction-types.js';
@@ -162,4 +162,21 @@ t.test('an implausible register step is flagged on the record (configurable), in
   }
   t.same(state!.record.flags, r.flags, 'Ended first, then Started, then the jump: the same flags');
   t.same(foldEvents(session, ctx)!.record.flags, [], 'an ordinary session is not flagged');
+});
+
+t.test('a CSMS close (ghost session) ends an active transaction, flagged; a late real end wins', async (t) => {
+  const started = foldEvents(session.slice(0, 3), ctx)!;
+  t.equal(started.record.isActive, true);
+  const close = csmsCloseEvent(started.record, 'superseded', '2026-01-01T11:30:00.000Z', 'tx-2');
+  const closed = applyEvent(started, close, ctx);
+  t.match(closed.record, { isActive: false, endedAt: '2026-01-01T11:30:00.000Z', stoppedReason: 'Other', flags: ['superseded-by-new-transaction'] });
+  t.equal(close.dedupKey, 'csms-close:superseded:tx-2');
+  // The station's own Ended arrives after all: folded in seqNo order, it comes first and the close is moot.
+  const all = [...session.slice(0, 3), close, session[5]!];
+  const refolded = foldEvents(all, ctx)!.record;
+  t.match(refolded, { isActive: false, endedAt: '2026-01-01T10:52:00.000Z', stoppedReason: 'EVDisconnected' });
+  t.same(refolded.flags, [], 'no ghost flag once the real end is known');
+  const ended = foldEvents(session, ctx)!;
+  t.equal(applyEvent(ended, close, ctx), ended, 'after a real end, a close changes nothing');
+  t.same(foldEvents([...session.slice(0, 2), csmsCloseEvent(started.record, 'timed-out', '2026-01-02T10:00:00.000Z', 'sweep')], ctx)!.record.flags, ['closed-after-timeout']);
 });

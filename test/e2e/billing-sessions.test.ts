@@ -215,3 +215,57 @@ t.test('signed meter values are kept with the transaction and returned by the AP
     });
   }
 });
+
+t.test('ghost sessions: a new transaction on an EVSE closes the one still active there', async (t) => {
+  const server = await startServer(t, { env: { CSMS_UNKNOWN_TOKENS: 'accept-all' } });
+  for (const version of VERSIONS) {
+    t.test(version, async (t) => {
+      const v = version.replace(/\W/g, '');
+      const id = `GHOST-${v}`;
+      const c = await station(t, server, id, version);
+      const ids: string[] = [];
+      for (const n of [1, 2]) {
+        if (version === 'ocpp1.6') {
+          const s = (await c.call('StartTransaction', { connectorId: 1, idTag: `G${n}`, meterStart: 0, timestamp: now() })) as any;
+          ids.push(String(s.transactionId));
+        } else {
+          ids.push(`ghost-${n}-${v}`);
+          await c.call('TransactionEvent', {
+            eventType: 'Started', timestamp: now(), triggerReason: 'CablePluggedIn', seqNo: 0,
+            transactionInfo: { transactionId: ids[ids.length - 1] }, evse: { id: 1, connectorId: 1 },
+          });
+        }
+      }
+      const [ghost, current] = await Promise.all(ids.map(async (tx) => (await server.apiJson('GET', `/transactions/${tx}?stationId=${id}`)).body));
+      t.match(ghost, { isActive: false, stoppedReason: 'Other', flags: ['superseded-by-new-transaction'] }, 'the older one is closed, flagged');
+      t.match(current, { isActive: true, flags: [] });
+      await c.close();
+    });
+  }
+});
+
+t.test('a transaction without a message for CSMS_STALE_TRANSACTION_HOURS is closed, flagged', async (t) => {
+  // 0.001 h = 3.6 s, swept every second.
+  const server = await startServer(t, { env: { CSMS_UNKNOWN_TOKENS: 'accept-all', CSMS_STALE_TRANSACTION_HOURS: '0.001' } });
+  for (const version of VERSIONS) {
+    t.test(version, async (t) => {
+      const v = version.replace(/\W/g, '');
+      const id = `STALE-${v}`;
+      const c = await station(t, server, id, version);
+      const started = now();
+      let txId: string;
+      if (version === 'ocpp1.6') {
+        txId = String(((await c.call('StartTransaction', { connectorId: 1, idTag: 'STALE', meterStart: 0, timestamp: started })) as any).transactionId);
+      } else {
+        txId = `stale-${v}`;
+        await c.call('TransactionEvent', { eventType: 'Started', timestamp: started, triggerReason: 'CablePluggedIn', seqNo: 0, transactionInfo: { transactionId: txId }, evse: { id: 1, connectorId: 1 } });
+      }
+      const closed = await eventually(async () => {
+        const r = (await server.apiJson('GET', `/transactions/${txId}?stationId=${id}`)).body;
+        return r.isActive === false && r;
+      }, 30_000, 'closed by the sweep');
+      t.match(closed, { stoppedReason: 'Other', flags: ['closed-after-timeout'], endedAt: new Date(Date.parse(started)).toISOString() }, 'ended when last heard of');
+      await c.close();
+    });
+  }
+});
