@@ -33,6 +33,13 @@ export const transactionSchema = {
     meterStartWh: { type: ['number', 'null'] },
     meterStopWh: { type: ['number', 'null'] },
     lastSeqNo: nint,
+    reservationId: nint,
+    triggerReason: { type: ['string', 'null'], description: '2.x: the triggerReason of its newest event' },
+    idTokens: {
+      type: 'array',
+      description: 'Every id token it was sent with, in event order, once per change; idToken is the first',
+      items: { type: 'object', properties: { idToken: str, type: str, at: str, triggerReason: nstr } },
+    },
     flags: { type: 'array', items: str },
     createdAt: str,
     updatedAt: str,

@@ -52,6 +52,9 @@ function initial(ev: TxEvent, ctx: FoldContext, createdAt: string): TransactionS
       meterStartWh: null,
       meterStopWh: null,
       lastSeqNo: null,
+      reservationId: null,
+      triggerReason: null,
+      idTokens: [],
       flags: [],
       createdAt,
       updatedAt: ctx.now,
@@ -101,6 +104,15 @@ export function applyEvent(state: TransactionState | undefined, ev: TxEvent, ctx
   // The token that started it identifies the session; a stop token does not replace it.
   if (ev.idToken && (!rec.idToken || ev.eventType === 'Started')) rec.idToken = ev.idToken;
   if (ev.remoteStartId !== undefined) rec.remoteStartId = ev.remoteStartId;
+  if (ev.reservationId !== undefined) rec.reservationId = ev.reservationId;
+  if (ev.triggerReason !== undefined) rec.triggerReason = ev.triggerReason;
+  if (ev.idToken) {
+    const tokens = rec.idTokens ?? [];
+    const last = tokens[tokens.length - 1];
+    if (!last || last.idToken !== ev.idToken.idToken || last.type !== ev.idToken.type) {
+      rec.idTokens = [...tokens, { idToken: ev.idToken.idToken, type: ev.idToken.type, at: ev.timestamp, triggerReason: ev.triggerReason ?? null }];
+    }
+  }
   if (ev.operationMode !== undefined) rec.operationMode = ev.operationMode;
   if (ev.tariffId !== undefined) rec.tariffId = ev.tariffId;
   if (ev.seqNo !== undefined) rec.lastSeqNo = Math.max(rec.lastSeqNo ?? ev.seqNo, ev.seqNo);

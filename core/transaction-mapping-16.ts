@@ -103,6 +103,7 @@ export function startEvent16(req: StartTransaction16, transactionId: number, rem
     idToken: idTokenFrom16(req.idTag),
     meterStartWh: req.meterStart,
     remoteStartId,
+    reservationId: req.reservationId,
     meterValues: [],
   };
 }

@@ -77,6 +77,7 @@ export function transactionEventFrom2(protocol: OcppVersion, req: TransactionEve
     dedupKey: `seq:${req.seqNo}`,
     seqNo: req.seqNo,
     triggerReason: req.triggerReason,
+    reservationId: req.reservationId,
     offline: req.offline,
     chargingState: info.chargingState,
     stoppedReason: info.stoppedReason,

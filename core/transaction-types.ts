@@ -48,6 +48,15 @@ export interface TransactionRecord {
   meterStartWh: number | null;
   meterStopWh: number | null;
   lastSeqNo: number | null;
+  /** The reservation it used (1.6 StartTransaction, 2.x TransactionEvent reservationId). */
+  reservationId: number | null;
+  /** 2.x: the triggerReason of its newest event (in seqNo order). */
+  triggerReason: string | null;
+  /**
+   * Every id token the transaction was sent with, in event order, each once per change (the one
+   * that started it, one that authorized it later, the one that stopped it…); `idToken` is the first.
+   */
+  idTokens: Array<IdTokenRef & { at: string; triggerReason: string | null }>;
   flags: TransactionFlag[];
   createdAt: string;
   updatedAt: string;
@@ -116,6 +125,7 @@ export interface TxEvent {
   seqNo?: number;
   ocppTransactionId?: number;
   triggerReason?: string;
+  reservationId?: number;
   offline?: boolean;
   chargingState?: string;
   stoppedReason?: string;

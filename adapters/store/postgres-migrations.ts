@@ -239,7 +239,11 @@ export const MIGRATIONS: string[] = [
    CREATE INDEX alert_states_open_connectors ON alert_states (station_id, evse_id, connector_id)
      WHERE state = 'open' AND source = 'connector-status';
    -- Signed meter values (1.6 SignedData, 2.x signedMeterValue) beside the value they sign, as JSON.
-   ALTER TABLE meter_values ADD COLUMN signed_meter_value text`,
+   ALTER TABLE meter_values ADD COLUMN signed_meter_value text;
+   -- Transaction record: reservation, newest triggerReason, every id token it was sent with (JSON).
+   ALTER TABLE transactions ADD COLUMN reservation_id integer;
+   ALTER TABLE transactions ADD COLUMN trigger_reason text;
+   ALTER TABLE transactions ADD COLUMN id_tokens text`,
 ];
 
 /** Key of the session advisory lock that serialises migrations across nodes starting at once. */

@@ -68,6 +68,7 @@ export class PostgresTransactions implements TransactionStore {
       remote_start_id: r.remoteStartId, operation_mode: r.operationMode, tariff_id: r.tariffId, started_at: r.startedAt,
       ended_at: r.endedAt, meter_start_wh: r.meterStartWh, meter_stop_wh: r.meterStopWh, last_seq_no: r.lastSeqNo,
       flags: JSON.stringify(r.flags), fold: JSON.stringify(state.fold), created_at: r.createdAt, updated_at: r.updatedAt,
+      reservation_id: r.reservationId, trigger_reason: r.triggerReason, id_tokens: JSON.stringify(r.idTokens ?? []),
     };
   }
 

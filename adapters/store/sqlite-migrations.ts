@@ -234,7 +234,11 @@ const MIGRATIONS: string[] = [
    CREATE INDEX alert_states_open_connectors ON alert_states (station_id, evse_id, connector_id)
      WHERE state = 'open' AND source = 'connector-status';
    -- Signed meter values (1.6 SignedData, 2.x signedMeterValue) beside the value they sign, as JSON.
-   ALTER TABLE meter_values ADD COLUMN signed_meter_value TEXT;`,
+   ALTER TABLE meter_values ADD COLUMN signed_meter_value TEXT;
+   -- Transaction record: reservation, newest triggerReason, every id token it was sent with (JSON).
+   ALTER TABLE transactions ADD COLUMN reservation_id INTEGER;
+   ALTER TABLE transactions ADD COLUMN trigger_reason TEXT;
+   ALTER TABLE transactions ADD COLUMN id_tokens TEXT;`,
 ];
 
 export function migrate(db: Database): void {

@@ -66,10 +66,12 @@ export class SqliteTransactions implements TransactionStore {
       upsert: db.prepare(
         `INSERT INTO transactions (station_id, id, tenant_id, ocpp_transaction_id, start_key, protocol, evse_id, connector_id,
            id_token, id_token_type, is_active, charging_state, time_spent_charging_sec, total_kwh, stopped_reason,
-           remote_start_id, operation_mode, tariff_id, started_at, ended_at, meter_start_wh, meter_stop_wh, last_seq_no, flags, fold, created_at, updated_at)
+           remote_start_id, operation_mode, tariff_id, started_at, ended_at, meter_start_wh, meter_stop_wh, last_seq_no, flags, fold, created_at, updated_at,
+           reservation_id, trigger_reason, id_tokens)
          VALUES (@stationId, @id, @tenantId, @ocppTransactionId, @startKey, @protocol, @evseId, @connectorId,
            @idToken, @idTokenType, @isActive, @chargingState, @timeSpentChargingSec, @totalKwh, @stoppedReason,
-           @remoteStartId, @operationMode, @tariffId, @startedAt, @endedAt, @meterStartWh, @meterStopWh, @lastSeqNo, @flags, @fold, @createdAt, @updatedAt)
+           @remoteStartId, @operationMode, @tariffId, @startedAt, @endedAt, @meterStartWh, @meterStopWh, @lastSeqNo, @flags, @fold, @createdAt, @updatedAt,
+           @reservationId, @triggerReason, @idTokens)
          ON CONFLICT(station_id, id) DO UPDATE SET ocpp_transaction_id = excluded.ocpp_transaction_id,
            start_key = COALESCE(transactions.start_key, excluded.start_key), evse_id = excluded.evse_id,
            connector_id = excluded.connector_id, id_token = excluded.id_token, id_token_type = excluded.id_token_type,
@@ -79,7 +81,8 @@ export class SqliteTransactions implements TransactionStore {
            operation_mode = excluded.operation_mode, tariff_id = excluded.tariff_id,
            started_at = excluded.started_at, ended_at = excluded.ended_at, meter_start_wh = excluded.meter_start_wh,
            meter_stop_wh = excluded.meter_stop_wh, last_seq_no = excluded.last_seq_no, flags = excluded.flags,
-           fold = excluded.fold, updated_at = excluded.updated_at`,
+           fold = excluded.fold, updated_at = excluded.updated_at, reservation_id = excluded.reservation_id,
+           trigger_reason = excluded.trigger_reason, id_tokens = excluded.id_tokens`,
       ),
       insertMeter: db.prepare(
         `INSERT INTO meter_values (tenant_id, station_id, transaction_id, evse_id, ts, measurand, phase, location, context,
@@ -120,6 +123,7 @@ export class SqliteTransactions implements TransactionStore {
       isActive: r.isActive ? 1 : 0,
       flags: JSON.stringify(r.flags),
       fold: JSON.stringify(state.fold),
+      idTokens: JSON.stringify(r.idTokens ?? []),
     });
   }
 

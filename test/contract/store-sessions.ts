@@ -293,6 +293,19 @@ export function sessionStoreContract(t: Test, name: string, options: StoreContra
       t.match(late.transaction, { endedAt: '2026-03-01T12:00:00.000Z', stoppedReason: 'Local', flags: [] });
     });
 
+    t.test('2.x reservationId, triggerReason and id token changes are stored on the record', async (t) => {
+      const store = await fresh(t);
+      await store.transactions.applyTransactionEvent('t1', 'CS1', ev2('tx-r', 0, 'Started', '2026-03-01T10:00:00Z', { triggerReason: 'CablePluggedIn', reservationId: 9 }));
+      await store.transactions.applyTransactionEvent('t1', 'CS1', ev2('tx-r', 1, 'Updated', '2026-03-01T10:01:00Z', { triggerReason: 'Authorized', idToken: { idToken: 'A', type: 'eMAID' } }));
+      await store.transactions.applyTransactionEvent('t1', 'CS1', ev2('tx-r', 2, 'Ended', '2026-03-01T11:00:00Z', { triggerReason: 'StopAuthorized', idToken: { idToken: 'B', type: 'ISO14443' } }));
+      const r = (await store.transactions.getTransaction('t1', 'tx-r', 'CS1'))!;
+      t.equal(r.reservationId, 9);
+      t.equal(r.triggerReason, 'StopAuthorized');
+      t.same(r.idTokens.map((x) => [x.idToken, x.type, x.triggerReason]), [['A', 'eMAID', 'Authorized'], ['B', 'ISO14443', 'StopAuthorized']]);
+      const listed = (await store.transactions.listTransactions('t1', { limit: 5, stationId: 'CS1' })).items[0]!;
+      t.same(listed.idTokens, r.idTokens, 'listed the same');
+    });
+
     t.test('transactions by id token: case-insensitive', async (t) => {
       const store = await fresh(t);
       await store.transactions.startTransaction16('t1', 'CS1', { connectorId: 1, idTag: 'Fleet-1', meterStart: 0, timestamp: '2026-03-01T09:00:00Z' });

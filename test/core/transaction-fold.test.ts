@@ -180,3 +180,22 @@ t.test('a CSMS close (ghost session) ends an active transaction, flagged; a late
   t.equal(applyEvent(ended, close, ctx), ended, 'after a real end, a close changes nothing');
   t.same(foldEvents([...session.slice(0, 2), csmsCloseEvent(started.record, 'timed-out', '2026-01-02T10:00:00.000Z', 'sweep')], ctx)!.record.flags, ['closed-after-timeout']);
 });
+
+t.test('2.x: reservationId, the newest triggerReason and every id token change are on the record', async (t) => {
+  const events = [
+    te(0, 'Started', '2026-01-01T10:00:00Z', { triggerReason: 'CablePluggedIn', reservationId: 42, evse: { id: 1, connectorId: 1 } }),
+    te(1, 'Updated', '2026-01-01T10:01:00Z', { triggerReason: 'Authorized', idToken: { idToken: 'CARD-1', type: 'ISO14443' } }),
+    te(2, 'Updated', '2026-01-01T10:02:00Z', { triggerReason: 'ChargingStateChanged', idToken: { idToken: 'CARD-1', type: 'ISO14443' }, evse: { id: 1, connectorId: 2 } }),
+    te(3, 'Ended', '2026-01-01T11:00:00Z', { triggerReason: 'StopAuthorized', idToken: { idToken: 'CARD-2', type: 'ISO14443' } }),
+  ];
+  const r = foldEvents([events[3]!, events[1]!, events[0]!, events[2]!], ctx)!.record;
+  t.equal(r.reservationId, 42);
+  t.equal(r.triggerReason, 'StopAuthorized', 'the newest in seqNo order, whatever the arrival order');
+  t.equal(r.connectorId, 2, 'an evse change is kept');
+  t.same(r.idToken, { idToken: 'CARD-1', type: 'ISO14443' }, 'the token that authorized it identifies it');
+  t.same(r.idTokens, [
+    { idToken: 'CARD-1', type: 'ISO14443', at: '2026-01-01T10:01:00.000Z', triggerReason: 'Authorized' },
+    { idToken: 'CARD-2', type: 'ISO14443', at: '2026-01-01T11:00:00.000Z', triggerReason: 'StopAuthorized' },
+  ], 'each change once');
+  t.equal(foldEvents([startEvent16({ connectorId: 1, idTag: 'A', meterStart: 0, timestamp: '2026-01-01T10:00:00Z', reservationId: 7 }, 5)], ctx)!.record.reservationId, 7, '1.6 too');
+});

@@ -269,3 +269,36 @@ t.test('a transaction without a message for CSMS_STALE_TRANSACTION_HOURS is clos
     });
   }
 });
+
+t.test('reservationId, triggerReason, evse and id token changes are on the transaction record', async (t) => {
+  const server = await startServer(t, { env: { CSMS_UNKNOWN_TOKENS: 'accept-all' } });
+  for (const version of VERSIONS) {
+    t.test(version, async (t) => {
+      const v = version.replace(/\W/g, '');
+      const id = `REC-${v}`;
+      const c = await station(t, server, id, version);
+      let txId: string;
+      if (version === 'ocpp1.6') {
+        txId = String(((await c.call('StartTransaction', { connectorId: 1, idTag: 'R1', meterStart: 0, timestamp: now(), reservationId: 77 })) as any).transactionId);
+        await c.call('StopTransaction', { transactionId: Number(txId), meterStop: 5, timestamp: now(), idTag: 'R2' });
+      } else {
+        txId = `rec-${v}`;
+        const ev = (seqNo: number, eventType: string, triggerReason: string, extra: Record<string, unknown> = {}) =>
+          c.call('TransactionEvent', { eventType, timestamp: now(), triggerReason, seqNo, transactionInfo: { transactionId: txId }, ...extra });
+        await ev(0, 'Started', 'CablePluggedIn', { reservationId: 77, evse: { id: 1, connectorId: 1 } });
+        await ev(1, 'Updated', 'Authorized', { idToken: { idToken: 'R1', type: 'ISO14443' }, evse: { id: 1, connectorId: 2 } });
+        await ev(2, 'Ended', 'StopAuthorized', { idToken: { idToken: 'R2', type: 'ISO14443' }, transactionInfo: { transactionId: txId, stoppedReason: 'Local' } });
+      }
+      const r = (await server.apiJson('GET', `/transactions/${txId}?stationId=${id}`)).body;
+      t.equal(r.reservationId, 77);
+      t.same(r.idToken, { idToken: 'R1', type: 'ISO14443' });
+      t.same(r.idTokens.map((x: any) => x.idToken), ['R1', 'R2'], 'the start and the stop token');
+      if (version !== 'ocpp1.6') {
+        t.equal(r.triggerReason, 'StopAuthorized');
+        t.equal(r.connectorId, 2, 'the evse change');
+        t.same(r.idTokens.map((x: any) => x.triggerReason), ['Authorized', 'StopAuthorized']);
+      }
+      await c.close();
+    });
+  }
+});
