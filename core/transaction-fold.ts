@@ -10,6 +10,8 @@ export interface TransactionFold {
   seenStart: boolean;
   seenEnd: boolean;
   lastEventMs: number;
+  /** 2.x: distinct seqNos folded (events are stored once per seqNo); absent in older folds. */
+  seqNoCount?: number;
   /** The CSMS closed it (TxEvent.closedBy); absent in folds stored before this existed. */
   closedBy?: 'superseded' | 'timed-out';
 }
@@ -78,6 +80,9 @@ function flagsOf(rec: TransactionRecord, fold: TransactionFold): TransactionFlag
   if (!fold.seenStart && rec.protocol === 'ocpp1.6') flags.push('unknown-transaction');
   if (fold.energy.backwards) flags.push('meter-went-backwards');
   if (fold.energy.implausibleStep) flags.push('implausible-energy-step');
+  // seqNo starts at 0: fewer distinct ones than the highest + 1 means some never arrived (a
+  // missing Started has its own flag).
+  if (fold.seenStart && fold.seenEnd && rec.lastSeqNo !== null && fold.seqNoCount !== undefined && fold.seqNoCount < rec.lastSeqNo + 1) flags.push('missing-events');
   if (fold.closedBy === 'superseded') flags.push('superseded-by-new-transaction');
   if (fold.closedBy === 'timed-out') flags.push('closed-after-timeout');
   return flags;
@@ -115,7 +120,10 @@ export function applyEvent(state: TransactionState | undefined, ev: TxEvent, ctx
   }
   if (ev.operationMode !== undefined) rec.operationMode = ev.operationMode;
   if (ev.tariffId !== undefined) rec.tariffId = ev.tariffId;
-  if (ev.seqNo !== undefined) rec.lastSeqNo = Math.max(rec.lastSeqNo ?? ev.seqNo, ev.seqNo);
+  if (ev.seqNo !== undefined) {
+    rec.lastSeqNo = Math.max(rec.lastSeqNo ?? ev.seqNo, ev.seqNo);
+    fold.seqNoCount = (fold.seqNoCount ?? 0) + 1;
+  }
 
   let energy = fold.energy;
   if (ev.meterStartWh !== undefined) energy = applyReading(energy, { atMs, wh: ev.meterStartWh }, 'Transaction.Begin', ctx.maxEnergyStepWh);

@@ -20,7 +20,9 @@ export type TransactionFlag =
   /** Closed by the CSMS: a new transaction started on its EVSE while it was still active (a ghost session). */
   | 'superseded-by-new-transaction'
   /** Closed by the CSMS: no message for it within CSMS_STALE_TRANSACTION_HOURS. */
-  | 'closed-after-timeout';
+  | 'closed-after-timeout'
+  /** 2.x: ended, but some seqNo below the highest one never arrived (E14: the CSMS asks with GetTransactionStatus). */
+  | 'missing-events';
 
 /** One transaction, the same whatever protocol the station speaks. Timestamps are ISO-8601. */
 export interface TransactionRecord {

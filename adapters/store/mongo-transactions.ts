@@ -29,7 +29,7 @@ const RECORD_ONLY = { projection: { _id: 0, fold: 0, events: 0, startKey: 0 } } 
 function toRecord(doc: Document): TransactionRecord {
   const { _id, fold, events, startKey, ...record } = doc;
   // Documents written before these fields existed have none.
-  return { reservationId: null, triggerReason: null, idTokens: [], ...record } as TransactionRecord;
+  return { reservationId: null, triggerReason: null, idTokens: [], ...record } as unknown as TransactionRecord;
 }
 
 const SORT_FIELD = { startedAt: 'startedAt', '-startedAt': 'startedAt', updatedAt: 'updatedAt', '-updatedAt': 'updatedAt' } as const;

@@ -91,7 +91,8 @@ t.test('Ended without Started is flagged until the Started arrives', async (t) =
   t.equal(ended.record.isActive, false);
   t.equal(ended.record.stoppedReason, 'EVDisconnected');
   const all = foldEvents([session[5]!, session[0]!], ctx)!;
-  t.same(all.record.flags, []);
+  t.same(all.record.flags, ['missing-events'], 'started and ended, but seqNo 1–4 never arrived (E14)');
+  t.same(foldEvents(session, ctx)!.record.flags, [], 'all of them: nothing missing');
   t.equal(all.record.totalKwh, 7.5);
   const updatedOnly = applyEvent(undefined, session[2]!, ctx);
   t.same(updatedOnly.record.flags, ['missing-start']);
