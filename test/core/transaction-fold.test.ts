@@ -173,7 +173,7 @@ t.test('a CSMS close (ghost session) ends an active transaction, flagged; a late
   t.match(closed.record, { isActive: false, endedAt: '2026-01-01T11:30:00.000Z', stoppedReason: 'Other', flags: ['superseded-by-new-transaction'] });
   t.equal(close.dedupKey, 'csms-close:superseded:tx-2');
   // The station's own Ended arrives after all: folded in seqNo order, it comes first and the close is moot.
-  const all = [...session.slice(0, 3), close, session[5]!];
+  const all = [...session.slice(0, 5), close, session[5]!];
   const refolded = foldEvents(all, ctx)!.record;
   t.match(refolded, { isActive: false, endedAt: '2026-01-01T10:52:00.000Z', stoppedReason: 'EVDisconnected' });
   t.same(refolded.flags, [], 'no ghost flag once the real end is known');
