@@ -302,3 +302,39 @@ t.test('reservationId, triggerReason, evse and id token changes are on the trans
     });
   }
 });
+
+t.test('E14: an offline Ended with a gap in seqNo makes the CSMS ask GetTransactionStatus', async (t) => {
+  const server = await startServer(t, { env: { CSMS_UNKNOWN_TOKENS: 'accept-all' } });
+  for (const version of VERSIONS.filter((x) => x !== 'ocpp1.6')) {
+    t.test(version, async (t) => {
+      const v = version.replace(/\W/g, '');
+      const id = `E14-${v}`;
+      const c = await station(t, server, id, version);
+      const asked: string[] = [];
+      let answered!: () => void;
+      const askedOnce = new Promise<void>((resolve) => (answered = resolve));
+      c.handle('GetTransactionStatus', async ({ params }: { params: { transactionId?: string } }) => {
+        asked.push(params.transactionId ?? '');
+        answered();
+        return { ongoingIndicator: false, messagesInQueue: false };
+      });
+      const ev = (txId: string, seqNo: number, eventType: string, offline: boolean) =>
+        c.call('TransactionEvent', { eventType, timestamp: now(), triggerReason: eventType === 'Ended' ? 'EVCommunicationLost' : 'CablePluggedIn', seqNo, offline, transactionInfo: { transactionId: txId }, evse: { id: 1, connectorId: 1 } });
+      // Complete, offline: nothing to ask. Then seqNo 1 and 2 lost: asked about that one only.
+      await ev(`whole-${v}`, 0, 'Started', true);
+      await ev(`whole-${v}`, 1, 'Ended', true);
+      await ev(`gap-${v}`, 0, 'Started', true);
+      await ev(`gap-${v}`, 3, 'Ended', true);
+      await askedOnce;
+      t.same(asked, [`gap-${v}`], 'GetTransactionStatus for the transaction with a gap');
+      const r = (await server.apiJson('GET', `/transactions/gap-${v}?stationId=${id}`)).body;
+      t.same(r.flags, ['missing-events']);
+      // The missing ones arrive (the station still had them): the flag goes.
+      await ev(`gap-${v}`, 1, 'Updated', true);
+      await ev(`gap-${v}`, 2, 'Updated', true);
+      t.same((await server.apiJson('GET', `/transactions/gap-${v}?stationId=${id}`)).body.flags, []);
+      t.same(asked, [`gap-${v}`], 'asked once');
+      await c.close();
+    });
+  }
+});
