@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { eventually, startServer, type TestServer } from '../helpers/server.js';
 import { bootPayload, connectStrict, VERSIONS, type StrictClient, type Version } from '../helpers/ocpp-clients.js';
 
@@ -7,7 +7,7 @@ import { bootPayload, connectStrict, VERSIONS, type StrictClient, type Version }
 
 const PASSWORD = 'billing-pw-0001';
 
-async function station(t: Tap.Test, server: TestServer, id: string, version: Version): Promise<StrictClient> {
+async function station(t: Test, server: TestServer, id: string, version: Version): Promise<StrictClient> {
   await server.registerStation(id, PASSWORD);
   const client = await connectStrict(t, { endpoint: server.ocppUrl, identity: id, password: PASSWORD, version });
   await client.call('BootNotification', bootPayload(version));
@@ -313,8 +313,8 @@ t.test('E14: an offline Ended with a gap in seqNo makes the CSMS ask GetTransact
       const asked: string[] = [];
       let answered!: () => void;
       const askedOnce = new Promise<void>((resolve) => (answered = resolve));
-      c.handle('GetTransactionStatus', async ({ params }: { params: { transactionId?: string } }) => {
-        asked.push(params.transactionId ?? '');
+      c.handle('GetTransactionStatus', async ({ params }) => {
+        asked.push((params as { transactionId?: string }).transactionId ?? '');
         answered();
         return { ongoingIndicator: false, messagesInQueue: false };
       });
