@@ -28,8 +28,8 @@ export interface LastSeen {
 /** The store methods station-initiated handlers use, per slice; they run on the thread that owns the store. */
 export const HANDLER_STORE_METHODS = {
   stations: ['recordBoot', 'recordConnectorStatus', 'getStation'],
-  transactions: ['startTransaction16', 'applyTransactionEvent', 'recordStationMeterValues', 'findActiveTransaction'],
-  tokens: ['findIdToken', 'recordSeenIdToken'],
+  transactions: ['startTransaction16', 'applyTransactionEvent', 'recordStationMeterValues', 'findActiveTransaction', 'listTransactions'],
+  tokens: ['matchIdToken', 'recordSeenIdToken'],
   reservations: ['apply'],
 } as const satisfies { readonly [S in keyof Store]?: ReadonlyArray<keyof Store[S]> };
 

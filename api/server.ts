@@ -22,6 +22,7 @@ import { configTemplateRoutes } from './routes/config-templates.js';
 import { reservationRoutes } from './routes/reservations.js';
 import { displayMessageRoutes } from './routes/display-messages.js';
 import { stationEventRoutes } from './routes/station-events.js';
+import { connectorHistoryRoutes } from './routes/connector-history.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { transactionRoutes } from './routes/transactions.js';
 
@@ -83,6 +84,7 @@ export async function buildApi(deps: ApiDeps, logger?: Logger, options: ApiOptio
   await app.register(requestRoutes, { deps });
   await app.register(deviceModelRoutes, { deps });
   await app.register(stationEventRoutes, { deps });
+  await app.register(connectorHistoryRoutes, { deps });
   await app.register(chargingProfileRoutes, { deps });
   await app.register(configTemplateRoutes, { deps });
   await app.register(reservationRoutes, { deps });

@@ -33,6 +33,13 @@ export const transactionSchema = {
     meterStartWh: { type: ['number', 'null'] },
     meterStopWh: { type: ['number', 'null'] },
     lastSeqNo: nint,
+    reservationId: nint,
+    triggerReason: { type: ['string', 'null'], description: '2.x: the triggerReason of its newest event' },
+    idTokens: {
+      type: 'array',
+      description: 'Every id token it was sent with, in event order, once per change; idToken is the first',
+      items: { type: 'object', properties: { idToken: str, type: str, at: str, triggerReason: nstr } },
+    },
     flags: { type: 'array', items: str },
     createdAt: str,
     updatedAt: str,
@@ -44,13 +51,21 @@ export const meterValueSchema = {
   properties: {
     timestamp: str,
     measurand: str,
-    value: { type: 'number' },
+    value: { type: ['number', 'null'], description: 'null: a 1.6 SignedData value sent without a readable value beside it' },
     unit: nstr,
     multiplier: { type: 'integer' },
     context: nstr,
     phase: nstr,
     location: nstr,
     evseId: nint,
+    signedMeterValue: {
+      type: ['object', 'null'],
+      description: 'The signed value as the station sent it (2.x signedMeterValue; 1.6 SignedData, format SignedData), for billing evidence',
+      properties: {
+        signedMeterData: str, signingMethod: nstr, encodingMethod: nstr, publicKey: nstr, format: nstr,
+        valueless: { type: 'boolean', description: '1.6: sent without a readable value beside it (the row has no value)' },
+      },
+    },
   },
 } as const;
 
@@ -64,6 +79,7 @@ export const idTokenSchema = {
     status: { type: 'string', enum: TOKEN_STATUSES },
     expiresAt: nstr,
     groupId: nstr,
+    allowConcurrentTx: { type: 'boolean' },
     source: { type: 'string', enum: ['api', 'auto'] },
     createdAt: str,
     updatedAt: str,
@@ -76,6 +92,11 @@ export const idTokenBodyProps = {
   status: { type: 'string', enum: TOKEN_STATUSES, default: 'Accepted' },
   expiresAt: { type: ['string', 'null'], format: 'date-time', default: null },
   groupId: { type: ['string', 'null'], maxLength: 255, default: null },
+  allowConcurrentTx: {
+    type: 'boolean',
+    default: false,
+    description: 'May start a transaction while one with this token runs on another station; otherwise such a start is answered ConcurrentTx',
+  },
 } as const;
 
 export const tokenValue = { type: 'string', minLength: 1, maxLength: 255 } as const;

@@ -9,6 +9,11 @@ export interface IdTokenRecord {
   status: 'Accepted' | 'Blocked' | 'Expired' | 'Invalid' | 'NoCredit' | 'NotAllowedTypeEVSE' | 'NotAtThisLocation' | 'NotAtThisTime';
   expiresAt: string | null;
   groupId: string | null;
+  /**
+   * May start a transaction while it has one running on another station (a fleet card shared by
+   * several vehicles). Otherwise such a start is answered ConcurrentTx. Absent means false.
+   */
+  allowConcurrentTx?: boolean;
   /** 'api' when an operator created it, 'auto' when accept-all recorded a token it saw. */
   source: 'api' | 'auto';
   createdAt: string;

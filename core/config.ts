@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { loadControlPlaneConfig, type ControlPlaneConfig } from './control-plane-config.js';
+import { DEFAULT_MAX_ENERGY_STEP_WH } from './energy.js';
 
 /** Node configuration, read from environment variables once at start-up. */
 export interface CsmsConfig {
@@ -44,6 +45,21 @@ export interface CsmsConfig {
   storage: StorageConfig;
   /** API keys, message log, NATS, node role (see core/control-plane-config.ts). */
   controlPlane: ControlPlaneConfig;
+  /** Rules for billing-grade sessions, applied where transactions are folded (the store). */
+  sessions: SessionRules;
+}
+
+export interface SessionRules {
+  /**
+   * CSMS_MAX_ENERGY_STEP_WH: the largest energy-register rise between two readings believed
+   * without a look (default 1 MWh); a larger one flags the transaction `implausible-energy-step`.
+   */
+  maxEnergyStepWh: number;
+  /**
+   * CSMS_STALE_TRANSACTION_HOURS: an active transaction with no message for this long is closed by
+   * the CSMS, flagged `closed-after-timeout` (decimals allowed; 0, the default, never closes one).
+   */
+  staleTransactionHours: number;
 }
 
 export interface StorageConfig {
@@ -84,6 +100,15 @@ export function integer(env: Env, name: string, fallback: number, min: number, m
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${name} must be a whole number, got '${raw}'`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+export function decimal(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+(\.\d+)?$/.test(raw.trim())) throw new ConfigError(`${name} must be a number, got '${raw}'`);
   const value = Number(raw);
   if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
   return value;
@@ -134,6 +159,10 @@ export function loadConfig(env: Env = process.env): CsmsConfig {
     logLevel: oneOf(env, 'CSMS_LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     controlPlane: loadControlPlaneConfig(env),
     unknownTokens: oneOf(env, 'CSMS_UNKNOWN_TOKENS', 'reject', ['reject', 'accept-all']) as CsmsConfig['unknownTokens'],
+    sessions: {
+      maxEnergyStepWh: integer(env, 'CSMS_MAX_ENERGY_STEP_WH', DEFAULT_MAX_ENERGY_STEP_WH, 1, 1_000_000_000_000),
+      staleTransactionHours: decimal(env, 'CSMS_STALE_TRANSACTION_HOURS', 0, 0, 24 * 365),
+    },
     vendorExtensions: (env.CSMS_VENDOR_EXTENSIONS ?? '').split(',').map((p) => p.trim()).filter((p) => p.length > 0),
     store: oneOf(env, 'CSMS_STORE', 'sqlite', ['sqlite', 'mongodb', 'postgres']) as CsmsConfig['store'],
     mongodbUrl: env.MONGODB_URL?.trim() || undefined,

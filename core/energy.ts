@@ -20,13 +20,27 @@ export interface EnergyFold {
   max: Reading | null;
   /** A later reading was lower than an earlier one (meter reset, replaced meter, bad data). */
   backwards: boolean;
+  /**
+   * A later reading rose above the highest one before it by more than the plausible step (a
+   * corrupted register, a unit mix-up): the total still runs up to it, but the record is flagged.
+   * Absent in folds stored before this existed: false.
+   */
+  implausibleStep?: boolean;
 }
 
-export const EMPTY_ENERGY: EnergyFold = { beginWh: null, endWh: null, earliest: null, max: null, backwards: false };
+export const EMPTY_ENERGY: EnergyFold = { beginWh: null, endWh: null, earliest: null, max: null, backwards: false, implausibleStep: false };
+
+/**
+ * The largest rise of the energy register between two readings of one transaction that is
+ * believed without a look (CSMS_MAX_ENERGY_STEP_WH): 1 MWh, which no single connector delivers
+ * between two samples (1 MW for an hour).
+ */
+export const DEFAULT_MAX_ENERGY_STEP_WH = 1_000_000;
 
 /** Wh of an energy register value, or undefined when it is not the transaction's total import register. */
 export function registerWh(sv: SampledValue): number | undefined {
   if (sv.measurand !== ENERGY_REGISTER) return undefined;
+  if (sv.signedMeterValue?.valueless) return undefined;
   // A per-phase value is a part, not the total; readings at the EV or inlet are not what is billed.
   if (sv.phase !== null) return undefined;
   if (sv.location !== null && sv.location !== 'Outlet') return undefined;
@@ -37,7 +51,7 @@ export function registerWh(sv: SampledValue): number | undefined {
   return undefined;
 }
 
-export function applyReading(fold: EnergyFold, reading: Reading, context: string | null): EnergyFold {
+export function applyReading(fold: EnergyFold, reading: Reading, context: string | null, maxStepWh = DEFAULT_MAX_ENERGY_STEP_WH): EnergyFold {
   const next = { ...fold };
   if (context === 'Transaction.Begin' && next.beginWh === null) next.beginWh = reading.wh;
   if (context === 'Transaction.End') next.endWh = reading.wh;
@@ -48,6 +62,7 @@ export function applyReading(fold: EnergyFold, reading: Reading, context: string
     if ((reading.wh < max.wh && reading.atMs > max.atMs) || (reading.wh > max.wh && reading.atMs < max.atMs)) {
       next.backwards = true;
     }
+    if (reading.wh - max.wh > maxStepWh && reading.atMs >= max.atMs) next.implausibleStep = true;
   }
   if (!max || reading.wh > max.wh) next.max = reading;
   return next;

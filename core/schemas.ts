@@ -26,10 +26,18 @@ export function validatorModuleName(version: OcppVersion): string {
  * preprocessing below) changes validation: bump PRECOMPILED_REVISION so stale generated modules
  * are ignored until the next build regenerates them.
  */
-export const AJV_OPTIONS = { strict: false, allErrors: false, validateFormats: true } as const satisfies Options;
+export const AJV_OPTIONS = {
+  strict: false,
+  // `strict: false` would also turn strictNumbers off, and then `1e400` (JSON.parse makes it
+  // Infinity) passes as a number and even as an integer (Infinity % 1 is NaN, which ajv's
+  // integer check negates). Non-finite numbers are no JSON numbers a station may send.
+  strictNumbers: true,
+  allErrors: false,
+  validateFormats: true,
+} as const satisfies Options;
 
 /** Revision of the generated validator modules' format and of the preprocessing that shaped them. */
-export const PRECOMPILED_REVISION = 1;
+export const PRECOMPILED_REVISION = 2;
 
 export interface ActionValidators {
   request: ValidateFunction;
@@ -207,7 +215,24 @@ export function describeViolation(errors: ErrorObject[] | null | undefined): Sch
   return { kind, message, errors: list };
 }
 
-/** Validates a payload; returns undefined when valid. */
+/** True when the value holds a number JSON cannot carry (NaN, ±Infinity: what `1e400` parses to). */
+export function hasNonFiniteNumber(value: unknown, depth = 0): boolean {
+  if (typeof value === 'number') return !Number.isFinite(value);
+  if (typeof value !== 'object' || value === null || depth > 64) return false;
+  for (const v of Array.isArray(value) ? value : Object.values(value)) if (hasNonFiniteNumber(v, depth + 1)) return true;
+  return false;
+}
+
+/**
+ * Validates a payload; returns undefined when valid. A non-finite number is a malformed payload,
+ * not a wrong type: FormatViolation (1.6 FormationViolation). Checked only once validation has
+ * failed, so valid payloads pay nothing for it.
+ */
 export function checkPayload(validate: ValidateFunction, payload: unknown): SchemaViolation | undefined {
-  return validate(payload) ? undefined : describeViolation(validate.errors);
+  if (validate(payload)) return undefined;
+  const violation = describeViolation(validate.errors);
+  if (hasNonFiniteNumber(payload)) {
+    return { ...violation, kind: 'FormatViolation', message: `non-finite number (${violation.message})` };
+  }
+  return violation;
 }

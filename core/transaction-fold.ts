@@ -10,6 +10,10 @@ export interface TransactionFold {
   seenStart: boolean;
   seenEnd: boolean;
   lastEventMs: number;
+  /** 2.x: distinct seqNos folded (events are stored once per seqNo); absent in older folds. */
+  seqNoCount?: number;
+  /** The CSMS closed it (TxEvent.closedBy); absent in folds stored before this existed. */
+  closedBy?: 'superseded' | 'timed-out';
 }
 
 export interface TransactionState {
@@ -22,6 +26,8 @@ export interface FoldContext {
   stationId: string;
   /** When the store writes it: createdAt/updatedAt. */
   now: string;
+  /** Largest believable register rise between two readings; default DEFAULT_MAX_ENERGY_STEP_WH. */
+  maxEnergyStepWh?: number;
 }
 
 function initial(ev: TxEvent, ctx: FoldContext, createdAt: string): TransactionState {
@@ -48,6 +54,9 @@ function initial(ev: TxEvent, ctx: FoldContext, createdAt: string): TransactionS
       meterStartWh: null,
       meterStopWh: null,
       lastSeqNo: null,
+      reservationId: null,
+      triggerReason: null,
+      idTokens: [],
       flags: [],
       createdAt,
       updatedAt: ctx.now,
@@ -70,11 +79,19 @@ function flagsOf(rec: TransactionRecord, fold: TransactionFold): TransactionFlag
   // 1.6 ids are ours: a message for one we never issued (or lost) is worth a look.
   if (!fold.seenStart && rec.protocol === 'ocpp1.6') flags.push('unknown-transaction');
   if (fold.energy.backwards) flags.push('meter-went-backwards');
+  if (fold.energy.implausibleStep) flags.push('implausible-energy-step');
+  // seqNo starts at 0: fewer distinct ones than the highest + 1 means some never arrived (a
+  // missing Started has its own flag).
+  if (fold.seenStart && fold.seenEnd && rec.lastSeqNo !== null && fold.seqNoCount !== undefined && fold.seqNoCount < rec.lastSeqNo + 1) flags.push('missing-events');
+  if (fold.closedBy === 'superseded') flags.push('superseded-by-new-transaction');
+  if (fold.closedBy === 'timed-out') flags.push('closed-after-timeout');
   return flags;
 }
 
 /** Applies one event after those already folded into `state` (caller ensures order). */
 export function applyEvent(state: TransactionState | undefined, ev: TxEvent, ctx: FoldContext): TransactionState {
+  // The station's own end came first (or was folded before): the CSMS's close is moot.
+  if (ev.closedBy && state?.fold.seenEnd) return state;
   const base = state ?? initial(ev, ctx, ctx.now);
   const rec: TransactionRecord = { ...base.record };
   const fold: TransactionFold = { ...base.fold };
@@ -92,26 +109,39 @@ export function applyEvent(state: TransactionState | undefined, ev: TxEvent, ctx
   // The token that started it identifies the session; a stop token does not replace it.
   if (ev.idToken && (!rec.idToken || ev.eventType === 'Started')) rec.idToken = ev.idToken;
   if (ev.remoteStartId !== undefined) rec.remoteStartId = ev.remoteStartId;
+  if (ev.reservationId !== undefined) rec.reservationId = ev.reservationId;
+  if (ev.triggerReason !== undefined) rec.triggerReason = ev.triggerReason;
+  if (ev.idToken) {
+    const tokens = rec.idTokens ?? [];
+    const last = tokens[tokens.length - 1];
+    if (!last || last.idToken !== ev.idToken.idToken || last.type !== ev.idToken.type) {
+      rec.idTokens = [...tokens, { idToken: ev.idToken.idToken, type: ev.idToken.type, at: ev.timestamp, triggerReason: ev.triggerReason ?? null }];
+    }
+  }
   if (ev.operationMode !== undefined) rec.operationMode = ev.operationMode;
   if (ev.tariffId !== undefined) rec.tariffId = ev.tariffId;
-  if (ev.seqNo !== undefined) rec.lastSeqNo = Math.max(rec.lastSeqNo ?? ev.seqNo, ev.seqNo);
+  if (ev.seqNo !== undefined) {
+    rec.lastSeqNo = Math.max(rec.lastSeqNo ?? ev.seqNo, ev.seqNo);
+    fold.seqNoCount = (fold.seqNoCount ?? 0) + 1;
+  }
 
   let energy = fold.energy;
-  if (ev.meterStartWh !== undefined) energy = applyReading(energy, { atMs, wh: ev.meterStartWh }, 'Transaction.Begin');
+  if (ev.meterStartWh !== undefined) energy = applyReading(energy, { atMs, wh: ev.meterStartWh }, 'Transaction.Begin', ctx.maxEnergyStepWh);
   for (const sample of ev.meterValues) {
     const sampleMs = Date.parse(sample.timestamp);
     for (const sv of sample.sampledValue) {
       const wh = registerWh(sv);
-      if (wh !== undefined) energy = applyReading(energy, { atMs: sampleMs, wh }, sv.context);
+      if (wh !== undefined) energy = applyReading(energy, { atMs: sampleMs, wh }, sv.context, ctx.maxEnergyStepWh);
     }
   }
-  if (ev.meterStopWh !== undefined) energy = applyReading(energy, { atMs, wh: ev.meterStopWh }, 'Transaction.End');
+  if (ev.meterStopWh !== undefined) energy = applyReading(energy, { atMs, wh: ev.meterStopWh }, 'Transaction.End', ctx.maxEnergyStepWh);
   fold.energy = energy;
 
   if (ev.chargingState !== undefined) {
     fold.charging = applyChargingState(fold.charging, ev.chargingState, atMs);
     rec.chargingState = ev.chargingState;
   }
+  if (ev.closedBy) fold.closedBy = ev.closedBy;
   if (ev.eventType === 'Ended') {
     fold.seenEnd = true;
     fold.charging = stopCharging(fold.charging, atMs);
@@ -160,4 +190,27 @@ export function mergeEvent(
   }
   const state = foldEvents(storedEvents(), ctx, existing.record.createdAt)!;
   return { state, outOfOrder: true };
+}
+
+/** Sorts after every station event of any version (2.x seqNo, 1.6 rank 0..2). */
+const CSMS_CLOSE_RANK = Number.MAX_SAFE_INTEGER;
+
+/**
+ * The Ended the CSMS stores for an active transaction it closes: a ghost superseded by a new
+ * transaction on its EVSE, or one without a message for too long. Reason Other (2.x
+ * stoppedReason and 1.6 reason both have it); the flag says why. Idempotent by its dedupKey.
+ */
+export function csmsCloseEvent(record: TransactionRecord, closedBy: 'superseded' | 'timed-out', at: string, cause: string): TxEvent {
+  return {
+    protocol: record.protocol,
+    eventType: 'Ended',
+    transactionId: record.id,
+    ...(record.ocppTransactionId !== null ? { ocppTransactionId: record.ocppTransactionId } : {}),
+    timestamp: at,
+    order: [CSMS_CLOSE_RANK, Date.parse(at)],
+    dedupKey: `csms-close:${closedBy}:${cause}`,
+    stoppedReason: 'Other',
+    closedBy,
+    meterValues: [],
+  };
 }

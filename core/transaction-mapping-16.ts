@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ENERGY_REGISTER } from './energy.js';
-import { canonicalTime, type IdTokenRef, type MeterSample, type TxEvent } from './transaction-types.js';
+import { canonicalTime, type IdTokenRef, type MeterSample, type SampledValue, type TxEvent } from './transaction-types.js';
 import { evseFrom16 } from './version-mapping.js';
 
 /**
@@ -37,22 +37,42 @@ function hash(parts: unknown): string {
   return createHash('sha1').update(JSON.stringify(parts)).digest('base64url').slice(0, 22);
 }
 
+function sampled16(sv: SampledValue16, value: number): SampledValue {
+  return {
+    value,
+    measurand: sv.measurand ?? ENERGY_REGISTER,
+    unit: sv.unit ?? null,
+    multiplier: 0,
+    context: sv.context ?? null,
+    phase: sv.phase ?? null,
+    location: sv.location ?? null,
+  };
+}
+
+const sameQuantity = (a: SampledValue, b: SampledValue) =>
+  a.measurand === b.measurand && a.phase === b.phase && a.location === b.location && a.context === b.context;
+
+/**
+ * 1.6 sampled values → normalised ones. A `SignedData` value is a blob, not a number: it is kept
+ * as the signed value of the readable (Raw) value of the same quantity in the same MeterValue
+ * (measurand, phase, location, context), or, when the station sent none, as a row of its own
+ * marked `valueless` (kept as evidence, never counted as energy).
+ */
 export function meterSamplesFrom16(values: MeterValue16[] | undefined): MeterSample[] {
-  return (values ?? []).map((mv) => ({
-    timestamp: canonicalTime(mv.timestamp),
-    sampledValue: mv.sampledValue
-      // SignedData values are blobs, not numbers; they stay out of the numeric rows.
+  return (values ?? []).map((mv) => {
+    const sampledValue = mv.sampledValue
       .filter((sv) => sv.format !== 'SignedData' && Number.isFinite(Number(sv.value)))
-      .map((sv) => ({
-        value: Number(sv.value),
-        measurand: sv.measurand ?? ENERGY_REGISTER,
-        unit: sv.unit ?? null,
-        multiplier: 0,
-        context: sv.context ?? null,
-        phase: sv.phase ?? null,
-        location: sv.location ?? null,
-      })),
-  }));
+      .map((sv) => sampled16(sv, Number(sv.value)));
+    for (const sv of mv.sampledValue) {
+      if (sv.format !== 'SignedData') continue;
+      const signed = { signedMeterData: sv.value, signingMethod: null, encodingMethod: null, publicKey: null, format: 'SignedData' };
+      const quantity = sampled16(sv, 0);
+      const partner = sampledValue.find((x) => !x.signedMeterValue && sameQuantity(x, quantity));
+      if (partner) partner.signedMeterValue = signed;
+      else sampledValue.push({ ...quantity, signedMeterValue: { ...signed, valueless: true } });
+    }
+    return { timestamp: canonicalTime(mv.timestamp), sampledValue };
+  });
 }
 
 export interface StartTransaction16 {
@@ -83,6 +103,7 @@ export function startEvent16(req: StartTransaction16, transactionId: number, rem
     idToken: idTokenFrom16(req.idTag),
     meterStartWh: req.meterStart,
     remoteStartId,
+    reservationId: req.reservationId,
     meterValues: [],
   };
 }

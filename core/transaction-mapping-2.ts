@@ -10,6 +10,7 @@ export interface SampledValue2 {
   phase?: string;
   location?: string;
   unitOfMeasure?: { unit?: string; multiplier?: number };
+  signedMeterValue?: { signedMeterData: string; signingMethod: string; encodingMethod: string; publicKey: string };
 }
 
 export interface MeterValue2 {
@@ -50,6 +51,17 @@ export function meterSamplesFrom2(values: MeterValue2[] | undefined): MeterSampl
       context: sv.context ?? null,
       phase: sv.phase ?? null,
       location: sv.location ?? null,
+      ...(sv.signedMeterValue
+        ? {
+            signedMeterValue: {
+              signedMeterData: sv.signedMeterValue.signedMeterData,
+              signingMethod: sv.signedMeterValue.signingMethod,
+              encodingMethod: sv.signedMeterValue.encodingMethod,
+              publicKey: sv.signedMeterValue.publicKey,
+              format: null,
+            },
+          }
+        : {}),
     })),
   }));
 }
@@ -65,6 +77,7 @@ export function transactionEventFrom2(protocol: OcppVersion, req: TransactionEve
     dedupKey: `seq:${req.seqNo}`,
     seqNo: req.seqNo,
     triggerReason: req.triggerReason,
+    reservationId: req.reservationId,
     offline: req.offline,
     chargingState: info.chargingState,
     stoppedReason: info.stoppedReason,

@@ -14,7 +14,15 @@ export type TransactionFlag =
   | 'ended-without-start'
   | 'missing-start'
   | 'unknown-transaction'
-  | 'meter-went-backwards';
+  | 'meter-went-backwards'
+  /** The energy register rose by more than the plausible step (CSMS_MAX_ENERGY_STEP_WH) between two readings. */
+  | 'implausible-energy-step'
+  /** Closed by the CSMS: a new transaction started on its EVSE while it was still active (a ghost session). */
+  | 'superseded-by-new-transaction'
+  /** Closed by the CSMS: no message for it within CSMS_STALE_TRANSACTION_HOURS. */
+  | 'closed-after-timeout'
+  /** 2.x: ended, but some seqNo below the highest one never arrived (E14: the CSMS asks with GetTransactionStatus). */
+  | 'missing-events';
 
 /** One transaction, the same whatever protocol the station speaks. Timestamps are ISO-8601. */
 export interface TransactionRecord {
@@ -42,9 +50,36 @@ export interface TransactionRecord {
   meterStartWh: number | null;
   meterStopWh: number | null;
   lastSeqNo: number | null;
+  /** The reservation it used (1.6 StartTransaction, 2.x TransactionEvent reservationId). */
+  reservationId: number | null;
+  /** 2.x: the triggerReason of its newest event (in seqNo order). */
+  triggerReason: string | null;
+  /**
+   * Every id token the transaction was sent with, in event order, each once per change (the one
+   * that started it, one that authorized it later, the one that stopped it…); `idToken` is the first.
+   */
+  idTokens: Array<IdTokenRef & { at: string; triggerReason: string | null }>;
   flags: TransactionFlag[];
   createdAt: string;
   updatedAt: string;
+}
+
+/**
+ * A signed meter value kept as the station sent it, for billing evidence (eichrecht, OCMF…):
+ * 2.x `signedMeterValue`, or a 1.6 sampled value of format `SignedData` (its `value` is the blob).
+ */
+export interface SignedMeterValue {
+  signedMeterData: string;
+  signingMethod: string | null;
+  encodingMethod: string | null;
+  publicKey: string | null;
+  /** 1.6: 'SignedData'; 2.x: null. */
+  format: string | null;
+  /**
+   * 1.6 only: no readable value was sent beside the signed one (same measurand, phase, location,
+   * context), so the row's `value` means nothing and energy ignores it.
+   */
+  valueless?: boolean;
 }
 
 /** A sampled value normalised across versions (1.6 sends strings, 2.x numbers and a multiplier). */
@@ -56,6 +91,8 @@ export interface SampledValue {
   context: string | null;
   phase: string | null;
   location: string | null;
+  /** The signed value sent with (or, 1.6, beside) this one; absent or null when none. */
+  signedMeterValue?: SignedMeterValue | null;
 }
 
 export interface MeterSample {
@@ -90,6 +127,7 @@ export interface TxEvent {
   seqNo?: number;
   ocppTransactionId?: number;
   triggerReason?: string;
+  reservationId?: number;
   offline?: boolean;
   chargingState?: string;
   stoppedReason?: string;
@@ -102,6 +140,11 @@ export interface TxEvent {
   meterStartWh?: number;
   meterStopWh?: number;
   meterValues: MeterSample[];
+  /**
+   * An Ended the CSMS made, not the station: ordered after every station event, and ignored when
+   * the station's own Ended is (or later gets) stored, so a late real end always wins.
+   */
+  closedBy?: 'superseded' | 'timed-out';
 }
 
 export function compareOrder(a: [number, number], b: [number, number]): number {

@@ -58,6 +58,8 @@ const outboxDropped = new Counter({
 });
 
 let stopping: Promise<void> | undefined;
+/** Transactions closed per stale sweep at most (the rest go on the next one). */
+const STALE_SWEEP_BATCH = 500;
 /** How often the handler thread checks that the SQLite file is still the one it opened. */
 const FILE_CHECK_MS = 1000;
 
@@ -98,6 +100,29 @@ async function main(): Promise<void> {
       }
     }, FILE_CHECK_MS);
     fileTimer.unref();
+  }
+  // Transactions without a message for CSMS_STALE_TRANSACTION_HOURS are closed, flagged (core/transaction-fold.ts).
+  const staleMs = config.sessions.staleTransactionHours * 3_600_000;
+  let staleTimer: NodeJS.Timeout | undefined;
+  if (staleMs > 0) {
+    let sweeping = false;
+    staleTimer = setInterval(() => {
+      if (sweeping) return;
+      sweeping = true;
+      store.transactions
+        .closeStaleTransactions(new Date(Date.now() - staleMs).toISOString(), STALE_SWEEP_BATCH)
+        .then((closed) => {
+          for (const tx of closed) {
+            log.warn(
+              { tenantId: tx.tenantId, stationId: tx.stationId, transactionId: tx.id, endedAt: tx.endedAt, staleTransactionHours: config.sessions.staleTransactionHours },
+              'transaction closed after timeout: no message for it',
+            );
+          }
+        })
+        .catch((error: unknown) => log.error({ err: error }, 'stale transaction sweep failed'))
+        .finally(() => (sweeping = false));
+    }, Math.max(1000, Math.min(10 * 60_000, staleMs / 4)));
+    staleTimer.unref();
   }
   // While the store fails, each failed write is that one known failure: not logged again per message.
   const onError = (what: string) => (error: unknown) =>
@@ -177,6 +202,7 @@ async function main(): Promise<void> {
       case 'stop':
         stopping ??= (async () => {
           if (fileTimer) clearInterval(fileTimer);
+          if (staleTimer) clearInterval(staleTimer);
           outbox?.stop();
           await lastSeen.stop();
           await messageLog?.stop();

@@ -6,6 +6,7 @@ import { MemoryBus } from '../adapters/bus/memory-bus.js';
 import { buildApi } from '../api/server.js';
 import { createStationCommands } from '../actors/commands/station-commands.js';
 import { startReservationSweep } from '../actors/commands/reservation-sweep.js';
+import { askAfterOfflineGaps } from './offline-gap-requests.js';
 import { bootstrapAdminKey } from '../api/api-key-service.js';
 import { CsmsNode } from './csms-node.js';
 import { attachCluster, openDirectory, openNatsBus, registerBusMetrics, registerDirectoryMetrics } from './cluster.js';
@@ -50,21 +51,24 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
   if (directory) registerDirectoryMetrics(node.metricsRegistry, directory);
   await node.start();
   let pool: ReturnType<typeof createCpuPool> | undefined;
+  const commands = createStationCommands({
+    store,
+    publish: (event) => bus.publish(event),
+    // This node's registry first (the thread fast path), then the cluster directory.
+    locate: async (id) => {
+      const here = node.registry.get(id);
+      const found = here ?? (await cluster?.locate(id));
+      return found && { tenantId: found.tenantId, protocol: found.version, local: here !== undefined };
+    },
+    local: node,
+    remote: cluster?.remote,
+  });
+  // E14: an offline Ended with messages missing makes the node holding the station ask GetTransactionStatus.
+  const gapRequests = askAfterOfflineGaps(bus, commands, (id) => node.registry.get(id) !== undefined, log);
   const api = await buildApi(
     {
       store,
-      commands: createStationCommands({
-        store,
-        publish: (event) => bus.publish(event),
-        // This node's registry first (the thread fast path), then the cluster directory.
-        locate: async (id) => {
-          const here = node.registry.get(id);
-          const found = here ?? (await cluster?.locate(id));
-          return found && { tenantId: found.tenantId, protocol: found.version, local: here !== undefined };
-        },
-        local: node,
-        remote: cluster?.remote,
-      }),
+      commands,
       stations: {
         location: (id) => node.registry.get(id),
         locate: cluster?.locate,
@@ -108,6 +112,7 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
       // flight: a request waiting on a silent station would otherwise hold shutdown for the
       // whole call timeout. Closing the station fails its calls, so those requests end (409).
       const apiClosed = api.close();
+      gapRequests.unsubscribe();
       await node.stop();
       await reservationSweep?.stop();
       // Node closes idle keep-alive connections once, when close() starts; one that was busy

@@ -8,6 +8,7 @@ import type { Collection, Db, Document, IndexDescription } from 'mongodb';
 export const INDEXES: Record<string, IndexDescription[]> = {
   stations: [{ key: { tenantId: 1, _id: 1 } }],
   connector_statuses: [{ key: { tenantId: 1, stationId: 1, evseId: 1, connectorId: 1 } }],
+  connector_status_history: [{ key: { tenantId: 1, stationId: 1, reportedAt: 1 } }, { key: { tenantId: 1, stationId: 1, evseId: 1, connectorId: 1, reportedAt: -1 } }],
   transactions: [
     { key: { tenantId: 1, stationId: 1, startedAt: -1 } },
     { key: { tenantId: 1, id: 1 } },
@@ -21,12 +22,16 @@ export const INDEXES: Record<string, IndexDescription[]> = {
   ],
   meter_values: [{ key: { stationId: 1, transactionId: 1, timestamp: 1 } }, { key: { tenantId: 1, timestamp: 1 } }],
   remote_starts: [{ key: { stationId: 1, idToken: 1, createdAt: -1 }, partialFilterExpression: { claimed: false } }],
-  id_tokens: [{ key: { tenantId: 1, idToken: 1 }, unique: true }],
+  id_tokens: [
+    { key: { tenantId: 1, idToken: 1 }, unique: true },
+    { key: { tenantId: 1, idToken: 1, type: 1 }, name: 'id_tokens_ci', collation: { locale: 'en', strength: 2 } },
+  ],
   local_lists: [{ key: { tenantId: 1, _id: 1 } }],
   device_model: [{ key: { tenantId: 1, stationId: 1, key: 1 } }, { key: { tenantId: 1, stationId: 1, componentName: 1, key: 1 } }],
   api_keys: [{ key: { keyHash: 1 }, unique: true }, { key: { tenantId: 1, createdAt: -1 } }],
   message_log: [{ key: { tenantId: 1, stationId: 1, seq: -1 } }, { key: { at: 1 } }],
   station_events: [{ key: { stationId: 1, _id: -1 } }, { key: { tenantId: 1, stationId: 1, _id: -1 } }, { key: { tenantId: 1, stationId: 1, kind: 1, _id: -1 } }, { key: { tenantId: 1, _id: -1 }, partialFilterExpression: { kind: 'alert' } }],
+  alert_states: [{ key: { tenantId: 1, lastAt: -1, stationId: -1, key: -1 } }, { key: { stationId: 1, evseId: 1, connectorId: 1, state: 1 } }],
   charging_profiles: [{ key: { tenantId: 1, stationId: 1, source: 1 } }],
   reservations: [
     { key: { tenantId: 1, reservationId: -1 } },
@@ -57,7 +62,7 @@ export async function nextCounter(db: Db, name: string, by = 1): Promise<number>
   return doc!.value;
 }
 
-/** Raises a counter to at least `value` (an id a station invented must never be issued later). */
+/** Raises a counter to at least `value` (an id given from outside must never be issued later). */
 export async function raiseCounter(db: Db, name: string, value: number): Promise<void> {
   await db.collection<{ _id: string; value: number }>('counters').updateOne({ _id: name }, { $max: { value } }, { upsert: true });
 }

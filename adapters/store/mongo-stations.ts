@@ -3,7 +3,7 @@ import type { Db } from 'mongodb';
 import type { BootInfo, ConnectorStatusRecord, StationRecord } from '../../core/types.js';
 import { decodeCursor, encodeCursor } from '../../core/cursor.js';
 import { isDuplicateKey, type MongoBatcher } from './mongo-batcher.js';
-import type { ConnectorStatusUpdate, NewStation, Page, PageQuery, StationLogin, StationStore } from '../../core/ports/store/store.js';
+import type { ConnectorStatusHistoryQuery, ConnectorStatusUpdate, NewStation, Page, PageQuery, StationLogin, StationStore } from '../../core/ports/store/store.js';
 
 type StationDoc = Omit<StationRecord, 'id' | 'registrationStatus' | 'heartbeatIntervalSec'> & { _id: string } & Partial<Pick<StationRecord, 'registrationStatus' | 'heartbeatIntervalSec'>>;
 type ConnectorDoc = ConnectorStatusRecord & { _id: string };
@@ -77,7 +77,7 @@ export class MongoStations implements StationStore {
     if (deleted) {
       // Its statuses, and what it sent and was asked (issue #12).
       await Promise.all(
-        ['connector_statuses', 'station_events', 'device_model', 'station_requests'].map((name) => this.db.collection(name).deleteMany({ tenantId, stationId: id })),
+        ['connector_statuses', 'station_events', 'device_model', 'station_requests', 'connector_status_history', 'alert_states'].map((name) => this.db.collection(name).deleteMany({ tenantId, stationId: id })),
       );
     }
     return deleted;
@@ -121,7 +121,56 @@ export class MongoStations implements StationStore {
     if (!(await this.stations.countDocuments({ _id: update.stationId, tenantId: update.tenantId }, { limit: 1 }))) return;
     const _id = `${update.stationId}|${update.evseId}|${update.connectorId}`;
     const doc = { ...update, updatedAt: new Date().toISOString() };
-    await this.batcher.write(this.connectors, { replaceOne: { filter: { _id: _id as never }, replacement: { _id, ...doc }, upsert: true } });
+    await Promise.all([
+      this.batcher.write(this.connectors, { replaceOne: { filter: { _id: _id as never }, replacement: { _id, ...doc }, upsert: true } }),
+      this.batcher.write(this.history, { insertOne: { document: { ...update } } }),
+      // core/alerts.ts clearedByStatus16: a 1.6 status clears its connector's alerts of other errorCodes.
+      ...(update.errorCode === null
+        ? []
+        : [
+            this.db.collection('alert_states').updateMany(
+              {
+                stationId: update.stationId, tenantId: update.tenantId, evseId: update.evseId, connectorId: update.connectorId,
+                state: 'open', source: 'connector-status', type: { $ne: update.errorCode }, lastAt: { $lte: update.reportedAt },
+              },
+              { $set: { state: 'cleared', clearedAt: update.reportedAt, lastAt: update.reportedAt } },
+            ),
+          ]),
+    ]);
+  }
+
+  private get history() {
+    return this.db.collection<ConnectorStatusUpdate>('connector_status_history');
+  }
+
+  async listConnectorStatusHistory(tenantId: string, stationId: string, q: ConnectorStatusHistoryQuery): Promise<ConnectorStatusUpdate[]> {
+    await this.ready;
+    const filter = {
+      tenantId,
+      stationId,
+      ...(q.evseId !== undefined ? { evseId: q.evseId } : {}),
+      ...(q.connectorId !== undefined ? { connectorId: q.connectorId } : {}),
+    };
+    const connectors = await this.connectors.find(filter, { projection: { evseId: 1, connectorId: 1 } }).toArray();
+    const before = (
+      await Promise.all(
+        connectors.map((c) =>
+          this.history
+            .find({ tenantId, stationId, evseId: c.evseId, connectorId: c.connectorId, reportedAt: { $lt: q.from } }, { projection: { _id: 0 } })
+            .sort({ reportedAt: -1, _id: -1 })
+            .limit(1)
+            .toArray(),
+        ),
+      )
+    )
+      .flat()
+      .sort((a, b) => a.reportedAt.localeCompare(b.reportedAt));
+    const rows = await this.history
+      .find({ ...filter, reportedAt: { $gte: q.from, $lt: q.to } }, { projection: { _id: 0 } })
+      .sort({ reportedAt: 1, _id: 1 })
+      .limit(q.limit)
+      .toArray();
+    return [...before, ...rows].slice(0, q.limit) as ConnectorStatusUpdate[];
   }
 
   async listConnectorStatuses(tenantId: string, stationId: string): Promise<ConnectorStatusRecord[]> {

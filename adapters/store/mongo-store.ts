@@ -26,11 +26,14 @@ import { MongoDisplayMessages } from './mongo-display-messages.js';
 import type { StationStore, Store } from '../../core/ports/store/store.js';
 import type { TokenStore } from '../../core/ports/store/token-store.js';
 import type { TransactionStore } from '../../core/ports/store/transaction-store.js';
+import type { SessionRules } from '../../core/config.js';
 
 export interface MongoStoreOptions {
   url: string;
   /** Defaults to the database named in the URL (the driver's default is 'test'). */
   dbName?: string;
+  /** Session rules the transaction fold applies (core/config.ts SessionRules); absent: defaults. */
+  sessions?: Partial<SessionRules>;
 }
 
 /**
@@ -69,7 +72,7 @@ export class MongoStore implements Store {
     const controlPlane = new MongoControlPlane(this.db, this.batcher, this.ready);
     this.apiKeys = controlPlane;
     this.messageLog = controlPlane;
-    this.transactions = new MongoTransactions(this.db, this.batcher, this.ready);
+    this.transactions = new MongoTransactions(this.db, this.batcher, this.ready, options.sessions);
     this.tokens = new MongoTokens(this.db, this.ready);
     this.deviceModel = new MongoDeviceModel(this.db, this.batcher, this.ready);
     this.stationEvents = new MongoStationEvents(this.db, this.batcher, this.ready);

@@ -5,6 +5,12 @@ import { decodeCursor, encodeCursor } from '../../core/cursor.js';
 import type { Page, PageQuery } from '../../core/ports/store/store.js';
 import type { IdTokenInput, TokenStore } from '../../core/ports/store/token-store.js';
 
+export const CASE_INSENSITIVE = { locale: 'en', strength: 2 } as const;
+
+function withDefaults(doc: IdTokenRecord): IdTokenRecord {
+  return { ...doc, allowConcurrentTx: doc.allowConcurrentTx ?? false };
+}
+
 /** Id tokens (_id tenant|token) and local lists (_id station id, entries inline) on MongoDB. */
 export class MongoTokens implements TokenStore {
   constructor(
@@ -22,7 +28,21 @@ export class MongoTokens implements TokenStore {
 
   async findIdToken(tenantId: string, idToken: string): Promise<IdTokenRecord | undefined> {
     await this.ready;
-    return (await this.tokens.findOne({ _id: `${tenantId}|${idToken}` }, { projection: { _id: 0 } })) ?? undefined;
+    const doc = await this.tokens.findOne({ _id: `${tenantId}|${idToken}` }, { projection: { _id: 0 } });
+    return doc ? withDefaults(doc) : undefined;
+  }
+
+  async matchIdToken(tenantId: string, idToken: string, type?: string): Promise<IdTokenRecord | undefined> {
+    await this.ready;
+    const exact = await this.findIdToken(tenantId, idToken);
+    if (exact && (type === undefined || exact.type === type)) return withDefaults(exact);
+    // id_tokens_ci: a collation of strength 2 compares without case.
+    const docs = await this.tokens
+      .find({ tenantId, idToken, ...(type !== undefined ? { type } : {}) }, { projection: { _id: 0 }, collation: CASE_INSENSITIVE })
+      .sort({ idToken: 1 })
+      .limit(1)
+      .toArray();
+    return docs[0] ? withDefaults(docs[0]) : undefined;
   }
 
   async putIdToken(token: IdTokenInput): Promise<boolean> {
@@ -59,7 +79,7 @@ export class MongoTokens implements TokenStore {
       .sort({ idToken: 1 })
       .limit(query.limit + 1)
       .toArray();
-    const items = docs.slice(0, query.limit) as IdTokenRecord[];
+    const items = (docs.slice(0, query.limit) as IdTokenRecord[]).map(withDefaults);
     const last = items[items.length - 1];
     return { items, nextCursor: docs.length > query.limit && last ? encodeCursor(last.idToken) : undefined };
   }

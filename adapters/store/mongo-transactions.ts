@@ -1,13 +1,14 @@
 import type { Db, Document, Filter } from 'mongodb';
-import { mergeEvent, type TransactionFold, type TransactionState } from '../../core/transaction-fold.js';
+import { csmsCloseEvent, mergeEvent, type TransactionFold, type TransactionState } from '../../core/transaction-fold.js';
 import { startEvent16, startKey16, type StartTransaction16 } from '../../core/transaction-mapping-16.js';
 import type { MeterSample, MeterValueRecord, TransactionRecord, TxEvent } from '../../core/transaction-types.js';
 import { decodeTransactionCursor, encodeTransactionCursor } from './transaction-cursor.js';
 import type { MongoBatcher } from './mongo-batcher.js';
-import { nextCounter, raiseCounter } from './mongo-collections.js';
+import { nextCounter } from './mongo-collections.js';
 import type { Page } from '../../core/ports/store/store.js';
 import { AmbiguousTransactionError, type RemoteStartRequest, type StationMeterValues, type TransactionOutcome, type TransactionQuery, type TransactionStore } from '../../core/ports/store/transaction-store.js';
-import { REMOTE_START_WINDOW_MS } from './sqlite-transactions.js';
+import { INT32_MAX, REMOTE_START_WINDOW_MS } from './sqlite-transactions.js';
+import type { SessionRules } from '../../core/config.js';
 
 /**
  * A transaction is one document: the record, its fold accumulators and its events. Keeping the
@@ -27,7 +28,8 @@ const RECORD_ONLY = { projection: { _id: 0, fold: 0, events: 0, startKey: 0 } } 
 
 function toRecord(doc: Document): TransactionRecord {
   const { _id, fold, events, startKey, ...record } = doc;
-  return record as TransactionRecord;
+  // Documents written before these fields existed have none.
+  return { reservationId: null, triggerReason: null, idTokens: [], ...record } as unknown as TransactionRecord;
 }
 
 const SORT_FIELD = { startedAt: 'startedAt', '-startedAt': 'startedAt', updatedAt: 'updatedAt', '-updatedAt': 'updatedAt' } as const;
@@ -37,6 +39,7 @@ export class MongoTransactions implements TransactionStore {
     private readonly db: Db,
     private readonly batcher: MongoBatcher,
     private readonly ready: Promise<void>,
+    private readonly rules: Partial<SessionRules> = {},
   ) {}
 
   private get txs() {
@@ -75,11 +78,49 @@ export class MongoTransactions implements TransactionStore {
     }
     const existing: TransactionState | undefined = doc ? { record: toRecord(doc), fold: doc.fold } : undefined;
     const events = [...(doc?.events ?? []), ev];
-    const { state, outOfOrder } = mergeEvent(existing, ev, () => events, { tenantId, stationId, now: new Date().toISOString() });
+    const { state, outOfOrder } = mergeEvent(existing, ev, () => events, { tenantId, stationId, now: new Date().toISOString(), maxEnergyStepWh: this.rules.maxEnergyStepWh });
     await this.writeSamples(tenantId, stationId, ev.transactionId, state.record.evseId, ev.meterValues, ev.dedupKey);
     const next: TxDoc = { _id, ...state.record, fold: state.fold, events, ...((startKey ?? doc?.startKey) ? { startKey: startKey ?? doc?.startKey } : {}) };
     await this.batcher.write(this.txs, { replaceOne: { filter: { _id: _id as never }, replacement: next, upsert: true } });
     return { transaction: state.record, duplicate: false, outOfOrder, remoteStart: await this.issued(stationId, state.record) };
+  }
+
+  /** A transaction Started on an EVSE closes every other transaction still active there (see the SQLite store). */
+  private async closeGhosts(tenantId: string, stationId: string, ev: TxEvent, outcome: TransactionOutcome): Promise<TransactionOutcome> {
+    const evseId = outcome.transaction.evseId;
+    if (outcome.duplicate || ev.eventType !== 'Started' || evseId === null) return outcome;
+    const ghosts = await this.txs.find({ tenantId, stationId, evseId, isActive: true, id: { $ne: ev.transactionId } }).toArray();
+    for (const doc of ghosts) {
+      const ghost = toRecord(doc);
+      const at = ev.timestamp > ghost.startedAt ? ev.timestamp : ghost.startedAt;
+      await this.apply(tenantId, stationId, csmsCloseEvent(ghost, 'superseded', at, ev.transactionId));
+    }
+    return outcome;
+  }
+
+  /** True when this call claimed the id (every 1.6 id issued or reported is claimed once). */
+  private async claimId(id: number): Promise<boolean> {
+    try {
+      await this.db.collection<{ _id: number }>('ocpp16_transaction_ids').insertOne({ _id: id });
+      return true;
+    } catch (error) {
+      if ((error as { code?: number }).code === 11000) return false;
+      throw error;
+    }
+  }
+
+  /** The next unclaimed 1.6 id within int32 (the counter wraps to 1), claimed. */
+  private async claimTransactionId(stationId: string): Promise<number> {
+    for (;;) {
+      const id = await nextCounter(this.db, 'ocpp16-transaction');
+      if (id > INT32_MAX) {
+        await this.db.collection<{ _id: string; value: number }>('counters').updateOne({ _id: 'ocpp16-transaction', value: id }, { $set: { value: 0 } });
+        continue;
+      }
+      // Ids issued before claims existed live only on their transactions.
+      if (await this.txs.countDocuments({ _id: `${stationId}|${id}` }, { limit: 1 })) continue;
+      if (await this.claimId(id)) return id;
+    }
   }
 
   async startTransaction16(tenantId: string, stationId: string, request: StartTransaction16): Promise<TransactionOutcome> {
@@ -90,9 +131,7 @@ export class MongoTransactions implements TransactionStore {
       const transaction = toRecord(known);
       return { transaction, duplicate: true, outOfOrder: false, remoteStart: await this.issued(stationId, transaction) };
     }
-    let id: number;
-    do id = await nextCounter(this.db, 'ocpp16-transaction');
-    while (await this.txs.countDocuments({ _id: `${stationId}|${id}` }, { limit: 1 }));
+    const id = await this.claimTransactionId(stationId);
     const since = new Date(Date.now() - REMOTE_START_WINDOW_MS).toISOString();
     const pending = await this.db
       .collection('remote_starts')
@@ -101,13 +140,27 @@ export class MongoTransactions implements TransactionStore {
         { $set: { claimed: true, transactionId: String(id) } },
         { sort: { createdAt: -1 } },
       );
-    return this.apply(tenantId, stationId, startEvent16(request, id, pending ? (pending._id as unknown as number) : undefined), key);
+    const ev = startEvent16(request, id, pending ? (pending._id as unknown as number) : undefined);
+    return this.closeGhosts(tenantId, stationId, ev, await this.apply(tenantId, stationId, ev, key));
   }
 
   async applyTransactionEvent(tenantId: string, stationId: string, event: TxEvent): Promise<TransactionOutcome> {
     await this.ready;
-    if (event.ocppTransactionId !== undefined) await raiseCounter(this.db, 'ocpp16-transaction', event.ocppTransactionId);
-    return this.apply(tenantId, stationId, event);
+    // A 1.6 id we never issued is claimed, never issued later; the counter stays where it is.
+    if (event.ocppTransactionId !== undefined) await this.claimId(event.ocppTransactionId);
+    return this.closeGhosts(tenantId, stationId, event, await this.apply(tenantId, stationId, event));
+  }
+
+  async closeStaleTransactions(olderThan: string, limit: number): Promise<TransactionRecord[]> {
+    await this.ready;
+    const docs = await this.txs.find({ isActive: true, updatedAt: { $lt: olderThan } }).limit(limit).toArray();
+    const closed: TransactionRecord[] = [];
+    for (const doc of docs) {
+      const record = toRecord(doc);
+      const at = new Date(Math.max(doc.fold.lastEventMs, Date.parse(record.startedAt))).toISOString();
+      closed.push((await this.apply(record.tenantId, record.stationId, csmsCloseEvent(record, 'timed-out', at, 'stale'))).transaction);
+    }
+    return closed;
   }
 
   async recordStationMeterValues(values: StationMeterValues): Promise<void> {
@@ -153,7 +206,8 @@ export class MongoTransactions implements TransactionStore {
     const and: Filter<TxDoc>[] = [{ tenantId }];
     if (query.stationId !== undefined) and.push({ stationId: query.stationId });
     if (query.active !== undefined) and.push({ isActive: query.active });
-    if (query.idToken !== undefined) and.push({ 'idToken.idToken': query.idToken });
+    // Case-insensitive like the SQL stores; an anchored regex walks the tenant's part of the token index.
+    if (query.idToken !== undefined) and.push({ 'idToken.idToken': { $regex: `^${query.idToken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, $options: 'i' } });
     if (query.remoteStartId !== undefined) and.push({ remoteStartId: query.remoteStartId });
     if (query.from !== undefined) and.push({ startedAt: { $gte: query.from } });
     if (query.to !== undefined) and.push({ startedAt: { $lt: query.to } });
@@ -180,6 +234,6 @@ export class MongoTransactions implements TransactionStore {
       .sort({ timestamp: 1, _id: 1 })
       .limit(limit)
       .toArray();
-    return docs as unknown as MeterValueRecord[];
+    return (docs as unknown as MeterValueRecord[]).map((d) => ({ ...d, signedMeterValue: d.signedMeterValue ?? null }));
   }
 }

@@ -10,12 +10,12 @@ import type { Store } from '../../core/ports/store/store.js';
  * pay for them; hence this is async.
  */
 export async function openStore(
-  config: Pick<CsmsConfig, 'dataDir'> & Partial<Pick<CsmsConfig, 'store' | 'mongodbUrl' | 'databaseUrl' | 'pgPoolSize' | 'storage'>> & { onCommit?: (writes: number, ms: number) => void; checkpointEveryMs?: number },
+  config: Pick<CsmsConfig, 'dataDir'> & Partial<Pick<CsmsConfig, 'store' | 'mongodbUrl' | 'databaseUrl' | 'pgPoolSize' | 'storage' | 'sessions'>> & { onCommit?: (writes: number, ms: number) => void; checkpointEveryMs?: number },
 ): Promise<Store> {
   if (config.store === 'mongodb') {
     if (!config.mongodbUrl) throw new Error('CSMS_STORE=mongodb needs MONGODB_URL');
     const { MongoStore } = await import('./mongo-store.js');
-    return new MongoStore({ url: config.mongodbUrl });
+    return new MongoStore({ url: config.mongodbUrl, sessions: config.sessions });
   }
   if (config.store === 'postgres') {
     const { PostgresStore } = await import('./postgres-store.js');
@@ -25,6 +25,7 @@ export async function openStore(
       commitIntervalMs: config.storage?.commitIntervalMs,
       commitMaxWrites: config.storage?.commitMaxWrites,
       onCommit: config.onCommit,
+      sessions: config.sessions,
     });
   }
   return new SqliteStore({
@@ -34,5 +35,6 @@ export async function openStore(
     commitMaxWrites: config.storage?.commitMaxWrites,
     onCommit: config.onCommit,
     checkpointEveryMs: config.checkpointEveryMs,
+    sessions: config.sessions,
   });
 }

@@ -239,6 +239,44 @@ export const MIGRATIONS: string[] = [
      PRIMARY KEY (station_id, source, message_id)
    );
    CREATE INDEX display_messages_by_transaction ON display_messages (tenant_id, transaction_id) WHERE transaction_id IS NOT NULL`,
+  // Billing-grade sessions (issue 12): a station-reported 1.6 id is only claimed (no setval any
+  // more), and the int32 sequence wraps instead of failing once it reaches the end.
+  `ALTER SEQUENCE ocpp16_transaction_id CYCLE;
+   -- Id tokens as the specs compare them (case-insensitive, ASCII: lower() under COLLATE "C"),
+   -- and per-token ConcurrentTx allowance.
+   CREATE INDEX id_tokens_lower ON id_tokens (tenant_id, lower(id_token));
+   ALTER TABLE id_tokens ADD COLUMN allow_concurrent_tx boolean NOT NULL DEFAULT false;
+   CREATE INDEX transactions_by_token_lower ON transactions (tenant_id, lower(id_token));
+   -- Connector status history: one row per StatusNotification, appended in the status's own write.
+   CREATE TABLE connector_status_history (
+     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+     tenant_id text COLLATE "C" NOT NULL,
+     station_id text COLLATE "C" NOT NULL,
+     evse_id integer NOT NULL,
+     connector_id integer NOT NULL,
+     status text NOT NULL, detailed_status text, error_code text, info text, vendor_error_code text,
+     reported_at text COLLATE "C" NOT NULL
+   );
+   CREATE INDEX connector_status_history_by_time ON connector_status_history (tenant_id, station_id, reported_at);
+   -- Alerts as open/cleared states (core/alerts.ts), per station and subject.
+   CREATE TABLE alert_states (
+     tenant_id text COLLATE "C" NOT NULL,
+     station_id text COLLATE "C" NOT NULL,
+     alert_key text COLLATE "C" NOT NULL,
+     source text NOT NULL, type text NOT NULL, evse_id integer, connector_id integer,
+     state text NOT NULL, opened_at text NOT NULL, cleared_at text, last_at text COLLATE "C" NOT NULL,
+     count integer NOT NULL, payload text NOT NULL,
+     PRIMARY KEY (station_id, alert_key)
+   );
+   CREATE INDEX alert_states_by_tenant ON alert_states (tenant_id, last_at, station_id, alert_key);
+   CREATE INDEX alert_states_open_connectors ON alert_states (station_id, evse_id, connector_id)
+     WHERE state = 'open' AND source = 'connector-status';
+   -- Signed meter values (1.6 SignedData, 2.x signedMeterValue) beside the value they sign, as JSON.
+   ALTER TABLE meter_values ADD COLUMN signed_meter_value text;
+   -- Transaction record: reservation, newest triggerReason, every id token it was sent with (JSON).
+   ALTER TABLE transactions ADD COLUMN reservation_id integer;
+   ALTER TABLE transactions ADD COLUMN trigger_reason text;
+   ALTER TABLE transactions ADD COLUMN id_tokens text`,
 ];
 
 /** Key of the session advisory lock that serialises migrations across nodes starting at once. */

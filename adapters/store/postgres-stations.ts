@@ -2,8 +2,8 @@ import type { Sql } from 'postgres';
 import type { BootInfo, ConnectorStatusRecord, StationRecord } from '../../core/types.js';
 import { decodeCursor, encodeCursor } from '../../core/cursor.js';
 import type { PgGroupCommit } from './postgres-group-commit.js';
-import type { ConnectorStatusUpdate, NewStation, Page, PageQuery, StationLogin, StationStore } from '../../core/ports/store/store.js';
-import { policyOf, toConnector, toStation, type Row } from './sql-rows.js';
+import type { ConnectorStatusHistoryQuery, ConnectorStatusUpdate, NewStation, Page, PageQuery, StationLogin, StationStore } from '../../core/ports/store/store.js';
+import { policyOf, toConnector, toStation, toStatusChange, type Row } from './sql-rows.js';
 import type { BootPolicy } from '../../core/boot-policy.js';
 
 /**
@@ -54,6 +54,8 @@ export class PostgresStations implements StationStore {
         tx`DELETE FROM station_events WHERE tenant_id = ${tenantId} AND station_id = ${id}`,
         tx`DELETE FROM device_model WHERE tenant_id = ${tenantId} AND station_id = ${id}`,
         tx`DELETE FROM station_requests WHERE tenant_id = ${tenantId} AND station_id = ${id}`,
+        tx`DELETE FROM connector_status_history WHERE tenant_id = ${tenantId} AND station_id = ${id}`,
+        tx`DELETE FROM alert_states WHERE tenant_id = ${tenantId} AND station_id = ${id}`,
       ]).then(([deleted]) => deleted.count === 1),
     );
   }
@@ -90,8 +92,11 @@ export class PostgresStations implements StationStore {
 
   async recordConnectorStatus(u: ConnectorStatusUpdate): Promise<void> {
     const updatedAt = new Date().toISOString();
-    await this.writer.pipelined(
-      (tx) => tx`INSERT INTO connector_statuses (tenant_id, station_id, evse_id, connector_id, status, detailed_status,
+    // The upsert and the history row go out together in one write (one flight, one commit),
+    // each with the same station check.
+    await this.writer.pipelined((tx) =>
+      Promise.all([
+        tx`INSERT INTO connector_statuses (tenant_id, station_id, evse_id, connector_id, status, detailed_status,
            error_code, info, vendor_error_code, reported_at, updated_at)
          SELECT ${u.tenantId}, ${u.stationId}, ${u.evseId}::integer, ${u.connectorId}::integer, ${u.status}, ${u.detailedStatus}, ${u.errorCode},
            ${u.info}, ${u.vendorErrorCode}, ${u.reportedAt}, ${updatedAt}
@@ -100,7 +105,37 @@ export class PostgresStations implements StationStore {
            detailed_status = excluded.detailed_status, error_code = excluded.error_code, info = excluded.info,
            vendor_error_code = excluded.vendor_error_code, reported_at = excluded.reported_at,
            updated_at = excluded.updated_at`,
+        tx`INSERT INTO connector_status_history (tenant_id, station_id, evse_id, connector_id, status, detailed_status,
+           error_code, info, vendor_error_code, reported_at)
+         SELECT ${u.tenantId}, ${u.stationId}, ${u.evseId}::integer, ${u.connectorId}::integer, ${u.status}, ${u.detailedStatus}, ${u.errorCode},
+           ${u.info}, ${u.vendorErrorCode}, ${u.reportedAt}
+         WHERE EXISTS (SELECT 1 FROM stations WHERE id = ${u.stationId} AND tenant_id = ${u.tenantId})`,
+        // core/alerts.ts clearedByStatus16: a 1.6 status (it has an errorCode) clears its connector's alerts of other errorCodes.
+        ...(u.errorCode === null
+          ? []
+          : [
+              tx`UPDATE alert_states SET state = 'cleared', cleared_at = ${u.reportedAt}, last_at = ${u.reportedAt}
+                 WHERE station_id = ${u.stationId} AND evse_id = ${u.evseId}::integer AND connector_id = ${u.connectorId}::integer
+                   AND state = 'open' AND source = 'connector-status' AND tenant_id = ${u.tenantId}
+                   AND type <> ${u.errorCode} AND last_at <= ${u.reportedAt}`,
+            ]),
+      ]),
     );
+  }
+
+  async listConnectorStatusHistory(tenantId: string, stationId: string, q: ConnectorStatusHistoryQuery): Promise<ConnectorStatusUpdate[]> {
+    const evse = q.evseId === undefined ? this.sql`` : this.sql`AND evse_id = ${q.evseId}`;
+    const connector = q.connectorId === undefined ? this.sql`` : this.sql`AND connector_id = ${q.connectorId}`;
+    const [before, rows] = await Promise.all([
+      this.sql`SELECT DISTINCT ON (evse_id, connector_id) * FROM connector_status_history
+        WHERE tenant_id = ${tenantId} AND station_id = ${stationId} AND reported_at < ${q.from} ${evse} ${connector}
+        ORDER BY evse_id, connector_id, reported_at DESC, id DESC`,
+      this.sql`SELECT * FROM connector_status_history
+        WHERE tenant_id = ${tenantId} AND station_id = ${stationId} AND reported_at >= ${q.from} AND reported_at < ${q.to} ${evse} ${connector}
+        ORDER BY reported_at, id LIMIT ${q.limit}`,
+    ]);
+    const first = [...before].sort((a, b) => (a.reported_at as string).localeCompare(b.reported_at as string));
+    return [...first, ...rows].slice(0, q.limit).map(toStatusChange);
   }
 
   async listConnectorStatuses(tenantId: string, stationId: string): Promise<ConnectorStatusRecord[]> {

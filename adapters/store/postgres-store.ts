@@ -63,6 +63,7 @@ import { PostgresDisplayMessages } from './postgres-display-messages.js';
 import type { StationStore, Store } from '../../core/ports/store/store.js';
 import type { TokenStore } from '../../core/ports/store/token-store.js';
 import type { TransactionStore } from '../../core/ports/store/transaction-store.js';
+import type { SessionRules } from '../../core/config.js';
 
 export interface PostgresStoreOptions {
   /** postgres://user:pass@host:port/db; unset: the standard PG* variables (PGHOST, PGDATABASE, …). */
@@ -73,6 +74,8 @@ export interface PostgresStoreOptions {
   commitIntervalMs?: number;
   commitMaxWrites?: number;
   onCommit?: (writes: number, ms: number) => void;
+  /** Session rules the transaction fold applies (core/config.ts SessionRules); absent: defaults. */
+  sessions?: Partial<SessionRules>;
 }
 
 /** bigint columns (identity seq, 1.6 transaction ids) come back as numbers: all stay below 2^53. */
@@ -115,7 +118,7 @@ export class PostgresStore implements Store {
     this.stations = new PostgresStations(sql, this.writer);
     this.apiKeys = new PostgresApiKeys(sql, this.writer);
     this.messageLog = new PostgresMessageLog(sql, this.writer);
-    this.transactions = new PostgresTransactions(sql, this.writer);
+    this.transactions = new PostgresTransactions(sql, this.writer, options.sessions);
     this.tokens = new PostgresTokens(sql, this.writer);
     this.deviceModel = new PostgresDeviceModel(sql, this.writer);
     this.stationEvents = new PostgresStationEvents(sql, this.writer);

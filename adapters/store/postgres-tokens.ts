@@ -19,15 +19,23 @@ export class PostgresTokens implements TokenStore {
     return row ? toToken(row) : undefined;
   }
 
+  async matchIdToken(tenantId: string, idToken: string, type?: string): Promise<IdTokenRecord | undefined> {
+    const [row] = await this.sql`SELECT * FROM id_tokens WHERE tenant_id = ${tenantId} AND lower(id_token) = lower(${idToken})
+      ${type === undefined ? this.sql`` : this.sql`AND type = ${type}`}
+      ORDER BY (id_token = ${idToken}) DESC, id_token LIMIT 1`;
+    return row ? toToken(row) : undefined;
+  }
+
   putIdToken(token: IdTokenInput): Promise<boolean> {
     const now = new Date().toISOString();
     // xmax = 0 only on a row this statement inserted (an update leaves the updating xid there).
     return this.writer.pipelined((tx) =>
-      tx`INSERT INTO id_tokens (tenant_id, id_token, type, status, expires_at, group_id, source, created_at, updated_at)
+      tx`INSERT INTO id_tokens (tenant_id, id_token, type, status, expires_at, group_id, allow_concurrent_tx, source, created_at, updated_at)
          VALUES (${token.tenantId}, ${token.idToken}, ${token.type}, ${token.status}, ${token.expiresAt}, ${token.groupId},
-           ${token.source}, ${now}, ${now})
+           ${token.allowConcurrentTx ?? false}, ${token.source}, ${now}, ${now})
          ON CONFLICT (tenant_id, id_token) DO UPDATE SET type = excluded.type, status = excluded.status,
-           expires_at = excluded.expires_at, group_id = excluded.group_id, source = excluded.source,
+           expires_at = excluded.expires_at, group_id = excluded.group_id,
+           allow_concurrent_tx = excluded.allow_concurrent_tx, source = excluded.source,
            updated_at = excluded.updated_at
          RETURNING (xmax = 0) AS created`.then(([row]) => row!.created as boolean),
     );
@@ -36,9 +44,9 @@ export class PostgresTokens implements TokenStore {
   async recordSeenIdToken(token: IdTokenInput): Promise<void> {
     const now = new Date().toISOString();
     await this.writer.pipelined(
-      (tx) => tx`INSERT INTO id_tokens (tenant_id, id_token, type, status, expires_at, group_id, source, created_at, updated_at)
+      (tx) => tx`INSERT INTO id_tokens (tenant_id, id_token, type, status, expires_at, group_id, allow_concurrent_tx, source, created_at, updated_at)
          VALUES (${token.tenantId}, ${token.idToken}, ${token.type}, ${token.status}, ${token.expiresAt}, ${token.groupId},
-           ${token.source}, ${now}, ${now})
+           ${token.allowConcurrentTx ?? false}, ${token.source}, ${now}, ${now})
          ON CONFLICT DO NOTHING`,
     );
   }

@@ -1,5 +1,5 @@
 import type { Sql } from 'postgres';
-import { mergeEvent, type TransactionState } from '../../core/transaction-fold.js';
+import { csmsCloseEvent, mergeEvent, type TransactionState } from '../../core/transaction-fold.js';
 import { startEvent16, startKey16, type StartTransaction16 } from '../../core/transaction-mapping-16.js';
 import type { MeterSample, MeterValueRecord, TransactionRecord, TxEvent } from '../../core/transaction-types.js';
 import type { PgGroupCommit, Tx } from './postgres-group-commit.js';
@@ -8,12 +8,11 @@ import type { Page } from '../../core/ports/store/store.js';
 import { decodeTransactionCursor, encodeTransactionCursor } from './transaction-cursor.js';
 import { AmbiguousTransactionError, type RemoteStartRequest, type StationMeterValues, type TransactionOutcome, type TransactionQuery, type TransactionStore } from '../../core/ports/store/transaction-store.js';
 import { TRANSACTION_SORTS as SORTS, toMeterValue, toTransactionRecord as toRecord, toTransactionState as toState, type Row } from './sql-rows.js';
+import type { SessionRules } from '../../core/config.js';
 
 const TEXT = 25;
 const INT4 = 23;
 const FLOAT8 = 701;
-/** The 1.6 wire type of transactionId is a 32-bit integer: the sequence never goes past it. */
-const INT32_MAX = 2_147_483_647;
 
 /** Thrown inside `mergeEvent` when it asks for the stored events: they are loaded and it runs again. */
 const NEED_EVENTS = Symbol('need stored events');
@@ -29,22 +28,26 @@ export class PostgresTransactions implements TransactionStore {
   constructor(
     private readonly sql: Sql,
     private readonly writer: PgGroupCommit,
+    private readonly rules: Partial<SessionRules> = {},
   ) {}
 
   private insertSamples(tx: Tx, tenantId: string, stationId: string, transactionId: string | null, evseId: number | null, samples: MeterSample[]) {
-    const rows = samples.flatMap((s) => s.sampledValue.map((sv) => ({ ts: s.timestamp, ...sv })));
+    const rows = samples.flatMap((s) =>
+      s.sampledValue.map((sv) => ({ ts: s.timestamp, ...sv, signed: sv.signedMeterValue ? JSON.stringify(sv.signedMeterValue) : null })),
+    );
     if (rows.length === 0) return Promise.resolve(undefined);
     const col = <K extends keyof (typeof rows)[number]>(key: K) => rows.map((r) => r[key]);
     const sql = this.sql;
     // Array order is insertion order: the identity column keeps samples of one timestamp in order.
     return tx`INSERT INTO meter_values (tenant_id, station_id, transaction_id, evse_id, ts, measurand, phase, location,
-        context, value, unit, multiplier)
-      SELECT ${tenantId}, ${stationId}, ${transactionId}, ${evseId}::integer, ts, measurand, phase, location, context, value, unit, multiplier
+        context, value, unit, multiplier, signed_meter_value)
+      SELECT ${tenantId}, ${stationId}, ${transactionId}, ${evseId}::integer, ts, measurand, phase, location, context, value, unit, multiplier, signed
       FROM unnest(${sql.array(col('ts'), TEXT)}::text[], ${sql.array(col('measurand'), TEXT)}::text[],
         ${sql.array(col('phase'), TEXT)}::text[], ${sql.array(col('location'), TEXT)}::text[],
         ${sql.array(col('context'), TEXT)}::text[], ${sql.array(col('value'), FLOAT8)}::float8[],
-        ${sql.array(col('unit'), TEXT)}::text[], ${sql.array(col('multiplier'), INT4)}::integer[]) WITH ORDINALITY
-        AS u(ts, measurand, phase, location, context, value, unit, multiplier, n)
+        ${sql.array(col('unit'), TEXT)}::text[], ${sql.array(col('multiplier'), INT4)}::integer[],
+        ${sql.array(col('signed'), TEXT)}::text[]) WITH ORDINALITY
+        AS u(ts, measurand, phase, location, context, value, unit, multiplier, signed, n)
       ORDER BY n`.then(() => undefined);
   }
 
@@ -65,6 +68,7 @@ export class PostgresTransactions implements TransactionStore {
       remote_start_id: r.remoteStartId, operation_mode: r.operationMode, tariff_id: r.tariffId, started_at: r.startedAt,
       ended_at: r.endedAt, meter_start_wh: r.meterStartWh, meter_stop_wh: r.meterStopWh, last_seq_no: r.lastSeqNo,
       flags: JSON.stringify(r.flags), fold: JSON.stringify(state.fold), created_at: r.createdAt, updated_at: r.updatedAt,
+      reservation_id: r.reservationId, trigger_reason: r.triggerReason, id_tokens: JSON.stringify(r.idTokens ?? []),
     };
   }
 
@@ -97,7 +101,7 @@ export class PostgresTransactions implements TransactionStore {
           if (!events) throw NEED_EVENTS;
           return events;
         },
-        { tenantId, stationId, now },
+        { tenantId, stationId, now, maxEnergyStepWh: this.rules.maxEnergyStepWh },
       );
     let merged: ReturnType<typeof mergeEvent>;
     try {
@@ -137,6 +141,23 @@ export class PostgresTransactions implements TransactionStore {
     return { transaction: state.record, duplicate: false, outOfOrder, remoteStart };
   }
 
+  /**
+   * A transaction Started on an EVSE closes every other transaction still active there (a ghost:
+   * its end was lost), flagged superseded-by-new-transaction; one indexed read per Started only.
+   */
+  private async closeGhosts(tx: Tx, tenantId: string, stationId: string, ev: TxEvent, outcome: TransactionOutcome): Promise<TransactionOutcome> {
+    const evseId = outcome.transaction.evseId;
+    if (outcome.duplicate || ev.eventType !== 'Started' || evseId === null) return outcome;
+    const rows = await tx`SELECT * FROM transactions WHERE tenant_id = ${tenantId} AND station_id = ${stationId} AND evse_id = ${evseId}
+      AND is_active AND id <> ${ev.transactionId}`;
+    for (const row of rows) {
+      const ghost = toRecord(row);
+      const at = ev.timestamp > ghost.startedAt ? ev.timestamp : ghost.startedAt;
+      await this.applyNow(tx, tenantId, stationId, csmsCloseEvent(ghost, 'superseded', at, ev.transactionId), null);
+    }
+    return outcome;
+  }
+
   /** Next 1.6 transaction id: from the cluster-wide sequence, claimed so that no other start gets it. */
   private async claimTransactionId(tx: Tx): Promise<number> {
     for (;;) {
@@ -164,28 +185,40 @@ export class PostgresTransactions implements TransactionStore {
           ORDER BY created_at DESC, id DESC LIMIT 1 FOR UPDATE SKIP LOCKED)
         RETURNING id`;
       const ev = startEvent16(request, id, pending ? (pending.id as number) : undefined);
-      return this.applyNow(tx, tenantId, stationId, ev, key);
+      return this.closeGhosts(tx, tenantId, stationId, ev, await this.applyNow(tx, tenantId, stationId, ev, key));
     });
   }
 
   applyTransactionEvent(tenantId: string, stationId: string, event: TxEvent): Promise<TransactionOutcome> {
     return this.writer.sequential(async (tx) => {
       const reported = event.ocppTransactionId;
-      if (reported === undefined) return this.applyNow(tx, tenantId, stationId, event, null);
-      // A 1.6 id we never issued must never be handed out later for a real start: claim it, and
-      // raise the sequence past it. Sent ahead of the fold's first statements, in the same flight.
-      const raise = tx`WITH claim AS (INSERT INTO ocpp16_transaction_ids (id) VALUES (${reported}::bigint) ON CONFLICT DO NOTHING RETURNING id)
-        SELECT setval('ocpp16_transaction_id', id) FROM claim
-        WHERE id > (SELECT last_value FROM ocpp16_transaction_id) AND id <= ${INT32_MAX}`;
-      raise.catch(() => {});
+      if (reported === undefined) return this.closeGhosts(tx, tenantId, stationId, event, await this.applyNow(tx, tenantId, stationId, event, null));
+      // A 1.6 id we never issued must never be handed out later for a real start: claim it, but
+      // leave the sequence alone (a station reporting 2147483647 must not exhaust it). Sent ahead
+      // of the fold's first statements, in the same flight.
+      const claim = tx`INSERT INTO ocpp16_transaction_ids (id) VALUES (${reported}::bigint) ON CONFLICT DO NOTHING`;
+      claim.catch(() => {});
       try {
         const outcome = await this.applyNow(tx, tenantId, stationId, event, null);
-        await raise;
+        await claim;
         return outcome;
       } catch (error) {
-        await raise; // its own error first: the fold's would only say the transaction was aborted
+        await claim; // its own error first: the fold's would only say the transaction was aborted
         throw error;
       }
+    });
+  }
+
+  closeStaleTransactions(olderThan: string, limit: number): Promise<TransactionRecord[]> {
+    return this.writer.sequential(async (tx) => {
+      const rows = await tx`SELECT * FROM transactions WHERE is_active AND updated_at < ${olderThan} LIMIT ${limit}`;
+      const closed: TransactionRecord[] = [];
+      for (const row of rows) {
+        const { record, fold } = toState(row);
+        const close = csmsCloseEvent(record, 'timed-out', new Date(Math.max(fold.lastEventMs, Date.parse(record.startedAt))).toISOString(), 'stale');
+        closed.push((await this.applyNow(tx, record.tenantId, record.stationId, close, null)).transaction);
+      }
+      return closed;
     });
   }
 
@@ -224,7 +257,7 @@ export class PostgresTransactions implements TransactionStore {
     let where = sql`tenant_id = ${tenantId}`;
     if (query.stationId !== undefined) where = sql`${where} AND station_id = ${query.stationId}`;
     if (query.active !== undefined) where = sql`${where} AND is_active = ${query.active}`;
-    if (query.idToken !== undefined) where = sql`${where} AND id_token = ${query.idToken}`;
+    if (query.idToken !== undefined) where = sql`${where} AND lower(id_token) = lower(${query.idToken})`;
     if (query.remoteStartId !== undefined) where = sql`${where} AND remote_start_id = ${query.remoteStartId}::bigint`;
     if (query.from !== undefined) where = sql`${where} AND started_at >= ${query.from}`;
     if (query.to !== undefined) where = sql`${where} AND started_at < ${query.to}`;

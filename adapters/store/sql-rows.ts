@@ -1,11 +1,12 @@
 import type { BootPolicy } from '../../core/boot-policy.js';
 import type { TransactionFold, TransactionState } from '../../core/transaction-fold.js';
-import type { MeterValueRecord, TransactionRecord } from '../../core/transaction-types.js';
+import type { MeterValueRecord, SignedMeterValue, TransactionRecord } from '../../core/transaction-types.js';
 import type { ConnectorStatusRecord, StationRecord } from '../../core/types.js';
 import type { IdTokenRecord } from '../../core/authorization.js';
 import type { LocalList, LocalListEntry } from '../../core/local-list.js';
 import { toMessageLogRecord, type LoggedFrame, type MessageLogRecord } from '../../core/ports/store/message-log-store.js';
 import type { StationRequest } from '../../core/requests.js';
+import type { ConnectorStatusUpdate } from '../../core/ports/store/store.js';
 
 /**
  * Rows of the SQL adapters (SQLite and PostgreSQL share column names) turned into records:
@@ -57,6 +58,12 @@ export function toConnector(row: Row): ConnectorStatusRecord {
   };
 }
 
+/** A connector_status_history row. */
+export function toStatusChange(row: Row): ConnectorStatusUpdate {
+  const { updatedAt: _u, ...change } = toConnector({ ...row, updated_at: null });
+  return change;
+}
+
 export function toTransactionRecord(row: Row): TransactionRecord {
   return {
     tenantId: row.tenant_id as string,
@@ -81,6 +88,9 @@ export function toTransactionRecord(row: Row): TransactionRecord {
     meterStartWh: (row.meter_start_wh as number | null) ?? null,
     meterStopWh: (row.meter_stop_wh as number | null) ?? null,
     lastSeqNo: (row.last_seq_no as number | null) ?? null,
+    reservationId: (row.reservation_id as number | null) ?? null,
+    triggerReason: (row.trigger_reason as string | null) ?? null,
+    idTokens: typeof row.id_tokens === 'string' ? JSON.parse(row.id_tokens) : [],
     flags: JSON.parse(row.flags as string),
     createdAt: row.created_at as string,
     updatedAt: row.updated_at as string,
@@ -105,6 +115,7 @@ export function toMeterValue(row: Row): MeterValueRecord {
     value: row.value as number,
     unit: (row.unit as string | null) ?? null,
     multiplier: row.multiplier as number,
+    signedMeterValue: typeof row.signed_meter_value === 'string' ? (JSON.parse(row.signed_meter_value) as SignedMeterValue) : null,
   };
 }
 
@@ -124,6 +135,7 @@ export function toToken(row: Row): IdTokenRecord {
     status: row.status as IdTokenRecord['status'],
     expiresAt: (row.expires_at as string | null) ?? null,
     groupId: (row.group_id as string | null) ?? null,
+    allowConcurrentTx: Boolean(row.allow_concurrent_tx),
     source: row.source as IdTokenRecord['source'],
     createdAt: row.created_at as string,
     updatedAt: row.updated_at as string,

@@ -231,6 +231,48 @@ const MIGRATIONS: string[] = [
      PRIMARY KEY (station_id, source, message_id)
    ) WITHOUT ROWID;
    CREATE INDEX display_messages_by_transaction ON display_messages (tenant_id, transaction_id) WHERE transaction_id IS NOT NULL;`,
+  // Billing-grade sessions (issue 12). 1.6 transaction ids: every id issued, or reported by a
+  // station, is claimed here once, so no id is handed out twice and a station-reported id needs
+  // not raise the counter (which stays within int32, the wire type, and wraps).
+  `CREATE TABLE ocpp16_transaction_ids (id INTEGER PRIMARY KEY);
+   INSERT OR IGNORE INTO ocpp16_transaction_ids (id)
+     SELECT ocpp_transaction_id FROM transactions WHERE ocpp_transaction_id IS NOT NULL;
+   -- Id tokens as the specs compare them (case-insensitive), and per-token ConcurrentTx allowance.
+   CREATE INDEX id_tokens_nocase ON id_tokens (tenant_id, id_token COLLATE NOCASE);
+   ALTER TABLE id_tokens ADD COLUMN allow_concurrent_tx INTEGER NOT NULL DEFAULT 0;
+   DROP INDEX transactions_by_token;
+   CREATE INDEX transactions_by_token ON transactions (tenant_id, id_token COLLATE NOCASE);
+   -- Connector status history: one row per StatusNotification, appended in the status's own write.
+   CREATE TABLE connector_status_history (
+     id INTEGER PRIMARY KEY,
+     station_id TEXT NOT NULL,
+     tenant_id TEXT NOT NULL,
+     evse_id INTEGER NOT NULL,
+     connector_id INTEGER NOT NULL,
+     status TEXT NOT NULL, detailed_status TEXT, error_code TEXT, info TEXT, vendor_error_code TEXT,
+     reported_at TEXT NOT NULL
+   );
+   CREATE INDEX connector_status_history_by_time ON connector_status_history (station_id, reported_at);
+   -- Alerts as open/cleared states (core/alerts.ts), per station and subject.
+   CREATE TABLE alert_states (
+     station_id TEXT NOT NULL,
+     alert_key TEXT NOT NULL,
+     tenant_id TEXT NOT NULL,
+     source TEXT NOT NULL, type TEXT NOT NULL, evse_id INTEGER, connector_id INTEGER,
+     state TEXT NOT NULL, opened_at TEXT NOT NULL, cleared_at TEXT, last_at TEXT NOT NULL,
+     count INTEGER NOT NULL, payload TEXT NOT NULL,
+     PRIMARY KEY (station_id, alert_key)
+   ) WITHOUT ROWID;
+   CREATE INDEX alert_states_by_tenant ON alert_states (tenant_id, last_at, station_id, alert_key);
+   -- What a 1.6 StatusNotification's clearing update probes: usually nothing (no open alert).
+   CREATE INDEX alert_states_open_connectors ON alert_states (station_id, evse_id, connector_id)
+     WHERE state = 'open' AND source = 'connector-status';
+   -- Signed meter values (1.6 SignedData, 2.x signedMeterValue) beside the value they sign, as JSON.
+   ALTER TABLE meter_values ADD COLUMN signed_meter_value TEXT;
+   -- Transaction record: reservation, newest triggerReason, every id token it was sent with (JSON).
+   ALTER TABLE transactions ADD COLUMN reservation_id INTEGER;
+   ALTER TABLE transactions ADD COLUMN trigger_reason TEXT;
+   ALTER TABLE transactions ADD COLUMN id_tokens TEXT;`,
 ];
 
 export function migrate(db: Database): void {

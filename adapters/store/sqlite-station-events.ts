@@ -1,14 +1,22 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { AlertQuery, StationEventQuery, StationEventStore } from '../../core/ports/store/station-event-store.js';
+import type { AlertQuery, AlertStateQuery, StationEventQuery, StationEventStore } from '../../core/ports/store/station-event-store.js';
+import type { AlertStateRecord } from '../../core/alerts.js';
 import type { Page } from '../../core/ports/store/store.js';
 import { MAX_EVENTS_PER_STATION, PruneSchedule, type NewStationEvent, type StationEvent } from '../../core/station-events.js';
 import type { GroupCommit } from './group-commit.js';
-import { decodeIdCursor, encodeIdCursor, toStationEvent, type Row } from './station-event-rows.js';
+import {
+  ALERT_UPSERT_UPDATE, alertUpsertParams, decodeAlertCursor, decodeIdCursor, encodeAlertCursor, encodeIdCursor, toAlertState, toStationEvent, type Row,
+} from './station-event-rows.js';
+
+/** Cleared alert states kept per station beyond its open ones (pruned with its events). */
+export const MAX_CLEARED_ALERTS_PER_STATION = 1000;
 
 /** Station events on SQLite: one row each, appended inside the group commit (one enqueue per message). */
 export class SqliteStationEvents implements StationEventStore {
   private readonly insert: Statement;
   private readonly pruneStmt: Statement;
+  private readonly upsertAlert: Statement;
+  private readonly pruneAlerts: Statement;
   private readonly lists = new Map<string, Statement>();
   private readonly schedule = new PruneSchedule();
 
@@ -18,6 +26,15 @@ export class SqliteStationEvents implements StationEventStore {
   ) {
     this.insert = db.prepare(
       'INSERT INTO station_events (tenant_id, station_id, kind, type, at, received_at, request_id, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.upsertAlert = db.prepare(
+      `INSERT INTO alert_states (station_id, alert_key, tenant_id, source, type, evse_id, connector_id, state, opened_at, cleared_at, last_at, count, payload)
+       VALUES (@stationId, @key, @tenantId, @source, @type, @evseId, @connectorId, @state, @at, @clearedAt, @at, @count, @payload)
+       ${ALERT_UPSERT_UPDATE}`,
+    );
+    this.pruneAlerts = db.prepare(
+      `DELETE FROM alert_states WHERE station_id = @stationId AND state = 'cleared' AND alert_key NOT IN (
+         SELECT alert_key FROM alert_states WHERE station_id = @stationId AND state = 'cleared' ORDER BY last_at DESC LIMIT @keep)`,
     );
     // The id of the station's keep-th newest record, by the (station_id, id) index; everything older goes.
     this.pruneStmt = db.prepare(
@@ -29,8 +46,14 @@ export class SqliteStationEvents implements StationEventStore {
   async record(events: NewStationEvent[]): Promise<void> {
     if (events.length === 0) return;
     await this.writer.enqueue(() => {
-      for (const e of events) this.insert.run(e.tenantId, e.stationId, e.kind, e.type, e.at, e.receivedAt, e.requestId, JSON.stringify(e.payload));
-      for (const stationId of this.schedule.due(events)) this.pruneNow(stationId, MAX_EVENTS_PER_STATION);
+      for (const e of events) {
+        this.insert.run(e.tenantId, e.stationId, e.kind, e.type, e.at, e.receivedAt, e.requestId, JSON.stringify(e.payload));
+        if (e.kind === 'alert') this.upsertAlert.run(alertUpsertParams(e));
+      }
+      for (const stationId of this.schedule.due(events)) {
+        this.pruneNow(stationId, MAX_EVENTS_PER_STATION);
+        this.pruneAlerts.run({ stationId, keep: MAX_CLEARED_ALERTS_PER_STATION });
+      }
     });
   }
 
@@ -79,5 +102,25 @@ export class SqliteStationEvents implements StationEventStore {
     const items = rows.slice(0, query.limit).map(toStationEvent);
     const last = items[items.length - 1];
     return { items, nextCursor: rows.length > query.limit && last ? encodeIdCursor(last.id) : undefined };
+  }
+
+  async listAlertStates(tenantId: string, query: AlertStateQuery): Promise<Page<AlertStateRecord>> {
+    const where = ['tenant_id = @tenantId'];
+    const params: Record<string, unknown> = { tenantId, limit: query.limit + 1 };
+    if (query.stationId !== undefined) (where.push('station_id = @stationId'), (params.stationId = query.stationId));
+    if (query.state !== undefined) (where.push('state = @state'), (params.state = query.state));
+    if (query.type !== undefined) (where.push('type = @type'), (params.type = query.type));
+    if (query.cursor !== undefined) {
+      const [at, station, key] = decodeAlertCursor(query.cursor);
+      where.push('(last_at, station_id, alert_key) < (@cAt, @cStation, @cKey)');
+      Object.assign(params, { cAt: at, cStation: station, cKey: key });
+    }
+    const sql = `SELECT * FROM alert_states WHERE ${where.join(' AND ')} ORDER BY last_at DESC, station_id DESC, alert_key DESC LIMIT @limit`;
+    let stmt = this.lists.get(sql);
+    if (!stmt) this.lists.set(sql, (stmt = this.db.prepare(sql)));
+    const rows = stmt.all(params) as Row[];
+    const items = rows.slice(0, query.limit).map(toAlertState);
+    const last = items[items.length - 1];
+    return { items, nextCursor: rows.length > query.limit && last ? encodeAlertCursor(last) : undefined };
   }
 }

@@ -1,9 +1,9 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { BootInfo, ConnectorStatusRecord, StationRecord } from '../../core/types.js';
-import type { ConnectorStatusUpdate, NewStation, Page, PageQuery, StationLogin, StationStore } from '../../core/ports/store/store.js';
+import type { ConnectorStatusHistoryQuery, ConnectorStatusUpdate, NewStation, Page, PageQuery, StationLogin, StationStore } from '../../core/ports/store/store.js';
 import { decodeCursor, encodeCursor } from '../../core/cursor.js';
 import type { GroupCommit } from './group-commit.js';
-import { policyOf, toConnector, toStation, type Row } from './sql-rows.js';
+import { policyOf, toConnector, toStation, toStatusChange, type Row } from './sql-rows.js';
 import type { BootPolicy } from '../../core/boot-policy.js';
 
 /** Stations and their connector statuses in SQLite. */
@@ -36,6 +36,8 @@ export class SqliteStations implements StationStore {
       deleteConnectors: db.prepare('DELETE FROM connector_statuses WHERE tenant_id = ? AND station_id = ?'),
       // What the station sent and what was asked of it goes with it (issue #12).
       deleteEvents: db.prepare('DELETE FROM station_events WHERE tenant_id = ? AND station_id = ?'),
+      deleteStatusHistory: db.prepare('DELETE FROM connector_status_history WHERE tenant_id = ? AND station_id = ?'),
+      deleteAlertStates: db.prepare('DELETE FROM alert_states WHERE tenant_id = ? AND station_id = ?'),
       deleteDeviceModel: db.prepare('DELETE FROM device_model WHERE tenant_id = ? AND station_id = ?'),
       deleteRequests: db.prepare('DELETE FROM station_requests WHERE tenant_id = ? AND station_id = ?'),
       boot: db.prepare(
@@ -62,6 +64,27 @@ export class SqliteStations implements StationStore {
            vendor_error_code = excluded.vendor_error_code, reported_at = excluded.reported_at,
            updated_at = excluded.updated_at
          WHERE connector_statuses.tenant_id = excluded.tenant_id`,
+      ),
+      // core/alerts.ts clearedByStatus16: a 1.6 status clears its connector's alerts of other errorCodes.
+      clearAlerts: db.prepare(
+        `UPDATE alert_states SET state = 'cleared', cleared_at = @reportedAt, last_at = @reportedAt
+         WHERE station_id = @stationId AND evse_id = @evseId AND connector_id = @connectorId
+           AND state = 'open' AND source = 'connector-status' AND tenant_id = @tenantId
+           AND type <> @errorCode AND last_at <= @reportedAt`,
+      ),
+      appendHistory: db.prepare(
+        `INSERT INTO connector_status_history (station_id, tenant_id, evse_id, connector_id, status, detailed_status,
+           error_code, info, vendor_error_code, reported_at)
+         VALUES (@stationId, @tenantId, @evseId, @connectorId, @status, @detailedStatus, @errorCode, @info, @vendorErrorCode, @reportedAt)`,
+      ),
+      historyBefore: db.prepare(
+        `SELECT * FROM connector_status_history WHERE station_id = ? AND reported_at < ? AND tenant_id = ?
+           AND evse_id = ? AND connector_id = ? ORDER BY reported_at DESC, id DESC LIMIT 1`,
+      ),
+      history: db.prepare(
+        `SELECT * FROM connector_status_history WHERE station_id = @stationId AND reported_at >= @from AND reported_at < @to
+           AND tenant_id = @tenantId AND (@evseId IS NULL OR evse_id = @evseId) AND (@connectorId IS NULL OR connector_id = @connectorId)
+         ORDER BY reported_at, id LIMIT @limit`,
       ),
       listConnectors: db.prepare(
         'SELECT * FROM connector_statuses WHERE tenant_id = ? AND station_id = ? ORDER BY evse_id, connector_id',
@@ -96,7 +119,7 @@ export class SqliteStations implements StationStore {
   deleteStation(tenantId: string, id: string): Promise<boolean> {
     return this.writer.enqueue(() => {
       if (this.stmt.deleteStation!.run(tenantId, id).changes !== 1) return false;
-      for (const table of ['deleteConnectors', 'deleteEvents', 'deleteDeviceModel', 'deleteRequests'] as const) this.stmt[table]!.run(tenantId, id);
+      for (const table of ['deleteConnectors', 'deleteEvents', 'deleteDeviceModel', 'deleteRequests', 'deleteStatusHistory', 'deleteAlertStates'] as const) this.stmt[table]!.run(tenantId, id);
       return true;
     });
   }
@@ -138,7 +161,27 @@ export class SqliteStations implements StationStore {
 
   async recordConnectorStatus(update: ConnectorStatusUpdate): Promise<void> {
     const updatedAt = new Date().toISOString();
-    await this.writer.enqueue(() => this.stmt.connectorStatus!.run({ ...update, updatedAt }));
+    await this.writer.enqueue(() => {
+      // No row changed: the station is not in that tenant, and its history gets nothing either.
+      if (this.stmt.connectorStatus!.run({ ...update, updatedAt }).changes !== 1) return;
+      this.stmt.appendHistory!.run(update);
+      // Only 1.6 statuses carry an errorCode; the partial index makes this a probe of open alerts only.
+      if (update.errorCode !== null) this.stmt.clearAlerts!.run(update);
+    });
+  }
+
+  async listConnectorStatusHistory(tenantId: string, stationId: string, query: ConnectorStatusHistoryQuery): Promise<ConnectorStatusUpdate[]> {
+    const connectors = (this.stmt.listConnectors!.all(tenantId, stationId) as Row[]).filter(
+      (c) => (query.evseId === undefined || c.evse_id === query.evseId) && (query.connectorId === undefined || c.connector_id === query.connectorId),
+    );
+    const before = connectors
+      .map((c) => this.stmt.historyBefore!.get(stationId, query.from, tenantId, c.evse_id, c.connector_id) as Row | undefined)
+      .filter((r): r is Row => r !== undefined)
+      .sort((a, b) => (a.reported_at as string).localeCompare(b.reported_at as string));
+    const rows = this.stmt.history!.all({
+      stationId, tenantId, from: query.from, to: query.to, evseId: query.evseId ?? null, connectorId: query.connectorId ?? null, limit: query.limit,
+    }) as Row[];
+    return [...before, ...rows].slice(0, query.limit).map(toStatusChange);
   }
 
   async listConnectorStatuses(tenantId: string, stationId: string): Promise<ConnectorStatusRecord[]> {

@@ -30,6 +30,7 @@ import { SqliteConfigTemplates } from './sqlite-config-templates.js';
 import type { ConfigTemplateStore } from '../../core/ports/store/config-template-store.js';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import type { OutboxStore } from '../../core/ports/store/outbox-store.js';
+import type { SessionRules } from '../../core/config.js';
 
 export interface SqliteStoreOptions {
   /** File path, or ':memory:' for tests. */
@@ -50,6 +51,8 @@ export interface SqliteStoreOptions {
   checkpointStartAtWalBytes?: number;
   /** Least ms between two checks that the file is still the one opened, made before a commit (default 200). */
   fileCheckMs?: number;
+  /** Session rules the transaction fold applies (core/config.ts SessionRules); absent: defaults. */
+  sessions?: Partial<SessionRules>;
 }
 
 /** A file's identity: a deleted or replaced file has another (or none). */
@@ -182,7 +185,7 @@ export class SqliteStore implements Store {
     this.stations = new SqliteStations(this.db, this.writer);
     this.apiKeys = new SqliteApiKeyStore(this.db, this.writer);
     this.messageLog = new SqliteMessageLogStore(this.db, this.writer);
-    this.transactions = new SqliteTransactions(this.db, this.writer);
+    this.transactions = new SqliteTransactions(this.db, this.writer, options.sessions);
     this.tokens = new SqliteTokens(this.db, this.writer);
     this.deviceModel = new SqliteDeviceModel(this.db, this.writer);
     this.stationEvents = new SqliteStationEvents(this.db, this.writer);

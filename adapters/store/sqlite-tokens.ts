@@ -17,16 +17,23 @@ export class SqliteTokens implements TokenStore {
   ) {
     this.stmt = {
       get: db.prepare('SELECT * FROM id_tokens WHERE tenant_id = ? AND id_token = ?'),
+      // id_tokens_nocase; NOCASE folds ASCII only, as PostgreSQL's lower() under COLLATE "C" does.
+      match: db.prepare(
+        `SELECT * FROM id_tokens WHERE tenant_id = @tenantId AND id_token = @idToken COLLATE NOCASE
+           AND (@type IS NULL OR type = @type)
+         ORDER BY id_token = @idToken DESC, id_token LIMIT 1`,
+      ),
       put: db.prepare(
-        `INSERT INTO id_tokens (tenant_id, id_token, type, status, expires_at, group_id, source, created_at, updated_at)
-         VALUES (@tenantId, @idToken, @type, @status, @expiresAt, @groupId, @source, @now, @now)
+        `INSERT INTO id_tokens (tenant_id, id_token, type, status, expires_at, group_id, allow_concurrent_tx, source, created_at, updated_at)
+         VALUES (@tenantId, @idToken, @type, @status, @expiresAt, @groupId, @allowConcurrentTx, @source, @now, @now)
          ON CONFLICT(tenant_id, id_token) DO UPDATE SET type = excluded.type, status = excluded.status,
-           expires_at = excluded.expires_at, group_id = excluded.group_id, source = excluded.source,
+           expires_at = excluded.expires_at, group_id = excluded.group_id,
+           allow_concurrent_tx = excluded.allow_concurrent_tx, source = excluded.source,
            updated_at = excluded.updated_at`,
       ),
       insertIfAbsent: db.prepare(
-        `INSERT INTO id_tokens (tenant_id, id_token, type, status, expires_at, group_id, source, created_at, updated_at)
-         VALUES (@tenantId, @idToken, @type, @status, @expiresAt, @groupId, @source, @now, @now) ON CONFLICT DO NOTHING`,
+        `INSERT INTO id_tokens (tenant_id, id_token, type, status, expires_at, group_id, allow_concurrent_tx, source, created_at, updated_at)
+         VALUES (@tenantId, @idToken, @type, @status, @expiresAt, @groupId, @allowConcurrentTx, @source, @now, @now) ON CONFLICT DO NOTHING`,
       ),
       delete: db.prepare('DELETE FROM id_tokens WHERE tenant_id = ? AND id_token = ?'),
       list: db.prepare('SELECT * FROM id_tokens WHERE tenant_id = ? AND id_token > ? ORDER BY id_token LIMIT ?'),
@@ -44,18 +51,23 @@ export class SqliteTokens implements TokenStore {
     return row ? toToken(row) : undefined;
   }
 
+  async matchIdToken(tenantId: string, idToken: string, type?: string): Promise<IdTokenRecord | undefined> {
+    const row = this.stmt.match!.get({ tenantId, idToken, type: type ?? null }) as Row | undefined;
+    return row ? toToken(row) : undefined;
+  }
+
   putIdToken(token: IdTokenInput): Promise<boolean> {
     const now = new Date().toISOString();
     return this.writer.enqueue(() => {
       const existed = this.stmt.get!.get(token.tenantId, token.idToken) !== undefined;
-      this.stmt.put!.run({ ...token, now });
+      this.stmt.put!.run({ ...token, allowConcurrentTx: token.allowConcurrentTx ? 1 : 0, now });
       return !existed;
     });
   }
 
   async recordSeenIdToken(token: IdTokenInput): Promise<void> {
     const now = new Date().toISOString();
-    await this.writer.enqueue(() => this.stmt.insertIfAbsent!.run({ ...token, now }));
+    await this.writer.enqueue(() => this.stmt.insertIfAbsent!.run({ ...token, allowConcurrentTx: token.allowConcurrentTx ? 1 : 0, now }));
   }
 
   deleteIdToken(tenantId: string, idToken: string): Promise<boolean> {

@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { mergeEvent, type TransactionState } from '../../core/transaction-fold.js';
+import { csmsCloseEvent, mergeEvent, type TransactionState } from '../../core/transaction-fold.js';
 import { startEvent16, startKey16, type StartTransaction16 } from '../../core/transaction-mapping-16.js';
 import type { MeterSample, MeterValueRecord, TransactionRecord, TxEvent } from '../../core/transaction-types.js';
 import { decodeTransactionCursor, encodeTransactionCursor } from './transaction-cursor.js';
@@ -14,9 +14,14 @@ import type {
 } from '../../core/ports/store/transaction-store.js';
 import { TRANSACTION_SORTS as SORTS, toMeterValue, toTransactionRecord as toRecord, toTransactionState as toState, type Row } from './sql-rows.js';
 import { AmbiguousTransactionError } from '../../core/ports/store/transaction-store.js';
+import type { SessionRules } from '../../core/config.js';
 
 /** How long a remote start waits for the 1.6 StartTransaction it caused. */
 export const REMOTE_START_WINDOW_MS = 10 * 60 * 1000;
+
+/** 1.6 transactionId is a JSON integer that stations keep in an int32. */
+export const INT32_MAX = 2_147_483_647;
+const OCPP16_SEQUENCE = 'ocpp16-transaction';
 
 /**
  * The transaction slice of the SQLite store. Each write runs inside the group commit as a
@@ -36,6 +41,7 @@ export class SqliteTransactions implements TransactionStore {
   constructor(
     private readonly db: Database,
     private readonly writer: GroupCommit,
+    private readonly rules: Partial<SessionRules> = {},
   ) {
     this.savepoint = db.transaction((fn: () => unknown) => fn());
     this.stmt = {
@@ -46,6 +52,11 @@ export class SqliteTransactions implements TransactionStore {
          ORDER BY started_at DESC LIMIT 1`,
       ),
       getByStation: db.prepare('SELECT * FROM transactions WHERE tenant_id = ? AND station_id = ? AND id = ?'),
+      // The partial index transactions_active_by_evse holds the active rows only.
+      stale: db.prepare('SELECT * FROM transactions WHERE is_active = 1 AND updated_at < ? LIMIT ?'),
+      othersActive: db.prepare(
+        'SELECT * FROM transactions WHERE station_id = ? AND evse_id = ? AND is_active = 1 AND tenant_id = ? AND id <> ?',
+      ),
       byStartKey: db.prepare('SELECT * FROM transactions WHERE station_id = ? AND start_key = ?'),
       insertEvent: db.prepare(
         `INSERT INTO transaction_events (station_id, transaction_id, dedup_key, tenant_id, event, received_at)
@@ -55,10 +66,12 @@ export class SqliteTransactions implements TransactionStore {
       upsert: db.prepare(
         `INSERT INTO transactions (station_id, id, tenant_id, ocpp_transaction_id, start_key, protocol, evse_id, connector_id,
            id_token, id_token_type, is_active, charging_state, time_spent_charging_sec, total_kwh, stopped_reason,
-           remote_start_id, operation_mode, tariff_id, started_at, ended_at, meter_start_wh, meter_stop_wh, last_seq_no, flags, fold, created_at, updated_at)
+           remote_start_id, operation_mode, tariff_id, started_at, ended_at, meter_start_wh, meter_stop_wh, last_seq_no, flags, fold, created_at, updated_at,
+           reservation_id, trigger_reason, id_tokens)
          VALUES (@stationId, @id, @tenantId, @ocppTransactionId, @startKey, @protocol, @evseId, @connectorId,
            @idToken, @idTokenType, @isActive, @chargingState, @timeSpentChargingSec, @totalKwh, @stoppedReason,
-           @remoteStartId, @operationMode, @tariffId, @startedAt, @endedAt, @meterStartWh, @meterStopWh, @lastSeqNo, @flags, @fold, @createdAt, @updatedAt)
+           @remoteStartId, @operationMode, @tariffId, @startedAt, @endedAt, @meterStartWh, @meterStopWh, @lastSeqNo, @flags, @fold, @createdAt, @updatedAt,
+           @reservationId, @triggerReason, @idTokens)
          ON CONFLICT(station_id, id) DO UPDATE SET ocpp_transaction_id = excluded.ocpp_transaction_id,
            start_key = COALESCE(transactions.start_key, excluded.start_key), evse_id = excluded.evse_id,
            connector_id = excluded.connector_id, id_token = excluded.id_token, id_token_type = excluded.id_token_type,
@@ -68,11 +81,12 @@ export class SqliteTransactions implements TransactionStore {
            operation_mode = excluded.operation_mode, tariff_id = excluded.tariff_id,
            started_at = excluded.started_at, ended_at = excluded.ended_at, meter_start_wh = excluded.meter_start_wh,
            meter_stop_wh = excluded.meter_stop_wh, last_seq_no = excluded.last_seq_no, flags = excluded.flags,
-           fold = excluded.fold, updated_at = excluded.updated_at`,
+           fold = excluded.fold, updated_at = excluded.updated_at, reservation_id = excluded.reservation_id,
+           trigger_reason = excluded.trigger_reason, id_tokens = excluded.id_tokens`,
       ),
       insertMeter: db.prepare(
         `INSERT INTO meter_values (tenant_id, station_id, transaction_id, evse_id, ts, measurand, phase, location, context,
-           value, unit, multiplier) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           value, unit, multiplier, signed_meter_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       meterValues: db.prepare(
         'SELECT * FROM meter_values WHERE station_id = ? AND transaction_id = ? AND tenant_id = ? ORDER BY ts, rowid LIMIT ?',
@@ -81,11 +95,8 @@ export class SqliteTransactions implements TransactionStore {
         `INSERT INTO sequences (name, value) VALUES (?, 1)
          ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value`,
       ),
-      raiseSeq: db.prepare(
-        `INSERT INTO sequences (name, value) VALUES (?, ?)
-         ON CONFLICT(name) DO UPDATE SET value = MAX(value, excluded.value)`,
-      ),
-      exists: db.prepare('SELECT 1 FROM transactions WHERE station_id = ? AND id = ?'),
+      claimId: db.prepare('INSERT OR IGNORE INTO ocpp16_transaction_ids (id) VALUES (?)'),
+      resetSeq: db.prepare('UPDATE sequences SET value = 0 WHERE name = ? AND value = ?'),
       insertRemoteStart: db.prepare(
         'INSERT INTO remote_starts (tenant_id, station_id, id_token, evse_id, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id',
       ),
@@ -112,6 +123,7 @@ export class SqliteTransactions implements TransactionStore {
       isActive: r.isActive ? 1 : 0,
       flags: JSON.stringify(r.flags),
       fold: JSON.stringify(state.fold),
+      idTokens: JSON.stringify(r.idTokens ?? []),
     });
   }
 
@@ -120,7 +132,7 @@ export class SqliteTransactions implements TransactionStore {
       for (const sv of sample.sampledValue) {
         this.stmt.insertMeter!.run(
           tenantId, stationId, transactionId, evseId, sample.timestamp, sv.measurand, sv.phase, sv.location, sv.context,
-          sv.value, sv.unit, sv.multiplier,
+          sv.value, sv.unit, sv.multiplier, sv.signedMeterValue ? JSON.stringify(sv.signedMeterValue) : null,
         );
       }
     }
@@ -141,10 +153,37 @@ export class SqliteTransactions implements TransactionStore {
     }
     const loadEvents = () =>
       (this.stmt.events!.all(stationId, ev.transactionId) as Row[]).map((r) => JSON.parse(r.event as string) as TxEvent);
-    const { state, outOfOrder } = mergeEvent(existing, ev, loadEvents, { tenantId, stationId, now });
+    const { state, outOfOrder } = mergeEvent(existing, ev, loadEvents, { tenantId, stationId, now, maxEnergyStepWh: this.rules.maxEnergyStepWh });
     this.persist(state, startKey);
     this.insertSamples(tenantId, stationId, ev.transactionId, state.record.evseId, ev.meterValues);
     return { transaction: state.record, duplicate: false, outOfOrder, remoteStart: this.issued(stationId, state.record) };
+  }
+
+  /**
+   * A transaction Started on an EVSE closes every other transaction still active there (a ghost:
+   * its end was lost), flagged superseded-by-new-transaction; one indexed read per Started only.
+   */
+  private closeGhosts(tenantId: string, stationId: string, ev: TxEvent, outcome: TransactionOutcome): TransactionOutcome {
+    const evseId = outcome.transaction.evseId;
+    if (outcome.duplicate || ev.eventType !== 'Started' || evseId === null) return outcome;
+    for (const row of this.stmt.othersActive!.all(stationId, evseId, tenantId, ev.transactionId) as Row[]) {
+      const ghost = toRecord(row);
+      const at = ev.timestamp > ghost.startedAt ? ev.timestamp : ghost.startedAt;
+      this.applyNow(tenantId, stationId, csmsCloseEvent(ghost, 'superseded', at, ev.transactionId), null);
+    }
+    return outcome;
+  }
+
+  /** The next unclaimed 1.6 id, claimed; after INT32_MAX the counter wraps to 1. */
+  private claimTransactionId(): number {
+    for (;;) {
+      const id = (this.stmt.nextSeq!.get(OCPP16_SEQUENCE) as Row).value as number;
+      if (id > INT32_MAX) {
+        this.stmt.resetSeq!.run(OCPP16_SEQUENCE, id);
+        continue;
+      }
+      if (this.stmt.claimId!.run(id).changes === 1) return id;
+    }
   }
 
   startTransaction16(tenantId: string, stationId: string, request: StartTransaction16): Promise<TransactionOutcome> {
@@ -155,23 +194,32 @@ export class SqliteTransactions implements TransactionStore {
         const transaction = toRecord(known);
         return { transaction, duplicate: true, outOfOrder: false, remoteStart: this.issued(stationId, transaction) };
       }
-      let id: number;
-      do id = (this.stmt.nextSeq!.get('ocpp16-transaction') as Row).value as number;
-      while (this.stmt.exists!.get(stationId, String(id)));
+      const id = this.claimTransactionId();
       const since = new Date(Date.now() - REMOTE_START_WINDOW_MS).toISOString();
       const pending = this.stmt.pendingRemoteStart!.get(stationId, request.idTag, since) as Row | undefined;
       if (pending) this.stmt.claimRemoteStart!.run(String(id), pending.id);
       const ev = startEvent16(request, id, pending ? (pending.id as number) : undefined);
-      return this.applyNow(tenantId, stationId, ev, key);
+      return this.closeGhosts(tenantId, stationId, ev, this.applyNow(tenantId, stationId, ev, key));
     });
   }
 
   applyTransactionEvent(tenantId: string, stationId: string, event: TxEvent): Promise<TransactionOutcome> {
     return this.write(() => {
-      // A 1.6 id we never issued must never be handed out later for a real start.
-      if (event.ocppTransactionId !== undefined) this.stmt.raiseSeq!.run('ocpp16-transaction', event.ocppTransactionId);
-      return this.applyNow(tenantId, stationId, event, null);
+      // A 1.6 id we never issued must never be handed out later for a real start: claimed, but
+      // the counter stays where it is (a station reporting 2147483647 must not exhaust it).
+      if (event.ocppTransactionId !== undefined) this.stmt.claimId!.run(event.ocppTransactionId);
+      return this.closeGhosts(tenantId, stationId, event, this.applyNow(tenantId, stationId, event, null));
     });
+  }
+
+  closeStaleTransactions(olderThan: string, limit: number): Promise<TransactionRecord[]> {
+    return this.write(() =>
+      (this.stmt.stale!.all(olderThan, limit) as Row[]).map((row) => {
+        const { record, fold } = toState(row);
+        const close = csmsCloseEvent(record, 'timed-out', new Date(Math.max(fold.lastEventMs, Date.parse(record.startedAt))).toISOString(), 'stale');
+        return this.applyNow(record.tenantId, record.stationId, close, null).transaction;
+      }),
+    );
   }
 
   async recordStationMeterValues(values: StationMeterValues): Promise<void> {
@@ -207,7 +255,7 @@ export class SqliteTransactions implements TransactionStore {
     const params: Record<string, unknown> = { tenantId, limit: query.limit + 1 };
     if (query.stationId !== undefined) (where.push('station_id = @stationId'), (params.stationId = query.stationId));
     if (query.active !== undefined) (where.push('is_active = @active'), (params.active = query.active ? 1 : 0));
-    if (query.idToken !== undefined) (where.push('id_token = @idToken'), (params.idToken = query.idToken));
+    if (query.idToken !== undefined) (where.push('id_token = @idToken COLLATE NOCASE'), (params.idToken = query.idToken));
     if (query.remoteStartId !== undefined) (where.push('remote_start_id = @remoteStartId'), (params.remoteStartId = query.remoteStartId));
     if (query.from !== undefined) (where.push('started_at >= @from'), (params.from = query.from));
     if (query.to !== undefined) (where.push('started_at < @to'), (params.to = query.to));

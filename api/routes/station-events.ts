@@ -22,6 +22,29 @@ const eventSchema = {
   },
 } as const;
 
+const alertStateSchema = {
+  type: 'object',
+  properties: {
+    stationId: { type: 'string' },
+    key: { type: 'string', description: 'What it is about: the same key opens and clears it (connector and errorCode, component and variable, security event type)' },
+    source: { type: 'string', enum: ['connector-status', 'device-event', 'security-event'] },
+    type: { type: 'string' },
+    evseId: { type: ['integer', 'null'] },
+    connectorId: { type: ['integer', 'null'] },
+    state: { type: 'string', enum: ['open', 'cleared'] },
+    openedAt: { type: 'string', description: 'When it was (last) raised' },
+    clearedAt: { type: ['string', 'null'], description: 'When the station reported it over' },
+    lastAt: { type: 'string' },
+    count: { type: 'integer', description: 'How many times it was raised' },
+    payload: { type: 'object', additionalProperties: true, description: 'The newest record’s payload' },
+  },
+} as const;
+
+const ALERT_STATE_DOC =
+  'An alert is open until the station reports it over: a 1.6 StatusNotification on that connector with NoError (or another ' +
+  'errorCode, which opens its own alert), a 2.x NotifyEvent with `cleared` (or the Problem variable false). Critical security ' +
+  'events have no recovery message and stay open. Most recently changed first.';
+
 function view({ tenantId: _t, stationId: _s, ...rest }: StationEvent) {
   return rest;
 }
@@ -73,7 +96,7 @@ export async function stationEventRoutes(app: FastifyInstance, opts: { deps: Api
     },
   );
 
-  app.get<{ Querystring: { limit: number; cursor?: string; stationId?: string; type?: string } }>(
+  app.get<{ Querystring: { limit: number; cursor?: string; stationId?: string; type?: string; state?: 'open' | 'cleared' | 'any' } }>(
     '/alerts',
     {
       schema: {
@@ -84,20 +107,27 @@ export async function stationEventRoutes(app: FastifyInstance, opts: { deps: Api
           'Raised by a 1.6 StatusNotification with an errorCode other than NoError (`type` = errorCode), a 2.x NotifyEvent ' +
           'reporting a problem (the `Problem` variable, or a monitor with trigger Alerting; `type` = component.variable) and ' +
           'a critical security event (`type` = the event type). `payload.source` says which, `payload.cleared` whether the ' +
-          'station reported it over. Filter by `stationId`, `type`. Also published as `alert.raised`.',
+          'station reported it over. Filter by `stationId`, `type`. Also published as `alert.raised`. ' +
+          'With `state` (open, cleared or any): the alerts as states instead of their records, one per station and subject. ' +
+          ALERT_STATE_DOC,
         querystring: {
           ...pageQuery,
           properties: {
             ...pageQuery.properties,
             stationId: { type: 'string', minLength: 1, maxLength: 255 },
             type: { type: 'string', minLength: 1, maxLength: 128 },
+            state: { type: 'string', enum: ['open', 'cleared', 'any'], description: 'List alert states (see above) instead of alert records' },
           },
         },
         response: {
           200: {
             type: 'object',
             properties: {
-              items: { type: 'array', items: { ...eventSchema, properties: { ...eventSchema.properties, stationId: { type: 'string' } } } },
+              items: {
+                type: 'array',
+                description: 'Alert records; with `state`, alert states',
+                items: { type: 'object', properties: { ...eventSchema.properties, ...alertStateSchema.properties } },
+              },
               nextCursor: { type: ['string', 'null'] },
             },
           },
@@ -106,8 +136,46 @@ export async function stationEventRoutes(app: FastifyInstance, opts: { deps: Api
       },
     },
     async (request) => {
-      const page = await deps.store.stationEvents.listAlerts(request.tenantId, request.query);
+      const { state, ...query } = request.query;
+      if (state !== undefined) {
+        const page = await deps.store.stationEvents.listAlertStates(request.tenantId, { ...query, ...(state !== 'any' ? { state } : {}) });
+        return { items: page.items.map(({ tenantId: _t, ...a }) => a), nextCursor: page.nextCursor ?? null };
+      }
+      const page = await deps.store.stationEvents.listAlerts(request.tenantId, query);
       return { items: page.items.map(({ tenantId: _t, ...rest }) => rest), nextCursor: page.nextCursor ?? null };
+    },
+  );
+
+  app.get<{ Params: { id: string }; Querystring: { limit: number; cursor?: string; state?: 'open' | 'cleared' | 'any'; type?: string } }>(
+    '/stations/:id/alerts',
+    {
+      schema: {
+        tags: ['stations'],
+        operationId: 'listStationAlerts',
+        summary: 'A station’s alerts as states (open / cleared), cursor pagination',
+        description: ALERT_STATE_DOC,
+        params: stationIdParam,
+        querystring: {
+          ...pageQuery,
+          properties: {
+            ...pageQuery.properties,
+            state: { type: 'string', enum: ['open', 'cleared', 'any'], default: 'any' },
+            type: { type: 'string', minLength: 1, maxLength: 128 },
+          },
+        },
+        response: {
+          200: { type: 'object', properties: { items: { type: 'array', items: alertStateSchema }, nextCursor: { type: ['string', 'null'] } } },
+          400: errorBody,
+          404: errorBody,
+        },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      await stationOf(request.tenantId, id);
+      const { state, ...rest } = request.query;
+      const page = await deps.store.stationEvents.listAlertStates(request.tenantId, { ...rest, stationId: id, ...(state && state !== 'any' ? { state } : {}) });
+      return { items: page.items.map(({ tenantId: _t, ...a }) => a), nextCursor: page.nextCursor ?? null };
     },
   );
 

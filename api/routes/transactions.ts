@@ -98,7 +98,8 @@ export async function transactionRoutes(app: FastifyInstance, opts: { deps: ApiD
       if (!tx) throw new ApiError('TRANSACTION_NOT_FOUND', `Transaction ${id} not found`);
       const limit = request.query.meterValues;
       const meterValues = limit === 0 ? [] : await deps.store.transactions.listMeterValues(request.tenantId, tx.stationId, tx.id, limit);
-      return { ...tx, meterValues };
+      // A 1.6 SignedData row without a readable value beside it has no value to show.
+      return { ...tx, meterValues: meterValues.map((m) => (m.signedMeterValue?.valueless ? { ...m, value: null } : m)) };
     },
   );
 }

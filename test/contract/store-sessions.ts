@@ -82,7 +82,22 @@ export function sessionStoreContract(t: Test, name: string, options: StoreContra
       t.same(orphan.transaction.flags, ['ended-without-start', 'unknown-transaction']);
       t.equal(orphan.transaction.isActive, false);
       const next = await store.transactions.startTransaction16('t1', 'CS1', { connectorId: 1, idTag: 'X', meterStart: 0, timestamp: '2026-03-01T09:05:00Z' });
-      t.ok(next.transaction.ocppTransactionId! > 5000);
+      t.not(next.transaction.ocppTransactionId, 5000);
+    });
+
+    t.test('1.6 ids: a reported id is never issued to any station, and cannot push the counter toward int32 overflow', async (t) => {
+      const store = await fresh(t);
+      const start = (station: string, tag: string) =>
+        store.transactions.startTransaction16('t1', station, { connectorId: 1, idTag: tag, meterStart: 0, timestamp: '2026-03-01T09:05:00Z' });
+      const first = (await start('CS1', 'A')).transaction.ocppTransactionId!;
+      // CS2 reports the next two ids (a lost start, a restored station) and one near int32's end.
+      for (const id of [first + 1, first + 2, 2_147_483_646]) {
+        await store.transactions.applyTransactionEvent('t1', 'CS2', stopEvent16({ transactionId: id, meterStop: 10, timestamp: '2026-03-01T09:00:00Z' }));
+      }
+      const issued: number[] = [];
+      for (const station of ['CS1', 'CS3', 'CS4']) issued.push((await start(station, `T-${station}`)).transaction.ocppTransactionId!);
+      t.same(issued, [first + 3, first + 4, first + 5], 'claimed ids are skipped, the counter was not raised to 2147483646');
+      t.ok(issued.every((id) => id <= 2_147_483_647));
     });
 
     t.test('2.x events: totals, idempotency, out of order, meter values', async (t) => {
@@ -195,6 +210,108 @@ export function sessionStoreContract(t: Test, name: string, options: StoreContra
       t.equal(await store.tokens.deleteIdToken('t2', 'A1'), false);
       t.equal(await store.tokens.deleteIdToken('t1', 'A1'), true);
       t.equal(await store.tokens.findIdToken('t1', 'A1'), undefined);
+    });
+
+    t.test('id tokens are matched as the specs compare them: value without case, 2.x type', async (t) => {
+      const store = await fresh(t);
+      const tok = { tenantId: 't1', type: 'ISO14443', status: 'Accepted' as const, expiresAt: null, groupId: null, source: 'api' as const };
+      await store.tokens.putIdToken({ ...tok, idToken: 'Card-A' });
+      await store.tokens.putIdToken({ ...tok, idToken: 'card-b', type: 'eMAID', allowConcurrentTx: true });
+      await store.tokens.putIdToken({ ...tok, idToken: 'CARD-B', status: 'Blocked' });
+      t.equal((await store.tokens.matchIdToken('t1', 'CARD-a'))?.idToken, 'Card-A', 'any case');
+      t.equal((await store.tokens.matchIdToken('t1', 'card-a', 'ISO14443'))?.idToken, 'Card-A', 'with its type');
+      t.equal(await store.tokens.matchIdToken('t1', 'card-a', 'eMAID'), undefined, 'another type is another token');
+      t.equal(await store.tokens.matchIdToken('t2', 'Card-A'), undefined, 'tenant-scoped');
+      t.equal(await store.tokens.matchIdToken('t1', 'Card-'), undefined, 'whole values only');
+      t.equal((await store.tokens.matchIdToken('t1', 'CARD-B'))?.status, 'Blocked', 'the exact-case entry first');
+      t.equal((await store.tokens.matchIdToken('t1', 'card-b'))?.type, 'eMAID', 'the exact-case entry first');
+      t.equal((await store.tokens.matchIdToken('t1', 'Card-B', 'eMAID'))?.idToken, 'card-b', 'by type among case variants');
+      t.equal((await store.tokens.findIdToken('t1', 'card-b'))?.allowConcurrentTx, true, 'the ConcurrentTx allowance is kept');
+      t.equal((await store.tokens.findIdToken('t1', 'Card-A'))?.allowConcurrentTx, false, 'and false by default');
+      t.equal(await store.tokens.findIdToken('t1', 'card-A'), undefined, 'findIdToken stays exact (the API addresses one entry)');
+    });
+
+    t.test('signed meter values are kept with the transaction\'s meter values', async (t) => {
+      const store = await fresh(t);
+      const signed = { signedMeterData: 'c2ln', signingMethod: 'ECDSA-secp256r1-SHA256', encodingMethod: 'OCMF', publicKey: 'cHVi' };
+      await store.transactions.applyTransactionEvent('t1', 'CS1', ev2('tx-s', 0, 'Started', '2026-03-01T10:00:00Z', {
+        meterValue: [{ timestamp: '2026-03-01T10:00:00Z', sampledValue: [{ value: 10, context: 'Transaction.Begin', unitOfMeasure: { unit: 'kWh' }, signedMeterValue: signed }, { value: 230, measurand: 'Voltage' }] }],
+      }));
+      const n = (await store.transactions.startTransaction16('t1', 'CS1', { connectorId: 2, idTag: 'S', meterStart: 0, timestamp: '2026-03-01T10:00:00Z' })).transaction.ocppTransactionId!;
+      await store.transactions.applyTransactionEvent('t1', 'CS1', meterEvent16({ connectorId: 2, transactionId: n, meterValue: [{ timestamp: '2026-03-01T10:05:00Z', sampledValue: [
+        { value: '500' }, { value: 'OCMF|a|b', format: 'SignedData' }, { value: 'LONE', format: 'SignedData', measurand: 'Current.Import' },
+      ] }] }));
+      const rows = await store.transactions.listMeterValues('t1', 'CS1', 'tx-s');
+      t.same(rows.map((r) => r.signedMeterValue), [{ ...signed, format: null }, null]);
+      const rows16 = await store.transactions.listMeterValues('t1', 'CS1', String(n));
+      t.same(rows16.map((r) => [r.measurand, r.signedMeterValue?.signedMeterData ?? null, r.signedMeterValue?.valueless ?? false]), [
+        ['Energy.Active.Import.Register', 'OCMF|a|b', false],
+        ['Current.Import', 'LONE', true],
+      ]);
+      t.equal((await store.transactions.getTransaction('t1', String(n), 'CS1'))!.totalKwh, 0.5, 'a valueless signed row counts no energy');
+    });
+
+    t.test('ghost sessions: a Started on an EVSE closes the transaction still active there, flagged', async (t) => {
+      const store = await fresh(t);
+      const started = (txId: string, evse: number, at: string) =>
+        ev2(txId, 0, 'Started', at, { evse: { id: evse, connectorId: 1 }, meterValue: kwh(at, 5, 'Transaction.Begin') });
+      await store.transactions.applyTransactionEvent('t1', 'CS1', started('ghost', 1, '2026-03-01T10:00:00Z'));
+      await store.transactions.applyTransactionEvent('t1', 'CS1', started('other-evse', 2, '2026-03-01T10:05:00Z'));
+      await store.transactions.applyTransactionEvent('t1', 'CS2', started('other-station', 1, '2026-03-01T10:06:00Z'));
+      const next = await store.transactions.applyTransactionEvent('t1', 'CS1', started('next', 1, '2026-03-01T12:00:00Z'));
+      t.equal(next.transaction.isActive, true);
+      t.match(await store.transactions.getTransaction('t1', 'ghost', 'CS1'), {
+        isActive: false, endedAt: '2026-03-01T12:00:00.000Z', stoppedReason: 'Other', flags: ['superseded-by-new-transaction'],
+      });
+      t.equal((await store.transactions.getTransaction('t1', 'other-evse', 'CS1'))!.isActive, true, 'another EVSE is left alone');
+      t.equal((await store.transactions.getTransaction('t1', 'other-station', 'CS2'))!.isActive, true, 'another station is left alone');
+      t.equal((await store.transactions.applyTransactionEvent('t1', 'CS1', started('next', 1, '2026-03-01T12:00:00Z'))).duplicate, true);
+      // The ghost's own end arrives late: it wins, the flag goes.
+      const late = await store.transactions.applyTransactionEvent('t1', 'CS1', ev2('ghost', 1, 'Ended', '2026-03-01T10:40:00Z', { transactionInfo: { transactionId: 'ghost', stoppedReason: 'EVDisconnected' } }));
+      t.match(late.transaction, { isActive: false, endedAt: '2026-03-01T10:40:00.000Z', stoppedReason: 'EVDisconnected', flags: [] });
+      // 1.6: a StartTransaction on a connector with an active one does the same.
+      const a = await store.transactions.startTransaction16('t1', 'CS3', { connectorId: 1, idTag: 'A', meterStart: 0, timestamp: '2026-03-01T09:00:00Z' });
+      await store.transactions.startTransaction16('t1', 'CS3', { connectorId: 1, idTag: 'B', meterStart: 0, timestamp: '2026-03-01T11:00:00Z' });
+      t.match(await store.transactions.getTransaction('t1', a.transaction.id, 'CS3'), { isActive: false, flags: ['superseded-by-new-transaction'] });
+    });
+
+    t.test('stale transactions are closed at their last event, flagged; a late real end still wins', async (t) => {
+      const store = await fresh(t);
+      await store.transactions.applyTransactionEvent('t1', 'CS1', ev2('stale-a', 0, 'Started', '2026-03-01T10:00:00Z', { evse: { id: 1 } }));
+      await store.transactions.applyTransactionEvent('t1', 'CS1', ev2('stale-a', 1, 'Updated', '2026-03-01T10:20:00Z'));
+      await store.transactions.applyTransactionEvent('t2', 'CS9', ev2('stale-b', 0, 'Started', '2026-03-01T11:00:00Z', { evse: { id: 1 } }));
+      await store.transactions.applyTransactionEvent('t1', 'CS1', ev2('done', 0, 'Started', '2026-03-01T10:00:00Z', { evse: { id: 2 } }));
+      await store.transactions.applyTransactionEvent('t1', 'CS1', ev2('done', 1, 'Ended', '2026-03-01T10:05:00Z'));
+      t.same(await store.transactions.closeStaleTransactions('2000-01-01T00:00:00.000Z', 10), [], 'nothing older than that');
+      const closed = await store.transactions.closeStaleTransactions(new Date(Date.now() + 60_000).toISOString(), 10);
+      t.same(closed.map((x) => [x.tenantId, x.id]).sort(), [['t1', 'stale-a'], ['t2', 'stale-b']], 'active ones of every tenant');
+      t.match(await store.transactions.getTransaction('t1', 'stale-a', 'CS1'), {
+        isActive: false, endedAt: '2026-03-01T10:20:00.000Z', stoppedReason: 'Other', flags: ['closed-after-timeout'],
+      });
+      t.same(await store.transactions.closeStaleTransactions(new Date(Date.now() + 60_000).toISOString(), 10), [], 'closed once');
+      const late = await store.transactions.applyTransactionEvent('t1', 'CS1', ev2('stale-a', 2, 'Ended', '2026-03-01T12:00:00Z'));
+      t.match(late.transaction, { endedAt: '2026-03-01T12:00:00.000Z', stoppedReason: 'Local', flags: [] });
+    });
+
+    t.test('2.x reservationId, triggerReason and id token changes are stored on the record', async (t) => {
+      const store = await fresh(t);
+      await store.transactions.applyTransactionEvent('t1', 'CS1', ev2('tx-r', 0, 'Started', '2026-03-01T10:00:00Z', { triggerReason: 'CablePluggedIn', reservationId: 9 }));
+      await store.transactions.applyTransactionEvent('t1', 'CS1', ev2('tx-r', 1, 'Updated', '2026-03-01T10:01:00Z', { triggerReason: 'Authorized', idToken: { idToken: 'A', type: 'eMAID' } }));
+      await store.transactions.applyTransactionEvent('t1', 'CS1', ev2('tx-r', 2, 'Ended', '2026-03-01T11:00:00Z', { triggerReason: 'StopAuthorized', idToken: { idToken: 'B', type: 'ISO14443' } }));
+      const r = (await store.transactions.getTransaction('t1', 'tx-r', 'CS1'))!;
+      t.equal(r.reservationId, 9);
+      t.equal(r.triggerReason, 'StopAuthorized');
+      t.same(r.idTokens.map((x) => [x.idToken, x.type, x.triggerReason]), [['A', 'eMAID', 'Authorized'], ['B', 'ISO14443', 'StopAuthorized']]);
+      const listed = (await store.transactions.listTransactions('t1', { limit: 5, stationId: 'CS1' })).items[0]!;
+      t.same(listed.idTokens, r.idTokens, 'listed the same');
+    });
+
+    t.test('transactions by id token: case-insensitive', async (t) => {
+      const store = await fresh(t);
+      await store.transactions.startTransaction16('t1', 'CS1', { connectorId: 1, idTag: 'Fleet-1', meterStart: 0, timestamp: '2026-03-01T09:00:00Z' });
+      const page = await store.transactions.listTransactions('t1', { limit: 10, active: true, idToken: 'FLEET-1' });
+      t.same(page.items.map((x) => x.idToken?.idToken), ['Fleet-1']);
+      t.same((await store.transactions.listTransactions('t1', { limit: 10, idToken: 'Fleet-' })).items, [], 'whole values only');
     });
 
     t.test('local lists per station', async (t) => {

@@ -37,6 +37,61 @@ export function stationEventStoreContract(t: Test, name: string, options: StoreC
     t.same((await se.listAlerts('t2', { limit: 10 })).items.map((a) => a.stationId), ['CS3'], 'tenant-scoped');
     t.same((await se.listAlerts('t3', { limit: 10 })).items, []);
   });
+  t.test(`${name}: alerts as open/cleared states (listAlertStates)`, async (t) => {
+    const store = await options.open();
+    t.teardown(() => store.close().catch(() => {}));
+    const se = store.stationEvents;
+    await store.stations.createStation({ tenantId: 't1', id: 'AS1', passwordHash: null });
+    const at = (i: number) => `2026-03-01T00:00:${String(i).padStart(2, '0')}.000Z`;
+    const connector = (i: number, connectorId: number, type: string) =>
+      event('AS1', 'alert', type, i, { payload: { source: 'connector-status', cleared: false, connectorId, status: 'Faulted' } });
+    const door = (i: number, cleared: boolean) =>
+      event('AS1', 'alert', 'Door.Problem', i, { payload: { source: 'device-event', cleared, component: { name: 'Door', evseId: 1 }, variable: { name: 'Problem' } } });
+    const status16 = (i: number, connectorId: number, errorCode: string) =>
+      store.stations.recordConnectorStatus({
+        tenantId: 't1', stationId: 'AS1', evseId: connectorId, connectorId: 1, status: errorCode === 'NoError' ? 'Available' : 'Faulted',
+        detailedStatus: null, errorCode, info: null, vendorErrorCode: null, reportedAt: at(i),
+      });
+    const states = async (query: Record<string, unknown> = {}) => (await se.listAlertStates('t1', { limit: 50, ...query })).items;
+
+    await se.record([connector(1, 2, 'GroundFailure'), connector(2, 3, 'HighTemperature')]);
+    await se.record([door(3, false)]);
+    await se.record([event('AS1', 'alert', 'TamperDetectionActivated', 4, { payload: { source: 'security-event', cleared: false } })]);
+    t.match(await states({ state: 'open' }), [
+      { type: 'TamperDetectionActivated', source: 'security-event', state: 'open', evseId: null },
+      { type: 'Door.Problem', source: 'device-event', evseId: 1, connectorId: null, openedAt: at(3), clearedAt: null, count: 1 },
+      { type: 'HighTemperature', evseId: 3, connectorId: 1 },
+      { type: 'GroundFailure', tenantId: 't1', stationId: 'AS1', evseId: 2, connectorId: 1, openedAt: at(1), lastAt: at(1), payload: { status: 'Faulted' } },
+    ], 'one state per subject, the most recently changed first');
+
+    // 1.6: NoError on connector 2 clears its GroundFailure; connector 3 reporting the same error keeps its alert.
+    await status16(5, 2, 'NoError');
+    await status16(6, 3, 'HighTemperature');
+    await status16(0, 3, 'NoError'); // older than the alert: changes nothing
+    t.same((await states({ state: 'open' })).map((a) => a.type), ['TamperDetectionActivated', 'Door.Problem', 'HighTemperature']);
+    t.match(await states({ state: 'cleared' }), [{ type: 'GroundFailure', state: 'cleared', clearedAt: at(5), lastAt: at(5) }]);
+    // A different errorCode on connector 3: the old one is over (the new one is opened by its own record).
+    await status16(7, 3, 'OverVoltage');
+    t.same((await states({ state: 'cleared' })).map((a) => a.type), ['HighTemperature', 'GroundFailure']);
+
+    // 2.x: the cleared flag closes it; raised again, it reopens with a new openedAt and a count of 2.
+    await se.record([door(8, true)]);
+    t.match((await states({ type: 'Door.Problem' }))[0], { state: 'cleared', openedAt: at(3), clearedAt: at(8), count: 1 });
+    await se.record([door(2, false)]);
+    t.match((await states({ type: 'Door.Problem' }))[0], { state: 'cleared', lastAt: at(8) }, 'a late, older record changes nothing');
+    await se.record([door(9, false)]);
+    t.match((await states({ type: 'Door.Problem' }))[0], { state: 'open', openedAt: at(9), clearedAt: null, count: 2 });
+
+    t.same((await states({ stationId: 'nope' })), []);
+    t.same((await se.listAlertStates('t2', { limit: 10 })).items, [], 'tenant-scoped');
+    const first = await se.listAlertStates('t1', { limit: 2 });
+    const rest = await se.listAlertStates('t1', { limit: 10, cursor: first.nextCursor });
+    t.same([...first.items, ...rest.items].map((a) => a.type), (await states()).map((a) => a.type), 'cursor pagination');
+    t.equal(rest.nextCursor, undefined);
+    t.equal(await store.stations.deleteStation('t1', 'AS1'), true);
+    t.same(await states(), [], 'deleted with its station');
+  });
+
   t.test(`${name}: station event store contract`, async (t) => {
     const store = await options.open();
     t.teardown(() => store.close().catch(() => {}));

@@ -266,6 +266,37 @@ export function storeContract(t: Test, name: string, options: StoreContractOptio
       );
     });
 
+    t.test('connector status history: every change kept, by period, with the status each connector had when it began', async (t) => {
+      const store = await fresh(t);
+      await store.stations.createStation({ tenantId: 'acme', id: 'CS-H', passwordHash: null });
+      const at = (h: number) => new Date(Date.UTC(2025, 0, 1, h)).toISOString();
+      const change = (evseId: number, s: 'Available' | 'Occupied' | 'Faulted', h: number) =>
+        store.stations.recordConnectorStatus({ ...status('acme', 'CS-H', evseId, 1, s), reportedAt: at(h) });
+      await change(1, 'Available', 0);
+      await change(2, 'Available', 1);
+      await change(1, 'Occupied', 2);
+      await change(1, 'Faulted', 5);
+      await change(2, 'Occupied', 6);
+      await change(1, 'Available', 8);
+      await store.stations.recordConnectorStatus({ ...status('other', 'CS-H', 1, 1, 'Faulted'), reportedAt: at(7) });
+      const period = { from: at(3), to: at(8), limit: 100 };
+      const history = await store.stations.listConnectorStatusHistory('acme', 'CS-H', period);
+      t.same(
+        history.map((h) => [h.evseId, h.status, h.reportedAt]),
+        [[2, 'Available', at(1)], [1, 'Occupied', at(2)], [1, 'Faulted', at(5)], [2, 'Occupied', at(6)]],
+        'each connector\'s last change before the period, then the period\'s changes; `to` exclusive; another tenant\'s write not kept',
+      );
+      t.match(history[2], { tenantId: 'acme', stationId: 'CS-H', connectorId: 1, errorCode: 'GroundFailure' });
+      t.same(
+        (await store.stations.listConnectorStatusHistory('acme', 'CS-H', { ...period, evseId: 1 })).map((h) => h.reportedAt),
+        [at(2), at(5)],
+        'one EVSE',
+      );
+      t.equal((await store.stations.listConnectorStatusHistory('acme', 'CS-H', { ...period, limit: 2 })).length, 2, 'bounded');
+      t.same(await store.stations.listConnectorStatusHistory('other', 'CS-H', period), [], 'tenant-scoped');
+      t.equal((await store.stations.listConnectorStatusHistory('acme', 'CS-H', { from: at(0), to: at(24), limit: 100 })).length, 6, 'all kept, not only the latest');
+    });
+
     t.test('flush waits for accepted writes; reads see them', async (t) => {
       const store = await fresh(t);
       const writes = [

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { CRITICAL_SECURITY_EVENTS, alertOfSecurityEvent, alertOfStatus16, alertsOfEvents } from '../../core/alerts.js';
+import { CRITICAL_SECURITY_EVENTS, alertOfSecurityEvent, alertOfStatus16, alertSubject, alertsOfEvents, clearedByStatus16, nextAlertState } from '../../core/alerts.js';
 
 const at = '2026-03-01T00:00:00.000Z';
 
@@ -40,4 +40,37 @@ t.test('alertOfSecurityEvent: critical types only', async (t) => {
   t.equal(alertOfSecurityEvent({ type: 'InvalidMessages', timestamp: at }), undefined);
   t.equal(alertOfSecurityEvent({ type: 'VendorSpecific', timestamp: at }), undefined);
   t.ok(CRITICAL_SECURITY_EVENTS.has('SecurityLogWasCleared'));
+});
+
+t.test('alert states: a key per subject, opened, cleared, reopened; older records change nothing', async (t) => {
+  const rec = (at: string, cleared: boolean, payload: Record<string, unknown> = {}) => ({
+    tenantId: 't', stationId: 'S', type: 'Door.Problem', at,
+    payload: { source: 'device-event', cleared, component: { name: 'Door', evseId: 2 }, variable: { name: 'Problem' }, ...payload },
+  });
+  t.same(alertSubject({ type: 'GroundFailure', payload: { source: 'connector-status', connectorId: 3 } }), { key: 'connector:3/1:GroundFailure', evseId: 3, connectorId: 1 });
+  t.same(alertSubject({ type: 'X', payload: { source: 'connector-status', connectorId: 0 } }).evseId, 0, '1.6 connector 0 is the station');
+  t.not(alertSubject(rec('a', false)).key, alertSubject(rec('a', false, { component: { name: 'Door', evseId: 3 } })).key, 'another EVSE, another alert');
+  t.equal(alertSubject({ type: 'MemoryExhaustion', payload: { source: 'security-event' } }).key, 'security-event:MemoryExhaustion');
+  const opened = nextAlertState(undefined, rec('2026-01-01T00:00:01Z', false));
+  t.match(opened, { state: 'open', openedAt: '2026-01-01T00:00:01Z', clearedAt: null, count: 1, evseId: 2 });
+  const cleared = nextAlertState(opened, rec('2026-01-01T00:00:05Z', true));
+  t.match(cleared, { state: 'cleared', openedAt: '2026-01-01T00:00:01Z', clearedAt: '2026-01-01T00:00:05Z', count: 1 });
+  t.equal(nextAlertState(cleared, rec('2026-01-01T00:00:02Z', false)), cleared, 'a late, older record changes nothing');
+  t.match(nextAlertState(cleared, rec('2026-01-01T00:00:09Z', true)), { clearedAt: '2026-01-01T00:00:05Z' }, 'cleared twice: the first time stays');
+  t.match(nextAlertState(cleared, rec('2026-01-01T00:00:09Z', false)), { state: 'open', openedAt: '2026-01-01T00:00:09Z', clearedAt: null, count: 2 });
+  t.match(nextAlertState(undefined, rec('2026-01-01T00:00:01Z', true)), { state: 'cleared', count: 0 }, 'a clear never seen open is kept as cleared');
+
+  const ground = nextAlertState(undefined, { tenantId: 't', stationId: 'S', type: 'GroundFailure', at: '2026-01-01T00:00:01Z', payload: { source: 'connector-status', cleared: false, connectorId: 2 } });
+  const status = (errorCode: string, reportedAt = '2026-01-01T00:00:02Z', evseId = 2) => ({ evseId, connectorId: 1, errorCode, reportedAt });
+  t.equal(clearedByStatus16(ground, status('NoError')), true, 'NoError clears');
+  t.equal(clearedByStatus16(ground, status('OverVoltage')), true, 'another error: this one is over');
+  t.equal(clearedByStatus16(ground, status('GroundFailure')), false, 'the same error again keeps it');
+  t.equal(clearedByStatus16(ground, status('NoError', '2026-01-01T00:00:00Z')), false, 'an older status does not');
+  t.equal(clearedByStatus16(ground, status('NoError', undefined, 3)), false, 'another connector does not');
+  t.equal(clearedByStatus16(opened, status('NoError', undefined, 2)), false, 'device events are cleared by the station, not by statuses');
+});
+
+t.test('alert subjects of truncated payloads stay well-formed', async (t) => {
+  t.same(alertSubject({ type: 'GroundFailure', payload: { source: 'connector-status', truncated: true } }), { key: 'connector:?:GroundFailure', evseId: null, connectorId: null });
+  t.same(alertSubject({ type: 'A.B', payload: { source: 'device-event', component: { name: 'A', evseId: 'x' } } }).evseId, null);
 });

@@ -1,5 +1,6 @@
 import t from 'tap';
-import { applyReading, EMPTY_ENERGY, energyTotals, registerWh, whToKwh } from '../../core/energy.js';
+import fc from 'fast-check';
+import { applyReading, DEFAULT_MAX_ENERGY_STEP_WH, EMPTY_ENERGY, energyTotals, registerWh, whToKwh } from '../../core/energy.js';
 import type { SampledValue } from '../../core/transaction-types.js';
 
 const sv = (over: Partial<SampledValue>): SampledValue => ({
@@ -44,4 +45,31 @@ t.test('a meter going backwards is flagged and never lowers or negates the total
   t.equal(energyTotals(EMPTY_ENERGY).totalWh, 0);
   t.equal(whToKwh(1250), 1.25);
   t.equal(whToKwh(0.1 + 0.2), 0.0003);
+});
+
+t.test('a register rise above the plausible step is flagged, never silently summed', async (t) => {
+  let f = applyReading(EMPTY_ENERGY, { atMs: 0, wh: 10_000 }, 'Transaction.Begin');
+  f = applyReading(f, { atMs: 60_000, wh: 10_000 + DEFAULT_MAX_ENERGY_STEP_WH }, null);
+  t.equal(f.implausibleStep, false, 'exactly the step is believed');
+  f = applyReading(f, { atMs: 120_000, wh: 10_000 + 2 * DEFAULT_MAX_ENERGY_STEP_WH + 1 }, null);
+  t.equal(f.implausibleStep, true, '1 MWh + 1 Wh in one sample');
+  t.equal(applyReading(applyReading(EMPTY_ENERGY, { atMs: 0, wh: 0 }, null), { atMs: 1, wh: 501 }, null, 500).implausibleStep, true, 'the step is configurable');
+  // A late, earlier and lower reading is no rise at all.
+  let g = applyReading(EMPTY_ENERGY, { atMs: 60_000, wh: 3_000_000 }, null);
+  g = applyReading(g, { atMs: 0, wh: 10 }, null);
+  t.equal(g.implausibleStep, false);
+});
+
+t.test('property: on a rising register the flag is raised exactly when one step exceeds the limit', async (t) => {
+  fc.assert(
+    fc.property(fc.array(fc.integer({ min: 0, max: 2_000 }), { minLength: 1, maxLength: 30 }), fc.integer({ min: 1, max: 1_500 }), (steps, limit) => {
+      let wh = 1_000;
+      let f = applyReading(EMPTY_ENERGY, { atMs: 0, wh }, 'Transaction.Begin', limit);
+      steps.forEach((step, i) => {
+        wh += step;
+        f = applyReading(f, { atMs: (i + 1) * 1000, wh }, null, limit);
+      });
+      return f.implausibleStep === steps.some((s) => s > limit) && energyTotals(f).totalWh === wh - 1_000;
+    }),
+  );
 });

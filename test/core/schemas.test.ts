@@ -146,6 +146,17 @@ function suite(t: Test, schemas: (v: OcppVersion) => VersionSchemas): void {
     }
   });
 
+  t.test('a non-finite number (1e400 parses to Infinity) is FormatViolation, in number and integer fields', async (t) => {
+    const start16 = JSON.parse('{"connectorId": 1, "idTag": "A", "meterStart": 1e400, "timestamp": "2024-05-01T10:00:00Z"}');
+    t.equal(violationKind('ocpp1.6', 'StartTransaction', start16), 'FormatViolation', '1.6 integer');
+    t.equal(violationKind('ocpp1.6', 'StartTransaction', { ...start16, meterStart: 12 }), undefined, 'the same payload with a finite number passes');
+    for (const v of ['ocpp2.0.1', 'ocpp2.1'] as const) {
+      const mv = JSON.parse('{"evseId": 1, "meterValue": [{"timestamp": "2024-05-01T10:00:00Z", "sampledValue": [{"value": -1e400}]}]}');
+      t.equal(violationKind(v, 'MeterValues', mv), 'FormatViolation', `${v} number`);
+      t.equal(violationKind(v, 'StatusNotification', { ...STATUS_2, evseId: Number.NaN }), 'FormatViolation', `${v} NaN integer`);
+    }
+  });
+
   t.test('formats: uri (1.6) and date-time are checked', async (t) => {
     const diag = { location: 'ftp://diag.example.com/upload', startTime: '2024-05-01T10:00:00Z' };
     t.equal(violationKind('ocpp1.6', 'GetDiagnostics', diag), undefined);

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { applyEvent, foldEvents, mergeEvent, type TransactionState } from '../../core/transaction-fold.js';
+import { applyEvent, csmsCloseEvent, foldEvents, mergeEvent, type TransactionState } from '../../core/transaction-fold.js';
 import { transactionEventFrom2, type TransactionEventRequest } from '../../core/transaction-mapping-2.js';
 import { meterEvent16, startEvent16, statusEvent16, stopEvent16 } from '../../core/transaction-mapping-16.js';
 import type { TxEvent } from '../../core/transaction-types.js';
@@ -91,7 +91,8 @@ t.test('Ended without Started is flagged until the Started arrives', async (t) =
   t.equal(ended.record.isActive, false);
   t.equal(ended.record.stoppedReason, 'EVDisconnected');
   const all = foldEvents([session[5]!, session[0]!], ctx)!;
-  t.same(all.record.flags, []);
+  t.same(all.record.flags, ['missing-events'], 'started and ended, but seqNo 1–4 never arrived (E14)');
+  t.same(foldEvents(session, ctx)!.record.flags, [], 'all of them: nothing missing');
   t.equal(all.record.totalKwh, 7.5);
   const updatedOnly = applyEvent(undefined, session[2]!, ctx);
   t.same(updatedOnly.record.flags, ['missing-start']);
@@ -142,4 +143,60 @@ t.test('resent 1.6 messages map to the same dedup keys', async (t) => {
   t.equal(startEvent16(req, 1).dedupKey, startEvent16({ ...req }, 2).dedupKey);
   const stop = { transactionId: 1, meterStop: 10, timestamp: '2026-01-01T09:00:00Z' };
   t.equal(stopEvent16(stop).dedupKey, stopEvent16({ ...stop }).dedupKey);
+});
+
+t.test('an implausible register step is flagged on the record (configurable), in any arrival order', async (t) => {
+  const jump = [
+    te(0, 'Started', '2026-01-01T10:00:00Z', { meterValue: energy(12, 'Transaction.Begin') }),
+    te(1, 'Updated', '2026-01-01T10:15:00Z', { meterValue: energy(1_512) }),
+    te(2, 'Ended', '2026-01-01T10:30:00Z', { meterValue: energy(1_513, 'Transaction.End') }),
+  ];
+  const r = foldEvents(jump, ctx)!.record;
+  t.same(r.flags, ['implausible-energy-step'], '1.5 MWh in one sample');
+  t.equal(r.totalKwh, 1_501, 'the total is what the meter said; the flag asks for a look');
+  t.same(foldEvents(jump, { ...ctx, maxEnergyStepWh: 2_000_000 })!.record.flags, [], 'a larger configured step believes it');
+  const received: TxEvent[] = [];
+  let state: TransactionState | undefined;
+  for (const ev of [jump[2]!, jump[0]!, jump[1]!]) {
+    received.push(ev);
+    state = mergeEvent(state, ev, () => received, ctx).state;
+  }
+  t.same(state!.record.flags, r.flags, 'Ended first, then Started, then the jump: the same flags');
+  t.same(foldEvents(session, ctx)!.record.flags, [], 'an ordinary session is not flagged');
+});
+
+t.test('a CSMS close (ghost session) ends an active transaction, flagged; a late real end wins', async (t) => {
+  const started = foldEvents(session.slice(0, 3), ctx)!;
+  t.equal(started.record.isActive, true);
+  const close = csmsCloseEvent(started.record, 'superseded', '2026-01-01T11:30:00.000Z', 'tx-2');
+  const closed = applyEvent(started, close, ctx);
+  t.match(closed.record, { isActive: false, endedAt: '2026-01-01T11:30:00.000Z', stoppedReason: 'Other', flags: ['superseded-by-new-transaction'] });
+  t.equal(close.dedupKey, 'csms-close:superseded:tx-2');
+  // The station's own Ended arrives after all: folded in seqNo order, it comes first and the close is moot.
+  const all = [...session.slice(0, 5), close, session[5]!];
+  const refolded = foldEvents(all, ctx)!.record;
+  t.match(refolded, { isActive: false, endedAt: '2026-01-01T10:52:00.000Z', stoppedReason: 'EVDisconnected' });
+  t.same(refolded.flags, [], 'no ghost flag once the real end is known');
+  const ended = foldEvents(session, ctx)!;
+  t.equal(applyEvent(ended, close, ctx), ended, 'after a real end, a close changes nothing');
+  t.same(foldEvents([...session.slice(0, 2), csmsCloseEvent(started.record, 'timed-out', '2026-01-02T10:00:00.000Z', 'sweep')], ctx)!.record.flags, ['closed-after-timeout']);
+});
+
+t.test('2.x: reservationId, the newest triggerReason and every id token change are on the record', async (t) => {
+  const events = [
+    te(0, 'Started', '2026-01-01T10:00:00Z', { triggerReason: 'CablePluggedIn', reservationId: 42, evse: { id: 1, connectorId: 1 } }),
+    te(1, 'Updated', '2026-01-01T10:01:00Z', { triggerReason: 'Authorized', idToken: { idToken: 'CARD-1', type: 'ISO14443' } }),
+    te(2, 'Updated', '2026-01-01T10:02:00Z', { triggerReason: 'ChargingStateChanged', idToken: { idToken: 'CARD-1', type: 'ISO14443' }, evse: { id: 1, connectorId: 2 } }),
+    te(3, 'Ended', '2026-01-01T11:00:00Z', { triggerReason: 'StopAuthorized', idToken: { idToken: 'CARD-2', type: 'ISO14443' } }),
+  ];
+  const r = foldEvents([events[3]!, events[1]!, events[0]!, events[2]!], ctx)!.record;
+  t.equal(r.reservationId, 42);
+  t.equal(r.triggerReason, 'StopAuthorized', 'the newest in seqNo order, whatever the arrival order');
+  t.equal(r.connectorId, 2, 'an evse change is kept');
+  t.same(r.idToken, { idToken: 'CARD-1', type: 'ISO14443' }, 'the token that authorized it identifies it');
+  t.same(r.idTokens, [
+    { idToken: 'CARD-1', type: 'ISO14443', at: '2026-01-01T10:01:00.000Z', triggerReason: 'Authorized' },
+    { idToken: 'CARD-2', type: 'ISO14443', at: '2026-01-01T11:00:00.000Z', triggerReason: 'StopAuthorized' },
+  ], 'each change once');
+  t.equal(foldEvents([startEvent16({ connectorId: 1, idTag: 'A', meterStart: 0, timestamp: '2026-01-01T10:00:00Z', reservationId: 7 }, 5)], ctx)!.record.reservationId, 7, '1.6 too');
 });

@@ -59,3 +59,52 @@ t.test('alerts', async (t) => {
   t.equal((await alerts('?limit=0')).status, 400);
   t.same((await server.apiJson('GET', '/stations/AL-201/events?kind=alert')).body.items.map((e: { type: string }) => e.type), ['Door.Problem', 'TamperDetectionActivated', 'Door.Problem'], 'also among the station’s events');
 });
+
+t.test('alerts as states: opened by a problem, cleared by the station reporting recovery', async (t) => {
+  const server = await startServer(t);
+  const open = async (query: string) => {
+    const r = await server.apiJson('GET', `/alerts?state=open${query}`);
+    t.equal(r.status, 200);
+    return r.body.items as Array<{ stationId: string; type: string; source: string; state: string; evseId: number | null; connectorId: number | null }>;
+  };
+  for (const version of ['ocpp1.6', 'ocpp2.0.1', 'ocpp2.1'] as const) {
+    t.test(version, async (t) => {
+      const id = `ALS-${version.replace(/\W/g, '')}`;
+      await server.registerStation(id, PASSWORD);
+      const c = await connectStrict(t, { endpoint: server.ocppUrl, identity: id, password: PASSWORD, version });
+      await c.call('BootNotification', bootPayload(version));
+      if (version === 'ocpp1.6') {
+        await c.call('StatusNotification', { connectorId: 1, errorCode: 'GroundFailure', status: 'Faulted', timestamp: at(10) });
+        await c.call('StatusNotification', { connectorId: 2, errorCode: 'HighTemperature', status: 'Faulted', timestamp: at(11) });
+        // Answered at the gateway, stored within CSMS_ASYNC_FLUSH_MS.
+        await eventually(async () => (await open(`&stationId=${id}`)).length === 2, 10_000, 'two open alerts');
+        t.match(await open(`&stationId=${id}`), [
+          { stationId: id, type: 'HighTemperature', source: 'connector-status', state: 'open', evseId: 2, connectorId: 1 },
+          { type: 'GroundFailure', evseId: 1, connectorId: 1 },
+        ]);
+        await c.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available', timestamp: at(12) });
+        await eventually(async () => (await open(`&stationId=${id}`)).length === 1, 10_000, 'NoError clears connector 1');
+        t.same((await open(`&stationId=${id}`)).map((a) => a.type), ['HighTemperature'], 'connector 2 still open');
+      } else {
+        const event = (eventId: number, s: number, extra: Record<string, unknown>) =>
+          c.call('NotifyEvent', {
+            generatedAt: at(s), seqNo: 0,
+            eventData: [{ eventId, timestamp: at(s), actualValue: '40', component: { name: 'EVSE', evse: { id: 1 } }, variable: { name: 'Temperature' }, ...extra }],
+          });
+        // A monitor alerting on EVSE 1's temperature, then its cleared flag.
+        await event(1, 10, { trigger: 'Alerting', eventNotificationType: 'CustomMonitor' });
+        t.match(await open(`&stationId=${id}`), [{ type: 'EVSE.Temperature', source: 'device-event', state: 'open', evseId: 1 }]);
+        await event(2, 11, { trigger: 'Alerting', eventNotificationType: 'CustomMonitor', cleared: true, actualValue: '30' });
+        t.same(await open(`&stationId=${id}`), [], 'cleared by the station');
+      }
+      // A critical security event stays open (no recovery message exists for it).
+      await c.call('SecurityEventNotification', { type: 'MemoryExhaustion', timestamp: at(20) });
+      t.ok((await open(`&stationId=${id}`)).some((a) => a.type === 'MemoryExhaustion' && a.source === 'security-event'));
+      const station = await server.apiJson('GET', `/stations/${id}/alerts?state=cleared`);
+      t.equal(station.status, 200);
+      t.same(station.body.items.map((a: { type: string }) => a.type), [version === 'ocpp1.6' ? 'GroundFailure' : 'EVSE.Temperature'], 'per station, by state');
+      t.equal((await server.apiJson('GET', `/stations/${id}/alerts?state=sometimes`)).status, 400);
+      await c.close();
+    });
+  }
+});

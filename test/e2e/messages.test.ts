@@ -162,6 +162,14 @@ t.test('station-initiated messages', async (t) => {
       await expectError('bad date-time', JSON.stringify([2, 'pr-3', 'StatusNotification', badDate]), 'pr-3', 'PropertyConstraintViolation');
       await expectError('unknown field', JSON.stringify([2, 'fv-1', 'BootNotification', { ...boot, colour: 'red' }]), 'fv-1', code(version, 'format'));
       await expectError('unknown field on Heartbeat', JSON.stringify([2, 'fv-2', 'Heartbeat', { extra: true }]), 'fv-2', code(version, 'format'));
+      // 1e400 parses to Infinity: no JSON number a station may send, in a number or an integer field.
+      const nonFinite = version === 'ocpp1.6'
+        ? '[2, "nf-1", "StartTransaction", {"connectorId": 1, "idTag": "NF", "meterStart": 1e400, "timestamp": "2026-01-01T00:00:00Z"}]'
+        : '[2, "nf-1", "MeterValues", {"evseId": 1, "meterValue": [{"timestamp": "2026-01-01T00:00:00Z", "sampledValue": [{"value": 1e400}]}]}]';
+      await expectError('non-finite number', nonFinite, 'nf-1', code(version, 'format'));
+      await expectError('negative non-finite integer', '[2, "nf-2", "StatusNotification", ' + (version === 'ocpp1.6'
+        ? '{"connectorId": -1e400, "errorCode": "NoError", "status": "Available"}]'
+        : '{"timestamp": "2026-01-01T00:00:00Z", "connectorStatus": "Available", "evseId": -1e400, "connectorId": 1}]'), 'nf-2', code(version, 'format'));
 
       // The same id twice while the first is still in flight: the second is refused, the first answered.
       const dup = JSON.stringify([2, 'dup-1', 'BootNotification', boot]);

@@ -12,7 +12,7 @@ import { reservationReported } from '../shared/reservations.js';
 export async function startTransaction(ctx: AuthorizeContext, req: StartTransaction16) {
   const outcome = await ctx.store.transactions.startTransaction16(ctx.session.tenantId, ctx.session.stationId, req);
   const [decision] = await Promise.all([
-    authorizeToken(ctx, idTokenFrom16(req.idTag), 'StartTransaction', { remoteStart: outcome.remoteStart }),
+    authorizeToken(ctx, idTokenFrom16(req.idTag), 'StartTransaction', { remoteStart: outcome.remoteStart, starting: true }),
     req.reservationId !== undefined ? reservationReported(ctx, req.reservationId, { kind: 'used', transactionId: outcome.transaction.id }) : undefined,
   ]);
   emitTransaction(ctx, 'Started', outcome, [], { authorization: decision.status });

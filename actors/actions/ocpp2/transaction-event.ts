@@ -22,6 +22,9 @@ export async function transactionEvent(ctx: AuthorizeContext, req: TransactionEv
     await reserved;
     return {};
   }
-  const [decision] = await Promise.all([authorizeToken(ctx, event.idToken, 'TransactionEvent', { remoteStart: outcome.remoteStart }), reserved]);
+  const [decision] = await Promise.all([
+    authorizeToken(ctx, event.idToken, 'TransactionEvent', { remoteStart: outcome.remoteStart, starting: req.eventType !== 'Ended' }),
+    reserved,
+  ]);
   return { idTokenInfo: idTokenInfo2(decision) };
 }

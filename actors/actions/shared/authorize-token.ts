@@ -4,6 +4,28 @@ import type { HandlerContext } from '../../handler-context.js';
 
 export type AuthorizeContext = Pick<HandlerContext, 'session' | 'store' | 'events' | 'clock' | 'settings'>;
 
+export interface AuthorizeOptions {
+  /** The transaction was started by an operator through the API (it vouches for the token). */
+  remoteStart?: boolean;
+  /**
+   * The token is presented to start charging (Authorize, 1.6 StartTransaction, a 2.x
+   * TransactionEvent that is not Ended): it is refused with ConcurrentTx while it has an active
+   * transaction on another station, unless its record allows concurrent transactions.
+   */
+  starting?: boolean;
+}
+
+/**
+ * The station and id of an active transaction of this token on another station, if any: one
+ * indexed read (transactions by token, case-insensitive), only when a token is presented to start charging.
+ */
+async function activeElsewhere(ctx: AuthorizeContext, token: IdTokenRef): Promise<string | undefined> {
+  const { tenantId, stationId } = ctx.session;
+  const page = await ctx.store.transactions.listTransactions(tenantId, { limit: 20, active: true, idToken: token.idToken });
+  const other = page.items.find((tx) => tx.stationId !== stationId);
+  return other ? `${other.stationId}/${other.id}` : undefined;
+}
+
 /**
  * The one place a token is judged, for Authorize and for the tokens inside transaction messages:
  * answered from the store under the unknown-token policy; accept-all records what it saw so an
@@ -15,14 +37,19 @@ export async function authorizeToken(
   ctx: AuthorizeContext,
   token: IdTokenRef,
   trigger: string,
-  options: { remoteStart?: boolean } = {},
+  options: AuthorizeOptions = {},
 ): Promise<AuthorizationDecision> {
   const { tenantId } = ctx.session;
   // 2.x type NoAuthorization (free vend, plug-and-charge without id) means: no authorization is done.
   if (token.type === 'NoAuthorization') return { status: 'Accepted' };
   const policy = ctx.settings.unknownTokens ?? 'reject';
-  const known = await ctx.store.tokens.findIdToken(tenantId, token.idToken);
-  const decision = !known && options.remoteStart ? { status: 'Accepted' } : decide(known, policy, ctx.clock());
+  // Values compare case-insensitively (CiString); 2.x tokens are value and type, 1.6 idTags have no type.
+  const known = await ctx.store.tokens.matchIdToken(tenantId, token.idToken, ctx.session.version === 'ocpp1.6' ? undefined : token.type);
+  let decision = !known && options.remoteStart ? { status: 'Accepted' } : decide(known, policy, ctx.clock());
+  if (decision.status === 'Accepted' && options.starting && !known?.allowConcurrentTx) {
+    const elsewhere = await activeElsewhere(ctx, token);
+    if (elsewhere) decision = { ...decision, status: 'ConcurrentTx' };
+  }
   if (!known && policy === 'accept-all') {
     await ctx.store.tokens.recordSeenIdToken({
       tenantId,

@@ -16,6 +16,8 @@ export function transactionSummary(r: TransactionRecord): Record<string, unknown
     timeSpentChargingSec: r.timeSpentChargingSec,
     stoppedReason: r.stoppedReason,
     remoteStartId: r.remoteStartId,
+    reservationId: r.reservationId,
+    triggerReason: r.triggerReason,
     startedAt: r.startedAt,
     endedAt: r.endedAt,
     flags: r.flags,

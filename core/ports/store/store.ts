@@ -39,6 +39,16 @@ export interface StationLogin {
 
 export type ConnectorStatusUpdate = Omit<ConnectorStatusRecord, 'updatedAt'>;
 
+/** A period of a station's connector status history; `from` inclusive, `to` exclusive (ISO-8601). */
+export interface ConnectorStatusHistoryQuery {
+  from: string;
+  to: string;
+  evseId?: number;
+  connectorId?: number;
+  /** At most this many rows (the status before `from` included). */
+  limit: number;
+}
+
 /** Stations and their live-ish state. Station ids are unique across tenants: the OCPP URL carries no tenant. */
 export interface StationStore {
   /** Registers a station; returns false if the id is taken (in any tenant). */
@@ -51,9 +61,17 @@ export interface StationStore {
   /** Stores boot info; registers the station first if it is not known yet (allow-unknown mode). */
   recordBoot(tenantId: string, id: string, boot: BootInfo): Promise<void>;
   recordSeen(tenantId: string, id: string, at: string): Promise<void>;
-  /** Upserts per EVSE and connector; a no-op unless the station exists in `update.tenantId`. */
+  /**
+   * Upserts per EVSE and connector and appends the change to the station's status history, in the
+   * same write; a no-op unless the station exists in `update.tenantId`.
+   */
   recordConnectorStatus(update: ConnectorStatusUpdate): Promise<void>;
   listConnectorStatuses(tenantId: string, stationId: string): Promise<ConnectorStatusRecord[]>;
+  /**
+   * The status changes of a period in time order (by reportedAt), each connector's last change
+   * before `from` first (what it was when the period began), tenant-scoped.
+   */
+  listConnectorStatusHistory(tenantId: string, stationId: string, query: ConnectorStatusHistoryQuery): Promise<ConnectorStatusUpdate[]>;
   /** Sets the station's boot policy (the fields given); its policy after, or undefined when it is not in that tenant. */
   setBootPolicy(tenantId: string, id: string, policy: Partial<BootPolicy>): Promise<BootPolicy | undefined>;
 }

@@ -6,7 +6,14 @@ export type IdTokenInput = Omit<IdTokenRecord, 'createdAt' | 'updatedAt'>;
 
 /** Id tokens per tenant and the local authorization list of each station. */
 export interface TokenStore {
+  /** Exactly this value (what the API's token routes address). */
   findIdToken(tenantId: string, idToken: string): Promise<IdTokenRecord | undefined>;
+  /**
+   * The token a station presents, as the specs compare them: the value case-insensitively (OCPP's
+   * CiString; ASCII case), an exact-case entry preferred; with `type` (2.x), only an entry of that
+   * type matches.
+   */
+  matchIdToken(tenantId: string, idToken: string, type?: string): Promise<IdTokenRecord | undefined>;
   /** Creates or replaces; returns true when it was created. */
   putIdToken(token: IdTokenInput): Promise<boolean>;
   /** Creates only if absent (accept-all recording a token it saw); never overwrites an operator's entry. */

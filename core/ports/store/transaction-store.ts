@@ -22,6 +22,7 @@ export interface TransactionQuery {
   cursor?: string;
   stationId?: string;
   active?: boolean;
+  /** Compared case-insensitively (OCPP's CiString, ASCII case), as id tokens are matched. */
   idToken?: string;
   remoteStartId?: number;
   /** startedAt range, ISO-8601, inclusive from / exclusive to. */
@@ -67,6 +68,12 @@ export interface TransactionStore {
    */
   getTransaction(tenantId: string, id: string, stationId?: string): Promise<TransactionRecord | undefined>;
   listTransactions(tenantId: string, query: TransactionQuery): Promise<Page<TransactionRecord>>;
+  /**
+   * Closes active transactions (of every tenant) whose last write is older than `olderThan`: an
+   * Ended made by the CSMS at the time of the transaction's last event, flagged
+   * `closed-after-timeout` (a late real end still wins). At most `limit`; returns those closed.
+   */
+  closeStaleTransactions(olderThan: string, limit: number): Promise<TransactionRecord[]>;
   /** In time order; at most `limit` rows. */
   listMeterValues(tenantId: string, stationId: string, transactionId: string, limit?: number): Promise<MeterValueRecord[]>;
 }
