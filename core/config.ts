@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { loadControlPlaneConfig, type ControlPlaneConfig } from './control-plane-config.js';
+import { loadSecurityConfig, type SecurityConfig } from './security-config.js';
 
 /** Node configuration, read from environment variables once at start-up. */
 export interface CsmsConfig {
@@ -36,6 +37,8 @@ export interface CsmsConfig {
   storage: StorageConfig;
   /** API keys, message log, NATS, node role (see core/control-plane-config.ts). */
   controlPlane: ControlPlaneConfig;
+  /** TLS listener (security profiles 2, 3) and failed-login throttling (core/security-config.ts). */
+  security: SecurityConfig;
 }
 
 export interface StorageConfig {
@@ -123,6 +126,7 @@ export function loadConfig(env: Env = process.env): CsmsConfig {
     scryptCost: powerOfTwo(env, 'CSMS_SCRYPT_COST', 16384),
     logLevel: oneOf(env, 'CSMS_LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     controlPlane: loadControlPlaneConfig(env),
+    security: loadSecurityConfig(env, integer(env, 'CSMS_OCPP_PORT', 8080, 1, 65535)),
     unknownTokens: oneOf(env, 'CSMS_UNKNOWN_TOKENS', 'reject', ['reject', 'accept-all']) as CsmsConfig['unknownTokens'],
     vendorExtensions: (env.CSMS_VENDOR_EXTENSIONS ?? '').split(',').map((p) => p.trim()).filter((p) => p.length > 0),
     store: oneOf(env, 'CSMS_STORE', 'sqlite', ['sqlite', 'mongodb', 'postgres']) as CsmsConfig['store'],
