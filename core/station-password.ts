@@ -39,3 +39,37 @@ export function generatePassword(length: number): string {
 export function authorizationKeyHex(password: string): string {
   return Buffer.from(password, 'utf8').toString('hex').toUpperCase();
 }
+
+const REDACTED = '[redacted]';
+
+/**
+ * A CSMS→station CALL frame with the station's new password blanked out (SetVariables
+ * SecurityCtrlr.BasicAuthPassword, ChangeConfiguration AuthorizationKey), for the message log and
+ * debug logs: the CSMS keeps only password hashes. Other frames come back unchanged (one
+ * substring test each; only frames that name a password variable are parsed).
+ */
+export function redactPasswordFrame(text: string): string {
+  if (!text.includes('BasicAuthPassword') && !text.includes('AuthorizationKey')) return text;
+  let frame: unknown;
+  try {
+    frame = JSON.parse(text);
+  } catch {
+    return text;
+  }
+  if (!Array.isArray(frame) || frame[0] !== 2 || typeof frame[3] !== 'object' || frame[3] === null) return text;
+  const payload = frame[3] as { key?: unknown; value?: unknown; setVariableData?: unknown };
+  let changed = false;
+  if (frame[2] === 'ChangeConfiguration' && payload.key === 'AuthorizationKey' && 'value' in payload) {
+    payload.value = REDACTED;
+    changed = true;
+  }
+  if (frame[2] === 'SetVariables' && Array.isArray(payload.setVariableData)) {
+    for (const d of payload.setVariableData as Array<{ component?: { name?: unknown }; variable?: { name?: unknown }; attributeValue?: unknown }>) {
+      if (d?.component?.name === 'SecurityCtrlr' && d.variable?.name === 'BasicAuthPassword') {
+        d.attributeValue = REDACTED;
+        changed = true;
+      }
+    }
+  }
+  return changed ? JSON.stringify(frame) : text;
+}

@@ -4,6 +4,7 @@ import { App, SSLApp, us_listen_socket_close, type AppOptions, type HttpResponse
 import { judgeClientCertificate, parseCertificateBundle, PLAIN, type TransportSecurity } from '../core/security-profile.js';
 import type { TlsListenerConfig } from '../core/security-config.js';
 import type { RefusalCode } from '../core/security-profile.js';
+import { redactPasswordFrame } from '../core/station-password.js';
 import type { CsmsConfig } from '../core/config.js';
 import { negotiateVersion, type OcppVersion } from '../core/protocols.js';
 import type { VersionSchemas } from '../core/schemas.js';
@@ -330,7 +331,7 @@ export class Gateway {
         // the frame goes out in one write instead of uWS's uncorked slow path.
         send: (text) => {
           if (!data.open) return false;
-          if (data.debug) this.options.log.info({ stationId: data.stationId, tenantId: data.tenantId, direction: 'out', frame: text }, 'frame');
+          if (data.debug) this.options.log.info({ stationId: data.stationId, tenantId: data.tenantId, direction: 'out', frame: redactPasswordFrame(text) }, 'frame');
           let status = 0;
           ws.cork(() => (status = ws.send(text, false)));
           return status !== 2;

@@ -32,3 +32,20 @@ t.test('1.6 AuthorizationKey: the password octets in hexadecimal (decodes back)'
   t.equal(hex.length, 2 * password.length);
   t.equal(Buffer.from(hex, 'hex').toString('utf8'), password);
 });
+
+t.test('redactPasswordFrame blanks only the new password', async (t) => {
+  const { redactPasswordFrame } = await import('../../core/station-password.js');
+  const v2 = JSON.stringify([2, 'm1', 'SetVariables', { setVariableData: [
+    { component: { name: 'SecurityCtrlr' }, variable: { name: 'BasicAuthPassword' }, attributeValue: 'secret-secret-secret' },
+    { component: { name: 'OCPPCommCtrlr' }, variable: { name: 'HeartbeatInterval' }, attributeValue: '300' },
+  ] }]);
+  const out = JSON.parse(redactPasswordFrame(v2));
+  t.equal(out[3].setVariableData[0].attributeValue, '[redacted]');
+  t.equal(out[3].setVariableData[1].attributeValue, '300', 'other variables stay');
+  const v16 = JSON.stringify([2, 'm2', 'ChangeConfiguration', { key: 'AuthorizationKey', value: 'ABCDEF' }]);
+  t.equal(JSON.parse(redactPasswordFrame(v16))[3].value, '[redacted]');
+  const other = JSON.stringify([2, 'm3', 'ChangeConfiguration', { key: 'HeartbeatInterval', value: '60' }]);
+  t.equal(redactPasswordFrame(other), other, 'unchanged');
+  t.equal(redactPasswordFrame('[3,"m4",{"AuthorizationKey":"x"}]'), '[3,"m4",{"AuthorizationKey":"x"}]', 'only CALLs');
+  t.equal(redactPasswordFrame('not json AuthorizationKey'), 'not json AuthorizationKey');
+});

@@ -65,6 +65,12 @@ t.test('password rotation end to end', async (t) => {
       const model = JSON.stringify((await server.apiJson('GET', `/stations/${id}/device-model`)).body);
       t.notOk(model.includes(fresh) || model.includes(Buffer.from(fresh).toString('hex').toUpperCase()), 'the password is not stored in the device model');
 
+      const logged = await eventually(async () => {
+        const text = JSON.stringify((await server.apiJson('GET', `/stations/${id}/messages?limit=50`)).body);
+        return text.includes(version === 'ocpp1.6' ? 'AuthorizationKey' : 'BasicAuthPassword') && text;
+      }, 10_000, 'the password call in the message log');
+      t.match(logged, /\[redacted\]/, 'the message log keeps the call');
+      t.notOk(logged.includes(fresh) || logged.includes(Buffer.from(fresh).toString('hex').toUpperCase()), 'but not the password');
       t.equal(await upgradeStatus(`${server.ocppUrl}/${id}`, version, OLD), 101, 'the old password still works before the first login with the new one');
       await client.close();
 
