@@ -136,3 +136,42 @@ t.test('security profiles 1, 2 and 3 over ws:// and wss://', async (t) => {
     t.ok(lines.some((l) => l.stationId === 'SP3-ocpp2.0.1' && l.code === 'bad-client-certificate' && /CN/.test(l.reason ?? '')), 'a wrong CN is logged');
   });
 });
+
+t.test('SIGHUP reloads the TLS certificate files without dropping connections', async (t) => {
+  const { connect } = await import('node:tls');
+  const pki = makePki(t);
+  const tlsPort = await freePort();
+  const server = await startServer(t, {
+    env: {
+      CSMS_OCPP_TLS_PORT: String(tlsPort),
+      CSMS_TLS_CERT_FILE: pki.serverCertFile,
+      CSMS_TLS_KEY_FILE: pki.serverKeyFile,
+      CSMS_TLS_STATION_CA_FILE: pki.caFile,
+      CSMS_LOG_LEVEL: 'info',
+      CSMS_WORKERS: '2',
+    },
+  });
+  const servedSerial = () =>
+    new Promise<string>((resolve, reject) => {
+      const socket = connect({ host: '127.0.0.1', port: tlsPort, ca: pki.ca }, () => {
+        resolve(socket.getPeerCertificate().serialNumber.replace(/^0+/, ''));
+        socket.end();
+      });
+      socket.on('error', reject);
+    });
+  await server.registerStation('HUP-1', PASSWORD);
+  const first = await servedSerial();
+  const client = strictClient(t, { endpoint: `wss://127.0.0.1:${tlsPort}/ocpp`, identity: 'HUP-1', password: PASSWORD, protocols: ['ocpp2.0.1'], wsOpts: { ca: pki.ca } });
+  await client.connect();
+  await client.call('BootNotification', bootPayload('ocpp2.0.1'));
+
+  const renewed = pki.renewServer();
+  t.not(renewed, first);
+  process.kill(server.pid, 'SIGHUP');
+  const { eventually } = await import('../helpers/server.js');
+  await eventually(async () => server.output().stdout.includes('"TLS certificates reloaded"'), 10_000, 'the reload');
+  // Both gateway threads serve the new certificate: try several connections (the kernel spreads them).
+  for (let i = 0; i < 6; i++) t.equal(await servedSerial(), renewed, `connection ${i + 1} gets the renewed certificate`);
+  t.match(await client.call('Heartbeat', {}), { currentTime: String }, 'the connection opened before the reload still works');
+  await client.close();
+});

@@ -18,6 +18,8 @@ export interface Pki {
   client(commonName: string, options?: { days?: number; issuer?: { cert: string; key: string } }): { cert: Buffer; key: Buffer };
   /** A self-signed certificate and key with this CN. */
   selfSigned(commonName: string): { cert: Buffer; key: Buffer };
+  /** Signs a new server certificate (new key, next serial) into the same files; returns its serial (hex). */
+  renewServer(): string;
   /** Another CA (files), unknown to the server. */
   otherCa(name: string): { cert: string; key: string };
 }
@@ -47,7 +49,11 @@ export function makePki(t: TestLike): Pki {
     openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', issuer.cert, '-CAkey', issuer.key, '-set_serial', String(serial++), '-out', `${name}.pem`, '-days', String(days), ...extArgs], dir);
     return { cert: readFileSync(join(dir, `${name}.pem`)), key: readFileSync(join(dir, `${name}.key`)) };
   };
-  sign('server', 'localhost', 30, ca, 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
+  const signServer = () => {
+    sign('server', 'localhost', 30, ca, 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
+    return (serial - 1).toString(16).toUpperCase();
+  };
+  signServer();
   let n = 0;
   return {
     dir,
@@ -63,5 +69,6 @@ export function makePki(t: TestLike): Pki {
       return { cert: readFileSync(join(dir, `${name}.pem`)), key: readFileSync(join(dir, `${name}.key`)) };
     },
     otherCa: (name) => selfSignedCa(name, `Other CA ${name}`),
+    renewServer: signServer,
   };
 }
