@@ -87,8 +87,8 @@ export function storeContract(t: Test, name: string, options: StoreContractOptio
 
     t.test('findStationLogin looks up across tenants', async (t) => {
       const store = await fresh(t);
-      await store.stations.createStation({ tenantId: 'acme', id: 'CS-1', passwordHash: 'h1', securityProfile: 1, previousPasswordHash: null });
-      await store.stations.createStation({ tenantId: 'other', id: 'CS-2', passwordHash: null, securityProfile: 1, previousPasswordHash: null });
+      await store.stations.createStation({ tenantId: 'acme', id: 'CS-1', passwordHash: 'h1' });
+      await store.stations.createStation({ tenantId: 'other', id: 'CS-2', passwordHash: null });
       t.same(await store.stations.findStationLogin('CS-1'), { tenantId: 'acme', id: 'CS-1', passwordHash: 'h1', securityProfile: 1, previousPasswordHash: null });
       t.same(await store.stations.findStationLogin('CS-2'), { tenantId: 'other', id: 'CS-2', passwordHash: null, securityProfile: 1, previousPasswordHash: null });
       t.equal(await store.stations.findStationLogin('CS-3'), undefined);
@@ -226,7 +226,7 @@ export function storeContract(t: Test, name: string, options: StoreContractOptio
       });
       t.same(await store.stations.findStationLogin('NEW-1'), { tenantId: 'default', id: 'NEW-1', passwordHash: null, securityProfile: 1, previousPasswordHash: null });
 
-      await store.stations.createStation({ tenantId: 'acme', id: 'CS-1', passwordHash: 'h1', securityProfile: 1, previousPasswordHash: null });
+      await store.stations.createStation({ tenantId: 'acme', id: 'CS-1', passwordHash: 'h1' });
       await store.stations.recordBoot('acme', 'CS-1', boot());
       const later = '2025-01-03T00:00:00.000Z';
       await store.stations.recordBoot('acme', 'CS-1', boot({ firmwareVersion: '2.0.0', serialNumber: undefined, reason: 'FirmwareUpdate', at: later, protocol: 'ocpp2.1' }));
@@ -238,7 +238,7 @@ export function storeContract(t: Test, name: string, options: StoreContractOptio
 
     t.test('recordBoot never crosses tenants', async (t) => {
       const store = await fresh(t);
-      await store.stations.createStation({ tenantId: 'acme', id: 'CS-1', passwordHash: 'h1', securityProfile: 1, previousPasswordHash: null });
+      await store.stations.createStation({ tenantId: 'acme', id: 'CS-1', passwordHash: 'h1' });
       await store.stations.recordBoot('other', 'CS-1', boot({ vendor: 'Intruder' }));
       const station = await store.stations.getStation('acme', 'CS-1');
       t.equal(station!.vendor, null, 'the owner\'s record is untouched');

@@ -28,14 +28,16 @@ function upgradeStatus(url: string, version: string, password: string): Promise<
 function takePasswords(client: StrictClient, version: Version, status = 'Accepted'): string[] {
   const received: string[] = [];
   if (version === 'ocpp1.6') {
-    client.handle('ChangeConfiguration', async ({ params }: { params: { key: string; value: string } }) => {
+    client.handle('ChangeConfiguration', async ({ params }: any) => {
       if (params.key === 'AuthorizationKey') received.push(Buffer.from(params.value, 'hex').toString('utf8'));
       return { status };
     });
   } else {
-    client.handle('SetVariables', async ({ params }: { params: { setVariableData: Array<{ component: { name: string }; variable: { name: string }; attributeValue: string }> } }) => {
-      for (const d of params.setVariableData) if (d.component.name === 'SecurityCtrlr' && d.variable.name === 'BasicAuthPassword') received.push(d.attributeValue);
-      return { setVariableResult: params.setVariableData.map((d) => ({ attributeStatus: status, component: d.component, variable: d.variable })) };
+    client.handle('SetVariables', async ({ params }: any) => {
+      type Data = { component: { name: string }; variable: { name: string }; attributeValue: string };
+      params = params as { setVariableData: Data[] };
+      for (const d of params.setVariableData as Data[]) if (d.component.name === 'SecurityCtrlr' && d.variable.name === 'BasicAuthPassword') received.push(d.attributeValue);
+      return { setVariableResult: (params.setVariableData as Data[]).map((d) => ({ attributeStatus: status, component: d.component, variable: d.variable })) };
     });
   }
   return received;
