@@ -21,7 +21,7 @@ export interface ApiDeps {
     locate?(stationId: string): Promise<{ tenantId: string; version: OcppVersion; connectedAt?: string } | undefined>;
     disconnect(stationId: string): void;
     /** The station's password or security profile changed: this node's gateway threads stop admitting it from memory. */
-    forgetLogin?(stationId: string): void;
+    forgetLogin?(stationId: string): Promise<void>;
     connectedCount(): number;
     /** Logs every frame of a station at info on this node's gateway threads (CsmsNode.setStationDebug); absent without gateways. */
     setDebug?(stationId: string, enabled: boolean): void;

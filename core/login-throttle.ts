@@ -1,13 +1,21 @@
 /**
  * Failed station logins, per station id and per source address (pure; the clock is passed in).
- * After `freeFailures` failures a key must wait `baseDelayMs · 2^(failures − freeFailures)`
- * (capped at `maxDelayMs`) after its last failure before it is tried again; a station id with
- * `lockAfter` failures is locked for `lockMs`. A blocked attempt is refused before any store
- * lookup or scrypt work. A success clears the station id (not the address: an attacker behind the
- * same address as good stations must not be able to clear its own record by them).
+ *
+ * - A station id: after `freeFailures` failures it must wait `baseDelayMs · 2^(failures − freeFailures)`
+ *   (capped at `maxDelayMs`) after its last failure; with `lockAfter` failures it is locked for `lockMs`.
+ *   This stops guessing one station's password, from any number of addresses.
+ * - A source address: counted by the distinct station ids that failed from it. Guessing across many
+ *   ids (a scan, password spraying) backs the address off after `addressFreeIds` ids, with the same
+ *   doubling per further id. One misconfigured station retrying its wrong password is its own id's
+ *   problem and never blocks the other stations behind the same NAT address.
+ *
+ * A blocked attempt is refused before any store lookup or scrypt work and is not counted again. A
+ * success clears the station id (not the address: an attacker behind the same address as good
+ * stations must not be able to clear its own record by them).
  */
 export interface LoginThrottleSettings {
   freeFailures: number;
+  addressFreeIds: number;
   baseDelayMs: number;
   maxDelayMs: number;
   lockAfter: number;
@@ -18,6 +26,7 @@ export interface LoginThrottleSettings {
 
 export const DEFAULT_LOGIN_THROTTLE: LoginThrottleSettings = {
   freeFailures: 3,
+  addressFreeIds: 20,
   baseDelayMs: 1000,
   maxDelayMs: 5 * 60_000,
   lockAfter: 10,
@@ -25,8 +34,17 @@ export const DEFAULT_LOGIN_THROTTLE: LoginThrottleSettings = {
   maxKeys: 100_000,
 };
 
-interface Failures {
+/** Distinct ids remembered per address; beyond it the address is at the longest delay anyway. */
+const MAX_IDS_PER_ADDRESS = 64;
+
+interface StationFailures {
   count: number;
+  blockedUntil: number;
+  last: number;
+}
+
+interface AddressFailures {
+  ids: Set<string>;
   blockedUntil: number;
   last: number;
 }
@@ -34,8 +52,8 @@ interface Failures {
 export type Blocked = { code: 'locked' | 'rate-limited'; reason: string; retryAfterMs: number };
 
 export class LoginThrottle {
-  private readonly stations = new Map<string, Failures>();
-  private readonly addresses = new Map<string, Failures>();
+  private readonly stations = new Map<string, StationFailures>();
+  private readonly addresses = new Map<string, AddressFailures>();
 
   constructor(private readonly settings: LoginThrottleSettings = DEFAULT_LOGIN_THROTTLE) {}
 
@@ -52,38 +70,53 @@ export class LoginThrottle {
     }
     const source = this.addresses.get(address);
     if (source && source.blockedUntil > now) {
-      return { code: 'rate-limited', reason: `source address backing off after ${source.count} failed logins`, retryAfterMs: source.blockedUntil - now };
+      return { code: 'rate-limited', reason: `source address backing off after failed logins on ${source.ids.size} station ids`, retryAfterMs: source.blockedUntil - now };
     }
     return undefined;
   }
 
   /** A refused login (wrong password, unknown id, bad certificate…). */
   failed(stationId: string, address: string, now: number): void {
-    this.bump(this.stations, stationId, now, true);
-    this.bump(this.addresses, address, now, false);
+    const s = this.settings;
+    const station = take(this.stations, stationId) ?? { count: 0, blockedUntil: 0, last: now };
+    station.count++;
+    station.last = now;
+    if (station.count >= s.lockAfter) station.blockedUntil = now + s.lockMs;
+    else if (station.count >= s.freeFailures) station.blockedUntil = now + this.delay(station.count - s.freeFailures);
+    put(this.stations, stationId, station, s.maxKeys);
+
+    const source = take(this.addresses, address) ?? { ids: new Set<string>(), blockedUntil: 0, last: now };
+    if (source.ids.size < MAX_IDS_PER_ADDRESS) source.ids.add(stationId);
+    source.last = now;
+    if (source.ids.size >= s.addressFreeIds) source.blockedUntil = now + this.delay(source.ids.size - s.addressFreeIds);
+    put(this.addresses, address, source, s.maxKeys);
   }
 
   succeeded(stationId: string): void {
     this.stations.delete(stationId);
   }
 
-  private bump(map: Map<string, Failures>, key: string, now: number, lockable: boolean): void {
-    const s = this.settings;
-    const entry = map.get(key) ?? { count: 0, blockedUntil: 0, last: now };
-    map.delete(key); // re-insert: the map's order is the order of last failure, oldest first
-    entry.count++;
-    entry.last = now;
-    if (lockable && entry.count >= s.lockAfter) entry.blockedUntil = now + s.lockMs;
-    else if (entry.count >= s.freeFailures) entry.blockedUntil = now + Math.min(s.maxDelayMs, s.baseDelayMs * 2 ** (entry.count - s.freeFailures));
-    map.set(key, entry);
-    if (map.size > s.maxKeys) map.delete(map.keys().next().value!);
-  }
-
   /** Forgets records whose block ended long ago (called now and then). */
   sweep(now: number): void {
     const idle = Math.max(this.settings.lockMs, this.settings.maxDelayMs);
-    for (const map of [this.stations, this.addresses]) {
+    for (const map of [this.stations, this.addresses] as Array<Map<string, { blockedUntil: number; last: number }>>) {
       for (const [key, entry] of map) if (Math.max(entry.blockedUntil, entry.last) + idle < now) map.delete(key);
     }
   }
+
+  private delay(beyondFree: number): number {
+    return Math.min(this.settings.maxDelayMs, this.settings.baseDelayMs * 2 ** Math.min(beyondFree, 40));
+  }
+}
+
+/** Removes and returns an entry, so putting it back moves it to the end (the map's order is the order of last failure). */
+function take<V>(map: Map<string, V>, key: string): V | undefined {
+  const entry = map.get(key);
+  if (entry !== undefined) map.delete(key);
+  return entry;
+}
+
+function put<V>(map: Map<string, V>, key: string, entry: V, maxKeys: number): void {
+  map.set(key, entry);
+  if (map.size > maxKeys) map.delete(map.keys().next().value!);
 }

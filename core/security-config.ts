@@ -54,6 +54,7 @@ export function loadSecurityConfig(env: Env, plainPort: number): SecurityConfig 
   const d = DEFAULT_LOGIN_THROTTLE;
   const loginThrottle: LoginThrottleSettings = {
     freeFailures: integer(env, 'CSMS_LOGIN_FREE_FAILURES', d.freeFailures, 1, 1000),
+    addressFreeIds: integer(env, 'CSMS_LOGIN_ADDRESS_FREE_IDS', d.addressFreeIds, 1, 10_000),
     baseDelayMs: integer(env, 'CSMS_LOGIN_BACKOFF_MS', d.baseDelayMs, 1, 3_600_000),
     maxDelayMs: integer(env, 'CSMS_LOGIN_BACKOFF_MAX_MS', d.maxDelayMs, 1, 86_400_000),
     lockAfter: integer(env, 'CSMS_LOGIN_LOCK_AFTER', d.lockAfter, 1, 100_000),

@@ -246,9 +246,12 @@ export class CsmsNode implements StationCaller {
     this.disconnectStation(stationId, { code: CLOSE_POLICY, reason: 'Station deleted' });
   }
 
-  /** The station's password or security profile changed: no gateway thread admits it from memory any more. */
-  forgetLogin(stationId: string): void {
-    for (const thread of this.threads) thread.channel.send({ k: 'forget', stationId });
+  /**
+   * The station's password or security profile changed: resolves once no gateway thread of this
+   * node admits it from memory any more (so the API answers only after the change applies).
+   */
+  async forgetLogin(stationId: string): Promise<void> {
+    await Promise.all(this.threads.map((thread) => thread.channel.request({ k: 'forget', stationId }).catch(() => undefined)));
   }
 
   /** Reads the TLS certificate files again on every gateway thread (SIGHUP); open connections stay. */

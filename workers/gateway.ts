@@ -61,6 +61,9 @@ function uwsPayloadLimit(maxFrameBytes: number): number {
   return Math.max(2 * maxFrameBytes, maxFrameBytes + 1024 * 1024);
 }
 
+/** Login refusals logged in a window of their own, not folded into a station's other refusals. */
+const SEPARATELY_LOGGED: ReadonlySet<RefusalCode> = new Set(['plain-connection', 'no-client-certificate', 'bad-client-certificate', 'locked', 'rate-limited']);
+
 function listenOn(app: TemplatedApp, host: string, port: number): Promise<us_listen_socket | undefined> {
   return new Promise((resolve) => app.listen(host, port, (socket) => resolve(socket || undefined)));
 }
@@ -108,7 +111,7 @@ export class Gateway {
   private connSeq = 0;
   /** Stations whose frames are logged (PUT /stations/{id}/debug); kept across reconnects. */
   private readonly debugStations = new Set<string>();
-  /** Refused handshakes: one line per station id (or address) and reason per 10 s. */
+  /** Refused handshakes: one line per station id (or address) per 10 s, security refusals apart. */
   private readonly refusals = new LogThrottle(10_000);
   private readonly routerFor: (version: OcppVersion) => Router;
 
@@ -307,9 +310,10 @@ export class Gateway {
   ): void {
     this.options.metrics.handshakeRefused(status);
     if (why.code) this.options.metrics.loginRefused(why.code);
-    // One line per station id and reason per window: a flood of the same refusal is one line with
-    // a `suppressed` count, while a different reason (a downgrade after wrong passwords) still shows.
-    const suppressed = this.refusals.admit(`${why.stationId ?? `address ${why.remoteAddress}`}|${why.code ?? why.reason}`);
+    // One line per station id per window (a flood is one line with a `suppressed` count); refusals
+    // an operator must see apart (a downgrade, a bad certificate, a lock) have a window of their own.
+    const apart = why.code !== undefined && SEPARATELY_LOGGED.has(why.code) ? `|${why.code}` : '';
+    const suppressed = this.refusals.admit(`${why.stationId ?? `address ${why.remoteAddress}`}${apart}`);
     if (suppressed !== undefined) this.options.log.info({ ...why, status, ...(suppressed ? { suppressed } : {}) }, 'handshake refused');
     const statusLine = { 400: '400 Bad Request', 401: '401 Unauthorized', 404: '404 Not Found', 503: '503 Service Unavailable' }[status];
     res.writeStatus(statusLine);

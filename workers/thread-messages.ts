@@ -17,6 +17,7 @@ export type MainToGateway =
   /** reply: StationReply */
   | { k: 'call'; call: StationCall }
   | { k: 'kick'; stationId: string; connId: string; close?: { code: number; reason: string } }
+  /** sent, or as a request (reply: undefined once this thread has forgotten the station's login) */
   | { k: 'forget'; stationId: string }
   /** log every frame of this station at info (or stop); kept across its reconnects */
   | { k: 'debug'; stationId: string; enabled: boolean }

@@ -3,6 +3,7 @@ import { ApiError, CsmsError } from '../../core/errors.js';
 import { SECURITY_PROFILES, type SecurityProfile } from '../../core/security-profile.js';
 import { PASSWORD_MAX_16, PASSWORD_PATTERN, generatePassword, passwordProblem } from '../../core/station-password.js';
 import { setStationPassword } from '../../actors/commands/set-station-password.js';
+import { upgradeSecurityProfile, type SecurityProfileUpgrade } from '../../actors/commands/security-profile-upgrade.js';
 import type { ApiDeps } from '../deps.js';
 import { errorBody, stationIdParam } from '../schemas.js';
 import { commandResult } from '../station-call.js';
@@ -39,7 +40,7 @@ export async function stationSecurityRoutes(app: FastifyInstance, opts: { deps: 
       const { id } = request.params;
       const { securityProfile } = request.body;
       if (!(await deps.store.stations.setSecurityProfile(request.tenantId, id, securityProfile))) throw new ApiError('STATION_NOT_FOUND', `Station ${id} not found`);
-      deps.stations.forgetLogin?.(id);
+      await deps.stations.forgetLogin?.(id);
       request.log.info({ stationId: id, securityProfile }, 'station security profile set');
       return { stationId: id, securityProfile };
     },
@@ -104,13 +105,13 @@ export async function stationSecurityRoutes(app: FastifyInstance, opts: { deps: 
       const rotatedAt = new Date().toISOString();
       if (!send) {
         await deps.store.stations.setPassword(request.tenantId, id, hash, { keepPrevious: false, at: rotatedAt });
-        deps.stations.forgetLogin?.(id);
+        await deps.stations.forgetLogin?.(id);
         request.log.info({ stationId: id, sentToStation: false }, 'station password set');
         return { stationId: id, accepted: true, status: null, protocol, rotatedAt, ...(generated ? { password } : {}) };
       }
       // Stored before it is sent: a station may reconnect with it as soon as it has taken it.
       await deps.store.stations.setPassword(request.tenantId, id, hash, { keepPrevious: true, at: rotatedAt });
-      deps.stations.forgetLogin?.(id);
+      await deps.stations.forgetLogin?.(id);
       const run = await deps.commands.run(request.tenantId, id, setStationPassword, { password });
       const reply = run.reply;
       const taken = reply.status === 'result' && setStationPassword.fromOcpp(run.sent!.protocol, reply.payload).accepted;
@@ -118,12 +119,78 @@ export async function stationSecurityRoutes(app: FastifyInstance, opts: { deps: 
       if (!taken && !ambiguous && station.passwordHash !== null) {
         // Not taken: the old password alone again.
         await deps.store.stations.setPassword(request.tenantId, id, station.passwordHash, { keepPrevious: false, at: station.passwordRotatedAt ?? rotatedAt });
-        deps.stations.forgetLogin?.(id);
+        await deps.stations.forgetLogin?.(id);
       }
       const answer = await commandResult(deps, request, id, run); // throws the API error of a CALLERROR or failure
       const result = setStationPassword.fromOcpp(answer.protocol, answer.result);
       request.log.info({ stationId: id, protocol: answer.protocol, status: result.status, accepted: result.accepted }, 'station password rotation');
       return { stationId: id, accepted: result.accepted, status: result.status, protocol: answer.protocol, rotatedAt };
+    },
+  );
+
+  app.post<{ Params: { id: string }; Body: SecurityProfileUpgrade }>(
+    '/stations/:id/security-profile/upgrade',
+    {
+      schema: {
+        tags: ['stations'],
+        operationId: 'upgradeSecurityProfile',
+        summary: 'Move a connected station to a stronger security profile over OCPP',
+        description:
+          '1.6 (security whitepaper): ChangeConfiguration `SecurityProfile`; the station reconnects with it. 2.x (A05): ' +
+          'SetNetworkProfile (`csmsUrl`, the wss:// URL without the station id, into `configurationSlot`), SetVariables ' +
+          '`OCPPCommCtrlr.NetworkConfigurationPriority` = that slot, then Reset OnIdle (unless `reset: false`). The stored ' +
+          'profile is raised once the station has taken the configuration, so from its next login the weaker transport is ' +
+          'refused. Stops at the first step the station does not take (`upgraded: false`, each step’s status). A profile ' +
+          'is never lowered this way (use PUT /stations/{id}/security-profile).',
+        params: stationIdParam,
+        body: {
+          type: 'object',
+          properties: {
+            securityProfile: { type: 'integer', enum: [2, 3] },
+            csmsUrl: { type: 'string', pattern: '^wss://', maxLength: 512 },
+            configurationSlot: { type: 'integer', minimum: 0 },
+            reset: { type: 'boolean' },
+          },
+          required: ['securityProfile'],
+          additionalProperties: false,
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              stationId: { type: 'string' },
+              upgraded: { type: 'boolean' },
+              securityProfile: { type: 'integer', description: 'The stored profile after the call' },
+              steps: { type: 'array', items: { type: 'object', properties: { action: { type: 'string' }, status: { type: 'string' } } } },
+            },
+          },
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const station = await deps.store.stations.getStation(request.tenantId, id);
+      if (!station) throw new ApiError('STATION_NOT_FOUND', `Station ${id} not found`);
+      if (request.body.securityProfile <= station.securityProfile) {
+        throw new CsmsError('VALIDATION_FAILED', `Station ${id} is at security profile ${station.securityProfile}: an upgrade must raise it`);
+      }
+      const here = deps.stations.location(id);
+      const live = here && here.tenantId === request.tenantId ? here : await deps.stations.locate?.(id).catch(() => undefined);
+      if (!live || live.tenantId !== request.tenantId) throw new CsmsError('STATION_NOT_CONNECTED', `Station ${id} is not connected`);
+      if (live.version !== 'ocpp1.6' && !request.body.csmsUrl) throw new CsmsError('VALIDATION_FAILED', 'csmsUrl (wss://…) is required for an OCPP 2.x station (SetNetworkProfile)');
+      const outcome = await upgradeSecurityProfile(
+        { commands: deps.commands, stations: deps.store.stations, forgetLogin: deps.stations.forgetLogin },
+        request.tenantId,
+        id,
+        live.version,
+        request.body,
+      );
+      // A step without an answer (CALLERROR, timeout, gone) is that step's API error.
+      if (!outcome.upgraded && outcome.failed.reply.status !== 'result') await commandResult(deps, request, id, outcome.failed);
+      const securityProfile = outcome.upgraded ? request.body.securityProfile : station.securityProfile;
+      request.log.info({ stationId: id, upgraded: outcome.upgraded, securityProfile, steps: outcome.steps }, 'station security profile upgrade');
+      return { stationId: id, upgraded: outcome.upgraded, securityProfile, steps: outcome.steps };
     },
   );
 }

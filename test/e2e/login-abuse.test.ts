@@ -33,6 +33,7 @@ t.test('brute force is backed off per address and locks the station id, right cr
     env: {
       CSMS_LOG_LEVEL: 'info',
       CSMS_LOGIN_FREE_FAILURES: '4',
+      CSMS_LOGIN_ADDRESS_FREE_IDS: '4',
       CSMS_LOGIN_LOCK_AFTER: '4',
       CSMS_LOGIN_BACKOFF_MS: '600000',
       CSMS_LOGIN_LOCK_MS: '600000',

@@ -122,6 +122,61 @@ t.test('security profiles 1, 2 and 3 over ws:// and wss://', async (t) => {
     t.equal((await server.apiJson('PUT', '/stations/NOPE/security-profile', { securityProfile: 2 })).status, 404);
   });
 
+  t.test('upgrading a connected station over OCPP: then its old transport is refused', async (t) => {
+    for (const version of VERSIONS_UNDER_TEST) {
+      const id = `SPU-${version}`;
+      await register(id, { password: PASSWORD });
+      const client = strictClient(t, { endpoint: server.ocppUrl, identity: id, password: PASSWORD, protocols: [version] });
+      const seen: string[] = [];
+      if (version === 'ocpp1.6') {
+        client.handle('ChangeConfiguration', async ({ params }: any) => {
+          seen.push(`ChangeConfiguration ${params.key}=${params.value}`);
+          return { status: 'Accepted' };
+        });
+      } else {
+        client.handle('SetNetworkProfile', async ({ params }: any) => {
+          seen.push(`SetNetworkProfile ${params.configurationSlot} ${params.connectionData.ocppCsmsUrl} ${params.connectionData.securityProfile}`);
+          return { status: 'Accepted' };
+        });
+        client.handle('SetVariables', async ({ params }: any) => {
+          const d = params.setVariableData[0];
+          seen.push(`SetVariables ${d.component.name}.${d.variable.name}=${d.attributeValue}`);
+          return { setVariableResult: params.setVariableData.map((v: any) => ({ attributeStatus: 'Accepted', component: v.component, variable: v.variable })) };
+        });
+        client.handle('Reset', async ({ params }: any) => {
+          seen.push(`Reset ${params.type}`);
+          return { status: 'Accepted' };
+        });
+      }
+      await client.connect();
+      await client.call('BootNotification', bootPayload(version));
+      t.equal((await server.apiJson('POST', `/stations/${id}/security-profile/upgrade`, { securityProfile: 2 })).status, version === 'ocpp1.6' ? 200 : 400, version === 'ocpp1.6' ? '1.6 needs no URL' : '2.x needs csmsUrl');
+      if (version === 'ocpp1.6') {
+        t.same(seen, ['ChangeConfiguration SecurityProfile=2']);
+      } else {
+        const res = await server.apiJson('POST', `/stations/${id}/security-profile/upgrade`, { securityProfile: 2, csmsUrl: wss, configurationSlot: 2 });
+        t.match(res, { status: 200, body: { upgraded: true, securityProfile: 2, steps: [{ action: 'SetNetworkProfile', status: 'Accepted' }, { action: 'SetVariables', status: 'Accepted' }, { action: 'Reset', status: 'Accepted' }] } });
+        t.same(seen, [`SetNetworkProfile 2 ${wss} 2`, 'SetVariables OCPPCommCtrlr.NetworkConfigurationPriority=2', 'Reset OnIdle']);
+      }
+      await client.close();
+      t.match((await server.apiJson('GET', `/stations/${id}`)).body, { securityProfile: 2 });
+      t.equal(await upgradeOutcome(`${server.ocppUrl}/${id}`, version, { password: PASSWORD }), 401, `${version}: the old profile (ws://) is refused after the upgrade`);
+      t.equal(await upgradeOutcome(`${wss}/${id}`, version, { ca: pki.ca, password: PASSWORD }), 101, `${version}: wss:// works`);
+      t.equal((await server.apiJson('POST', `/stations/${id}/security-profile/upgrade`, { securityProfile: 2, csmsUrl: wss })).status, 400, 'never sideways or down');
+    }
+
+    const id = 'SPU-REJECT';
+    await register(id, { password: PASSWORD });
+    const client = strictClient(t, { endpoint: server.ocppUrl, identity: id, password: PASSWORD, protocols: ['ocpp2.0.1'] });
+    client.handle('SetNetworkProfile', async () => ({ status: 'Rejected' }));
+    await client.connect();
+    await client.call('BootNotification', bootPayload('ocpp2.0.1'));
+    const res = await server.apiJson('POST', `/stations/${id}/security-profile/upgrade`, { securityProfile: 3, csmsUrl: wss });
+    t.match(res, { status: 200, body: { upgraded: false, securityProfile: 1, steps: [{ action: 'SetNetworkProfile', status: 'Rejected' }] } });
+    await client.close();
+    t.equal(await upgradeOutcome(`${server.ocppUrl}/${id}`, 'ocpp2.0.1', { password: PASSWORD }), 101, 'a station that rejected keeps its profile');
+  });
+
   t.test('refusals are counted by reason and logged with station id, address and reason', async (t) => {
     const metrics = await server.metrics();
     for (const reason of ['plain-connection', 'no-client-certificate', 'bad-client-certificate', 'wrong-password']) {
