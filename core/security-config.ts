@@ -13,6 +13,8 @@ export interface TlsListenerConfig {
   passphrase: string | undefined;
   /** CSMS_TLS_STATION_CA_FILE: CA certificate(s) station client certificates must chain to; unset: no profile 3. */
   stationCaFile: string | undefined;
+  /** CSMS_TLS_CRL_FILE: revocation lists (PEM) of the station CAs; checked at every profile 3 login. */
+  crlFile: string | undefined;
   /** CSMS_TLS_CIPHERS: TLS 1.2 cipher list (OpenSSL syntax); TLS 1.3 suites are OpenSSL's defaults. */
   ciphers: string;
 }
@@ -42,12 +44,14 @@ export function loadSecurityConfig(env: Env, plainPort: number): SecurityConfig 
     const certFile = file('CSMS_TLS_CERT_FILE');
     const keyFile = file('CSMS_TLS_KEY_FILE');
     if (!certFile || !keyFile) throw new ConfigError('CSMS_OCPP_TLS_PORT needs CSMS_TLS_CERT_FILE and CSMS_TLS_KEY_FILE (PEM)');
+    if (file('CSMS_TLS_CRL_FILE') && !file('CSMS_TLS_STATION_CA_FILE')) throw new ConfigError('CSMS_TLS_CRL_FILE needs CSMS_TLS_STATION_CA_FILE (the CAs whose lists they are)');
     tls = {
       port,
       certFile,
       keyFile,
       passphrase: env.CSMS_TLS_KEY_PASSPHRASE || undefined,
       stationCaFile: file('CSMS_TLS_STATION_CA_FILE'),
+      crlFile: file('CSMS_TLS_CRL_FILE'),
       ciphers: env.CSMS_TLS_CIPHERS?.trim() || OCPP_TLS12_CIPHERS,
     };
   }

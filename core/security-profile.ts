@@ -1,4 +1,5 @@
 import { X509Certificate } from 'node:crypto';
+import { isRevoked, type RevocationList } from './crl.js';
 
 /**
  * OCPP security profiles (2.0.1 Part 2 A00, 1.6 security whitepaper): 1 = Basic auth over any
@@ -73,9 +74,10 @@ export function subjectCommonName(subject: string): string | undefined {
  * station CA(s): it must be issued (signature checked) by one of them, directly or through
  * intermediates in the same bundle, every certificate on the way valid at `now`, and carry one
  * subject CN. OpenSSL has already verified the chain in the handshake; this repeats it so the
- * decision never rests on a listener option alone, and reads the CN.
+ * decision never rests on a listener option alone, and reads the CN. With revocation lists
+ * (CSMS_TLS_CRL_FILE; OpenSSL in uSockets does not check them) a revoked certificate is refused.
  */
-export function judgeClientCertificate(pem: string, authorities: readonly X509Certificate[], now: Date): ClientCertificate {
+export function judgeClientCertificate(pem: string, authorities: readonly X509Certificate[], now: Date, revocations: readonly RevocationList[] = []): ClientCertificate {
   if (!pem) return { kind: 'none' };
   let cert: X509Certificate;
   try {
@@ -91,6 +93,7 @@ export function judgeClientCertificate(pem: string, authorities: readonly X509Ce
     if (!issuer) return { kind: 'invalid', reason: 'not issued by a configured station CA' };
     if (!validNow(issuer)) return { kind: 'invalid', reason: 'its CA certificate is not valid now' };
     if (issuer.ca === false) return { kind: 'invalid', reason: 'issuer is not a CA' };
+    if (isRevoked(current, issuer, revocations)) return { kind: 'invalid', reason: `revoked (serial ${current.serialNumber}, CRL of ${issuer.subject.replace(/\n/g, ', ')})` };
     if (issuer.checkIssued(issuer)) {
       const commonName = subjectCommonName(cert.subject);
       return commonName === undefined ? { kind: 'invalid', reason: 'subject has no single CN' } : { kind: 'valid', commonName };

@@ -4,6 +4,7 @@ import { App, SSLApp, us_listen_socket_close, type AppOptions, type HttpResponse
 import { judgeClientCertificate, parseCertificateBundle, PLAIN, type TransportSecurity } from '../core/security-profile.js';
 import type { TlsListenerConfig } from '../core/security-config.js';
 import type { RefusalCode } from '../core/security-profile.js';
+import { parseRevocationLists, type RevocationList } from '../core/crl.js';
 import { redactPasswordFrame } from '../core/station-password.js';
 import type { CsmsConfig } from '../core/config.js';
 import { negotiateVersion, type OcppVersion } from '../core/protocols.js';
@@ -104,8 +105,9 @@ export class Gateway {
   private tlsListenSocket: us_listen_socket | undefined;
   /** TLS apps replaced by a reload: they keep their open connections until `stop`. */
   private readonly retiredApps: TemplatedApp[] = [];
-  /** The station CA(s) client certificates must chain to (profile 3). */
+  /** The station CA(s) client certificates must chain to (profile 3), and their revocation lists. */
   private authorities: X509Certificate[] = [];
+  private revocations: RevocationList[] = [];
   private readonly sockets = new Map<string, WebSocket<SocketData>>();
   private readonly routers = new Map<OcppVersion, Router>();
   private connSeq = 0;
@@ -145,7 +147,7 @@ export class Gateway {
         // The peer certificate OpenSSL verified against the station CA file in the handshake (PEM,
         // '' when the client sent none): getX509Certificate is in the uWS binary, not its typings.
         const transport: TransportSecurity = tls
-          ? { tls: true, certificate: judgeClientCertificate((res as unknown as { getX509Certificate(): string }).getX509Certificate(), this.authorities, new Date()) }
+          ? { tls: true, certificate: judgeClientCertificate((res as unknown as { getX509Certificate(): string }).getX509Certificate(), this.authorities, new Date(), this.revocations) }
           : PLAIN;
         const stationId = stationIdFromPath(url, options.config.ocppPathPrefix);
         if (!stationId) {
@@ -251,13 +253,19 @@ export class Gateway {
     if (tls.passphrase) options.passphrase = tls.passphrase;
     // With a CA file uSockets asks for a client certificate and verifies it (chain, validity)
     // during the handshake; a client may send none (profile 2), which `upgrade` sees as ''.
+    let authorities: X509Certificate[] = [];
+    let revocations: RevocationList[] = [];
     if (tls.stationCaFile) {
-      this.authorities = parseCertificateBundle(readFileSync(tls.stationCaFile, 'utf8'));
-      if (this.authorities.length === 0) throw new Error(`CSMS_TLS_STATION_CA_FILE ${tls.stationCaFile} holds no PEM certificate`);
+      authorities = parseCertificateBundle(readFileSync(tls.stationCaFile, 'utf8'));
+      if (authorities.length === 0) throw new Error(`CSMS_TLS_STATION_CA_FILE ${tls.stationCaFile} holds no PEM certificate`);
       options.ca_file_name = tls.stationCaFile;
+      if (tls.crlFile) revocations = parseRevocationLists(readFileSync(tls.crlFile, 'utf8'), authorities);
     }
     // uWS does not throw on unreadable files: check them here so a bad path is an error, not a silent plain app.
     for (const file of [tls.certFile, tls.keyFile]) readFileSync(file);
+    // Everything loaded: only now replace what the running listener judges with (a failed reload keeps the old).
+    this.authorities = authorities;
+    this.revocations = revocations;
     return SSLApp(options).ws<SocketData>('/*', this.behavior(true));
   }
 
@@ -312,7 +320,8 @@ export class Gateway {
     if (why.code) this.options.metrics.loginRefused(why.code);
     // One line per station id per window (a flood is one line with a `suppressed` count); refusals
     // an operator must see apart (a downgrade, a bad certificate, a lock) have a window of their own.
-    const apart = why.code !== undefined && SEPARATELY_LOGGED.has(why.code) ? `|${why.code}` : '';
+    // (a certificate refusal by its reason: expired, revoked, another station's CN… each shows once).
+    const apart = why.code !== undefined && SEPARATELY_LOGGED.has(why.code) ? `|${why.code}${why.code === 'bad-client-certificate' ? `|${why.reason.slice(0, 60)}` : ''}` : '';
     const suppressed = this.refusals.admit(`${why.stationId ?? `address ${why.remoteAddress}`}${apart}`);
     if (suppressed !== undefined) this.options.log.info({ ...why, status, ...(suppressed ? { suppressed } : {}) }, 'handshake refused');
     const statusLine = { 400: '400 Bad Request', 401: '401 Unauthorized', 404: '404 Not Found', 503: '503 Service Unavailable' }[status];

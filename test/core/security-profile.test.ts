@@ -40,3 +40,20 @@ t.test('judgeClientCertificate against the station CA bundle', async (t) => {
   const later = new Date(Date.now() + 40 * 86_400_000);
   t.match(judgeClientCertificate(pem(pki.client('CS-1').cert), authorities, later), { kind: 'invalid', reason: /not valid now/ }, 'checked against the time given');
 });
+
+t.test('revocation lists: a revoked certificate is refused, others pass; a list from another CA is refused', async (t) => {
+  const { parseRevocationLists } = await import('../../core/crl.js');
+  const pki = makePki(t);
+  const authorities = parseCertificateBundle(readFileSync(pki.caFile, 'utf8'));
+  const good = pki.client('CS-1');
+  const gone = pki.client('CS-1');
+  pki.revoke(gone.cert);
+  const lists = parseRevocationLists(readFileSync(pki.crlFile, 'utf8'), authorities);
+  t.equal(lists.length, 1);
+  t.equal(lists[0]!.revoked.size, 1);
+  t.ok(lists[0]!.nextUpdate && lists[0]!.nextUpdate > new Date(), 'nextUpdate read');
+  t.same(judgeClientCertificate(good.cert.toString(), authorities, new Date(), lists), { kind: 'valid', commonName: 'CS-1' });
+  t.match(judgeClientCertificate(gone.cert.toString(), authorities, new Date(), lists), { kind: 'invalid', reason: /revoked/ });
+  const other = parseCertificateBundle(readFileSync(pki.otherCa('z').cert, 'utf8'));
+  t.throws(() => parseRevocationLists(readFileSync(pki.crlFile, 'utf8'), other), /not signed by a configured station CA/);
+});

@@ -31,6 +31,9 @@ function upgradeOutcome(url: string, protocol: string, options: { ca?: Buffer; c
 
 t.test('security profiles 1, 2 and 3 over ws:// and wss://', async (t) => {
   const pki = makePki(t);
+  // Revoked before the start: the CRL file is read with the certificates.
+  const revoked = new Map(VERSIONS_UNDER_TEST.map((v) => [v, pki.client(`SP3-${v}`)] as const));
+  for (const r of revoked.values()) pki.revoke(r.cert);
   const tlsPort = await freePort();
   const server = await startServer(t, {
     env: {
@@ -38,6 +41,7 @@ t.test('security profiles 1, 2 and 3 over ws:// and wss://', async (t) => {
       CSMS_TLS_CERT_FILE: pki.serverCertFile,
       CSMS_TLS_KEY_FILE: pki.serverKeyFile,
       CSMS_TLS_STATION_CA_FILE: pki.caFile,
+      CSMS_TLS_CRL_FILE: pki.crlFile,
       CSMS_LOG_LEVEL: 'info',
       // This test refuses many logins from 127.0.0.1 on purpose; the throttle has its own test.
       CSMS_LOGIN_FREE_FAILURES: '1000',
@@ -101,6 +105,8 @@ t.test('security profiles 1, 2 and 3 over ws:// and wss://', async (t) => {
       t.match(await upgradeOutcome(`${wss}/${p3}`, version, { ca: pki.ca, cert: expired.cert, key: expired.key }), /^tls: .*certificate expired/, 'expired → TLS alert');
       t.match(await upgradeOutcome(`${wss}/${p3}`, version, { ca: pki.ca, cert: self.cert, key: self.key }), /^tls: .*unknown ca/, 'self-signed → TLS alert');
       t.match(await upgradeOutcome(`${wss}/${p3}`, version, { ca: pki.ca, cert: wrongCa.cert, key: wrongCa.key }), /^tls: .*unknown ca/, 'another CA → TLS alert');
+      const gone = revoked.get(version)!;
+      t.equal(await upgradeOutcome(`${wss}/${p3}`, version, { ca: pki.ca, cert: gone.cert, key: gone.key }), 401, 'revoked (CRL file) → 401');
 
       // Still fine afterwards, and a profile 2 station may present a certificate too.
       const again = strictClient(t, { endpoint: wss, identity: p3, protocols: [version], wsOpts: { ca: pki.ca, cert: good.cert, key: good.key } });
@@ -189,6 +195,7 @@ t.test('security profiles 1, 2 and 3 over ws:// and wss://', async (t) => {
       .map((l) => JSON.parse(l) as { stationId?: string; remoteAddress?: string; reason?: string; code?: string });
     t.ok(lines.some((l) => l.stationId === 'SP2-ocpp1.6' && l.remoteAddress === '127.0.0.1' && /plain/.test(l.reason ?? '')), 'a downgrade attempt is logged with its reason');
     t.ok(lines.some((l) => l.stationId === 'SP3-ocpp2.0.1' && l.code === 'bad-client-certificate' && /CN/.test(l.reason ?? '')), 'a wrong CN is logged');
+    t.ok(lines.some((l) => l.stationId === 'SP3-ocpp1.6' && l.code === 'bad-client-certificate' && /revoked/.test(l.reason ?? '')), 'a revoked certificate is logged');
   });
 });
 

@@ -18,6 +18,10 @@ export interface Pki {
   client(commonName: string, options?: { days?: number; issuer?: { cert: string; key: string } }): { cert: Buffer; key: Buffer };
   /** A self-signed certificate and key with this CN. */
   selfSigned(commonName: string): { cert: Buffer; key: Buffer };
+  /** The station CA's revocation list (PEM), rewritten by `revoke`; empty at first. */
+  crlFile: string;
+  /** Adds a certificate (PEM) to the station CA's revocation list. */
+  revoke(cert: Buffer): void;
   /** Signs a new server certificate (new key, next serial) into the same files; returns its serial (hex). */
   renewServer(): string;
   /** Another CA (files), unknown to the server. */
@@ -54,6 +58,12 @@ export function makePki(t: TestLike): Pki {
     return (serial - 1).toString(16).toUpperCase();
   };
   signServer();
+  // `openssl ca` keeps its revocations in a small database next to the CA.
+  writeFileSync(join(dir, 'index.txt'), '');
+  writeFileSync(join(dir, 'crlnumber'), '1000\n');
+  writeFileSync(join(dir, 'ca.cnf'), '[ ca ]\ndefault_ca = station\n[ station ]\ndatabase = index.txt\ncrlnumber = crlnumber\ndefault_md = sha256\ndefault_crl_days = 30\n');
+  const gencrl = () => openssl(['ca', '-config', 'ca.cnf', '-keyfile', ca.key, '-cert', ca.cert, '-gencrl', '-out', 'crl.pem'], dir);
+  gencrl();
   let n = 0;
   return {
     dir,
@@ -70,5 +80,12 @@ export function makePki(t: TestLike): Pki {
     },
     otherCa: (name) => selfSignedCa(name, `Other CA ${name}`),
     renewServer: signServer,
+    crlFile: join(dir, 'crl.pem'),
+    revoke: (cert) => {
+      const name = `revoked-${++n}.pem`;
+      writeFileSync(join(dir, name), cert);
+      openssl(['ca', '-config', 'ca.cnf', '-keyfile', ca.key, '-cert', ca.cert, '-revoke', name], dir);
+      gencrl();
+    },
   };
 }
