@@ -13,6 +13,7 @@ import {
 import { isCsmsInitiated } from '../core/actions.js';
 import { refusedBeforeAccepted, requestedFollowUp } from '../core/boot-policy.js';
 import { checkPayload, type VersionSchemas } from '../core/schemas.js';
+import { redactPasswordFrame } from '../core/station-password.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { StationSession } from './handler-context.js';
 import { Mailbox } from './mailbox.js';
@@ -185,7 +186,8 @@ export class StationActor {
         const validate = this.deps.schemas.actions.get(action)?.response;
         return validate ? checkPayload(validate, payload)?.message : undefined;
       },
-      onSent: (id, action, text) => this.deps.frames?.record(this.session, 'out', MessageType.Call, id, action, text),
+      // A new station password never reaches the message log (only its hash is kept).
+      onSent: (id, action, text) => this.deps.frames?.record(this.session, 'out', MessageType.Call, id, action, redactPasswordFrame(text)),
       onInvalidResponse: (id, reason) => {
         if (this.session.version === 'ocpp2.1') this.sendError(id, 'FormatViolation', reason, MessageType.CallResultError);
       },

@@ -20,6 +20,8 @@ export interface ApiDeps {
     /** Finds a station connected to this node or, with NATS, to any node (registry lookup). */
     locate?(stationId: string): Promise<{ tenantId: string; version: OcppVersion; connectedAt?: string } | undefined>;
     disconnect(stationId: string): void;
+    /** The station's password or security profile changed: this node's gateway threads stop admitting it from memory. */
+    forgetLogin?(stationId: string): Promise<void>;
     connectedCount(): number;
     /** Logs every frame of a station at info on this node's gateway threads (CsmsNode.setStationDebug); absent without gateways. */
     setDebug?(stationId: string, enabled: boolean): void;

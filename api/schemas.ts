@@ -73,6 +73,11 @@ export const stationSchema = {
     registrationStatus: { type: 'string', enum: ['Accepted', 'Pending', 'Rejected'] },
     heartbeatIntervalSec: { type: ['integer', 'null'] },
     hasPassword: { type: 'boolean' },
+    /** Security profile 1-3 (PUT /stations/{id}/security-profile). */
+    securityProfile: { type: 'integer' },
+    /** A rotation is under way: the old password works until the station logs in with the new one. */
+    previousPasswordPending: { type: 'boolean' },
+    passwordRotatedAt: { type: ['string', 'null'] },
     createdAt: { type: 'string' },
     updatedAt: { type: 'string' },
     connectors: { type: 'array', items: connectorSchema },

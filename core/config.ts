@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { loadControlPlaneConfig, type ControlPlaneConfig } from './control-plane-config.js';
 import { DEFAULT_MAX_ENERGY_STEP_WH } from './energy.js';
+import { loadSecurityConfig, type SecurityConfig } from './security-config.js';
 
 /** Node configuration, read from environment variables once at start-up. */
 export interface CsmsConfig {
@@ -47,6 +48,8 @@ export interface CsmsConfig {
   controlPlane: ControlPlaneConfig;
   /** Rules for billing-grade sessions, applied where transactions are folded (the store). */
   sessions: SessionRules;
+  /** TLS listener (security profiles 2, 3) and failed-login throttling (core/security-config.ts). */
+  security: SecurityConfig;
 }
 
 export interface SessionRules {
@@ -158,6 +161,7 @@ export function loadConfig(env: Env = process.env): CsmsConfig {
     scryptCost: powerOfTwo(env, 'CSMS_SCRYPT_COST', 16384),
     logLevel: oneOf(env, 'CSMS_LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     controlPlane: loadControlPlaneConfig(env),
+    security: loadSecurityConfig(env, integer(env, 'CSMS_OCPP_PORT', 8080, 1, 65535)),
     unknownTokens: oneOf(env, 'CSMS_UNKNOWN_TOKENS', 'reject', ['reject', 'accept-all']) as CsmsConfig['unknownTokens'],
     sessions: {
       maxEnergyStepWh: integer(env, 'CSMS_MAX_ENERGY_STEP_WH', DEFAULT_MAX_ENERGY_STEP_WH, 1, 1_000_000_000_000),

@@ -48,11 +48,20 @@ export function getVariablesUpdates(results: readonly WireGetVariableResult[], a
  * matched to its request entry by component, variable and attribute type (the answer carries no
  * value); a result that matches no entry changes nothing.
  */
+/**
+ * Write-only secrets (2.x SecurityCtrlr.BasicAuthPassword, 1.6 AuthorizationKey): a station never
+ * reports them back and the CSMS keeps only the password's hash, so their values are not stored.
+ */
+export function isSecretVariable(component: string, variable: string): boolean {
+  return (component === 'SecurityCtrlr' && variable === 'BasicAuthPassword') || (component === OCPP16_COMPONENT && variable === 'AuthorizationKey');
+}
+
 export function setVariablesUpdates(requested: readonly WireSetVariableData[], results: readonly WireSetVariableResult[], at: string): ActualValueUpdate[] {
   const values = new Map(requested.map((d) => [setKey(d), d.attributeValue]));
   const out: ActualValueUpdate[] = [];
   for (const r of results) {
     if (!SET_STATUSES.has(r.attributeStatus)) continue;
+    if (isSecretVariable(componentRef(r.component).name, variableRef(r.variable).name)) continue;
     const value = values.get(setKey(r));
     if (value !== undefined) out.push(update(r.component, r.variable, value, at, r.attributeType));
   }
@@ -68,7 +77,7 @@ export function configurationUpdates16(keys: ReadonlyArray<{ key: string; readon
 
 /** 1.6 ChangeConfiguration: the new value once Accepted or RebootRequired; none otherwise. */
 export function changeConfigurationUpdates16(key: string, value: string, status: string, at: string): ActualValueUpdate[] {
-  return SET_STATUSES.has(status) ? [{ ...configurationKey16(key), value, at }] : [];
+  return SET_STATUSES.has(status) && !isSecretVariable(OCPP16_COMPONENT, key) ? [{ ...configurationKey16(key), value, at }] : [];
 }
 
 /** Where a 1.6 configuration key sits in the device model. */

@@ -1,5 +1,6 @@
 import type { RegistrationStatus } from './boot-policy.js';
 import type { OcppVersion } from './protocols.js';
+import type { SecurityProfile } from './security-profile.js';
 
 export const DEFAULT_TENANT = 'default';
 
@@ -57,6 +58,12 @@ export interface StationRecord {
   registrationStatus: RegistrationStatus;
   /** Its heartbeat interval in seconds; null: the CSMS default. */
   heartbeatIntervalSec: number | null;
+  /** Security profile 1-3 (core/security-profile.ts): the weakest transport it may log in over. */
+  securityProfile: SecurityProfile;
+  /** A password rotation is under way: the previous password still works until the station logs in with the new one. */
+  previousPasswordPending: boolean;
+  /** When its password was last set through POST /stations/{id}/password; null: never. */
+  passwordRotatedAt: string | null;
   createdAt: string;
   updatedAt: string;
 }

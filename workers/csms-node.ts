@@ -87,6 +87,7 @@ export class CsmsNode implements StationCaller {
   async start(): Promise<void> {
     if (this.config.workers === 0) return;
     await assertPortFree(this.config.host, this.config.ocppPort);
+    if (this.config.security.tls) await assertPortFree(this.config.host, this.config.security.tls.port);
     // All threads start at once: a gateway's messages to the handler thread wait in their
     // channel until it is ready, so start-up costs the slowest thread, not the sum.
     this.handlers = this.spawnHandlers();
@@ -243,6 +244,23 @@ export class CsmsNode implements StationCaller {
   forgetStation(stationId: string): void {
     for (const thread of this.threads) thread.channel.send({ k: 'forget', stationId });
     this.disconnectStation(stationId, { code: CLOSE_POLICY, reason: 'Station deleted' });
+  }
+
+  /**
+   * The station's password or security profile changed: resolves once no gateway thread of this
+   * node admits it from memory any more (so the API answers only after the change applies).
+   */
+  async forgetLogin(stationId: string): Promise<void> {
+    await Promise.all(this.threads.map((thread) => thread.channel.request({ k: 'forget', stationId }).catch(() => undefined)));
+  }
+
+  /** Reads the TLS certificate files again on every gateway thread (SIGHUP); open connections stay. */
+  async reloadTls(): Promise<void> {
+    if (!this.config.security.tls) return;
+    const results = await Promise.allSettled(this.threads.map((t) => t.channel.request({ k: 'reload-tls' })));
+    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed.length > 0) this.log.error({ err: failed[0]!.reason, threads: failed.length }, 'TLS certificate reload failed: the previous certificates stay in use');
+    else this.log.info({ threads: this.threads.length, certFile: this.config.security.tls.certFile }, 'TLS certificates reloaded');
   }
 
   /** Logs every frame of a station at info on every gateway thread of this node (or stops). */

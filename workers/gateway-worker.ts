@@ -3,14 +3,13 @@ import type { CsmsConfig } from '../core/config.js';
 import { failedReply, type StationCall, type StationReply } from '../core/envelope.js';
 import { compileVersionSchemas, type VersionSchemas } from '../core/schemas.js';
 import type { OcppVersion } from '../core/protocols.js';
-import type { StationLogin } from '../core/ports/store/store.js';
 import type { InboundPort } from '../actors/router.js';
 import { Gateway } from './gateway.js';
 import type { FrameSink } from '../actors/frame-sink.js';
 import { createGatewayMetrics } from './metrics.js';
 import { startHeapSettler } from './heap-settler.js';
 import { createLogger } from './logger.js';
-import { StationAuthenticator } from './station-auth.js';
+import { StationAuthenticator, type LoginLookup } from './station-auth.js';
 import { ThreadChannel } from './thread-channel.js';
 import type { GatewayToHandler, GatewayToMain, MainToGateway } from './thread-messages.js';
 
@@ -74,6 +73,8 @@ const main: ThreadChannel<MainToGateway, GatewayToMain> = new ThreadChannel<Main
       return undefined;
     case 'metrics':
       return metrics.registry.getMetricsAsJSON();
+    case 'reload-tls':
+      return gateway?.reloadTls();
     case 'handler-port':
       handlers.failPending(new Error('handler thread restarted'));
       handlers = new ThreadChannel<never, GatewayToHandler>(message.port, () => undefined);
@@ -107,7 +108,11 @@ async function start(): Promise<void> {
     schemas,
     inbound,
     auth: (auth = new StationAuthenticator(
-      (stationId) => handlers.request<StationLogin | undefined>({ k: 'login', stationId }),
+      {
+        lookup: (stationId, remoteAddress) => handlers.request<LoginLookup>({ k: 'login', stationId, remoteAddress }),
+        failed: (stationId, remoteAddress, code) => handlers.send({ k: 'login-failed', stationId, remoteAddress, code }),
+        succeeded: (stationId, confirm) => handlers.send(confirm === undefined ? { k: 'login-ok', stationId } : { k: 'login-ok', stationId, confirm }),
+      },
       config.allowUnknownStations,
     )),
     metrics,

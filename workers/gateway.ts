@@ -1,4 +1,11 @@
-import { App, us_listen_socket_close, type HttpResponse, type TemplatedApp, type us_listen_socket, type WebSocket } from 'uws-pack';
+import { readFileSync } from 'node:fs';
+import type { X509Certificate } from 'node:crypto';
+import { App, SSLApp, us_listen_socket_close, type AppOptions, type HttpResponse, type TemplatedApp, type us_listen_socket, type WebSocket, type WebSocketBehavior } from 'uws-pack';
+import { judgeClientCertificate, parseCertificateBundle, PLAIN, type TransportSecurity } from '../core/security-profile.js';
+import type { TlsListenerConfig } from '../core/security-config.js';
+import type { RefusalCode } from '../core/security-profile.js';
+import { parseRevocationLists, type RevocationList } from '../core/crl.js';
+import { redactPasswordFrame } from '../core/station-password.js';
 import type { CsmsConfig } from '../core/config.js';
 import { negotiateVersion, type OcppVersion } from '../core/protocols.js';
 import type { VersionSchemas } from '../core/schemas.js';
@@ -18,6 +25,8 @@ interface SocketData {
   connId: string;
   /** The peer's IP address as uWS reports it (read in `upgrade`, where the request still exists). */
   remoteAddress: string;
+  /** The listener it came in on: security profile 2/3 stations only ever over TLS. */
+  tls: boolean;
   actor?: StationActor;
   open: boolean;
   /** Every frame in and out is logged at info (PUT /stations/{id}/debug). */
@@ -53,6 +62,13 @@ function uwsPayloadLimit(maxFrameBytes: number): number {
   return Math.max(2 * maxFrameBytes, maxFrameBytes + 1024 * 1024);
 }
 
+/** Login refusals logged in a window of their own, not folded into a station's other refusals. */
+const SEPARATELY_LOGGED: ReadonlySet<RefusalCode> = new Set(['plain-connection', 'no-client-certificate', 'bad-client-certificate', 'locked', 'rate-limited']);
+
+function listenOn(app: TemplatedApp, host: string, port: number): Promise<us_listen_socket | undefined> {
+  return new Promise((resolve) => app.listen(host, port, (socket) => resolve(socket || undefined)));
+}
+
 /** At most one line per key per window, with the number of lines left out since the last one. */
 class LogThrottle {
   private readonly last = new Map<string, { at: number; suppressed: number }>();
@@ -81,14 +97,23 @@ class LogThrottle {
 
 /** The OCPP-J WebSocket endpoint of one worker thread: one uWS App, one actor per socket. */
 export class Gateway {
-  private readonly app: TemplatedApp;
+  /** The plain ws:// listener (CSMS_OCPP_PORT). */
+  private readonly plain: TemplatedApp;
   private listenSocket: us_listen_socket | undefined;
+  /** The wss:// listener (CSMS_OCPP_TLS_PORT), when configured; replaced on `reloadTls`. */
+  private tlsApp: TemplatedApp | undefined;
+  private tlsListenSocket: us_listen_socket | undefined;
+  /** TLS apps replaced by a reload: they keep their open connections until `stop`. */
+  private readonly retiredApps: TemplatedApp[] = [];
+  /** The station CA(s) client certificates must chain to (profile 3), and their revocation lists. */
+  private authorities: X509Certificate[] = [];
+  private revocations: RevocationList[] = [];
   private readonly sockets = new Map<string, WebSocket<SocketData>>();
   private readonly routers = new Map<OcppVersion, Router>();
   private connSeq = 0;
   /** Stations whose frames are logged (PUT /stations/{id}/debug); kept across reconnects. */
   private readonly debugStations = new Set<string>();
-  /** Refused handshakes: one line per station id (or address) per 10 s. */
+  /** Refused handshakes: one line per station id (or address) per 10 s, security refusals apart. */
   private readonly refusals = new LogThrottle(10_000);
   private readonly routerFor: (version: OcppVersion) => Router;
 
@@ -99,7 +124,14 @@ export class Gateway {
       if (!router) this.routers.set(v, (router = new Router(options.schemas(v), handledActions(v), options.inbound, onInternalError, GATEWAY_ANSWERS[v])));
       return router;
     };
-    this.app = App().ws<SocketData>('/*', {
+    this.plain = App().ws<SocketData>('/*', this.behavior(false));
+    if (options.config.security.tls) this.tlsApp = this.openTls(options.config.security.tls);
+  }
+
+  /** One WebSocket behaviour for both listeners; `tls` says which one a connection came in on. */
+  private behavior(tls: boolean): WebSocketBehavior<SocketData> {
+    const options = this.options;
+    return {
       maxPayloadLength: uwsPayloadLimit(options.config.maxFrameBytes),
       idleTimeout: options.config.wsIdleTimeoutSec,
       sendPingsAutomatically: true,
@@ -112,6 +144,11 @@ export class Gateway {
         const extensions = req.getHeader('sec-websocket-extensions');
         const authorization = req.getHeader('authorization') || undefined;
         const remoteAddress = Buffer.from(res.getRemoteAddressAsText()).toString();
+        // The peer certificate OpenSSL verified against the station CA file in the handshake (PEM,
+        // '' when the client sent none): getX509Certificate is in the uWS binary, not its typings.
+        const transport: TransportSecurity = tls
+          ? { tls: true, certificate: judgeClientCertificate((res as unknown as { getX509Certificate(): string }).getX509Certificate(), this.authorities, new Date(), this.revocations) }
+          : PLAIN;
         const stationId = stationIdFromPath(url, options.config.ocppPathPrefix);
         if (!stationId) {
           return this.refuse(res, 404, 'Not Found: expected /ocpp/{stationId}', false, { reason: 'no valid station id in the path', path: url, remoteAddress });
@@ -126,25 +163,26 @@ export class Gateway {
           version,
           connId: `${options.thread}.${++this.connSeq}`,
           remoteAddress,
+          tls,
           open: false,
           debug: this.debugStations.has(stationId),
         });
         // Known credentials are checked synchronously and upgraded inside this handler, the path
         // uWS is built for. Only a first login (store lookup, scrypt) upgrades asynchronously.
-        const known = options.auth.admitKnown(stationId, authorization);
+        const known = options.auth.admitKnown(stationId, authorization, transport, remoteAddress);
         if (known) {
-          if (!known.ok) return this.refuse(res, known.status, 'Unauthorized', true, { reason: known.reason, stationId, remoteAddress });
+          if (!known.ok) return this.refuse(res, known.status, 'Unauthorized', true, { reason: known.reason, code: known.code, stationId, remoteAddress, tls });
           return res.upgrade(socketData(known.tenantId), key, version, extensions, context);
         }
         let aborted = false;
         res.onAborted(() => {
           aborted = true;
         });
-        options.auth.admit(stationId, authorization).then(
+        options.auth.admit(stationId, authorization, transport, remoteAddress).then(
           (result) => {
             if (aborted) return;
             if (!result.ok) {
-              res.cork(() => this.refuse(res, result.status, 'Unauthorized', true, { reason: result.reason, stationId, remoteAddress }));
+              res.cork(() => this.refuse(res, result.status, 'Unauthorized', true, { reason: result.reason, code: result.code, stationId, remoteAddress, tls }));
               return;
             }
             // Outside cork, on purpose: uws-pack 20.0.8 closes some sockets upgraded asynchronously
@@ -175,16 +213,60 @@ export class Gateway {
         data.actor?.receive(text);
       },
       close: (ws, code, message) => this.onClose(ws, code, Buffer.from(message).toString('utf8')),
-    });
+    };
   }
 
-  listen(): Promise<boolean> {
-    return new Promise((resolve) => {
-      this.app.listen(this.options.config.host, this.options.config.ocppPort, (socket) => {
-        if (socket) this.listenSocket = socket;
-        resolve(Boolean(socket));
-      });
-    });
+  /** Listens on the plain port and, when configured, the TLS port; false if either is refused. */
+  async listen(): Promise<boolean> {
+    const { host, ocppPort } = this.options.config;
+    this.listenSocket = await listenOn(this.plain, host, ocppPort);
+    const tls = this.options.config.security.tls;
+    if (!tls || !this.tlsApp) return Boolean(this.listenSocket);
+    this.tlsListenSocket = await listenOn(this.tlsApp, host, tls.port);
+    return Boolean(this.listenSocket && this.tlsListenSocket);
+  }
+
+  /**
+   * Certificate files changed (SIGHUP): a new TLS app with the files read again listens on the
+   * same port (SO_REUSEPORT) before the old listen socket closes, so no connection is dropped and
+   * no new one is refused; the old app keeps serving the connections it has. Throws (and keeps
+   * the old listener) when the new files cannot be loaded.
+   */
+  async reloadTls(): Promise<void> {
+    const tls = this.options.config.security.tls;
+    if (!tls || !this.tlsApp) return;
+    const app = this.openTls(tls);
+    const socket = await listenOn(app, this.options.config.host, tls.port);
+    if (!socket) {
+      app.close();
+      throw new Error(`cannot listen on ${this.options.config.host}:${tls.port} with the reloaded certificates`);
+    }
+    if (this.tlsListenSocket) us_listen_socket_close(this.tlsListenSocket);
+    this.retiredApps.push(this.tlsApp);
+    this.tlsApp = app;
+    this.tlsListenSocket = socket;
+  }
+
+  /** A uWS SSLApp from the configured files (TLS 1.2+ is uSockets' floor; the OCPP cipher list for 1.2). */
+  private openTls(tls: TlsListenerConfig): TemplatedApp {
+    const options: AppOptions = { cert_file_name: tls.certFile, key_file_name: tls.keyFile, ssl_ciphers: tls.ciphers };
+    if (tls.passphrase) options.passphrase = tls.passphrase;
+    // With a CA file uSockets asks for a client certificate and verifies it (chain, validity)
+    // during the handshake; a client may send none (profile 2), which `upgrade` sees as ''.
+    let authorities: X509Certificate[] = [];
+    let revocations: RevocationList[] = [];
+    if (tls.stationCaFile) {
+      authorities = parseCertificateBundle(readFileSync(tls.stationCaFile, 'utf8'));
+      if (authorities.length === 0) throw new Error(`CSMS_TLS_STATION_CA_FILE ${tls.stationCaFile} holds no PEM certificate`);
+      options.ca_file_name = tls.stationCaFile;
+      if (tls.crlFile) revocations = parseRevocationLists(readFileSync(tls.crlFile, 'utf8'), authorities);
+    }
+    // uWS does not throw on unreadable files: check them here so a bad path is an error, not a silent plain app.
+    for (const file of [tls.certFile, tls.keyFile]) readFileSync(file);
+    // Everything loaded: only now replace what the running listener judges with (a failed reload keeps the old).
+    this.authorities = authorities;
+    this.revocations = revocations;
+    return SSLApp(options).ws<SocketData>('/*', this.behavior(true));
   }
 
   get connectionCount(): number {
@@ -218,12 +300,13 @@ export class Gateway {
   /** Stops accepting, closes every socket, resolves when all are gone. */
   async stop(graceMs = 2000): Promise<void> {
     if (this.listenSocket) us_listen_socket_close(this.listenSocket);
-    this.listenSocket = undefined;
+    if (this.tlsListenSocket) us_listen_socket_close(this.tlsListenSocket);
+    this.listenSocket = this.tlsListenSocket = undefined;
     for (const ws of this.sockets.values()) ws.end(CLOSE_SHUTDOWN, 'CSMS shutting down');
     const deadline = Date.now() + graceMs;
     while (this.sockets.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     for (const ws of [...this.sockets.values()]) ws.close();
-    this.app.close();
+    for (const app of [this.plain, this.tlsApp, ...this.retiredApps]) app?.close();
   }
 
   private refuse(
@@ -231,10 +314,15 @@ export class Gateway {
     status: 400 | 401 | 404 | 503,
     message: string,
     challenge: boolean,
-    why: { reason: string; stationId?: string; remoteAddress: string; [field: string]: unknown },
+    why: { reason: string; code?: RefusalCode; stationId?: string; remoteAddress: string; [field: string]: unknown },
   ): void {
     this.options.metrics.handshakeRefused(status);
-    const suppressed = this.refusals.admit(why.stationId ?? `address ${why.remoteAddress}`);
+    if (why.code) this.options.metrics.loginRefused(why.code);
+    // One line per station id per window (a flood is one line with a `suppressed` count); refusals
+    // an operator must see apart (a downgrade, a bad certificate, a lock) have a window of their own.
+    // (a certificate refusal by its reason: expired, revoked, another station's CN… each shows once).
+    const apart = why.code !== undefined && SEPARATELY_LOGGED.has(why.code) ? `|${why.code}${why.code === 'bad-client-certificate' ? `|${why.reason.slice(0, 60)}` : ''}` : '';
+    const suppressed = this.refusals.admit(`${why.stationId ?? `address ${why.remoteAddress}`}${apart}`);
     if (suppressed !== undefined) this.options.log.info({ ...why, status, ...(suppressed ? { suppressed } : {}) }, 'handshake refused');
     const statusLine = { 400: '400 Bad Request', 401: '401 Unauthorized', 404: '404 Not Found', 503: '503 Service Unavailable' }[status];
     res.writeStatus(statusLine);
@@ -256,7 +344,7 @@ export class Gateway {
         // the frame goes out in one write instead of uWS's uncorked slow path.
         send: (text) => {
           if (!data.open) return false;
-          if (data.debug) this.options.log.info({ stationId: data.stationId, tenantId: data.tenantId, direction: 'out', frame: text }, 'frame');
+          if (data.debug) this.options.log.info({ stationId: data.stationId, tenantId: data.tenantId, direction: 'out', frame: redactPasswordFrame(text) }, 'frame');
           let status = 0;
           ws.cork(() => (status = ws.send(text, false)));
           return status !== 2;

@@ -14,6 +14,7 @@ import { createEventLoopLagGauge } from './metrics.js';
 import { startHeapSettler } from './heap-settler.js';
 import { ThreadChannel } from './thread-channel.js';
 import { EventOutbox } from './event-outbox.js';
+import { LoginGate } from './login-gate.js';
 import type { PublishOutcome } from '../core/ports/bus.js';
 import type { GatewayToHandler, HandlerToMain, MainToHandler } from './thread-messages.js';
 
@@ -168,6 +169,7 @@ async function main(): Promise<void> {
     log,
   });
 
+  const logins = new LoginGate(store.stations, config.security.loginThrottle, log);
   const gateways = new Map<number, ThreadChannel<GatewayToHandler, never>>();
   const attach = (thread: number, port: MessagePort) => {
     gateways.get(thread)?.failPending(new Error('gateway thread replaced'));
@@ -180,7 +182,11 @@ async function main(): Promise<void> {
           case 'posted':
             return dispatcher.accept(message.message);
           case 'login':
-            return store.stations.findStationLogin(message.stationId);
+            return logins.lookup(message.stationId, message.remoteAddress);
+          case 'login-failed':
+            return logins.failed(message.stationId, message.remoteAddress, message.code);
+          case 'login-ok':
+            return logins.succeeded(message.stationId, message.confirm);
           case 'frames':
             messageLog?.ingest(message.frames);
             return undefined;

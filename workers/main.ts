@@ -18,7 +18,7 @@ import { createCpuPool } from './pool.js';
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 /** Starts a whole node: store, bus, gateway threads, API. Returns a stop function. */
-export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promise<void> }> {
+export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promise<void>; reloadTls: () => Promise<void> }> {
   const log = createLogger(config.logLevel, { thread: 'main' });
   const { controlPlane } = config;
   // NATS_URL set → NATS bus and multi-node routing; unset → the in-process bus of a single node.
@@ -73,6 +73,7 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
         location: (id) => node.registry.get(id),
         locate: cluster?.locate,
         disconnect: (id) => node.forgetStation(id),
+        forgetLogin: (id) => node.forgetLogin(id),
         setDebug: controlPlane.role === 'api' ? undefined : (id, enabled) => node.setStationDebug(id, enabled),
         connectedCount: () => node.registry.size,
       },
@@ -107,6 +108,7 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
   // The same for a person at a terminal; piped output (log shipping, tests) stays JSON only.
   if (process.stdout.isTTY) process.stdout.write(banner.text);
   return {
+    reloadTls: () => node.reloadTls(),
     stop: async () => {
       // Stop accepting API requests, but close the stations before waiting for the ones in
       // flight: a request waiting on a silent station would otherwise hold shutdown for the
@@ -166,6 +168,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  // Certificate files renewed: the TLS listener reads them again without dropping connections.
+  process.on('SIGHUP', () => void node.reloadTls());
 }
 
 main().catch((error) => {

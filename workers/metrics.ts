@@ -35,6 +35,8 @@ export interface GatewayMetrics extends ActorMetrics {
   registry: Registry;
   connected(protocol: string, delta: number): void;
   handshakeRefused(status: number): void;
+  /** A refused station login, by reason (core/security-profile.ts RefusalCode). */
+  loginRefused(reason: string): void;
 }
 
 export function createGatewayMetrics(thread: string): GatewayMetrics {
@@ -77,6 +79,12 @@ export function createGatewayMetrics(thread: string): GatewayMetrics {
     labelNames: ['status'],
     registers: [registry],
   });
+  const loginRefusals = new Counter({
+    name: 'csms_station_login_refusals_total',
+    help: 'Station logins refused, by reason (wrong-password, unknown-station, locked, rate-limited, plain-connection, no-client-certificate, bad-client-certificate, …)',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
   // Label children are cached per label set: prom-client hashes a label object on every call,
   // which on the per-message path cost about as much as the schema validation.
   const inCounters = new Map<string, { inc(): void }>();
@@ -103,6 +111,9 @@ export function createGatewayMetrics(thread: string): GatewayMetrics {
     },
     handshakeRefused(status) {
       refused.inc({ status: String(status) });
+    },
+    loginRefused(reason) {
+      loginRefusals.inc({ reason });
     },
   };
 }

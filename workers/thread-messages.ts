@@ -2,6 +2,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { BusEvent, StationCall, StationMessage } from '../core/envelope.js';
 import type { OcppVersion } from '../core/protocols.js';
 import type { LoggedFrame } from '../core/ports/store/message-log-store.js';
+import type { RefusalCode } from '../core/security-profile.js';
 
 /**
  * Every message between the threads of a node, one discriminated union per direction. The
@@ -16,11 +17,14 @@ export type MainToGateway =
   /** reply: StationReply */
   | { k: 'call'; call: StationCall }
   | { k: 'kick'; stationId: string; connId: string; close?: { code: number; reason: string } }
+  /** sent, or as a request (reply: undefined once this thread has forgotten the station's login) */
   | { k: 'forget'; stationId: string }
   /** log every frame of this station at info (or stop); kept across its reconnects */
   | { k: 'debug'; stationId: string; enabled: boolean }
   /** reply: prom-client metric JSON */
   | { k: 'metrics' }
+  /** reply: undefined once the TLS listener serves the certificate files read again (SIGHUP) */
+  | { k: 'reload-tls' }
   /** the handler thread was replaced: talk to it on this port from now on */
   | { k: 'handler-port'; port: MessagePort }
   /** reply: undefined once every socket is closed and pending frames are flushed */
@@ -39,8 +43,12 @@ export type GatewayToHandler =
   | { k: 'message'; message: StationMessage }
   /** reply: undefined once the frame of a message the gateway answered itself is committed to the message log */
   | { k: 'posted'; message: StationMessage }
-  /** reply: StationLogin | undefined */
-  | { k: 'login'; stationId: string }
+  /** reply: LoginLookup (workers/station-auth.ts): the station's login and whether failed logins block it now */
+  | { k: 'login'; stationId: string; remoteAddress: string }
+  /** a refused login (counts against the id and the address: workers/login-gate.ts) */
+  | { k: 'login-failed'; stationId: string; remoteAddress: string; code: RefusalCode }
+  /** an admitted login; `confirm`: the station used this new hash, its previous password stops working */
+  | { k: 'login-ok'; stationId: string; confirm?: string }
   | { k: 'frames'; frames: LoggedFrame[] }
   | { k: 'gone'; tenantId: string; stationId: string; at: string };
 

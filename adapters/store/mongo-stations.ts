@@ -1,17 +1,28 @@
 import type { BootPolicy } from '../../core/boot-policy.js';
 import type { Db } from 'mongodb';
 import type { BootInfo, ConnectorStatusRecord, StationRecord } from '../../core/types.js';
+import type { SecurityProfile } from '../../core/security-profile.js';
 import { decodeCursor, encodeCursor } from '../../core/cursor.js';
 import { isDuplicateKey, type MongoBatcher } from './mongo-batcher.js';
 import type { ConnectorStatusHistoryQuery, ConnectorStatusUpdate, NewStation, Page, PageQuery, StationLogin, StationStore } from '../../core/ports/store/store.js';
 
-type StationDoc = Omit<StationRecord, 'id' | 'registrationStatus' | 'heartbeatIntervalSec'> & { _id: string } & Partial<Pick<StationRecord, 'registrationStatus' | 'heartbeatIntervalSec'>>;
+type OptionalFields = 'registrationStatus' | 'heartbeatIntervalSec' | 'securityProfile' | 'passwordRotatedAt';
+type StationDoc = Omit<StationRecord, 'id' | OptionalFields | 'previousPasswordPending'> & { _id: string; previousPasswordHash?: string | null } & Partial<Pick<StationRecord, OptionalFields>>;
 type ConnectorDoc = ConnectorStatusRecord & { _id: string };
 
 function toStation(doc: StationDoc): StationRecord {
-  const { _id, registrationStatus, heartbeatIntervalSec, ...rest } = doc;
-  // Stations stored before boot policies have neither field: Accepted, the CSMS's interval.
-  return { id: _id, ...rest, registrationStatus: registrationStatus ?? 'Accepted', heartbeatIntervalSec: heartbeatIntervalSec ?? null };
+  const { _id, registrationStatus, heartbeatIntervalSec, securityProfile, previousPasswordHash, passwordRotatedAt, ...rest } = doc;
+  // Stations stored before boot policies have neither field: Accepted, the CSMS's interval; before
+  // security profiles (issue 14): profile 1, no rotation.
+  return {
+    id: _id,
+    ...rest,
+    registrationStatus: registrationStatus ?? 'Accepted',
+    heartbeatIntervalSec: heartbeatIntervalSec ?? null,
+    securityProfile: securityProfile ?? 1,
+    previousPasswordPending: Boolean(previousPasswordHash),
+    passwordRotatedAt: passwordRotatedAt ?? null,
+  };
 }
 
 const EMPTY_BOOT = {
@@ -42,7 +53,7 @@ export class MongoStations implements StationStore {
     await this.ready;
     const now = new Date().toISOString();
     try {
-      await this.stations.insertOne({ _id: station.id, tenantId: station.tenantId, passwordHash: station.passwordHash, ...EMPTY_BOOT, createdAt: now, updatedAt: now });
+      await this.stations.insertOne({ _id: station.id, tenantId: station.tenantId, passwordHash: station.passwordHash, securityProfile: station.securityProfile ?? 1, ...EMPTY_BOOT, createdAt: now, updatedAt: now });
       return true;
     } catch (error) {
       if (isDuplicateKey(error)) return false;
@@ -58,8 +69,37 @@ export class MongoStations implements StationStore {
 
   async findStationLogin(id: string): Promise<StationLogin | undefined> {
     await this.ready;
-    const doc = await this.stations.findOne({ _id: id }, { projection: { tenantId: 1, passwordHash: 1 } });
-    return doc ? { id: doc._id, tenantId: doc.tenantId, passwordHash: doc.passwordHash ?? null } : undefined;
+    const doc = await this.stations.findOne({ _id: id }, { projection: { tenantId: 1, passwordHash: 1, securityProfile: 1, previousPasswordHash: 1 } });
+    return doc
+      ? { id: doc._id, tenantId: doc.tenantId, passwordHash: doc.passwordHash ?? null, securityProfile: doc.securityProfile ?? 1, previousPasswordHash: doc.previousPasswordHash ?? null }
+      : undefined;
+  }
+
+  async setSecurityProfile(tenantId: string, id: string, profile: SecurityProfile): Promise<boolean> {
+    await this.ready;
+    const result = await this.stations.updateOne({ _id: id, tenantId }, { $set: { securityProfile: profile, updatedAt: new Date().toISOString() } });
+    return result.matchedCount === 1;
+  }
+
+  async setPassword(tenantId: string, id: string, passwordHash: string, options: { keepPrevious: boolean; at: string }): Promise<boolean> {
+    await this.ready;
+    // One pipeline update: the previous hash is read from the document being written, not before.
+    const result = await this.stations.updateOne({ _id: id, tenantId }, [
+      {
+        $set: {
+          previousPasswordHash: options.keepPrevious ? '$passwordHash' : null,
+          passwordHash: { $literal: passwordHash },
+          passwordRotatedAt: { $literal: options.at },
+          updatedAt: { $literal: options.at },
+        },
+      },
+    ]);
+    return result.matchedCount === 1;
+  }
+
+  async confirmPassword(id: string, passwordHash: string): Promise<void> {
+    await this.ready;
+    await this.stations.updateOne({ _id: id, passwordHash, previousPasswordHash: { $nin: [null] } }, { $set: { previousPasswordHash: null } });
   }
 
   async listStations(tenantId: string, query: PageQuery): Promise<Page<StationRecord>> {

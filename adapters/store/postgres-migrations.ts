@@ -277,6 +277,11 @@ export const MIGRATIONS: string[] = [
    ALTER TABLE transactions ADD COLUMN reservation_id integer;
    ALTER TABLE transactions ADD COLUMN trigger_reason text;
    ALTER TABLE transactions ADD COLUMN id_tokens text`,
+  // Station security (issue 14): security profile 1-3; the password before a rotation, accepted
+  // until the station's first login with the new one; when the password was last rotated.
+  `ALTER TABLE stations ADD COLUMN security_profile integer NOT NULL DEFAULT 1;
+   ALTER TABLE stations ADD COLUMN previous_password_hash text;
+   ALTER TABLE stations ADD COLUMN password_rotated_at text`,
 ];
 
 /** Key of the session advisory lock that serialises migrations across nodes starting at once. */

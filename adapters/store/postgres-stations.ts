@@ -3,7 +3,8 @@ import type { BootInfo, ConnectorStatusRecord, StationRecord } from '../../core/
 import { decodeCursor, encodeCursor } from '../../core/cursor.js';
 import type { PgGroupCommit } from './postgres-group-commit.js';
 import type { ConnectorStatusHistoryQuery, ConnectorStatusUpdate, NewStation, Page, PageQuery, StationLogin, StationStore } from '../../core/ports/store/store.js';
-import { policyOf, toConnector, toStation, toStatusChange, type Row } from './sql-rows.js';
+import { policyOf, toConnector, toLogin, toStation, toStatusChange, type Row } from './sql-rows.js';
+import type { SecurityProfile } from '../../core/security-profile.js';
 import type { BootPolicy } from '../../core/boot-policy.js';
 
 /**
@@ -20,8 +21,8 @@ export class PostgresStations implements StationStore {
   createStation(station: NewStation): Promise<boolean> {
     const now = new Date().toISOString();
     return this.writer.pipelined((tx) =>
-      tx`INSERT INTO stations (id, tenant_id, password_hash, created_at, updated_at)
-         VALUES (${station.id}, ${station.tenantId}, ${station.passwordHash}, ${now}, ${now})
+      tx`INSERT INTO stations (id, tenant_id, password_hash, security_profile, created_at, updated_at)
+         VALUES (${station.id}, ${station.tenantId}, ${station.passwordHash}, ${station.securityProfile ?? 1}, ${now}, ${now})
          ON CONFLICT (id) DO NOTHING`.then((r) => r.count === 1),
     );
   }
@@ -32,9 +33,30 @@ export class PostgresStations implements StationStore {
   }
 
   async findStationLogin(id: string): Promise<StationLogin | undefined> {
-    const [row] = await this.sql`SELECT id, tenant_id, password_hash FROM stations WHERE id = ${id}`;
-    if (!row) return undefined;
-    return { id: row.id as string, tenantId: row.tenant_id as string, passwordHash: (row.password_hash as string | null) ?? null };
+    const [row] = await this.sql`SELECT id, tenant_id, password_hash, security_profile, previous_password_hash FROM stations WHERE id = ${id}`;
+    return row ? toLogin(row) : undefined;
+  }
+
+  setSecurityProfile(tenantId: string, id: string, profile: SecurityProfile): Promise<boolean> {
+    const now = new Date().toISOString();
+    return this.writer.pipelined((tx) =>
+      tx`UPDATE stations SET security_profile = ${profile}, updated_at = ${now} WHERE tenant_id = ${tenantId} AND id = ${id}`.then((r) => r.count === 1),
+    );
+  }
+
+  setPassword(tenantId: string, id: string, passwordHash: string, options: { keepPrevious: boolean; at: string }): Promise<boolean> {
+    return this.writer.pipelined((tx) =>
+      tx`UPDATE stations SET previous_password_hash = CASE WHEN ${options.keepPrevious}::boolean THEN password_hash ELSE NULL END,
+           password_hash = ${passwordHash}, password_rotated_at = ${options.at}, updated_at = ${options.at}
+         WHERE tenant_id = ${tenantId} AND id = ${id}`.then((r) => r.count === 1),
+    );
+  }
+
+  async confirmPassword(id: string, passwordHash: string): Promise<void> {
+    await this.writer.pipelined(
+      (tx) => tx`UPDATE stations SET previous_password_hash = NULL
+         WHERE id = ${id} AND password_hash = ${passwordHash} AND previous_password_hash IS NOT NULL`,
+    );
   }
 
   async listStations(tenantId: string, query: PageQuery): Promise<Page<StationRecord>> {

@@ -2,6 +2,8 @@ import type { BootPolicy } from '../../core/boot-policy.js';
 import type { TransactionFold, TransactionState } from '../../core/transaction-fold.js';
 import type { MeterValueRecord, SignedMeterValue, TransactionRecord } from '../../core/transaction-types.js';
 import type { ConnectorStatusRecord, StationRecord } from '../../core/types.js';
+import type { SecurityProfile } from '../../core/security-profile.js';
+import type { StationLogin } from '../../core/ports/store/store.js';
 import type { IdTokenRecord } from '../../core/authorization.js';
 import type { LocalList, LocalListEntry } from '../../core/local-list.js';
 import { toMessageLogRecord, type LoggedFrame, type MessageLogRecord } from '../../core/ports/store/message-log-store.js';
@@ -13,6 +15,29 @@ import type { ConnectorStatusUpdate } from '../../core/ports/store/store.js';
  * one mapping per table, so a new column is read the same way by both.
  */
 export type Row = Record<string, unknown>;
+
+/** A security_profile column (1 when absent or out of range). */
+export function profileOf(value: unknown): SecurityProfile {
+  const n = Number(value);
+  return n === 2 || n === 3 ? n : 1;
+}
+
+/** A TEXT (SQLite) or timestamptz (PostgreSQL: a Date) column as an ISO string. */
+function isoOrNull(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  return value instanceof Date ? value.toISOString() : String(value);
+}
+
+/** The login columns of a stations row (id, tenant_id, password_hash, security_profile, previous_password_hash). */
+export function toLogin(row: Row): StationLogin {
+  return {
+    id: row.id as string,
+    tenantId: row.tenant_id as string,
+    passwordHash: (row.password_hash as string | null) ?? null,
+    securityProfile: profileOf(row.security_profile),
+    previousPasswordHash: (row.previous_password_hash as string | null) ?? null,
+  };
+}
 
 export function toStation(row: Row): StationRecord {
   return {
@@ -31,6 +56,9 @@ export function toStation(row: Row): StationRecord {
     lastSeenAt: (row.last_seen_at as string | null) ?? null,
     registrationStatus: (row.registration_status as StationRecord['registrationStatus'] | null) ?? 'Accepted',
     heartbeatIntervalSec: row.heartbeat_interval_sec === null || row.heartbeat_interval_sec === undefined ? null : Number(row.heartbeat_interval_sec),
+    securityProfile: profileOf(row.security_profile),
+    previousPasswordPending: row.previous_password_hash !== null && row.previous_password_hash !== undefined,
+    passwordRotatedAt: isoOrNull(row.password_rotated_at),
     createdAt: row.created_at as string,
     updatedAt: row.updated_at as string,
   };

@@ -273,6 +273,11 @@ const MIGRATIONS: string[] = [
    ALTER TABLE transactions ADD COLUMN reservation_id INTEGER;
    ALTER TABLE transactions ADD COLUMN trigger_reason TEXT;
    ALTER TABLE transactions ADD COLUMN id_tokens TEXT;`,
+  // Station security (issue 14): security profile 1-3; the password before a rotation, accepted
+  // until the station's first login with the new one; when the password was last rotated.
+  `ALTER TABLE stations ADD COLUMN security_profile INTEGER NOT NULL DEFAULT 1;
+   ALTER TABLE stations ADD COLUMN previous_password_hash TEXT;
+   ALTER TABLE stations ADD COLUMN password_rotated_at TEXT;`,
 ];
 
 export function migrate(db: Database): void {

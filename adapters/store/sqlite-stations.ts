@@ -3,7 +3,8 @@ import type { BootInfo, ConnectorStatusRecord, StationRecord } from '../../core/
 import type { ConnectorStatusHistoryQuery, ConnectorStatusUpdate, NewStation, Page, PageQuery, StationLogin, StationStore } from '../../core/ports/store/store.js';
 import { decodeCursor, encodeCursor } from '../../core/cursor.js';
 import type { GroupCommit } from './group-commit.js';
-import { policyOf, toConnector, toStation, toStatusChange, type Row } from './sql-rows.js';
+import { policyOf, toConnector, toLogin, toStation, toStatusChange, type Row } from './sql-rows.js';
+import type { SecurityProfile } from '../../core/security-profile.js';
 import type { BootPolicy } from '../../core/boot-policy.js';
 
 /** Stations and their connector statuses in SQLite. */
@@ -21,11 +22,18 @@ export class SqliteStations implements StationStore {
     const db = this.db;
     return {
       insertStation: db.prepare(
-        `INSERT INTO stations (id, tenant_id, password_hash, created_at, updated_at)
-         VALUES (@id, @tenantId, @passwordHash, @now, @now) ON CONFLICT(id) DO NOTHING`,
+        `INSERT INTO stations (id, tenant_id, password_hash, security_profile, created_at, updated_at)
+         VALUES (@id, @tenantId, @passwordHash, @securityProfile, @now, @now) ON CONFLICT(id) DO NOTHING`,
       ),
       getStation: db.prepare('SELECT * FROM stations WHERE tenant_id = ? AND id = ?'),
-      login: db.prepare('SELECT id, tenant_id, password_hash FROM stations WHERE id = ?'),
+      login: db.prepare('SELECT id, tenant_id, password_hash, security_profile, previous_password_hash FROM stations WHERE id = ?'),
+      securityProfile: db.prepare('UPDATE stations SET security_profile = ?, updated_at = ? WHERE tenant_id = ? AND id = ?'),
+      setPassword: db.prepare(
+        `UPDATE stations SET previous_password_hash = CASE WHEN @keepPrevious = 1 THEN password_hash ELSE NULL END,
+           password_hash = @passwordHash, password_rotated_at = @at, updated_at = @at
+         WHERE tenant_id = @tenantId AND id = @id`,
+      ),
+      confirmPassword: db.prepare('UPDATE stations SET previous_password_hash = NULL WHERE id = ? AND password_hash = ? AND previous_password_hash IS NOT NULL'),
       listStations: db.prepare('SELECT * FROM stations WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?'),
       deleteStation: db.prepare('DELETE FROM stations WHERE tenant_id = ? AND id = ?'),
       bootPolicy: db.prepare(
@@ -94,7 +102,7 @@ export class SqliteStations implements StationStore {
 
   createStation(station: NewStation): Promise<boolean> {
     const now = new Date().toISOString();
-    return this.writer.enqueue(() => this.stmt.insertStation!.run({ ...station, now }).changes === 1);
+    return this.writer.enqueue(() => this.stmt.insertStation!.run({ ...station, securityProfile: station.securityProfile ?? 1, now }).changes === 1);
   }
 
   async getStation(tenantId: string, id: string): Promise<StationRecord | undefined> {
@@ -104,8 +112,22 @@ export class SqliteStations implements StationStore {
 
   async findStationLogin(id: string): Promise<StationLogin | undefined> {
     const row = this.stmt.login!.get(id) as Row | undefined;
-    if (!row) return undefined;
-    return { id: row.id as string, tenantId: row.tenant_id as string, passwordHash: (row.password_hash as string | null) ?? null };
+    return row ? toLogin(row) : undefined;
+  }
+
+  setSecurityProfile(tenantId: string, id: string, profile: SecurityProfile): Promise<boolean> {
+    const now = new Date().toISOString();
+    return this.writer.enqueue(() => this.stmt.securityProfile!.run(profile, now, tenantId, id).changes === 1);
+  }
+
+  setPassword(tenantId: string, id: string, passwordHash: string, options: { keepPrevious: boolean; at: string }): Promise<boolean> {
+    return this.writer.enqueue(
+      () => this.stmt.setPassword!.run({ tenantId, id, passwordHash, keepPrevious: options.keepPrevious ? 1 : 0, at: options.at }).changes === 1,
+    );
+  }
+
+  async confirmPassword(id: string, passwordHash: string): Promise<void> {
+    await this.writer.enqueue(() => this.stmt.confirmPassword!.run(id, passwordHash));
   }
 
   async listStations(tenantId: string, query: PageQuery): Promise<Page<StationRecord>> {

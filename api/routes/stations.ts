@@ -3,11 +3,14 @@ import { ApiError } from '../../core/errors.js';
 import type { StationRecord } from '../../core/types.js';
 import { REGISTRATION_STATUSES, type BootPolicy } from '../../core/boot-policy.js';
 import type { ApiDeps } from '../deps.js';
+import { SECURITY_PROFILES, type SecurityProfile } from '../../core/security-profile.js';
+import { PASSWORD_PATTERN } from '../../core/station-password.js';
 import { errorBody, pageQuery, stationIdParam, stationSchema } from '../schemas.js';
 
 /** `elsewhere`: where the station is connected when that is another node (NATS directory). */
 function view(deps: ApiDeps, station: StationRecord, elsewhere?: { tenantId: string; version: StationRecord['protocol']; connectedAt?: string }) {
   const { passwordHash, ...rest } = station;
+  // previousPasswordPending, passwordRotatedAt and securityProfile are shown; no hash ever is.
   const location = deps.stations.location(station.id) ?? (elsewhere ? { ...elsewhere, thread: null } : undefined);
   const live = location && location.tenantId === station.tenantId ? location : undefined;
   return {
@@ -71,29 +74,35 @@ export async function stationRoutes(app: FastifyInstance, opts: { deps: ApiDeps 
     },
   );
 
-  app.post<{ Body: { id: string; password: string } }>(
+  app.post<{ Body: { id: string; password?: string; securityProfile?: SecurityProfile } }>(
     '/stations',
     {
       schema: {
         tags: ['stations'],
         operationId: 'createStation',
-        summary: 'Register a station with its Basic-auth password (security profile 1)',
+        summary: 'Register a station: its Basic-auth password and security profile',
+        description:
+          '`password`: 16 to 40 characters of OCPP’s passwordString set (a-z A-Z 0-9 * - _ = : + | @ .; OCPP 2.0.1 A00.FR.205; ' +
+          'a 1.6 station’s AuthorizationKey holds at most 20). `securityProfile` (default 1): 2 = wss:// only, 3 = wss:// with a ' +
+          'client certificate whose CN is the station id, and no password (see PUT /stations/{id}/security-profile).',
         body: {
           type: 'object',
           properties: {
             id: stationIdParam.properties.id,
-            password: { type: 'string', minLength: 8, maxLength: 64 },
+            password: { type: 'string', pattern: PASSWORD_PATTERN },
+            securityProfile: { type: 'integer', enum: [...SECURITY_PROFILES], default: 1 },
           },
-          required: ['id', 'password'],
+          required: ['id'],
           additionalProperties: false,
         },
         response: { 201: stationSchema, 400: errorBody, 409: errorBody },
       },
     },
     async (request, reply) => {
-      const { id, password } = request.body;
-      const passwordHash = await deps.hashPassword(password);
-      const created = await deps.store.stations.createStation({ tenantId: request.tenantId, id, passwordHash });
+      const { id, password, securityProfile = 1 } = request.body;
+      if (password === undefined && securityProfile !== 3) throw new ApiError('VALIDATION_FAILED', 'password is required unless securityProfile is 3 (client certificate)');
+      const passwordHash = password === undefined ? null : await deps.hashPassword(password);
+      const created = await deps.store.stations.createStation({ tenantId: request.tenantId, id, passwordHash, securityProfile });
       if (!created) throw new ApiError('STATION_EXISTS', `Station ${id} already exists`);
       const station = await deps.store.stations.getStation(request.tenantId, id);
       return reply.status(201).send(view(deps, station!));

@@ -55,7 +55,7 @@ t.test('/docs shows every endpoint, with bearer security', async (t) => {
 t.test('tenants see only their own stations; another tenant\'s station is 404 as if absent', async (t) => {
   const { app, as, acme, globex, admin, connected, calls, disconnects } = await setup();
   const create = (key: string, id: string, extra = {}) =>
-    app.inject({ method: 'POST', url: '/stations', headers: as(key, extra), payload: { id, password: 'a-long-password' } });
+    app.inject({ method: 'POST', url: '/stations', headers: as(key, extra), payload: { id, password: 'a-long-password-x' } });
   t.equal((await create(acme, 'CP-ACME')).statusCode, 201);
   t.equal((await create(globex, 'CP-GLOBEX')).statusCode, 201);
   t.equal((await create(admin, 'CP-ADMIN-ACME', { 'x-tenant-id': 'acme' })).json().tenantId, 'acme');

@@ -89,8 +89,8 @@ export function storeContract(t: Test, name: string, options: StoreContractOptio
       const store = await fresh(t);
       await store.stations.createStation({ tenantId: 'acme', id: 'CS-1', passwordHash: 'h1' });
       await store.stations.createStation({ tenantId: 'other', id: 'CS-2', passwordHash: null });
-      t.same(await store.stations.findStationLogin('CS-1'), { tenantId: 'acme', id: 'CS-1', passwordHash: 'h1' });
-      t.same(await store.stations.findStationLogin('CS-2'), { tenantId: 'other', id: 'CS-2', passwordHash: null });
+      t.same(await store.stations.findStationLogin('CS-1'), { tenantId: 'acme', id: 'CS-1', passwordHash: 'h1', securityProfile: 1, previousPasswordHash: null });
+      t.same(await store.stations.findStationLogin('CS-2'), { tenantId: 'other', id: 'CS-2', passwordHash: null, securityProfile: 1, previousPasswordHash: null });
       t.equal(await store.stations.findStationLogin('CS-3'), undefined);
       t.equal(await store.stations.findStationLogin('cs-1'), undefined, 'ids are case-sensitive');
     });
@@ -162,6 +162,37 @@ export function storeContract(t: Test, name: string, options: StoreContractOptio
       t.match((await store.stations.listStations('acme', { limit: 10 })).items, [{ id: 'CS-1', registrationStatus: 'Rejected' }]);
     });
 
+    t.test('security profile and password rotation per station, within its tenant (issue #14)', async (t) => {
+      const store = await fresh(t);
+      await store.stations.createStation({ tenantId: 'acme', id: 'CS-1', passwordHash: 'h1' });
+      await store.stations.createStation({ tenantId: 'acme', id: 'CS-3', passwordHash: null, securityProfile: 3 });
+      t.match(await store.stations.getStation('acme', 'CS-1'), { securityProfile: 1, previousPasswordPending: false, passwordRotatedAt: null }, 'defaults');
+      t.match(await store.stations.findStationLogin('CS-3'), { securityProfile: 3, passwordHash: null }, 'registered at profile 3');
+
+      t.equal(await store.stations.setSecurityProfile('acme', 'CS-1', 2), true);
+      t.equal(await store.stations.setSecurityProfile('other', 'CS-1', 3), false, 'another tenant changes nothing');
+      t.equal(await store.stations.setSecurityProfile('acme', 'NOPE', 3), false, 'unknown station');
+      t.match(await store.stations.findStationLogin('CS-1'), { securityProfile: 2 });
+
+      const at = '2026-04-01T10:00:00.000Z';
+      t.equal(await store.stations.setPassword('acme', 'CS-1', 'h2', { keepPrevious: true, at }), true, 'a rotation');
+      t.same(await store.stations.findStationLogin('CS-1'), { tenantId: 'acme', id: 'CS-1', passwordHash: 'h2', securityProfile: 2, previousPasswordHash: 'h1' });
+      t.match(await store.stations.getStation('acme', 'CS-1'), { previousPasswordPending: true, passwordRotatedAt: at, securityProfile: 2 });
+      t.equal(await store.stations.setPassword('other', 'CS-1', 'hX', { keepPrevious: true, at }), false, 'another tenant');
+
+      await store.stations.confirmPassword('CS-1', 'h1');
+      t.match(await store.stations.findStationLogin('CS-1'), { passwordHash: 'h2', previousPasswordHash: 'h1' }, 'a login with the old hash confirms nothing');
+      await store.stations.confirmPassword('CS-1', 'h2');
+      t.match(await store.stations.findStationLogin('CS-1'), { passwordHash: 'h2', previousPasswordHash: null }, 'the first login with the new one ends the old');
+      t.match(await store.stations.getStation('acme', 'CS-1'), { previousPasswordPending: false, passwordRotatedAt: at });
+
+      t.equal(await store.stations.setPassword('acme', 'CS-1', 'h3', { keepPrevious: true, at }), true);
+      t.equal(await store.stations.setPassword('acme', 'CS-1', 'h2', { keepPrevious: false, at }), true, 'a revert');
+      t.match(await store.stations.findStationLogin('CS-1'), { passwordHash: 'h2', previousPasswordHash: null });
+      await store.stations.recordBoot('acme', 'CS-1', boot());
+      t.match(await store.stations.getStation('acme', 'CS-1'), { securityProfile: 2, passwordHash: 'h2' }, 'a boot keeps both');
+    });
+
     t.test('deleteStation removes its station events, device model and requests too (issue #12)', async (t) => {
       const store = await fresh(t);
       const at = '2026-03-01T00:00:00.000Z';
@@ -193,7 +224,7 @@ export function storeContract(t: Test, name: string, options: StoreContractOptio
         tenantId: 'default', id: 'NEW-1', passwordHash: null, vendor: 'VendorX', model: 'ModelY', serialNumber: 'SN-1',
         firmwareVersion: '1.0.0', iccid: 'ICCID', imsi: 'IMSI', protocol: 'ocpp1.6', bootReason: null, lastBootAt: BOOT_AT,
       });
-      t.same(await store.stations.findStationLogin('NEW-1'), { tenantId: 'default', id: 'NEW-1', passwordHash: null });
+      t.same(await store.stations.findStationLogin('NEW-1'), { tenantId: 'default', id: 'NEW-1', passwordHash: null, securityProfile: 1, previousPasswordHash: null });
 
       await store.stations.createStation({ tenantId: 'acme', id: 'CS-1', passwordHash: 'h1' });
       await store.stations.recordBoot('acme', 'CS-1', boot());
@@ -213,7 +244,7 @@ export function storeContract(t: Test, name: string, options: StoreContractOptio
       t.equal(station!.vendor, null, 'the owner\'s record is untouched');
       t.equal(station!.passwordHash, 'h1');
       t.equal(await store.stations.getStation('other', 'CS-1'), undefined, 'no copy in the other tenant');
-      t.same(await store.stations.findStationLogin('CS-1'), { tenantId: 'acme', id: 'CS-1', passwordHash: 'h1' });
+      t.same(await store.stations.findStationLogin('CS-1'), { tenantId: 'acme', id: 'CS-1', passwordHash: 'h1', securityProfile: 1, previousPasswordHash: null });
     });
 
     t.test('recordSeen updates lastSeenAt of a known station, within its tenant', async (t) => {

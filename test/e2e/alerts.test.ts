@@ -6,7 +6,7 @@ import { bootPayload, connectStrict } from '../helpers/ocpp-clients.js';
 // 2.0.1 NotifyEvent problem (raised and cleared) and a critical security event each raise an
 // alert, listed tenant-wide by GET /alerts with filters and cursor pagination.
 
-const PASSWORD = 'alerts-pw';
+const PASSWORD = 'alerts-pw-0000000';
 const at = (s: number) => new Date(Date.UTC(2026, 2, 1, 12, 0, s)).toISOString();
 
 interface AlertView { stationId: string; kind: string; type: string; at: string; payload: { source: string; cleared: boolean; [key: string]: unknown } }

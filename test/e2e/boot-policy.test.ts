@@ -7,7 +7,7 @@ import { bootPayload, connectStrict, rpcErrorCode } from '../helpers/ocpp-client
 // CSMS still sends provisioning calls, a 2.0.1 station's other calls get CALLERROR SecurityError
 // (B02.FR.09) except triggered ones; set Accepted and triggered to boot again, it is accepted.
 
-const PASSWORD = 'boot-policy-pw';
+const PASSWORD = 'boot-policy-pw-01';
 const status201 = { evseId: 1, connectorId: 1, connectorStatus: 'Available' };
 
 t.test('boot policy', async (t) => {

@@ -24,7 +24,9 @@ const linesWith = (server: TestServer, msg: string, fields: Record<string, unkno
   logLines(server).filter((l) => l.msg === msg && Object.entries(fields).every(([k, v]) => l[k] === v));
 
 t.test('close codes and operator log lines', async (t) => {
-  const server = await startServer(t, { env: { CSMS_MAX_FRAME_BYTES: String(MAX_FRAME), CSMS_LOG_LEVEL: 'info' } });
+  // Five wrong passwords for one id within the log window: the failed-login back-off (which would
+  // refuse the later ones as rate-limited, a line of its own) is test/e2e/login-abuse.test.ts's subject.
+  const server = await startServer(t, { env: { CSMS_MAX_FRAME_BYTES: String(MAX_FRAME), CSMS_LOG_LEVEL: 'info', CSMS_LOGIN_FREE_FAILURES: '1000', CSMS_LOGIN_LOCK_AFTER: '1000' } });
   await server.registerStation('CC-1', PASSWORD);
 
   t.test('a message over CSMS_MAX_FRAME_BYTES closes with 1009 and a reason', async (t) => {

@@ -11,7 +11,7 @@ import { bootPayload, connectStrict, type StrictClient } from '../helpers/ocpp-c
 // answer, retried until acknowledged, de-duplicated by its event id (Nats-Msg-Id).
 
 const nats = await startNats(t);
-const PASSWORD = 'outbox-pw-00001';
+const PASSWORD = 'outbox-pw-00001-x';
 const T0 = Date.parse('2026-03-03T00:00:00.000Z');
 const at = (i: number) => new Date(T0 + i * 1000).toISOString();
 

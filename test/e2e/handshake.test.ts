@@ -6,7 +6,7 @@ import { VERSIONS, basic, bootPayload, connectStrict, nextClose, rawUpgrade, str
 
 t.test('registered stations (unknown stations refused)', async (t) => {
   const server = await startServer(t);
-  const password = 'correct-horse-1';
+  const password = 'correct-horse-1-x';
   for (const version of VERSIONS) await server.registerStation(`HS-${version}`, password);
 
   const connected = async () => ((await server.apiJson('GET', '/health')).body as { connectedStations: number }).connectedStations;
@@ -123,7 +123,7 @@ t.test('registered stations (unknown stations refused)', async (t) => {
 
 t.test('CSMS_ALLOW_UNKNOWN_STATIONS=true', async (t) => {
   const server = await startServer(t, { env: { CSMS_ALLOW_UNKNOWN_STATIONS: 'true' } });
-  await server.registerStation('AU-registered', 'registered-pw-1');
+  await server.registerStation('AU-registered', 'registered-pw-1-x');
 
   for (const version of VERSIONS) {
     t.test(`${version}: an unknown id connects and is registered on first boot`, async (t) => {
@@ -149,7 +149,7 @@ t.test('CSMS_ALLOW_UNKNOWN_STATIONS=true', async (t) => {
     t.equal(wrong.status, 401, 'wrong password → 401');
     const missing = await rawUpgrade(server.ocppPort, `/ocpp/${id}`, { protocols: 'ocpp1.6' });
     t.equal(missing.status, 401, 'missing password → 401');
-    const client = await connectStrict(t, { endpoint: server.ocppUrl, identity: id, password: 'registered-pw-1', version: 'ocpp1.6' });
+    const client = await connectStrict(t, { endpoint: server.ocppUrl, identity: id, password: 'registered-pw-1-x', version: 'ocpp1.6' });
     t.equal(client.protocol, 'ocpp1.6', 'right password connects');
     await client.close();
   });

@@ -5,7 +5,7 @@ import { RawStation, VERSIONS, bootPayload, connectStrict, rpcErrorCode, type Ve
 // Station-initiated messages end to end: what gets stored, and every CALLERROR path with the
 // exact per-version error code (1.6 errata spellings vs 2.0.1/2.1 spellings).
 
-const PASSWORD = 'message-test-pw';
+const PASSWORD = 'message-test-pw-x';
 
 /** The wire spelling of each error kind per version. */
 function code(version: Version, kind: 'framework' | 'messageType' | 'format' | 'occurrence'): string {

@@ -80,7 +80,7 @@ t.test('a REST command on node A reaches a station on node B', async (t) => {
 
 t.test('GET /stations/{id} on one node shows a station connected to another', async (t) => {
   // Nodes here keep separate SQLite stores; with a shared store the record is on every node.
-  await nodeA.registerStation('MN-SEEN', 'seen-station-pw');
+  await nodeA.registerStation('MN-SEEN', 'seen-station-pw-x');
   const s = await station(t, nodeB, 'MN-SEEN', 'ocpp2.0.1');
   const view = await eventually(async () => {
     const r = await nodeA.apiJson('GET', '/stations/MN-SEEN');
@@ -129,9 +129,9 @@ t.test('a station reconnecting elsewhere while its old socket is still open: new
 });
 
 t.test('cross-tenant isolation over REST and NATS subjects', async (t) => {
-  const created = await post(nodeB, '/stations', { id: 'MN-ACME', password: 'acme-station-pw' }, 'acme');
+  const created = await post(nodeB, '/stations', { id: 'MN-ACME', password: 'acme-station-pw-x' }, 'acme');
   t.equal(created.status, 201);
-  const s = await station(t, nodeB, 'MN-ACME', 'ocpp1.6', 'acme-station-pw');
+  const s = await station(t, nodeB, 'MN-ACME', 'ocpp1.6', 'acme-station-pw-x');
   const acme = await eventually(async () => {
     const r = await post(nodeA, '/stations/MN-ACME/reset', { type: 'Soft' }, 'acme');
     return r.status === 200 ? r : undefined;

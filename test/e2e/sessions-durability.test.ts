@@ -9,7 +9,7 @@ import { bootPayload, connectStrict, type StrictClient, type Version } from '../
 // must be in the store after a restart on the same data directory, and its frame in the message
 // log, including the messages the gateway answers itself (Heartbeat, StatusNotification).
 
-const PASSWORD = 'durable-pw-0001';
+const PASSWORD = 'durable-pw-0001-x';
 const T0 = Date.parse('2026-02-02T00:00:00.000Z');
 const at = (i: number) => new Date(T0 + i * 1000).toISOString();
 

@@ -5,7 +5,7 @@ import { RawStation } from '../helpers/ocpp-clients.js';
 // PUT /stations/{id}/debug: every frame of one station in the log at info, switched at run
 // time on every gateway thread, kept across reconnects, off again on request.
 
-const PASSWORD = 'debug-pw-0001';
+const PASSWORD = 'debug-pw-0001-xyz';
 
 function frameLines(server: TestServer, stationId: string): Array<Record<string, unknown>> {
   return server

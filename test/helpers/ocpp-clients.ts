@@ -52,6 +52,8 @@ export interface StrictClientOptions {
   protocols: string[];
   password?: string;
   callTimeoutMs?: number;
+  /** Passed to `ws` (TLS: `ca`, `cert`, `key`; `localAddress`). */
+  wsOpts?: Record<string, unknown>;
 }
 
 export type StrictClient = InstanceType<typeof RPCClient>;
@@ -70,6 +72,7 @@ export function strictClient(t: TestLike, options: StrictClientOptions): StrictC
     callTimeoutMs: options.callTimeoutMs ?? 30_000,
     pingIntervalMs: 0,
     respondWithDetailedErrors: false,
+    ...(options.wsOpts ? { wsOpts: options.wsOpts } : {}),
   } as any);
   // A 1006 close mid-test is easier to explain with the socket's own error next to it.
   client.on('socketError', (error: Error) => t.comment(`${options.identity}: socket error: ${String(error)}`));

@@ -1,17 +1,49 @@
 import t from 'tap';
 import type { StationLogin } from '../../core/ports/store/store.js';
 import { hashPassword } from '../../core/password.js';
-import { StationAuthenticator } from '../../workers/station-auth.js';
+import { StationAuthenticator as Authenticator, type LoginPort } from '../../workers/station-auth.js';
+import { PLAIN, type TransportSecurity } from '../../core/security-profile.js';
+import type { Refusal } from '../../core/security-profile.js';
 
 const COST = 1024;
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
-function directory(logins: StationLogin[]) {
-  const byId = new Map(logins.map((l) => [l.id, l]));
-  return {
-    byId,
-    lookup: async (id: string) => byId.get(id),
+type LoginRow = Omit<StationLogin, 'securityProfile' | 'previousPasswordHash'> & Partial<StationLogin>;
+const full = (l: LoginRow): StationLogin => ({ securityProfile: 1, previousPasswordHash: null, ...l });
+
+/** A fake handler-thread side: the logins, a block to answer with, and what the authenticator reported. */
+function directory(logins: LoginRow[]) {
+  const byId = new Map(logins.map((l) => [l.id, full(l)]));
+  const reports = { failed: [] as string[], succeeded: [] as Array<[string, string | undefined]> };
+  let blocked: Refusal | undefined;
+  const lookup: LoginPort = {
+    lookup: async (id) => (blocked ? { login: byId.get(id), blocked } : { login: byId.get(id) }),
+    failed: (id, _address, code) => reports.failed.push(`${id}:${code}`),
+    succeeded: (id, confirm) => reports.succeeded.push([id, confirm]),
   };
+  return {
+    byId: { set: (id: string, l: LoginRow) => byId.set(id, full(l)), delete: (id: string) => byId.delete(id) },
+    lookup,
+    reports,
+    block: (refusal: Refusal | undefined) => (blocked = refusal),
+  };
+}
+
+/** The authenticator over a plain connection from one address, as the existing cases were written. */
+class StationAuthenticator {
+  readonly real: Authenticator;
+  constructor(port: LoginPort, allowUnknown: boolean) {
+    this.real = new Authenticator(port, allowUnknown);
+  }
+  admit(id: string, authorization: string | undefined, transport: TransportSecurity = PLAIN) {
+    return this.real.admit(id, authorization, transport, '10.0.0.1');
+  }
+  admitKnown(id: string, authorization: string | undefined, transport: TransportSecurity = PLAIN) {
+    return this.real.admitKnown(id, authorization, transport, '10.0.0.1');
+  }
+  forget(id: string) {
+    this.real.forget(id);
+  }
 }
 
 t.test('unknown stations are refused unless allowUnknown', async (t) => {
@@ -101,4 +133,50 @@ t.test('admitKnown decides from memory only for stations admitted before, and fo
   t.equal(auth.admitKnown('OPEN-1', undefined), undefined);
   dir.byId.delete('CS-1');
   t.match(await new StationAuthenticator(dir.lookup, false).admit('CS-1', basic('CS-1', 'right-pw')), { ok: false, status: 401 }, 'deleted station refused');
+});
+
+const TLS: TransportSecurity = { tls: true, certificate: { kind: 'none' } };
+const CERT = (commonName: string): TransportSecurity => ({ tls: true, certificate: { kind: 'valid', commonName } });
+
+t.test('profiles 2 and 3: the transport is checked first, from memory too', async (t) => {
+  const hash = await hashPassword('right-pw', COST);
+  const dir = directory([
+    { id: 'P2', tenantId: 'acme', passwordHash: hash, securityProfile: 2 },
+    { id: 'P3', tenantId: 'acme', passwordHash: null, securityProfile: 3 },
+  ]);
+  const auth = new StationAuthenticator(dir.lookup, false);
+  t.match(await auth.admit('P2', basic('P2', 'right-pw')), { ok: false, code: 'plain-connection' }, 'profile 2 over ws://');
+  t.same(await auth.admit('P2', basic('P2', 'right-pw'), TLS), { ok: true, tenantId: 'acme' });
+  t.match(auth.admitKnown('P2', basic('P2', 'right-pw')), { ok: false, code: 'plain-connection' }, 'a remembered profile 2 station over ws:// is refused too');
+  t.match(await auth.admit('P3', undefined, TLS), { ok: false, code: 'no-client-certificate' });
+  t.match(await auth.admit('P3', undefined, CERT('P2')), { ok: false, code: 'bad-client-certificate' });
+  t.same(await auth.admit('P3', undefined, CERT('P3')), { ok: true, tenantId: 'acme' }, 'no password needed');
+  t.same(auth.admitKnown('P3', undefined, CERT('P3')), { ok: true, tenantId: 'acme' });
+  t.match(auth.admitKnown('P3', basic('P3', 'x'), TLS), { ok: false, code: 'no-client-certificate' }, 'remembered, but still needs its certificate');
+  t.ok(dir.reports.failed.includes('P2:plain-connection') && dir.reports.failed.includes('P3:no-client-certificate'), 'refusals reported to the throttle');
+});
+
+t.test('a blocked login is refused before any password check; a remembered right password is not', async (t) => {
+  const hash = await hashPassword('right-pw', COST);
+  const dir = directory([{ id: 'CS-1', tenantId: 'acme', passwordHash: hash }, { id: 'CS-2', tenantId: 'acme', passwordHash: hash }]);
+  const auth = new StationAuthenticator(dir.lookup, false);
+  t.same(await auth.admit('CS-1', basic('CS-1', 'right-pw')), { ok: true, tenantId: 'acme' });
+  dir.block({ code: 'locked', reason: 'station id locked' });
+  t.same(await auth.admit('CS-1', basic('CS-1', 'right-pw')), { ok: true, tenantId: 'acme' }, 'remembered right password: admitted even while blocked');
+  t.match(await auth.admit('CS-1', basic('CS-1', 'wrong-pw')), { ok: false, code: 'locked' }, 'a guess is refused as locked');
+  t.match(await auth.admit('CS-2', basic('CS-2', 'right-pw')), { ok: false, code: 'locked' }, 'a never-verified password waits for the block to end');
+  t.notOk(dir.reports.failed.some((f) => f.endsWith(':locked')), 'blocked attempts are not counted again');
+});
+
+t.test('rotation: the previous password works until the first login with the new one', async (t) => {
+  const oldHash = await hashPassword('old-pw', COST);
+  const newHash = await hashPassword('new-pw', COST);
+  const dir = directory([{ id: 'CS-1', tenantId: 'acme', passwordHash: newHash, previousPasswordHash: oldHash }]);
+  const auth = new StationAuthenticator(dir.lookup, false);
+  t.same(await auth.admit('CS-1', basic('CS-1', 'old-pw')), { ok: true, tenantId: 'acme' });
+  t.same(dir.reports.succeeded.at(-1), ['CS-1', undefined], 'the old password confirms nothing');
+  t.equal(auth.admitKnown('CS-1', basic('CS-1', 'old-pw')), undefined, 'and is never remembered');
+  t.same(await auth.admit('CS-1', basic('CS-1', 'new-pw')), { ok: true, tenantId: 'acme' });
+  t.same(dir.reports.succeeded.at(-1), ['CS-1', newHash], 'the new one asks to end the previous');
+  t.match(await auth.admit('CS-1', basic('CS-1', 'third-pw')), { ok: false, code: 'wrong-password' });
 });

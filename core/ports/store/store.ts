@@ -1,4 +1,5 @@
 import type { BootPolicy } from '../../boot-policy.js';
+import type { SecurityProfile } from '../../security-profile.js';
 import type { BootInfo, ConnectorStatusRecord, StationRecord } from '../../types.js';
 import type { DeviceModelStore } from './device-model-store.js';
 import type { TokenStore } from './token-store.js';
@@ -28,6 +29,8 @@ export interface NewStation {
   tenantId: string;
   id: string;
   passwordHash: string | null;
+  /** Security profile (core/security-profile.ts); 1 when left out. */
+  securityProfile?: SecurityProfile;
 }
 
 /** What the gateway needs to admit a station, looked up by id across tenants. */
@@ -35,6 +38,9 @@ export interface StationLogin {
   tenantId: string;
   id: string;
   passwordHash: string | null;
+  securityProfile: SecurityProfile;
+  /** The password before a rotation, accepted until the station logs in with the new one. */
+  previousPasswordHash: string | null;
 }
 
 export type ConnectorStatusUpdate = Omit<ConnectorStatusRecord, 'updatedAt'>;
@@ -74,6 +80,16 @@ export interface StationStore {
   listConnectorStatusHistory(tenantId: string, stationId: string, query: ConnectorStatusHistoryQuery): Promise<ConnectorStatusUpdate[]>;
   /** Sets the station's boot policy (the fields given); its policy after, or undefined when it is not in that tenant. */
   setBootPolicy(tenantId: string, id: string, policy: Partial<BootPolicy>): Promise<BootPolicy | undefined>;
+  /** Sets the station's security profile; false when it is not in that tenant. */
+  setSecurityProfile(tenantId: string, id: string, profile: SecurityProfile): Promise<boolean>;
+  /**
+   * Sets the station's password hash and `passwordRotatedAt`. `keepPrevious`: the current hash
+   * becomes the previous one (a rotation: both work until `confirmPassword`); else the previous is
+   * cleared. False when the station is not in that tenant.
+   */
+  setPassword(tenantId: string, id: string, passwordHash: string, options: { keepPrevious: boolean; at: string }): Promise<boolean>;
+  /** The station logged in with `passwordHash`: if that is still its current hash, the previous one stops working. */
+  confirmPassword(id: string, passwordHash: string): Promise<void>;
 }
 
 /**
