@@ -206,6 +206,32 @@ export const MIGRATIONS: string[] = [
    )`,
   // the durable event outbox (postgres-outbox.ts)
   POSTGRES_OUTBOX_TABLE,
+  // Firmware campaigns (issue 12): one row each, stations' progress in the JSON body; the driver
+  // reads the active ones of every tenant (postgres-campaigns.ts). Upload slots of the built-in
+  // upload target (postgres-uploads.ts).
+  `CREATE TABLE firmware_campaigns (
+     id text PRIMARY KEY,
+     tenant_id text NOT NULL,
+     status text NOT NULL,
+     active boolean NOT NULL,
+     version integer NOT NULL,
+     created_at text NOT NULL,
+     body text NOT NULL
+   );
+   CREATE INDEX firmware_campaigns_by_tenant ON firmware_campaigns (tenant_id, created_at, id);
+   CREATE INDEX firmware_campaigns_active ON firmware_campaigns (created_at, id) WHERE active;
+   CREATE TABLE upload_slots (
+     token_hash text PRIMARY KEY,
+     tenant_id text NOT NULL,
+     station_id text NOT NULL,
+     request_id bigint NOT NULL,
+     action text NOT NULL,
+     expires_at text NOT NULL,
+     created_at text NOT NULL,
+     claimed_at text,
+     file_name text, size bigint, stored_as text, uploaded_at text
+   );
+   CREATE INDEX upload_slots_by_request ON upload_slots (station_id, request_id, created_at)`,
 ];
 
 /** Key of the session advisory lock that serialises migrations across nodes starting at once. */

@@ -11,6 +11,7 @@ import { sessionStoreContract } from '../contract/store-sessions.js';
 import { controlPlaneStoreContract } from '../contract/store-control-plane.js';
 import { requestStoreContract } from '../contract/store-requests.js';
 import { outboxStoreContract } from '../contract/store-outbox.js';
+import { firmwareStoreContract } from '../contract/store-firmware.js';
 
 // The same contract suites as SQLite, against a real MongoDB when MONGODB_URL is set
 // (e.g. MONGODB_URL=mongodb://127.0.0.1:27017). Each store gets its own database, dropped after.
@@ -45,4 +46,5 @@ if (!url && process.env.CI === 'true') {
   controlPlaneStoreContract(t, 'MongoStore', options);
   requestStoreContract(t, 'MongoStore', options);
   outboxStoreContract(t, 'MongoStore', options);
+  firmwareStoreContract(t, 'MongoStore', options);
 }

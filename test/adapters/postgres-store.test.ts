@@ -9,6 +9,7 @@ import { chargingProfileStoreContract } from '../contract/store-charging-profile
 import { sessionStoreContract } from '../contract/store-sessions.js';
 import { requestStoreContract } from '../contract/store-requests.js';
 import { outboxStoreContract } from '../contract/store-outbox.js';
+import { firmwareStoreContract } from '../contract/store-firmware.js';
 import { POSTGRES_INSTALL, postgresBinDir, startPostgres } from '../helpers/postgres-server.js';
 
 // Every store contract suite, against a real PostgreSQL started for this file (see
@@ -35,4 +36,5 @@ if (!postgresBinDir()) {
   controlPlaneStoreContract(t, 'PostgresStore', options);
   requestStoreContract(t, 'PostgresStore', options);
   outboxStoreContract(t, 'PostgresStore', options);
+  firmwareStoreContract(t, 'PostgresStore', options);
 }

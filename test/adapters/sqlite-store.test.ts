@@ -5,6 +5,7 @@ import type { Store } from '../../core/ports/store/store.js';
 import { storeContract } from '../contract/store.js';
 import { requestStoreContract } from '../contract/store-requests.js';
 import { outboxStoreContract } from '../contract/store-outbox.js';
+import { firmwareStoreContract } from '../contract/store-firmware.js';
 
 storeContract(t, 'SqliteStore :memory:', {
   open: async () => new SqliteStore({ path: ':memory:' }),
@@ -32,6 +33,7 @@ storeContract(t, 'SqliteStore file', fileStores);
 requestStoreContract(t, 'SqliteStore file', fileStores);
 outboxStoreContract(t, 'SqliteStore :memory:', { open: async () => new SqliteStore({ path: ':memory:' }) });
 outboxStoreContract(t, 'SqliteStore file', fileStores);
+firmwareStoreContract(t, 'SqliteStore :memory:', { open: async () => new SqliteStore({ path: ':memory:' }) });
 
 t.test('a database from a newer build is refused', async (t) => {
   const path = join(dir, 'future.sqlite');
