@@ -21,6 +21,10 @@ import { chargingProfileRoutes } from './routes/charging-profiles.js';
 import { stationEventRoutes } from './routes/station-events.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { transactionRoutes } from './routes/transactions.js';
+import { firmwareRoutes } from './routes/firmware.js';
+import { logRoutes } from './routes/logs.js';
+import { uploadRoutes } from './routes/uploads.js';
+import { campaignRoutes } from './routes/campaigns.js';
 
 export interface ApiOptions {
   /** One info line per request (method, url, status, ms, key id); default: CSMS_ACCESS_LOG. */
@@ -54,6 +58,8 @@ export async function buildApi(deps: ApiDeps, logger?: Logger, options: ApiOptio
         { name: 'transactions', description: 'Charging sessions, remote start/stop' },
         { name: 'tokens', description: 'Id tokens and local authorization lists' },
         { name: 'smart charging', description: 'Charging profiles set by the CSMS and reported by stations' },
+        { name: 'firmware', description: 'Firmware updates, publishing and firmware campaigns' },
+        { name: 'logs', description: 'Logs and diagnostics, with the built-in upload target' },
         { name: 'admin', description: 'API keys (admin keys only)' },
       ],
       components: {
@@ -78,6 +84,10 @@ export async function buildApi(deps: ApiDeps, logger?: Logger, options: ApiOptio
   await app.register(deviceModelRoutes, { deps });
   await app.register(stationEventRoutes, { deps });
   await app.register(chargingProfileRoutes, { deps });
+  await app.register(firmwareRoutes, { deps });
+  await app.register(campaignRoutes, { deps });
+  await app.register(logRoutes, { deps });
+  await app.register(uploadRoutes, { deps, logger });
   await app.register(apiKeyRoutes, { deps });
   await app.register(asyncApiRoutes);
   return app;

@@ -12,6 +12,9 @@ import { DuplicateNodeError } from './station-directory.js';
 import type { Bus } from '../core/ports/bus.js';
 import { createLogger } from './logger.js';
 import { createCpuPool } from './pool.js';
+import { join } from 'node:path';
+import { CampaignDriver } from '../actors/commands/campaign-driver.js';
+import { sweepUploads } from './upload-retention.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -49,21 +52,48 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
   if (directory) registerDirectoryMetrics(node.metricsRegistry, directory);
   await node.start();
   let pool: ReturnType<typeof createCpuPool> | undefined;
+  const commands = createStationCommands({
+    store,
+    publish: (event) => bus.publish(event),
+    // This node's registry first (the thread fast path), then the cluster directory.
+    locate: async (id) => {
+      const here = node.registry.get(id);
+      const found = here ?? (await cluster?.locate(id));
+      return found && { tenantId: found.tenantId, protocol: found.version, local: here !== undefined };
+    },
+    local: node,
+    remote: cluster?.remote,
+  });
+  // Firmware campaigns are driven here, on the main thread, through the same commands service as
+  // the API (never on a gateway or the handler thread); in a cluster every node runs a driver and
+  // a campaign's lease in the shared store lets one of them drive it at a time.
+  const campaigns = controlPlane.role === 'gateway' ? undefined : new CampaignDriver({
+    store, commands, publish: (event) => bus.publish(event), nodeId: controlPlane.nodeId, tickMs: config.campaignTickMs,
+    log: log.child({ component: 'campaigns' }),
+  });
+  const campaignSubscriptions = campaigns
+    ? [
+        bus.subscribe('station.connected', (event) => campaigns.stationConnected(event.stationId)),
+        bus.subscribe('station.booted', (event) => campaigns.stationConnected(event.stationId)),
+        bus.subscribe('firmware.status', () => campaigns.wake()),
+      ]
+    : [];
+  const uploadDir = join(config.dataDir, 'uploads');
+  const sweepEveryMs = 3_600_000;
+  const retentionMs = config.uploads.retentionDays * 86_400_000;
+  const sweep = () => sweepUploads(uploadDir, retentionMs).then(
+    (removed) => removed > 0 && log.info({ removed, retentionDays: config.uploads.retentionDays }, 'uploaded files past their retention deleted'),
+    (error) => log.warn({ err: error }, 'upload retention sweep failed'),
+  );
+  const sweepTimer = setInterval(sweep, sweepEveryMs);
+  sweepTimer.unref();
+  void sweep();
   const api = await buildApi(
     {
       store,
-      commands: createStationCommands({
-        store,
-        publish: (event) => bus.publish(event),
-        // This node's registry first (the thread fast path), then the cluster directory.
-        locate: async (id) => {
-          const here = node.registry.get(id);
-          const found = here ?? (await cluster?.locate(id));
-          return found && { tenantId: found.tenantId, protocol: found.version, local: here !== undefined };
-        },
-        local: node,
-        remote: cluster?.remote,
-      }),
+      commands,
+      uploads: { dir: uploadDir, baseUrl: config.uploads.baseUrl, maxBytes: config.uploads.maxBytes, tokenHours: config.uploads.tokenHours },
+      campaigns,
       stations: {
         location: (id) => node.registry.get(id),
         locate: cluster?.locate,
@@ -90,6 +120,7 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
     await store.close().catch(() => {});
     throw error;
   }
+  campaigns?.start();
   const banner = startupBanner(config, controlPlane.role);
   log.info(
     { ...banner.fields, ocppPort: config.ocppPort, apiPort: config.apiPort, workers: config.workers, dataDir: config.dataDir, bus: bus.kind, role: controlPlane.role, nodeId: controlPlane.nodeId },
@@ -102,6 +133,9 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
       // Stop accepting API requests, but close the stations before waiting for the ones in
       // flight: a request waiting on a silent station would otherwise hold shutdown for the
       // whole call timeout. Closing the station fails its calls, so those requests end (409).
+      clearInterval(sweepTimer);
+      for (const subscription of campaignSubscriptions) subscription.unsubscribe();
+      await campaigns?.stop();
       const apiClosed = api.close();
       await node.stop();
       // Node closes idle keep-alive connections once, when close() starts; one that was busy

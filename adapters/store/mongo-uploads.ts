@@ -44,6 +44,11 @@ export class MongoUploads implements UploadStore {
     await this.collection.updateOne({ _id: tokenHash }, { $set: { ...f } });
   }
 
+  async bind(tokenHash: string, requestId: number): Promise<void> {
+    await this.ready;
+    await this.collection.updateOne({ _id: tokenHash }, { $set: { requestId } });
+  }
+
   async getForRequest(tenantId: string, stationId: string, requestId: number): Promise<UploadSlot | undefined> {
     await this.ready;
     const doc = await this.collection.findOne({ tenantId, stationId, requestId }, { sort: { createdAt: -1 } });

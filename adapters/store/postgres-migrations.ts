@@ -156,7 +156,7 @@ export const MIGRATIONS: string[] = [
   `CREATE TABLE station_requests (
      tenant_id text COLLATE "C" NOT NULL,
      station_id text COLLATE "C" NOT NULL,
-     request_id bigint NOT NULL,
+     request_id bigint,
      action text COLLATE "C" NOT NULL,
      status text COLLATE "C" NOT NULL,
      answer text,

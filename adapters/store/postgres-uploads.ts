@@ -41,6 +41,10 @@ export class PostgresUploads implements UploadStore {
     );
   }
 
+  bind(tokenHash: string, requestId: number): Promise<void> {
+    return this.writer.pipelined((tx) => tx`UPDATE upload_slots SET request_id = ${requestId} WHERE token_hash = ${tokenHash}`.then(() => undefined));
+  }
+
   async getForRequest(tenantId: string, stationId: string, requestId: number): Promise<UploadSlot | undefined> {
     const [row] = await this.sql`SELECT * FROM upload_slots
       WHERE station_id = ${stationId} AND request_id = ${requestId}::bigint AND tenant_id = ${tenantId}

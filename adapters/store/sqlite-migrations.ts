@@ -214,7 +214,7 @@ const MIGRATIONS: string[] = [
      token_hash TEXT PRIMARY KEY,
      tenant_id TEXT NOT NULL,
      station_id TEXT NOT NULL,
-     request_id INTEGER NOT NULL,
+     request_id INTEGER,
      action TEXT NOT NULL,
      expires_at TEXT NOT NULL,
      created_at TEXT NOT NULL,

@@ -20,6 +20,7 @@ export class SqliteUploads implements UploadStore {
       claim: db.prepare('UPDATE upload_slots SET claimed_at = ? WHERE token_hash = ? AND claimed_at IS NULL'),
       release: db.prepare('UPDATE upload_slots SET claimed_at = NULL WHERE token_hash = ? AND uploaded_at IS NULL'),
       complete: db.prepare('UPDATE upload_slots SET file_name = ?, size = ?, stored_as = ?, uploaded_at = ? WHERE token_hash = ?'),
+      bind: db.prepare('UPDATE upload_slots SET request_id = ? WHERE token_hash = ?'),
       forRequest: db.prepare(
         'SELECT * FROM upload_slots WHERE station_id = ? AND request_id = ? AND tenant_id = ? ORDER BY created_at DESC LIMIT 1',
       ),
@@ -45,6 +46,10 @@ export class SqliteUploads implements UploadStore {
 
   complete(tokenHash: string, file: { fileName: string; size: number; storedAs: string; uploadedAt: string }): Promise<void> {
     return this.writer.enqueue(() => void this.stmt.complete!.run(file.fileName, file.size, file.storedAs, file.uploadedAt, tokenHash));
+  }
+
+  bind(tokenHash: string, requestId: number): Promise<void> {
+    return this.writer.enqueue(() => void this.stmt.bind!.run(requestId, tokenHash));
   }
 
   async getForRequest(tenantId: string, stationId: string, requestId: number): Promise<UploadSlot | undefined> {

@@ -7,7 +7,7 @@ export function toUploadSlot(row: Record<string, unknown>): UploadSlot {
     tokenHash: String(row.token_hash),
     tenantId: String(row.tenant_id),
     stationId: String(row.station_id),
-    requestId: Number(row.request_id),
+    requestId: row.request_id === null || row.request_id === undefined ? null : Number(row.request_id),
     action: String(row.action),
     expiresAt: String(row.expires_at),
     createdAt: String(row.created_at),

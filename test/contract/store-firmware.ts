@@ -108,6 +108,15 @@ export function firmwareStoreContract(t: Test, name: string, options: StoreContr
       t.match(await store.uploads.findByToken('h1'), { claimedAt: at(4), fileName: 'log.tar.gz', size: 1234, storedAs: 'uploads/t1/CS1/4-log.tar.gz', uploadedAt: at(5) });
     });
 
+    t.test('a slot made before the call goes out is bound to its request after the answer', async (t) => {
+      const store = await fresh(t);
+      await store.uploads.create({ ...slot('u', 'CS9', 0, 1), requestId: null });
+      t.equal((await store.uploads.findByToken('u'))?.requestId, null);
+      t.equal(await store.uploads.getForRequest('t1', 'CS9', 12), undefined);
+      await store.uploads.bind('u', 12);
+      t.equal((await store.uploads.getForRequest('t1', 'CS9', 12))?.tokenHash, 'u');
+    });
+
     t.test('getForRequest: the newest slot of the request, tenant-scoped', async (t) => {
       const store = await fresh(t);
       await store.uploads.create(slot('a', 'CS1', 1, 1));

@@ -8,8 +8,11 @@ export interface UploadSlot {
   tokenHash: string;
   tenantId: string;
   stationId: string;
-  /** The request it belongs to (GetLog requestId; GetDiagnostics: the id the store gave it). */
-  requestId: number;
+  /**
+   * The request it belongs to (GetLog requestId; GetDiagnostics: the id the store gave it); null
+   * until the station accepted the request (the slot exists before the call goes out).
+   */
+  requestId: number | null;
   /** GetLog or GetDiagnostics. */
   action: string;
   /** Not accepted after this time. */
@@ -35,6 +38,8 @@ export interface UploadStore {
   release(tokenHash: string): Promise<void>;
   /** Records the stored file. */
   complete(tokenHash: string, file: { fileName: string; size: number; storedAs: string; uploadedAt: string }): Promise<void>;
+  /** Ties the slot to its request once the station accepted it. */
+  bind(tokenHash: string, requestId: number): Promise<void>;
   /** The newest slot of a request, tenant-scoped. */
   getForRequest(tenantId: string, stationId: string, requestId: number): Promise<UploadSlot | undefined>;
 }
