@@ -129,18 +129,31 @@ export class CampaignDriver {
     this.held.clear();
   }
 
+  /** Resolves once no pass is running or due (tests, shutdown). */
+  async settled(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
   /** One look at every active campaign. */
   async pass(): Promise<void> {
     const connected = this.connected;
     this.connected = new Set();
+    let conflict = false;
     const campaigns = await this.deps.store.campaigns.listActive(1000);
     for (const campaign of campaigns) {
       if (this.stopped) return;
       try {
-        await this.drive(campaign, connected);
+        if (!(await this.drive(campaign, connected))) conflict = true;
       } catch (error) {
+        conflict = true;
         this.deps.log?.warn({ err: error, campaignId: campaign.id, tenantId: campaign.tenantId }, 'firmware campaign step failed');
       }
+    }
+    if (conflict) {
+      // Someone else wrote a campaign meanwhile (an operator, another pass): look again, with
+      // the stations that connected still in mind.
+      for (const id of connected) this.connected.add(id);
+      this.again = true;
     }
   }
 
@@ -190,16 +203,17 @@ export class CampaignDriver {
     );
   }
 
-  private async drive(loaded: FirmwareCampaign, connected: ReadonlySet<string>): Promise<void> {
+  /** One step of one campaign; false when another writer got in between (the caller looks again). */
+  private async drive(loaded: FirmwareCampaign, connected: ReadonlySet<string>): Promise<boolean> {
     const nodeId = this.deps.nodeId;
     let now = this.now();
-    if (!mayDrive(loaded, nodeId, now)) return;
+    if (!mayDrive(loaded, nodeId, now)) return true;
     let c: FirmwareCampaign | undefined = loaded;
     // Take or renew the lease before deciding anything.
     const until = loaded.lease?.nodeId === nodeId ? Date.parse(loaded.lease.until) : 0;
     if (until - Date.parse(now) < this.leaseMs / 2) {
       c = await this.save(loaded, { ...loaded, lease: { nodeId, until: new Date(Date.parse(now) + this.leaseMs).toISOString() } });
-      if (!c) return;
+      if (!c) return false;
       this.held.set(`${c.tenantId}|${c.id}`, { tenantId: c.tenantId, id: c.id });
     }
 
@@ -216,16 +230,17 @@ export class CampaignDriver {
       if (request) next = applyRequest(next, s.stationId, request, now);
     }
     c = await this.save(c, next);
-    if (!c || !isActive(c)) return;
+    if (!c) return false;
+    if (!isActive(c)) return true;
 
     now = this.now();
     const due = dueStations(c, now, connected);
-    if (due.length === 0) return;
+    if (due.length === 0) return true;
     // Written before the calls go out: a restart never sends twice without counting it.
     let marked = c;
     for (const stationId of due) marked = markSending(marked, stationId, now);
     c = await this.save(c, marked);
-    if (!c) return;
+    if (!c) return false;
     const input = inputOf(c);
     const outcomes = await Promise.all(
       due.map(async (stationId): Promise<[string, SendOutcome]> => {
@@ -240,12 +255,13 @@ export class CampaignDriver {
     // Another writer (an operator's pause) may have written meanwhile: apply the outcomes to the newest version.
     for (let attempt = 0; attempt < 5; attempt++) {
       const latest: FirmwareCampaign | undefined = attempt === 0 ? c : await this.deps.store.campaigns.get(c.tenantId, c.id);
-      if (!latest) return;
+      if (!latest) return true;
       const at = this.now();
       let result = latest;
       for (const [stationId, outcome] of outcomes) result = applySend(result, stationId, outcome, at);
-      if (await this.save(latest, result)) return;
+      if (await this.save(latest, result)) return true;
     }
     this.deps.log?.warn({ campaignId: c.id, tenantId: c.tenantId }, 'firmware campaign: could not record send outcomes (kept changing)');
+    return false;
   }
 }
