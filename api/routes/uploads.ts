@@ -102,13 +102,13 @@ export async function uploadRoutes(app: FastifyInstance, opts: { deps: ApiDeps; 
       413: errorBody,
     },
   };
-  for (const url of ['/uploads/:token', '/uploads/:token/:fileName']) {
+  for (const [url, method] of [['/uploads/:token', 'PUT'], ['/uploads/:token', 'POST'], ['/uploads/:token/:fileName', 'PUT'], ['/uploads/:token/:fileName', 'POST']] as const) {
     app.route<{ Params: { token: string; fileName?: string } }>({
-      method: ['PUT', 'POST'],
+      method,
       url,
       schema: {
         ...schema,
-        operationId: url.endsWith('fileName') ? 'uploadNamedFile' : 'uploadFile',
+        operationId: `${method.toLowerCase()}${url.endsWith('fileName') ? 'UploadNamedFile' : 'UploadFile'}`,
         params: {
           type: 'object',
           properties: { token: { type: 'string', maxLength: 128 }, ...(url.endsWith('fileName') ? { fileName: { type: 'string', maxLength: 255 } } : {}) },

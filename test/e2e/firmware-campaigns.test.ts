@@ -56,10 +56,10 @@ async function connectStation(t: Test, server: TestServer, id: string, version: 
     log.push(`installed:${id}`);
     await notify('Installed', requestId);
   };
-  client.handle('UpdateFirmware', async ({ params }: { params: Record<string, any> }) => {
+  client.handle('UpdateFirmware', async ({ params }) => {
     sim.updates++;
     log.push(`update:${id}`);
-    const requestId = version === 'ocpp1.6' ? undefined : (params.requestId as number);
+    const requestId = version === 'ocpp1.6' ? undefined : ((params as Record<string, any>).requestId as number);
     const run = () => report(requestId);
     if (behaviour.hold) held.push(run);
     else setImmediate(() => run().catch(() => {}));

@@ -30,13 +30,13 @@ t.test('log upload end to end, per version', async (t) => {
       await client.call('BootNotification', bootPayload(version));
       let received: Record<string, any> | undefined;
       if (kind === 'GetLog') {
-        client.handle('GetLog', async ({ params }: { params: Record<string, any> }) => {
-          received = params;
+        client.handle('GetLog', async ({ params }) => {
+          received = params as Record<string, any>;
           return { status: 'Accepted', filename: 'station.log' };
         });
       } else {
-        client.handle('GetDiagnostics', async ({ params }: { params: Record<string, any> }) => {
-          received = params;
+        client.handle('GetDiagnostics', async ({ params }) => {
+          received = params as Record<string, any>;
           return { fileName: 'diagnostics.zip' };
         });
       }
@@ -54,7 +54,7 @@ t.test('log upload end to end, per version', async (t) => {
 
       const before = await server.api(fileUrl);
       t.equal(before.status, 404, 'nothing to download before the upload');
-      t.equal((await before.json()).code, 'LOG_FILE_NOT_FOUND');
+      t.equal(((await before.json()) as any).code, 'LOG_FILE_NOT_FOUND');
 
       const statusAction = kind === 'GetLog' ? 'LogStatusNotification' : 'DiagnosticsStatusNotification';
       const status = (s: string) => (kind === 'GetLog' ? { status: s, requestId } : { status: s });
@@ -63,12 +63,12 @@ t.test('log upload end to end, per version', async (t) => {
       // The station uploads like any HTTP client would: no API key, just the URL it was given.
       const put = await fetch(sentLocation, { method: kind === 'GetLog' ? 'PUT' : 'POST', body: content, headers: { 'content-type': 'application/octet-stream' } });
       t.equal(put.status, 201);
-      t.match(await put.json(), { stationId: id, requestId, size: content.length });
+      t.match((await put.json()) as any, { stationId: id, requestId, size: content.length });
       await client.call(statusAction, status('Uploaded'));
 
       const again = await fetch(sentLocation, { method: 'PUT', body: 'second try' });
       t.equal(again.status, 409, 'the URL works once');
-      t.equal((await again.json()).code, 'UPLOAD_TOKEN_USED');
+      t.equal(((await again.json()) as any).code, 'UPLOAD_TOKEN_USED');
 
       const download = await server.api(fileUrl);
       t.equal(download.status, 200);
@@ -91,16 +91,16 @@ t.test('log upload end to end, per version', async (t) => {
 
     const wrong = await fetch(`${server.apiUrl}/uploads/${'A'.repeat(43)}`, { method: 'PUT', body: 'x' });
     t.equal(wrong.status, 404);
-    t.equal((await wrong.json()).code, 'UPLOAD_TOKEN_INVALID');
+    t.equal(((await wrong.json()) as any).code, 'UPLOAD_TOKEN_INVALID');
     const garbage = await fetch(`${server.apiUrl}/uploads/not-a-token`, { method: 'POST', body: 'x' });
-    t.equal((await garbage.json()).code, 'UPLOAD_TOKEN_INVALID');
+    t.equal(((await garbage.json()) as any).code, 'UPLOAD_TOKEN_INVALID');
 
     const asked = await server.apiJson('POST', `/stations/${id}/logs`, { logType: 'SecurityLog' });
     t.equal(asked.status, 200);
     const { uploadUrl, fileUrl } = asked.body;
     const big = await fetch(uploadUrl, { method: 'PUT', body: Buffer.alloc(MAX_BYTES + 1, 1) });
     t.equal(big.status, 413);
-    t.equal((await big.json()).code, 'UPLOAD_TOO_LARGE');
+    t.equal(((await big.json()) as any).code, 'UPLOAD_TOO_LARGE');
     t.equal((await server.api(fileUrl)).status, 404, 'nothing stored');
     // Without Content-Length (chunked), the limit holds while streaming.
     const chunks = new ReadableStream({
@@ -120,7 +120,7 @@ t.test('log upload end to end, per version', async (t) => {
     form.append('file', new Blob([Buffer.from('security log body')]), 'security.log');
     const ok = await fetch(uploadUrl, { method: 'POST', body: form });
     t.equal(ok.status, 201);
-    t.match(await ok.json(), { fileName: 'security.log', size: 17 });
+    t.match((await ok.json()) as any, { fileName: 'security.log', size: 17 });
     const download = await server.api(fileUrl);
     t.equal(await download.text(), 'security log body', 'the file part of the form, not the form');
   });
