@@ -156,7 +156,7 @@ export const MIGRATIONS: string[] = [
   `CREATE TABLE station_requests (
      tenant_id text COLLATE "C" NOT NULL,
      station_id text COLLATE "C" NOT NULL,
-     request_id bigint,
+     request_id bigint NOT NULL,
      action text COLLATE "C" NOT NULL,
      status text COLLATE "C" NOT NULL,
      answer text,
@@ -210,24 +210,24 @@ export const MIGRATIONS: string[] = [
   // reads the active ones of every tenant (postgres-campaigns.ts). Upload slots of the built-in
   // upload target (postgres-uploads.ts).
   `CREATE TABLE firmware_campaigns (
-     id text PRIMARY KEY,
-     tenant_id text NOT NULL,
-     status text NOT NULL,
+     id text COLLATE "C" PRIMARY KEY,
+     tenant_id text COLLATE "C" NOT NULL,
+     status text COLLATE "C" NOT NULL,
      active boolean NOT NULL,
      version integer NOT NULL,
-     created_at text NOT NULL,
+     created_at text COLLATE "C" NOT NULL,
      body text NOT NULL
    );
    CREATE INDEX firmware_campaigns_by_tenant ON firmware_campaigns (tenant_id, created_at, id);
    CREATE INDEX firmware_campaigns_active ON firmware_campaigns (created_at, id) WHERE active;
    CREATE TABLE upload_slots (
-     token_hash text PRIMARY KEY,
-     tenant_id text NOT NULL,
-     station_id text NOT NULL,
-     request_id bigint NOT NULL,
-     action text NOT NULL,
+     token_hash text COLLATE "C" PRIMARY KEY,
+     tenant_id text COLLATE "C" NOT NULL,
+     station_id text COLLATE "C" NOT NULL,
+     request_id bigint,
+     action text COLLATE "C" NOT NULL,
      expires_at text NOT NULL,
-     created_at text NOT NULL,
+     created_at text COLLATE "C" NOT NULL,
      claimed_at text,
      file_name text, size bigint, stored_as text, uploaded_at text
    );
