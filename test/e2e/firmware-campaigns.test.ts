@@ -211,3 +211,48 @@ t.test('pause, resume and abort', async (t) => {
   t.equal(none.status, 400);
   t.equal(none.body.code, 'CAMPAIGN_NO_STATIONS');
 });
+
+t.test('a campaign survives a restart of the CSMS and goes on where it stopped', async (t) => {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-campaign-restart-'));
+  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
+  const env = { CSMS_CAMPAIGN_TICK_MS: '50' };
+  const first = await startServer(t, { env, dataDir });
+  const ids = ['FWR-0', 'FWR-1', 'FWR-2'];
+  const log: Log = [];
+  const requestIds = new Map<string, number | undefined>();
+  for (const [i, id] of ids.entries()) {
+    await first.registerStation(id, PASSWORD);
+    const sim = await connectStation(t, first, id, VERSIONS[i]!, log, { hold: true });
+    sim.client.handle('UpdateFirmware', async ({ params }) => {
+      sim.updates++;
+      log.push(`update:${id}`);
+      requestIds.set(id, (params as Record<string, any>).requestId);
+      return sim.version === 'ocpp1.6' ? {} : { status: 'Accepted' };
+    });
+  }
+  const created = await first.apiJson('POST', '/firmware-campaigns', {
+    firmware: { location: 'https://fw.example/r.bin' },
+    target: { stationIds: ids },
+    rollout: { waves: [1], concurrency: 2, retryDelaySec: 0 },
+  });
+  const campaignId = created.body.id as string;
+  await waitFor('the canary to be sent it', async () => log.filter((e) => e === 'update:FWR-0').length, (n) => n === 1);
+  await waitFor('the send to be recorded', async () => (await first.apiJson('GET', `/firmware-campaigns/${campaignId}`)).body, (c) => c.stations[0].requestId !== null);
+  const stopped = await first.stop();
+  t.equal(stopped.code, 0, 'stopped gracefully');
+
+  const second = await startServer(t, { env, dataDir, ports: { ocpp: first.ocppPort, api: first.apiPort } });
+  const kept = (await second.apiJson('GET', `/firmware-campaigns/${campaignId}`)).body;
+  t.match(kept, { status: 'running', stations: [{ stationId: 'FWR-0', state: 'downloading', attempts: 1 }, { state: 'pending' }, { state: 'pending' }] }, 'kept across the restart');
+  // The stations reconnect; the canary finishes its update and reports it.
+  const again = new Map<string, SimStation>();
+  for (const [i, id] of ids.entries()) again.set(id, await connectStation(t, second, id, VERSIONS[i]!, log));
+  const canary = again.get('FWR-0')!;
+  await canary.client.call('FirmwareStatusNotification', { status: 'Installed' }); // 1.6: the newest UpdateFirmware request
+  const done = await waitFor('the campaign to complete after the restart', async () => (await second.apiJson('GET', `/firmware-campaigns/${campaignId}`)).body, (c) => c.status === 'complete');
+  t.match(done.progress, { installed: 3, total: 3 });
+  t.same(ids.map((id) => log.filter((e) => e === `update:${id}`).length), [1, 1, 1], 'each station was sent the update exactly once, across the restart');
+});
