@@ -1,3 +1,4 @@
+import type { FirmwareCampaign } from '../core/firmware-campaign.js';
 import type { OcppVersion } from '../core/protocols.js';
 import type { Store } from '../core/ports/store/store.js';
 import type { StationCommands } from '../actors/commands/station-commands.js';
@@ -38,7 +39,7 @@ export interface ApiDeps {
    */
   uploads?: { dir: string; baseUrl: string; maxBytes: number; tokenHours: number };
   /** The firmware-campaign driver of this node (actors/commands/campaign-driver.ts): told when a campaign changed. */
-  campaigns?: { wake(): void };
+  campaigns?: { wake(): void; announce(before: FirmwareCampaign, after: FirmwareCampaign): void };
 }
 
 declare module 'fastify' {

@@ -169,7 +169,8 @@ export class CampaignDriver {
     return saved;
   }
 
-  private announce(before: FirmwareCampaign, after: FirmwareCampaign): void {
+  /** Publishes `campaign.progress` for every station that changed between two versions (also for the API's pause / resume / abort). */
+  announce(before: FirmwareCampaign, after: FirmwareCampaign): void {
     const old = new Map(before.stations.map((s) => [s.stationId, s]));
     const progress = progressOf(after);
     for (const s of after.stations) {

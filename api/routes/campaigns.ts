@@ -251,6 +251,7 @@ export async function campaignRoutes(app: FastifyInstance, opts: { deps: ApiDeps
           if ('error' in outcome) throw new ApiError('CAMPAIGN_STATE_CONFLICT', `Cannot ${command}: ${outcome.error}`, { status: found.status });
           const saved = await deps.store.campaigns.save(outcome.campaign, found.version);
           if (saved) {
+            deps.campaigns?.announce(found, saved);
             deps.campaigns?.wake();
             return view(saved);
           }

@@ -61,6 +61,15 @@ t.test('publishes campaign.progress for each station change and completes', asyn
   t.same(forA, ['downloading', 'installed'], 'A: sent, installed');
   const last = events[events.length - 1]!;
   t.match(last, { type: CAMPAIGN_PROGRESS, tenantId: 't1', stationId: 'D', payload: { campaignId: 'c1', campaignStatus: 'complete', state: 'installed', progress: { installed: 4, total: 4 } } });
+  // The API's pause / abort are announced through the driver too.
+  const { control } = await import('../../core/firmware-campaign.js');
+  await store.campaigns.create(make('c1b'));
+  const fresh = (await store.campaigns.get('t1', 'c1b'))!;
+  const aborted = control(fresh, 'abort', new Date().toISOString());
+  if ('error' in aborted) throw new Error(aborted.error);
+  events.length = 0;
+  driver.announce(fresh, aborted.campaign);
+  t.same(events.map((e) => [e.stationId, (e.payload as { state: string }).state, (e.payload as { campaignStatus: string }).campaignStatus]), ids.map((id) => [id, 'aborted', 'aborted']));
   await driver.stop();
 });
 
