@@ -27,6 +27,8 @@ export interface AuthOptions {
 function isPublic(url: string, publicMetrics: boolean): boolean {
   const path = url.split('?', 1)[0]!;
   if (path === '/health' || path === '/ready' || path === '/docs' || path.startsWith('/docs/') || path === '/openapi.json' || path === '/asyncapi.yaml') return true;
+  // The built-in upload target: the one-time token in the URL is the credential (api/routes/uploads.ts).
+  if (path.startsWith('/uploads/')) return true;
   return publicMetrics && path === '/metrics';
 }
 

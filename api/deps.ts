@@ -1,3 +1,4 @@
+import type { FirmwareCampaign } from '../core/firmware-campaign.js';
 import type { OcppVersion } from '../core/protocols.js';
 import type { Store } from '../core/ports/store/store.js';
 import type { StationCommands } from '../actors/commands/station-commands.js';
@@ -33,6 +34,14 @@ export interface ApiDeps {
   readiness?(): { ready: boolean; checks: Record<string, { ok: boolean; reason?: string }> };
   /** See `AuthOptions.publicMetrics`. */
   security?: { publicMetrics?: boolean };
+  /**
+   * The built-in upload target (`PUT|POST /uploads/{token}`): where files go (`dir`, under the data
+   * dir), the base of the URLs sent to stations, the size limit and how long a URL is valid.
+   * Absent: GetLog / GetDiagnostics need an explicit upload location.
+   */
+  uploads?: { dir: string; baseUrl: string; maxBytes: number; tokenHours: number };
+  /** The firmware-campaign driver of this node (actors/commands/campaign-driver.ts): told when a campaign changed. */
+  campaigns?: { wake(): void; announce(before: FirmwareCampaign, after: FirmwareCampaign): void };
 }
 
 declare module 'fastify' {

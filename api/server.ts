@@ -26,6 +26,10 @@ import { stationEventRoutes } from './routes/station-events.js';
 import { connectorHistoryRoutes } from './routes/connector-history.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { transactionRoutes } from './routes/transactions.js';
+import { firmwareRoutes } from './routes/firmware.js';
+import { logRoutes } from './routes/logs.js';
+import { uploadRoutes } from './routes/uploads.js';
+import { campaignRoutes } from './routes/campaigns.js';
 
 export interface ApiOptions {
   /** One info line per request (method, url, status, ms, key id); default: CSMS_ACCESS_LOG. */
@@ -62,6 +66,8 @@ export async function buildApi(deps: ApiDeps, logger?: Logger, options: ApiOptio
         { name: 'configuration templates', description: 'Named settings per model or group, applied to stations and compared with what they report' },
         { name: 'reservations', description: 'Reservations (ReserveNow, CancelReservation; 1.6 and 2.x) and their life cycle' },
         { name: 'display messages', description: 'Messages shown on station screens (2.0.1 and 2.1)' },
+        { name: 'firmware', description: 'Firmware updates, publishing and firmware campaigns' },
+        { name: 'logs', description: 'Logs and diagnostics, with the built-in upload target' },
         { name: 'admin', description: 'API keys (admin keys only)' },
       ],
       components: {
@@ -91,6 +97,10 @@ export async function buildApi(deps: ApiDeps, logger?: Logger, options: ApiOptio
   await app.register(configTemplateRoutes, { deps });
   await app.register(reservationRoutes, { deps });
   await app.register(displayMessageRoutes, { deps });
+  await app.register(firmwareRoutes, { deps });
+  await app.register(campaignRoutes, { deps });
+  await app.register(logRoutes, { deps });
+  await app.register(uploadRoutes, { deps, logger });
   await app.register(apiKeyRoutes, { deps });
   await app.register(asyncApiRoutes);
   return app;

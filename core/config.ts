@@ -50,6 +50,10 @@ export interface CsmsConfig {
   sessions: SessionRules;
   /** TLS listener (security profiles 2, 3) and failed-login throttling (core/security-config.ts). */
   security: SecurityConfig;
+  /** The built-in upload target for GetLog / GetDiagnostics (`PUT|POST /uploads/{token}` on the API port). */
+  uploads: UploadsConfig;
+  /** CSMS_CAMPAIGN_TICK_MS: how often the firmware-campaign driver looks at running campaigns (it also wakes on events). */
+  campaignTickMs: number;
 }
 
 export interface SessionRules {
@@ -63,6 +67,20 @@ export interface SessionRules {
    * the CSMS, flagged `closed-after-timeout` (decimals allowed; 0, the default, never closes one).
    */
   staleTransactionHours: number;
+}
+
+export interface UploadsConfig {
+  /**
+   * CSMS_UPLOAD_BASE_URL: the API's address as stations reach it; the upload URL sent to a station
+   * is `<base>/uploads/<token>`. Default `http://<CSMS_HOST, or 127.0.0.1 for 0.0.0.0>:<CSMS_API_PORT>`.
+   */
+  baseUrl: string;
+  /** CSMS_UPLOAD_MAX_BYTES: larger uploads are refused with 413 and nothing is kept (default 50 MiB). */
+  maxBytes: number;
+  /** CSMS_UPLOAD_RETENTION_DAYS: uploaded files are deleted this long after their upload (default 30). */
+  retentionDays: number;
+  /** CSMS_UPLOAD_TOKEN_HOURS: how long an upload URL stays valid (default 24). */
+  tokenHours: number;
 }
 
 export interface StorageConfig {
@@ -172,6 +190,13 @@ export function loadConfig(env: Env = process.env): CsmsConfig {
     mongodbUrl: env.MONGODB_URL?.trim() || undefined,
     databaseUrl: env.DATABASE_URL?.trim() || undefined,
     pgPoolSize: integer(env, 'CSMS_PG_POOL', 10, 1, 1000),
+    uploads: {
+      baseUrl: (env.CSMS_UPLOAD_BASE_URL?.trim() || '').replace(/\/+$/, ''),
+      maxBytes: integer(env, 'CSMS_UPLOAD_MAX_BYTES', 50 * 1024 * 1024, 1, 4 * 1024 * 1024 * 1024),
+      retentionDays: integer(env, 'CSMS_UPLOAD_RETENTION_DAYS', 30, 1, 3650),
+      tokenHours: integer(env, 'CSMS_UPLOAD_TOKEN_HOURS', 24, 1, 24 * 365),
+    },
+    campaignTickMs: integer(env, 'CSMS_CAMPAIGN_TICK_MS', 2000, 10, 3_600_000),
     storage: {
       commitIntervalMs: integer(env, 'CSMS_COMMIT_INTERVAL_MS', 2, 0, 1000),
       commitMaxWrites: integer(env, 'CSMS_COMMIT_MAX_WRITES', 256, 1, 100_000),
@@ -190,6 +215,12 @@ export function loadConfig(env: Env = process.env): CsmsConfig {
         'registered on one node would be unknown to the others. For a cluster set CSMS_STORE=postgres and DATABASE_URL ' +
         '(one database for every node); to run nodes that deliberately share only events and commands, set CSMS_INDEPENDENT_NODES=true',
     );
+  }
+  if (!config.uploads.baseUrl) {
+    const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+    config.uploads.baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${config.apiPort}`;
+  } else if (!/^https?:\/\/[^/]+/.test(config.uploads.baseUrl)) {
+    throw new ConfigError(`CSMS_UPLOAD_BASE_URL must be an http(s) URL, got '${config.uploads.baseUrl}'`);
   }
   if (config.ocppPort === config.apiPort) {
     throw new ConfigError(`CSMS_OCPP_PORT and CSMS_API_PORT must differ (both ${config.ocppPort})`);

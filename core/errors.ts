@@ -135,6 +135,14 @@ export const ERRORS = {
   ID_TOKEN_EXISTS: { http: 409, title: 'Id Token Exists' },
   RESERVATION_NOT_FOUND: { http: 404, title: 'Reservation Not Found' },
   RESERVATION_CLOSED: { http: 409, title: 'Reservation Closed' },
+  // Firmware campaigns and the built-in upload target (issue 12)
+  CAMPAIGN_NOT_FOUND: { http: 404, title: 'Campaign Not Found' },
+  CAMPAIGN_STATE_CONFLICT: { http: 409, title: 'Campaign State Conflict' },
+  CAMPAIGN_NO_STATIONS: { http: 400, title: 'Campaign Targets No Station' },
+  UPLOAD_TOKEN_INVALID: { http: 404, title: 'Upload Token Invalid' },
+  UPLOAD_TOKEN_USED: { http: 409, title: 'Upload Token Used' },
+  UPLOAD_TOO_LARGE: { http: 413, title: 'Upload Too Large' },
+  LOG_FILE_NOT_FOUND: { http: 404, title: 'Log File Not Found' },
   // A command that got no answer from the station
   STATION_NOT_CONNECTED: { http: 409, title: 'Station Not Connected', failureReason: 'disconnected' },
   STATION_SEND_FAILED: { http: 409, title: 'Station Send Failed', failureReason: 'send-failed' },

@@ -14,6 +14,9 @@ import { DuplicateNodeError } from './station-directory.js';
 import type { Bus } from '../core/ports/bus.js';
 import { createLogger } from './logger.js';
 import { createCpuPool } from './pool.js';
+import { join } from 'node:path';
+import { CampaignDriver } from '../actors/commands/campaign-driver.js';
+import { sweepUploads } from './upload-retention.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -65,10 +68,36 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
   });
   // E14: an offline Ended with messages missing makes the node holding the station ask GetTransactionStatus.
   const gapRequests = askAfterOfflineGaps(bus, commands, (id) => node.registry.get(id) !== undefined, log);
+  // Firmware campaigns are driven here, on the main thread, through the same commands service as
+  // the API (never on a gateway or the handler thread); in a cluster every node runs a driver and
+  // a campaign's lease in the shared store lets one of them drive it at a time.
+  const campaigns = controlPlane.role === 'gateway' ? undefined : new CampaignDriver({
+    store, commands, publish: (event) => bus.publish(event), nodeId: controlPlane.nodeId, tickMs: config.campaignTickMs,
+    log: log.child({ component: 'campaigns' }),
+  });
+  const campaignSubscriptions = campaigns
+    ? [
+        bus.subscribe('station.connected', (event) => campaigns.stationConnected(event.stationId)),
+        bus.subscribe('station.booted', (event) => campaigns.stationConnected(event.stationId)),
+        bus.subscribe('firmware.status', () => campaigns.wake()),
+      ]
+    : [];
+  const uploadDir = join(config.dataDir, 'uploads');
+  const sweepEveryMs = 3_600_000;
+  const retentionMs = config.uploads.retentionDays * 86_400_000;
+  const sweep = () => sweepUploads(uploadDir, retentionMs).then(
+    (removed) => removed > 0 && log.info({ removed, retentionDays: config.uploads.retentionDays }, 'uploaded files past their retention deleted'),
+    (error) => log.warn({ err: error }, 'upload retention sweep failed'),
+  );
+  const sweepTimer = setInterval(sweep, sweepEveryMs);
+  sweepTimer.unref();
+  void sweep();
   const api = await buildApi(
     {
       store,
       commands,
+      uploads: { dir: uploadDir, baseUrl: config.uploads.baseUrl, maxBytes: config.uploads.maxBytes, tokenHours: config.uploads.tokenHours },
+      campaigns,
       stations: {
         location: (id) => node.registry.get(id),
         locate: cluster?.locate,
@@ -100,6 +129,7 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
   const reservationSweep = config.reservationSweepSec > 0
     ? startReservationSweep({ reservations: store.reservations, publish: (event) => bus.publish(event), log }, config.reservationSweepSec)
     : undefined;
+  campaigns?.start();
   const banner = startupBanner(config, controlPlane.role);
   log.info(
     { ...banner.fields, ocppPort: config.ocppPort, apiPort: config.apiPort, workers: config.workers, dataDir: config.dataDir, bus: bus.kind, role: controlPlane.role, nodeId: controlPlane.nodeId },
@@ -113,6 +143,9 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
       // Stop accepting API requests, but close the stations before waiting for the ones in
       // flight: a request waiting on a silent station would otherwise hold shutdown for the
       // whole call timeout. Closing the station fails its calls, so those requests end (409).
+      clearInterval(sweepTimer);
+      for (const subscription of campaignSubscriptions) subscription.unsubscribe();
+      await campaigns?.stop();
       const apiClosed = api.close();
       gapRequests.unsubscribe();
       await node.stop();

@@ -65,16 +65,16 @@ export const ACTION_NOTES: Readonly<Record<string, string>> = {
   ChangeTransactionTariff: '2.1: sent as given (generic endpoint).',
 
   // Firmware, diagnostics and logs
-  UpdateFirmware: 'Sent with its requestId (2.x) or correlated to the latest request (1.6); the status notifications that follow are tracked on the request.',
-  SignedUpdateFirmware: '1.6 security whitepaper: as UpdateFirmware.',
+  UpdateFirmware: '`POST /stations/{id}/firmware/update` and firmware campaigns (`POST /firmware-campaigns`: waves, concurrency, retries, offline stations later); sent with its requestId (2.x) or correlated to the latest request (1.6); the statuses that follow are kept on the request.',
+  SignedUpdateFirmware: '1.6 security whitepaper: `POST /stations/{id}/firmware/update` with a signing certificate and signature; as UpdateFirmware.',
   FirmwareStatusNotification: 'Stored as a station event and as the status of the firmware request it belongs to.',
   SignedFirmwareStatusNotification: '1.6 security whitepaper: as FirmwareStatusNotification.',
-  PublishFirmware: 'Correlated by requestId with the PublishFirmwareStatusNotification messages that follow.',
-  UnpublishFirmware: 'Sent as given; the answer is returned.',
+  PublishFirmware: '`POST /stations/{id}/firmware/publish`; correlated by requestId with the PublishFirmwareStatusNotification messages that follow.',
+  UnpublishFirmware: '`POST /stations/{id}/firmware/unpublish`; the answer is returned.',
   PublishFirmwareStatusNotification: 'Stored and correlated to its PublishFirmware request.',
-  GetDiagnostics: '1.6: the request is recorded; DiagnosticsStatusNotification updates it.',
+  GetDiagnostics: '1.6: `POST /stations/{id}/diagnostics`, uploading to the built-in upload target unless a location is given; DiagnosticsStatusNotification updates the request.',
   DiagnosticsStatusNotification: '1.6: stored and correlated to the latest GetDiagnostics request.',
-  GetLog: 'Sent with its requestId; LogStatusNotification updates the request.',
+  GetLog: '`POST /stations/{id}/logs`, uploading to the built-in upload target (`/uploads/{token}`) unless a location is given; LogStatusNotification updates the request; the file is at `GET /stations/{id}/logs/{requestId}/file`.',
   LogStatusNotification: 'Stored and correlated to its GetLog request.',
 
   // Monitoring, events, customer information

@@ -43,3 +43,51 @@ export interface TransactionStatusInput { transactionId: string }
 
 /** In a differential update an entry without `status` removes that token. */
 export interface LocalListInput { updateType: 'Full' | 'Differential'; version: number; entries: LocalListEntry[] }
+
+/**
+ * Firmware to install (2.x FirmwareType fields). With `signingCertificate` and `signature` a 1.6
+ * station gets SignedUpdateFirmware (security whitepaper), else UpdateFirmware. `requestId`: the
+ * caller's own id (2.x, 1.6 signed); absent: the CSMS allocates one.
+ */
+export interface UpdateFirmwareInput {
+  location: string;
+  /** Absent: now. */
+  retrieveDateTime?: string;
+  installDateTime?: string;
+  signingCertificate?: string;
+  signature?: string;
+  retries?: number;
+  retryInterval?: number;
+  requestId?: number;
+}
+
+/** GetLog (2.x, 1.6 security whitepaper). `remoteLocation` absent: the built-in upload target. */
+export interface GetLogInput {
+  logType: 'DiagnosticsLog' | 'SecurityLog';
+  remoteLocation: string;
+  oldestTimestamp?: string;
+  latestTimestamp?: string;
+  retries?: number;
+  retryInterval?: number;
+  requestId?: number;
+}
+
+/** 1.6 GetDiagnostics. */
+export interface GetDiagnosticsInput {
+  location: string;
+  startTime?: string;
+  stopTime?: string;
+  retries?: number;
+  retryInterval?: number;
+}
+
+/** 2.x PublishFirmware (to a Local Controller). */
+export interface PublishFirmwareInput {
+  location: string;
+  checksum: string;
+  retries?: number;
+  retryInterval?: number;
+  requestId?: number;
+}
+
+export interface UnpublishFirmwareInput { checksum: string }

@@ -39,6 +39,8 @@ export const INDEXES: Record<string, IndexDescription[]> = {
     { key: { status: 1, expiresAtUtc: 1 } },
   ],
   display_messages: [{ key: { tenantId: 1, stationId: 1 } }, { key: { tenantId: 1, 'message.transactionId': 1 } }],
+  firmware_campaigns: [{ key: { tenantId: 1, createdAt: -1, _id: -1 } }, { key: { createdAt: 1, _id: 1 }, partialFilterExpression: { active: true } }],
+  upload_slots: [{ key: { tenantId: 1, stationId: 1, requestId: 1, createdAt: -1 } }],
   counters: [],
 };
 

@@ -1,4 +1,8 @@
 import { MongoClient, type Db } from 'mongodb';
+import type { CampaignStore } from '../../core/ports/store/campaign-store.js';
+import type { UploadStore } from '../../core/ports/store/upload-store.js';
+import { MongoCampaigns } from './mongo-campaigns.js';
+import { MongoUploads } from './mongo-uploads.js';
 import type { ApiKeyStore } from '../../core/ports/store/api-key-store.js';
 import type { MessageLogStore } from '../../core/ports/store/message-log-store.js';
 import { MongoBatcher } from './mongo-batcher.js';
@@ -60,6 +64,10 @@ export class MongoStore implements Store {
   readonly displayMessages: DisplayMessageStore;
   readonly outbox: OutboxStore;
   readonly configTemplates: ConfigTemplateStore;
+  /** Firmware campaigns (core/firmware-campaign.ts). */
+  readonly campaigns: CampaignStore;
+  /** Upload slots of the built-in upload target. */
+  readonly uploads: UploadStore;
 
   constructor(options: MongoStoreOptions) {
     this.client = new MongoClient(options.url, { writeConcern: { w: 'majority', journal: true } });
@@ -82,6 +90,8 @@ export class MongoStore implements Store {
     this.requests = new MongoRequests(this.db, this.ready);
     this.outbox = new MongoOutbox(this.db, this.ready);
     this.configTemplates = new MongoConfigTemplates(this.db, this.ready);
+    this.campaigns = new MongoCampaigns(this.db, this.ready);
+    this.uploads = new MongoUploads(this.db, this.ready);
   }
 
   flush(): Promise<void> {

@@ -282,6 +282,32 @@ export const MIGRATIONS: string[] = [
   `ALTER TABLE stations ADD COLUMN security_profile integer NOT NULL DEFAULT 1;
    ALTER TABLE stations ADD COLUMN previous_password_hash text;
    ALTER TABLE stations ADD COLUMN password_rotated_at text`,
+  // Firmware campaigns (issue 12): one row each, stations' progress in the JSON body; the driver
+  // reads the active ones of every tenant (postgres-campaigns.ts). Upload slots of the built-in
+  // upload target (postgres-uploads.ts).
+  `CREATE TABLE firmware_campaigns (
+     id text COLLATE "C" PRIMARY KEY,
+     tenant_id text COLLATE "C" NOT NULL,
+     status text COLLATE "C" NOT NULL,
+     active boolean NOT NULL,
+     version integer NOT NULL,
+     created_at text COLLATE "C" NOT NULL,
+     body text NOT NULL
+   );
+   CREATE INDEX firmware_campaigns_by_tenant ON firmware_campaigns (tenant_id, created_at, id);
+   CREATE INDEX firmware_campaigns_active ON firmware_campaigns (created_at, id) WHERE active;
+   CREATE TABLE upload_slots (
+     token_hash text COLLATE "C" PRIMARY KEY,
+     tenant_id text COLLATE "C" NOT NULL,
+     station_id text COLLATE "C" NOT NULL,
+     request_id bigint,
+     action text COLLATE "C" NOT NULL,
+     expires_at text NOT NULL,
+     created_at text COLLATE "C" NOT NULL,
+     claimed_at text,
+     file_name text, size bigint, stored_as text, uploaded_at text
+   );
+   CREATE INDEX upload_slots_by_request ON upload_slots (station_id, request_id, created_at)`,
 ];
 
 /** Key of the session advisory lock that serialises migrations across nodes starting at once. */

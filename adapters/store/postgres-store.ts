@@ -33,6 +33,10 @@
  * postgres-group-commit.ts. A write's promise resolves only after its transaction's COMMIT, which
  * with the server's default synchronous_commit=on means after the WAL is flushed.
  */
+import type { CampaignStore } from '../../core/ports/store/campaign-store.js';
+import type { UploadStore } from '../../core/ports/store/upload-store.js';
+import { PostgresCampaigns } from './postgres-campaigns.js';
+import { PostgresUploads } from './postgres-uploads.js';
 import postgres, { type Sql } from 'postgres';
 import type { ApiKeyStore } from '../../core/ports/store/api-key-store.js';
 import type { MessageLogStore } from '../../core/ports/store/message-log-store.js';
@@ -97,6 +101,10 @@ export class PostgresStore implements Store {
   readonly chargingProfiles: ChargingProfileStore;
   readonly reservations: ReservationStore;
   readonly displayMessages: DisplayMessageStore;
+  /** Firmware campaigns (core/firmware-campaign.ts). */
+  readonly campaigns: CampaignStore;
+  /** Upload slots of the built-in upload target. */
+  readonly uploads: UploadStore;
   private closed = false;
 
   /** Stable handle to the current pool (see postgres-pool.ts). */
@@ -128,6 +136,8 @@ export class PostgresStore implements Store {
     this.requests = new PostgresRequests(sql, this.writer);
     this.outbox = new PostgresOutbox(sql, this.writer);
     this.configTemplates = new PostgresConfigTemplates(sql, this.writer);
+    this.campaigns = new PostgresCampaigns(sql, this.writer);
+    this.uploads = new PostgresUploads(sql, this.writer);
   }
 
   /** Connects (lazily, per pooled connection) and brings the schema up to date before returning. */

@@ -278,6 +278,31 @@ const MIGRATIONS: string[] = [
   `ALTER TABLE stations ADD COLUMN security_profile INTEGER NOT NULL DEFAULT 1;
    ALTER TABLE stations ADD COLUMN previous_password_hash TEXT;
    ALTER TABLE stations ADD COLUMN password_rotated_at TEXT;`,
+  // Firmware campaigns (issue 12): one row each, stations' progress in the JSON body; the driver
+  // reads the active ones of every tenant (sqlite-campaigns.ts).
+  `CREATE TABLE firmware_campaigns (
+     id TEXT PRIMARY KEY,
+     tenant_id TEXT NOT NULL,
+     status TEXT NOT NULL,
+     active INTEGER NOT NULL,
+     version INTEGER NOT NULL,
+     created_at TEXT NOT NULL,
+     body TEXT NOT NULL
+   );
+   CREATE INDEX firmware_campaigns_by_tenant ON firmware_campaigns (tenant_id, created_at, id);
+   CREATE INDEX firmware_campaigns_active ON firmware_campaigns (created_at, id) WHERE active = 1;
+   CREATE TABLE upload_slots (
+     token_hash TEXT PRIMARY KEY,
+     tenant_id TEXT NOT NULL,
+     station_id TEXT NOT NULL,
+     request_id INTEGER,
+     action TEXT NOT NULL,
+     expires_at TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     claimed_at TEXT,
+     file_name TEXT, size INTEGER, stored_as TEXT, uploaded_at TEXT
+   ) WITHOUT ROWID;
+   CREATE INDEX upload_slots_by_request ON upload_slots (station_id, request_id, created_at);`,
 ];
 
 export function migrate(db: Database): void {

@@ -1,4 +1,8 @@
 import { mkdirSync, statSync } from 'node:fs';
+import type { CampaignStore } from '../../core/ports/store/campaign-store.js';
+import type { UploadStore } from '../../core/ports/store/upload-store.js';
+import { SqliteCampaigns } from './sqlite-campaigns.js';
+import { SqliteUploads } from './sqlite-uploads.js';
 import { dirname } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { GroupCommit } from './group-commit.js';
@@ -128,6 +132,10 @@ export class SqliteStore implements Store {
   readonly displayMessages: DisplayMessageStore;
   readonly outbox: OutboxStore;
   readonly configTemplates: ConfigTemplateStore;
+  /** Firmware campaigns (core/firmware-campaign.ts). */
+  readonly campaigns: CampaignStore;
+  /** Upload slots of the built-in upload target. */
+  readonly uploads: UploadStore;
   /** Told after every commit attempt: undefined when it committed, else the storage fault (see isStorageFault). */
   onCommitOutcome: ((fault: unknown) => void) | undefined;
   private readonly file: { path: string; opened: FileIdentity; everyMs: number; checkedAt: number; problem: string | undefined } | undefined;
@@ -195,6 +203,8 @@ export class SqliteStore implements Store {
     this.requests = new SqliteRequests(this.db, this.writer);
     this.outbox = new SqliteOutbox(this.db, this.writer);
     this.configTemplates = new SqliteConfigTemplates(this.db, this.writer);
+    this.campaigns = new SqliteCampaigns(this.db, this.writer);
+    this.uploads = new SqliteUploads(this.db, this.writer);
   }
 
   flush(): Promise<void> {

@@ -110,3 +110,17 @@ t.test('CSMS_MESSAGE_LOG_DURABILITY: data by default, all on request, anything e
   t.equal(loadConfig({ CSMS_MESSAGE_LOG_DURABILITY: 'all' }).storage.messageLogDurability, 'all');
   t.throws(() => loadConfig({ CSMS_MESSAGE_LOG_DURABILITY: 'some' }), /CSMS_MESSAGE_LOG_DURABILITY/);
 });
+
+t.test('upload target and campaign settings', async (t) => {
+  t.match(loadConfig({}), {
+    uploads: { baseUrl: 'http://127.0.0.1:8081', maxBytes: 50 * 1024 * 1024, retentionDays: 30, tokenHours: 24 },
+    campaignTickMs: 2000,
+  });
+  t.equal(loadConfig({ CSMS_HOST: '10.1.2.3', CSMS_API_PORT: '9000' }).uploads.baseUrl, 'http://10.1.2.3:9000', 'the bound address when it is one');
+  t.match(
+    loadConfig({ CSMS_UPLOAD_BASE_URL: 'https://csms.example.com/', CSMS_UPLOAD_MAX_BYTES: '1024', CSMS_UPLOAD_RETENTION_DAYS: '7', CSMS_UPLOAD_TOKEN_HOURS: '2', CSMS_CAMPAIGN_TICK_MS: '100' }),
+    { uploads: { baseUrl: 'https://csms.example.com', maxBytes: 1024, retentionDays: 7, tokenHours: 2 }, campaignTickMs: 100 },
+  );
+  t.throws(() => loadConfig({ CSMS_UPLOAD_BASE_URL: 'ftp://x' }), /CSMS_UPLOAD_BASE_URL must be an http\(s\) URL/);
+  t.throws(() => loadConfig({ CSMS_UPLOAD_MAX_BYTES: '0' }), /CSMS_UPLOAD_MAX_BYTES/);
+});

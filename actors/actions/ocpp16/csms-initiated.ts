@@ -1,5 +1,4 @@
 import { commandTable, sendOnly, type NotSupported } from '../command-spec.js';
-import { correlated, correlatedByLatest } from '../request-correlation.js';
 import * as changeAvailability from './change-availability.js';
 import * as clearChargingProfile from './clear-charging-profile.js';
 import * as setChargingProfile from './set-charging-profile.js';
@@ -15,6 +14,10 @@ import * as reset from './reset.js';
 import * as sendLocalList from './send-local-list.js';
 import * as triggerMessage from './trigger-message.js';
 import * as unlockConnector from './unlock-connector.js';
+import * as getDiagnostics from './get-diagnostics.js';
+import * as getLog from './get-log.js';
+import * as signedUpdateFirmware from './signed-update-firmware.js';
+import * as updateFirmware from './update-firmware.js';
 
 /**
  * OCPP 1.6 (with the security whitepaper): every CSMS-initiated action we send. Actions with a
@@ -37,18 +40,18 @@ export const CSMS_INITIATED = commandTable([
   sendOnly('ClearCache'),
   clearChargingProfile.command,
   sendOnly('GetCompositeSchedule'),
-  correlatedByLatest('GetDiagnostics'), // → DiagnosticsStatusNotification (no requestId: the newest request)
+  getDiagnostics.command, // → DiagnosticsStatusNotification (no requestId: the newest request)
   reserveNow.command,
   setChargingProfile.command,
-  correlatedByLatest('UpdateFirmware'), // → FirmwareStatusNotification (no requestId: the newest request)
+  updateFirmware.command, // → FirmwareStatusNotification (no requestId: the newest request)
   // Security whitepaper
   sendOnly('CertificateSigned'),
   sendOnly('DeleteCertificate'),
   sendOnly('ExtendedTriggerMessage'),
   sendOnly('GetInstalledCertificateIds'),
-  correlated('GetLog'), // → LogStatusNotification
+  getLog.command, // → LogStatusNotification
   sendOnly('InstallCertificate'),
-  correlated('SignedUpdateFirmware'), // → SignedFirmwareStatusNotification
+  signedUpdateFirmware.command, // → SignedFirmwareStatusNotification
 ]);
 
 /** CSMS-initiated 1.6 actions we refuse to send, each with the reason. */

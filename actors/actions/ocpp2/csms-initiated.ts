@@ -19,6 +19,10 @@ import * as sendLocalList from './send-local-list.js';
 import * as setVariables from './set-variables.js';
 import * as triggerMessage from './trigger-message.js';
 import * as unlockConnector from './unlock-connector.js';
+import * as getLog from './get-log.js';
+import * as publishFirmware from './publish-firmware.js';
+import * as unpublishFirmware from './unpublish-firmware.js';
+import * as updateFirmware from './update-firmware.js';
 
 /**
  * OCPP 2.0.1 (and the 2.0.1 part of 2.1): every CSMS-initiated action we send. Actions with a
@@ -67,10 +71,10 @@ export const CSMS_INITIATED = commandTable([
   sendOnly('DeleteCertificate'),
   sendOnly('GetInstalledCertificateIds'),
   sendOnly('InstallCertificate'),
-  correlated('GetLog'), // → LogStatusNotification
-  correlated('PublishFirmware'), // → PublishFirmwareStatusNotification
-  sendOnly('UnpublishFirmware'),
-  correlated('UpdateFirmware'), // → FirmwareStatusNotification
+  getLog.command, // → LogStatusNotification
+  publishFirmware.command, // → PublishFirmwareStatusNotification
+  unpublishFirmware.command,
+  updateFirmware.command, // → FirmwareStatusNotification
 ]);
 
 /** CSMS-initiated 2.0.1 actions we refuse to send, each with the reason. */

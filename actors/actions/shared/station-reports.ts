@@ -64,7 +64,10 @@ export function statusHandler(kind: NewStationEvent['kind'], correlatedBy?: stri
     const records = reportsOf(ctx, [{ kind, type: status, requestId: requestIdOf(requestId), payload: rest }]);
     const transition = correlatedBy ? correlate(ctx, correlatedBy, requestId, { status }) : undefined;
     const [, applied] = await Promise.all([ctx.store.stationEvents.record(records), transition]);
-    publish(ctx, records, applied ? { request: applied.request.status } : {});
+    // A status naming a request the CSMS has no record of is kept as it came (uncorrelated: its
+    // requestId matches no GET /stations/{id}/requests/{requestId}) and published as such.
+    const uncorrelated = requestIdOf(requestId) !== null && applied === undefined;
+    publish(ctx, records, applied ? { request: applied.request.status } : uncorrelated ? { request: null, correlated: false } : {});
     return {};
   };
 }

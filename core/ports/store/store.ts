@@ -13,6 +13,8 @@ import type { OutboxStore } from './outbox-store.js';
 import type { ConfigTemplateStore } from './config-template-store.js';
 import type { ReservationStore } from './reservation-store.js';
 import type { DisplayMessageStore } from './display-message-store.js';
+import type { CampaignStore } from './campaign-store.js';
+import type { UploadStore } from './upload-store.js';
 
 /** A page of results with an opaque cursor for the next page (undefined at the end). */
 export interface Page<T> {
@@ -126,6 +128,10 @@ export interface Store {
   onCommitOutcome?: ((fault: unknown) => void) | undefined;
   /** Events waiting for the bus to acknowledge them (core/ports/store/outbox-store.ts). */
   readonly outbox: OutboxStore;
+  /** Firmware campaigns (core/firmware-campaign.ts): rollouts with their stations' progress. */
+  readonly campaigns: CampaignStore;
+  /** One-time upload slots of the built-in upload target (GetLog, GetDiagnostics). */
+  readonly uploads: UploadStore;
   /** Waits until every write accepted so far is durably committed. */
   flush(): Promise<void>;
   close(): Promise<void>;

@@ -1,0 +1,52 @@
+import { decodeCursor, encodeCursor } from '../../core/cursor.js';
+import { InvalidCursorError } from '../../core/errors.js';
+import { isActive, type FirmwareCampaign } from '../../core/firmware-campaign.js';
+
+/**
+ * A campaign as one row: its searchable columns and the rest as JSON (`body`), shared by the SQL
+ * adapters. The stations' progress lives in the body: the driver writes a campaign once per
+ * change, with one compare-and-set on `version`.
+ */
+export interface CampaignRow {
+  tenant_id: string;
+  id: string;
+  status: string;
+  active: number;
+  version: number;
+  created_at: string;
+  body: string;
+}
+
+export function toCampaignRow(c: FirmwareCampaign): CampaignRow {
+  return {
+    tenant_id: c.tenantId,
+    id: c.id,
+    status: c.status,
+    active: isActive(c) ? 1 : 0,
+    version: c.version,
+    created_at: c.createdAt,
+    body: JSON.stringify(c),
+  };
+}
+
+export function fromCampaignRow(row: { body: unknown; version: unknown }): FirmwareCampaign {
+  const body = (typeof row.body === 'string' ? JSON.parse(row.body) : row.body) as FirmwareCampaign;
+  return { ...body, version: Number(row.version) };
+}
+
+/** Cursor of a campaign list: createdAt and id of the last item. */
+export function encodeCampaignCursor(c: Pick<FirmwareCampaign, 'createdAt' | 'id'>): string {
+  return encodeCursor(JSON.stringify([c.createdAt, c.id]));
+}
+
+export function decodeCampaignCursor(cursor: string): [string, string] {
+  let value: unknown;
+  try {
+    value = JSON.parse(decodeCursor(cursor));
+  } catch (error) {
+    if (error instanceof InvalidCursorError) throw error;
+    throw new InvalidCursorError();
+  }
+  if (!Array.isArray(value) || value.length !== 2 || typeof value[0] !== 'string' || typeof value[1] !== 'string') throw new InvalidCursorError();
+  return value as [string, string];
+}

@@ -1,0 +1,263 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { ApiError } from '../../core/errors.js';
+import {
+  CAMPAIGN_STATION_STATES,
+  CAMPAIGN_STATUSES,
+  DEFAULT_ROLLOUT,
+  control,
+  currentWave,
+  matchesTarget,
+  newCampaign,
+  progressOf,
+  type CampaignCommand,
+  type CampaignFirmware,
+  type CampaignRollout,
+  type CampaignStatus,
+  type CampaignTarget,
+  type FirmwareCampaign,
+} from '../../core/firmware-campaign.js';
+import type { StationRecord } from '../../core/types.js';
+import type { ApiDeps } from '../deps.js';
+import { errorBody, pageQuery } from '../schemas.js';
+import { firmwareBody } from './firmware.js';
+
+const campaignIdParams = {
+  type: 'object',
+  properties: { campaignId: { type: 'string', minLength: 1, maxLength: 64 } },
+  required: ['campaignId'],
+} as const;
+
+const stationSchema = {
+  type: 'object',
+  properties: {
+    stationId: { type: 'string' },
+    wave: { type: 'integer', description: '0 = the canary wave' },
+    state: { type: 'string', enum: CAMPAIGN_STATION_STATES },
+    attempts: { type: 'integer' },
+    requestId: { type: ['integer', 'null'], description: 'The current attempt’s UpdateFirmware request: GET /stations/{id}/requests/{requestId}/statuses' },
+    progress: { type: ['string', 'null'], description: 'Last firmware status the station reported' },
+    error: { type: ['string', 'null'] },
+    waiting: { type: ['string', 'null'], enum: ['offline', null], description: 'offline: its turn came while it was not connected; it gets the update when it connects' },
+    notBefore: { type: ['string', 'null'] },
+    updatedAt: { type: 'string' },
+  },
+} as const;
+
+const progressSchema = {
+  type: 'object',
+  properties: Object.fromEntries([...CAMPAIGN_STATION_STATES, 'total', 'offline'].map((k) => [k, { type: 'integer' }])),
+} as const;
+
+const campaignSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    name: { type: 'string' },
+    status: { type: 'string', enum: CAMPAIGN_STATUSES, description: 'running ⇄ paused; running | paused → aborted; running → complete when every station is installed or failed' },
+    pausedReason: { type: ['string', 'null'] },
+    firmware: { type: 'object', additionalProperties: true },
+    target: { type: 'object', additionalProperties: true },
+    rollout: { type: 'object', additionalProperties: true },
+    progress: progressSchema,
+    currentWave: { type: ['integer', 'null'], description: 'The wave being rolled out; null when every wave is through' },
+    stations: { type: 'array', items: stationSchema },
+    driver: { type: ['object', 'null'], additionalProperties: true, description: 'The node driving it and until when (its lease)' },
+    createdAt: { type: 'string' },
+    updatedAt: { type: 'string' },
+    finishedAt: { type: ['string', 'null'] },
+  },
+} as const;
+
+function view(c: FirmwareCampaign, withStations = true) {
+  const wave = currentWave(c);
+  return {
+    id: c.id,
+    name: c.name,
+    status: c.status,
+    pausedReason: c.pausedReason,
+    firmware: c.firmware,
+    target: c.target,
+    rollout: c.rollout,
+    progress: progressOf(c),
+    currentWave: Number.isFinite(wave) ? wave : null,
+    ...(withStations ? { stations: c.stations } : {}),
+    driver: c.lease,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+    finishedAt: c.finishedAt,
+  };
+}
+
+interface CreateBody {
+  name?: string;
+  firmware: CampaignFirmware;
+  target: CampaignTarget;
+  rollout?: Partial<CampaignRollout>;
+}
+
+/** Every station of the tenant (paged reads). */
+async function allStations(deps: ApiDeps, tenantId: string): Promise<StationRecord[]> {
+  const out: StationRecord[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await deps.store.stations.listStations(tenantId, { limit: 1000, cursor });
+    out.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return out;
+}
+
+/**
+ * Firmware campaigns (issue #12): one firmware to many stations in waves (canary first), with a
+ * concurrency limit, retries, pause / resume / abort. Stored (store.campaigns) and driven by
+ * one node's campaign driver (actors/commands/campaign-driver.ts).
+ */
+export async function campaignRoutes(app: FastifyInstance, opts: { deps: ApiDeps }): Promise<void> {
+  const { deps } = opts;
+
+  app.post<{ Body: CreateBody }>(
+    '/firmware-campaigns',
+    {
+      schema: {
+        tags: ['firmware'],
+        operationId: 'createFirmwareCampaign',
+        summary: 'Start a firmware campaign',
+        description:
+          'Targets the tenant’s stations that match every condition given: `stationIds` (explicit list; its order is the rollout order, the first ones are the canary), ' +
+          '`vendor`, `model`, `firmwareVersion` (as reported at boot). Waves: `rollout.waves` are the sizes of the first waves (default [1]: one canary station), ' +
+          'every other station is in the last wave; a wave starts once every station of the waves before it is installed, failed or offline. ' +
+          'Each station gets UpdateFirmware (1.6: UpdateFirmware, or SignedUpdateFirmware with signingCertificate and signature; 2.x: UpdateFirmware), at most ' +
+          '`concurrency` at once, up to `maxAttempts` times `retryDelaySec` apart; more than `maxFailures` failed stations pause the campaign. ' +
+          'A station that is offline when its turn comes gets the update when it connects again. Progress is published as `campaign.progress`.',
+        body: {
+          type: 'object',
+          properties: {
+            name: { type: 'string', maxLength: 200 },
+            firmware: firmwareBody,
+            target: {
+              type: 'object',
+              properties: {
+                stationIds: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 48 }, minItems: 1, maxItems: 100_000 },
+                vendor: { type: 'string', maxLength: 50 },
+                model: { type: 'string', maxLength: 50 },
+                firmwareVersion: { type: 'string', maxLength: 50 },
+              },
+              additionalProperties: false,
+            },
+            rollout: {
+              type: 'object',
+              properties: {
+                waves: { type: 'array', items: { type: 'integer', minimum: 1 }, maxItems: 100, default: DEFAULT_ROLLOUT.waves },
+                concurrency: { type: 'integer', minimum: 1, maximum: 10_000, default: DEFAULT_ROLLOUT.concurrency },
+                maxAttempts: { type: 'integer', minimum: 1, maximum: 100, default: DEFAULT_ROLLOUT.maxAttempts },
+                retryDelaySec: { type: 'integer', minimum: 0, maximum: 604_800, default: DEFAULT_ROLLOUT.retryDelaySec },
+                maxFailures: { type: ['integer', 'null'], minimum: 0, default: null },
+                offlineRetrySec: { type: 'integer', minimum: 1, maximum: 604_800, default: DEFAULT_ROLLOUT.offlineRetrySec },
+              },
+              additionalProperties: false,
+            },
+          },
+          required: ['firmware', 'target'],
+          additionalProperties: false,
+        },
+        response: { 201: campaignSchema, 400: errorBody, 401: errorBody },
+      },
+    },
+    async (request, reply) => {
+      const { tenantId } = request;
+      const { name, firmware, target, rollout } = request.body;
+      const stations = await allStations(deps, tenantId);
+      let ids: string[];
+      if (target.stationIds) {
+        const known = new Map(stations.map((s) => [s.id, s]));
+        const unknown = target.stationIds.filter((id) => !known.has(id));
+        if (unknown.length > 0) throw new ApiError('VALIDATION_FAILED', `Unknown stations: ${unknown.slice(0, 20).join(', ')}`, { unknown });
+        ids = target.stationIds.filter((id) => matchesTarget(known.get(id)!, target));
+      } else {
+        ids = stations.filter((s) => matchesTarget(s, target)).map((s) => s.id);
+      }
+      if (ids.length === 0) throw new ApiError('CAMPAIGN_NO_STATIONS', 'No station matches the target');
+      const campaign = newCampaign({ tenantId, id: randomUUID(), name, firmware, target, rollout }, ids, new Date().toISOString());
+      await deps.store.campaigns.create(campaign);
+      deps.campaigns?.wake();
+      return reply.code(201).send(view(campaign));
+    },
+  );
+
+  app.get<{ Querystring: { limit: number; cursor?: string; status?: CampaignStatus } }>(
+    '/firmware-campaigns',
+    {
+      schema: {
+        tags: ['firmware'],
+        operationId: 'listFirmwareCampaigns',
+        summary: 'Firmware campaigns, newest first (progress counts, without the station list)',
+        querystring: { ...pageQuery, properties: { ...pageQuery.properties, status: { type: 'string', enum: CAMPAIGN_STATUSES } } },
+        response: {
+          200: { type: 'object', properties: { items: { type: 'array', items: campaignSchema }, nextCursor: { type: ['string', 'null'] } } },
+          400: errorBody,
+        },
+      },
+    },
+    async (request) => {
+      const page = await deps.store.campaigns.list(request.tenantId, request.query);
+      return { items: page.items.map((c) => view(c, false)), nextCursor: page.nextCursor ?? null };
+    },
+  );
+
+  app.get<{ Params: { campaignId: string } }>(
+    '/firmware-campaigns/:campaignId',
+    {
+      schema: {
+        tags: ['firmware'],
+        operationId: 'getFirmwareCampaign',
+        summary: 'A firmware campaign with the progress of every station',
+        params: campaignIdParams,
+        response: { 200: campaignSchema, 404: errorBody },
+      },
+    },
+    async (request) => {
+      const found = await deps.store.campaigns.get(request.tenantId, request.params.campaignId);
+      if (!found) throw new ApiError('CAMPAIGN_NOT_FOUND', `Campaign ${request.params.campaignId} not found`);
+      return view(found);
+    },
+  );
+
+  const descriptions: Record<CampaignCommand, string> = {
+    pause: 'No station is sent the update while paused; stations already downloading or installing go on and are followed. 409 unless running.',
+    resume: 'Continues a paused campaign (also one paused by maxFailures). 409 unless paused.',
+    abort: 'Stations not yet sent the update are marked aborted; those downloading or installing are still followed to their end. 409 unless running or paused.',
+  };
+  for (const command of ['pause', 'resume', 'abort'] as const) {
+    app.post<{ Params: { campaignId: string } }>(
+      `/firmware-campaigns/:campaignId/${command}`,
+      {
+        schema: {
+          tags: ['firmware'],
+          operationId: `${command}FirmwareCampaign`,
+          summary: `${command[0]!.toUpperCase()}${command.slice(1)} a firmware campaign`,
+          description: descriptions[command],
+          params: campaignIdParams,
+          response: { 200: campaignSchema, 404: errorBody, 409: errorBody },
+        },
+      },
+      async (request) => {
+        const { campaignId } = request.params;
+        // Compare-and-set: the driver may write the campaign meanwhile; read again and retry.
+        for (let attempt = 0; attempt < 20; attempt++) {
+          const found = await deps.store.campaigns.get(request.tenantId, campaignId);
+          if (!found) throw new ApiError('CAMPAIGN_NOT_FOUND', `Campaign ${campaignId} not found`);
+          const outcome = control(found, command, new Date().toISOString());
+          if ('error' in outcome) throw new ApiError('CAMPAIGN_STATE_CONFLICT', `Cannot ${command}: ${outcome.error}`, { status: found.status });
+          const saved = await deps.store.campaigns.save(outcome.campaign, found.version);
+          if (saved) {
+            deps.campaigns?.announce(found, saved);
+            deps.campaigns?.wake();
+            return view(saved);
+          }
+        }
+        throw new ApiError('SERVICE_UNAVAILABLE', 'The campaign kept changing; try again');
+      },
+    );
+  }
+}
