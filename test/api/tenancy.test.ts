@@ -134,7 +134,7 @@ t.test('first admin key: generated once when none exists, CSMS_ADMIN_KEY registe
 
 t.test('reservations and display messages are tenant-scoped', async (t) => {
   const { app, as, acme, globex, connected, calls } = await setup();
-  const create = (key: string, id: string) => app.inject({ method: 'POST', url: '/stations', headers: as(key), payload: { id, password: 'a-long-password' } });
+  const create = (key: string, id: string) => app.inject({ method: 'POST', url: '/stations', headers: as(key), payload: { id, password: 'a-long-password-1' } });
   t.equal((await create(acme, 'CP-R-ACME')).statusCode, 201);
   t.equal((await create(globex, 'CP-R-GLOBEX')).statusCode, 201);
   connected.set('CP-R-ACME', { thread: 1, tenantId: 'acme', version: 'ocpp2.0.1', connectedAt: new Date().toISOString() });

@@ -5,7 +5,7 @@ import { bootPayload, connectStrict, VERSIONS, type StrictClient, type Version }
 // Billing-grade sessions (issue #12): id tokens matched as the specs say, ConcurrentTx, and the
 // other session fixes, each against strict ocpp-rpc stations of every version.
 
-const PASSWORD = 'billing-pw-0001';
+const PASSWORD = 'billing-pw-000001';
 
 async function station(t: Test, server: TestServer, id: string, version: Version): Promise<StrictClient> {
   await server.registerStation(id, PASSWORD);

@@ -27,9 +27,9 @@ if (missing) {
     const ids = ['FWX-A1', 'FWX-A2', 'FWX-A3', 'FWX-B1', 'FWX-B2', 'FWX-B3'];
     for (const [i, id] of ids.entries()) {
       const node = id.startsWith('FWX-A') ? A : B;
-      await A.registerStation(id, 'cluster-fw-pw');
+      await A.registerStation(id, 'cluster-fw-pw-0001');
       const version: Version = i % 2 === 0 ? 'ocpp1.6' : 'ocpp2.0.1';
-      const client = await connectStrict(t, { endpoint: node.ocppUrl, identity: id, password: 'cluster-fw-pw', version });
+      const client = await connectStrict(t, { endpoint: node.ocppUrl, identity: id, password: 'cluster-fw-pw-0001', version });
       client.handle('UpdateFirmware', async ({ params }) => {
         sent.set(id, (sent.get(id) ?? 0) + 1);
         const requestId = (params as Record<string, any>).requestId as number | undefined;

@@ -7,7 +7,7 @@ import { bootPayload, connectStrict, type StrictClient, type Version } from '../
 // kept with the station's answer, cancelled, used by a transaction, expired by the sweep or by the
 // station (2.x ReservationStatusUpdate), and refused before sending when the input is wrong.
 
-const PASSWORD = 'reservations-pw';
+const PASSWORD = 'reservations-pw-01';
 const inAnHour = () => new Date(Date.now() + 3600_000).toISOString();
 
 async function station(t: Test, server: TestServer, id: string, version: Version): Promise<{ client: StrictClient; reserved: Array<Record<string, any>>; cancelled: Array<Record<string, any>>; answer: { reserve: string; cancel: string } }> {
