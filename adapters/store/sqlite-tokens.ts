@@ -18,8 +18,9 @@ export class SqliteTokens implements TokenStore {
     this.stmt = {
       get: db.prepare('SELECT * FROM id_tokens WHERE tenant_id = ? AND id_token = ?'),
       // id_tokens_nocase; NOCASE folds ASCII only, as PostgreSQL's lower() under COLLATE "C" does.
+      // INDEXED BY: otherwise SQLite walks the tenant's tokens by primary key (BINARY collation).
       match: db.prepare(
-        `SELECT * FROM id_tokens WHERE tenant_id = @tenantId AND id_token = @idToken COLLATE NOCASE
+        `SELECT * FROM id_tokens INDEXED BY id_tokens_nocase WHERE tenant_id = @tenantId AND id_token = @idToken COLLATE NOCASE
            AND (@type IS NULL OR type = @type)
          ORDER BY id_token = @idToken DESC, id_token LIMIT 1`,
       ),

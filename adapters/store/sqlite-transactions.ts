@@ -265,7 +265,11 @@ export class SqliteTransactions implements TransactionStore {
       Object.assign(params, { cAt: at, cStation: station, cId: id });
     }
     const dir = sort.desc ? 'DESC' : 'ASC';
-    const sql = `SELECT * FROM transactions WHERE ${where.join(' AND ')}
+    // A token has few transactions: look them up by the token index. Left to itself SQLite walks
+    // the tenant's transactions in sort order (measured: a quarter of the handler thread's time
+    // in the transactions bench, where every Authorize asks for the token's active ones).
+    const from = query.idToken !== undefined ? 'transactions INDEXED BY transactions_by_token' : 'transactions';
+    const sql = `SELECT * FROM ${from} WHERE ${where.join(' AND ')}
       ORDER BY ${sort.column} ${dir}, station_id ${dir}, id ${dir} LIMIT @limit`;
     let stmt = this.listStatements.get(sql);
     if (!stmt) this.listStatements.set(sql, (stmt = this.db.prepare(sql)));
