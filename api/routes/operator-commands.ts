@@ -10,6 +10,7 @@ import { reset } from '../../actors/commands/reset.js';
 import { setVariables } from '../../actors/commands/set-variables.js';
 import { triggerMessage } from '../../actors/commands/trigger-message.js';
 import { unlockConnector } from '../../actors/commands/unlock-connector.js';
+import { clearMonitors, getMonitoringReport, setMonitoringBase, setMonitoringLevel, setMonitors } from '../../actors/commands/monitoring.js';
 import type { ApiDeps } from '../deps.js';
 import { errorBody, stationIdParam } from '../schemas.js';
 import { commandResult } from '../station-call.js';
@@ -23,6 +24,7 @@ const resultBody = {
     action: { type: 'string', description: 'The OCPP action that was sent' },
     protocol: { type: 'string' },
     result: { type: 'object', additionalProperties: true, description: 'The station’s CALLRESULT payload' },
+    facts: { type: 'object', additionalProperties: true, description: 'What the CSMS decided while sending (e.g. the `requestId` it allocated)' },
   },
 } as const;
 const errors = { 400: errorBody, 401: errorBody, 404: errorBody, 409: errorBody, 429: errorBody, 502: errorBody, 504: errorBody };
@@ -116,6 +118,64 @@ const SPECS: Spec[] = [
     command: setVariables,
   },
   {
+    method: 'POST', url: '/stations/:id/monitoring', operationId: 'setVariableMonitoring', summary: 'Set variable monitors (OCPP 2.x)',
+    mapping: '2.x: `SetVariableMonitoring { setMonitoringData: [{ id?, transaction?, value, type, severity, component, variable }] }`; the station’s `setMonitoringResult` (with the ids it gave) is returned. 1.6 stations answer 400 Wrong Protocol.',
+    body: {
+      type: 'object',
+      properties: {
+        monitors: {
+          type: 'array', minItems: 1, maxItems: 100,
+          items: {
+            ...variableRef,
+            properties: {
+              ...variableRef.properties,
+              id: { type: 'integer', minimum: 0 },
+              type: { type: 'string', enum: ['UpperThreshold', 'LowerThreshold', 'Delta', 'Periodic', 'PeriodicClockAligned'] },
+              value: { type: 'number' },
+              severity: { type: 'integer', minimum: 0, maximum: 9 },
+              transaction: { type: 'boolean' },
+            },
+            required: ['component', 'variable', 'type', 'value', 'severity'],
+          },
+        },
+      },
+      required: ['monitors'], additionalProperties: false,
+    },
+    command: setMonitors,
+  },
+  {
+    method: 'POST', url: '/stations/:id/monitoring/clear', operationId: 'clearVariableMonitoring', summary: 'Remove variable monitors by id (OCPP 2.x)',
+    mapping: '2.x: `ClearVariableMonitoring { id: ids }`.',
+    body: { type: 'object', properties: { ids: { type: 'array', items: { type: 'integer', minimum: 0 }, minItems: 1, maxItems: 100 } }, required: ['ids'], additionalProperties: false },
+    command: clearMonitors,
+  },
+  {
+    method: 'PUT', url: '/stations/:id/monitoring/base', operationId: 'setMonitoringBase', summary: 'Choose the station’s monitoring base (OCPP 2.x)',
+    mapping: '2.x: `SetMonitoringBase { monitoringBase: All|FactoryDefault|HardWiredOnly }`.',
+    body: { type: 'object', properties: { base: { type: 'string', enum: ['All', 'FactoryDefault', 'HardWiredOnly'] } }, required: ['base'], additionalProperties: false },
+    command: setMonitoringBase,
+  },
+  {
+    method: 'PUT', url: '/stations/:id/monitoring/level', operationId: 'setMonitoringLevel', summary: 'Report events up to a severity (OCPP 2.x)',
+    mapping: '2.x: `SetMonitoringLevel { severity }` (0 Danger … 9 Debug).',
+    body: { type: 'object', properties: { severity: { type: 'integer', minimum: 0, maximum: 9 } }, required: ['severity'], additionalProperties: false },
+    command: setMonitoringLevel,
+  },
+  {
+    method: 'POST', url: '/stations/:id/monitoring/report', operationId: 'getMonitoringReport', summary: 'Ask for the station’s monitors (OCPP 2.x); the report arrives as NotifyMonitoringReport',
+    mapping: '2.x: `GetMonitoringReport { requestId, monitoringCriteria?, componentVariable? }`. Without `requestId` the CSMS allocates one (in `facts.requestId`); the pages are stored (GET /stations/{id}/events?kind=monitoring-report) and the request’s status is at GET /stations/{id}/requests/{requestId}.',
+    body: {
+      type: 'object',
+      properties: {
+        requestId: { type: 'integer', minimum: 0 },
+        criteria: { type: 'array', items: { type: 'string', enum: ['ThresholdMonitoring', 'DeltaMonitoring', 'PeriodicMonitoring'] }, minItems: 1, maxItems: 3 },
+        variables: { type: 'array', items: variableRef, minItems: 1, maxItems: 100 },
+      },
+      additionalProperties: false,
+    },
+    command: getMonitoringReport,
+  },
+  {
     method: 'POST', url: '/stations/:id/clear-cache', operationId: 'clearCache', summary: 'Clear the station’s authorization cache',
     mapping: '1.6 and 2.x: `ClearCache {}`.',
     command: clearCache,
@@ -149,8 +209,8 @@ export async function operatorCommandRoutes(app: FastifyInstance, opts: { deps: 
         const { id } = request.params;
         const input = spec.method === 'GET' ? request.query ?? {} : request.body ?? {};
         const run = await deps.commands.run(request.tenantId, id, spec.command, input);
-        const { action, protocol, result } = await commandResult(deps, request, id, run);
-        return { action, protocol, result };
+        const { action, protocol, result, facts } = await commandResult(deps, request, id, run);
+        return Object.keys(facts).length > 0 ? { action, protocol, result, facts } : { action, protocol, result };
       },
     });
   }
