@@ -71,10 +71,11 @@ t.test('SQLite file replaced by another file while running: not ready, 2.0.1 boo
   writeFileSync(file + '.other', '');
   renameSync(file + '.other', file);
 
+  // A write may fail (storeWritable red) before the periodic file check names the cause: wait for the cause.
   const notReady = await eventually(async () => {
     const r = await get(server, '/ready');
-    return r.status === 503 && r.body;
-  }, 10_000, '/ready to answer 503');
+    return r.status === 503 && r.body.checks.sqliteFile?.ok === false && r.body;
+  }, 10_000, '/ready to answer 503 naming the replaced file');
   t.match(notReady.checks.sqliteFile, { ok: false, reason: /switchyard\.sqlite was replaced/ });
   t.equal(await rpcErrorCode(client.call('BootNotification', bootPayload('ocpp2.0.1'))), 'InternalError');
   t.equal((await get(server, '/health')).status, 200);
