@@ -43,10 +43,11 @@ t.test('SQLite file deleted while running: 503 naming the file, boots get Intern
   const file = join(server.dataDir, 'switchyard.sqlite');
   for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
 
+  // A write may fail (storeWritable red) before the periodic file check names the cause: wait for the cause.
   const notReady = await eventually(async () => {
     const r = await get(server, '/ready');
-    return r.status === 503 && r.body;
-  }, 10_000, '/ready to answer 503');
+    return r.status === 503 && r.body.checks.sqliteFile?.ok === false && r.body;
+  }, 10_000, '/ready to answer 503 naming the deleted file');
   t.equal(notReady.status, 'not-ready');
   t.equal(notReady.checks.sqliteFile.ok, false);
   t.match(notReady.checks.sqliteFile.reason, /switchyard\.sqlite was deleted/, 'the reason names the file');
