@@ -96,14 +96,18 @@ export interface StorageConfig {
    */
   asyncFlushMs: number;
   /**
-   * CSMS_MESSAGE_LOG_DURABILITY: `data` (default) — the frames of exchanges answered after their
-   * data's commit (boot, authorization, transactions, every awaited call) are committed before the
-   * CALLRESULT; frames of messages the gateway answers itself (Heartbeat, StatusNotification,
-   * MeterValues outside a transaction) follow within CSMS_ASYNC_FLUSH_MS. `all` — those wait for
-   * their frame's commit too, so every frame that got a CALLRESULT survives kill -9; measured:
-   * steady CPU 202 → 359 µs per message, max-throughput knee 16k → 4k msg/s (bench/RESULTS.md).
+   * CSMS_MESSAGE_LOG_DURABILITY. The frames of exchanges answered after their data's commit (boot,
+   * authorization, transactions, every awaited call) are always committed before the CALLRESULT.
+   * For the messages the gateway answers itself (Heartbeat, StatusNotification, MeterValues
+   * outside a transaction) and the CSMS's own frames:
+   * `journal` (default) — appended to the gateway thread's frame journal (workers/frame-journal.ts)
+   * before the answer and committed within CSMS_ASYNC_FLUSH_MS; after a kill -9 the next start
+   * replays the journal, so every frame that got a CALLRESULT is in the log.
+   * `data` — no journal: those frames follow within CSMS_ASYNC_FLUSH_MS and a kill -9 loses them.
+   * `all` — the answers wait for their frame's commit (measured: steady CPU 202 → 359 µs per
+   * message, max-throughput knee 16k → 4k msg/s, bench/RESULTS.md).
    */
-  messageLogDurability: 'data' | 'all';
+  messageLogDurability: 'journal' | 'data' | 'all';
   /** CSMS_LAST_SEEN_FLUSH_SEC: last-seen times are kept in memory and written in bulk this often. */
   lastSeenFlushSec: number;
 }
@@ -203,7 +207,7 @@ export function loadConfig(env: Env = process.env): CsmsConfig {
       synchronous: oneOf(env, 'CSMS_SQLITE_SYNCHRONOUS', 'NORMAL', ['NORMAL', 'FULL']) as StorageConfig['synchronous'],
       lastSeenFlushSec: integer(env, 'CSMS_LAST_SEEN_FLUSH_SEC', 5, 1, 3600),
       asyncFlushMs: integer(env, 'CSMS_ASYNC_FLUSH_MS', 50, 1, 1000),
-      messageLogDurability: oneOf(env, 'CSMS_MESSAGE_LOG_DURABILITY', 'data', ['data', 'all']) as StorageConfig['messageLogDurability'],
+      messageLogDurability: oneOf(env, 'CSMS_MESSAGE_LOG_DURABILITY', 'journal', ['journal', 'data', 'all']) as StorageConfig['messageLogDurability'],
     },
   };
   if (config.store === 'mongodb' && !config.mongodbUrl) {

@@ -22,6 +22,8 @@ export interface ControlPlaneConfig {
   role: NodeRole;
   /** CSMS_NODE_ID: this node's name in the station registry; default hostname-pid. */
   nodeId: string;
+  /** Whether CSMS_NODE_ID was set: the default changes with every process (its pid). */
+  nodeIdConfigured: boolean;
   /**
    * CSMS_REGISTRY_TTL: seconds a node's lease in the cluster directory lives unless the node
    * refreshes it (every TTL/3); a node whose lease expired is dead and its stations are gone.
@@ -61,6 +63,7 @@ export function loadControlPlaneConfig(env: Env): ControlPlaneConfig {
     natsBufferSize: integer(env, 'CSMS_NATS_BUFFER', 10_000, 0, 10_000_000),
     role: oneOf(env, 'CSMS_ROLE', 'all', ['all', 'gateway', 'api']) as NodeRole,
     nodeId,
+    nodeIdConfigured: Boolean(env.CSMS_NODE_ID?.trim()),
     registryTtlSec: integer(env, 'CSMS_REGISTRY_TTL', 30, 3, 3600),
     independentNodes: boolean(env, 'CSMS_INDEPENDENT_NODES', false),
   };

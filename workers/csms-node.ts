@@ -1,4 +1,5 @@
 import { MessageChannel } from 'node:worker_threads';
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { AggregatorRegistry, Registry, collectDefaultMetrics, type MetricObjectWithValues, type MetricValue } from 'prom-client';
 import type { CsmsConfig } from '../core/config.js';
@@ -69,6 +70,8 @@ export class CsmsNode implements StationCaller {
   /** Told when a station connects to or leaves this node (the cluster directory, with NATS). */
   presence: { connected(stationId: string, location: StationLocation): void; disconnected(stationId: string): void } | undefined;
   private stopping = false;
+  /** Names this process's frame journal files, so a restarted handler thread never replays live ones. */
+  private readonly runId = `${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
   /** Store checks as the handler thread last reported them (absent: never failed). */
   private storeHealth: Record<string, ReadinessCheck> = {};
   private handlerRunning = false;
@@ -103,7 +106,7 @@ export class CsmsNode implements StationCaller {
   }
 
   private spawnHandlers(): HandlerThread {
-    const handlers = new HandlerThread(this.config, (message) => this.onHandlerMessage(message));
+    const handlers = new HandlerThread(this.config, this.runId, (message) => this.onHandlerMessage(message));
     handlers.worker.on('exit', (code: number) => this.onHandlersExit(handlers, code));
     // A new handler thread opens the store afresh and reports from scratch.
     this.storeHealth = {};
@@ -125,7 +128,7 @@ export class CsmsNode implements StationCaller {
   }
 
   private spawn(index: number): GatewayThread {
-    const thread: GatewayThread = new GatewayThread(index, this.config, this.wire(index), (message) => this.onGatewayMessage(thread, message));
+    const thread: GatewayThread = new GatewayThread(index, this.config, this.runId, this.wire(index), (message) => this.onGatewayMessage(thread, message));
     thread.worker.on('exit', (code: number) => this.onThreadExit(thread, code));
     this.gatewayRunning.set(index, false);
     thread.started().then(

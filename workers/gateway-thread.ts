@@ -15,10 +15,11 @@ export class GatewayThread {
   constructor(
     readonly index: number,
     config: CsmsConfig,
+    runId: string,
     handlerPort: MessagePort,
     handler: (message: Exclude<GatewayToMain, { k: 'ready' | 'listen-failed' }>) => unknown,
   ) {
-    const data: GatewayWorkerData = { config, thread: index, handlerPort };
+    const data: GatewayWorkerData = { config, thread: index, runId, handlerPort };
     this.worker = new Worker(new URL('./gateway-worker.js', import.meta.url), { workerData: data, transferList: [handlerPort], resourceLimits: hotPathWorkerLimits(config.workerYoungGenerationMb) });
     let markReady: () => void = () => {};
     let markFailed: (error: Error) => void = () => {};

@@ -11,17 +11,21 @@ import { startHeapSettler } from './heap-settler.js';
 import { createLogger } from './logger.js';
 import { StationAuthenticator, type LoginLookup } from './station-auth.js';
 import { ThreadChannel } from './thread-channel.js';
+import { FrameJournal, frameJournalDir } from './frame-journal.js';
+import type { LoggedFrame } from '../core/ports/store/message-log-store.js';
 import type { GatewayToHandler, GatewayToMain, MainToGateway } from './thread-messages.js';
 
 /** Gateway thread entry: owns one uWS App and the actors of the sockets it accepted. */
 export interface GatewayWorkerData {
   config: CsmsConfig;
   thread: number;
+  /** Names this process's frame journal files (workers/frame-journal.ts). */
+  runId: string;
   /** This thread's private channel to the handler thread (store, station-initiated handlers). */
   handlerPort: MessagePort;
 }
 
-const { config, thread, handlerPort } = workerData as GatewayWorkerData;
+const { config, thread, runId, handlerPort } = workerData as GatewayWorkerData;
 const log = createLogger(config.logLevel, { thread });
 const metrics = createGatewayMetrics(String(thread));
 startHeapSettler();
@@ -34,16 +38,37 @@ let handlers = new ThreadChannel<never, GatewayToHandler>(handlerPort, () => und
 const POSTED_DELAY_MS = config.storage.asyncFlushMs;
 
 const { messageLogRetention, natsFrameMirror } = config.controlPlane;
+const logging = messageLogRetention.kind !== 'off';
+// CSMS_MESSAGE_LOG_DURABILITY=journal: what this thread hands the handler thread for logging later
+// is first appended to its journal, so an answer never goes out for a frame a kill -9 could lose.
+// A journal file is deleted once the handler thread has committed everything sent before it was
+// rotated, and no commit failed in between (the failure count it returns has not moved).
+let committedFailures = 0;
+const journal =
+  logging && config.storage.messageLogDurability === 'journal'
+    ? new FrameJournal({
+        dir: frameJournalDir(config.dataDir, config.controlPlane),
+        writerId: `${runId}-g${thread}`,
+        confirm: async () => {
+          const failures = await handlers.request<number>({ k: 'barrier' });
+          const clean = failures === committedFailures;
+          committedFailures = failures;
+          if (!clean) throw new Error('a store commit failed since the last rotation');
+        },
+        onError: (error, what) => log.error({ err: error }, what),
+      })
+    : undefined;
+
 // Frames the handler thread does not log itself (our answers, our calls and their answers,
 // refusals) travel on the same channel as the posted messages, so the log keeps wire order.
 const frames: FrameSink | undefined =
-  messageLogRetention.kind !== 'off' || natsFrameMirror
+  logging || natsFrameMirror
     ? {
-        record: (session, direction, messageType, messageId, action, frame) =>
-          handlers.sendLater(
-            { k: 'frames', frames: [{ tenantId: session.tenantId, stationId: session.stationId, direction, messageType, messageId, action, frame, at: new Date().toISOString() }] },
-            POSTED_DELAY_MS,
-          ),
+        record: (session, direction, messageType, messageId, action, frame) => {
+          const row: LoggedFrame = { tenantId: session.tenantId, stationId: session.stationId, direction, messageType, messageId, action, frame, at: new Date().toISOString() };
+          journal?.append(row);
+          handlers.sendLater({ k: 'frames', frames: [row] }, POSTED_DELAY_MS);
+        },
       }
     : undefined;
 
@@ -51,11 +76,22 @@ const inbound: InboundPort = {
   handle: (message) => handlers.request<StationReply>({ k: 'message', message }),
   // CSMS_MESSAGE_LOG_DURABILITY=all (with the log on): a gateway answer waits until the station's
   // frame is committed to the log (one reply per batch, in the handler thread's group commit).
-  // Default `data`: nothing waits; the message and its frame reach the store within the flush delay.
-  post: (message) =>
-    messageLogRetention.kind !== 'off' && config.storage.messageLogDurability === 'all'
-      ? handlers.request<void>({ k: 'posted', message })
-      : handlers.sendLater({ k: 'message', message }, POSTED_DELAY_MS),
+  // Default `journal`: the frame is in this thread's journal before the answer; `data`: nothing
+  // waits. Either way the message and its frame reach the store within the flush delay.
+  post: (message) => {
+    if (logging && config.storage.messageLogDurability === 'all') return handlers.request<void>({ k: 'posted', message });
+    journal?.append({
+      tenantId: message.tenantId,
+      stationId: message.stationId,
+      direction: 'in',
+      messageType: message.messageType,
+      messageId: message.messageId,
+      action: message.action,
+      frame: message.frame,
+      at: message.receivedAt,
+    });
+    handlers.sendLater({ k: 'message', message }, POSTED_DELAY_MS);
+  },
 };
 
 const main: ThreadChannel<MainToGateway, GatewayToMain> = new ThreadChannel<MainToGateway, GatewayToMain>(parentPort!, (message) => {
@@ -80,9 +116,12 @@ const main: ThreadChannel<MainToGateway, GatewayToMain> = new ThreadChannel<Main
       handlers = new ThreadChannel<never, GatewayToHandler>(message.port, () => undefined);
       return undefined;
     case 'stop':
-      return gateway?.stop().then(() => {
+      return gateway?.stop().then(async () => {
         handlers.flushAll();
         main.flush();
+        // The last journal file goes once the handler thread confirms it (it stops after us);
+        // if it does not within a second, the file stays and the next start replays it.
+        if (journal) await Promise.race([journal.close(), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
       });
   }
 });

@@ -11,8 +11,8 @@ export class HandlerThread {
   readonly channel: ThreadChannel<HandlerToMain, MainToHandler>;
   private readonly ready: Promise<void>;
 
-  constructor(config: CsmsConfig, handler: (message: Exclude<HandlerToMain, { k: 'ready' | 'start-failed' }>) => unknown) {
-    const data: HandlerWorkerData = { config };
+  constructor(config: CsmsConfig, runId: string, handler: (message: Exclude<HandlerToMain, { k: 'ready' | 'start-failed' }>) => unknown) {
+    const data: HandlerWorkerData = { config, runId };
     this.worker = new Worker(new URL('./handler-worker.js', import.meta.url), { workerData: data, resourceLimits: hotPathWorkerLimits(config.workerYoungGenerationMb) });
     let markReady: () => void = () => {};
     let markFailed: (error: Error) => void = () => {};

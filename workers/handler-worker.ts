@@ -14,6 +14,7 @@ import { createEventLoopLagGauge } from './metrics.js';
 import { startHeapSettler } from './heap-settler.js';
 import { ThreadChannel } from './thread-channel.js';
 import { EventOutbox } from './event-outbox.js';
+import { frameJournalDir, replayFrameJournals } from './frame-journal.js';
 import { LoginGate } from './login-gate.js';
 import type { PublishOutcome } from '../core/ports/bus.js';
 import type { GatewayToHandler, HandlerToMain, MainToHandler } from './thread-messages.js';
@@ -25,9 +26,11 @@ import type { GatewayToHandler, HandlerToMain, MainToHandler } from './thread-me
  */
 export interface HandlerWorkerData {
   config: CsmsConfig;
+  /** This process's run: its gateways' frame journal files are live, never replayed. */
+  runId: string;
 }
 
-const { config } = workerData as HandlerWorkerData;
+const { config, runId } = workerData as HandlerWorkerData;
 const log = createLogger(config.logLevel, { thread: 'handlers' });
 const registry = new Registry();
 createEventLoopLagGauge(registry, 'handlers');
@@ -91,7 +94,12 @@ async function main(): Promise<void> {
     toMain.send({ k: 'store-health', check, ok: false, reason });
   };
   let fileTimer: NodeJS.Timeout | undefined;
-  store.onCommitOutcome = (fault) => report('store-writable', fault);
+  // Counted for the frame journal: a gateway keeps a journal file when a commit failed meanwhile.
+  let commitFailures = 0;
+  store.onCommitOutcome = (fault) => {
+    if (fault !== undefined) commitFailures++;
+    report('store-writable', fault);
+  };
   if (store instanceof SqliteStore) {
     fileTimer = setInterval(() => {
       try {
@@ -190,6 +198,8 @@ async function main(): Promise<void> {
           case 'frames':
             messageLog?.ingest(message.frames);
             return undefined;
+          case 'barrier':
+            return store.flush().then(() => commitFailures);
           case 'gone':
             lastSeen.mark(message.tenantId, message.stationId, message.at);
             dispatcher.forget(message.stationId);
@@ -218,6 +228,13 @@ async function main(): Promise<void> {
         return stopping;
     }
   });
+  if (config.controlPlane.messageLogRetention.kind !== 'off') {
+    // Frames a crashed run journalled but never committed (CSMS_MESSAGE_LOG_DURABILITY=journal).
+    const replayed = await replayFrameJournals(frameJournalDir(config.dataDir, config.controlPlane), (frames) => store.messageLog.appendMissingMessages(frames), {
+      exceptWriterPrefix: `${runId}-`,
+    });
+    if (replayed.files > 0) log.warn({ ...replayed }, 'frame journal replayed into the message log: the previous run did not stop cleanly');
+  }
   toMain.send({ k: 'ready' });
   await outbox?.start();
 }

@@ -50,6 +50,8 @@ export type GatewayToHandler =
   /** an admitted login; `confirm`: the station used this new hash, its previous password stops working */
   | { k: 'login-ok'; stationId: string; confirm?: string }
   | { k: 'frames'; frames: LoggedFrame[] }
+  /** reply: undefined once everything this gateway sent before it is committed (frame journal rotation) */
+  | { k: 'barrier' }
   | { k: 'gone'; tenantId: string; stationId: string; at: string };
 
 /** main → handler thread */

@@ -69,6 +69,21 @@ export class MongoControlPlane implements ApiKeyStore, MessageLogStore {
     await Promise.all(frames.map((f, i) => this.batcher.write(log, { insertOne: { document: { ...f, seq: first + i } } })));
   }
 
+  async appendMissingMessages(frames: LoggedFrame[]): Promise<number> {
+    await this.ready;
+    const log = this.db.collection('message_log');
+    const missing: LoggedFrame[] = [];
+    for (const f of frames) {
+      const found = await log.findOne(
+        { tenantId: f.tenantId, stationId: f.stationId, messageId: f.messageId, direction: f.direction, messageType: f.messageType, at: f.at },
+        { projection: { _id: 1 } },
+      );
+      if (!found) missing.push(f);
+    }
+    await this.appendMessages(missing);
+    return missing.length;
+  }
+
   async listMessages(tenantId: string, stationId: string, query: MessageLogQuery): Promise<Page<MessageLogRecord>> {
     await this.ready;
     const before = query.cursor ? Number(decodeCursor(query.cursor)) : Number.MAX_SAFE_INTEGER;

@@ -31,6 +31,23 @@ export class PostgresMessageLog implements MessageLogStore {
     );
   }
 
+  appendMissingMessages(frames: LoggedFrame[]): Promise<number> {
+    if (frames.length === 0) return Promise.resolve(0);
+    const col = <K extends keyof LoggedFrame>(key: K) => frames.map((f) => f[key]);
+    const sql = this.sql;
+    return this.writer.pipelined(async (tx) => {
+      const result = await tx`INSERT INTO message_log (tenant_id, station_id, direction, message_type, message_id, action, payload, at)
+        SELECT f.* FROM unnest(${sql.array(col('tenantId'), TEXT)}::text[], ${sql.array(col('stationId'), TEXT)}::text[],
+          ${sql.array(col('direction'), TEXT)}::text[], ${sql.array(col('messageType'), INT4)}::integer[],
+          ${sql.array(col('messageId'), TEXT)}::text[], ${sql.array(col('action'), TEXT)}::text[],
+          ${sql.array(col('frame'), TEXT)}::text[], ${sql.array(col('at'), TEXT)}::text[])
+          AS f(tenant_id, station_id, direction, message_type, message_id, action, payload, at)
+        WHERE NOT EXISTS (SELECT 1 FROM message_log m WHERE m.tenant_id = f.tenant_id AND m.station_id = f.station_id
+          AND m.message_id = f.message_id AND m.direction = f.direction AND m.message_type = f.message_type AND m.at = f.at)`;
+      return result.count;
+    });
+  }
+
   async listMessages(tenantId: string, stationId: string, query: MessageLogQuery): Promise<Page<MessageLogRecord>> {
     const sql = this.sql;
     const decoded = query.cursor ? Number(decodeCursor(query.cursor)) : Number.MAX_SAFE_INTEGER;

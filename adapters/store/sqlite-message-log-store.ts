@@ -23,6 +23,9 @@ export class SqliteMessageLogStore implements MessageLogStore {
         `DELETE FROM message_log WHERE station_id = ? AND seq <= (
            SELECT seq FROM message_log WHERE station_id = ? ORDER BY seq DESC LIMIT 1 OFFSET ?)`,
       ),
+      exists: db.prepare(
+        `SELECT 1 FROM message_log WHERE station_id = ? AND tenant_id = ? AND message_id = ? AND direction = ? AND message_type = ? AND at = ? LIMIT 1`,
+      ),
       pruneBelow: db.prepare('DELETE FROM message_log WHERE seq < ?'),
       seqBounds: db.prepare('SELECT min(seq) AS lo, max(seq) AS hi FROM message_log'),
       firstFrom: db.prepare('SELECT seq, at FROM message_log WHERE seq >= ? ORDER BY seq LIMIT 1'),
@@ -35,6 +38,19 @@ export class SqliteMessageLogStore implements MessageLogStore {
       for (const f of frames) {
         this.stmt.insert!.run(f.tenantId, f.stationId, f.direction, f.messageType, f.messageId, f.action, f.frame, f.at);
       }
+    });
+  }
+
+  appendMissingMessages(frames: LoggedFrame[]): Promise<number> {
+    if (frames.length === 0) return Promise.resolve(0);
+    return this.writer.enqueue(() => {
+      let appended = 0;
+      for (const f of frames) {
+        if (this.stmt.exists!.get(f.stationId, f.tenantId, f.messageId, f.direction, f.messageType, f.at)) continue;
+        this.stmt.insert!.run(f.tenantId, f.stationId, f.direction, f.messageType, f.messageId, f.action, f.frame, f.at);
+        appended++;
+      }
+      return appended;
     });
   }
 

@@ -66,4 +66,22 @@ export function controlPlaneStoreContract(t: Test, name: string, options: StoreC
     t.ok((await store.messageLog.pruneMessages({ olderThan: new Date(Date.now() - 3_600_000).toISOString() })) >= 2, 'age bound');
     t.same((await store.messageLog.listMessages('acme', 'CS-3', { limit: 10 })).items.map((m) => m.messageId), ['m2']);
   });
+
+  t.test(`${name}: message log appends only the missing frames of a replay`, async (t) => {
+    const store = await options.open();
+    t.teardown(() => store.close().catch(() => {}));
+    await store.messageLog.appendMessages([frame('CS-R', 1), frame('CS-R', 2)]);
+    const replay = [
+      frame('CS-R', 1),
+      frame('CS-R', 2),
+      frame('CS-R', 2, { tenantId: 'globex' }),
+      frame('CS-R', 3),
+      frame('CS-R', 1, { at: '2025-01-01T00:00:09.000Z' }),
+    ];
+    t.equal(await store.messageLog.appendMissingMessages(replay), 3, 'frames already logged are skipped');
+    t.equal(await store.messageLog.appendMissingMessages(replay), 0, 'a second replay appends nothing');
+    t.equal(await store.messageLog.appendMissingMessages([]), 0);
+    t.same((await store.messageLog.listMessages('acme', 'CS-R', { limit: 10 })).items.map((m) => m.messageId), ['m1', 'm3', 'm2', 'm1']);
+    t.same((await store.messageLog.listMessages('globex', 'CS-R', { limit: 10 })).items.map((m) => m.messageId), ['m2']);
+  });
 }

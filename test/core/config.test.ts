@@ -105,8 +105,9 @@ t.test('invalid values throw ConfigError naming the variable and the value', asy
   throwsConfig(t, { CSMS_STORE: 'mongodb' }, /CSMS_STORE=mongodb needs MONGODB_URL/);
 });
 
-t.test('CSMS_MESSAGE_LOG_DURABILITY: data by default, all on request, anything else refused', async (t) => {
-  t.equal(loadConfig({}).storage.messageLogDurability, 'data');
+t.test('CSMS_MESSAGE_LOG_DURABILITY: journal by default, data or all on request, anything else refused', async (t) => {
+  t.equal(loadConfig({}).storage.messageLogDurability, 'journal');
+  t.equal(loadConfig({ CSMS_MESSAGE_LOG_DURABILITY: 'data' }).storage.messageLogDurability, 'data');
   t.equal(loadConfig({ CSMS_MESSAGE_LOG_DURABILITY: 'all' }).storage.messageLogDurability, 'all');
   t.throws(() => loadConfig({ CSMS_MESSAGE_LOG_DURABILITY: 'some' }), /CSMS_MESSAGE_LOG_DURABILITY/);
 });

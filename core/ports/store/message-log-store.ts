@@ -60,6 +60,12 @@ export interface MessageLogRetention {
 export interface MessageLogStore {
   /** Appends a batch of frames in one write (one group-commit slot, not one per frame). */
   appendMessages(frames: LoggedFrame[]): Promise<void>;
+  /**
+   * Appends the frames the log does not hold yet (same tenant, station, direction, message type,
+   * message id and time), in one write; returns how many it appended. For replaying a journal
+   * whose frames may already have been committed.
+   */
+  appendMissingMessages(frames: LoggedFrame[]): Promise<number>;
   listMessages(tenantId: string, stationId: string, query: MessageLogQuery): Promise<Page<MessageLogRecord>>;
   /** Applies the retention bound; returns how many frames were deleted. */
   pruneMessages(retention: MessageLogRetention): Promise<number>;
