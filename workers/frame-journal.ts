@@ -13,7 +13,7 @@ import type { LoggedFrame } from '../core/ports/store/message-log-store.js';
  * rotated every `rotateMs`; a rotated file is deleted once the handler thread confirms that
  * everything sent before the rotation is committed (its store's `flush`, in channel order). Files
  * a crashed process left behind are replayed into the log at the next start, skipping frames
- * the log already holds. Measured cost: one write(2) of ~0.3 KB per frame, a few µs.
+ * the log already holds. Measured: ~5 µs of CPU per frame (one write(2) of ~0.3 KB; 200k appends on our 2-core machine).
  *
  * Hand-written rather than a library: it is one append-only file per thread with no index; the
  * replay needs only line splitting.
