@@ -341,7 +341,7 @@ export const MIGRATIONS: string[] = [
      action text,
      result text NOT NULL,
      http_status integer NOT NULL,
-     request jsonb
+     request text
    );
    CREATE INDEX audit_log_by_tenant ON audit_log (tenant_id, id)`,
 ];

@@ -93,7 +93,7 @@ export class PostgresUsers implements UserStore {
     return this.writer.pipelined((tx) =>
       tx`INSERT INTO audit_log (tenant_id, at, user_id, username, route, station_id, action, result, http_status, request)
         VALUES (${entry.tenantId}, ${entry.at}, ${entry.userId}, ${entry.username}, ${entry.route}, ${entry.stationId}, ${entry.action},
-          ${entry.result}, ${entry.httpStatus}, ${request}::jsonb)`.then(() => undefined),
+          ${entry.result}, ${entry.httpStatus}, ${request})`.then(() => undefined),
     );
   }
 
@@ -103,6 +103,6 @@ export class PostgresUsers implements UserStore {
       tenantId === undefined
         ? await this.sql`SELECT * FROM audit_log WHERE id < ${before} ORDER BY id DESC LIMIT ${options.limit}`
         : await this.sql`SELECT * FROM audit_log WHERE tenant_id = ${tenantId} AND id < ${before} ORDER BY id DESC LIMIT ${options.limit}`;
-    return rows.map((row) => toAudit(row, row.request ?? null));
+    return rows.map((row) => toAudit(row, row.request == null ? null : JSON.parse(row.request as string)));
   }
 }
