@@ -34,6 +34,7 @@ import { authRoutes } from './routes/auth.js';
 import { userRoutes } from './routes/users.js';
 import { eventRoutes } from './routes/events.js';
 import { uiRoutes } from './routes/ui.js';
+import { ocppSchemaRoutes } from './routes/ocpp-schemas.js';
 
 export interface ApiOptions {
   /** One info line per request (method, url, status, ms, key id); default: CSMS_ACCESS_LOG. */
@@ -111,6 +112,7 @@ export async function buildApi(deps: ApiDeps, logger?: Logger, options: ApiOptio
   await app.register(authRoutes, { deps, logger });
   await app.register(userRoutes, { deps });
   await app.register(eventRoutes, { deps });
+  await app.register(ocppSchemaRoutes);
   await app.register(uiRoutes, { dir: deps.uiDir });
   await app.register(asyncApiRoutes);
   return app;
