@@ -1,4 +1,5 @@
 import t from 'tap';
+import type { Test } from 'tap';
 import { request as httpRequest } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../../api/server.js';
@@ -13,7 +14,7 @@ const PASSWORD = 'correct horse battery';
 const hash = (p: string) => hashPassword(p, 1024);
 
 /** The API over an in-memory SQLite store, with users of two tenants and a real scrypt. */
-async function setup(t: Tap.Test) {
+async function setup(t: Test) {
   const fake = fakeApiDeps();
   const bus = new MemoryBus(() => {});
   fake.deps.hashPassword = hash;
@@ -35,8 +36,8 @@ async function setup(t: Tap.Test) {
   return { ...fake, app, adminKey, first: first!, bus };
 }
 
-type Tap = typeof t;
-declare namespace Tap { type Test = typeof t }
+
+
 
 interface Session {
   cookie: string;

@@ -41,7 +41,7 @@ export function StationsPage(_: PageProps) {
   useLive('station.*', (e) => {
     setItems((list) => {
       if (!list.some((s) => s.id === e.stationId)) {
-        if (e.type === 'station.connected' && cursors.length === 1) void load(undefined);
+        if ((e.type === 'station.connected' || e.type === 'station.booted') && cursors.length === 1) void load(undefined);
         return list;
       }
       return list.map((s) => {
