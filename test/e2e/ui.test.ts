@@ -81,7 +81,7 @@ async function run(t: Test) {
     await page.getByRole('link', { name: 'Stations', exact: true }).click();
     await page.getByRole('heading', { name: 'Stations' }).waitFor();
     station = await connectStrict(outer, { endpoint: server.ocppUrl, identity: 'CS-UI-1', password: 'station-password-ui-1', version: 'ocpp1.6' });
-    station.handle('Reset', async ({ params }: { params: unknown }) => {
+    station.handle('Reset', async ({ params }: any) => {
       resets.push(params);
       return { status: 'Accepted' };
     });
@@ -131,7 +131,7 @@ async function run(t: Test) {
     let transactionId = 0;
     const t0 = Date.now() - 60 * 60_000;
     const at = (min: number) => new Date(t0 + min * 60_000).toISOString();
-    station.handle('RemoteStartTransaction', async ({ params }: { params: { idTag: string; connectorId?: number } }) => {
+    station.handle('RemoteStartTransaction', async ({ params }: any) => {
       setImmediate(async () => {
         const r = (await station.call('StartTransaction', { connectorId: params.connectorId ?? 1, idTag: params.idTag, meterStart: 1000, timestamp: at(0) })) as { transactionId: number };
         transactionId = r.transactionId;
@@ -147,7 +147,7 @@ async function run(t: Test) {
       });
       return { status: 'Accepted' };
     });
-    station.handle('RemoteStopTransaction', async ({ params }: { params: { transactionId: number } }) => {
+    station.handle('RemoteStopTransaction', async ({ params }: any) => {
       setImmediate(() => void station.call('StopTransaction', { transactionId: params.transactionId, meterStop: 13500, timestamp: at(55), reason: 'Remote' }));
       return { status: 'Accepted' };
     });
@@ -158,7 +158,7 @@ async function run(t: Test) {
     await page.getByTestId('answer').getByText('"Accepted"').waitFor();
     await page.goto(server.apiUrl + '/#/transactions');
     const row = () => page.locator(`tr[data-transaction="${transactionId}"]`);
-    await page.waitForFunction(() => document.querySelectorAll('tr[data-transaction]').length > 0);
+    await page.locator('tr[data-transaction]').first().waitFor();
     await row().getByText('yes', { exact: true }).waitFor();
     t.pass('the active transaction is listed');
     // Stop it from the console; the table follows live.
@@ -189,7 +189,7 @@ async function run(t: Test) {
     t.equal(await page.getByRole('link', { name: 'Users & keys' }).count(), 0, 'no administration in the navigation');
     const before = resets.length;
     const refused = await page.evaluate(async () => {
-      const me = await (await fetch('/auth/me')).json();
+      const me = (await (await fetch('/auth/me')).json()) as { csrfToken: string };
       const res = await fetch('/stations/CS-UI-1/reset', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken }, body: JSON.stringify({ type: 'Hard' }) });
       return { status: res.status, body: await res.json() };
     });

@@ -66,10 +66,11 @@ export interface MeterSample {
 
 /**
  * Power (kW) and energy (kWh) series from a transaction's meter values, for the chart: energy from
- * Energy.Active.Import.Register (Wh or kWh, relative to the first reading), power from
- * Power.Active.Import (W or kW; phases summed per timestamp), both by timestamp in seconds.
+ * Energy.Active.Import.Register (Wh or kWh) delivered since `startWh` (the transaction's meter
+ * start; else the first reading), power from Power.Active.Import (W or kW; phases summed per
+ * timestamp), both by timestamp in seconds.
  */
-export function meterSeries(samples: MeterSample[]): { t: number[]; kw: Array<number | null>; kwh: Array<number | null> } {
+export function meterSeries(samples: MeterSample[], startWh?: number | null): { t: number[]; kw: Array<number | null>; kwh: Array<number | null> } {
   const byTime = new Map<number, { kw: number | null; kwh: number | null }>();
   for (const s of samples) {
     if (s.value === null || s.value === undefined) continue;
@@ -88,7 +89,7 @@ export function meterSeries(samples: MeterSample[]): { t: number[]; kw: Array<nu
     byTime.set(t, row);
   }
   const times = [...byTime.keys()].sort((a, b) => a - b);
-  let base: number | undefined;
+  let base: number | undefined = startWh === null || startWh === undefined ? undefined : startWh / 1000;
   const kwh = times.map((t) => {
     const v = byTime.get(t)!.kwh;
     if (v === null) return null;

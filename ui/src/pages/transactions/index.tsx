@@ -81,7 +81,7 @@ export function TransactionPage({ params }: PageProps) {
   useLive('>', (e) => { if (e.stationId === params.stationId && (e.type.startsWith('transaction.') || e.type === 'meter.values')) void load(); }, [params.id]);
   useEffect(() => {
     if (!tx || !chart.current) return;
-    const s = meterSeries(tx.meterValues ?? []);
+    const s = meterSeries(tx.meterValues ?? [], tx.meterStartWh);
     chart.current.textContent = '';
     if (s.t.length < 2) return;
     const css = getComputedStyle(document.documentElement);
