@@ -233,6 +233,17 @@ async function run(t: Test) {
     t.match(text, /RemoteStopTransaction/);
     t.notMatch(text, /vic/, "the viewer's refused command reached nothing, so it is not audited");
     await shot(page, '11-users');
+
+    await page.getByRole('link', { name: 'Id tokens' }).click();
+    const form = page.getByRole('form', { name: 'New id token' });
+    await form.getByLabel('Id token').fill('TAG-NEW-1');
+    await form.getByRole('button', { name: 'Add' }).click();
+    const row = page.getByRole('row').filter({ hasText: 'TAG-NEW-1' });
+    await row.getByText('Accepted').waitFor();
+    await row.getByRole('button', { name: 'Block' }).click();
+    await row.getByText('Blocked').waitFor();
+    t.match((await server.apiJson('GET', '/tokens/TAG-NEW-1')).body, { idToken: 'TAG-NEW-1', status: 'Blocked' }, 'created and blocked from the UI');
+    await shot(page, '12-tokens');
   });
 
   await station!.close();

@@ -62,7 +62,7 @@ export function StationPage({ params, user }: PageProps) {
               <dt>Last seen</dt><dd>{formatTime(station.lastSeenAt)}</dd>
             </dl>
           </Card>
-          <Card title="Connectors">
+          <Card title="Connectors" wide>
             {(station.connectors ?? []).length === 0 ? <Empty>No connector has reported a status yet.</Empty> : (
               <table class="table compact" aria-label="Connectors">
                 <thead><tr><th /><th>EVSE</th><th>Connector</th><th>Status</th><th>Error</th><th>Since</th></tr></thead>

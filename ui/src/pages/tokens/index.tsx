@@ -50,13 +50,13 @@ export function TokensPage({ user }: PageProps) {
               <tr key={t.idToken + t.type}>
                 <td>{t.idToken}</td><td>{t.type}</td><td>{t.status}</td><td>{t.groupId ?? '—'}</td><td>{formatTime(t.expiresAt)}</td>
                 {edit && (
-                  <td class="row">
+                  <td><div class="row">
                     {t.status === 'Blocked'
                       ? <button type="button" class="small" onClick={() => update(t, { status: 'Accepted' })}>Unblock</button>
                       : <button type="button" class="small" onClick={() => update(t, { status: 'Blocked' })}>Block</button>}
                     <button type="button" class="small" onClick={() => update(t, { expiresAt: new Date().toISOString() })}>Expire now</button>
                     <button type="button" class="small danger" onClick={() => confirm(`Delete ${t.idToken}?`) && act(() => api(`/tokens/${encodeURIComponent(t.idToken)}`, { method: 'DELETE' }))}>Delete</button>
-                  </td>
+                  </div></td>
                 )}
               </tr>
             ))}

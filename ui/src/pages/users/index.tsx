@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, errorText } from '../../api.ts';
+import { api, chosenTenant, errorText } from '../../api.ts';
 import { Card, Empty, ErrorBox, PageHeader } from '../../components.tsx';
 import { formatTime } from '../../format.ts';
 import type { PageProps } from '../../main.tsx';
@@ -61,17 +61,17 @@ export function UsersPage({ user }: PageProps) {
                     </select>
                   </td>
                   <td>{u.tenantId ?? 'cluster'}</td><td>{formatTime(u.createdAt)}</td><td>{u.disabledAt ? 'disabled' : 'active'}</td>
-                  <td class="row">
+                  <td><div class="row">
                     {u.id !== user.id && <button type="button" class="small" onClick={() => act(() => api(`/admin/users/${u.id}`, { method: 'PATCH', body: { disabled: !u.disabledAt } }))}>{u.disabledAt ? 'Enable' : 'Disable'}</button>}
                     {u.id !== user.id && <button type="button" class="small danger" onClick={() => confirm(`Delete ${u.username}?`) && act(() => api(`/admin/users/${u.id}`, { method: 'DELETE' }))}>Delete</button>}
-                  </td>
+                  </div></td>
                 </tr>
               ))}
             </tbody>
           </table>
         </Card>
         <Card title="API keys" wide>
-          <form class="row" aria-label="New API key" onSubmit={(e) => { e.preventDefault(); void act(() => api('/admin/api-keys', { method: 'POST', body: { name: keyName || undefined, tenantId: user.tenantId ?? undefined } }).then((r) => setCreated(r.key))); }}>
+          <form class="row" aria-label="New API key" onSubmit={(e) => { e.preventDefault(); void act(() => api('/admin/api-keys', { method: 'POST', body: { name: keyName || undefined, tenantId: user.tenantId ?? (chosenTenant() || 'default') } }).then((r) => setCreated(r.key))); }}>
             <input aria-label="Key name" placeholder="Name (e.g. billing)" value={keyName} onInput={(e) => setKeyName((e.target as HTMLInputElement).value)} />
             <button type="submit">Create tenant key</button>
           </form>
