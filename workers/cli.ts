@@ -21,10 +21,9 @@ const USAGE = `usage:
   switchyard create-key (--tenant <id> | --admin) [--name <text>]   prints the new key once
   switchyard list-keys [--tenant <id>]
   switchyard revoke-key <key id>
-  switchyard create-user <username> --role ${USER_ROLES_TEXT} (--tenant <id> | --cluster) [--password-stdin]
-                                  prints a generated password once unless --password-stdin
+  switchyard create-user <username> --role ${USER_ROLES_TEXT} (--tenant <id> | --cluster) [--password-stdin]   prints a generated password once
   switchyard list-users [--tenant <id>]
-  switchyard set-password <username> [--password-stdin]   prints a generated password once; ends its sessions`;
+  switchyard set-password <username> [--password-stdin]   prints a generated password once; ends the user's sessions`;
 
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
