@@ -38,7 +38,7 @@ export interface ApiDeps {
   /** GET /ready: each check ok or why not (CsmsNode.readiness); absent: always ready. */
   readiness?(): { ready: boolean; checks: Record<string, { ok: boolean; reason?: string }> };
   /** See `AuthOptions.publicMetrics`. */
-  security?: { publicMetrics?: boolean };
+  security?: { publicMetrics?: boolean; secureCookies?: boolean };
   /**
    * The built-in upload target (`PUT|POST /uploads/{token}`): where files go (`dir`, under the data
    * dir), the base of the URLs sent to stations, the size limit and how long a URL is valid.

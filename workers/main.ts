@@ -126,7 +126,7 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
       },
       info: { workers: config.workers, store: store.kind, bus: bus.kind, version },
       readiness: () => node.readiness(natsBus ? { connected: natsBus.stats().connected } : undefined),
-      security: { publicMetrics: config.controlPlane.metricsPublic },
+      security: { publicMetrics: config.controlPlane.metricsPublic, secureCookies: config.controlPlane.secureCookies },
     },
     log,
   );

@@ -38,8 +38,8 @@ function publicUser(user: SessionUser | Omit<SessionUser, 'csrfToken' | 'tokenHa
   return { id, username, role, tenantId, createdAt, updatedAt, disabledAt };
 }
 
-function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string, maxAgeSec: number): void {
-  const secure = request.protocol === 'https' ? '; Secure' : '';
+function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string, maxAgeSec: number, forceSecure: boolean): void {
+  const secure = forceSecure || request.protocol === 'https' ? '; Secure' : '';
   reply.header('set-cookie', `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSec}${secure}`);
 }
 
@@ -51,6 +51,7 @@ function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: s
 export async function authRoutes(app: FastifyInstance, opts: { deps: ApiDeps; logger?: Logger }): Promise<void> {
   const { store } = opts.deps;
   const throttle = new LoginThrottle();
+  const secureCookies = opts.deps.security?.secureCookies ?? false;
   // Verifying an unknown user costs the same scrypt work as a known one (no user enumeration by timing).
   const dummyHash = hashPassword(randomBytes(16).toString('hex'), 16384);
 
@@ -93,7 +94,7 @@ export async function authRoutes(app: FastifyInstance, opts: { deps: ApiDeps; lo
       const csrfToken = randomBytes(24).toString('base64url');
       const expiresAt = new Date(now + SESSION_HOURS * 3_600_000).toISOString();
       await store.users.createSession({ tokenHash: sessionTokenHash(token), userId: user.id, csrfToken, expiresAt });
-      setSessionCookie(request, reply, token, SESSION_HOURS * 3600);
+      setSessionCookie(request, reply, token, SESSION_HOURS * 3600, secureCookies);
       opts.logger?.info({ userId: user.id, username: user.username, tenantId: user.tenantId, address: request.ip }, 'UI login');
       const { passwordHash: _, ...record } = user;
       return { user: publicUser(record), csrfToken, expiresAt };
@@ -110,7 +111,7 @@ export async function authRoutes(app: FastifyInstance, opts: { deps: ApiDeps; lo
     },
     async (request, reply) => {
       if (request.user) await store.users.deleteSession(request.user.tokenHash);
-      setSessionCookie(request, reply, '', 0);
+      setSessionCookie(request, reply, '', 0, secureCookies);
       return reply.status(204).send();
     },
   );

@@ -94,6 +94,20 @@ t.test('login: wrong password refused, cookie httpOnly + SameSite, me, logout', 
   t.equal((await app.inject({ url: '/stations', headers: { cookie: 'sy_session=forged' } })).statusCode, 401);
 });
 
+t.test('CSMS_SECURE_COOKIES: the session cookie is Secure behind a TLS proxy', async (t) => {
+  const fake = fakeApiDeps();
+  fake.deps.hashPassword = hash;
+  fake.deps.security = { secureCookies: true };
+  const app = await buildApi(fake.deps);
+  t.teardown(async () => {
+    await app.close();
+    await fake.store.close();
+  });
+  await createUser(fake.store.users, hash, { username: 'sam', password: PASSWORD, role: 'viewer', tenantId: 'acme' });
+  const res = await app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'sam', password: PASSWORD } });
+  t.match(String(res.headers['set-cookie']), /; Secure$/);
+});
+
 t.test('CSRF: a cookie-authenticated change needs the session token; API keys need none', async (t) => {
   const { app, connect, calls, adminKey, store } = await setup(t);
   connect('CS-A', 'acme', 'ocpp1.6');
