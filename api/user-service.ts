@@ -44,6 +44,12 @@ export async function bootstrapAdminUser(
   const username = env.username || 'admin';
   if (await store.findUserByName(username)) return undefined;
   const password = env.password || generatePassword();
-  await createUser(store, hash, { username, password, role: 'admin', tenantId: null });
+  try {
+    await createUser(store, hash, { username, password, role: 'admin', tenantId: null });
+  } catch (error) {
+    // Nodes starting at once on one shared store: another node created it first, and printed it.
+    if (error instanceof ApiError && error.code === 'USER_EXISTS') return undefined;
+    throw error;
+  }
   return env.password ? undefined : { username, password };
 }

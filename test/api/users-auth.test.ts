@@ -62,6 +62,14 @@ t.test('first start creates one cluster admin, printed once; later starts create
   t.equal(await bootstrapAdminUser(store.users, hash, {}), undefined, 'nothing new the second time');
 });
 
+t.test('two nodes starting at once on one store: one creates the first admin, the other starts quietly', async (t) => {
+  const fake = fakeApiDeps();
+  t.teardown(() => fake.store.close());
+  const both = await Promise.all([bootstrapAdminUser(fake.store.users, hash, {}), bootstrapAdminUser(fake.store.users, hash, {})]);
+  t.equal(both.filter((b) => b !== undefined).length, 1, 'printed by one node only, no start-up failure');
+  t.equal((await fake.store.users.listUsers()).length, 1);
+});
+
 t.test('login: wrong password refused, cookie httpOnly + SameSite, me, logout', async (t) => {
   const { app } = await setup(t);
   const wrong = await app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'otto', password: 'nope-nope-nope' } });
