@@ -21,6 +21,7 @@ COPY workers ./workers
 COPY adapters ./adapters
 COPY api ./api
 COPY bench ./bench
+COPY ui ./ui
 RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund
 

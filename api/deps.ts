@@ -2,6 +2,7 @@ import type { FirmwareCampaign } from '../core/firmware-campaign.js';
 import type { OcppVersion } from '../core/protocols.js';
 import type { Store } from '../core/ports/store/store.js';
 import type { StationCommands } from '../actors/commands/station-commands.js';
+import type { Bus } from '../core/ports/bus.js';
 
 /** Where a station is connected on this node (the gateway thread is shown for operations and tests). */
 export interface LocalStationLocation {
@@ -27,13 +28,17 @@ export interface ApiDeps {
     /** Logs every frame of a station at info on this node's gateway threads (CsmsNode.setStationDebug); absent without gateways. */
     setDebug?(stationId: string, enabled: boolean): void;
   };
+  /** The bus `GET /events` streams from (with NATS: every node's events); absent: no event stream. */
+  events?: Pick<Bus, 'subscribe'>;
+  /** Where the operator UI's built files are (index.html, ui/assets); absent or missing: no UI. */
+  uiDir?: string;
   metrics(): Promise<{ contentType: string; body: string }>;
   hashPassword(password: string): Promise<string>;
   info: { workers: number; store: string; bus: string; version: string };
   /** GET /ready: each check ok or why not (CsmsNode.readiness); absent: always ready. */
   readiness?(): { ready: boolean; checks: Record<string, { ok: boolean; reason?: string }> };
   /** See `AuthOptions.publicMetrics`. */
-  security?: { publicMetrics?: boolean };
+  security?: { publicMetrics?: boolean; secureCookies?: boolean };
   /**
    * The built-in upload target (`PUT|POST /uploads/{token}`): where files go (`dir`, under the data
    * dir), the base of the URLs sent to stations, the size limit and how long a URL is valid.

@@ -30,6 +30,11 @@ import { firmwareRoutes } from './routes/firmware.js';
 import { logRoutes } from './routes/logs.js';
 import { uploadRoutes } from './routes/uploads.js';
 import { campaignRoutes } from './routes/campaigns.js';
+import { authRoutes } from './routes/auth.js';
+import { userRoutes } from './routes/users.js';
+import { eventRoutes } from './routes/events.js';
+import { uiRoutes } from './routes/ui.js';
+import { ocppSchemaRoutes } from './routes/ocpp-schemas.js';
 
 export interface ApiOptions {
   /** One info line per request (method, url, status, ms, key id); default: CSMS_ACCESS_LOG. */
@@ -50,9 +55,10 @@ export async function buildApi(deps: ApiDeps, logger?: Logger, options: ApiOptio
   installErrorHandler(app, logger);
   // Bearer API keys decide request.tenantId; every route reads and writes only that tenant.
   app.decorateRequest('tenantId', '');
-  installAuth(app, { keys: deps.store.apiKeys, publicMetrics: deps.security?.publicMetrics });
+  installAuth(app, { keys: deps.store.apiKeys, users: deps.store.users, publicMetrics: deps.security?.publicMetrics });
   app.decorateRequest('command', undefined);
   if (logger) installOperatorLog(app, logger, accessLog);
+  installAuditLog(app, deps, logger);
   await app.register(swagger, {
     openapi: {
       info: { title: 'Switchyard CSMS API', version: deps.info.version, description: 'REST API of the Switchyard OCPP CSMS' },
@@ -68,7 +74,8 @@ export async function buildApi(deps: ApiDeps, logger?: Logger, options: ApiOptio
         { name: 'display messages', description: 'Messages shown on station screens (2.0.1 and 2.1)' },
         { name: 'firmware', description: 'Firmware updates, publishing and firmware campaigns' },
         { name: 'logs', description: 'Logs and diagnostics, with the built-in upload target' },
-        { name: 'admin', description: 'API keys (admin keys only)' },
+        { name: 'admin', description: 'API keys, users and the audit log (admins)' },
+        { name: 'auth', description: 'Sessions of people using the operator UI (cookie + X-CSRF-Token)' },
       ],
       components: {
         securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'Switchyard API key (sy_…)' } },
@@ -102,6 +109,11 @@ export async function buildApi(deps: ApiDeps, logger?: Logger, options: ApiOptio
   await app.register(logRoutes, { deps });
   await app.register(uploadRoutes, { deps, logger });
   await app.register(apiKeyRoutes, { deps });
+  await app.register(authRoutes, { deps, logger });
+  await app.register(userRoutes, { deps });
+  await app.register(eventRoutes, { deps });
+  await app.register(ocppSchemaRoutes);
+  await app.register(uiRoutes, { dir: deps.uiDir });
   await app.register(asyncApiRoutes);
   return app;
 }
@@ -109,7 +121,7 @@ export async function buildApi(deps: ApiDeps, logger?: Logger, options: ApiOptio
 /** After the answer is sent: the command line (api/station-call.ts notes it) and the access line. */
 function installOperatorLog(app: FastifyInstance, logger: Logger, accessLog: boolean): void {
   app.addHook('onResponse', async (request, reply) => {
-    const key = request.apiKey ? { keyId: request.apiKey.id, keyName: request.apiKey.name } : {};
+    const key = request.apiKey ? { keyId: request.apiKey.id, keyName: request.apiKey.name } : request.user ? { userId: request.user.id, username: request.user.username } : {};
     if (request.command) {
       logger.info({ ...key, tenantId: request.tenantId, ...request.command, httpStatus: reply.statusCode }, 'API command');
     }
@@ -119,5 +131,29 @@ function installOperatorLog(app: FastifyInstance, logger: Logger, accessLog: boo
         'API request',
       );
     }
+  });
+}
+
+/** The largest request body kept in an audit record. */
+const MAX_AUDIT_BODY = 8192;
+
+/**
+ * Every command a user sent (from the UI, or with its session by hand) becomes an audit record:
+ * who, what, when, the station's answer (store.users.appendAudit), written before the answer goes
+ * out, so an answer the user saw is always in the log.
+ */
+function installAuditLog(app: FastifyInstance, deps: ApiDeps, logger?: Logger): void {
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (!request.user || !request.command) return payload;
+    const text = request.body === undefined ? undefined : JSON.stringify(request.body);
+    const body = text === undefined ? null : text.length > MAX_AUDIT_BODY ? { truncated: text.slice(0, MAX_AUDIT_BODY) } : request.body;
+    await deps.store.users
+      .appendAudit({
+        tenantId: request.tenantId, at: new Date().toISOString(), userId: request.user.id, username: request.user.username,
+        route: `${request.method} ${request.url.split('?', 1)[0]}`, stationId: request.command.stationId, action: request.command.action,
+        result: request.command.result, httpStatus: reply.statusCode, request: body,
+      })
+      .catch((error: unknown) => logger?.error({ err: error, userId: request.user?.id }, 'audit record failed'));
+    return payload;
   });
 }

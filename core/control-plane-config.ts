@@ -11,6 +11,8 @@ export interface ControlPlaneConfig {
   adminKey: string | undefined;
   /** CSMS_METRICS_PUBLIC: /metrics without an API key. */
   metricsPublic: boolean;
+  /** UI session cookies always carry `Secure` (the API is behind a TLS-terminating proxy); otherwise only on an https request. */
+  secureCookies: boolean;
   messageLogRetention: MessageLogRetention;
   /** NATS_URL: set → NATS bus and multi-node routing; unset → in-process bus, single node. */
   natsUrl: string | undefined;
@@ -57,6 +59,7 @@ export function loadControlPlaneConfig(env: Env): ControlPlaneConfig {
   return {
     adminKey,
     metricsPublic: boolean(env, 'CSMS_METRICS_PUBLIC', false),
+    secureCookies: boolean(env, 'CSMS_SECURE_COOKIES', false),
     messageLogRetention: retention(env),
     natsUrl: env.NATS_URL?.trim() || undefined,
     natsFrameMirror: boolean(env, 'CSMS_NATS_FRAME_MIRROR', false),

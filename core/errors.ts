@@ -125,6 +125,11 @@ export const ERRORS = {
   SERVICE_UNAVAILABLE: { http: 503, title: 'Service Unavailable' },
   // Resources
   API_KEY_NOT_FOUND: { http: 404, title: 'API Key Not Found' },
+  // Operator UI: users, sessions (issue 15)
+  USER_NOT_FOUND: { http: 404, title: 'User Not Found' },
+  USER_EXISTS: { http: 409, title: 'User Exists' },
+  CSRF_TOKEN_INVALID: { http: 403, title: 'CSRF Token Invalid' },
+  LOGIN_RATE_LIMITED: { http: 429, title: 'Login Rate Limited' },
   STATION_NOT_FOUND: { http: 404, title: 'Station Not Found' },
   STATION_EXISTS: { http: 409, title: 'Station Exists' },
   TRANSACTION_NOT_FOUND: { http: 404, title: 'Transaction Not Found' },

@@ -8,6 +8,10 @@ import { createStationCommands } from '../actors/commands/station-commands.js';
 import { startReservationSweep } from '../actors/commands/reservation-sweep.js';
 import { askAfterOfflineGaps } from './offline-gap-requests.js';
 import { bootstrapAdminKey } from '../api/api-key-service.js';
+import { bootstrapAdminUser } from '../api/user-service.js';
+import { hashPassword } from '../core/password.js';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CsmsNode } from './csms-node.js';
 import { attachCluster, openDirectory, openNatsBus, registerBusMetrics, registerDirectoryMetrics } from './cluster.js';
 import { DuplicateNodeError } from './station-directory.js';
@@ -44,6 +48,13 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
   if (firstAdminKey) {
     // Printed once on stdout (not through the logger, so log shipping never carries it).
     process.stdout.write(`\nSwitchyard: first admin API key (shown only now; keep it):\n  ${firstAdminKey}\n\n`);
+  }
+  const firstAdminUser = await bootstrapAdminUser(store.users, (password) => hashPassword(password, config.scryptCost), {
+    username: process.env.CSMS_ADMIN_USER, password: process.env.CSMS_ADMIN_PASSWORD,
+  });
+  if (firstAdminUser) {
+    // Like the admin key: printed once on stdout, never through the logger.
+    process.stdout.write(`\nSwitchyard: first admin user of the operator UI (password shown only now; change it):\n  ${firstAdminUser.username} / ${firstAdminUser.password}\n\n`);
   }
   const bus: Bus = natsBus ?? new MemoryBus((error) => log.error({ err: error }, 'bus subscriber failed'));
   // CSMS_ROLE=api runs no gateway threads (no OCPP listener); gateway runs no REST API.
@@ -107,13 +118,15 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
         connectedCount: () => node.registry.size,
       },
       metrics: () => node.metrics(),
+      events: bus,
+      uiDir: join(dirname(fileURLToPath(import.meta.url)), '..', 'ui'),
       hashPassword: (password) => {
         pool ??= createCpuPool(1);
         return pool.run({ task: 'hashPassword', password, cost: config.scryptCost }) as Promise<string>;
       },
       info: { workers: config.workers, store: store.kind, bus: bus.kind, version },
       readiness: () => node.readiness(natsBus ? { connected: natsBus.stats().connected } : undefined),
-      security: { publicMetrics: config.controlPlane.metricsPublic },
+      security: { publicMetrics: config.controlPlane.metricsPublic, secureCookies: config.controlPlane.secureCookies },
     },
     log,
   );

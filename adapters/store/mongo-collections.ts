@@ -41,6 +41,9 @@ export const INDEXES: Record<string, IndexDescription[]> = {
   display_messages: [{ key: { tenantId: 1, stationId: 1 } }, { key: { tenantId: 1, 'message.transactionId': 1 } }],
   firmware_campaigns: [{ key: { tenantId: 1, createdAt: -1, _id: -1 } }, { key: { createdAt: 1, _id: 1 }, partialFilterExpression: { active: true } }],
   upload_slots: [{ key: { tenantId: 1, stationId: 1, requestId: 1, createdAt: -1 } }],
+  users: [{ key: { usernameLower: 1 }, unique: true }, { key: { tenantId: 1, username: 1 } }],
+  user_sessions: [{ key: { userId: 1 } }],
+  audit_log: [{ key: { tenantId: 1, _id: -1 } }],
   counters: [],
 };
 

@@ -4,6 +4,8 @@ import type { UploadStore } from '../../core/ports/store/upload-store.js';
 import { MongoCampaigns } from './mongo-campaigns.js';
 import { MongoUploads } from './mongo-uploads.js';
 import type { ApiKeyStore } from '../../core/ports/store/api-key-store.js';
+import type { UserStore } from '../../core/ports/store/user-store.js';
+import { MongoUsers } from './mongo-users.js';
 import type { MessageLogStore } from '../../core/ports/store/message-log-store.js';
 import { MongoBatcher } from './mongo-batcher.js';
 import { ensureIndexes } from './mongo-collections.js';
@@ -53,6 +55,7 @@ export class MongoStore implements Store {
   private readonly ready: Promise<void>;
   readonly stations: StationStore;
   readonly apiKeys: ApiKeyStore;
+  readonly users: UserStore;
   readonly messageLog: MessageLogStore;
   readonly transactions: TransactionStore;
   readonly tokens: TokenStore;
@@ -80,6 +83,7 @@ export class MongoStore implements Store {
     const controlPlane = new MongoControlPlane(this.db, this.batcher, this.ready);
     this.apiKeys = controlPlane;
     this.messageLog = controlPlane;
+    this.users = new MongoUsers(this.db, this.ready);
     this.transactions = new MongoTransactions(this.db, this.batcher, this.ready, options.sessions);
     this.tokens = new MongoTokens(this.db, this.ready);
     this.deviceModel = new MongoDeviceModel(this.db, this.batcher, this.ready);

@@ -308,6 +308,42 @@ export const MIGRATIONS: string[] = [
      file_name text, size bigint, stored_as text, uploaded_at text
    );
    CREATE INDEX upload_slots_by_request ON upload_slots (station_id, request_id, created_at)`,
+  // Operator UI (issue 15): people with roles, their sessions (only the token's hash) and the
+  // audit log of commands they sent (postgres-users.ts).
+  `CREATE TABLE users (
+     id text PRIMARY KEY,
+     username text NOT NULL,
+     password_hash text NOT NULL,
+     role text NOT NULL,
+     tenant_id text,
+     created_at text NOT NULL,
+     updated_at text NOT NULL,
+     disabled_at text
+   );
+   CREATE UNIQUE INDEX users_username ON users (lower(username));
+   CREATE INDEX users_by_tenant ON users (tenant_id, username);
+   CREATE TABLE user_sessions (
+     token_hash text PRIMARY KEY,
+     user_id text NOT NULL,
+     csrf_token text NOT NULL,
+     created_at text NOT NULL,
+     expires_at text COLLATE "C" NOT NULL
+   );
+   CREATE INDEX user_sessions_by_user ON user_sessions (user_id);
+   CREATE TABLE audit_log (
+     id bigserial PRIMARY KEY,
+     tenant_id text NOT NULL,
+     at text NOT NULL,
+     user_id text NOT NULL,
+     username text NOT NULL,
+     route text NOT NULL,
+     station_id text,
+     action text,
+     result text NOT NULL,
+     http_status integer NOT NULL,
+     request text
+   );
+   CREATE INDEX audit_log_by_tenant ON audit_log (tenant_id, id)`,
 ];
 
 /** Key of the session advisory lock that serialises migrations across nodes starting at once. */

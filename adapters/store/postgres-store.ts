@@ -41,6 +41,8 @@ import postgres, { type Sql } from 'postgres';
 import type { ApiKeyStore } from '../../core/ports/store/api-key-store.js';
 import type { MessageLogStore } from '../../core/ports/store/message-log-store.js';
 import { PostgresApiKeys } from './postgres-api-keys.js';
+import { PostgresUsers } from './postgres-users.js';
+import type { UserStore } from '../../core/ports/store/user-store.js';
 import { PostgresDeviceModel } from './postgres-device-model.js';
 import { PostgresStationEvents } from './postgres-station-events.js';
 import { PgGroupCommit } from './postgres-group-commit.js';
@@ -90,6 +92,7 @@ export class PostgresStore implements Store {
   private readonly writer: PgGroupCommit;
   readonly stations: StationStore;
   readonly apiKeys: ApiKeyStore;
+  readonly users: UserStore;
   readonly messageLog: MessageLogStore;
   readonly outbox: OutboxStore;
   readonly configTemplates: ConfigTemplateStore;
@@ -125,6 +128,7 @@ export class PostgresStore implements Store {
     });
     this.stations = new PostgresStations(sql, this.writer);
     this.apiKeys = new PostgresApiKeys(sql, this.writer);
+    this.users = new PostgresUsers(sql, this.writer);
     this.messageLog = new PostgresMessageLog(sql, this.writer);
     this.transactions = new PostgresTransactions(sql, this.writer, options.sessions);
     this.tokens = new PostgresTokens(sql, this.writer);

@@ -303,6 +303,41 @@ const MIGRATIONS: string[] = [
      file_name TEXT, size INTEGER, stored_as TEXT, uploaded_at TEXT
    ) WITHOUT ROWID;
    CREATE INDEX upload_slots_by_request ON upload_slots (station_id, request_id, created_at);`,
+  // Operator UI (issue 15): people with roles, their sessions (only the token's hash) and the
+  // audit log of commands they sent (sqlite-users.ts).
+  `CREATE TABLE users (
+     id TEXT PRIMARY KEY,
+     username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+     password_hash TEXT NOT NULL,
+     role TEXT NOT NULL,
+     tenant_id TEXT,
+     created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL,
+     disabled_at TEXT
+   );
+   CREATE INDEX users_by_tenant ON users (tenant_id, username);
+   CREATE TABLE user_sessions (
+     token_hash TEXT PRIMARY KEY,
+     user_id TEXT NOT NULL,
+     csrf_token TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     expires_at TEXT NOT NULL
+   ) WITHOUT ROWID;
+   CREATE INDEX user_sessions_by_user ON user_sessions (user_id);
+   CREATE TABLE audit_log (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     tenant_id TEXT NOT NULL,
+     at TEXT NOT NULL,
+     user_id TEXT NOT NULL,
+     username TEXT NOT NULL,
+     route TEXT NOT NULL,
+     station_id TEXT,
+     action TEXT,
+     result TEXT NOT NULL,
+     http_status INTEGER NOT NULL,
+     request TEXT
+   );
+   CREATE INDEX audit_log_by_tenant ON audit_log (tenant_id, id);`,
 ];
 
 export function migrate(db: Database): void {

@@ -20,6 +20,8 @@ import { SqliteDisplayMessages } from './sqlite-display-messages.js';
 import type { ApiKeyStore } from '../../core/ports/store/api-key-store.js';
 import type { MessageLogStore } from '../../core/ports/store/message-log-store.js';
 import { SqliteApiKeyStore } from './sqlite-api-key-store.js';
+import { SqliteUsers } from './sqlite-users.js';
+import type { UserStore } from '../../core/ports/store/user-store.js';
 import { SqliteMessageLogStore } from './sqlite-message-log-store.js';
 import { SqliteDeviceModel } from './sqlite-device-model.js';
 import { SqliteStationEvents } from './sqlite-station-events.js';
@@ -121,6 +123,7 @@ export class SqliteStore implements Store {
   /** The slices, each in its own file, sharing this database and its group commit. */
   readonly stations: StationStore;
   readonly apiKeys: ApiKeyStore;
+  readonly users: UserStore;
   readonly messageLog: MessageLogStore;
   readonly transactions: TransactionStore;
   readonly tokens: TokenStore;
@@ -192,6 +195,7 @@ export class SqliteStore implements Store {
     });
     this.stations = new SqliteStations(this.db, this.writer);
     this.apiKeys = new SqliteApiKeyStore(this.db, this.writer);
+    this.users = new SqliteUsers(this.db, this.writer);
     this.messageLog = new SqliteMessageLogStore(this.db, this.writer);
     this.transactions = new SqliteTransactions(this.db, this.writer, options.sessions);
     this.tokens = new SqliteTokens(this.db, this.writer);

@@ -1,8 +1,8 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError } from '../../core/errors.js';
 import type { ApiKeyRole } from '../../core/ports/store/api-key-store.js';
 import { issueApiKey } from '../api-key-service.js';
-import { requireAdmin } from '../auth.js';
+import { requireTenantAdmin } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
 import { errorBody } from '../schemas.js';
 
@@ -19,10 +19,14 @@ const keySchema = {
   },
 } as const;
 
-/** Admin-only key management. The plain key is in the creation response only; it is stored hashed. */
+/**
+ * Admin-only key management. The plain key is in the creation response only; it is stored hashed.
+ * Admin keys and cluster admins manage every key; a tenant's admin user only its tenant's tenant keys.
+ */
 export async function apiKeyRoutes(app: FastifyInstance, opts: { deps: ApiDeps }): Promise<void> {
   const { store } = opts.deps;
-  app.addHook('preHandler', requireAdmin);
+  app.addHook('preHandler', requireTenantAdmin);
+  const boundTenant = (request: FastifyRequest) => request.principal?.tenantId ?? undefined;
 
   app.post<{ Body: { role?: ApiKeyRole; tenantId?: string; name?: string } }>(
     '/admin/api-keys',
@@ -45,7 +49,11 @@ export async function apiKeyRoutes(app: FastifyInstance, opts: { deps: ApiDeps }
     },
     async (request, reply) => {
       const { role = 'tenant', tenantId, name } = request.body ?? {};
-      const { key, record } = await issueApiKey(store.apiKeys, { role, tenantId, name });
+      const bound = boundTenant(request);
+      if (bound !== undefined && (role !== 'tenant' || (tenantId !== undefined && tenantId !== bound))) {
+        throw new ApiError('FORBIDDEN', `A tenant admin creates tenant keys of tenant ${bound} only`);
+      }
+      const { key, record } = await issueApiKey(store.apiKeys, { role, tenantId: bound ?? tenantId, name });
       return reply.status(201).send({ key, apiKey: record });
     },
   );
@@ -61,7 +69,7 @@ export async function apiKeyRoutes(app: FastifyInstance, opts: { deps: ApiDeps }
         response: { 200: { type: 'object', properties: { items: { type: 'array', items: keySchema } } }, 401: errorBody, 403: errorBody },
       },
     },
-    async (request) => ({ items: await store.apiKeys.listApiKeys(request.query.tenantId) }),
+    async (request) => ({ items: await store.apiKeys.listApiKeys(boundTenant(request) ?? request.query.tenantId) }),
   );
 
   app.delete<{ Params: { keyId: string } }>(
@@ -76,7 +84,9 @@ export async function apiKeyRoutes(app: FastifyInstance, opts: { deps: ApiDeps }
       },
     },
     async (request, reply) => {
-      if (!(await store.apiKeys.revokeApiKey(request.params.keyId))) {
+      const bound = boundTenant(request);
+      const own = bound === undefined || (await store.apiKeys.listApiKeys(bound)).some((k) => k.id === request.params.keyId);
+      if (!own || !(await store.apiKeys.revokeApiKey(request.params.keyId))) {
         throw new ApiError('API_KEY_NOT_FOUND', `No live API key ${request.params.keyId}`);
       }
       return reply.status(204).send();

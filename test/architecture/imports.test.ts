@@ -30,7 +30,7 @@ const PUBLIC: Record<Top, RegExp> = {
   core: /^core\//,
   actors: /^actors\/(commands\/[^/]+|station-actor|router|inbound-dispatcher|handler-context|frame-sink|actions\/station-initiated|actions\/shared\/vendor-extensions)\.ts$/,
   adapters: /^adapters\/(store\/(open-store|sqlite-store)|bus\/[^/]+)\.ts$/,
-  api: /^api\/(server|api-key-service)\.ts$/,
+  api: /^api\/(server|api-key-service|user-service)\.ts$/,
   workers: /^$/,
   bench: /^$/,
 };

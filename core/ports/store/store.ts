@@ -5,6 +5,7 @@ import type { DeviceModelStore } from './device-model-store.js';
 import type { TokenStore } from './token-store.js';
 import type { TransactionStore } from './transaction-store.js';
 import type { ApiKeyStore } from './api-key-store.js';
+import type { UserStore } from './user-store.js';
 import type { MessageLogStore } from './message-log-store.js';
 import type { RequestStore } from './request-store.js';
 import type { StationEventStore } from './station-event-store.js';
@@ -104,6 +105,8 @@ export interface Store {
   readonly kind: string;
   readonly stations: StationStore;
   readonly apiKeys: ApiKeyStore;
+  /** People who log in to the operator UI, their sessions and the audit log of their commands. */
+  readonly users: UserStore;
   readonly messageLog: MessageLogStore;
   readonly transactions: TransactionStore;
   readonly tokens: TokenStore;
