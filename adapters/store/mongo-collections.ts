@@ -41,6 +41,8 @@ export const INDEXES: Record<string, IndexDescription[]> = {
   display_messages: [{ key: { tenantId: 1, stationId: 1 } }, { key: { tenantId: 1, 'message.transactionId': 1 } }],
   firmware_campaigns: [{ key: { tenantId: 1, createdAt: -1, _id: -1 } }, { key: { createdAt: 1, _id: 1 }, partialFilterExpression: { active: true } }],
   upload_slots: [{ key: { tenantId: 1, stationId: 1, requestId: 1, createdAt: -1 } }],
+  ocpi_docs: [{ key: { tenantId: 1, kind: 1, lastUpdated: 1, id: 1 } }, { key: { kind: 1, lookup: 1 }, unique: true, partialFilterExpression: { lookup: { $type: 'string' } } }],
+  ocpi_deliveries: [{ key: { tenantId: 1, partnerId: 1, seq: 1 } }],
   counters: [],
 };
 

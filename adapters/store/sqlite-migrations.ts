@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { SQLITE_OUTBOX_TABLE } from './sqlite-outbox.js';
+import { SQLITE_OCPI_TABLES } from './sqlite-ocpi.js';
 import { SQLITE_CONFIG_TEMPLATES_TABLE } from './sqlite-config-templates.js';
 
 /**
@@ -303,6 +304,8 @@ const MIGRATIONS: string[] = [
      file_name TEXT, size INTEGER, stored_as TEXT, uploaded_at TEXT
    ) WITHOUT ROWID;
    CREATE INDEX upload_slots_by_request ON upload_slots (station_id, request_id, created_at);`,
+  // OCPI 2.2.1 roaming (issue #16; sqlite-ocpi.ts): OCPI documents and the per-partner delivery outbox.
+  SQLITE_OCPI_TABLES,
 ];
 
 export function migrate(db: Database): void {
