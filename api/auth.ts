@@ -29,6 +29,8 @@ function isPublic(url: string, publicMetrics: boolean): boolean {
   if (path === '/health' || path === '/ready' || path === '/docs' || path.startsWith('/docs/') || path === '/openapi.json' || path === '/asyncapi.yaml') return true;
   // The built-in upload target: the one-time token in the URL is the credential (api/routes/uploads.ts).
   if (path.startsWith('/uploads/')) return true;
+  // OCPI has its own credentials (Authorization: Token, checked by ocpi/plugin.ts).
+  if (path === '/ocpi' || path.startsWith('/ocpi/')) return true;
   return publicMetrics && path === '/metrics';
 }
 

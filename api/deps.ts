@@ -2,6 +2,7 @@ import type { FirmwareCampaign } from '../core/firmware-campaign.js';
 import type { OcppVersion } from '../core/protocols.js';
 import type { Store } from '../core/ports/store/store.js';
 import type { StationCommands } from '../actors/commands/station-commands.js';
+import type { OcpiServices } from '../ocpi/services.js';
 
 /** Where a station is connected on this node (the gateway thread is shown for operations and tests). */
 export interface LocalStationLocation {
@@ -42,6 +43,8 @@ export interface ApiDeps {
   uploads?: { dir: string; baseUrl: string; maxBytes: number; tokenHours: number };
   /** The firmware-campaign driver of this node (actors/commands/campaign-driver.ts): told when a campaign changed. */
   campaigns?: { wake(): void; announce(before: FirmwareCampaign, after: FirmwareCampaign): void };
+  /** OCPI 2.2.1 roaming (ocpi/): the server at /ocpi and the /roaming and /locations routes; absent: not served. */
+  ocpi?: OcpiServices;
 }
 
 declare module 'fastify' {

@@ -30,6 +30,8 @@ import { firmwareRoutes } from './routes/firmware.js';
 import { logRoutes } from './routes/logs.js';
 import { uploadRoutes } from './routes/uploads.js';
 import { campaignRoutes } from './routes/campaigns.js';
+import { ocpiPlugin } from '../ocpi/plugin.js';
+import { roamingAdminRoutes } from '../ocpi/admin-routes.js';
 
 export interface ApiOptions {
   /** One info line per request (method, url, status, ms, key id); default: CSMS_ACCESS_LOG. */
@@ -68,6 +70,7 @@ export async function buildApi(deps: ApiDeps, logger?: Logger, options: ApiOptio
         { name: 'display messages', description: 'Messages shown on station screens (2.0.1 and 2.1)' },
         { name: 'firmware', description: 'Firmware updates, publishing and firmware campaigns' },
         { name: 'logs', description: 'Logs and diagnostics, with the built-in upload target' },
+        { name: 'roaming', description: 'OCPI 2.2.1 roaming: CPO parties, partners, locations (the OCPI server itself is at /ocpi)' },
         { name: 'admin', description: 'API keys (admin keys only)' },
       ],
       components: {
@@ -103,6 +106,10 @@ export async function buildApi(deps: ApiDeps, logger?: Logger, options: ApiOptio
   await app.register(uploadRoutes, { deps, logger });
   await app.register(apiKeyRoutes, { deps });
   await app.register(asyncApiRoutes);
+  if (deps.ocpi) {
+    await app.register(roamingAdminRoutes, { services: deps.ocpi });
+    await app.register(ocpiPlugin, { prefix: '/ocpi', services: deps.ocpi, ...(logger ? { log: logger.child({ component: 'ocpi' }) } : {}) });
+  }
   return app;
 }
 
