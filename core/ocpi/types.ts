@@ -155,3 +155,32 @@ export interface OcpiResponse<T = unknown> {
   status_message?: string;
   timestamp: string;
 }
+
+/** §12.4.4 TokenType, §12.4.5 WhitelistType. */
+export const TOKEN_TYPES = ['AD_HOC_USER', 'APP_USER', 'OTHER', 'RFID'] as const;
+export const WHITELIST_TYPES = ['ALWAYS', 'ALLOWED', 'ALLOWED_OFFLINE', 'NEVER'] as const;
+
+/** §12.3.2 Token (energy_contract left out). */
+export interface OcpiToken {
+  country_code: string;
+  party_id: string;
+  uid: string;
+  type: (typeof TOKEN_TYPES)[number];
+  contract_id: string;
+  visual_number?: string;
+  issuer: string;
+  group_id?: string;
+  valid: boolean;
+  whitelist: (typeof WHITELIST_TYPES)[number];
+  language?: string;
+  default_profile_type?: string;
+  last_updated: string;
+}
+
+/** §12.4.1 AllowedType, §12.3.1 AuthorizationInfo (what a partner's real-time authorization answers). */
+export type OcpiAllowed = 'ALLOWED' | 'BLOCKED' | 'EXPIRED' | 'NO_CREDIT' | 'NOT_ALLOWED';
+export interface OcpiAuthorizationInfo {
+  allowed: OcpiAllowed;
+  token: OcpiToken;
+  authorization_reference?: string;
+}

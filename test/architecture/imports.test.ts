@@ -34,7 +34,7 @@ const PUBLIC: Record<Top, RegExp> = {
   actors: /^actors\/(commands\/[^/]+|station-actor|router|inbound-dispatcher|handler-context|frame-sink|actions\/station-initiated|actions\/shared\/vendor-extensions)\.ts$/,
   adapters: /^adapters\/(store\/(open-store|sqlite-store)|bus\/[^/]+)\.ts$/,
   api: /^api\/(server|api-key-service)\.ts$/,
-  ocpi: /^ocpi\/(plugin|admin-routes|services|config)\.ts$/,
+  ocpi: /^ocpi\/(plugin|admin-routes|services|config|token-authorizer)\.ts$/,
   workers: /^$/,
   bench: /^$/,
 };

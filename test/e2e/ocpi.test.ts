@@ -34,7 +34,7 @@ const location = (id: string, stationId: string, extra: Record<string, unknown> 
 });
 
 t.test('OCPI 2.2.1 CPO end to end', async (t) => {
-  const server = await startServer(t, { env: { CSMS_OCPI_RETRY_BASE_MS: '100', CSMS_OCPI_RETRY_MAX_MS: '500', CSMS_OCPI_TICK_MS: '100', CSMS_OCPI_TIMEOUT_MS: '2000' } });
+  const server = await startServer(t, { env: { CSMS_OCPI_RETRY_BASE_MS: '100', CSMS_OCPI_RETRY_MAX_MS: '500', CSMS_OCPI_TICK_MS: '100', CSMS_OCPI_TIMEOUT_MS: '2000', CSMS_OCPI_REALTIME_TIMEOUT_MS: '1000' } });
   const ocpi = `${server.apiUrl}/ocpi`;
   const anonymous = new EmspSimulator('DE', 'XXX');
 
@@ -191,6 +191,49 @@ t.test('OCPI 2.2.1 CPO end to end', async (t) => {
     t.same([...stamps].sort(), stamps, 'last_updated never goes back');
     t.equal(emsp1.locations.get('LOC1').evses[0].status, 'AVAILABLE', 'the partner’s copy is current');
     t.equal(emspGlobex.pushes().length, 0, 'tenant isolation: nothing for the other tenant’s partner');
+  });
+
+  t.test('tokens: partners push them, station Authorize honours whitelist types and real-time authorization', async (t) => {
+    const put = (emsp: EmspSimulator, token: any) => emsp.call('PUT', `${ocpi}/2.2.1/tokens/${token.country_code}/${token.party_id}/${token.uid}`, { body: token });
+    t.equal((await put(emsp1, emsp1.token('TOKWL', 'ALWAYS'))).status, 201, 'new: 201');
+    t.equal((await put(emsp1, emsp1.token('TOKWL', 'ALWAYS', { group_id: 'FLEET1' }))).status, 200, 'replaced: 200');
+    const older = await put(emsp1, emsp1.token('TOKWL', 'NEVER', { last_updated: '2020-01-01T00:00:00.000Z' }));
+    t.equal(older.body.status_code, 1000, 'an older push is answered…');
+    t.equal((await emsp1.call('GET', `${ocpi}/2.2.1/tokens/DE/EM1/TOKWL`)).body.data.whitelist, 'ALWAYS', '…and ignored');
+    t.equal((await put(emsp1, { ...emsp1.token('X1', 'ALWAYS'), country_code: 'NL', party_id: 'SWY' })).status, 404, 'not their party');
+    const mismatch = await emsp1.call('PUT', `${ocpi}/2.2.1/tokens/DE/EM1/OTHER`, { body: emsp1.token('X2', 'ALWAYS') });
+    t.equal(mismatch.body.status_code, 2001, 'uid of the URL');
+    const missing = await emsp1.call('PUT', `${ocpi}/2.2.1/tokens/DE/EM1/X3`, { body: { uid: 'X3' } });
+    t.equal(missing.status, 400);
+    t.equal(missing.body.status_code, 2001);
+    const unknownPatch = await emsp1.call('PATCH', `${ocpi}/2.2.1/tokens/DE/EM1/NOPE`, { body: { valid: false, last_updated: new Date().toISOString() } });
+    t.same([unknownPatch.status, unknownPatch.body.status_code], [404, 2004]);
+    t.equal((await emsp1.call('PATCH', `${ocpi}/2.2.1/tokens/DE/EM1/TOKWL`, { body: { valid: false } })).body.status_code, 2001, 'PATCH needs last_updated');
+    for (const [uid, whitelist] of [['TOKRT', 'NEVER'], ['TOKRB', 'NEVER'], ['TOKOFF', 'ALLOWED_OFFLINE'], ['TOKND', 'NEVER'], ['TOKINV', 'ALWAYS']] as const) {
+      t.equal((await put(emsp1, emsp1.token(uid, whitelist))).status, 201, uid);
+    }
+    t.equal((await emsp1.call('PATCH', `${ocpi}/2.2.1/tokens/DE/EM1/TOKINV`, { body: { valid: false, last_updated: new Date().toISOString() } })).status, 200);
+    t.equal((await put(emspGlobex, emspGlobex.token('TOKGLOBEX', 'ALWAYS'))).status, 201, 'another tenant’s partner pushes its own');
+    emsp1.authorizeAnswers.set('TOKRT', 'ALLOWED');
+    emsp1.authorizeAnswers.set('TOKRB', 'BLOCKED');
+
+    const client = await connectStrict(t, { endpoint: server.ocppUrl, identity: stationId, password: PASSWORD, version: 'ocpp1.6' });
+    await client.call('BootNotification', bootPayload('ocpp1.6'));
+    const authorize = async (idTag: string) => ((await client.call('Authorize', { idTag })) as any).idTagInfo;
+    const realtimeCalls = () => emsp1.received.filter((r) => r.method === 'POST' && r.path.includes('/authorize'));
+    t.match(await authorize('tokwl'), { status: 'Accepted', parentIdTag: 'FLEET1' }, 'ALWAYS: from the pushed copy, case-insensitively');
+    t.equal(realtimeCalls().length, 0, 'no real-time call for a whitelisted token');
+    t.match(await authorize('TOKRT'), { status: 'Accepted' }, 'NEVER: the partner allowed it in real time');
+    t.equal(realtimeCalls().at(-1)?.path, '/ocpi/emsp/2.2.1/tokens/TOKRT/authorize?type=RFID');
+    t.equal(realtimeCalls().at(-1)?.headers.authorization, `Token ${Buffer.from(emsp1.tokenForCpo).toString('base64')}`);
+    t.match(await authorize('TOKRB'), { status: 'Blocked' }, 'NEVER: the partner blocked it');
+    emsp1.down = true;
+    t.match(await authorize('TOKOFF'), { status: 'Accepted' }, 'ALLOWED_OFFLINE: partner unreachable, falls back to the copy');
+    t.match(await authorize('TOKND'), { status: 'Invalid' }, 'NEVER: partner unreachable, refused');
+    emsp1.down = false;
+    t.match(await authorize('TOKINV'), { status: 'Invalid' }, 'valid=false');
+    t.match(await authorize('TOKGLOBEX'), { status: 'Invalid' }, 'another tenant’s partner token is unknown here');
+    t.match(await authorize('NOBODY'), { status: 'Invalid' }, 'unknown');
   });
 
   t.test('rotation and unregistration from our side', async (t) => {

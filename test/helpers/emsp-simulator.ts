@@ -32,6 +32,10 @@ export class EmspSimulator {
   /** The token we present to the CPO (their token A, then B or C). */
   tokenForCsms: string | undefined;
   down = false;
+  /** Real-time authorization answers by token uid (AllowedType, §12.4.1); absent: unknown token (2004). */
+  readonly authorizeAnswers = new Map<string, string>();
+  /** Tokens this eMSP pushed (token()), by uid. */
+  readonly tokens = new Map<string, any>();
   cpoCredentials: any;
   readonly locations = new Map<string, any>();
   private app!: FastifyInstance;
@@ -72,6 +76,7 @@ export class EmspSimulator {
           { identifier: 'credentials', role: 'SENDER', url: `${this.url}/ocpi/2.2.1/credentials` },
           { identifier: 'credentials', role: 'RECEIVER', url: `${this.url}/ocpi/2.2.1/credentials` },
           { identifier: 'locations', role: 'RECEIVER', url: `${this.url}/ocpi/emsp/2.2.1/locations` },
+          { identifier: 'tokens', role: 'SENDER', url: `${this.url}/ocpi/emsp/2.2.1/tokens` },
         ],
       });
     });
@@ -113,6 +118,16 @@ export class EmspSimulator {
         return envelope(undefined);
       },
     });
+    // Tokens sender: real-time authorization (§12.2.1.2), answered per uid from `authorizeAnswers`.
+    app.post('/ocpi/emsp/2.2.1/tokens/:uid/authorize', async (request, reply) => {
+      const { uid } = request.params as { uid: string };
+      if (!check(request)) return (record(request, 401), reply.status(401).send(envelope(undefined, 2000)));
+      if (this.down) return (record(request, 503), reply.status(503).send('partner away'));
+      const allowed = this.authorizeAnswers.get(uid);
+      if (!allowed) return (record(request, 404), reply.status(404).send(envelope(undefined, 2004)));
+      record(request, 200);
+      return envelope({ allowed, token: this.tokens.get(uid), authorization_reference: `auth-${uid}` });
+    });
     const port = await freePort();
     this.url = `http://127.0.0.1:${port}`;
     await app.listen({ host: '127.0.0.1', port });
@@ -152,6 +167,16 @@ export class EmspSimulator {
       this.tokenForCsms = answer.body.data.token;
     }
     return { versions: versions.body, details: details.body, answer };
+  }
+
+  /** A Token object of this eMSP (§12.3.2). */
+  token(uid: string, whitelist: string, extra: Record<string, unknown> = {}) {
+    const token = {
+      country_code: this.countryCode, party_id: this.partyId, uid, type: 'RFID', contract_id: `${this.countryCode}-${this.partyId}-C${uid}`,
+      issuer: `eMSP ${this.partyId}`, valid: true, whitelist, last_updated: new Date().toISOString(), ...extra,
+    };
+    this.tokens.set(uid, token);
+    return token;
   }
 
   /** Requests of `method` to the locations receiver that it accepted, in arrival order. */
