@@ -108,7 +108,7 @@ export async function buildApi(deps: ApiDeps, logger?: Logger, options: ApiOptio
   await app.register(asyncApiRoutes);
   if (deps.ocpi) {
     await app.register(roamingAdminRoutes, { services: deps.ocpi });
-    await app.register(ocpiPlugin, { prefix: '/ocpi', services: deps.ocpi, store: deps.store.ocpi, ...(logger ? { log: logger.child({ component: 'ocpi' }) } : {}) });
+    await app.register(ocpiPlugin, { prefix: '/ocpi', services: deps.ocpi, store: deps.store, commands: deps.commands, ...(logger ? { log: logger.child({ component: 'ocpi' }) } : {}) });
   }
   return app;
 }

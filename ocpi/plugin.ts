@@ -5,7 +5,9 @@ import { CsmsError } from '../core/errors.js';
 import { OCPI_VERSION, type OcpiCredentials, type OcpiLocation } from '../core/ocpi/types.js';
 import { pageParams, setPageHeaders } from './pagination.js';
 import { tokensReceiver } from './tokens-receiver.js';
-import type { OcpiStore } from '../core/ports/store/ocpi-store.js';
+import type { Store } from '../core/ports/store/store.js';
+import type { StationCommands } from '../actors/commands/station-commands.js';
+import { commandsReceiver } from './commands-receiver.js';
 import type { Caller } from './roaming-service.js';
 import type { OcpiServices } from './services.js';
 import type { LocationRecord } from './locations.js';
@@ -54,7 +56,7 @@ const published = (record: LocationRecord): OcpiLocation => record.location;
  * Token`, §4.1.2), envelope (§4.1.7), status codes (§5, ocpi/status.ts), pagination (§4.1.4.1)
  * and X-Request-ID / X-Correlation-ID echo (§4.1.3). Hidden from the OpenAPI document.
  */
-export async function ocpiPlugin(app: FastifyInstance, options: { services: OcpiServices; store: OcpiStore; log?: Logger }): Promise<void> {
+export async function ocpiPlugin(app: FastifyInstance, options: { services: OcpiServices; store: Pick<Store, 'ocpi' | 'transactions'>; commands?: StationCommands; log?: Logger }): Promise<void> {
   const { services } = options;
   const { roaming, locations, config } = services;
   const versionUrl = `${config.baseUrl}/${OCPI_VERSION}`;
@@ -104,6 +106,7 @@ export async function ocpiPlugin(app: FastifyInstance, options: { services: Ocpi
         { identifier: 'credentials', role: 'RECEIVER', url: `${versionUrl}/credentials` },
         { identifier: 'locations', role: 'SENDER', url: `${versionUrl}/locations` },
         { identifier: 'tokens', role: 'RECEIVER', url: `${versionUrl}/tokens` },
+        ...(options.commands ? [{ identifier: 'commands', role: 'RECEIVER', url: `${versionUrl}/commands` }] : []),
       ],
     }),
   );
@@ -153,7 +156,14 @@ export async function ocpiPlugin(app: FastifyInstance, options: { services: Ocpi
   });
 
   // ── tokens, receiver (§12.2.2) ─────────────────────────────────────────────────────────────
-  await app.register(tokensReceiver, { store: options.store, base: `/${OCPI_VERSION}/tokens`, ...(options.log ? { log: options.log } : {}) });
+  await app.register(tokensReceiver, { store: options.store.ocpi, base: `/${OCPI_VERSION}/tokens`, ...(options.log ? { log: options.log } : {}) });
+
+  // ── commands, receiver (§13.2.2) ───────────────────────────────────────────────────────────
+  if (options.commands) {
+    await app.register(commandsReceiver, {
+      base: `/${OCPI_VERSION}/commands`, store: options.store, ocpi: options.store.ocpi, commands: options.commands, locations, delivery: services.delivery, ...(options.log ? { log: options.log } : {}),
+    });
+  }
 
   async function publishedRecord(request: FastifyRequest, locationId: string): Promise<LocationRecord> {
     const doc = await locations.get(request.ocpiCaller!.partner.tenantId, locationId);

@@ -236,6 +236,60 @@ t.test('OCPI 2.2.1 CPO end to end', async (t) => {
     t.match(await authorize('NOBODY'), { status: 'Invalid' }, 'unknown');
   });
 
+  t.test('commands: START_SESSION, STOP_SESSION, UNLOCK_CONNECTOR, RESERVE_NOW, CANCEL_RESERVATION through the command service', async (t) => {
+    const client = await connectStrict(t, { endpoint: server.ocppUrl, identity: stationId, password: PASSWORD, version: 'ocpp1.6' });
+    await client.call('BootNotification', bootPayload('ocpp1.6'));
+    const seen: Array<[string, any]> = [];
+    client.handle('RemoteStartTransaction', async ({ params }) => (seen.push(['RemoteStartTransaction', params]), { status: 'Accepted' }));
+    client.handle('RemoteStopTransaction', async ({ params }) => (seen.push(['RemoteStopTransaction', params]), { status: 'Accepted' }));
+    client.handle('UnlockConnector', async ({ params }) => (seen.push(['UnlockConnector', params]), { status: 'Unlocked' }));
+    client.handle('ReserveNow', async ({ params }) => (seen.push(['ReserveNow', params]), { status: 'Accepted' }));
+    client.handle('CancelReservation', async ({ params }) => (seen.push(['CancelReservation', params]), { status: 'Accepted' }));
+    const command = (name: string, id: string, body: Record<string, unknown>) =>
+      emsp1.call('POST', `${ocpi}/2.2.1/commands/${name}`, { body: { response_url: emsp1.responseUrl(name, id), ...body } });
+    const resultOf = (id: string) => eventually(async () => emsp1.commandResults(id)[0], 15_000, `CommandResult ${id}`);
+
+    const unknown = await command('START_SESSION', 'c0', { token: emsp1.tokens.get('TOKWL'), location_id: 'NOPE' });
+    t.equal(unknown.body.status_code, 2003, 'unknown location');
+    const start = await command('START_SESSION', 'c1', { token: emsp1.tokens.get('TOKWL'), location_id: 'LOC1', evse_uid: 'LOC1-E1' });
+    t.equal(start.status, 200);
+    t.match(start.body.data, { result: 'ACCEPTED', timeout: 60 }, 'CommandResponse at once');
+    t.same(await resultOf('c1'), { result: 'ACCEPTED' }, 'CommandResult from the station’s answer');
+    t.match(seen.find(([a]) => a === 'RemoteStartTransaction')?.[1], { idTag: 'TOKWL', connectorId: 1 });
+    // The station starts the transaction for that token (the remote start vouches for it).
+    const started = (await client.call('StartTransaction', { connectorId: 1, idTag: 'TOKWL', meterStart: 1000, timestamp: new Date().toISOString() })) as any;
+    t.equal(started.idTagInfo.status, 'Accepted');
+    const sessionId = String(started.transactionId);
+    t.same((await command('STOP_SESSION', 'c2', { session_id: 'no-such-session' })).body.data.result, 'UNKNOWN_SESSION');
+    t.equal((await command('STOP_SESSION', 'c3', { session_id: sessionId })).body.data.result, 'ACCEPTED');
+    t.same(await resultOf('c3'), { result: 'ACCEPTED' });
+    t.match(seen.find(([a]) => a === 'RemoteStopTransaction')?.[1], { transactionId: started.transactionId });
+    await client.call('StopTransaction', { transactionId: started.transactionId, meterStop: 8500, timestamp: new Date().toISOString(), idTag: 'TOKWL' });
+
+    t.equal((await command('UNLOCK_CONNECTOR', 'c4', { location_id: 'LOC1', evse_uid: 'LOC1-E1', connector_id: '9' })).body.status_code, 2003, 'unknown connector');
+    t.equal((await command('UNLOCK_CONNECTOR', 'c5', { location_id: 'LOC1', evse_uid: 'LOC1-E1', connector_id: '1' })).body.data.result, 'ACCEPTED');
+    t.same(await resultOf('c5'), { result: 'ACCEPTED' });
+    t.match(seen.find(([a]) => a === 'UnlockConnector')?.[1], { connectorId: 1 });
+
+    const expiry = new Date(Date.now() + 3600_000).toISOString();
+    t.equal((await command('RESERVE_NOW', 'c6', { token: emsp1.tokens.get('TOKWL'), expiry_date: expiry, reservation_id: '4711', location_id: 'LOC1', evse_uid: 'LOC1-E1' })).body.data.result, 'ACCEPTED');
+    t.same(await resultOf('c6'), { result: 'ACCEPTED' });
+    const reserved = seen.find(([a]) => a === 'ReserveNow')?.[1];
+    t.match(reserved, { connectorId: 1, idTag: 'TOKWL' });
+    t.match((await server.apiJson('GET', `/stations/${stationId}/reservations`)).body, { items: [{ reservationId: reserved.reservationId, status: 'accepted' }] }, 'the same reservation record as the REST API makes, under an id Switchyard allocated');
+    t.equal((await command('CANCEL_RESERVATION', 'c7', { reservation_id: '4711' })).body.data.result, 'ACCEPTED');
+    t.same(await resultOf('c7'), { result: 'ACCEPTED' });
+    t.match(seen.find(([a]) => a === 'CancelReservation')?.[1], { reservationId: reserved.reservationId }, 'their reservation_id mapped to ours');
+    t.equal((await command('CANCEL_RESERVATION', 'c8', { reservation_id: '999' })).body.data.result, 'REJECTED', 'unknown reservation');
+    t.equal((await command('START_SESSION', 'c9', { location_id: 'LOC1' })).body.status_code, 2001, 'token missing');
+
+    // The station is gone: the result says so (sent through the outbox like any push).
+    await client.close({ force: true });
+    await eventually(async () => (await server.apiJson('GET', `/stations/${stationId}`)).body.connected === false || undefined, 10_000, 'station disconnected').catch(() => undefined);
+    t.equal((await command('UNLOCK_CONNECTOR', 'c10', { location_id: 'LOC1', evse_uid: 'LOC1-E1', connector_id: '1' })).body.data.result, 'ACCEPTED');
+    t.same(await resultOf('c10'), { result: 'FAILED' });
+  });
+
   t.test('rotation and unregistration from our side', async (t) => {
     const partners = (await server.apiJson('GET', '/roaming/partners')).body.items;
     const two = partners.find((p: any) => p.name === 'eMSP two');

@@ -128,6 +128,12 @@ export class EmspSimulator {
       record(request, 200);
       return envelope({ allowed, token: this.tokens.get(uid), authorization_reference: `auth-${uid}` });
     });
+    // Where CommandResults come (§13.2.1: the response_url we give with each command).
+    app.post('/ocpi/emsp/2.2.1/commands/:command/:id', async (request, reply) => {
+      if (!check(request)) return (record(request, 401), reply.status(401).send(envelope(undefined, 2000)));
+      record(request, 200);
+      return envelope(undefined);
+    });
     const port = await freePort();
     this.url = `http://127.0.0.1:${port}`;
     await app.listen({ host: '127.0.0.1', port });
@@ -177,6 +183,15 @@ export class EmspSimulator {
     };
     this.tokens.set(uid, token);
     return token;
+  }
+
+  /** CommandResults received for command `id` (response_url …/commands/{command}/{id}). */
+  commandResults(id: string): any[] {
+    return this.received.filter((r) => r.method === 'POST' && r.path.startsWith('/ocpi/emsp/2.2.1/commands/') && r.path.endsWith(`/${id}`)).map((r) => r.body);
+  }
+
+  responseUrl(command: string, id: string): string {
+    return `${this.url}/ocpi/emsp/2.2.1/commands/${command}/${id}`;
   }
 
   /** Requests of `method` to the locations receiver that it accepted, in arrival order. */
