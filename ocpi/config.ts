@@ -13,6 +13,8 @@ export interface OcpiConfig {
   tickMs: number;
   /** CSMS_OCPI_REALTIME_TIMEOUT_MS: a real-time token authorization at a partner, inside a station's Authorize (default 3 s). */
   realtimeTimeoutMs: number;
+  /** CSMS_OCPI_CURRENCY: ISO 4217 currency of sessions and CDRs (default EUR). */
+  currency: string;
   /** CSMS_OCPI_PAGE_LIMIT: the most objects one GET page returns (X-Limit; default 100). */
   pageLimit: number;
 }
@@ -26,6 +28,7 @@ export function loadOcpiConfig(env: Record<string, string | undefined>, apiBaseU
     retryMaxMs: integer(env, 'CSMS_OCPI_RETRY_MAX_MS', 300_000, 1, 86_400_000),
     tickMs: integer(env, 'CSMS_OCPI_TICK_MS', 1000, 10, 3_600_000),
     realtimeTimeoutMs: integer(env, 'CSMS_OCPI_REALTIME_TIMEOUT_MS', 3000, 10, 60_000),
+    currency: (env.CSMS_OCPI_CURRENCY?.trim() || 'EUR').toUpperCase().slice(0, 3),
     pageLimit: integer(env, 'CSMS_OCPI_PAGE_LIMIT', 100, 1, 10_000),
   };
 }

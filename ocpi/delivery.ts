@@ -72,6 +72,15 @@ export class OcpiDeliveryLoop implements LocationPusher {
     if (partners.length > 0) this.wake();
   }
 
+  /** Enqueues requests for one partner (the token's eMSP: sessions, CDRs) when it has a receiver of `module`. */
+  async pushTo(tenantId: string, partnerId: string, module: string, deliveries: Array<{ method: 'PUT' | 'PATCH' | 'POST'; path: string; body: unknown; objectKey: string }>): Promise<void> {
+    const partner = (await this.roaming.receivers(tenantId, module)).find((p) => p.id === partnerId);
+    if (!partner) return;
+    const createdAt = new Date().toISOString();
+    await this.store.enqueueDeliveries(deliveries.map((d) => ({ tenantId, partnerId, module, createdAt, ...d })));
+    this.wake();
+  }
+
   /** A request to one partner at a full URL (e.g. a CommandResult to its response_url). */
   async sendTo(tenantId: string, partnerId: string, delivery: { method: 'POST' | 'PUT'; url: string; body: unknown; objectKey: string }): Promise<void> {
     await this.store.enqueueDeliveries([{ tenantId, partnerId, module: 'url', method: delivery.method, path: delivery.url, body: delivery.body, objectKey: delivery.objectKey, createdAt: new Date().toISOString() }]);

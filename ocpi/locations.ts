@@ -135,6 +135,14 @@ export class LocationService {
     return byStation;
   }
 
+  /** The published location and EVSE an OCPP station/EVSE is mapped to, if any. */
+  async findEvse(tenantId: string, stationId: string, evseId: number): Promise<{ location: OcpiLocation; evse: OcpiEvse } | undefined> {
+    const place = (await this.stationIndex(tenantId)).get(stationId)?.find((p) => p.evseId === evseId);
+    const doc = place && (await this.get(tenantId, place.locationId));
+    const evse = doc?.body.location.evses?.find((e) => e.uid === place!.evseUid);
+    return doc && evse && doc.body.location.publish ? { location: doc.body.location, evse } : undefined;
+  }
+
   /**
    * An OCPP connector status (bus event `connector.status`): the mapped EVSE's status changes and,
    * when it did, partners get a PATCH (§8.2.2.3) with status and last_updated. EVSE 0 (the whole

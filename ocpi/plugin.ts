@@ -106,6 +106,8 @@ export async function ocpiPlugin(app: FastifyInstance, options: { services: Ocpi
         { identifier: 'credentials', role: 'RECEIVER', url: `${versionUrl}/credentials` },
         { identifier: 'locations', role: 'SENDER', url: `${versionUrl}/locations` },
         { identifier: 'tokens', role: 'RECEIVER', url: `${versionUrl}/tokens` },
+        { identifier: 'sessions', role: 'SENDER', url: `${versionUrl}/sessions` },
+        { identifier: 'cdrs', role: 'SENDER', url: `${versionUrl}/cdrs` },
         ...(options.commands ? [{ identifier: 'commands', role: 'RECEIVER', url: `${versionUrl}/commands` }] : []),
       ],
     }),
@@ -154,6 +156,19 @@ export async function ocpiPlugin(app: FastifyInstance, options: { services: Ocpi
     if (!connector) throw unknownObject(`no connector ${connectorId} of EVSE ${evseUid} at location ${locationId}`);
     return envelope(1000, connector);
   });
+
+  // ── sessions and cdrs, sender (§9.2.1, §10.2.1): the partner's own, paginated ────────────────
+  for (const kind of ['session', 'cdr'] as const) {
+    const path = `/${OCPI_VERSION}/${kind}s`;
+    app.get(path, { schema: hide }, async (request: FastifyRequest, reply: FastifyReply) => {
+      const query = request.query as Record<string, unknown>;
+      const page = pageParams(query, config.pageLimit);
+      const { partner } = request.ocpiCaller!;
+      const result = await options.store.ocpi.listDocs(kind, partner.tenantId, { scope: partner.id, ...page });
+      setPageHeaders(reply, `${config.baseUrl}${path}`, page, result.total, query);
+      return envelope(1000, result.items.map((d) => d.body));
+    });
+  }
 
   // ── tokens, receiver (§12.2.2) ─────────────────────────────────────────────────────────────
   await app.register(tokensReceiver, { store: options.store.ocpi, base: `/${OCPI_VERSION}/tokens`, ...(options.log ? { log: options.log } : {}) });

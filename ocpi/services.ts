@@ -7,6 +7,7 @@ import type { OcpiConfig } from './config.js';
 import { OcpiDeliveryLoop } from './delivery.js';
 import { LocationService } from './locations.js';
 import { RoamingService } from './roaming-service.js';
+import { SessionService, type TransactionFacts } from './sessions.js';
 
 /** Everything the OCPI server and its admin routes use; built once per node (workers/main.ts). */
 export interface OcpiServices {
@@ -14,13 +15,15 @@ export interface OcpiServices {
   roaming: RoamingService;
   locations: LocationService;
   delivery: OcpiDeliveryLoop;
+  sessions: SessionService;
 }
 
 export function createOcpiServices(store: OcpiStore, config: OcpiConfig, log: Logger, registry?: Registry): OcpiServices {
   const roaming = new RoamingService(store, config, log);
   const delivery = new OcpiDeliveryLoop(store, roaming, config, log, registry);
   const locations = new LocationService(store, roaming, delivery, log);
-  return { config, roaming, locations, delivery };
+  const sessions = new SessionService(store, locations, delivery, config.currency, log);
+  return { config, roaming, locations, delivery, sessions };
 }
 
 /**
@@ -37,6 +40,15 @@ export function subscribeOcpi(bus: Bus, services: OcpiServices, holds: (stationI
       services.locations
         .applyConnectorStatus(event.tenantId, event.stationId, p.evseId, p.status, p.reportedAt)
         .catch((error: unknown) => log.warn({ err: error, tenantId: event.tenantId, stationId: event.stationId }, 'OCPI: EVSE status not applied'));
+    }),
+    // Sessions and CDRs of partners' tokens (§9, §10), from the transaction facts the store folded.
+    bus.subscribe('transaction.*', (event) => {
+      if (!holds(event.stationId)) return;
+      const tx = event.payload as unknown as TransactionFacts;
+      if (typeof tx?.transactionId !== 'string') return;
+      services.sessions
+        .onTransaction(event.tenantId, event.stationId, tx)
+        .catch((error: unknown) => log.warn({ err: error, tenantId: event.tenantId, stationId: event.stationId, transactionId: tx.transactionId }, 'OCPI: session not pushed'));
     }),
   ];
 }

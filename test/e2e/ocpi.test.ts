@@ -265,6 +265,19 @@ t.test('OCPI 2.2.1 CPO end to end', async (t) => {
     t.same(await resultOf('c3'), { result: 'ACCEPTED' });
     t.match(seen.find(([a]) => a === 'RemoteStopTransaction')?.[1], { transactionId: started.transactionId });
     await client.call('StopTransaction', { transactionId: started.transactionId, meterStop: 8500, timestamp: new Date().toISOString(), idTag: 'TOKWL' });
+    // The partner's token charged on a mapped EVSE: a session pushed on start and end, then a CDR with the kWh.
+    const sessionPuts = () => emsp1.received.filter((r) => r.method === 'PUT' && r.path === `/ocpi/emsp/2.2.1/sessions/NL/SWY/${sessionId}`);
+    await eventually(async () => sessionPuts().some((r) => (r.body as any).status === 'COMPLETED'), 15_000, 'session COMPLETED pushed');
+    t.match(sessionPuts()[0]!.body, { id: sessionId, status: 'ACTIVE', location_id: 'LOC1', evse_uid: 'LOC1-E1', connector_id: '1', auth_method: 'COMMAND', cdr_token: { uid: 'TOKWL', contract_id: 'DE-EM1-CTOKWL' } });
+    t.same(sessionPuts().map((r) => r.problems), sessionPuts().map(() => undefined), 'sessions per §9.3.1');
+    t.equal((sessionPuts().at(-1)!.body as any).kwh, 7.5, 'kWh from the meter values');
+    const cdrPost = await eventually(async () => emsp1.received.find((r) => r.method === 'POST' && r.path === '/ocpi/emsp/2.2.1/cdrs'), 15_000, 'CDR posted');
+    t.equal(cdrPost.problems, undefined, 'CDR per §10.3.1');
+    t.match(cdrPost.body, { id: sessionId, session_id: sessionId, total_energy: 7.5, cdr_location: { id: 'LOC1', evse_uid: 'LOC1-E1', connector_standard: 'IEC_62196_T2' }, charging_periods: [{ dimensions: [{ type: 'ENERGY', volume: 7.5 }] }] });
+    const cdrs = await emsp1.call('GET', `${ocpi}/2.2.1/cdrs`);
+    t.same(cdrs.body.data.map((c: any) => c.id), [sessionId], 'GET cdrs: the partner’s own');
+    t.equal(cdrs.headers.get('x-total-count'), '1');
+    t.same((await emsp2.call('GET', `${ocpi}/2.2.1/sessions`)).body.data, [], 'another partner sees no session of this one');
 
     t.equal((await command('UNLOCK_CONNECTOR', 'c4', { location_id: 'LOC1', evse_uid: 'LOC1-E1', connector_id: '9' })).body.status_code, 2003, 'unknown connector');
     t.equal((await command('UNLOCK_CONNECTOR', 'c5', { location_id: 'LOC1', evse_uid: 'LOC1-E1', connector_id: '1' })).body.data.result, 'ACCEPTED');

@@ -77,6 +77,8 @@ export class EmspSimulator {
           { identifier: 'credentials', role: 'RECEIVER', url: `${this.url}/ocpi/2.2.1/credentials` },
           { identifier: 'locations', role: 'RECEIVER', url: `${this.url}/ocpi/emsp/2.2.1/locations` },
           { identifier: 'tokens', role: 'SENDER', url: `${this.url}/ocpi/emsp/2.2.1/tokens` },
+          { identifier: 'sessions', role: 'RECEIVER', url: `${this.url}/ocpi/emsp/2.2.1/sessions` },
+          { identifier: 'cdrs', role: 'RECEIVER', url: `${this.url}/ocpi/emsp/2.2.1/cdrs` },
         ],
       });
     });
@@ -127,6 +129,17 @@ export class EmspSimulator {
       if (!allowed) return (record(request, 404), reply.status(404).send(envelope(undefined, 2004)));
       record(request, 200);
       return envelope({ allowed, token: this.tokens.get(uid), authorization_reference: `auth-${uid}` });
+    });
+    // Sessions receiver (§9.2.2: PUT of a session) and CDRs receiver (§10.2.2: POST of a CDR).
+    app.put('/ocpi/emsp/2.2.1/sessions/*', async (request, reply) => {
+      if (!check(request)) return (record(request, 401), reply.status(401).send(envelope(undefined, 2000)));
+      record(request, 200, 'session');
+      return envelope(undefined);
+    });
+    app.post('/ocpi/emsp/2.2.1/cdrs', async (request, reply) => {
+      if (!check(request)) return (record(request, 401), reply.status(401).send(envelope(undefined, 2000)));
+      record(request, 201, 'cdr');
+      return reply.status(201).send(envelope(undefined));
     });
     // Where CommandResults come (§13.2.1: the response_url we give with each command).
     app.post('/ocpi/emsp/2.2.1/commands/:command/:id', async (request, reply) => {

@@ -57,6 +57,42 @@ export const locationSchema = {
 /** §8.2.2.3 PATCH of an EVSE: any of its fields, last_updated required (§4.1.4.3). */
 export const evsePatchSchema = { type: 'object', required: ['last_updated'], additionalProperties: false, properties: { status: evseStatus, last_updated: dateTime } };
 
+/** §10.4.3 CdrToken: who charged. */
+const cdrToken = { type: 'object', required: ['country_code', 'party_id', 'uid', 'type', 'contract_id'], additionalProperties: false, properties: { country_code: str(2, 2), party_id: str(3, 3), uid: str(36, 1), type: { enum: ['AD_HOC_USER', 'APP_USER', 'OTHER', 'RFID'] }, contract_id: str(36, 1) } };
+const authMethod = { enum: ['AUTH_REQUEST', 'COMMAND', 'WHITELIST'] }; // §10.4.1
+const price = { type: 'object', required: ['excl_vat'], additionalProperties: false, properties: { excl_vat: { type: 'number' }, incl_vat: { type: 'number' } } }; // §16.4
+
+/** §9.3.1 Session. */
+export const sessionSchema = {
+  type: 'object', additionalProperties: false,
+  required: ['country_code', 'party_id', 'id', 'start_date_time', 'kwh', 'cdr_token', 'auth_method', 'location_id', 'evse_uid', 'connector_id', 'currency', 'status', 'last_updated'],
+  properties: {
+    country_code: str(2, 2), party_id: str(3, 3), id: str(36, 1), start_date_time: dateTime, end_date_time: dateTime, kwh: { type: 'number', minimum: 0 }, cdr_token: cdrToken,
+    auth_method: authMethod, authorization_reference: str(36), location_id: str(36, 1), evse_uid: str(36, 1), connector_id: str(36, 1), meter_id: str(255),
+    currency: str(3, 3), charging_periods: { type: 'array' }, total_cost: price, status: { enum: ['ACTIVE', 'COMPLETED', 'INVALID', 'PENDING', 'RESERVATION'] }, last_updated: dateTime,
+  },
+};
+
+/** §10.3.1 CDR, §10.4.2 CdrLocation, §10.4.6 ChargingPeriod, §10.4.2 CdrDimension. */
+export const cdrSchema = {
+  type: 'object', additionalProperties: false,
+  required: ['country_code', 'party_id', 'id', 'start_date_time', 'end_date_time', 'cdr_token', 'auth_method', 'cdr_location', 'currency', 'charging_periods', 'total_cost', 'total_energy', 'total_time', 'last_updated'],
+  properties: {
+    country_code: str(2, 2), party_id: str(3, 3), id: str(39, 1), start_date_time: dateTime, end_date_time: dateTime, session_id: str(36), cdr_token: cdrToken, auth_method: authMethod,
+    authorization_reference: str(36),
+    cdr_location: {
+      type: 'object', additionalProperties: false,
+      required: ['id', 'address', 'city', 'country', 'coordinates', 'evse_uid', 'evse_id', 'connector_id', 'connector_standard', 'connector_format', 'connector_power_type'],
+      properties: { id: str(36, 1), name: str(255), address: str(45), city: str(45), postal_code: str(10), state: str(20), country: str(3, 3), coordinates: geo, evse_uid: str(36, 1), evse_id: str(48, 1), connector_id: str(36, 1), connector_standard: { type: 'string' }, connector_format: { enum: ['SOCKET', 'CABLE'] }, connector_power_type: { type: 'string' } },
+    },
+    meter_id: str(255), currency: str(3, 3), tariffs: { type: 'array' },
+    charging_periods: { type: 'array', minItems: 1, items: { type: 'object', required: ['start_date_time', 'dimensions'], additionalProperties: false, properties: { start_date_time: dateTime, dimensions: { type: 'array', minItems: 1, items: { type: 'object', required: ['type', 'volume'], additionalProperties: false, properties: { type: { enum: ['CURRENT', 'ENERGY', 'ENERGY_EXPORT', 'ENERGY_IMPORT', 'MAX_CURRENT', 'MIN_CURRENT', 'MAX_POWER', 'MIN_POWER', 'PARKING_TIME', 'POWER', 'RESERVATION_TIME', 'STATE_OF_CHARGE', 'TIME'] }, volume: { type: 'number' } } } }, tariff_id: str(36) } } },
+    signed_data: { type: 'object' }, total_cost: price, total_fixed_cost: price, total_energy: { type: 'number' }, total_energy_cost: price, total_time: { type: 'number' }, total_time_cost: price,
+    total_parking_time: { type: 'number' }, total_parking_cost: price, total_reservation_cost: price, remark: str(255), invoice_reference_id: str(39), credit: { type: 'boolean' }, credit_reference_id: str(39),
+    home_charging_compensation: { type: 'boolean' }, last_updated: dateTime,
+  },
+};
+
 /** §4.1.7 Response format. */
 export const envelopeSchema = {
   type: 'object', required: ['status_code', 'timestamp'], additionalProperties: false,
@@ -64,7 +100,9 @@ export const envelopeSchema = {
 };
 
 const ajv = new Ajv({ allErrors: true, strict: false });
-export const validators: Record<'credentials' | 'location' | 'evse' | 'evsePatch' | 'envelope', ValidateFunction> = {
+export const validators: Record<'credentials' | 'location' | 'evse' | 'evsePatch' | 'envelope' | 'session' | 'cdr', ValidateFunction> = {
+  session: ajv.compile(sessionSchema),
+  cdr: ajv.compile(cdrSchema),
   credentials: ajv.compile(credentialsSchema),
   location: ajv.compile(locationSchema),
   evse: ajv.compile(evseSchema),
