@@ -13,8 +13,8 @@ import type { RoamingService } from './roaming-service.js';
  * failure (network, timeout, HTTP 5xx or 408/429) holds that partner's queue with back-off and
  * never blocks OCPP handling or other partners. A refusal the partner will repeat (other 4xx, an
  * OCPI 2xxx status) is logged and dropped, so one bad object cannot stop the queue for ever.
- * Runs on the main thread of a node with the API; in a cluster, every node drains all partners'
- * heads, so run it on one node (CSMS_OCPI_DELIVERY=false elsewhere).
+ * Runs on the main thread of every node with the API; in a cluster the nodes share the store's
+ * queue, so a request may reach a partner twice (at-least-once; OCPI pushes are idempotent PUT/PATCH).
  */
 export class OcpiDeliveryLoop implements LocationPusher {
   private timer: NodeJS.Timeout | undefined;

@@ -90,9 +90,7 @@ export async function ocpiPlugin(app: FastifyInstance, options: { services: Ocpi
   });
   app.setNotFoundHandler(async (request, reply) => {
     // Still authenticated: an unknown path says nothing to a caller without a token.
-    await roaming.authenticate(request.headers.authorization).catch((error: OcpiError) => {
-      throw error;
-    });
+    await roaming.authenticate(request.headers.authorization);
     return reply.status(404).send(envelope(2000, undefined, `no OCPI endpoint ${request.method} ${request.url}`));
   });
 
