@@ -10,7 +10,6 @@ import { reservationStoreContract } from '../contract/store-reservations.js';
 import { sessionStoreContract } from '../contract/store-sessions.js';
 import { requestStoreContract } from '../contract/store-requests.js';
 import { outboxStoreContract } from '../contract/store-outbox.js';
-import { ocpiStoreContract } from '../contract/store-ocpi.js';
 import { configTemplateStoreContract } from '../contract/store-config-templates.js';
 import { firmwareStoreContract } from '../contract/store-firmware.js';
 import { POSTGRES_INSTALL, postgresBinDir, startPostgres } from '../helpers/postgres-server.js';
@@ -40,7 +39,6 @@ if (!postgresBinDir()) {
   controlPlaneStoreContract(t, 'PostgresStore', options);
   requestStoreContract(t, 'PostgresStore', options);
   outboxStoreContract(t, 'PostgresStore', options);
-  ocpiStoreContract(t, 'PostgresStore', options);
   configTemplateStoreContract(t, 'PostgresStore', options);
   firmwareStoreContract(t, 'PostgresStore', options);
 }
