@@ -20,6 +20,7 @@ COPY actors ./actors
 COPY workers ./workers
 COPY adapters ./adapters
 COPY api ./api
+COPY ocpi ./ocpi
 COPY bench ./bench
 COPY ui ./ui
 RUN npm run build \

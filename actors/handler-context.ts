@@ -1,3 +1,4 @@
+import type { RoamingAuthorizer } from '../core/ports/roaming-authorizer.js';
 import type { OcppVersion } from '../core/protocols.js';
 import type { StationEventType } from '../core/types.js';
 import type { Store } from '../core/ports/store/store.js';
@@ -60,6 +61,8 @@ export interface HandlerContext {
   log?: HandlerLog;
   /** Inbound DataTransfer handlers by vendorId (actions/shared/vendor-extensions.ts); absent: none registered. */
   vendors?: VendorRegistry;
+  /** Roaming partners' tokens (OCPI), asked for tokens the store does not know; absent: no roaming. */
+  roaming?: RoamingAuthorizer;
 }
 
 export interface HandlerLog {

@@ -47,6 +47,8 @@ function isPublic(path: string, publicMetrics: boolean): boolean {
   if (path === '/auth/login') return true;
   // The built-in upload target: the one-time token in the URL is the credential (api/routes/uploads.ts).
   if (path.startsWith('/uploads/')) return true;
+  // OCPI has its own credentials (Authorization: Token, checked by ocpi/plugin.ts).
+  if (path === '/ocpi' || path.startsWith('/ocpi/')) return true;
   return publicMetrics && path === '/metrics';
 }
 

@@ -3,6 +3,7 @@ import type { OcppVersion } from '../core/protocols.js';
 import type { Store } from '../core/ports/store/store.js';
 import type { StationCommands } from '../actors/commands/station-commands.js';
 import type { Bus } from '../core/ports/bus.js';
+import type { OcpiServices } from '../ocpi/services.js';
 
 /** Where a station is connected on this node (the gateway thread is shown for operations and tests). */
 export interface LocalStationLocation {
@@ -47,6 +48,8 @@ export interface ApiDeps {
   uploads?: { dir: string; baseUrl: string; maxBytes: number; tokenHours: number };
   /** The firmware-campaign driver of this node (actors/commands/campaign-driver.ts): told when a campaign changed. */
   campaigns?: { wake(): void; announce(before: FirmwareCampaign, after: FirmwareCampaign): void };
+  /** OCPI 2.2.1 roaming (ocpi/): the server at /ocpi and the /roaming and /locations routes; absent: not served. */
+  ocpi?: OcpiServices;
 }
 
 declare module 'fastify' {

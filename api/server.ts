@@ -35,6 +35,8 @@ import { userRoutes } from './routes/users.js';
 import { eventRoutes } from './routes/events.js';
 import { uiRoutes } from './routes/ui.js';
 import { ocppSchemaRoutes } from './routes/ocpp-schemas.js';
+import { ocpiPlugin } from '../ocpi/plugin.js';
+import { roamingAdminRoutes } from '../ocpi/admin-routes.js';
 
 export interface ApiOptions {
   /** One info line per request (method, url, status, ms, key id); default: CSMS_ACCESS_LOG. */
@@ -76,6 +78,7 @@ export async function buildApi(deps: ApiDeps, logger?: Logger, options: ApiOptio
         { name: 'logs', description: 'Logs and diagnostics, with the built-in upload target' },
         { name: 'admin', description: 'API keys, users and the audit log (admins)' },
         { name: 'auth', description: 'Sessions of people using the operator UI (cookie + X-CSRF-Token)' },
+        { name: 'roaming', description: 'OCPI 2.2.1 roaming: CPO parties, partners, locations (the OCPI server itself is at /ocpi)' },
       ],
       components: {
         securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'Switchyard API key (sy_…)' } },
@@ -115,6 +118,10 @@ export async function buildApi(deps: ApiDeps, logger?: Logger, options: ApiOptio
   await app.register(ocppSchemaRoutes);
   await app.register(uiRoutes, { dir: deps.uiDir });
   await app.register(asyncApiRoutes);
+  if (deps.ocpi) {
+    await app.register(roamingAdminRoutes, { services: deps.ocpi });
+    await app.register(ocpiPlugin, { prefix: '/ocpi', services: deps.ocpi, store: deps.store, commands: deps.commands, ...(logger ? { log: logger.child({ component: 'ocpi' }) } : {}) });
+  }
   return app;
 }
 

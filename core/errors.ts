@@ -148,6 +148,13 @@ export const ERRORS = {
   UPLOAD_TOKEN_USED: { http: 409, title: 'Upload Token Used' },
   UPLOAD_TOO_LARGE: { http: 413, title: 'Upload Too Large' },
   LOG_FILE_NOT_FOUND: { http: 404, title: 'Log File Not Found' },
+  // OCPI roaming (issue 16): our CPO parties, partners, locations
+  OCPI_PARTY_EXISTS: { http: 409, title: 'OCPI Party Exists' },
+  OCPI_NO_PARTY: { http: 409, title: 'Tenant Has No OCPI Party' },
+  OCPI_PARTNER_NOT_FOUND: { http: 404, title: 'OCPI Partner Not Found' },
+  OCPI_PARTNER_STATE: { http: 409, title: 'OCPI Partner State Conflict' },
+  OCPI_PARTNER_FAILED: { http: 502, title: 'OCPI Partner Request Failed' },
+  LOCATION_NOT_FOUND: { http: 404, title: 'Location Not Found' },
   // A command that got no answer from the station
   STATION_NOT_CONNECTED: { http: 409, title: 'Station Not Connected', failureReason: 'disconnected' },
   STATION_SEND_FAILED: { http: 409, title: 'Station Send Failed', failureReason: 'send-failed' },

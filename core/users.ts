@@ -39,6 +39,10 @@ export function permits(principal: Principal, method: string, path: string): Dec
     return principal.role === 'admin' ? { ok: true } : { ok: false, reason: `This endpoint needs the admin role (you are ${principal.role})` };
   }
   if (isRead(method)) return { ok: true };
+  // Registering or removing roaming partners hands out credentials: administration, not a command.
+  if ((path === '/roaming' || path.startsWith('/roaming/')) && principal.role !== 'admin') {
+    return { ok: false, reason: `Roaming partners need the admin role (you are ${principal.role})` };
+  }
   if (principal.role === 'viewer') return { ok: false, reason: 'The viewer role is read-only' };
   return { ok: true };
 }

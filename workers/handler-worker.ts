@@ -1,3 +1,5 @@
+import { OcpiTokenAuthorizer } from '../ocpi/token-authorizer.js';
+import { loadOcpiConfig } from '../ocpi/config.js';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CsmsConfig } from '../core/config.js';
@@ -166,6 +168,8 @@ async function main(): Promise<void> {
   const dispatcher = new InboundDispatcher({
     store,
     vendors,
+    // Roaming partners' tokens (OCPI): read from this thread's store, real-time authorization from here.
+    roaming: new OcpiTokenAuthorizer(store.ocpi, { timeoutMs: loadOcpiConfig(process.env, '').realtimeTimeoutMs, log }),
     lastSeen,
     clock: () => new Date(),
     settings: { heartbeatIntervalSec: config.heartbeatIntervalSec, unknownTokens: config.unknownTokens },

@@ -21,6 +21,8 @@ import { createCpuPool } from './pool.js';
 import { join } from 'node:path';
 import { CampaignDriver } from '../actors/commands/campaign-driver.js';
 import { sweepUploads } from './upload-retention.js';
+import { loadOcpiConfig } from '../ocpi/config.js';
+import { createOcpiServices, subscribeOcpi } from '../ocpi/services.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -93,6 +95,10 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
         bus.subscribe('firmware.status', () => campaigns.wake()),
       ]
     : [];
+  // OCPI 2.2.1 roaming (ocpi/): served with the API; pushes leave through the store's per-partner outbox.
+  const ocpi = controlPlane.role === 'gateway' ? undefined
+    : createOcpiServices(store.ocpi, loadOcpiConfig(process.env, config.uploads.baseUrl), log.child({ component: 'ocpi' }), node.metricsRegistry);
+  const ocpiSubscriptions = ocpi ? subscribeOcpi(bus, ocpi, (id) => node.registry.get(id) !== undefined, log) : [];
   const uploadDir = join(config.dataDir, 'uploads');
   const sweepEveryMs = 3_600_000;
   const retentionMs = config.uploads.retentionDays * 86_400_000;
@@ -109,6 +115,7 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
       commands,
       uploads: { dir: uploadDir, baseUrl: config.uploads.baseUrl, maxBytes: config.uploads.maxBytes, tokenHours: config.uploads.tokenHours },
       campaigns,
+      ...(ocpi ? { ocpi } : {}),
       stations: {
         location: (id) => node.registry.get(id),
         locate: cluster?.locate,
@@ -143,6 +150,7 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
     ? startReservationSweep({ reservations: store.reservations, publish: (event) => bus.publish(event), log }, config.reservationSweepSec)
     : undefined;
   campaigns?.start();
+  ocpi?.delivery.start();
   const banner = startupBanner(config, controlPlane.role);
   log.info(
     { ...banner.fields, ocppPort: config.ocppPort, apiPort: config.apiPort, workers: config.workers, dataDir: config.dataDir, bus: bus.kind, role: controlPlane.role, nodeId: controlPlane.nodeId },
@@ -157,7 +165,8 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
       // flight: a request waiting on a silent station would otherwise hold shutdown for the
       // whole call timeout. Closing the station fails its calls, so those requests end (409).
       clearInterval(sweepTimer);
-      for (const subscription of campaignSubscriptions) subscription.unsubscribe();
+      for (const subscription of [...campaignSubscriptions, ...ocpiSubscriptions]) subscription.unsubscribe();
+      await ocpi?.delivery.stop();
       await campaigns?.stop();
       const apiClosed = api.close();
       gapRequests.unsubscribe();

@@ -44,6 +44,8 @@ export const INDEXES: Record<string, IndexDescription[]> = {
   users: [{ key: { usernameLower: 1 }, unique: true }, { key: { tenantId: 1, username: 1 } }],
   user_sessions: [{ key: { userId: 1 } }],
   audit_log: [{ key: { tenantId: 1, _id: -1 } }],
+  ocpi_docs: [{ key: { tenantId: 1, kind: 1, lastUpdated: 1, id: 1 } }, { key: { kind: 1, lookup: 1 }, unique: true, partialFilterExpression: { lookup: { $type: 'string' } } }],
+  ocpi_deliveries: [{ key: { tenantId: 1, partnerId: 1, seq: 1 } }],
   counters: [],
 };
 

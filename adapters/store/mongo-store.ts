@@ -1,3 +1,5 @@
+import { MongoOcpi } from './mongo-ocpi.js';
+import type { OcpiStore } from '../../core/ports/store/ocpi-store.js';
 import { MongoClient, type Db } from 'mongodb';
 import type { CampaignStore } from '../../core/ports/store/campaign-store.js';
 import type { UploadStore } from '../../core/ports/store/upload-store.js';
@@ -67,6 +69,7 @@ export class MongoStore implements Store {
   readonly displayMessages: DisplayMessageStore;
   readonly outbox: OutboxStore;
   readonly configTemplates: ConfigTemplateStore;
+  readonly ocpi: OcpiStore;
   /** Firmware campaigns (core/firmware-campaign.ts). */
   readonly campaigns: CampaignStore;
   /** Upload slots of the built-in upload target. */
@@ -94,6 +97,7 @@ export class MongoStore implements Store {
     this.requests = new MongoRequests(this.db, this.ready);
     this.outbox = new MongoOutbox(this.db, this.ready);
     this.configTemplates = new MongoConfigTemplates(this.db, this.ready);
+    this.ocpi = new MongoOcpi(this.db, this.ready);
     this.campaigns = new MongoCampaigns(this.db, this.ready);
     this.uploads = new MongoUploads(this.db, this.ready);
   }

@@ -1,5 +1,6 @@
 import type { Sql } from 'postgres';
 import { POSTGRES_OUTBOX_TABLE } from './postgres-outbox.js';
+import { POSTGRES_OCPI_TABLES } from './postgres-ocpi.js';
 import { POSTGRES_CONFIG_TEMPLATES_TABLE } from './postgres-config-templates.js';
 
 /**
@@ -344,6 +345,8 @@ export const MIGRATIONS: string[] = [
      request text
    );
    CREATE INDEX audit_log_by_tenant ON audit_log (tenant_id, id)`,
+  // OCPI 2.2.1 roaming (issue #16; postgres-ocpi.ts): OCPI documents and the per-partner delivery outbox.
+  POSTGRES_OCPI_TABLES,
 ];
 
 /** Key of the session advisory lock that serialises migrations across nodes starting at once. */

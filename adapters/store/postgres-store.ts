@@ -35,6 +35,8 @@
  */
 import type { CampaignStore } from '../../core/ports/store/campaign-store.js';
 import type { UploadStore } from '../../core/ports/store/upload-store.js';
+import { PostgresOcpi } from './postgres-ocpi.js';
+import type { OcpiStore } from '../../core/ports/store/ocpi-store.js';
 import { PostgresCampaigns } from './postgres-campaigns.js';
 import { PostgresUploads } from './postgres-uploads.js';
 import postgres, { type Sql } from 'postgres';
@@ -96,6 +98,7 @@ export class PostgresStore implements Store {
   readonly messageLog: MessageLogStore;
   readonly outbox: OutboxStore;
   readonly configTemplates: ConfigTemplateStore;
+  readonly ocpi: OcpiStore;
   readonly transactions: TransactionStore;
   readonly tokens: TokenStore;
   readonly deviceModel: DeviceModelStore;
@@ -140,6 +143,7 @@ export class PostgresStore implements Store {
     this.requests = new PostgresRequests(sql, this.writer);
     this.outbox = new PostgresOutbox(sql, this.writer);
     this.configTemplates = new PostgresConfigTemplates(sql, this.writer);
+    this.ocpi = new PostgresOcpi(sql, this.writer);
     this.campaigns = new PostgresCampaigns(sql, this.writer);
     this.uploads = new PostgresUploads(sql, this.writer);
   }

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { SQLITE_OUTBOX_TABLE } from './sqlite-outbox.js';
+import { SQLITE_OCPI_TABLES } from './sqlite-ocpi.js';
 import { SQLITE_CONFIG_TEMPLATES_TABLE } from './sqlite-config-templates.js';
 
 /**
@@ -338,6 +339,8 @@ const MIGRATIONS: string[] = [
      request TEXT
    );
    CREATE INDEX audit_log_by_tenant ON audit_log (tenant_id, id);`,
+  // OCPI 2.2.1 roaming (issue #16; sqlite-ocpi.ts): OCPI documents and the per-partner delivery outbox.
+  SQLITE_OCPI_TABLES,
 ];
 
 export function migrate(db: Database): void {

@@ -1,3 +1,5 @@
+import { SqliteOcpi } from './sqlite-ocpi.js';
+import type { OcpiStore } from '../../core/ports/store/ocpi-store.js';
 import { mkdirSync, statSync } from 'node:fs';
 import type { CampaignStore } from '../../core/ports/store/campaign-store.js';
 import type { UploadStore } from '../../core/ports/store/upload-store.js';
@@ -135,6 +137,7 @@ export class SqliteStore implements Store {
   readonly displayMessages: DisplayMessageStore;
   readonly outbox: OutboxStore;
   readonly configTemplates: ConfigTemplateStore;
+  readonly ocpi: OcpiStore;
   /** Firmware campaigns (core/firmware-campaign.ts). */
   readonly campaigns: CampaignStore;
   /** Upload slots of the built-in upload target. */
@@ -207,6 +210,7 @@ export class SqliteStore implements Store {
     this.requests = new SqliteRequests(this.db, this.writer);
     this.outbox = new SqliteOutbox(this.db, this.writer);
     this.configTemplates = new SqliteConfigTemplates(this.db, this.writer);
+    this.ocpi = new SqliteOcpi(this.db, this.writer);
     this.campaigns = new SqliteCampaigns(this.db, this.writer);
     this.uploads = new SqliteUploads(this.db, this.writer);
   }

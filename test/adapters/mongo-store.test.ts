@@ -12,6 +12,7 @@ import { sessionStoreContract } from '../contract/store-sessions.js';
 import { controlPlaneStoreContract } from '../contract/store-control-plane.js';
 import { requestStoreContract } from '../contract/store-requests.js';
 import { outboxStoreContract } from '../contract/store-outbox.js';
+import { ocpiStoreContract } from '../contract/store-ocpi.js';
 import { configTemplateStoreContract } from '../contract/store-config-templates.js';
 import { firmwareStoreContract } from '../contract/store-firmware.js';
 
@@ -49,6 +50,7 @@ if (!url && process.env.CI === 'true') {
   controlPlaneStoreContract(t, 'MongoStore', options);
   requestStoreContract(t, 'MongoStore', options);
   outboxStoreContract(t, 'MongoStore', options);
+  ocpiStoreContract(t, 'MongoStore', options);
   configTemplateStoreContract(t, 'MongoStore', options);
   firmwareStoreContract(t, 'MongoStore', options);
 }

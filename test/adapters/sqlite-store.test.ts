@@ -5,6 +5,7 @@ import type { Store } from '../../core/ports/store/store.js';
 import { storeContract } from '../contract/store.js';
 import { requestStoreContract } from '../contract/store-requests.js';
 import { outboxStoreContract } from '../contract/store-outbox.js';
+import { ocpiStoreContract } from '../contract/store-ocpi.js';
 import { configTemplateStoreContract } from '../contract/store-config-templates.js';
 import { firmwareStoreContract } from '../contract/store-firmware.js';
 
@@ -33,6 +34,7 @@ const fileStores = {
 storeContract(t, 'SqliteStore file', fileStores);
 requestStoreContract(t, 'SqliteStore file', fileStores);
 outboxStoreContract(t, 'SqliteStore :memory:', { open: async () => new SqliteStore({ path: ':memory:' }) });
+ocpiStoreContract(t, 'SqliteStore :memory:', { open: async () => new SqliteStore({ path: ':memory:' }) });
 outboxStoreContract(t, 'SqliteStore file', fileStores);
 configTemplateStoreContract(t, 'SqliteStore :memory:', { open: async () => new SqliteStore({ path: ':memory:' }) });
 configTemplateStoreContract(t, 'SqliteStore file', fileStores);

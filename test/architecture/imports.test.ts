@@ -5,10 +5,11 @@ import { fileURLToPath } from 'node:url';
 
 // Imports point downwards: core/ is pure and imports nothing of ours outside core/; actors/
 // builds on core/; adapters/ implement core's ports; api/ sees core/ and actors/ (the
-// station-commands service), never workers/ or an adapter; workers/ compose everything.
+// station-commands service) and ocpi/ (which sees what api/ sees), never workers/ or an adapter;
+// workers/ compose everything.
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const TOP = ['core', 'actors', 'adapters', 'api', 'workers', 'bench'] as const;
+const TOP = ['core', 'actors', 'adapters', 'api', 'ocpi', 'workers', 'bench'] as const;
 type Top = (typeof TOP)[number];
 
 /** Which of our top-level folders each folder may import from. */
@@ -16,8 +17,10 @@ const ALLOWED: Record<Top, readonly Top[]> = {
   core: ['core'],
   actors: ['core', 'actors'],
   adapters: ['core', 'adapters'],
-  api: ['core', 'actors', 'api'],
-  workers: ['core', 'actors', 'adapters', 'api', 'workers'],
+  api: ['core', 'actors', 'api', 'ocpi'],
+  // OCPI (issue #16) sits beside api/: it uses core/ and the command service like api/ does; api/ and workers/ wire it in.
+  ocpi: ['core', 'actors', 'ocpi'],
+  workers: ['core', 'actors', 'adapters', 'api', 'ocpi', 'workers'],
   bench: ['bench'],
 };
 
@@ -31,6 +34,7 @@ const PUBLIC: Record<Top, RegExp> = {
   actors: /^actors\/(commands\/[^/]+|station-actor|router|inbound-dispatcher|handler-context|frame-sink|actions\/station-initiated|actions\/shared\/vendor-extensions)\.ts$/,
   adapters: /^adapters\/(store\/(open-store|sqlite-store)|bus\/[^/]+)\.ts$/,
   api: /^api\/(server|api-key-service|user-service)\.ts$/,
+  ocpi: /^ocpi\/(plugin|admin-routes|services|config|token-authorizer)\.ts$/,
   workers: /^$/,
   bench: /^$/,
 };

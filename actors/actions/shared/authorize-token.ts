@@ -2,7 +2,7 @@ import { decide, type AuthorizationDecision } from '../../../core/authorization.
 import type { IdTokenRef } from '../../../core/transaction-types.js';
 import type { HandlerContext } from '../../handler-context.js';
 
-export type AuthorizeContext = Pick<HandlerContext, 'session' | 'store' | 'events' | 'clock' | 'settings'>;
+export type AuthorizeContext = Pick<HandlerContext, 'session' | 'store' | 'events' | 'clock' | 'settings'> & Partial<Pick<HandlerContext, 'roaming'>>;
 
 export interface AuthorizeOptions {
   /** The transaction was started by an operator through the API (it vouches for the token). */
@@ -45,12 +45,14 @@ export async function authorizeToken(
   const policy = ctx.settings.unknownTokens ?? 'reject';
   // Values compare case-insensitively (CiString); 2.x tokens are value and type, 1.6 idTags have no type.
   const known = await ctx.store.tokens.matchIdToken(tenantId, token.idToken, ctx.session.version === 'ocpp1.6' ? undefined : token.type);
-  let decision = !known && options.remoteStart ? { status: 'Accepted' } : decide(known, policy, ctx.clock());
+  // A token of a roaming partner (OCPI), when the operator's table does not know it.
+  const roamed = !known && !options.remoteStart && ctx.roaming ? await ctx.roaming.authorize(tenantId, token.idToken, { stationId: ctx.session.stationId }) : undefined;
+  let decision = roamed ?? (!known && options.remoteStart ? { status: 'Accepted' } : decide(known, policy, ctx.clock()));
   if (decision.status === 'Accepted' && options.starting && !known?.allowConcurrentTx) {
     const elsewhere = await activeElsewhere(ctx, token);
     if (elsewhere) decision = { ...decision, status: 'ConcurrentTx' };
   }
-  if (!known && policy === 'accept-all') {
+  if (!known && !roamed && policy === 'accept-all') {
     await ctx.store.tokens.recordSeenIdToken({
       tenantId,
       idToken: token.idToken,
@@ -67,6 +69,7 @@ export async function authorizeToken(
     trigger,
     status: decision.status,
     known: Boolean(known),
+    ...(roamed ? { roaming: true } : {}),
     remoteStart: options.remoteStart ?? false,
   });
   return decision;

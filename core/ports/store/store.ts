@@ -16,6 +16,7 @@ import type { ReservationStore } from './reservation-store.js';
 import type { DisplayMessageStore } from './display-message-store.js';
 import type { CampaignStore } from './campaign-store.js';
 import type { UploadStore } from './upload-store.js';
+import type { OcpiStore } from './ocpi-store.js';
 
 /** A page of results with an opaque cursor for the next page (undefined at the end). */
 export interface Page<T> {
@@ -135,6 +136,8 @@ export interface Store {
   readonly campaigns: CampaignStore;
   /** One-time upload slots of the built-in upload target (GetLog, GetDiagnostics). */
   readonly uploads: UploadStore;
+  /** OCPI 2.2.1 roaming: parties, partners, locations, partner tokens, sessions, CDRs and the partner delivery outbox (ocpi/). */
+  readonly ocpi: OcpiStore;
   /** Waits until every write accepted so far is durably committed. */
   flush(): Promise<void>;
   close(): Promise<void>;

@@ -1,0 +1,34 @@
+import { integer } from '../core/config.js';
+
+/** OCPI settings (ocpi/, issue #16), read where the node is composed (workers/main.ts). */
+export interface OcpiConfig {
+  /** CSMS_OCPI_BASE_URL: our OCPI root as partners reach it (default `<API base URL>/ocpi`). */
+  baseUrl: string;
+  /** CSMS_OCPI_TIMEOUT_MS: one request to a partner (default 10 s). */
+  timeoutMs: number;
+  /** CSMS_OCPI_RETRY_BASE_MS / CSMS_OCPI_RETRY_MAX_MS: back-off of a partner's failed delivery (1 s doubling to 5 min). */
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** CSMS_OCPI_TICK_MS: how often the delivery loop looks for due deliveries besides being woken (default 1 s). */
+  tickMs: number;
+  /** CSMS_OCPI_REALTIME_TIMEOUT_MS: a real-time token authorization at a partner, inside a station's Authorize (default 3 s). */
+  realtimeTimeoutMs: number;
+  /** CSMS_OCPI_CURRENCY: ISO 4217 currency of sessions and CDRs (default EUR). */
+  currency: string;
+  /** CSMS_OCPI_PAGE_LIMIT: the most objects one GET page returns (X-Limit; default 100). */
+  pageLimit: number;
+}
+
+export function loadOcpiConfig(env: Record<string, string | undefined>, apiBaseUrl: string): OcpiConfig {
+  const base = (env.CSMS_OCPI_BASE_URL?.trim() || `${apiBaseUrl}/ocpi`).replace(/\/+$/, '');
+  return {
+    baseUrl: base,
+    timeoutMs: integer(env, 'CSMS_OCPI_TIMEOUT_MS', 10_000, 10, 600_000),
+    retryBaseMs: integer(env, 'CSMS_OCPI_RETRY_BASE_MS', 1000, 1, 3_600_000),
+    retryMaxMs: integer(env, 'CSMS_OCPI_RETRY_MAX_MS', 300_000, 1, 86_400_000),
+    tickMs: integer(env, 'CSMS_OCPI_TICK_MS', 1000, 10, 3_600_000),
+    realtimeTimeoutMs: integer(env, 'CSMS_OCPI_REALTIME_TIMEOUT_MS', 3000, 10, 60_000),
+    currency: (env.CSMS_OCPI_CURRENCY?.trim() || 'EUR').toUpperCase().slice(0, 3),
+    pageLimit: integer(env, 'CSMS_OCPI_PAGE_LIMIT', 100, 1, 10_000),
+  };
+}

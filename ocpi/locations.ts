@@ -1,0 +1,179 @@
+import type { Logger } from 'pino';
+import { CsmsError } from '../core/errors.js';
+import { evseStatusOf, partyKey, type EvseMapping } from '../core/ocpi/roaming.js';
+import type { OcpiConnector, OcpiEvse, OcpiEvseStatus, OcpiLocation } from '../core/ocpi/types.js';
+import type { OcpiDoc, OcpiStore } from '../core/ports/store/ocpi-store.js';
+import type { ConnectorStatus } from '../core/types.js';
+import type { RoamingService } from './roaming-service.js';
+
+/** A location as kept: the OCPI object (§8.3.1) and, per EVSE uid, the OCPP station/EVSE it is. */
+export interface LocationRecord {
+  location: OcpiLocation;
+  mapping: Record<string, EvseMapping>;
+}
+
+/** What the REST API takes: the OCPI location without last_updated, each EVSE with its OCPP place. */
+export type LocationInput = Omit<OcpiLocation, 'last_updated' | 'evses'> & {
+  evses?: Array<Omit<OcpiEvse, 'last_updated' | 'connectors' | 'status'> & { status?: OcpiEvseStatus; ocpp: EvseMapping; connectors: Array<Omit<OcpiConnector, 'last_updated'>> }>;
+};
+
+/** Published locations are what partners see (§8.3.1 publish); hidden ones stay ours. */
+const scopeOf = (location: OcpiLocation) => (location.publish ? 'published' : 'hidden');
+
+/** Who is told about what: one delivery per registered partner with a locations receiver endpoint. */
+export interface LocationPusher {
+  push(tenantId: string, deliveries: Array<{ method: 'PUT' | 'PATCH'; path: string; body: unknown; objectKey: string }>, module: string): Promise<void>;
+}
+
+/**
+ * Locations master data (OCPI 2.2.1 §8, data owner CPO) and the locations sender: REST changes
+ * are pushed as PUT of the whole location, OCPP connector statuses as PATCH of the EVSE, to every
+ * registered partner through the delivery outbox. Changes to one location are applied one after
+ * another in this process (a status storm never loses an update by a read-modify-write race here).
+ */
+export class LocationService {
+  private readonly chains = new Map<string, Promise<unknown>>();
+  /** stationId → where its EVSEs are, per tenant; rebuilt after a location change here or after `cacheMs`. */
+  private readonly index = new Map<string, { at: number; byStation: Map<string, Array<{ locationId: string; evseUid: string; evseId: number }>> }>();
+
+  constructor(
+    private readonly store: OcpiStore,
+    private readonly roaming: RoamingService,
+    private readonly pusher: LocationPusher,
+    private readonly log: Pick<Logger, 'info' | 'warn'>,
+    private readonly cacheMs = 30_000,
+  ) {}
+
+  private serial<T>(key: string, run: () => Promise<T>): Promise<T> {
+    const before = this.chains.get(key) ?? Promise.resolve();
+    const next = before.then(run, run);
+    const settled = next.catch(() => {});
+    this.chains.set(key, settled);
+    void settled.then(() => this.chains.get(key) === settled && this.chains.delete(key));
+    return next;
+  }
+
+  async get(tenantId: string, id: string): Promise<OcpiDoc<LocationRecord> | undefined> {
+    return this.store.getDoc<LocationRecord>('location', tenantId, id);
+  }
+
+  /** Published locations (what partners see), oldest last_updated first, with the total of matches. */
+  listPublished(tenantId: string, page: { offset: number; limit: number; from?: string; to?: string }) {
+    return this.store.listDocs<LocationRecord>('location', tenantId, { scope: 'published', ...page });
+  }
+
+  /** Every location of the tenant (the REST API's list). */
+  listAll(tenantId: string, page: { offset: number; limit: number }) {
+    return this.store.listDocs<LocationRecord>('location', tenantId, page);
+  }
+
+  async require(tenantId: string, id: string): Promise<LocationRecord> {
+    const doc = await this.get(tenantId, id);
+    if (!doc) throw new CsmsError('LOCATION_NOT_FOUND', `no location ${id}`);
+    return doc.body;
+  }
+
+  /** Creates or replaces a location; true when new. Pushed (PUT) to partners when published or it was. */
+  put(tenantId: string, input: LocationInput): Promise<{ created: boolean; record: LocationRecord }> {
+    return this.serial(`${tenantId}|${input.id}`, async () => {
+      if (!(await this.roaming.party(tenantId, input.country_code, input.party_id))) {
+        throw new CsmsError('OCPI_NO_PARTY', `${partyKey(input.country_code, input.party_id)} is not one of this tenant's OCPI parties`);
+      }
+      const before = await this.get(tenantId, input.id);
+      const now = new Date().toISOString();
+      const mapping: Record<string, EvseMapping> = {};
+      const evses: OcpiEvse[] = (input.evses ?? []).map(({ ocpp, connectors, ...evse }) => {
+        mapping[evse.uid] = { stationId: ocpp.stationId, evseId: ocpp.evseId };
+        const old = before?.body.location.evses?.find((e) => e.uid === evse.uid);
+        return { ...evse, status: evse.status ?? old?.status ?? 'UNKNOWN', connectors: connectors.map((c) => ({ ...c, last_updated: now })), last_updated: now };
+      });
+      const uids = new Set(evses.map((e) => e.uid));
+      if (uids.size !== evses.length) throw new CsmsError('VALIDATION_FAILED', 'EVSE uids must be unique within a location');
+      const location: OcpiLocation = { ...input, country_code: input.country_code.toUpperCase(), party_id: input.party_id.toUpperCase(), evses, last_updated: now };
+      const record: LocationRecord = { location, mapping };
+      const created = await this.store.putDoc({ tenantId, kind: 'location', id: input.id, scope: scopeOf(location), lookup: null, lastUpdated: now, body: record });
+      this.index.delete(tenantId);
+      if (location.publish || before?.body.location.publish) await this.pushWhole(tenantId, location);
+      this.log.info({ tenantId, locationId: input.id, evses: evses.length, created }, 'OCPI location saved');
+      return { created, record };
+    });
+  }
+
+  /** OCPI keeps locations forever: a removed one has its EVSEs REMOVED (§8.4.22) and is unpublished after the push. */
+  remove(tenantId: string, id: string): Promise<void> {
+    return this.serial(`${tenantId}|${id}`, async () => {
+      const doc = await this.get(tenantId, id);
+      if (!doc) throw new CsmsError('LOCATION_NOT_FOUND', `no location ${id}`);
+      const now = new Date().toISOString();
+      const location: OcpiLocation = { ...doc.body.location, evses: (doc.body.location.evses ?? []).map((e) => ({ ...e, status: 'REMOVED' as const, last_updated: now })), last_updated: now };
+      if (doc.body.location.publish) await this.pushWhole(tenantId, location);
+      await this.store.putDoc({ ...doc, scope: 'hidden', lastUpdated: now, body: { location: { ...location, publish: false }, mapping: {} } });
+      this.index.delete(tenantId);
+    });
+  }
+
+  private async pushWhole(tenantId: string, location: OcpiLocation): Promise<void> {
+    await this.pusher.push(tenantId, [{ method: 'PUT', path: `/${location.country_code}/${location.party_id}/${location.id}`, body: location, objectKey: `location:${location.id}` }], 'locations');
+  }
+
+  private async stationIndex(tenantId: string) {
+    const cached = this.index.get(tenantId);
+    if (cached && Date.now() - cached.at < this.cacheMs) return cached.byStation;
+    const byStation = new Map<string, Array<{ locationId: string; evseUid: string; evseId: number }>>();
+    for (let offset = 0; ; offset += 500) {
+      const page = await this.store.listDocs<LocationRecord>('location', tenantId, { offset, limit: 500 });
+      for (const doc of page.items) {
+        for (const [evseUid, m] of Object.entries(doc.body.mapping)) {
+          const list = byStation.get(m.stationId) ?? [];
+          list.push({ locationId: doc.id, evseUid, evseId: m.evseId });
+          byStation.set(m.stationId, list);
+        }
+      }
+      if (page.items.length < 500) break;
+    }
+    this.index.set(tenantId, { at: Date.now(), byStation });
+    return byStation;
+  }
+
+  /** The published location and EVSE an OCPP station/EVSE is mapped to, if any. */
+  async findEvse(tenantId: string, stationId: string, evseId: number): Promise<{ location: OcpiLocation; evse: OcpiEvse } | undefined> {
+    const place = (await this.stationIndex(tenantId)).get(stationId)?.find((p) => p.evseId === evseId);
+    const doc = place && (await this.get(tenantId, place.locationId));
+    const evse = doc?.body.location.evses?.find((e) => e.uid === place!.evseUid);
+    return doc && evse && doc.body.location.publish ? { location: doc.body.location, evse } : undefined;
+  }
+
+  /**
+   * An OCPP connector status (bus event `connector.status`): the mapped EVSE's status changes and,
+   * when it did, partners get a PATCH (§8.2.2.3) with status and last_updated. EVSE 0 (the whole
+   * station) changes every EVSE of the station. Unmapped stations cost one cached lookup.
+   */
+  async applyConnectorStatus(tenantId: string, stationId: string, evseId: number, status: ConnectorStatus, at?: string): Promise<number> {
+    const places = (await this.stationIndex(tenantId)).get(stationId)?.filter((p) => evseId === 0 || p.evseId === evseId) ?? [];
+    const ocpiStatus = evseStatusOf(status);
+    let changed = 0;
+    for (const place of places) {
+      changed += await this.serial(`${tenantId}|${place.locationId}`, async () => {
+        const doc = await this.get(tenantId, place.locationId);
+        const evse = doc?.body.location.evses?.find((e) => e.uid === place.evseUid);
+        if (!doc || !evse || evse.status === ocpiStatus) return 0;
+        // last_updated never goes back: a late status of an older time still counts as now.
+        const now = new Date().toISOString();
+        const lastUpdated = at && at > evse.last_updated && at <= now ? at : now;
+        evse.status = ocpiStatus;
+        evse.last_updated = lastUpdated;
+        doc.body.location.last_updated = lastUpdated > doc.body.location.last_updated ? lastUpdated : doc.body.location.last_updated;
+        await this.store.putDoc({ ...doc, lastUpdated: doc.body.location.last_updated });
+        const { location } = doc.body;
+        if (location.publish) {
+          await this.pusher.push(tenantId, [{
+            method: 'PATCH', path: `/${location.country_code}/${location.party_id}/${location.id}/${evse.uid}`,
+            body: { status: ocpiStatus, last_updated: lastUpdated }, objectKey: `location:${location.id}`,
+          }], 'locations');
+        }
+        return 1;
+      });
+    }
+    return changed;
+  }
+}

@@ -1,0 +1,54 @@
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { Bus, Subscription } from '../core/ports/bus.js';
+import type { OcpiStore } from '../core/ports/store/ocpi-store.js';
+import type { ConnectorStatus } from '../core/types.js';
+import type { OcpiConfig } from './config.js';
+import { OcpiDeliveryLoop } from './delivery.js';
+import { LocationService } from './locations.js';
+import { RoamingService } from './roaming-service.js';
+import { SessionService, type TransactionFacts } from './sessions.js';
+
+/** Everything the OCPI server and its admin routes use; built once per node (workers/main.ts). */
+export interface OcpiServices {
+  config: OcpiConfig;
+  roaming: RoamingService;
+  locations: LocationService;
+  delivery: OcpiDeliveryLoop;
+  sessions: SessionService;
+}
+
+export function createOcpiServices(store: OcpiStore, config: OcpiConfig, log: Logger, registry?: Registry): OcpiServices {
+  const roaming = new RoamingService(store, config, log);
+  const delivery = new OcpiDeliveryLoop(store, roaming, config, log, registry);
+  const locations = new LocationService(store, roaming, delivery, log);
+  const sessions = new SessionService(store, locations, delivery, config.currency, log);
+  return { config, roaming, locations, delivery, sessions };
+}
+
+/**
+ * OCPP events OCPI turns into pushes: a connector status becomes the mapped EVSE's status
+ * (PATCH to partners). `holds` says whether this node holds the station's connection, so with
+ * NATS (every node sees every event) exactly one node acts on it.
+ */
+export function subscribeOcpi(bus: Bus, services: OcpiServices, holds: (stationId: string) => boolean, log: Pick<Logger, 'warn'>): Subscription[] {
+  return [
+    bus.subscribe('connector.status', (event) => {
+      if (!holds(event.stationId)) return;
+      const p = event.payload as { evseId?: number; status?: ConnectorStatus; reportedAt?: string };
+      if (typeof p.evseId !== 'number' || typeof p.status !== 'string') return;
+      services.locations
+        .applyConnectorStatus(event.tenantId, event.stationId, p.evseId, p.status, p.reportedAt)
+        .catch((error: unknown) => log.warn({ err: error, tenantId: event.tenantId, stationId: event.stationId }, 'OCPI: EVSE status not applied'));
+    }),
+    // Sessions and CDRs of partners' tokens (§9, §10), from the transaction facts the store folded.
+    bus.subscribe('transaction.*', (event) => {
+      if (!holds(event.stationId)) return;
+      const tx = event.payload as unknown as TransactionFacts;
+      if (typeof tx?.transactionId !== 'string') return;
+      services.sessions
+        .onTransaction(event.tenantId, event.stationId, tx)
+        .catch((error: unknown) => log.warn({ err: error, tenantId: event.tenantId, stationId: event.stationId, transactionId: tx.transactionId }, 'OCPI: session not pushed'));
+    }),
+  ];
+}

@@ -1,0 +1,117 @@
+import { Ajv, type ValidateFunction } from 'ajv';
+
+/**
+ * JSON schemas of the OCPI 2.2.1 objects the eMSP simulator receives, written for the tests from
+ * the specification's object tables (OCPI 2.2.1, independent of ocpi/'s own types): every
+ * required field, its type and length, enums of the types section. Unknown fields are refused
+ * (`additionalProperties: false`), so a field we invent or misspell fails the test.
+ */
+const str = (max: number, min = 0) => ({ type: 'string', minLength: min, maxLength: max });
+const dateTime = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$' }; // §16.2 DateTime (UTC)
+const businessDetails = { type: 'object', required: ['name'], additionalProperties: false, properties: { name: str(100), website: str(255), logo: { type: 'object' } } }; // §8.4.2
+const geo = { type: 'object', required: ['latitude', 'longitude'], additionalProperties: false, properties: { latitude: { type: 'string', pattern: '^-?[0-9]{1,2}\\.[0-9]{5,7}$' }, longitude: { type: 'string', pattern: '^-?[0-9]{1,3}\\.[0-9]{5,7}$' } } }; // §8.4.13
+const evseStatus = { enum: ['AVAILABLE', 'BLOCKED', 'CHARGING', 'INOPERATIVE', 'OUTOFORDER', 'PLANNED', 'REMOVED', 'RESERVED', 'UNKNOWN'] }; // §8.4.22
+
+/** §7.3.1 Credentials, §7.4.1 CredentialsRole. */
+export const credentialsSchema = {
+  type: 'object', required: ['token', 'url', 'roles'], additionalProperties: false,
+  properties: {
+    token: str(64, 1), url: str(255, 1),
+    roles: { type: 'array', minItems: 1, items: { type: 'object', required: ['role', 'business_details', 'party_id', 'country_code'], additionalProperties: false, properties: { role: { enum: ['CPO', 'EMSP', 'HUB', 'NAP', 'NSP', 'OTHER', 'SCSP'] }, business_details: businessDetails, party_id: str(3, 3), country_code: str(2, 2) } } },
+  },
+};
+
+/** §8.3.3 Connector. */
+const connector = {
+  type: 'object', required: ['id', 'standard', 'format', 'power_type', 'max_voltage', 'max_amperage', 'last_updated'], additionalProperties: false,
+  properties: {
+    id: str(36, 1), standard: { type: 'string' }, format: { enum: ['SOCKET', 'CABLE'] }, power_type: { enum: ['AC_1_PHASE', 'AC_2_PHASE', 'AC_2_PHASE_SPLIT', 'AC_3_PHASE', 'DC'] },
+    max_voltage: { type: 'integer' }, max_amperage: { type: 'integer' }, max_electric_power: { type: 'integer' }, tariff_ids: { type: 'array', items: str(36) },
+    terms_and_conditions: { type: 'string' }, last_updated: dateTime,
+  },
+};
+
+/** §8.3.2 EVSE. */
+export const evseSchema = {
+  type: 'object', required: ['uid', 'status', 'connectors', 'last_updated'], additionalProperties: false,
+  properties: {
+    uid: str(36, 1), evse_id: str(48), status: evseStatus, status_schedule: { type: 'array' }, capabilities: { type: 'array', items: { type: 'string' } },
+    connectors: { type: 'array', minItems: 1, items: connector }, floor_level: str(4), coordinates: geo, physical_reference: str(16),
+    directions: { type: 'array' }, parking_restrictions: { type: 'array' }, images: { type: 'array' }, last_updated: dateTime,
+  },
+};
+
+/** §8.3.1 Location. */
+export const locationSchema = {
+  type: 'object', required: ['country_code', 'party_id', 'id', 'publish', 'address', 'city', 'country', 'coordinates', 'time_zone', 'last_updated'], additionalProperties: false,
+  properties: {
+    country_code: str(2, 2), party_id: str(3, 3), id: str(36, 1), publish: { type: 'boolean' }, publish_allowed_to: { type: 'array' }, name: str(255), address: str(45),
+    city: str(45), postal_code: str(10), state: str(20), country: str(3, 3), coordinates: geo, related_locations: { type: 'array' },
+    parking_type: { enum: ['ALONG_MOTORWAY', 'PARKING_GARAGE', 'PARKING_LOT', 'ON_DRIVEWAY', 'ON_STREET', 'UNDERGROUND_GARAGE'] }, evses: { type: 'array', items: evseSchema },
+    directions: { type: 'array' }, operator: businessDetails, suboperator: businessDetails, owner: businessDetails, facilities: { type: 'array', items: { type: 'string' } },
+    time_zone: str(255, 1), opening_times: { type: 'object', required: ['twentyfourseven'] }, charging_when_closed: { type: 'boolean' }, images: { type: 'array' },
+    energy_mix: { type: 'object' }, last_updated: dateTime,
+  },
+};
+
+/** §8.2.2.3 PATCH of an EVSE: any of its fields, last_updated required (§4.1.4.3). */
+export const evsePatchSchema = { type: 'object', required: ['last_updated'], additionalProperties: false, properties: { status: evseStatus, last_updated: dateTime } };
+
+/** §10.4.3 CdrToken: who charged. */
+const cdrToken = { type: 'object', required: ['country_code', 'party_id', 'uid', 'type', 'contract_id'], additionalProperties: false, properties: { country_code: str(2, 2), party_id: str(3, 3), uid: str(36, 1), type: { enum: ['AD_HOC_USER', 'APP_USER', 'OTHER', 'RFID'] }, contract_id: str(36, 1) } };
+const authMethod = { enum: ['AUTH_REQUEST', 'COMMAND', 'WHITELIST'] }; // §10.4.1
+const price = { type: 'object', required: ['excl_vat'], additionalProperties: false, properties: { excl_vat: { type: 'number' }, incl_vat: { type: 'number' } } }; // §16.4
+
+/** §9.3.1 Session. */
+export const sessionSchema = {
+  type: 'object', additionalProperties: false,
+  required: ['country_code', 'party_id', 'id', 'start_date_time', 'kwh', 'cdr_token', 'auth_method', 'location_id', 'evse_uid', 'connector_id', 'currency', 'status', 'last_updated'],
+  properties: {
+    country_code: str(2, 2), party_id: str(3, 3), id: str(36, 1), start_date_time: dateTime, end_date_time: dateTime, kwh: { type: 'number', minimum: 0 }, cdr_token: cdrToken,
+    auth_method: authMethod, authorization_reference: str(36), location_id: str(36, 1), evse_uid: str(36, 1), connector_id: str(36, 1), meter_id: str(255),
+    currency: str(3, 3), charging_periods: { type: 'array' }, total_cost: price, status: { enum: ['ACTIVE', 'COMPLETED', 'INVALID', 'PENDING', 'RESERVATION'] }, last_updated: dateTime,
+  },
+};
+
+/** §10.3.1 CDR, §10.4.2 CdrLocation, §10.4.6 ChargingPeriod, §10.4.2 CdrDimension. */
+export const cdrSchema = {
+  type: 'object', additionalProperties: false,
+  required: ['country_code', 'party_id', 'id', 'start_date_time', 'end_date_time', 'cdr_token', 'auth_method', 'cdr_location', 'currency', 'charging_periods', 'total_cost', 'total_energy', 'total_time', 'last_updated'],
+  properties: {
+    country_code: str(2, 2), party_id: str(3, 3), id: str(39, 1), start_date_time: dateTime, end_date_time: dateTime, session_id: str(36), cdr_token: cdrToken, auth_method: authMethod,
+    authorization_reference: str(36),
+    cdr_location: {
+      type: 'object', additionalProperties: false,
+      required: ['id', 'address', 'city', 'country', 'coordinates', 'evse_uid', 'evse_id', 'connector_id', 'connector_standard', 'connector_format', 'connector_power_type'],
+      properties: { id: str(36, 1), name: str(255), address: str(45), city: str(45), postal_code: str(10), state: str(20), country: str(3, 3), coordinates: geo, evse_uid: str(36, 1), evse_id: str(48, 1), connector_id: str(36, 1), connector_standard: { type: 'string' }, connector_format: { enum: ['SOCKET', 'CABLE'] }, connector_power_type: { type: 'string' } },
+    },
+    meter_id: str(255), currency: str(3, 3), tariffs: { type: 'array' },
+    charging_periods: { type: 'array', minItems: 1, items: { type: 'object', required: ['start_date_time', 'dimensions'], additionalProperties: false, properties: { start_date_time: dateTime, dimensions: { type: 'array', minItems: 1, items: { type: 'object', required: ['type', 'volume'], additionalProperties: false, properties: { type: { enum: ['CURRENT', 'ENERGY', 'ENERGY_EXPORT', 'ENERGY_IMPORT', 'MAX_CURRENT', 'MIN_CURRENT', 'MAX_POWER', 'MIN_POWER', 'PARKING_TIME', 'POWER', 'RESERVATION_TIME', 'STATE_OF_CHARGE', 'TIME'] }, volume: { type: 'number' } } } }, tariff_id: str(36) } } },
+    signed_data: { type: 'object' }, total_cost: price, total_fixed_cost: price, total_energy: { type: 'number' }, total_energy_cost: price, total_time: { type: 'number' }, total_time_cost: price,
+    total_parking_time: { type: 'number' }, total_parking_cost: price, total_reservation_cost: price, remark: str(255), invoice_reference_id: str(39), credit: { type: 'boolean' }, credit_reference_id: str(39),
+    home_charging_compensation: { type: 'boolean' }, last_updated: dateTime,
+  },
+};
+
+/** §4.1.7 Response format. */
+export const envelopeSchema = {
+  type: 'object', required: ['status_code', 'timestamp'], additionalProperties: false,
+  properties: { data: {}, status_code: { type: 'integer', minimum: 1000, maximum: 4999 }, status_message: { type: 'string' }, timestamp: dateTime },
+};
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+export const validators: Record<'credentials' | 'location' | 'evse' | 'evsePatch' | 'envelope' | 'session' | 'cdr', ValidateFunction> = {
+  session: ajv.compile(sessionSchema),
+  cdr: ajv.compile(cdrSchema),
+  credentials: ajv.compile(credentialsSchema),
+  location: ajv.compile(locationSchema),
+  evse: ajv.compile(evseSchema),
+  evsePatch: ajv.compile(evsePatchSchema),
+  envelope: ajv.compile(envelopeSchema),
+};
+
+/** The validator's errors as text, or undefined when the value is valid. */
+export function problems(kind: keyof typeof validators, value: unknown): string | undefined {
+  const validate = validators[kind];
+  return validate(value) ? undefined : ajv.errorsText(validate.errors);
+}
