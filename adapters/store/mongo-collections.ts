@@ -41,6 +41,8 @@ export const INDEXES: Record<string, IndexDescription[]> = {
   display_messages: [{ key: { tenantId: 1, stationId: 1 } }, { key: { tenantId: 1, 'message.transactionId': 1 } }],
   firmware_campaigns: [{ key: { tenantId: 1, createdAt: -1, _id: -1 } }, { key: { createdAt: 1, _id: 1 }, partialFilterExpression: { active: true } }],
   upload_slots: [{ key: { tenantId: 1, stationId: 1, requestId: 1, createdAt: -1 } }],
+  station_certificates: [{ key: { tenantId: 1, stationId: 1, certificateType: 1, createdAt: 1 } }, { key: { notAfter: 1 }, partialFilterExpression: { source: 'signed' } }, { key: { tenantId: 1, renewalAt: -1 } }],
+  job_leases: [],
   counters: [],
 };
 
