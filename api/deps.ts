@@ -42,6 +42,11 @@ export interface ApiDeps {
   uploads?: { dir: string; baseUrl: string; maxBytes: number; tokenHours: number };
   /** The firmware-campaign driver of this node (actors/commands/campaign-driver.ts): told when a campaign changed. */
   campaigns?: { wake(): void; announce(before: FirmwareCampaign, after: FirmwareCampaign): void };
+  /** The station CA (its certificate, when built in) and this node's certificate renewal job (issue #14). */
+  certificates?: {
+    ca(): { kind: string; certificate: string } | undefined;
+    renewals?: { runOnce(): Promise<{ leased: boolean; outcomes: Array<{ tenantId: string; stationId: string; status: 'triggered' | 'failed' }> }> };
+  };
 }
 
 declare module 'fastify' {

@@ -60,7 +60,7 @@ const SIGNATURE_HASH: Readonly<Record<string, string>> = {
 export const MIN_RSA_BITS = 2048;
 export const ALLOWED_CURVES: readonly string[] = ['prime256v1', 'secp384r1'];
 
-export type CsrRefusal = 'unparsable' | 'unsupported-signature' | 'bad-signature' | 'weak-key' | 'wrong-common-name' | 'wrong-organization';
+export type CsrRefusal = 'unparsable' | 'bad-algorithm' | 'bad-signature' | 'weak-key' | 'wrong-common-name' | 'wrong-organization';
 
 /** What the CSMS read from a request it accepts. */
 export interface CsrInfo {
@@ -146,7 +146,7 @@ export function checkCsr(pem: string, expected: CsrExpectations): CsrCheck {
     return { ok: false, refusal: 'unparsable', reason: `CSR unreadable: ${(error as Error).message}` };
   }
   const hash = SIGNATURE_HASH[csr.signatureOid];
-  if (!hash) return { ok: false, refusal: 'unsupported-signature', reason: `signature algorithm ${csr.signatureOid} is not RSA PKCS#1 v1.5 or ECDSA with SHA-2` };
+  if (!hash) return { ok: false, refusal: 'bad-algorithm', reason: `signature algorithm ${csr.signatureOid} is not RSA PKCS#1 v1.5 or ECDSA with SHA-2` };
   let valid = false;
   try {
     valid = verify(hash, csr.info, key, csr.signature);

@@ -143,6 +143,8 @@ export const ERRORS = {
   UPLOAD_TOKEN_USED: { http: 409, title: 'Upload Token Used' },
   UPLOAD_TOO_LARGE: { http: 413, title: 'Upload Too Large' },
   LOG_FILE_NOT_FOUND: { http: 404, title: 'Log File Not Found' },
+  // Station certificates (issue 14)
+  CERTIFICATE_NOT_FOUND: { http: 404, title: 'Certificate Not Found' },
   // A command that got no answer from the station
   STATION_NOT_CONNECTED: { http: 409, title: 'Station Not Connected', failureReason: 'disconnected' },
   STATION_SEND_FAILED: { http: 409, title: 'Station Send Failed', failureReason: 'send-failed' },

@@ -111,6 +111,15 @@ export const REQUEST_FLOWS: Readonly<Record<string, RequestFlow>> = Object.freez
         failed: ['UploadFailed'],
         ignored: ['Idle'],
       }, HOUR),
+      // Inverted (2.x A02/A03, 1.6 security whitepaper): the station's SignCertificate is the request,
+      // our answer to it the "answer" (Accepted: we sign), and the station's answer to the
+      // CertificateSigned we send the final status. SigningFailed: the CA could not sign.
+      flow('SignCertificate', 'CertificateSigned', ['Accepted'], [], {
+        kind: 'status',
+        done: ['Accepted'],
+        failed: ['Rejected', 'SigningFailed'],
+        ignored: [],
+      }, 10 * MINUTE),
       flow('PublishFirmware', 'PublishFirmwareStatusNotification', ['Accepted'], [], {
         kind: 'status',
         done: ['Published'],
