@@ -355,9 +355,13 @@ export function normalSerial(hex: string): string {
   return hex.replace(/^0+(?=.)/, '').toUpperCase();
 }
 
-/** One identity per certificate of a station, from its hash data: serial and issuer (any hash algorithm's hashes as given). */
+/**
+ * One identity per certificate of a station, from its hash data (serial and issuer hashes as
+ * given): 32 hex characters of their SHA-256, short enough for a URL path segment.
+ */
 export function certificateId(hash: Pick<CertificateHashData, 'issuerNameHash' | 'issuerKeyHash' | 'serialNumber'>): string {
-  return `${hash.issuerNameHash.toLowerCase()}.${hash.issuerKeyHash.toLowerCase()}.${normalSerial(hash.serialNumber)}`;
+  const key = `${hash.issuerNameHash.toLowerCase()}.${hash.issuerKeyHash.toLowerCase()}.${normalSerial(hash.serialNumber)}`;
+  return createHash('sha256').update(key).digest('hex').slice(0, 32);
 }
 
 /** What the inventory keeps of a certificate we can read: its subject, serial and validity. */

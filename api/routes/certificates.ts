@@ -37,7 +37,7 @@ const renewal = {
 const certificate = {
   type: 'object',
   properties: {
-    id: { type: 'string', description: 'issuerNameHash.issuerKeyHash.SERIAL: the id DELETE takes' },
+    id: { type: 'string', description: 'From the hash data (serial and issuer hashes): the id DELETE takes' },
     stationId: { type: 'string' },
     certificateType: { type: 'string' },
     hashData,
@@ -124,7 +124,7 @@ export async function certificateRoutes(app: FastifyInstance, opts: { deps: ApiD
         description: "The station's answer is `status`: Accepted, Failed or NotFound; Accepted and NotFound remove it from the inventory.",
         params: {
           type: 'object',
-          properties: { id: stationIdParam.properties.id, certificateId: { type: 'string', minLength: 1, maxLength: 400 } },
+          properties: { id: stationIdParam.properties.id, certificateId: { type: 'string', pattern: '^[0-9a-f]{32}$' } },
           required: ['id', 'certificateId'],
         },
         response: { 200: commandAnswer, ...failures },
