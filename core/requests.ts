@@ -131,6 +131,13 @@ export const REQUEST_FLOWS: Readonly<Record<string, RequestFlow>> = Object.freez
 );
 
 /**
+ * Flows the station starts (SignCertificate): the request is the station's, its "answer" ours,
+ * and the "notification" the station's answer to our call (CertificateSigned.conf). No requestId
+ * on the wire: the CSMS numbers them and finds the station's newest open one.
+ */
+export const STATION_STARTED_FLOWS: readonly string[] = ['SignCertificate'];
+
+/**
  * 1.6 notifications that name no request (their request has no requestId): each completes the
  * station's newest request of this action. The request's answer (an empty 1.6 CALLRESULT, or
  * GetDiagnostics' fileName) counts as `ANSWERED_WITHOUT_STATUS`.
