@@ -5,6 +5,7 @@ import { deleteCertificate } from '../../actors/commands/delete-certificate.js';
 import { getInstalledCertificateIds } from '../../actors/commands/get-installed-certificate-ids.js';
 import { installCertificate } from '../../actors/commands/install-certificate.js';
 import type { ApiDeps } from '../deps.js';
+import { requireAdmin } from '../auth.js';
 import { errorBody, stationIdParam } from '../schemas.js';
 import { commandResult } from '../station-call.js';
 
@@ -211,20 +212,21 @@ export async function certificateRoutes(app: FastifyInstance, opts: { deps: ApiD
       schema: {
         tags: ['certificates'],
         operationId: 'runCertificateRenewals',
-        summary: 'Runs one pass of the renewal job now on this node (it otherwise runs every CSMS_CERT_RENEWAL_TICK_SEC)',
-        description: 'The pass covers the whole fleet, at most CSMS_CERT_RENEWAL_BATCH stations; `leased` is false when another node holds the job. Counts are of this tenant.',
+        summary: 'Runs one pass of the renewal job now on this node (it otherwise runs every CSMS_CERT_RENEWAL_TICK_SEC); admin keys only',
+        description: 'The pass covers the whole fleet (every tenant), at most CSMS_CERT_RENEWAL_BATCH stations; `leased` is false when another node holds the job. Counts are of the whole pass.',
         response: {
           200: { type: 'object', properties: { leased: { type: 'boolean' }, triggered: { type: 'integer' }, failed: { type: 'integer' } } },
+          403: errorBody,
           503: errorBody,
         },
       },
+      preHandler: requireAdmin,
     },
-    async (request) => {
+    async () => {
       const job = deps.certificates?.renewals;
       if (!job) throw new ApiError('SERVICE_UNAVAILABLE', 'The certificate renewal job does not run on this node');
       const pass = await job.runOnce();
-      const mine = pass.outcomes.filter((o) => o.tenantId === request.tenantId);
-      return { leased: pass.leased, triggered: mine.filter((o) => o.status === 'triggered').length, failed: mine.filter((o) => o.status === 'failed').length };
+      return { leased: pass.leased, triggered: pass.outcomes.filter((o) => o.status === 'triggered').length, failed: pass.outcomes.filter((o) => o.status === 'failed').length };
     },
   );
 }
