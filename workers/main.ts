@@ -25,7 +25,6 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
-/** Starts a whole node: store, bus, gateway threads, API. Returns a stop function. */
 /**
  * The station CA's certificate joins the CAs profile 3 trusts: a bundle under the data dir holds
  * CSMS_TLS_STATION_CA_FILE's certificates (if any) and the CA's, and the TLS listener reads that.
@@ -41,6 +40,7 @@ function trustStationCa(config: CsmsConfig, ca: CertificateAuthority): CsmsConfi
   return { ...config, security: { ...config.security, tls: { ...tls, stationCaFile: bundle } } };
 }
 
+/** Starts a whole node: store, bus, gateway threads, API. Returns a stop function. */
 export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promise<void>; reloadTls: () => Promise<void> }> {
   const log = createLogger(config.logLevel, { thread: 'main' });
   let pool: ReturnType<typeof createCpuPool> | undefined;
