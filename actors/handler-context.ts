@@ -56,7 +56,12 @@ export interface HandlerContext {
   lastSeen: LastSeen;
   clock: () => Date;
   /** unknownTokens: policy for id tokens the store does not know; absent means 'reject'. */
-  settings: { heartbeatIntervalSec: number; unknownTokens?: 'reject' | 'accept-all' };
+  settings: {
+    heartbeatIntervalSec: number;
+    unknownTokens?: 'reject' | 'accept-all';
+    /** The subject O a station's CSR must carry (CSMS_CERT_ORGANIZATION); absent: not checked. */
+    certificateOrganization?: string | undefined;
+  };
   /** Operator log lines worth one per event (e.g. a boot); absent in tests that do not look. */
   log?: HandlerLog;
   /** Inbound DataTransfer handlers by vendorId (actions/shared/vendor-extensions.ts); absent: none registered. */

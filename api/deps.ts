@@ -50,6 +50,11 @@ export interface ApiDeps {
   campaigns?: { wake(): void; announce(before: FirmwareCampaign, after: FirmwareCampaign): void };
   /** OCPI 2.2.1 roaming (ocpi/): the server at /ocpi and the /roaming and /locations routes; absent: not served. */
   ocpi?: OcpiServices;
+  /** The station CA (its certificate, when built in) and this node's certificate renewal job (issue #14). */
+  certificates?: {
+    ca(): { kind: string; certificate: string } | undefined;
+    renewals?: { runOnce(): Promise<{ leased: boolean; outcomes: Array<{ tenantId: string; stationId: string; status: 'triggered' | 'failed' }> }> };
+  };
 }
 
 declare module 'fastify' {

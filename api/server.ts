@@ -22,6 +22,7 @@ import { chargingProfileRoutes } from './routes/charging-profiles.js';
 import { configTemplateRoutes } from './routes/config-templates.js';
 import { reservationRoutes } from './routes/reservations.js';
 import { displayMessageRoutes } from './routes/display-messages.js';
+import { certificateRoutes } from './routes/certificates.js';
 import { stationEventRoutes } from './routes/station-events.js';
 import { connectorHistoryRoutes } from './routes/connector-history.js';
 import { tokenRoutes } from './routes/tokens.js';
@@ -107,6 +108,7 @@ export async function buildApi(deps: ApiDeps, logger?: Logger, options: ApiOptio
   await app.register(configTemplateRoutes, { deps });
   await app.register(reservationRoutes, { deps });
   await app.register(displayMessageRoutes, { deps });
+  await app.register(certificateRoutes, { deps });
   await app.register(firmwareRoutes, { deps });
   await app.register(campaignRoutes, { deps });
   await app.register(logRoutes, { deps });

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { loadControlPlaneConfig, type ControlPlaneConfig } from './control-plane-config.js';
 import { DEFAULT_MAX_ENERGY_STEP_WH } from './energy.js';
 import { loadSecurityConfig, type SecurityConfig } from './security-config.js';
+import { loadCertificateConfig, type CertificateConfig } from './certificate-config.js';
 
 /** Node configuration, read from environment variables once at start-up. */
 export interface CsmsConfig {
@@ -54,6 +55,8 @@ export interface CsmsConfig {
   uploads: UploadsConfig;
   /** CSMS_CAMPAIGN_TICK_MS: how often the firmware-campaign driver looks at running campaigns (it also wakes on events). */
   campaignTickMs: number;
+  /** Station certificate authority, CSR checks and renewal (core/certificate-config.ts). */
+  certificates: CertificateConfig;
 }
 
 export interface SessionRules {
@@ -201,6 +204,7 @@ export function loadConfig(env: Env = process.env): CsmsConfig {
       tokenHours: integer(env, 'CSMS_UPLOAD_TOKEN_HOURS', 24, 1, 24 * 365),
     },
     campaignTickMs: integer(env, 'CSMS_CAMPAIGN_TICK_MS', 2000, 10, 3_600_000),
+    certificates: loadCertificateConfig(env),
     storage: {
       commitIntervalMs: integer(env, 'CSMS_COMMIT_INTERVAL_MS', 2, 0, 1000),
       commitMaxWrites: integer(env, 'CSMS_COMMIT_MAX_WRITES', 256, 1, 100_000),

@@ -155,6 +155,8 @@ export const ERRORS = {
   OCPI_PARTNER_STATE: { http: 409, title: 'OCPI Partner State Conflict' },
   OCPI_PARTNER_FAILED: { http: 502, title: 'OCPI Partner Request Failed' },
   LOCATION_NOT_FOUND: { http: 404, title: 'Location Not Found' },
+  // Station certificates (issue 14)
+  CERTIFICATE_NOT_FOUND: { http: 404, title: 'Certificate Not Found' },
   // A command that got no answer from the station
   STATION_NOT_CONNECTED: { http: 409, title: 'Station Not Connected', failureReason: 'disconnected' },
   STATION_SEND_FAILED: { http: 409, title: 'Station Send Failed', failureReason: 'send-failed' },

@@ -111,6 +111,15 @@ export const REQUEST_FLOWS: Readonly<Record<string, RequestFlow>> = Object.freez
         failed: ['UploadFailed'],
         ignored: ['Idle'],
       }, HOUR),
+      // Inverted (2.x A02/A03, 1.6 security whitepaper): the station's SignCertificate is the request,
+      // our answer to it the "answer" (Accepted: we sign), and the station's answer to the
+      // CertificateSigned we send the final status. SigningFailed: the CA could not sign.
+      flow('SignCertificate', 'CertificateSigned', ['Accepted'], [], {
+        kind: 'status',
+        done: ['Accepted'],
+        failed: ['Rejected', 'SigningFailed'],
+        ignored: [],
+      }, 10 * MINUTE),
       flow('PublishFirmware', 'PublishFirmwareStatusNotification', ['Accepted'], [], {
         kind: 'status',
         done: ['Published'],
@@ -120,6 +129,13 @@ export const REQUEST_FLOWS: Readonly<Record<string, RequestFlow>> = Object.freez
     ].map((f) => [f.action, f]),
   ),
 );
+
+/**
+ * Flows the station starts (SignCertificate): the request is the station's, its "answer" ours,
+ * and the "notification" the station's answer to our call (CertificateSigned.conf). No requestId
+ * on the wire: the CSMS numbers them and finds the station's newest open one.
+ */
+export const STATION_STARTED_FLOWS: readonly string[] = ['SignCertificate'];
 
 /**
  * 1.6 notifications that name no request (their request has no requestId): each completes the

@@ -131,7 +131,10 @@ export type StationEventType =
   // Display messages (core/display-messages.ts)
   | 'display-message.set'
   | 'display-message.cleared'
-  | 'display-message.reported';
+  | 'display-message.reported'
+  // Station certificates (core/certificates.ts)
+  | 'certificate.sign-requested'
+  | 'certificate.signed';
 
 /** The bus event shape lives with the other wire shapes. */
 export type { BusEvent } from './envelope.js';

@@ -172,7 +172,7 @@ async function main(): Promise<void> {
     roaming: new OcpiTokenAuthorizer(store.ocpi, { timeoutMs: loadOcpiConfig(process.env, '').realtimeTimeoutMs, log }),
     lastSeen,
     clock: () => new Date(),
-    settings: { heartbeatIntervalSec: config.heartbeatIntervalSec, unknownTokens: config.unknownTokens },
+    settings: { heartbeatIntervalSec: config.heartbeatIntervalSec, unknownTokens: config.unknownTokens, certificateOrganization: config.certificates.organization },
     events: { emit: (type, session, payload) => toMain.send({ k: 'event', event: busEvent(type, session.tenantId, session.stationId, payload) }) },
     logFrame: messageLog ? (m: StationMessage) => messageLog.record(loggedFrame(m)) : undefined,
     outbox: outbox ? (events) => outbox.append(events) : undefined,

@@ -23,12 +23,43 @@ import { CampaignDriver } from '../actors/commands/campaign-driver.js';
 import { sweepUploads } from './upload-retention.js';
 import { loadOcpiConfig } from '../ocpi/config.js';
 import { createOcpiServices, subscribeOcpi } from '../ocpi/services.js';
+import { externalCa, openBuiltinCa, type CertificateAuthority } from './certificate-authority.js';
+import { signRequestedCertificates } from './certificate-signer.js';
+import { CertificateRenewalJob } from '../actors/commands/certificate-renewal.js';
+import type { CpuTask } from './cpu-tasks.js';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+/**
+ * The station CA's certificate joins the CAs profile 3 trusts: a bundle under the data dir holds
+ * CSMS_TLS_STATION_CA_FILE's certificates (if any) and the CA's, and the TLS listener reads that.
+ */
+function trustStationCa(config: CsmsConfig, ca: CertificateAuthority): CsmsConfig {
+  const tls = config.security.tls;
+  if (!tls || !ca.certificate) return config;
+  const dir = join(config.dataDir, 'ca');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const bundle = join(dir, 'station-trust.pem');
+  const configured = tls.stationCaFile ? readFileSync(tls.stationCaFile, 'utf8').trim() + '\n' : '';
+  writeFileSync(bundle, configured + ca.certificate);
+  return { ...config, security: { ...config.security, tls: { ...tls, stationCaFile: bundle } } };
+}
 
 /** Starts a whole node: store, bus, gateway threads, API. Returns a stop function. */
 export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promise<void>; reloadTls: () => Promise<void> }> {
   const log = createLogger(config.logLevel, { thread: 'main' });
+  let pool: ReturnType<typeof createCpuPool> | undefined;
+  const runTask = (task: CpuTask) => {
+    pool ??= createCpuPool(1);
+    return pool.run(task);
+  };
+  // The station CA first: its certificate is one the TLS listener trusts for profile 3.
+  const ca: CertificateAuthority =
+    config.certificates.ca.kind === 'external'
+      ? externalCa(config.certificates)
+      : await openBuiltinCa(config.certificates, config.dataDir, runTask, log.child({ component: 'certificates' }));
+  config = trustStationCa(config, ca);
   const { controlPlane } = config;
   // NATS_URL set → NATS bus and multi-node routing; unset → the in-process bus of a single node.
   // The node's lease comes first: a second node with the same id is refused before it opens anything else.
@@ -66,7 +97,6 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
   if (natsBus) registerBusMetrics(node.metricsRegistry, natsBus);
   if (directory) registerDirectoryMetrics(node.metricsRegistry, directory);
   await node.start();
-  let pool: ReturnType<typeof createCpuPool> | undefined;
   const commands = createStationCommands({
     store,
     publish: (event) => bus.publish(event),
@@ -81,6 +111,19 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
   });
   // E14: an offline Ended with messages missing makes the node holding the station ask GetTransactionStatus.
   const gapRequests = askAfterOfflineGaps(bus, commands, (id) => node.registry.get(id) !== undefined, log);
+  // An accepted SignCertificate is signed by the node holding the station (piscina pool or external CA).
+  const certificateLog = log.child({ component: 'certificates' });
+  const signer = signRequestedCertificates(bus, { store, commands, ca, holds: (id) => node.registry.get(id) !== undefined, log: certificateLog });
+  // Certificates we signed that near their expiry are renewed over the fleet, one node at a time (a lease).
+  const renewals = controlPlane.role === 'gateway' ? undefined : new CertificateRenewalJob({
+    store, commands, nodeId: controlPlane.nodeId, log: certificateLog,
+    policy: {
+      windowDays: config.certificates.renewalWindowDays,
+      retryAfterMs: config.certificates.renewalRetrySec * 1000,
+      batch: config.certificates.renewalBatch,
+      tickMs: config.certificates.renewalTickSec * 1000,
+    },
+  });
   // Firmware campaigns are driven here, on the main thread, through the same commands service as
   // the API (never on a gateway or the handler thread); in a cluster every node runs a driver and
   // a campaign's lease in the shared store lets one of them drive it at a time.
@@ -127,9 +170,10 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
       metrics: () => node.metrics(),
       events: bus,
       uiDir: join(dirname(fileURLToPath(import.meta.url)), '..', 'ui'),
-      hashPassword: (password) => {
-        pool ??= createCpuPool(1);
-        return pool.run({ task: 'hashPassword', password, cost: config.scryptCost }) as Promise<string>;
+      hashPassword: (password) => runTask({ task: 'hashPassword', password, cost: config.scryptCost }) as Promise<string>,
+      certificates: {
+        ca: () => (ca.certificate ? { kind: ca.kind, certificate: ca.certificate } : undefined),
+        ...(renewals ? { renewals } : {}),
       },
       info: { workers: config.workers, store: store.kind, bus: bus.kind, version },
       readiness: () => node.readiness(natsBus ? { connected: natsBus.stats().connected } : undefined),
@@ -151,6 +195,7 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
     : undefined;
   campaigns?.start();
   ocpi?.delivery.start();
+  renewals?.start();
   const banner = startupBanner(config, controlPlane.role);
   log.info(
     { ...banner.fields, ocppPort: config.ocppPort, apiPort: config.apiPort, workers: config.workers, dataDir: config.dataDir, bus: bus.kind, role: controlPlane.role, nodeId: controlPlane.nodeId },
@@ -168,6 +213,8 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
       for (const subscription of [...campaignSubscriptions, ...ocpiSubscriptions]) subscription.unsubscribe();
       await ocpi?.delivery.stop();
       await campaigns?.stop();
+      await renewals?.stop();
+      signer.unsubscribe();
       const apiClosed = api.close();
       gapRequests.unsubscribe();
       await node.stop();

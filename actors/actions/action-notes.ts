@@ -21,7 +21,7 @@ export const ACTION_NOTES: Readonly<Record<string, string>> = {
   Reset: '`POST /stations/{id}/reset` (version-neutral: Hard/Soft ↔ Immediate/OnIdle).',
   ClearCache: '`POST /stations/{id}/clear-cache`.',
   TriggerMessage: '`POST /stations/{id}/trigger` (version-neutral message names).',
-  ExtendedTriggerMessage: '1.6 security whitepaper: sent as given (generic endpoint).',
+  ExtendedTriggerMessage: '1.6 security whitepaper: sent as given (generic endpoint); the certificate renewal job sends SignChargePointCertificate with it.',
   UnlockConnector: '`POST /stations/{id}/unlock` (version-neutral connector/EVSE).',
   DataTransfer: 'Inbound: routed by vendorId to handlers registered with `CSMS_VENDOR_EXTENSIONS` (UnknownVendorId otherwise) and stored as a station event; outbound: `POST /stations/{id}/data-transfer`.',
 
@@ -96,11 +96,11 @@ export const ACTION_NOTES: Readonly<Record<string, string>> = {
   NotifyDisplayMessages: 'Paged; the messages the station shows are stored as reported, beside what the CSMS set.',
 
   // Certificates and ISO 15118
-  CertificateSigned: 'Sent as given (generic endpoint); the answer is returned.',
-  InstallCertificate: 'Sent as given (generic endpoint); the answer is returned.',
-  DeleteCertificate: 'Sent as given (generic endpoint); the answer is returned.',
-  GetInstalledCertificateIds: 'Sent as given (generic endpoint); the answer is returned.',
-  SignCertificate: '',
+  CertificateSigned: 'Sent by the node holding the station once the station CA (built in, on the piscina pool, or external over `CSMS_CA_SIGN_URL`) signed an accepted CSR; the answer completes the SignCertificate request (Rejected: failed) and an accepted certificate joins `GET /stations/{id}/certificates` with its expiry, whoever sent it.',
+  InstallCertificate: '`POST /stations/{id}/certificates` (CSMS root type named per version); accepted: listed in the station\'s certificate inventory with its expiry.',
+  DeleteCertificate: '`DELETE /stations/{id}/certificates/{certificateId}` sends the hash data; Accepted or NotFound removes it from the inventory.',
+  GetInstalledCertificateIds: '`POST /stations/{id}/certificates/query` (2.x: any types, 1.6: one); the answer becomes the inventory of those types (known expiry kept).',
+  SignCertificate: 'CSR checked on the handler thread (signature, RSA ≥ 2048 or EC P-256/P-384, CN = station id, O = `CSMS_CERT_ORGANIZATION`): Rejected with the reason (2.x statusInfo) and a log line, or Accepted, recorded as a request and signed (see CertificateSigned).',
   Get15118EVCertificate: '',
   GetCertificateStatus: '',
   GetCertificateChainStatus: '',

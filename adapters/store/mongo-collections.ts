@@ -46,6 +46,8 @@ export const INDEXES: Record<string, IndexDescription[]> = {
   audit_log: [{ key: { tenantId: 1, _id: -1 } }],
   ocpi_docs: [{ key: { tenantId: 1, kind: 1, lastUpdated: 1, id: 1 } }, { key: { kind: 1, lookup: 1 }, unique: true, partialFilterExpression: { lookup: { $type: 'string' } } }],
   ocpi_deliveries: [{ key: { tenantId: 1, partnerId: 1, seq: 1 } }],
+  station_certificates: [{ key: { tenantId: 1, stationId: 1, certificateType: 1, createdAt: 1 } }, { key: { notAfter: 1 }, partialFilterExpression: { source: 'signed' } }, { key: { tenantId: 1, renewalAt: -1 } }],
+  job_leases: [],
   counters: [],
 };
 

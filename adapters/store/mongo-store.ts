@@ -5,6 +5,8 @@ import type { CampaignStore } from '../../core/ports/store/campaign-store.js';
 import type { UploadStore } from '../../core/ports/store/upload-store.js';
 import { MongoCampaigns } from './mongo-campaigns.js';
 import { MongoUploads } from './mongo-uploads.js';
+import { MongoCertificates } from './mongo-certificates.js';
+import type { CertificateStore } from '../../core/ports/store/certificate-store.js';
 import type { ApiKeyStore } from '../../core/ports/store/api-key-store.js';
 import type { UserStore } from '../../core/ports/store/user-store.js';
 import { MongoUsers } from './mongo-users.js';
@@ -74,6 +76,7 @@ export class MongoStore implements Store {
   readonly campaigns: CampaignStore;
   /** Upload slots of the built-in upload target. */
   readonly uploads: UploadStore;
+  readonly certificates: CertificateStore;
 
   constructor(options: MongoStoreOptions) {
     this.client = new MongoClient(options.url, { writeConcern: { w: 'majority', journal: true } });
@@ -100,6 +103,7 @@ export class MongoStore implements Store {
     this.ocpi = new MongoOcpi(this.db, this.ready);
     this.campaigns = new MongoCampaigns(this.db, this.ready);
     this.uploads = new MongoUploads(this.db, this.ready);
+    this.certificates = new MongoCertificates(this.db, this.ready);
   }
 
   flush(): Promise<void> {

@@ -2,6 +2,7 @@ import type { Sql } from 'postgres';
 import { POSTGRES_OUTBOX_TABLE } from './postgres-outbox.js';
 import { POSTGRES_OCPI_TABLES } from './postgres-ocpi.js';
 import { POSTGRES_CONFIG_TEMPLATES_TABLE } from './postgres-config-templates.js';
+import { POSTGRES_CERTIFICATES_TABLES } from './postgres-certificates.js';
 
 /**
  * Schema migrations of the PostgreSQL store, applied in order at open and recorded in
@@ -347,6 +348,8 @@ export const MIGRATIONS: string[] = [
    CREATE INDEX audit_log_by_tenant ON audit_log (tenant_id, id)`,
   // OCPI 2.2.1 roaming (issue #16; postgres-ocpi.ts): OCPI documents and the per-partner delivery outbox.
   POSTGRES_OCPI_TABLES,
+  // Station certificate inventory and background-job leases (issue #14)
+  POSTGRES_CERTIFICATES_TABLES,
 ];
 
 /** Key of the session advisory lock that serialises migrations across nodes starting at once. */

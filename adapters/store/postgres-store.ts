@@ -39,6 +39,8 @@ import { PostgresOcpi } from './postgres-ocpi.js';
 import type { OcpiStore } from '../../core/ports/store/ocpi-store.js';
 import { PostgresCampaigns } from './postgres-campaigns.js';
 import { PostgresUploads } from './postgres-uploads.js';
+import { PostgresCertificates } from './postgres-certificates.js';
+import type { CertificateStore } from '../../core/ports/store/certificate-store.js';
 import postgres, { type Sql } from 'postgres';
 import type { ApiKeyStore } from '../../core/ports/store/api-key-store.js';
 import type { MessageLogStore } from '../../core/ports/store/message-log-store.js';
@@ -111,6 +113,7 @@ export class PostgresStore implements Store {
   readonly campaigns: CampaignStore;
   /** Upload slots of the built-in upload target. */
   readonly uploads: UploadStore;
+  readonly certificates: CertificateStore;
   private closed = false;
 
   /** Stable handle to the current pool (see postgres-pool.ts). */
@@ -146,6 +149,7 @@ export class PostgresStore implements Store {
     this.ocpi = new PostgresOcpi(sql, this.writer);
     this.campaigns = new PostgresCampaigns(sql, this.writer);
     this.uploads = new PostgresUploads(sql, this.writer);
+    this.certificates = new PostgresCertificates(sql, this.writer);
   }
 
   /** Connects (lazily, per pooled connection) and brings the schema up to date before returning. */

@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { SQLITE_OUTBOX_TABLE } from './sqlite-outbox.js';
 import { SQLITE_OCPI_TABLES } from './sqlite-ocpi.js';
 import { SQLITE_CONFIG_TEMPLATES_TABLE } from './sqlite-config-templates.js';
+import { SQLITE_CERTIFICATES_TABLES } from './sqlite-certificates.js';
 
 /**
  * Schema migrations, applied in order and tracked in SQLite's user_version.
@@ -341,6 +342,8 @@ const MIGRATIONS: string[] = [
    CREATE INDEX audit_log_by_tenant ON audit_log (tenant_id, id);`,
   // OCPI 2.2.1 roaming (issue #16; sqlite-ocpi.ts): OCPI documents and the per-partner delivery outbox.
   SQLITE_OCPI_TABLES,
+  // Station certificate inventory and background-job leases (issue #14)
+  SQLITE_CERTIFICATES_TABLES,
 ];
 
 export function migrate(db: Database): void {

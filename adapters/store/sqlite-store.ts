@@ -5,6 +5,8 @@ import type { CampaignStore } from '../../core/ports/store/campaign-store.js';
 import type { UploadStore } from '../../core/ports/store/upload-store.js';
 import { SqliteCampaigns } from './sqlite-campaigns.js';
 import { SqliteUploads } from './sqlite-uploads.js';
+import { SqliteCertificates } from './sqlite-certificates.js';
+import type { CertificateStore } from '../../core/ports/store/certificate-store.js';
 import { dirname } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { GroupCommit } from './group-commit.js';
@@ -142,6 +144,7 @@ export class SqliteStore implements Store {
   readonly campaigns: CampaignStore;
   /** Upload slots of the built-in upload target. */
   readonly uploads: UploadStore;
+  readonly certificates: CertificateStore;
   /** Told after every commit attempt: undefined when it committed, else the storage fault (see isStorageFault). */
   onCommitOutcome: ((fault: unknown) => void) | undefined;
   private readonly file: { path: string; opened: FileIdentity; everyMs: number; checkedAt: number; problem: string | undefined } | undefined;
@@ -213,6 +216,7 @@ export class SqliteStore implements Store {
     this.ocpi = new SqliteOcpi(this.db, this.writer);
     this.campaigns = new SqliteCampaigns(this.db, this.writer);
     this.uploads = new SqliteUploads(this.db, this.writer);
+    this.certificates = new SqliteCertificates(this.db, this.writer);
   }
 
   flush(): Promise<void> {

@@ -58,15 +58,15 @@ t.test('2.1 sends every 2.0.1 command with the same spec (it extends, never copi
 // Issue #12: every station-initiated action is answered, except the ones later issues own (with
 // their reason). A handler dropped from a table, or an action put back on a list, fails here.
 const REFUSED_INBOUND: Record<OcppVersion, string[]> = {
-  'ocpp1.6': ['SignCertificate'],
+  'ocpp1.6': [],
   'ocpp2.0.1': [
-    'Get15118EVCertificate', 'GetCertificateStatus', 'SignCertificate',
+    'Get15118EVCertificate', 'GetCertificateStatus',
   ],
   'ocpp2.1': [
     'BatterySwap', 'ClosePeriodicEventStream', 'Get15118EVCertificate', 'GetCertificateChainStatus',
     'GetCertificateStatus', 'NotifyDERAlarm', 'NotifyDERStartStop', 'NotifyPeriodicEventStream', 'NotifyPriorityCharging', 'NotifySettlement',
     'OpenPeriodicEventStream', 'PullDynamicScheduleUpdate', 'ReportDERControl',
-    'SignCertificate', 'VatNumberValidation',
+    'VatNumberValidation',
   ],
 };
 

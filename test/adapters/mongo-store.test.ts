@@ -14,6 +14,7 @@ import { requestStoreContract } from '../contract/store-requests.js';
 import { outboxStoreContract } from '../contract/store-outbox.js';
 import { ocpiStoreContract } from '../contract/store-ocpi.js';
 import { configTemplateStoreContract } from '../contract/store-config-templates.js';
+import { certificateStoreContract } from '../contract/store-certificates.js';
 import { firmwareStoreContract } from '../contract/store-firmware.js';
 
 // The same contract suites as SQLite, against a real MongoDB when MONGODB_URL is set
@@ -52,5 +53,6 @@ if (!url && process.env.CI === 'true') {
   outboxStoreContract(t, 'MongoStore', options);
   ocpiStoreContract(t, 'MongoStore', options);
   configTemplateStoreContract(t, 'MongoStore', options);
+  certificateStoreContract(t, 'MongoStore', options);
   firmwareStoreContract(t, 'MongoStore', options);
 }

@@ -7,6 +7,7 @@ import { requestStoreContract } from '../contract/store-requests.js';
 import { outboxStoreContract } from '../contract/store-outbox.js';
 import { ocpiStoreContract } from '../contract/store-ocpi.js';
 import { configTemplateStoreContract } from '../contract/store-config-templates.js';
+import { certificateStoreContract } from '../contract/store-certificates.js';
 import { firmwareStoreContract } from '../contract/store-firmware.js';
 
 storeContract(t, 'SqliteStore :memory:', {
@@ -37,7 +38,9 @@ outboxStoreContract(t, 'SqliteStore :memory:', { open: async () => new SqliteSto
 ocpiStoreContract(t, 'SqliteStore :memory:', { open: async () => new SqliteStore({ path: ':memory:' }) });
 outboxStoreContract(t, 'SqliteStore file', fileStores);
 configTemplateStoreContract(t, 'SqliteStore :memory:', { open: async () => new SqliteStore({ path: ':memory:' }) });
+certificateStoreContract(t, 'SqliteStore :memory:', { open: async () => new SqliteStore({ path: ':memory:' }) });
 configTemplateStoreContract(t, 'SqliteStore file', fileStores);
+certificateStoreContract(t, 'SqliteStore file', fileStores);
 firmwareStoreContract(t, 'SqliteStore :memory:', { open: async () => new SqliteStore({ path: ':memory:' }) });
 
 t.test('a database from a newer build is refused', async (t) => {

@@ -5,6 +5,7 @@ import {
   ANSWER_WINDOW_MS,
   LATEST_REQUEST_OF,
   REQUEST_FLOWS,
+  STATION_STARTED_FLOWS,
   applyAnswer,
   applyNotification,
   newRequest,
@@ -193,6 +194,16 @@ t.test('every flow matches the official schemas', async (t) => {
     return def.enum ?? [];
   };
   for (const flow of Object.values(REQUEST_FLOWS)) {
+    if (STATION_STARTED_FLOWS.includes(flow.action)) {
+      // The station's request, our answer, the station's answer to our call: statuses of the .conf schemas.
+      for (const { name, schema } of find(flow.action, 'conf')) for (const s of flow.accepted) t.ok(enumOf(schema, 'status').includes(s), `${name} ${flow.action} answers ${s}`);
+      const finals = find(flow.notification, 'conf');
+      t.ok(finals.length >= 2, `${flow.notification} in 1.6 and 2.x`);
+      if (flow.progress.kind === 'status') {
+        for (const { name, schema } of finals) for (const s of [...flow.progress.done, 'Rejected']) t.ok(enumOf(schema, 'status').includes(s), `${name} ${flow.notification} answers ${s}`);
+      }
+      continue;
+    }
     // Versions where the action carries no requestId (1.6 UpdateFirmware) do not use the flow;
     // test/actors/request-correlation.test.ts checks that their tables do not either.
     const requests = find(flow.action, 'req').filter(({ schema }) => schema.required?.includes('requestId'));

@@ -143,8 +143,10 @@ t.test('station-initiated messages', async (t) => {
       // Actions.
       await expectError('unknown action', '[2, "na-1", "MakeCoffee", {}]', 'na-1', 'NotImplemented');
       await expectError('action of another version', JSON.stringify([2, 'na-2', version === 'ocpp1.6' ? 'TransactionEvent' : 'StartTransaction', {}]), 'na-2', 'NotImplemented');
-      // SignCertificate waits for the security work (issue #14); every other 1.6/2.0.1 station message is answered (issue #12).
-      await expectError('SignCertificate (known, unhandled)', JSON.stringify([2, 'ns-1', 'SignCertificate', { csr: 'x' }]), 'ns-1', 'NotSupported');
+      // Every 1.6/2.0.1 station message is answered (issue #12); SignCertificate since issue #14: an unreadable CSR is Rejected.
+      const sign = await station.call('ns-1', 'SignCertificate', { csr: 'x' });
+      t.same(sign.slice(0, 2), [3, 'ns-1'], 'SignCertificate answered');
+      t.match(sign[2], { status: 'Rejected' }, 'an unreadable CSR is Rejected');
 
       // Schema violations.
       const boot = bootPayload(version) as Record<string, any>;
@@ -196,7 +198,7 @@ t.test('station-initiated messages', async (t) => {
 
     t.test(`${version}: the strict client sees the same codes`, async (t) => {
       const client = await connectStrict(t, { endpoint: server.ocppUrl, identity: `ERR-${version}`, password: PASSWORD, version });
-      t.equal(await rpcErrorCode(client.call('SignCertificate', { csr: 'x' })), 'NotSupported');
+      t.match(await client.call('SignCertificate', { csr: 'x' }), { status: 'Rejected' }, 'an unreadable CSR is Rejected');
       t.same(await client.call('DataTransfer', { vendorId: 'com.example' }), { status: 'UnknownVendorId' }, 'DataTransfer: no vendor handler registered');
       t.same(await client.call('FirmwareStatusNotification', { status: 'Idle' }), {});
       await client.close();

@@ -18,6 +18,11 @@ import * as getDiagnostics from './get-diagnostics.js';
 import * as getLog from './get-log.js';
 import * as signedUpdateFirmware from './signed-update-firmware.js';
 import * as updateFirmware from './update-firmware.js';
+import * as certificateSigned from './certificate-signed.js';
+import * as deleteCertificate from './delete-certificate.js';
+import * as extendedTriggerMessage from './extended-trigger-message.js';
+import * as getInstalledCertificateIds from './get-installed-certificate-ids.js';
+import * as installCertificate from './install-certificate.js';
 
 /**
  * OCPP 1.6 (with the security whitepaper): every CSMS-initiated action we send. Actions with a
@@ -45,12 +50,12 @@ export const CSMS_INITIATED = commandTable([
   setChargingProfile.command,
   updateFirmware.command, // → FirmwareStatusNotification (no requestId: the newest request)
   // Security whitepaper
-  sendOnly('CertificateSigned'),
-  sendOnly('DeleteCertificate'),
-  sendOnly('ExtendedTriggerMessage'),
-  sendOnly('GetInstalledCertificateIds'),
+  certificateSigned.command, // completes the station's SignCertificate request
+  deleteCertificate.command,
+  extendedTriggerMessage.command,
+  getInstalledCertificateIds.command,
   getLog.command, // → LogStatusNotification
-  sendOnly('InstallCertificate'),
+  installCertificate.command,
   signedUpdateFirmware.command, // → SignedFirmwareStatusNotification
 ]);
 

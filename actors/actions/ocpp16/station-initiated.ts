@@ -6,6 +6,7 @@ import { diagnosticsStatusNotification } from './diagnostics-status-notification
 import { firmwareStatusNotification } from './firmware-status-notification.js';
 import { logStatusNotification } from './log-status-notification.js';
 import { securityEventNotification } from './security-event-notification.js';
+import { signCertificate } from './sign-certificate.js';
 import { signedFirmwareStatusNotification } from './signed-firmware-status-notification.js';
 import { answerHeartbeat, heartbeat } from './heartbeat.js';
 import { answerMeterValues, meterValues } from './meter-values.js';
@@ -27,6 +28,7 @@ export const STATION_INITIATED: RoutingTable = {
   FirmwareStatusNotification: firmwareStatusNotification,
   LogStatusNotification: logStatusNotification,
   SecurityEventNotification: securityEventNotification,
+  SignCertificate: signCertificate,
   SignedFirmwareStatusNotification: signedFirmwareStatusNotification,
 };
 
@@ -37,9 +39,5 @@ export const GATEWAY_ANSWERS: GatewayAnswers = {
   MeterValues: answerMeterValues,
 };
 
-const SECURITY = 'security whitepaper certificate handling comes with the security work (issue #14)';
-
-/** Station-initiated 1.6 actions answered NotSupported, each with the reason. */
-export const NOT_SUPPORTED_INBOUND: Readonly<Record<string, string>> = {
-  SignCertificate: SECURITY,
-};
+/** Station-initiated 1.6 actions answered NotSupported, each with the reason: none. */
+export const NOT_SUPPORTED_INBOUND: Readonly<Record<string, string>> = {};

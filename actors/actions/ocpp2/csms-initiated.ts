@@ -23,6 +23,10 @@ import * as getLog from './get-log.js';
 import * as publishFirmware from './publish-firmware.js';
 import * as unpublishFirmware from './unpublish-firmware.js';
 import * as updateFirmware from './update-firmware.js';
+import * as certificateSigned from './certificate-signed.js';
+import * as deleteCertificate from './delete-certificate.js';
+import * as getInstalledCertificateIds from './get-installed-certificate-ids.js';
+import * as installCertificate from './install-certificate.js';
 
 /**
  * OCPP 2.0.1 (and the 2.0.1 part of 2.1): every CSMS-initiated action we send. Actions with a
@@ -67,10 +71,10 @@ export const CSMS_INITIATED = commandTable([
   setDisplayMessage.command,
   correlated('CustomerInformation'), // → NotifyCustomerInformation
   // Security, firmware, diagnostics
-  sendOnly('CertificateSigned'),
-  sendOnly('DeleteCertificate'),
-  sendOnly('GetInstalledCertificateIds'),
-  sendOnly('InstallCertificate'),
+  certificateSigned.command, // completes the station's SignCertificate request
+  deleteCertificate.command,
+  getInstalledCertificateIds.command,
+  installCertificate.command,
   getLog.command, // → LogStatusNotification
   publishFirmware.command, // → PublishFirmwareStatusNotification
   unpublishFirmware.command,

@@ -17,6 +17,7 @@ import { publishFirmwareStatusNotification } from './publish-firmware-status-not
 import { reportChargingProfiles } from './report-charging-profiles.js';
 import { reservationStatusUpdate } from './reservation-status-update.js';
 import { securityEventNotification } from './security-event-notification.js';
+import { signCertificate } from './sign-certificate.js';
 import { answerHeartbeat, heartbeat } from './heartbeat.js';
 import { answerMeterValues, meterValues } from './meter-values.js';
 import { answerStatusNotification, statusNotification } from './status-notification.js';
@@ -42,6 +43,7 @@ export const STATION_INITIATED: RoutingTable = {
   ReportChargingProfiles: reportChargingProfiles,
   ReservationStatusUpdate: reservationStatusUpdate,
   SecurityEventNotification: securityEventNotification,
+  SignCertificate: signCertificate,
   NotifyChargingLimit: notifyChargingLimit,
   ClearedChargingLimit: clearedChargingLimit,
   NotifyEVChargingNeeds: notifyEVChargingNeeds,
@@ -61,5 +63,4 @@ const SECURITY = 'certificates and ISO 15118 come with the security work (issue 
 export const NOT_SUPPORTED_INBOUND: Readonly<Record<string, string>> = {
   Get15118EVCertificate: SECURITY,
   GetCertificateStatus: SECURITY,
-  SignCertificate: SECURITY,
 };

@@ -17,6 +17,7 @@ import type { DisplayMessageStore } from './display-message-store.js';
 import type { CampaignStore } from './campaign-store.js';
 import type { UploadStore } from './upload-store.js';
 import type { OcpiStore } from './ocpi-store.js';
+import type { CertificateStore } from './certificate-store.js';
 
 /** A page of results with an opaque cursor for the next page (undefined at the end). */
 export interface Page<T> {
@@ -138,6 +139,8 @@ export interface Store {
   readonly uploads: UploadStore;
   /** OCPI 2.2.1 roaming: parties, partners, locations, partner tokens, sessions, CDRs and the partner delivery outbox (ocpi/). */
   readonly ocpi: OcpiStore;
+  /** Each station's certificates and the renewal job's lease (issue #14). */
+  readonly certificates: CertificateStore;
   /** Waits until every write accepted so far is durably committed. */
   flush(): Promise<void>;
   close(): Promise<void>;

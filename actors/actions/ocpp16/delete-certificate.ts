@@ -1,0 +1,1 @@
+export { command, toOcpp } from '../ocpp2/delete-certificate.js';
