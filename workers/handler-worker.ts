@@ -2,6 +2,7 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CsmsConfig } from '../core/config.js';
 import { busEvent, type StationMessage } from '../core/envelope.js';
+import { csmsClosedEvent } from '../core/transaction-summary.js';
 import { InboundDispatcher } from '../actors/inbound-dispatcher.js';
 import { openStore } from '../adapters/store/open-store.js';
 import { loadVendorExtensions } from './vendor-extensions.js';
@@ -112,7 +113,11 @@ async function main(): Promise<void> {
       sweeping = true;
       store.transactions
         .closeStaleTransactions(new Date(Date.now() - staleMs).toISOString(), STALE_SWEEP_BATCH)
-        .then((closed) => {
+        .then(async (closed) => {
+          // Each close is a transaction.ended like any other end: through the outbox with NATS.
+          const events = closed.map((tx) => csmsClosedEvent(tx, 'closed-after-timeout', { staleTransactionHours: config.sessions.staleTransactionHours }));
+          if (outbox && events.length > 0) await outbox.append(events);
+          else for (const event of events) toMain.send({ k: 'event', event });
           for (const tx of closed) {
             log.warn(
               { tenantId: tx.tenantId, stationId: tx.stationId, transactionId: tx.id, endedAt: tx.endedAt, staleTransactionHours: config.sessions.staleTransactionHours },
