@@ -2,6 +2,7 @@ import type { OcppVersion } from '../core/protocols.js';
 import type { StationEventType } from '../core/types.js';
 import type { Store } from '../core/ports/store/store.js';
 import type { VendorRegistry } from './actions/shared/vendor-extensions.js';
+import type { EventBudget, EventBudgetState } from '../core/event-budget.js';
 
 /** Who is talking: fixed for the life of one connection. */
 export interface StationSession {
@@ -14,6 +15,8 @@ export interface StationSession {
 export interface StationLiveState {
   bootStatus: 'Pending' | 'Accepted' | 'Rejected' | null;
   lastSeenAt: number;
+  /** NotifyEvent token bucket and storm (core/event-budget.ts); created by the first NotifyEvent. */
+  eventBudget?: EventBudgetState;
 }
 
 export interface EventSink {
@@ -55,15 +58,28 @@ export interface HandlerContext {
   lastSeen: LastSeen;
   clock: () => Date;
   /** unknownTokens: policy for id tokens the store does not know; absent means 'reject'. */
-  settings: { heartbeatIntervalSec: number; unknownTokens?: 'reject' | 'accept-all' };
+  settings: {
+    heartbeatIntervalSec: number;
+    unknownTokens?: 'reject' | 'accept-all';
+    /** NotifyEvent events stored one by one per station (CSMS_EVENT_RATE / CSMS_EVENT_BURST); absent: DEFAULT_EVENT_BUDGET. */
+    eventBudget?: EventBudget;
+  };
   /** Operator log lines worth one per event (e.g. a boot); absent in tests that do not look. */
   log?: HandlerLog;
   /** Inbound DataTransfer handlers by vendorId (actions/shared/vendor-extensions.ts); absent: none registered. */
   vendors?: VendorRegistry;
+  /** Counters handlers move (the handler thread's Prometheus registry); absent in tests that do not look. */
+  metrics?: HandlerMetrics;
 }
 
 export interface HandlerLog {
   info(fields: Record<string, unknown>, message: string): void;
+  warn?(fields: Record<string, unknown>, message: string): void;
+}
+
+export interface HandlerMetrics {
+  /** NotifyEvent events answered but not stored one by one (a storm beyond the station's budget). */
+  notifyEventsDropped(count: number): void;
 }
 
 export type Handler<Req, Res> = (ctx: HandlerContext, request: Req) => Res | Promise<Res>;

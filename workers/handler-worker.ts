@@ -53,6 +53,11 @@ const outboxRetried = new Counter({
   help: 'Event publish attempts the bus did not acknowledge; each is retried (not a loss)',
   registers: [registry],
 });
+const notifyEventsDropped = new Counter({
+  name: 'csms_notify_events_dropped_total',
+  help: 'NotifyEvent events answered but not stored one by one: beyond the station\'s budget (CSMS_EVENT_RATE / CSMS_EVENT_BURST), summarised per storm',
+  registers: [registry],
+});
 const outboxDropped = new Counter({
   name: 'csms_event_outbox_dropped_total',
   help: 'Events given up for good (the bus refused them permanently, e.g. larger than its max payload)',
@@ -165,7 +170,12 @@ async function main(): Promise<void> {
     vendors,
     lastSeen,
     clock: () => new Date(),
-    settings: { heartbeatIntervalSec: config.heartbeatIntervalSec, unknownTokens: config.unknownTokens },
+    settings: {
+      heartbeatIntervalSec: config.heartbeatIntervalSec,
+      unknownTokens: config.unknownTokens,
+      eventBudget: { ratePerSec: config.stationData.eventRatePerSec, burst: config.stationData.eventBurst },
+    },
+    metrics: { notifyEventsDropped: (n) => notifyEventsDropped.inc(n) },
     events: { emit: (type, session, payload) => toMain.send({ k: 'event', event: busEvent(type, session.tenantId, session.stationId, payload) }) },
     logFrame: messageLog ? (m: StationMessage) => messageLog.record(loggedFrame(m)) : undefined,
     outbox: outbox ? (events) => outbox.append(events) : undefined,

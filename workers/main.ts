@@ -17,6 +17,7 @@ import { createCpuPool } from './pool.js';
 import { join } from 'node:path';
 import { CampaignDriver } from '../actors/commands/campaign-driver.js';
 import { sweepUploads } from './upload-retention.js';
+import { pruneStatusHistory } from './status-history-retention.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -85,10 +86,19 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
   const uploadDir = join(config.dataDir, 'uploads');
   const sweepEveryMs = 3_600_000;
   const retentionMs = config.uploads.retentionDays * 86_400_000;
-  const sweep = () => sweepUploads(uploadDir, retentionMs).then(
-    (removed) => removed > 0 && log.info({ removed, retentionDays: config.uploads.retentionDays }, 'uploaded files past their retention deleted'),
-    (error) => log.warn({ err: error }, 'upload retention sweep failed'),
-  );
+  const { statusHistoryRetentionDays } = config.stationData;
+  // Hourly retention: uploaded files, and connector status history (CSMS_STATUS_HISTORY_RETENTION_DAYS).
+  const sweep = () =>
+    Promise.all([
+      sweepUploads(uploadDir, retentionMs).then(
+        (removed) => removed > 0 && log.info({ removed, retentionDays: config.uploads.retentionDays }, 'uploaded files past their retention deleted'),
+        (error) => log.warn({ err: error }, 'upload retention sweep failed'),
+      ),
+      pruneStatusHistory(store.stations, statusHistoryRetentionDays).then(
+        (removed) => removed > 0 && log.info({ removed, retentionDays: statusHistoryRetentionDays }, 'connector status history past its retention deleted'),
+        (error) => log.warn({ err: error }, 'connector status history retention sweep failed'),
+      ),
+    ]);
   const sweepTimer = setInterval(sweep, sweepEveryMs);
   sweepTimer.unref();
   void sweep();

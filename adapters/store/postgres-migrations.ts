@@ -308,6 +308,8 @@ export const MIGRATIONS: string[] = [
      file_name text, size bigint, stored_as text, uploaded_at text
    );
    CREATE INDEX upload_slots_by_request ON upload_slots (station_id, request_id, created_at)`,
+  // Connector status history retention (issue 12, CSMS_STATUS_HISTORY_RETENTION_DAYS): the sweep finds old rows by age.
+  `CREATE INDEX connector_status_history_by_age ON connector_status_history (reported_at)`,
 ];
 
 /** Key of the session advisory lock that serialises migrations across nodes starting at once. */

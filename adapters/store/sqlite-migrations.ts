@@ -303,6 +303,8 @@ const MIGRATIONS: string[] = [
      file_name TEXT, size INTEGER, stored_as TEXT, uploaded_at TEXT
    ) WITHOUT ROWID;
    CREATE INDEX upload_slots_by_request ON upload_slots (station_id, request_id, created_at);`,
+  // Connector status history retention (issue 12, CSMS_STATUS_HISTORY_RETENTION_DAYS): the sweep finds old rows by age.
+  `CREATE INDEX connector_status_history_by_age ON connector_status_history (reported_at);`,
 ];
 
 export function migrate(db: Database): void {
