@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { CampaignDriver } from '../actors/commands/campaign-driver.js';
 import { sweepUploads } from './upload-retention.js';
 import { pruneStatusHistory } from './status-history-retention.js';
+import { startReportTimeoutSweep } from './report-timeout-sweep.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -139,6 +140,7 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
   const reservationSweep = config.reservationSweepSec > 0
     ? startReservationSweep({ reservations: store.reservations, publish: (event) => bus.publish(event), log }, config.reservationSweepSec)
     : undefined;
+  const reportTimeouts = startReportTimeoutSweep({ requests: store.requests, timeoutSec: config.stationData.reportTimeoutSec, log });
   campaigns?.start();
   const banner = startupBanner(config, controlPlane.role);
   log.info(
@@ -160,6 +162,7 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
       gapRequests.unsubscribe();
       await node.stop();
       await reservationSweep?.stop();
+      await reportTimeouts.stop();
       // Node closes idle keep-alive connections once, when close() starts; one that was busy
       // then keeps close() waiting until the client hangs up. Sweep them as they go idle.
       const sweep = setInterval(() => api.server.closeIdleConnections(), 50);

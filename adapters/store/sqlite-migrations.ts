@@ -304,7 +304,9 @@ const MIGRATIONS: string[] = [
    ) WITHOUT ROWID;
    CREATE INDEX upload_slots_by_request ON upload_slots (station_id, request_id, created_at);`,
   // Connector status history retention (issue 12, CSMS_STATUS_HISTORY_RETENTION_DAYS): the sweep finds old rows by age.
-  `CREATE INDEX connector_status_history_by_age ON connector_status_history (reported_at);`,
+  `CREATE INDEX connector_status_history_by_age ON connector_status_history (reported_at);
+   -- Reports that never finish (CSMS_REPORT_TIMEOUT_SEC): the sweep finds open requests by their last change.
+   CREATE INDEX station_requests_open_by_update ON station_requests (updated_at) WHERE status IN ('requested', 'accepted', 'receiving');`,
 ];
 
 export function migrate(db: Database): void {
