@@ -31,6 +31,7 @@ import { logRoutes } from './routes/logs.js';
 import { uploadRoutes } from './routes/uploads.js';
 import { campaignRoutes } from './routes/campaigns.js';
 import { customerInformationRoutes } from './routes/customer-information.js';
+import { reportJobRoutes } from './routes/report-jobs.js';
 
 export interface ApiOptions {
   /** One info line per request (method, url, status, ms, key id); default: CSMS_ACCESS_LOG. */
@@ -94,6 +95,7 @@ export async function buildApi(deps: ApiDeps, logger?: Logger, options: ApiOptio
   await app.register(deviceModelRoutes, { deps });
   await app.register(stationEventRoutes, { deps });
   await app.register(customerInformationRoutes, { deps });
+  await app.register(reportJobRoutes, { deps });
   await app.register(connectorHistoryRoutes, { deps });
   await app.register(chargingProfileRoutes, { deps });
   await app.register(configTemplateRoutes, { deps });
