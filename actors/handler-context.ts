@@ -3,6 +3,7 @@ import type { OcppVersion } from '../core/protocols.js';
 import type { StationEventType } from '../core/types.js';
 import type { Store } from '../core/ports/store/store.js';
 import type { VendorRegistry } from './actions/shared/vendor-extensions.js';
+import type { EventBudget, EventBudgetState } from '../core/event-budget.js';
 
 /** Who is talking: fixed for the life of one connection. */
 export interface StationSession {
@@ -15,6 +16,8 @@ export interface StationSession {
 export interface StationLiveState {
   bootStatus: 'Pending' | 'Accepted' | 'Rejected' | null;
   lastSeenAt: number;
+  /** NotifyEvent token bucket and storm (core/event-budget.ts); created by the first NotifyEvent. */
+  eventBudget?: EventBudgetState;
 }
 
 export interface EventSink {
@@ -61,6 +64,8 @@ export interface HandlerContext {
     unknownTokens?: 'reject' | 'accept-all';
     /** The subject O a station's CSR must carry (CSMS_CERT_ORGANIZATION); absent: not checked. */
     certificateOrganization?: string | undefined;
+    /** NotifyEvent events stored one by one per station (CSMS_EVENT_RATE / CSMS_EVENT_BURST); absent: DEFAULT_EVENT_BUDGET. */
+    eventBudget?: EventBudget;
   };
   /** Operator log lines worth one per event (e.g. a boot); absent in tests that do not look. */
   log?: HandlerLog;
@@ -68,10 +73,18 @@ export interface HandlerContext {
   vendors?: VendorRegistry;
   /** Roaming partners' tokens (OCPI), asked for tokens the store does not know; absent: no roaming. */
   roaming?: RoamingAuthorizer;
+  /** Counters handlers move (the handler thread's Prometheus registry); absent in tests that do not look. */
+  metrics?: HandlerMetrics;
 }
 
 export interface HandlerLog {
   info(fields: Record<string, unknown>, message: string): void;
+  warn?(fields: Record<string, unknown>, message: string): void;
+}
+
+export interface HandlerMetrics {
+  /** NotifyEvent events answered but not stored one by one (a storm beyond the station's budget). */
+  notifyEventsDropped(count: number): void;
 }
 
 export type Handler<Req, Res> = (ctx: HandlerContext, request: Req) => Res | Promise<Res>;

@@ -12,6 +12,7 @@ export interface InboundDispatcherDeps {
   clock: () => Date;
   settings: HandlerContext['settings'];
   log?: HandlerContext['log'];
+  metrics?: HandlerContext['metrics'];
   /**
    * Writes the inbound frame in the same group commit as the handler's data, so a frame that
    * got a CALLRESULT is in the message log after a crash. Absent when the log is off.
@@ -102,6 +103,7 @@ export class InboundDispatcher {
       log: this.deps.log,
       vendors: this.deps.vendors,
       ...(this.deps.roaming ? { roaming: this.deps.roaming } : {}),
+      metrics: this.deps.metrics,
     };
     try {
       this.deps.lastSeen.mark(tenantId, stationId, message.receivedAt);

@@ -38,6 +38,8 @@ import { uiRoutes } from './routes/ui.js';
 import { ocppSchemaRoutes } from './routes/ocpp-schemas.js';
 import { ocpiPlugin } from '../ocpi/plugin.js';
 import { roamingAdminRoutes } from '../ocpi/admin-routes.js';
+import { customerInformationRoutes } from './routes/customer-information.js';
+import { reportJobRoutes } from './routes/report-jobs.js';
 
 export interface ApiOptions {
   /** One info line per request (method, url, status, ms, key id); default: CSMS_ACCESS_LOG. */
@@ -103,6 +105,8 @@ export async function buildApi(deps: ApiDeps, logger?: Logger, options: ApiOptio
   await app.register(requestRoutes, { deps });
   await app.register(deviceModelRoutes, { deps });
   await app.register(stationEventRoutes, { deps });
+  await app.register(customerInformationRoutes, { deps });
+  await app.register(reportJobRoutes, { deps });
   await app.register(connectorHistoryRoutes, { deps });
   await app.register(chargingProfileRoutes, { deps });
   await app.register(configTemplateRoutes, { deps });

@@ -57,6 +57,31 @@ export interface CsmsConfig {
   campaignTickMs: number;
   /** Station certificate authority, CSR checks and renewal (core/certificate-config.ts). */
   certificates: CertificateConfig;
+  /** What station messages may keep and for how long (issue #12). */
+  stationData: StationDataConfig;
+}
+
+export interface StationDataConfig {
+  /**
+   * CSMS_STATUS_HISTORY_RETENTION_DAYS: connector status history older than this is pruned (hourly,
+   * with the upload sweep), keeping each connector's last change before the cutoff so availability
+   * over the retained period stays exact; default 400 (a year of uptime and some); 0 keeps it all.
+   */
+  statusHistoryRetentionDays: number;
+  /**
+   * CSMS_REPORT_TIMEOUT_SEC: a paged report (NotifyReport, NotifyMonitoringReport,
+   * ReportChargingProfiles, NotifyDisplayMessages, NotifyCustomerInformation) that stops before its
+   * last part is closed `failed` this long after its last message, with a reason; the parts
+   * received stay. Default 600.
+   */
+  reportTimeoutSec: number;
+  /**
+   * CSMS_EVENT_RATE / CSMS_EVENT_BURST: NotifyEvent eventData stored per station and second
+   * (token bucket refill) and the bucket's size. Beyond them events are still answered, counted
+   * and summarised (one record per storm) instead of stored one by one. Defaults 20 / 200.
+   */
+  eventRatePerSec: number;
+  eventBurst: number;
 }
 
 export interface SessionRules {
@@ -205,6 +230,12 @@ export function loadConfig(env: Env = process.env): CsmsConfig {
     },
     campaignTickMs: integer(env, 'CSMS_CAMPAIGN_TICK_MS', 2000, 10, 3_600_000),
     certificates: loadCertificateConfig(env),
+    stationData: {
+      statusHistoryRetentionDays: integer(env, 'CSMS_STATUS_HISTORY_RETENTION_DAYS', 400, 0, 36_500),
+      reportTimeoutSec: integer(env, 'CSMS_REPORT_TIMEOUT_SEC', 600, 1, 7 * 86_400),
+      eventRatePerSec: decimal(env, 'CSMS_EVENT_RATE', 20, 0.001, 1_000_000),
+      eventBurst: integer(env, 'CSMS_EVENT_BURST', 200, 1, 1_000_000),
+    },
     storage: {
       commitIntervalMs: integer(env, 'CSMS_COMMIT_INTERVAL_MS', 2, 0, 1000),
       commitMaxWrites: integer(env, 'CSMS_COMMIT_MAX_WRITES', 256, 1, 100_000),

@@ -87,13 +87,35 @@ export interface CampaignLease {
   until: string;
 }
 
+/**
+ * What a campaign sends each station. Absent: a firmware campaign (`firmware`). `report`: a bulk
+ * report job (`POST /reports`): each station is asked for its configuration report (2.x
+ * GetBaseReport with `reportBase`, 1.6 GetConfiguration), with the same waves, concurrency,
+ * retries and offline handling; a station's states read pending → receiving → complete | failed
+ * (`REPORT_STATE_OF`).
+ */
+export type CampaignJob = { kind: 'report'; reportBase: 'ConfigurationInventory' | 'FullInventory' | 'SummaryInventory' };
+
+/** A report job's station states under their report names (stored as the firmware ones). */
+export const REPORT_STATE_OF: Readonly<Record<CampaignStationState, string>> = {
+  pending: 'pending',
+  downloading: 'receiving',
+  installing: 'receiving',
+  installed: 'complete',
+  failed: 'failed',
+  aborted: 'aborted',
+};
+
 export interface FirmwareCampaign {
   tenantId: string;
   id: string;
   name: string;
   status: CampaignStatus;
   pausedReason: string | null;
-  firmware: CampaignFirmware;
+  /** Absent: a firmware campaign. */
+  job?: CampaignJob;
+  /** The firmware of a firmware campaign; absent for other jobs. */
+  firmware?: CampaignFirmware;
   target: CampaignTarget;
   rollout: CampaignRollout;
   stations: CampaignStation[];
@@ -109,7 +131,8 @@ export interface NewCampaignInput {
   tenantId: string;
   id: string;
   name?: string;
-  firmware: CampaignFirmware;
+  job?: CampaignJob;
+  firmware?: CampaignFirmware;
   target: CampaignTarget;
   rollout?: Partial<CampaignRollout>;
 }
@@ -140,10 +163,11 @@ export function newCampaign(input: NewCampaignInput, stationIds: readonly string
   return {
     tenantId: input.tenantId,
     id: input.id,
-    name: input.name ?? `firmware ${input.firmware.location}`,
+    name: input.name ?? (input.job ? `${input.job.kind} ${input.job.reportBase}` : `firmware ${input.firmware?.location}`),
     status: unique.length === 0 ? 'complete' : 'running',
     pausedReason: null,
-    firmware: input.firmware,
+    ...(input.job ? { job: input.job } : {}),
+    ...(input.firmware ? { firmware: input.firmware } : {}),
     target: input.target,
     rollout,
     stations: unique.map((stationId, i) => ({
@@ -249,6 +273,8 @@ function failedAttempt(c: FirmwareCampaign, s: CampaignStation, error: string, n
 export type SendOutcome =
   /** The station accepted it; its notifications complete request `requestId`. */
   | { kind: 'accepted'; requestId: number | null }
+  /** Done with the answer itself (a 1.6 GetConfiguration, an EmptyResultSet report): settled at once. */
+  | { kind: 'done'; requestId: number | null }
   /** Not connected (anywhere in the cluster): try again when it connects. */
   | { kind: 'offline' }
   /** Rejected, CALLERROR, no answer: a failed attempt. */
@@ -267,6 +293,8 @@ export function applySend(c: FirmwareCampaign, stationId: string, outcome: SendO
       switch (outcome.kind) {
         case 'accepted':
           return { ...s, state: 'downloading', requestId: outcome.requestId, error: null };
+        case 'done':
+          return { ...s, state: 'installed', requestId: outcome.requestId, error: null };
         case 'offline':
           // Not an attempt: it never reached the station.
           return {

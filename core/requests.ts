@@ -150,6 +150,62 @@ export const LATEST_REQUEST_OF: Readonly<Record<string, string>> = Object.freeze
 /** The answer status recorded for a 1.6 CALLRESULT that has none (UpdateFirmware.conf, GetDiagnostics.conf). */
 export const ANSWERED_WITHOUT_STATUS = 'Accepted';
 
+/**
+ * The paged report flows (NotifyReport, NotifyMonitoringReport, NotifyCustomerInformation,
+ * ReportChargingProfiles, NotifyDisplayMessages, ReportDERControl): a station that stops before the
+ * last part leaves them open; `timeOutReport` closes them `failed` after CSMS_REPORT_TIMEOUT_SEC.
+ * Status flows (firmware, logs) are not closed so: a firmware update may resume days later.
+ */
+export const REPORT_ACTIONS: readonly string[] = Object.values(REQUEST_FLOWS)
+  .filter((f) => f.progress.kind === 'parts')
+  .map((f) => f.action);
+
+/**
+ * Parts kept per request: its record holds the seqNos received, so a station numbering pages
+ * without end would grow it (and each write) without bound. Beyond it the request fails; the
+ * pages themselves are bounded per station where they are stored.
+ */
+export const MAX_REQUEST_PARTS = 10_000;
+
+/** seqNos as ranges, e.g. [0,1,2,5,7,8] → "0-2, 5, 7-8"; at most `max` ranges, then "…". */
+export function seqNoRanges(seqNos: readonly number[], max = 20): string {
+  const ranges: string[] = [];
+  for (let i = 0; i < seqNos.length; ) {
+    let j = i;
+    while (j + 1 < seqNos.length && seqNos[j + 1] === seqNos[j]! + 1) j++;
+    ranges.push(i === j ? String(seqNos[i]) : `${seqNos[i]}-${seqNos[j]}`);
+    i = j + 1;
+  }
+  return ranges.length > max ? `${ranges.slice(0, max).join(', ')}, …` : ranges.join(', ');
+}
+
+/** Why an open report request is incomplete: what was and was not received. */
+export function incompleteReason(request: StationRequest): string {
+  if (request.answer === null && request.parts === 0) return 'no answer and no part received';
+  if (request.parts === 0) return 'no part received';
+  const flow = requestFlow(request.action);
+  if (!flow || flow.progress.kind !== 'parts' || !flow.progress.seqNo) return `${request.parts} part(s) received, the last (tbc=false) never came`;
+  const top = request.finalSeqNo ?? request.lastSeqNo ?? 0;
+  const have = new Set(request.seqNos);
+  const missing: number[] = [];
+  for (let n = 0; n <= top && missing.length <= MAX_REQUEST_PARTS; n++) if (!have.has(n)) missing.push(n);
+  const last = request.finalSeqNo === null ? `; the last part (tbc=false) never came` : '';
+  const gaps = missing.length > 0 ? `; missing seqNo ${seqNoRanges(missing)}` : '';
+  return `received seqNo ${seqNoRanges(request.seqNos)}${gaps}${last}`;
+}
+
+/**
+ * An open report request whose station went silent (its last change before the cutoff): closed
+ * `failed` with the reason; the pages received stay where they were stored. Anything else is ignored.
+ */
+export function timeOutReport(request: StationRequest, at: string, timeoutSec: number): RequestTransition {
+  if (!isOpen(request.status) || !REPORT_ACTIONS.includes(request.action)) return same(request, 'ignored');
+  return {
+    request: { ...request, status: 'failed', error: `timed out after ${timeoutSec} s without a message: ${incompleteReason(request)}`, expiresAt: null, updatedAt: at },
+    outcome: 'applied',
+  };
+}
+
 export function requestFlow(action: string): RequestFlow | undefined {
   return Object.hasOwn(REQUEST_FLOWS, action) ? REQUEST_FLOWS[action] : undefined;
 }
@@ -308,14 +364,17 @@ export function applyNotification(request: StationRequest, note: RequestNotifica
     });
   }
 
+  const tooMany = `more than ${MAX_REQUEST_PARTS} parts`;
   if (!progress.seqNo || note.seqNo === undefined) {
     if (ended) return same(request, 'ignored');
+    if (request.parts >= MAX_REQUEST_PARTS) return moved(request, 'failed', at, flow.windowMs, { error: tooMany });
     return moved(request, note.tbc ? 'receiving' : 'complete', at, flow.windowMs, { parts: request.parts + 1, result });
   }
 
   const seqNo = note.seqNo;
   if (request.seqNos.includes(seqNo)) return same(request, 'duplicate');
   if (ended) return same(request, 'ignored');
+  if (request.seqNos.length >= MAX_REQUEST_PARTS) return moved(request, 'failed', at, flow.windowMs, { error: tooMany });
   const seqNos = [...request.seqNos, seqNo].sort((a, b) => a - b);
   const lastSeqNo = seqNos[seqNos.length - 1]!;
   const finalSeqNo = note.tbc ? request.finalSeqNo : seqNo;

@@ -70,7 +70,9 @@ export type ReservationEvent =
   | { kind: 'cancelled' }
   | { kind: 'expired'; now: string }
   | { kind: 'station-update'; status: 'Expired' | 'Removed' }
-  | { kind: 'used'; transactionId: string };
+  | { kind: 'used'; transactionId: string }
+  /** A ReserveNow with the id of an open reservation of the same station replaces it (1.6 and 2.x say so). */
+  | { kind: 'replaced'; reservation: ReservationInput };
 
 export const MAX_RESERVATION_ID = 2 ** 31 - 1;
 
@@ -101,6 +103,22 @@ export function transition(r: Reservation, event: ReservationEvent, at: string):
       return { ...r, status: event.status === 'Expired' ? 'expired' : 'removed', reason: `station: ${event.status}`, updatedAt: at };
     case 'used':
       return isOpen(r.status) ? { ...r, status: 'used', transactionId: event.transactionId, reason: 'transaction started with it', updatedAt: at } : undefined;
+    case 'replaced': {
+      if (!isOpen(r.status)) return undefined;
+      // The new request's fields only: what it leaves out (an EVSE, a group token) goes; sent again, so `created`.
+      const { evseId: _e, connectorType: _c, groupIdToken: _g, stationStatus: _s, reason: _r, ...kept } = r;
+      const { evseId, connectorType, idToken, groupIdToken, expiresAt } = event.reservation;
+      return {
+        ...kept,
+        ...(evseId !== undefined ? { evseId } : {}),
+        ...(connectorType !== undefined ? { connectorType } : {}),
+        ...(groupIdToken !== undefined ? { groupIdToken } : {}),
+        idToken,
+        expiresAt,
+        status: 'created',
+        updatedAt: at,
+      };
+    }
   }
 }
 

@@ -4,6 +4,7 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CsmsConfig } from '../core/config.js';
 import { busEvent, type StationMessage } from '../core/envelope.js';
+import { csmsClosedEvent } from '../core/transaction-summary.js';
 import { InboundDispatcher } from '../actors/inbound-dispatcher.js';
 import { openStore } from '../adapters/store/open-store.js';
 import { loadVendorExtensions } from './vendor-extensions.js';
@@ -55,6 +56,11 @@ const outboxPending = new Gauge({ name: 'csms_event_outbox_pending', help: 'Even
 const outboxRetried = new Counter({
   name: 'csms_event_outbox_retried_total',
   help: 'Event publish attempts the bus did not acknowledge; each is retried (not a loss)',
+  registers: [registry],
+});
+const notifyEventsDropped = new Counter({
+  name: 'csms_notify_events_dropped_total',
+  help: 'NotifyEvent events answered but not stored one by one: beyond the station\'s budget (CSMS_EVENT_RATE / CSMS_EVENT_BURST), summarised per storm',
   registers: [registry],
 });
 const outboxDropped = new Counter({
@@ -122,7 +128,11 @@ async function main(): Promise<void> {
       sweeping = true;
       store.transactions
         .closeStaleTransactions(new Date(Date.now() - staleMs).toISOString(), STALE_SWEEP_BATCH)
-        .then((closed) => {
+        .then(async (closed) => {
+          // Each close is a transaction.ended like any other end: through the outbox with NATS.
+          const events = closed.map((tx) => csmsClosedEvent(tx, 'closed-after-timeout', { staleTransactionHours: config.sessions.staleTransactionHours }));
+          if (outbox && events.length > 0) await outbox.append(events);
+          else for (const event of events) toMain.send({ k: 'event', event });
           for (const tx of closed) {
             log.warn(
               { tenantId: tx.tenantId, stationId: tx.stationId, transactionId: tx.id, endedAt: tx.endedAt, staleTransactionHours: config.sessions.staleTransactionHours },
@@ -172,7 +182,13 @@ async function main(): Promise<void> {
     roaming: new OcpiTokenAuthorizer(store.ocpi, { timeoutMs: loadOcpiConfig(process.env, '').realtimeTimeoutMs, log }),
     lastSeen,
     clock: () => new Date(),
-    settings: { heartbeatIntervalSec: config.heartbeatIntervalSec, unknownTokens: config.unknownTokens, certificateOrganization: config.certificates.organization },
+    settings: {
+      heartbeatIntervalSec: config.heartbeatIntervalSec,
+      unknownTokens: config.unknownTokens,
+      certificateOrganization: config.certificates.organization,
+      eventBudget: { ratePerSec: config.stationData.eventRatePerSec, burst: config.stationData.eventBurst },
+    },
+    metrics: { notifyEventsDropped: (n) => notifyEventsDropped.inc(n) },
     events: { emit: (type, session, payload) => toMain.send({ k: 'event', event: busEvent(type, session.tenantId, session.stationId, payload) }) },
     logFrame: messageLog ? (m: StationMessage) => messageLog.record(loggedFrame(m)) : undefined,
     outbox: outbox ? (events) => outbox.append(events) : undefined,

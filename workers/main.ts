@@ -28,6 +28,8 @@ import { signRequestedCertificates } from './certificate-signer.js';
 import { CertificateRenewalJob } from '../actors/commands/certificate-renewal.js';
 import type { CpuTask } from './cpu-tasks.js';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { pruneStatusHistory } from './status-history-retention.js';
+import { startReportTimeoutSweep } from './report-timeout-sweep.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -145,10 +147,19 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
   const uploadDir = join(config.dataDir, 'uploads');
   const sweepEveryMs = 3_600_000;
   const retentionMs = config.uploads.retentionDays * 86_400_000;
-  const sweep = () => sweepUploads(uploadDir, retentionMs).then(
-    (removed) => removed > 0 && log.info({ removed, retentionDays: config.uploads.retentionDays }, 'uploaded files past their retention deleted'),
-    (error) => log.warn({ err: error }, 'upload retention sweep failed'),
-  );
+  const { statusHistoryRetentionDays } = config.stationData;
+  // Hourly retention: uploaded files, and connector status history (CSMS_STATUS_HISTORY_RETENTION_DAYS).
+  const sweep = () =>
+    Promise.all([
+      sweepUploads(uploadDir, retentionMs).then(
+        (removed) => removed > 0 && log.info({ removed, retentionDays: config.uploads.retentionDays }, 'uploaded files past their retention deleted'),
+        (error) => log.warn({ err: error }, 'upload retention sweep failed'),
+      ),
+      pruneStatusHistory(store.stations, statusHistoryRetentionDays).then(
+        (removed) => removed > 0 && log.info({ removed, retentionDays: statusHistoryRetentionDays }, 'connector status history past its retention deleted'),
+        (error) => log.warn({ err: error }, 'connector status history retention sweep failed'),
+      ),
+    ]);
   const sweepTimer = setInterval(sweep, sweepEveryMs);
   sweepTimer.unref();
   void sweep();
@@ -193,6 +204,7 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
   const reservationSweep = config.reservationSweepSec > 0
     ? startReservationSweep({ reservations: store.reservations, publish: (event) => bus.publish(event), log }, config.reservationSweepSec)
     : undefined;
+  const reportTimeouts = startReportTimeoutSweep({ requests: store.requests, timeoutSec: config.stationData.reportTimeoutSec, log });
   campaigns?.start();
   ocpi?.delivery.start();
   renewals?.start();
@@ -219,6 +231,7 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
       gapRequests.unsubscribe();
       await node.stop();
       await reservationSweep?.stop();
+      await reportTimeouts.stop();
       // Node closes idle keep-alive connections once, when close() starts; one that was busy
       // then keeps close() waiting until the client hangs up. Sweep them as they go idle.
       const sweep = setInterval(() => api.server.closeIdleConnections(), 50);

@@ -85,8 +85,8 @@ export const ACTION_NOTES: Readonly<Record<string, string>> = {
   ClearVariableMonitoring: '`POST /stations/{id}/monitoring/clear`.',
   SetMonitoringBase: '`PUT /stations/{id}/monitoring/base`.',
   SetMonitoringLevel: '`PUT /stations/{id}/monitoring/level`.',
-  CustomerInformation: 'Correlated by requestId with the NotifyCustomerInformation pages that follow.',
-  NotifyCustomerInformation: 'Paged customer data stored on its CustomerInformation request.',
+  CustomerInformation: 'Correlated by requestId with the NotifyCustomerInformation pages that follow; POST /stations/{id}/customer-information; an accepted clear is recorded (without the identifier).',
+  NotifyCustomerInformation: 'Paged customer data stored on its CustomerInformation request; GET /stations/{id}/customer-information/{requestId} (by seqNo, repeats once).',
   SecurityEventNotification: 'Stored as a security event (type, time, tech info); critical types open an alert.',
 
   // Display messages

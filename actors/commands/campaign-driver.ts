@@ -17,6 +17,7 @@ import type { Store } from '../../core/ports/store/store.js';
 import type { UpdateFirmwareInput } from '../actions/command-inputs.js';
 import type { StationCommands } from './station-commands.js';
 import { updateFirmware } from './update-firmware.js';
+import { triggerReport } from './trigger-report.js';
 
 /** Bus event of every station state change in a campaign (docs/nats-subjects.md). */
 export const CAMPAIGN_PROGRESS = 'campaign.progress';
@@ -37,10 +38,30 @@ export interface CampaignDriverDeps {
 
 /** The firmware of a campaign as the UpdateFirmware command's input. */
 function inputOf(c: FirmwareCampaign): UpdateFirmwareInput {
-  const { location, retrieveDateTime, installDateTime, signingCertificate, signature, retries, retryInterval } = c.firmware;
+  const { location, retrieveDateTime, installDateTime, signingCertificate, signature, retries, retryInterval } = c.firmware ?? { location: '' };
   return Object.fromEntries(
     Object.entries({ location, retrieveDateTime, installDateTime, signingCertificate, signature, retries, retryInterval }).filter(([, v]) => v !== undefined),
   ) as unknown as UpdateFirmwareInput;
+}
+
+/** What a report job's reply means: 1.6 GetConfiguration (no status) and EmptyResultSet are done with the answer. */
+function reportOutcomeOf(reply: StationReply): SendOutcome {
+  const requestId = typeof reply.facts?.requestId === 'number' ? reply.facts.requestId : null;
+  if (reply.status !== 'result') return outcomeOf(reply);
+  const status = reply.payload.status;
+  if (status === undefined || status === 'EmptyResultSet') return { kind: 'done', requestId };
+  if (status === 'Accepted' && requestId !== null) return { kind: 'accepted', requestId };
+  return { kind: 'failed', error: String(status), requestId };
+}
+
+/** Sends what the campaign's job sends one station (UpdateFirmware, or a report request) and reads the outcome. */
+async function send(commands: Pick<StationCommands, 'run'>, c: FirmwareCampaign, stationId: string): Promise<SendOutcome> {
+  if (c.job?.kind === 'report') {
+    const run = await commands.run(c.tenantId, stationId, triggerReport, { reportBase: c.job.reportBase });
+    return reportOutcomeOf(run.reply);
+  }
+  const run = await commands.run(c.tenantId, stationId, updateFirmware, inputOf(c));
+  return outcomeOf(run.reply);
 }
 
 /** What a reply means for the campaign. */
@@ -179,6 +200,7 @@ export class CampaignDriver {
       this.deps.publish(
         busEvent(CAMPAIGN_PROGRESS, after.tenantId, s.stationId, {
           campaignId: after.id,
+          kind: after.job?.kind ?? 'firmware',
           campaignStatus: after.status,
           state: s.state,
           attempts: s.attempts,
@@ -242,12 +264,11 @@ export class CampaignDriver {
     for (const stationId of due) marked = markSending(marked, stationId, now);
     c = await this.save(c, marked);
     if (!c) return false;
-    const input = inputOf(c);
+    const sending = c;
     const outcomes = await Promise.all(
       due.map(async (stationId): Promise<[string, SendOutcome]> => {
         try {
-          const run = await this.deps.commands.run(c!.tenantId, stationId, updateFirmware, input);
-          return [stationId, outcomeOf(run.reply)];
+          return [stationId, await send(this.deps.commands, sending, stationId)];
         } catch (error) {
           return [stationId, { kind: 'failed', error: (error as Error).message }];
         }

@@ -8,7 +8,7 @@ import type { Collection, Db, Document, IndexDescription } from 'mongodb';
 export const INDEXES: Record<string, IndexDescription[]> = {
   stations: [{ key: { tenantId: 1, _id: 1 } }],
   connector_statuses: [{ key: { tenantId: 1, stationId: 1, evseId: 1, connectorId: 1 } }],
-  connector_status_history: [{ key: { tenantId: 1, stationId: 1, reportedAt: 1 } }, { key: { tenantId: 1, stationId: 1, evseId: 1, connectorId: 1, reportedAt: -1 } }],
+  connector_status_history: [{ key: { tenantId: 1, stationId: 1, reportedAt: 1 } }, { key: { reportedAt: 1 } }, { key: { tenantId: 1, stationId: 1, evseId: 1, connectorId: 1, reportedAt: -1 } }],
   transactions: [
     { key: { tenantId: 1, stationId: 1, startedAt: -1 } },
     { key: { tenantId: 1, id: 1 } },

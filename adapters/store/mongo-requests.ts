@@ -4,6 +4,8 @@ import {
   applyNotification,
   newRequest,
   OPEN_STATUSES,
+  REPORT_ACTIONS,
+  timeOutReport,
   withTimeOut,
   type NewStationRequest,
   type RequestTransition,
@@ -21,7 +23,7 @@ interface RequestDoc extends StationRequest {
 }
 
 /** Kept beside the slice (like its collection): list by station, newest first. */
-export const REQUEST_INDEXES: IndexDescription[] = [{ key: { tenantId: 1, stationId: 1, createdAt: -1, requestId: -1 } }];
+export const REQUEST_INDEXES: IndexDescription[] = [{ key: { tenantId: 1, stationId: 1, createdAt: -1, requestId: -1 } }, { key: { status: 1, updatedAt: 1 } }];
 
 const RECORD_ONLY = { projection: { _id: 0, rev: 0 } } as const;
 
@@ -103,6 +105,24 @@ export class MongoRequests implements RequestStore {
       if (written.matchedCount === 1) return transition;
     }
     throw new Error(`Request ${requestId} of ${stationId} kept changing under ${ATTEMPTS} attempts to update it`);
+  }
+
+  async failStaleReports(now: string, timeoutSec: number, limit: number): Promise<StationRequest[]> {
+    await this.ready;
+    const cutoff = new Date(Date.parse(now) - timeoutSec * 1000).toISOString();
+    const docs = await this.requests
+      .find({ status: { $in: [...OPEN_STATUSES] }, updatedAt: { $lt: cutoff }, action: { $in: [...REPORT_ACTIONS] } })
+      .limit(limit)
+      .toArray();
+    const closed: StationRequest[] = [];
+    for (const doc of docs) {
+      const transition = timeOutReport(toRequest(doc), now, timeoutSec);
+      if (transition.outcome !== 'applied') continue;
+      // Compare-and-set on rev: a part that arrived meanwhile wins, the request stays open.
+      const written = await this.requests.replaceOne({ _id: doc._id, rev: doc.rev }, { rev: doc.rev + 1, ...transition.request });
+      if (written.matchedCount === 1) closed.push(transition.request);
+    }
+    return closed;
   }
 
   applyAnswer: RequestStore['applyAnswer'] = (tenantId, stationId, requestId, answer, at) =>

@@ -87,7 +87,7 @@ export class MongoReservations implements ReservationStore {
 
   private async swap(doc: Doc, next: Reservation): Promise<boolean> {
     const { _id, status, updatedAt } = doc;
-    const result = await this.collection.replaceOne({ _id, status, updatedAt }, { ...next, expiresAtUtc: doc.expiresAtUtc });
+    const result = await this.collection.replaceOne({ _id, status, updatedAt }, { ...next, expiresAtUtc: new Date(next.expiresAt).toISOString() });
     return result.modifiedCount === 1;
   }
 }

@@ -117,7 +117,9 @@ export class MongoStations implements StationStore {
     if (deleted) {
       // Its statuses, and what it sent and was asked (issue #12).
       await Promise.all(
-        ['connector_statuses', 'station_events', 'device_model', 'station_requests', 'connector_status_history', 'alert_states'].map((name) => this.db.collection(name).deleteMany({ tenantId, stationId: id })),
+        ['connector_statuses', 'station_events', 'device_model', 'station_requests', 'connector_status_history', 'alert_states', 'charging_profiles', 'display_messages', 'reservations', 'upload_slots']
+          .map((name) => this.db.collection(name).deleteMany({ tenantId, stationId: id }))
+          .concat(this.db.collection<{ _id: string }>('local_lists').deleteOne({ _id: id, tenantId })),
       );
     }
     return deleted;
@@ -181,6 +183,22 @@ export class MongoStations implements StationStore {
 
   private get history() {
     return this.db.collection<ConnectorStatusUpdate>('connector_status_history');
+  }
+
+  async pruneConnectorStatusHistory(olderThan: string, limit: number): Promise<number> {
+    await this.ready;
+    // Per connector, the rows before the cutoff newest first: all but the first go (see the SQLite store).
+    const groups = await this.history
+      .aggregate<{ ids: unknown[] }>([
+        { $match: { reportedAt: { $lt: olderThan } } },
+        { $sort: { reportedAt: -1, _id: -1 } },
+        { $group: { _id: { t: '$tenantId', s: '$stationId', e: '$evseId', c: '$connectorId' }, ids: { $push: '$_id' } } },
+        { $match: { 'ids.1': { $exists: true } } },
+      ])
+      .toArray();
+    const ids = groups.flatMap((g) => g.ids.slice(1)).slice(0, limit);
+    if (ids.length === 0) return 0;
+    return (await this.history.deleteMany({ _id: { $in: ids as never[] } })).deletedCount;
   }
 
   async listConnectorStatusHistory(tenantId: string, stationId: string, q: ConnectorStatusHistoryQuery): Promise<ConnectorStatusUpdate[]> {

@@ -90,12 +90,13 @@ export class MongoTransactions implements TransactionStore {
     const evseId = outcome.transaction.evseId;
     if (outcome.duplicate || ev.eventType !== 'Started' || evseId === null) return outcome;
     const ghosts = await this.txs.find({ tenantId, stationId, evseId, isActive: true, id: { $ne: ev.transactionId } }).toArray();
+    const closed: TransactionRecord[] = [];
     for (const doc of ghosts) {
       const ghost = toRecord(doc);
       const at = ev.timestamp > ghost.startedAt ? ev.timestamp : ghost.startedAt;
-      await this.apply(tenantId, stationId, csmsCloseEvent(ghost, 'superseded', at, ev.transactionId));
+      closed.push((await this.apply(tenantId, stationId, csmsCloseEvent(ghost, 'superseded', at, ev.transactionId))).transaction);
     }
-    return outcome;
+    return closed.length > 0 ? { ...outcome, closed } : outcome;
   }
 
   /** True when this call claimed the id (every 1.6 id issued or reported is claimed once). */

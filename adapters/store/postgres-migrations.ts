@@ -350,6 +350,10 @@ export const MIGRATIONS: string[] = [
   POSTGRES_OCPI_TABLES,
   // Station certificate inventory and background-job leases (issue #14)
   POSTGRES_CERTIFICATES_TABLES,
+  // Connector status history retention (issue 12, CSMS_STATUS_HISTORY_RETENTION_DAYS): the sweep finds old rows by age.
+  `CREATE INDEX connector_status_history_by_age ON connector_status_history (reported_at);
+   -- Reports that never finish (CSMS_REPORT_TIMEOUT_SEC): the sweep finds open requests by their last change.
+   CREATE INDEX station_requests_open_by_update ON station_requests (updated_at) WHERE status IN ('requested', 'accepted', 'receiving')`,
 ];
 
 /** Key of the session advisory lock that serialises migrations across nodes starting at once. */

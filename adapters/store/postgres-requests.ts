@@ -4,6 +4,8 @@ import {
   applyNotification,
   newRequest,
   OPEN_STATUSES,
+  REPORT_ACTIONS,
+  timeOutReport,
   withTimeOut,
   type NewStationRequest,
   type RequestTransition,
@@ -87,6 +89,27 @@ export class PostgresRequests implements RequestStore {
 
   applyNotification: RequestStore['applyNotification'] = (tenantId, stationId, requestId, notification, at) =>
     this.update(tenantId, stationId, requestId, (r) => applyNotification(r, notification, at));
+
+  failStaleReports(now: string, timeoutSec: number, limit: number): Promise<StationRequest[]> {
+    const cutoff = new Date(Date.parse(now) - timeoutSec * 1000).toISOString();
+    const sql = this.sql;
+    return this.writer.sequential(async (tx) => {
+      // SKIP LOCKED: several nodes sweeping at once close each request once.
+      const rows = await tx`SELECT * FROM station_requests
+        WHERE status IN ${sql(OPEN)} AND updated_at < ${cutoff} AND action IN ${sql([...REPORT_ACTIONS])}
+        LIMIT ${limit} FOR UPDATE SKIP LOCKED`;
+      const closed: StationRequest[] = [];
+      for (const row of rows) {
+        const transition = timeOutReport(toRequest(row), now, timeoutSec);
+        if (transition.outcome !== 'applied') continue;
+        const { tenant_id, station_id, request_id, ...changes } = toRow(transition.request);
+        await tx`UPDATE station_requests SET ${sql(changes)}
+          WHERE tenant_id = ${tenant_id} AND station_id = ${station_id} AND request_id = ${request_id}::bigint`;
+        closed.push(transition.request);
+      }
+      return closed;
+    });
+  }
 
   async list(tenantId: string, stationId: string, query: RequestQuery): Promise<Page<StationRequest>> {
     const sql = this.sql;

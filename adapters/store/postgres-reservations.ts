@@ -87,7 +87,7 @@ export class PostgresReservations implements ReservationStore {
 
   private async write(tx: Tx, r: Reservation): Promise<void> {
     const c = reservationColumns(r);
-    await tx`UPDATE reservations SET status = ${c.status}, body = ${c.body}, updated_at = ${c.updatedAt}
+    await tx`UPDATE reservations SET status = ${c.status}, id_token = ${c.idToken}, expires_at = ${c.expiresAt}, body = ${c.body}, updated_at = ${c.updatedAt}
       WHERE tenant_id = ${c.tenantId} AND reservation_id = ${c.reservationId}`;
   }
 }

@@ -78,7 +78,26 @@ export class PostgresStations implements StationStore {
         tx`DELETE FROM station_requests WHERE tenant_id = ${tenantId} AND station_id = ${id}`,
         tx`DELETE FROM connector_status_history WHERE tenant_id = ${tenantId} AND station_id = ${id}`,
         tx`DELETE FROM alert_states WHERE tenant_id = ${tenantId} AND station_id = ${id}`,
+        // The rest it owns, but its transactions (billing records) and its requestId counter (see SQLite).
+        tx`DELETE FROM charging_profiles WHERE tenant_id = ${tenantId} AND station_id = ${id}`,
+        tx`DELETE FROM display_messages WHERE tenant_id = ${tenantId} AND station_id = ${id}`,
+        tx`DELETE FROM local_lists WHERE tenant_id = ${tenantId} AND station_id = ${id}`,
+        tx`DELETE FROM reservations WHERE tenant_id = ${tenantId} AND station_id = ${id}`,
+        tx`DELETE FROM upload_slots WHERE tenant_id = ${tenantId} AND station_id = ${id}`,
       ]).then(([deleted]) => deleted.count === 1),
+    );
+  }
+
+  pruneConnectorStatusHistory(olderThan: string, limit: number): Promise<number> {
+    return this.writer.pipelined((tx) =>
+      tx`DELETE FROM connector_status_history WHERE id IN (
+           SELECT h.id FROM connector_status_history h
+           WHERE h.reported_at < ${olderThan} AND EXISTS (
+             SELECT 1 FROM connector_status_history n
+             WHERE n.tenant_id = h.tenant_id AND n.station_id = h.station_id AND n.reported_at < ${olderThan}
+               AND n.evse_id = h.evse_id AND n.connector_id = h.connector_id
+               AND (n.reported_at > h.reported_at OR (n.reported_at = h.reported_at AND n.id > h.id)))
+           LIMIT ${limit})`.then((r) => r.count),
     );
   }
 

@@ -150,12 +150,13 @@ export class PostgresTransactions implements TransactionStore {
     if (outcome.duplicate || ev.eventType !== 'Started' || evseId === null) return outcome;
     const rows = await tx`SELECT * FROM transactions WHERE tenant_id = ${tenantId} AND station_id = ${stationId} AND evse_id = ${evseId}
       AND is_active AND id <> ${ev.transactionId}`;
+    const closed: TransactionRecord[] = [];
     for (const row of rows) {
       const ghost = toRecord(row);
       const at = ev.timestamp > ghost.startedAt ? ev.timestamp : ghost.startedAt;
-      await this.applyNow(tx, tenantId, stationId, csmsCloseEvent(ghost, 'superseded', at, ev.transactionId), null);
+      closed.push((await this.applyNow(tx, tenantId, stationId, csmsCloseEvent(ghost, 'superseded', at, ev.transactionId), null)).transaction);
     }
-    return outcome;
+    return closed.length > 0 ? { ...outcome, closed } : outcome;
   }
 
   /** Next 1.6 transaction id: from the cluster-wide sequence, claimed so that no other start gets it. */

@@ -344,6 +344,10 @@ const MIGRATIONS: string[] = [
   SQLITE_OCPI_TABLES,
   // Station certificate inventory and background-job leases (issue #14)
   SQLITE_CERTIFICATES_TABLES,
+  // Connector status history retention (issue 12, CSMS_STATUS_HISTORY_RETENTION_DAYS): the sweep finds old rows by age.
+  `CREATE INDEX connector_status_history_by_age ON connector_status_history (reported_at);
+   -- Reports that never finish (CSMS_REPORT_TIMEOUT_SEC): the sweep finds open requests by their last change.
+   CREATE INDEX station_requests_open_by_update ON station_requests (updated_at) WHERE status IN ('requested', 'accepted', 'receiving');`,
 ];
 
 export function migrate(db: Database): void {

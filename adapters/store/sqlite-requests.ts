@@ -4,6 +4,8 @@ import {
   applyNotification,
   newRequest,
   OPEN_STATUSES,
+  REPORT_ACTIONS,
+  timeOutReport,
   withTimeOut,
   type NewStationRequest,
   type RequestTransition,
@@ -43,6 +45,10 @@ export class SqliteRequests implements RequestStore {
       nextSeq: db.prepare(
         `INSERT INTO sequences (name, value) VALUES (?, 1)
          ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value`,
+      ),
+      staleReports: db.prepare(
+        `SELECT * FROM station_requests INDEXED BY station_requests_open_by_update
+         WHERE status IN (${OPEN}) AND updated_at < ? AND action IN (${REPORT_ACTIONS.map((a) => `'${a}'`).join(', ')}) LIMIT ?`,
       ),
       upsert: db.prepare(
         `INSERT INTO station_requests (station_id, request_id, tenant_id, action, status, answer, parts, last_seq_no,
@@ -94,6 +100,18 @@ export class SqliteRequests implements RequestStore {
 
   applyNotification: RequestStore['applyNotification'] = (tenantId, stationId, requestId, notification, at) =>
     this.update(tenantId, stationId, requestId, (r) => applyNotification(r, notification, at));
+
+  failStaleReports(now: string, timeoutSec: number, limit: number): Promise<StationRequest[]> {
+    const cutoff = new Date(Date.parse(now) - timeoutSec * 1000).toISOString();
+    return this.write(() =>
+      (this.stmt.staleReports!.all(cutoff, limit) as Row[]).flatMap((row) => {
+        const transition = timeOutReport(toRequest(row), now, timeoutSec);
+        if (transition.outcome !== 'applied') return [];
+        this.stmt.upsert!.run(toRow(transition.request));
+        return [transition.request];
+      }),
+    );
+  }
 
   async list(tenantId: string, stationId: string, query: RequestQuery): Promise<Page<StationRequest>> {
     const now = new Date().toISOString();

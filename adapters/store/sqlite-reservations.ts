@@ -29,7 +29,10 @@ export class SqliteReservations implements ReservationStore {
          VALUES (@tenantId, @reservationId, @stationId, @status, @idToken, @expiresAt, @body, @updatedAt)
          ON CONFLICT(tenant_id, reservation_id) DO NOTHING`,
       ),
-      update: db.prepare('UPDATE reservations SET status = @status, body = @body, updated_at = @updatedAt WHERE tenant_id = @tenantId AND reservation_id = @reservationId'),
+      update: db.prepare(
+        `UPDATE reservations SET status = @status, id_token = @idToken, expires_at = @expiresAt, body = @body, updated_at = @updatedAt
+         WHERE tenant_id = @tenantId AND reservation_id = @reservationId`,
+      ),
       get: db.prepare('SELECT body FROM reservations WHERE tenant_id = ? AND reservation_id = ?'),
       due: db.prepare(`SELECT body FROM reservations WHERE status IN ('created', 'accepted') AND expires_at <= ? ORDER BY expires_at LIMIT ?`),
     };

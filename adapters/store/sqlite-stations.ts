@@ -8,6 +8,12 @@ import type { SecurityProfile } from '../../core/security-profile.js';
 import type { BootPolicy } from '../../core/boot-policy.js';
 
 /** Stations and their connector statuses in SQLite. */
+/** The statements that delete what a station owns, run with its own delete (one write). */
+const STATION_OWNED = [
+  'deleteConnectors', 'deleteEvents', 'deleteDeviceModel', 'deleteRequests', 'deleteStatusHistory', 'deleteAlertStates',
+  'deleteChargingProfiles', 'deleteDisplayMessages', 'deleteLocalList', 'deleteReservations', 'deleteUploadSlots',
+] as const;
+
 export class SqliteStations implements StationStore {
   private readonly stmt: Record<string, Statement>;
 
@@ -45,6 +51,22 @@ export class SqliteStations implements StationStore {
       // What the station sent and what was asked of it goes with it (issue #12).
       deleteEvents: db.prepare('DELETE FROM station_events WHERE tenant_id = ? AND station_id = ?'),
       deleteStatusHistory: db.prepare('DELETE FROM connector_status_history WHERE tenant_id = ? AND station_id = ?'),
+      // Retention: rows before the cutoff that a later row (also before it) of the same connector replaces.
+      pruneStatusHistory: db.prepare(
+        `DELETE FROM connector_status_history WHERE id IN (
+           SELECT h.id FROM connector_status_history h INDEXED BY connector_status_history_by_age
+           WHERE h.reported_at < @cutoff AND EXISTS (
+             SELECT 1 FROM connector_status_history n
+             WHERE n.station_id = h.station_id AND n.reported_at < @cutoff AND n.tenant_id = h.tenant_id
+               AND n.evse_id = h.evse_id AND n.connector_id = h.connector_id
+               AND (n.reported_at > h.reported_at OR (n.reported_at = h.reported_at AND n.id > h.id)))
+           LIMIT @limit)`,
+      ),
+      deleteChargingProfiles: db.prepare('DELETE FROM charging_profiles WHERE tenant_id = ? AND station_id = ?'),
+      deleteDisplayMessages: db.prepare('DELETE FROM display_messages WHERE tenant_id = ? AND station_id = ?'),
+      deleteLocalList: db.prepare('DELETE FROM local_lists WHERE tenant_id = ? AND station_id = ?'),
+      deleteReservations: db.prepare('DELETE FROM reservations WHERE tenant_id = ? AND station_id = ?'),
+      deleteUploadSlots: db.prepare('DELETE FROM upload_slots WHERE tenant_id = ? AND station_id = ?'),
       deleteAlertStates: db.prepare('DELETE FROM alert_states WHERE tenant_id = ? AND station_id = ?'),
       deleteDeviceModel: db.prepare('DELETE FROM device_model WHERE tenant_id = ? AND station_id = ?'),
       deleteRequests: db.prepare('DELETE FROM station_requests WHERE tenant_id = ? AND station_id = ?'),
@@ -141,9 +163,16 @@ export class SqliteStations implements StationStore {
   deleteStation(tenantId: string, id: string): Promise<boolean> {
     return this.writer.enqueue(() => {
       if (this.stmt.deleteStation!.run(tenantId, id).changes !== 1) return false;
-      for (const table of ['deleteConnectors', 'deleteEvents', 'deleteDeviceModel', 'deleteRequests', 'deleteStatusHistory', 'deleteAlertStates'] as const) this.stmt[table]!.run(tenantId, id);
+      // Everything kept per station goes with it, but its transactions (billing records, kept with
+      // their meter values) and the per-station requestId counter (ids are not reused). Uploaded
+      // files stay until their retention (CSMS_UPLOAD_RETENTION_DAYS); their slots go.
+      for (const table of STATION_OWNED) this.stmt[table]!.run(tenantId, id);
       return true;
     });
+  }
+
+  pruneConnectorStatusHistory(olderThan: string, limit: number): Promise<number> {
+    return this.writer.enqueue(() => this.stmt.pruneStatusHistory!.run({ cutoff: olderThan, limit }).changes);
   }
 
   setBootPolicy(tenantId: string, id: string, policy: Partial<BootPolicy>): Promise<BootPolicy | undefined> {

@@ -166,12 +166,13 @@ export class SqliteTransactions implements TransactionStore {
   private closeGhosts(tenantId: string, stationId: string, ev: TxEvent, outcome: TransactionOutcome): TransactionOutcome {
     const evseId = outcome.transaction.evseId;
     if (outcome.duplicate || ev.eventType !== 'Started' || evseId === null) return outcome;
+    const closed: TransactionRecord[] = [];
     for (const row of this.stmt.othersActive!.all(stationId, evseId, tenantId, ev.transactionId) as Row[]) {
       const ghost = toRecord(row);
       const at = ev.timestamp > ghost.startedAt ? ev.timestamp : ghost.startedAt;
-      this.applyNow(tenantId, stationId, csmsCloseEvent(ghost, 'superseded', at, ev.transactionId), null);
+      closed.push(this.applyNow(tenantId, stationId, csmsCloseEvent(ghost, 'superseded', at, ev.transactionId), null).transaction);
     }
-    return outcome;
+    return closed.length > 0 ? { ...outcome, closed } : outcome;
   }
 
   /** The next unclaimed 1.6 id, claimed; after INT32_MAX the counter wraps to 1. */

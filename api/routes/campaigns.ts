@@ -69,7 +69,7 @@ const campaignSchema = {
   },
 } as const;
 
-function view(c: FirmwareCampaign, withStations = true) {
+export function view(c: FirmwareCampaign, withStations = true) {
   const wave = currentWave(c);
   return {
     id: c.id,
@@ -97,7 +97,7 @@ interface CreateBody {
 }
 
 /** Every station of the tenant (paged reads). */
-async function allStations(deps: ApiDeps, tenantId: string): Promise<StationRecord[]> {
+export async function allStations(deps: ApiDeps, tenantId: string): Promise<StationRecord[]> {
   const out: StationRecord[] = [];
   let cursor: string | undefined;
   do {
@@ -106,6 +106,22 @@ async function allStations(deps: ApiDeps, tenantId: string): Promise<StationReco
     cursor = page.nextCursor;
   } while (cursor);
   return out;
+}
+
+/** The tenant's stations a target names, in rollout order; 400 for unknown ids, CAMPAIGN_NO_STATIONS when none match. */
+export async function targetStations(deps: ApiDeps, tenantId: string, target: CampaignTarget): Promise<string[]> {
+  const stations = await allStations(deps, tenantId);
+  let ids: string[];
+  if (target.stationIds) {
+    const known = new Map(stations.map((s) => [s.id, s]));
+    const unknown = target.stationIds.filter((id) => !known.has(id));
+    if (unknown.length > 0) throw new ApiError('VALIDATION_FAILED', `Unknown stations: ${unknown.slice(0, 20).join(', ')}`, { unknown });
+    ids = target.stationIds.filter((id) => matchesTarget(known.get(id)!, target));
+  } else {
+    ids = stations.filter((s) => matchesTarget(s, target)).map((s) => s.id);
+  }
+  if (ids.length === 0) throw new ApiError('CAMPAIGN_NO_STATIONS', 'No station matches the target');
+  return ids;
 }
 
 /**
@@ -167,17 +183,7 @@ export async function campaignRoutes(app: FastifyInstance, opts: { deps: ApiDeps
     async (request, reply) => {
       const { tenantId } = request;
       const { name, firmware, target, rollout } = request.body;
-      const stations = await allStations(deps, tenantId);
-      let ids: string[];
-      if (target.stationIds) {
-        const known = new Map(stations.map((s) => [s.id, s]));
-        const unknown = target.stationIds.filter((id) => !known.has(id));
-        if (unknown.length > 0) throw new ApiError('VALIDATION_FAILED', `Unknown stations: ${unknown.slice(0, 20).join(', ')}`, { unknown });
-        ids = target.stationIds.filter((id) => matchesTarget(known.get(id)!, target));
-      } else {
-        ids = stations.filter((s) => matchesTarget(s, target)).map((s) => s.id);
-      }
-      if (ids.length === 0) throw new ApiError('CAMPAIGN_NO_STATIONS', 'No station matches the target');
+      const ids = await targetStations(deps, tenantId, target);
       const campaign = newCampaign({ tenantId, id: randomUUID(), name, firmware, target, rollout }, ids, new Date().toISOString());
       await deps.store.campaigns.create(campaign);
       deps.campaigns?.wake();
@@ -200,8 +206,9 @@ export async function campaignRoutes(app: FastifyInstance, opts: { deps: ApiDeps
       },
     },
     async (request) => {
+      // Report jobs share the store (the same machinery) and are listed under GET /reports: a page may hold fewer items.
       const page = await deps.store.campaigns.list(request.tenantId, request.query);
-      return { items: page.items.map((c) => view(c, false)), nextCursor: page.nextCursor ?? null };
+      return { items: page.items.filter((c) => !c.job).map((c) => view(c, false)), nextCursor: page.nextCursor ?? null };
     },
   );
 
@@ -218,7 +225,7 @@ export async function campaignRoutes(app: FastifyInstance, opts: { deps: ApiDeps
     },
     async (request) => {
       const found = await deps.store.campaigns.get(request.tenantId, request.params.campaignId);
-      if (!found) throw new ApiError('CAMPAIGN_NOT_FOUND', `Campaign ${request.params.campaignId} not found`);
+      if (!found || found.job) throw new ApiError('CAMPAIGN_NOT_FOUND', `Campaign ${request.params.campaignId} not found`);
       return view(found);
     },
   );
@@ -246,7 +253,7 @@ export async function campaignRoutes(app: FastifyInstance, opts: { deps: ApiDeps
         // Compare-and-set: the driver may write the campaign meanwhile; read again and retry.
         for (let attempt = 0; attempt < 20; attempt++) {
           const found = await deps.store.campaigns.get(request.tenantId, campaignId);
-          if (!found) throw new ApiError('CAMPAIGN_NOT_FOUND', `Campaign ${campaignId} not found`);
+          if (!found || found.job) throw new ApiError('CAMPAIGN_NOT_FOUND', `Campaign ${campaignId} not found`);
           const outcome = control(found, command, new Date().toISOString());
           if ('error' in outcome) throw new ApiError('CAMPAIGN_STATE_CONFLICT', `Cannot ${command}: ${outcome.error}`, { status: found.status });
           const saved = await deps.store.campaigns.save(outcome.campaign, found.version);

@@ -30,7 +30,7 @@ async function setup(t: Test, version: OcppVersion, vendors?: VendorRegistry) {
     vendors,
   };
   const call = (action: string, payload: unknown) => STATION_INITIATED[version][action]!(ctx, payload);
-  return { store, events, logs, call };
+  return { store, events, logs, call, ctx };
 }
 
 for (const version of ['ocpp1.6', 'ocpp2.0.1'] as const) {
@@ -162,6 +162,43 @@ t.test('2.0.1 NotifyEvent: each event kept, actual values into the device model'
   t.match((await store.stationEvents.listAlerts('t1', { limit: 10 })).items, [
     { stationId: 'CS1', kind: 'alert', type: 'Door.Problem', at: '2026-03-01T11:00:01.000Z', payload: { source: 'device-event', cleared: false, techCode: 'E42' } },
   ]);
+});
+
+t.test('2.0.1 NotifyEvent storm: beyond the budget events are answered, counted and summarised, not stored', async (t) => {
+  const { store, events, logs, ctx } = await setup(t, 'ocpp2.0.1');
+  let nowMs = Date.parse('2026-03-01T12:00:00.000Z');
+  let dropped = 0;
+  const warned: string[] = [];
+  Object.assign(ctx, {
+    clock: () => new Date(nowMs),
+    settings: { ...ctx.settings, eventBudget: { ratePerSec: 1, burst: 3 } },
+    metrics: { notifyEventsDropped: (n: number) => (dropped += n) },
+    log: { info: ctx.log!.info, warn: (_f: Record<string, unknown>, message: string) => warned.push(message) },
+  });
+  const data = (eventId: number, trigger = 'Delta') => ({
+    eventId, timestamp: new Date(nowMs).toISOString(), trigger, actualValue: String(eventId),
+    component: { name: 'Door' }, variable: { name: trigger === 'Alerting' ? 'Problem' : 'Open' }, eventNotificationType: 'HardWiredNotification',
+  });
+  const notify = (seqNo: number, eventData: unknown[]) => STATION_INITIATED['ocpp2.0.1']['NotifyEvent']!(ctx, { generatedAt: new Date(nowMs).toISOString(), seqNo, eventData });
+  const stored = async () => (await store.stationEvents.list('t1', 'CS1', { limit: 100, kind: 'event' })).items;
+
+  t.same(await notify(0, [data(1), data(2)]), {}, 'within the burst');
+  t.same(await notify(1, [data(3), data(4), data(5, 'Alerting')]), {}, 'beyond it: still answered');
+  for (let i = 0; i < 50; i++) t.same(await notify(2 + i, [data(100 + i, 'Alerting')]), {});
+  t.equal(dropped, 2 + 50, 'every event beyond the budget counted');
+  const during = await stored();
+  t.same(during.map((e) => e.type).sort(), ['Delta', 'Delta', 'Delta', 'EventStorm'], 'three events one by one, one storm record');
+  t.match(during.find((e) => e.type === 'EventStorm')!.payload, { state: 'started', dropped: 2, ratePerSec: 1, burst: 3 });
+  t.same((await store.stationEvents.listAlerts('t1', { limit: 10 })).items, [], 'events beyond the budget raise no alert');
+  t.equal(warned.length, 1, 'one warn line per storm, not per message');
+  t.same((await store.deviceModel.listDeviceModel('t1', 'CS1', { limit: 10, component: 'Door' })).items.map((i) => i.attributes), [[{ type: 'Actual', value: '3' }]], 'no device model value from a dropped event');
+
+  nowMs += 10_000; // the bucket refills: the next message is granted whole and ends the storm
+  t.same(await notify(60, [data(200)]), {});
+  const after = await stored();
+  t.match(after.filter((e) => e.type === 'EventStorm').map((e) => e.payload), [{ state: 'ended', dropped: 52 }, { state: 'started' }]);
+  t.ok(logs.some((l) => l.message === 'NotifyEvent storm ended'), 'one info line when it ends');
+  t.ok(events.some((e) => e.type === 'device.event' && e.payload.type === 'EventStorm'), 'the storm is published like other events');
 });
 
 t.test('2.0.1 NotifyMonitoringReport and NotifyCustomerInformation: pages kept by request, requests complete', async (t) => {

@@ -109,6 +109,42 @@ export function requestStoreContract(t: Test, name: string, options: StoreContra
       t.equal((await store.requests.get('t1', 'CS1', id))?.status, 'complete');
     });
 
+    t.test('failStaleReports: report requests silent for the timeout fail with the reason; others stay', async (t) => {
+      const store = await fresh(t);
+      const now = at(1000);
+      const report = await store.requests.create(req('CS1', 'GetBaseReport', 1));
+      await store.requests.applyAnswer('t1', 'CS1', report, { status: 'Accepted' }, at(2));
+      for (const seqNo of [0, 1, 3]) await store.requests.applyNotification('t1', 'CS1', report, { action: 'NotifyReport', seqNo, tbc: true }, at(3));
+      const customer = await store.requests.create(req('CS1', 'CustomerInformation', 1));
+      await store.requests.applyAnswer('t1', 'CS1', customer, { status: 'Accepted' }, at(2));
+      const unanswered = await store.requests.create({ ...req('CS2', 'GetMonitoringReport', 1), tenantId: 't2' });
+      const recent = await store.requests.create(req('CS1', 'GetReport', 950));
+      const firmware = await store.requests.create(req('CS1', 'UpdateFirmware', 1));
+      await store.requests.applyAnswer('t1', 'CS1', firmware, { status: 'Accepted' }, at(2));
+      const done = await store.requests.create(req('CS1', 'GetChargingProfiles', 1));
+      await store.requests.applyAnswer('t1', 'CS1', done, { status: 'NoProfiles' }, at(2));
+
+      const first = await store.requests.failStaleReports(now, 60, 2);
+      t.equal(first.length, 2, 'at most limit');
+      const rest = await store.requests.failStaleReports(now, 60, 100);
+      const closed = [...first, ...rest];
+      t.same(closed.map((r) => `${r.stationId}/${r.requestId}`).sort(), [`CS1/${customer}`, `CS1/${report}`, `CS2/${unanswered}`].sort(), 'open report requests older than the timeout, every tenant');
+      t.same(await store.requests.failStaleReports(now, 60, 100), [], 'each closed once');
+      const failed = await store.requests.get('t1', 'CS1', report);
+      t.match(failed, { status: 'failed', expiresAt: null, updatedAt: now, parts: 3, seqNos: [0, 1, 3] }, 'the parts received are kept on the record');
+      t.equal(failed!.error, 'timed out after 60 s without a message: received seqNo 0-1, 3; missing seqNo 2; the last part (tbc=false) never came');
+      t.match(await store.requests.get('t1', 'CS1', customer), { status: 'failed', error: /no part received/ });
+      t.match(await store.requests.get('t2', 'CS2', unanswered), { status: 'failed', error: /no answer and no part received/ });
+      t.match(await store.requests.get('t1', 'CS1', recent), { status: 'requested' }, 'a recent one stays open');
+      t.match(await store.requests.get('t1', 'CS1', firmware), { status: 'accepted' }, 'status flows are not closed so (a firmware update resumes later)');
+      t.match(await store.requests.get('t1', 'CS1', done), { status: 'complete', error: null });
+      t.match(
+        await store.requests.applyNotification('t1', 'CS1', report, { action: 'NotifyReport', seqNo: 2 }, at(1001)),
+        { outcome: 'ignored', request: { status: 'failed' } },
+        'a part after the failure changes nothing',
+      );
+    });
+
     t.test('a caller’s id sent again starts that request again', async (t) => {
       const store = await fresh(t);
       await store.requests.create(req('CS1', 'GetLog', 1, 7));

@@ -53,6 +53,14 @@ export function reservationStoreContract(t: Test, name: string, options: StoreCo
     t.same(race.map((r) => r?.changed), [true, false], 'the first applied wins; the second finds it closed');
     t.match(await rs.get('t1', 50), { status: 'used', transactionId: 'tx-9' });
 
+    // A ReserveNow reusing the id of an open reservation of the same station replaces it (its expiry and token columns too).
+    await rs.create(reservation(70, { tenantId: 't3', expiresAt: '2026-03-01T09:10:00.000Z' }));
+    t.equal(await rs.apply('t3', 'CS2', 70, { kind: 'replaced', reservation: { idToken: { idToken: 'TAG-2', type: 'Central' }, expiresAt: '2026-03-01T12:00:00.000Z' } }, '2026-03-01T09:05:00.000Z'), undefined, 'another station: not its reservation');
+    const replaced = await rs.apply('t3', 'CS1', 70, { kind: 'replaced', reservation: { evseId: 2, idToken: { idToken: 'TAG-2', type: 'Central' }, expiresAt: '2026-03-01T12:00:00.000Z' } }, '2026-03-01T09:05:00.000Z');
+    t.match(replaced, { changed: true, reservation: { status: 'created', evseId: 2, idToken: { idToken: 'TAG-2' }, expiresAt: '2026-03-01T12:00:00.000Z', createdAt: '2026-03-01T09:00:00.000Z', updatedAt: '2026-03-01T09:05:00.000Z' } });
+    t.equal(replaced!.reservation.groupIdToken, undefined, 'what the new request leaves out goes');
+    t.same((await rs.list('t3', { limit: 10, idToken: 'TAG-2' })).items.map((r) => r.reservationId), [70], 'listed by its new token');
+
     // Expiry sweep: open reservations past their expiry, every tenant, at most `limit`.
     await rs.create(reservation(60, { expiresAt: '2026-03-01T09:59:00.000Z' }));
     await rs.create(reservation(61, { expiresAt: '2026-03-01T11:00:00+01:00' })); // = 10:00Z, normalised

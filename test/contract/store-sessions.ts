@@ -260,6 +260,7 @@ export function sessionStoreContract(t: Test, name: string, options: StoreContra
       await store.transactions.applyTransactionEvent('t1', 'CS2', started('other-station', 1, '2026-03-01T10:06:00Z'));
       const next = await store.transactions.applyTransactionEvent('t1', 'CS1', started('next', 1, '2026-03-01T12:00:00Z'));
       t.equal(next.transaction.isActive, true);
+      t.same(next.closed?.map((r) => [r.id, r.isActive, r.flags]), [['ghost', false, ['superseded-by-new-transaction']]], 'the outcome names the ghost it closed');
       t.match(await store.transactions.getTransaction('t1', 'ghost', 'CS1'), {
         isActive: false, endedAt: '2026-03-01T12:00:00.000Z', stoppedReason: 'Other', flags: ['superseded-by-new-transaction'],
       });
@@ -271,7 +272,9 @@ export function sessionStoreContract(t: Test, name: string, options: StoreContra
       t.match(late.transaction, { isActive: false, endedAt: '2026-03-01T10:40:00.000Z', stoppedReason: 'EVDisconnected', flags: [] });
       // 1.6: a StartTransaction on a connector with an active one does the same.
       const a = await store.transactions.startTransaction16('t1', 'CS3', { connectorId: 1, idTag: 'A', meterStart: 0, timestamp: '2026-03-01T09:00:00Z' });
-      await store.transactions.startTransaction16('t1', 'CS3', { connectorId: 1, idTag: 'B', meterStart: 0, timestamp: '2026-03-01T11:00:00Z' });
+      const b = await store.transactions.startTransaction16('t1', 'CS3', { connectorId: 1, idTag: 'B', meterStart: 0, timestamp: '2026-03-01T11:00:00Z' });
+      t.same(b.closed?.map((r) => r.id), [a.transaction.id], 'a 1.6 start names the ghost it closed');
+      t.equal(a.closed, undefined, 'none closed: none named');
       t.match(await store.transactions.getTransaction('t1', a.transaction.id, 'CS3'), { isActive: false, flags: ['superseded-by-new-transaction'] });
     });
 

@@ -217,6 +217,85 @@ export function storeContract(t: Test, name: string, options: StoreContractOptio
       t.same(await kept('CS-1'), { events: 0, model: 0, requests: 0 }, 'a re-registered id starts clean');
     });
 
+    t.test('deleteStation leaves nothing of the station behind but its transactions (issue #12)', async (t) => {
+      const store = await fresh(t);
+      const at = '2026-03-01T00:00:00.000Z';
+      const txIds = new Map<string, string>();
+      for (const id of ['CS-1', 'CS-2']) {
+        await store.stations.createStation({ tenantId: 'acme', id, passwordHash: null });
+        await store.stations.recordConnectorStatus({ ...status('acme', id, 1, 1, 'Faulted'), reportedAt: at });
+        await store.stationEvents.record([{
+          tenantId: 'acme', stationId: id, kind: 'alert', type: 'GroundFailure', at, receivedAt: at, requestId: null,
+          payload: { source: 'connector-status', evseId: 1, connectorId: 1, cleared: false },
+        }]);
+        await store.chargingProfiles.put({
+          tenantId: 'acme', stationId: id, evseId: 0, source: 'csms', updatedAt: at,
+          profile: { id: 1, stackLevel: 0, purpose: 'TxDefault', kind: 'Absolute', schedules: [{ id: 0, unit: 'A', periods: [{ startPeriod: 0, limit: 16 }] }] },
+        });
+        await store.displayMessages.put([{ tenantId: 'acme', stationId: id, source: 'csms', updatedAt: at, message: { id: 1, priority: 'NormalCycle', format: 'UTF8', content: 'hi' } }]);
+        await store.tokens.applyLocalList('acme', id, { updateType: 'Full', version: 3, entries: [{ idToken: 'T1', status: 'Accepted' }] } as never);
+        await store.reservations.create({
+          tenantId: 'acme', reservationId: id === 'CS-1' ? 1 : 2, stationId: id, evseId: 1, idToken: { idToken: 'R', type: 'ISO14443' },
+          expiresAt: '2026-03-01T10:00:00.000Z', createdAt: at,
+        });
+        await store.uploads.create({ tokenHash: `h-${id}`, tenantId: 'acme', stationId: id, requestId: 1, action: 'GetLog', expiresAt: '2026-03-02T00:00:00.000Z', createdAt: at });
+        txIds.set(id, (await store.transactions.startTransaction16('acme', id, { connectorId: 1, idTag: 'A', meterStart: 0, timestamp: at })).transaction.id);
+      }
+      const kept = async (id: string) => ({
+        history: (await store.stations.listConnectorStatusHistory('acme', id, { from: at, to: '2027-01-01T00:00:00.000Z', limit: 10 })).length,
+        alerts: (await store.stationEvents.listAlertStates('acme', { stationId: id, limit: 10 })).items.length,
+        profiles: (await store.chargingProfiles.list('acme', id)).length,
+        messages: (await store.displayMessages.list('acme', { stationId: id })).length,
+        localList: (await store.tokens.getLocalList('acme', id)) !== undefined,
+        reservations: (await store.reservations.list('acme', { stationId: id, limit: 10 })).items.length,
+        upload: (await store.uploads.findByToken(`h-${id}`)) !== undefined,
+        transaction: (await store.transactions.getTransaction('acme', txIds.get(id)!, id)) !== undefined,
+      });
+      const all = { history: 1, alerts: 1, profiles: 1, messages: 1, localList: true, reservations: 1, upload: true, transaction: true };
+      t.same(await kept('CS-1'), all);
+      t.equal(await store.stations.deleteStation('other', 'CS-1'), false);
+      t.same(await kept('CS-1'), all, 'another tenant deletes nothing');
+      t.equal(await store.stations.deleteStation('acme', 'CS-1'), true);
+      t.same(
+        await kept('CS-1'),
+        { history: 0, alerts: 0, profiles: 0, messages: 0, localList: false, reservations: 0, upload: false, transaction: true },
+        'all gone with the station but its transactions (billing records)',
+      );
+      t.same(await kept('CS-2'), all, 'other stations keep theirs');
+    });
+
+    t.test('pruneConnectorStatusHistory deletes old history, keeping each connector\'s last change before the cutoff', async (t) => {
+      const store = await fresh(t);
+      const at = (h: number) => new Date(Date.UTC(2025, 0, 1, h)).toISOString();
+      for (const id of ['CS-P', 'CS-Q']) await store.stations.createStation({ tenantId: id === 'CS-P' ? 'acme' : 'beta', id, passwordHash: null });
+      const change = (tenantId: string, id: string, evseId: number, s: 'Available' | 'Occupied' | 'Faulted', h: number) =>
+        store.stations.recordConnectorStatus({ ...status(tenantId, id, evseId, 1, s), reportedAt: at(h) });
+      await change('acme', 'CS-P', 1, 'Available', 0);
+      await change('acme', 'CS-P', 1, 'Occupied', 2);
+      await change('acme', 'CS-P', 1, 'Faulted', 5);
+      await change('acme', 'CS-P', 2, 'Available', 1);
+      await change('acme', 'CS-P', 1, 'Available', 8);
+      await change('beta', 'CS-Q', 1, 'Available', 0);
+      await change('beta', 'CS-Q', 1, 'Occupied', 3);
+      await change('beta', 'CS-Q', 1, 'Available', 7);
+      const period = { from: at(6), to: at(24), limit: 100 };
+      const before = await store.stations.listConnectorStatusHistory('acme', 'CS-P', period);
+      t.equal(await store.stations.pruneConnectorStatusHistory(at(6), 1), 1, 'bounded by limit');
+      t.equal(await store.stations.pruneConnectorStatusHistory(at(6), 100), 2, 'the rest: CS-P evse 1 at 0 and 2, CS-Q at 0');
+      t.equal(await store.stations.pruneConnectorStatusHistory(at(6), 100), 0, 'nothing more');
+      t.same(await store.stations.listConnectorStatusHistory('acme', 'CS-P', period), before, 'the retained period reads the same');
+      t.same(
+        (await store.stations.listConnectorStatusHistory('acme', 'CS-P', { from: at(0), to: at(24), limit: 100 })).map((h) => [h.evseId, h.status, h.reportedAt]),
+        [[2, 'Available', at(1)], [1, 'Faulted', at(5)], [1, 'Available', at(8)]],
+        'each connector keeps its last change before the cutoff, and everything after it',
+      );
+      t.same(
+        (await store.stations.listConnectorStatusHistory('beta', 'CS-Q', { from: at(0), to: at(24), limit: 100 })).map((h) => h.reportedAt),
+        [at(3), at(7)],
+        'every tenant is pruned',
+      );
+    });
+
     t.test('recordBoot registers an unknown station and updates a known one', async (t) => {
       const store = await fresh(t);
       await store.stations.recordBoot('default', 'NEW-1', boot({ protocol: 'ocpp1.6', reason: undefined }));

@@ -125,3 +125,14 @@ t.test('upload target and campaign settings', async (t) => {
   t.throws(() => loadConfig({ CSMS_UPLOAD_BASE_URL: 'ftp://x' }), /CSMS_UPLOAD_BASE_URL must be an http\(s\) URL/);
   t.throws(() => loadConfig({ CSMS_UPLOAD_MAX_BYTES: '0' }), /CSMS_UPLOAD_MAX_BYTES/);
 });
+
+t.test('station data: status history retention, report timeout, NotifyEvent storm bucket', async (t) => {
+  t.same(loadConfig({}).stationData, { statusHistoryRetentionDays: 400, reportTimeoutSec: 600, eventRatePerSec: 20, eventBurst: 200 });
+  t.same(
+    loadConfig({ CSMS_STATUS_HISTORY_RETENTION_DAYS: '0', CSMS_REPORT_TIMEOUT_SEC: '5', CSMS_EVENT_RATE: '0.5', CSMS_EVENT_BURST: '3' }).stationData,
+    { statusHistoryRetentionDays: 0, reportTimeoutSec: 5, eventRatePerSec: 0.5, eventBurst: 3 },
+  );
+  t.throws(() => loadConfig({ CSMS_STATUS_HISTORY_RETENTION_DAYS: '-1' }), /CSMS_STATUS_HISTORY_RETENTION_DAYS/);
+  t.throws(() => loadConfig({ CSMS_REPORT_TIMEOUT_SEC: '0' }), /CSMS_REPORT_TIMEOUT_SEC/);
+  t.throws(() => loadConfig({ CSMS_EVENT_BURST: '0' }), /CSMS_EVENT_BURST/);
+});

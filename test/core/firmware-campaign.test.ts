@@ -14,6 +14,7 @@ import {
   newCampaign,
   progressOf,
   waveOf,
+  REPORT_STATE_OF,
   type FirmwareCampaign,
 } from '../../core/firmware-campaign.js';
 
@@ -170,4 +171,18 @@ t.test('property: any run keeps the rollout rules and ends with every station se
     { numRuns: 200 },
   );
   t.pass('200 random rollouts');
+});
+
+t.test('report jobs (kind report) reuse the campaign: a 1.6 answer or an empty report settles a station at once', async (t) => {
+  let c = newCampaign({ tenantId: 't', id: 'r', job: { kind: 'report', reportBase: 'FullInventory' }, target: { stationIds: ['a', 'b', 'c'] }, rollout: { waves: [], maxAttempts: 1 } }, ['a', 'b', 'c'], at(0));
+  t.match(c, { job: { kind: 'report', reportBase: 'FullInventory' }, name: 'report FullInventory' });
+  t.notOk('firmware' in c, 'no firmware');
+  t.same(dueStations(c, at(1)), ['a', 'b', 'c'], 'no canary wave');
+  for (const id of ['a', 'b', 'c']) c = markSending(c, id, at(1));
+  c = applySend(c, 'a', { kind: 'done', requestId: null }, at(2));
+  c = applySend(c, 'b', { kind: 'accepted', requestId: 4 }, at(2));
+  c = applySend(c, 'c', { kind: 'failed', error: 'Rejected' }, at(2));
+  t.same(c.stations.map((s) => [s.stationId, REPORT_STATE_OF[s.state]]), [['a', 'complete'], ['b', 'receiving'], ['c', 'failed']]);
+  c = applyRequest(c, 'b', { status: 'complete', progress: null, error: null }, at(3));
+  t.equal(c.status, 'complete', 'every station settled');
 });

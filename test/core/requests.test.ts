@@ -238,3 +238,32 @@ t.test('every flow matches the official schemas', async (t) => {
   t.same(requestActionsOf('NotifyReport'), ['GetBaseReport', 'GetReport']);
   t.same(requestActionsOf('Heartbeat'), []);
 });
+
+t.test('reports that never finish: timeOutReport closes open report requests failed, with what is missing', async (t) => {
+  const { timeOutReport, incompleteReason, seqNoRanges, REPORT_ACTIONS } = await import('../../core/requests.js');
+  t.same([...REPORT_ACTIONS].sort(), ['CustomerInformation', 'GetBaseReport', 'GetChargingProfiles', 'GetDERControl', 'GetDisplayMessages', 'GetMonitoringReport', 'GetReport']);
+  t.equal(seqNoRanges([0, 1, 2, 5, 7, 8]), '0-2, 5, 7-8');
+  t.equal(seqNoRanges([1, 3, 5], 2), '1, 3, …');
+  let r = newRequest({ tenantId: 't', stationId: 's', action: 'GetBaseReport', requestId: 1, at: at(0) });
+  t.equal(incompleteReason(r), 'no answer and no part received');
+  r = applyAnswer(r, { status: 'Accepted' }, at(1)).request;
+  t.equal(incompleteReason(r), 'no part received');
+  for (const seqNo of [4, 0, 1]) r = applyNotification(r, { action: 'NotifyReport', seqNo, tbc: seqNo !== 4 }, at(2)).request;
+  t.equal(incompleteReason(r), 'received seqNo 0-1, 4; missing seqNo 2-3');
+  const closed = timeOutReport(r, at(900), 600);
+  t.match(closed, { outcome: 'applied', request: { status: 'failed', expiresAt: null, updatedAt: at(900), seqNos: [0, 1, 4], error: 'timed out after 600 s without a message: received seqNo 0-1, 4; missing seqNo 2-3' } });
+  t.equal(timeOutReport(closed.request, at(901), 600).outcome, 'ignored', 'closed once');
+  const log = applyAnswer(newRequest({ tenantId: 't', stationId: 's', action: 'GetLog', requestId: 2, at: at(0) }), { status: 'Accepted' }, at(1)).request;
+  t.equal(timeOutReport(log, at(900), 600).outcome, 'ignored', 'status flows are not report flows');
+});
+
+t.test('a request holds at most MAX_REQUEST_PARTS parts: past it the request fails', async (t) => {
+  const { MAX_REQUEST_PARTS } = await import('../../core/requests.js');
+  let r = applyAnswer(newRequest({ tenantId: 't', stationId: 's', action: 'GetReport', requestId: 1, at: at(0) }), { status: 'Accepted' }, at(1)).request;
+  r = { ...r, seqNos: Array.from({ length: MAX_REQUEST_PARTS }, (_, i) => i), parts: MAX_REQUEST_PARTS, lastSeqNo: MAX_REQUEST_PARTS - 1, status: 'receiving' };
+  t.match(applyNotification(r, { action: 'NotifyReport', seqNo: 5, tbc: true }, at(2)), { outcome: 'duplicate' }, 'a repeat is still a repeat');
+  t.match(applyNotification(r, { action: 'NotifyReport', seqNo: MAX_REQUEST_PARTS, tbc: true }, at(2)), { outcome: 'applied', request: { status: 'failed', error: `more than ${MAX_REQUEST_PARTS} parts`, parts: MAX_REQUEST_PARTS } });
+  let u = applyAnswer(newRequest({ tenantId: 't', stationId: 's', action: 'GetChargingProfiles', requestId: 2, at: at(0) }), { status: 'Accepted' }, at(1)).request;
+  u = { ...u, parts: MAX_REQUEST_PARTS, status: 'receiving' };
+  t.match(applyNotification(u, { action: 'ReportChargingProfiles', tbc: true }, at(2)), { request: { status: 'failed', error: `more than ${MAX_REQUEST_PARTS} parts` } }, 'unnumbered parts too');
+});

@@ -120,3 +120,15 @@ t.test('every reservation and display-message bus event is documented (nats-subj
     t.match(asyncapi, new RegExp(`enum: \\[[^\\]]*\\b${eventSuffix(type).replace(/[.-]/g, '\\$&')}\\b`), `${type} in the asyncapi enum`);
   }
 });
+
+t.test('replaced: an open reservation takes the new ReserveNow\'s fields and is created again; a closed one is not', async (t) => {
+  const { transition } = await import('../../core/reservations.js');
+  const base = {
+    tenantId: 't', reservationId: 1, stationId: 's', status: 'accepted' as const, stationStatus: 'Accepted', evseId: 1,
+    idToken: { idToken: 'A', type: 'ISO14443' }, groupIdToken: { idToken: 'G', type: 'Central' }, expiresAt: '2026-01-01T01:00:00.000Z',
+    createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z',
+  };
+  const next = transition(base, { kind: 'replaced', reservation: { idToken: { idToken: 'B', type: 'Central' }, expiresAt: '2026-01-01T02:00:00.000Z' } }, '2026-01-01T00:30:00.000Z');
+  t.same(next, { tenantId: 't', reservationId: 1, stationId: 's', status: 'created', idToken: { idToken: 'B', type: 'Central' }, expiresAt: '2026-01-01T02:00:00.000Z', createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:30:00.000Z' });
+  t.equal(transition({ ...base, status: 'cancelled' }, { kind: 'replaced', reservation: { idToken: base.idToken, expiresAt: base.expiresAt } }, '2026-01-01T00:30:00.000Z'), undefined);
+});

@@ -158,6 +158,18 @@ t.test('reservations end to end', async (t) => {
     const raw = await server.apiJson('POST', `/stations/${id}/ocpp/ReserveNow`, { id: 5000, expiryDateTime: inAnHour(), idToken: { idToken: 'X', type: 'Central' }, evseId: 2 });
     t.equal(raw.status, 200);
     t.match((await server.apiJson('GET', '/reservations/5000')).body, { stationId: id, status: 'accepted', evseId: 2 });
+    // The same id again on the same station: the new ReserveNow replaces the open reservation (as the station does).
+    const later = new Date(Date.now() + 7200_000).toISOString();
+    const again = await server.apiJson('POST', `/stations/${id}/ocpp/ReserveNow`, { id: 5000, expiryDateTime: later, idToken: { idToken: 'Y', type: 'Central' }, evseId: 1 });
+    t.equal(again.status, 200, 'a ReserveNow reusing its id is sent');
+    t.match(again.body.facts, { reservationId: 5000, replaced: true });
+    t.equal(reserved.length, 2);
+    t.match((await server.apiJson('GET', '/reservations/5000')).body, { stationId: id, status: 'accepted', evseId: 1, idToken: { idToken: 'Y' }, expiresAt: later }, 'updated, not refused');
+    t.same((await server.apiJson('GET', '/reservations?idToken=Y')).body.items.map((r: any) => r.reservationId), [5000], 'found by its new token');
+    t.match((await server.apiJson('DELETE', `/stations/${id}/reservations/5000`)).body, { reservation: { status: 'cancelled' } });
+    const closedId = await server.apiJson('POST', `/stations/${id}/ocpp/ReserveNow`, { id: 5000, expiryDateTime: later, idToken: { idToken: 'Z', type: 'Central' } });
+    t.equal(closedId.status, 400, 'the id of a closed reservation stays taken');
+    t.equal(reserved.length, 2, 'nothing sent');
     const next = await server.apiJson('POST', `/stations/${id}/reservations`, { idToken: { idToken: 'X' }, expiresAt: inAnHour() });
     t.ok(next.body.reservationId > 5000, 'allocation continues above ids callers chose');
     t.equal((await server.apiJson('GET', '/reservations/0')).status, 400);

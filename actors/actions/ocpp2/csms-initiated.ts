@@ -1,3 +1,4 @@
+import * as customerInformation from './customer-information.js';
 import { commandTable, sendOnly, type NotSupported } from '../command-spec.js';
 import { correlated } from '../request-correlation.js';
 import * as changeAvailability from './change-availability.js';
@@ -69,7 +70,7 @@ export const CSMS_INITIATED = commandTable([
   clearDisplayMessage.command,
   getDisplayMessages.command, // → NotifyDisplayMessages (correlated)
   setDisplayMessage.command,
-  correlated('CustomerInformation'), // → NotifyCustomerInformation
+  customerInformation.command, // → NotifyCustomerInformation (correlated); a clear recorded
   // Security, firmware, diagnostics
   certificateSigned.command, // completes the station's SignCertificate request
   deleteCertificate.command,

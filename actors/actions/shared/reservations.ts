@@ -13,8 +13,8 @@ export function reservationEvent(r: Reservation, at: Date): BusEvent {
 /**
  * ReserveNow's `prepare`, both version families: the reservation is recorded (`created`) before
  * the station hears of it, whoever sent it (typed route with an id the CSMS allocated, generic
- * route or NATS with the caller's id). An id already used in the tenant is refused (400) and
- * nothing is sent. The id is in the reply's facts (`reservationId`).
+ * route or NATS with the caller's id). The id of an open reservation of the same station replaces
+ * that reservation; any other id already used in the tenant is refused (400) and nothing is sent. The id is in the reply's facts (`reservationId`).
  */
 export async function reservationRequested(ctx: CommandContext, parsed: (ReservationInput & { reservationId: number }) | undefined): Promise<void> {
   // Not a ReserveNow we can read: the gateway's schema check refuses it, nothing is recorded.
@@ -22,6 +22,16 @@ export async function reservationRequested(ctx: CommandContext, parsed: (Reserva
   const at = ctx.clock();
   const created = await ctx.store.reservations.create({ ...parsed, tenantId: ctx.tenantId, stationId: ctx.stationId, createdAt: at.toISOString() });
   if (!created) {
+    // The id of an open reservation of this station: the new ReserveNow replaces it, as the
+    // station will (1.6 §5.13, 2.x H01.FR.02); sent again, it is `created` until answered.
+    const { reservationId, ...input } = parsed;
+    const replaced = await ctx.store.reservations.apply(ctx.tenantId, ctx.stationId, reservationId, { kind: 'replaced', reservation: input }, at.toISOString());
+    if (replaced?.changed) {
+      ctx.note('reservationId', reservationId);
+      ctx.note('replaced', true);
+      ctx.publish(busEvent('reservation.created', ctx.tenantId, ctx.stationId, { reservation: replaced.reservation, replaced: true }, at));
+      return;
+    }
     const holder = await ctx.store.reservations.get(ctx.tenantId, parsed.reservationId);
     throw new CsmsError('VALIDATION_FAILED', `Reservation id ${parsed.reservationId} is already used in this tenant${holder ? ` (station ${holder.stationId}, ${holder.status})` : ''}`, {
       problems: [{ path: 'reservationId', message: 'already used; leave it to the CSMS (POST /stations/{id}/reservations allocates one)' }],

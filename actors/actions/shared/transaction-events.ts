@@ -1,28 +1,9 @@
 import type { TransactionOutcome } from '../../../core/ports/store/transaction-store.js';
-import type { MeterSample, TransactionRecord } from '../../../core/transaction-types.js';
+import type { MeterSample } from '../../../core/transaction-types.js';
 import type { HandlerContext } from '../../handler-context.js';
+import { transactionSummary } from '../../../core/transaction-summary.js';
 
-/** What bus subscribers get about a transaction: the record minus storage bookkeeping. */
-export function transactionSummary(r: TransactionRecord): Record<string, unknown> {
-  return {
-    transactionId: r.id,
-    ocppTransactionId: r.ocppTransactionId,
-    evseId: r.evseId,
-    connectorId: r.connectorId,
-    idToken: r.idToken,
-    isActive: r.isActive,
-    chargingState: r.chargingState,
-    totalKwh: r.totalKwh,
-    timeSpentChargingSec: r.timeSpentChargingSec,
-    stoppedReason: r.stoppedReason,
-    remoteStartId: r.remoteStartId,
-    reservationId: r.reservationId,
-    triggerReason: r.triggerReason,
-    startedAt: r.startedAt,
-    endedAt: r.endedAt,
-    flags: r.flags,
-  };
-}
+export { transactionSummary };
 
 const TYPE = { Started: 'transaction.started', Updated: 'transaction.updated', Ended: 'transaction.ended' } as const;
 
@@ -38,6 +19,15 @@ export function emitTransaction(
   extra: Record<string, unknown> = {},
 ): void {
   if (outcome.duplicate) return;
+  // Ghosts this Started closed end first, like any other end, flagged (via the outbox with NATS).
+  for (const ghost of outcome.closed ?? []) {
+    ctx.events.emit('transaction.ended', ctx.session, {
+      ...transactionSummary(ghost),
+      closedBy: 'superseded-by-new-transaction',
+      supersededBy: outcome.transaction.id,
+      outOfOrder: false,
+    });
+  }
   ctx.events.emit(TYPE[eventType], ctx.session, { ...transactionSummary(outcome.transaction), ...extra, outOfOrder: outcome.outOfOrder });
   if (samples.length > 0) {
     ctx.events.emit('meter.values', ctx.session, {

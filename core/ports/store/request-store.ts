@@ -39,6 +39,13 @@ export interface RequestStore {
     notification: RequestNotification,
     at: string,
   ): Promise<RequestTransition | undefined>;
+  /**
+   * Reports that never finish: closes open requests of the paged report flows (REPORT_ACTIONS in
+   * core/requests.ts), of every tenant, whose last change is more than `timeoutSec` before `now`:
+   * `failed`, with the reason (`timeOutReport`: what was received, which seqNos are missing). A
+   * part arriving later changes nothing more. At most `limit`; returns those closed.
+   */
+  failStaleReports(now: string, timeoutSec: number, limit: number): Promise<StationRequest[]>;
   /** Newest first (by createdAt, then requestId). */
   list(tenantId: string, stationId: string, query: RequestQuery): Promise<Page<StationRequest>>;
 }

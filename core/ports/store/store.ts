@@ -83,6 +83,13 @@ export interface StationStore {
    * before `from` first (what it was when the period began), tenant-scoped.
    */
   listConnectorStatusHistory(tenantId: string, stationId: string, query: ConnectorStatusHistoryQuery): Promise<ConnectorStatusUpdate[]>;
+  /**
+   * Retention: deletes status history (of every tenant) reported before `olderThan`, except each
+   * connector's last change before it (its status when the retained period begins, so
+   * availability over that period stays exact). At most `limit` rows; returns how many went
+   * (call again while it returns `limit`).
+   */
+  pruneConnectorStatusHistory(olderThan: string, limit: number): Promise<number>;
   /** Sets the station's boot policy (the fields given); its policy after, or undefined when it is not in that tenant. */
   setBootPolicy(tenantId: string, id: string, policy: Partial<BootPolicy>): Promise<BootPolicy | undefined>;
   /** Sets the station's security profile; false when it is not in that tenant. */

@@ -13,6 +13,11 @@ export interface TransactionOutcome {
    * for it through the API, which vouches for its token (see authorize-token.ts).
    */
   remoteStart: boolean;
+  /**
+   * Other transactions this write closed: the ghosts still active on the EVSE a Started names,
+   * each ended by the CSMS (flag superseded-by-new-transaction). Absent when none.
+   */
+  closed?: TransactionRecord[];
 }
 
 export type TransactionSort = 'startedAt' | '-startedAt' | 'updatedAt' | '-updatedAt';
