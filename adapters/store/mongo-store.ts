@@ -3,6 +3,8 @@ import type { CampaignStore } from '../../core/ports/store/campaign-store.js';
 import type { UploadStore } from '../../core/ports/store/upload-store.js';
 import { MongoCampaigns } from './mongo-campaigns.js';
 import { MongoUploads } from './mongo-uploads.js';
+import { MongoTariffs } from './mongo-tariffs.js';
+import type { TariffStore } from '../../core/ports/store/tariff-store.js';
 import type { ApiKeyStore } from '../../core/ports/store/api-key-store.js';
 import type { MessageLogStore } from '../../core/ports/store/message-log-store.js';
 import { MongoBatcher } from './mongo-batcher.js';
@@ -68,6 +70,7 @@ export class MongoStore implements Store {
   readonly campaigns: CampaignStore;
   /** Upload slots of the built-in upload target. */
   readonly uploads: UploadStore;
+  readonly tariffs: TariffStore;
 
   constructor(options: MongoStoreOptions) {
     this.client = new MongoClient(options.url, { writeConcern: { w: 'majority', journal: true } });
@@ -92,6 +95,7 @@ export class MongoStore implements Store {
     this.configTemplates = new MongoConfigTemplates(this.db, this.ready);
     this.campaigns = new MongoCampaigns(this.db, this.ready);
     this.uploads = new MongoUploads(this.db, this.ready);
+    this.tariffs = new MongoTariffs(this.db, this.ready);
   }
 
   flush(): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Sql } from 'postgres';
 import { POSTGRES_OUTBOX_TABLE } from './postgres-outbox.js';
 import { POSTGRES_CONFIG_TEMPLATES_TABLE } from './postgres-config-templates.js';
+import { POSTGRES_TARIFF_TABLES } from './postgres-tariffs.js';
 
 /**
  * Schema migrations of the PostgreSQL store, applied in order at open and recorded in
@@ -308,6 +309,8 @@ export const MIGRATIONS: string[] = [
      file_name text, size bigint, stored_as text, uploaded_at text
    );
    CREATE INDEX upload_slots_by_request ON upload_slots (station_id, request_id, created_at)`,
+  // Tariffs, their assignments and each transaction's cost (issue 13, block I; postgres-tariffs.ts).
+  POSTGRES_TARIFF_TABLES,
 ];
 
 /** Key of the session advisory lock that serialises migrations across nodes starting at once. */

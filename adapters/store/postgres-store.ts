@@ -37,6 +37,8 @@ import type { CampaignStore } from '../../core/ports/store/campaign-store.js';
 import type { UploadStore } from '../../core/ports/store/upload-store.js';
 import { PostgresCampaigns } from './postgres-campaigns.js';
 import { PostgresUploads } from './postgres-uploads.js';
+import { PostgresTariffs } from './postgres-tariffs.js';
+import type { TariffStore } from '../../core/ports/store/tariff-store.js';
 import postgres, { type Sql } from 'postgres';
 import type { ApiKeyStore } from '../../core/ports/store/api-key-store.js';
 import type { MessageLogStore } from '../../core/ports/store/message-log-store.js';
@@ -105,6 +107,7 @@ export class PostgresStore implements Store {
   readonly campaigns: CampaignStore;
   /** Upload slots of the built-in upload target. */
   readonly uploads: UploadStore;
+  readonly tariffs: TariffStore;
   private closed = false;
 
   /** Stable handle to the current pool (see postgres-pool.ts). */
@@ -138,6 +141,7 @@ export class PostgresStore implements Store {
     this.configTemplates = new PostgresConfigTemplates(sql, this.writer);
     this.campaigns = new PostgresCampaigns(sql, this.writer);
     this.uploads = new PostgresUploads(sql, this.writer);
+    this.tariffs = new PostgresTariffs(sql, this.writer);
   }
 
   /** Connects (lazily, per pooled connection) and brings the schema up to date before returning. */

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { SQLITE_OUTBOX_TABLE } from './sqlite-outbox.js';
 import { SQLITE_CONFIG_TEMPLATES_TABLE } from './sqlite-config-templates.js';
+import { SQLITE_TARIFF_TABLES } from './sqlite-tariffs.js';
 
 /**
  * Schema migrations, applied in order and tracked in SQLite's user_version.
@@ -303,6 +304,8 @@ const MIGRATIONS: string[] = [
      file_name TEXT, size INTEGER, stored_as TEXT, uploaded_at TEXT
    ) WITHOUT ROWID;
    CREATE INDEX upload_slots_by_request ON upload_slots (station_id, request_id, created_at);`,
+  // Tariffs, their assignments and each transaction's cost (issue 13, block I; sqlite-tariffs.ts).
+  SQLITE_TARIFF_TABLES,
 ];
 
 export function migrate(db: Database): void {

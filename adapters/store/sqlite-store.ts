@@ -3,6 +3,8 @@ import type { CampaignStore } from '../../core/ports/store/campaign-store.js';
 import type { UploadStore } from '../../core/ports/store/upload-store.js';
 import { SqliteCampaigns } from './sqlite-campaigns.js';
 import { SqliteUploads } from './sqlite-uploads.js';
+import { SqliteTariffs } from './sqlite-tariffs.js';
+import type { TariffStore } from '../../core/ports/store/tariff-store.js';
 import { dirname } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { GroupCommit } from './group-commit.js';
@@ -136,6 +138,7 @@ export class SqliteStore implements Store {
   readonly campaigns: CampaignStore;
   /** Upload slots of the built-in upload target. */
   readonly uploads: UploadStore;
+  readonly tariffs: TariffStore;
   /** Told after every commit attempt: undefined when it committed, else the storage fault (see isStorageFault). */
   onCommitOutcome: ((fault: unknown) => void) | undefined;
   private readonly file: { path: string; opened: FileIdentity; everyMs: number; checkedAt: number; problem: string | undefined } | undefined;
@@ -205,6 +208,7 @@ export class SqliteStore implements Store {
     this.configTemplates = new SqliteConfigTemplates(this.db, this.writer);
     this.campaigns = new SqliteCampaigns(this.db, this.writer);
     this.uploads = new SqliteUploads(this.db, this.writer);
+    this.tariffs = new SqliteTariffs(this.db, this.writer);
   }
 
   flush(): Promise<void> {

@@ -13,6 +13,7 @@ import { controlPlaneStoreContract } from '../contract/store-control-plane.js';
 import { requestStoreContract } from '../contract/store-requests.js';
 import { outboxStoreContract } from '../contract/store-outbox.js';
 import { configTemplateStoreContract } from '../contract/store-config-templates.js';
+import { tariffStoreContract } from '../contract/store-tariffs.js';
 import { firmwareStoreContract } from '../contract/store-firmware.js';
 
 // The same contract suites as SQLite, against a real MongoDB when MONGODB_URL is set
@@ -50,5 +51,6 @@ if (!url && process.env.CI === 'true') {
   requestStoreContract(t, 'MongoStore', options);
   outboxStoreContract(t, 'MongoStore', options);
   configTemplateStoreContract(t, 'MongoStore', options);
+  tariffStoreContract(t, 'MongoStore', options);
   firmwareStoreContract(t, 'MongoStore', options);
 }

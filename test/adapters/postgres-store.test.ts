@@ -11,6 +11,7 @@ import { sessionStoreContract } from '../contract/store-sessions.js';
 import { requestStoreContract } from '../contract/store-requests.js';
 import { outboxStoreContract } from '../contract/store-outbox.js';
 import { configTemplateStoreContract } from '../contract/store-config-templates.js';
+import { tariffStoreContract } from '../contract/store-tariffs.js';
 import { firmwareStoreContract } from '../contract/store-firmware.js';
 import { POSTGRES_INSTALL, postgresBinDir, startPostgres } from '../helpers/postgres-server.js';
 
@@ -40,5 +41,6 @@ if (!postgresBinDir()) {
   requestStoreContract(t, 'PostgresStore', options);
   outboxStoreContract(t, 'PostgresStore', options);
   configTemplateStoreContract(t, 'PostgresStore', options);
+  tariffStoreContract(t, 'PostgresStore', options);
   firmwareStoreContract(t, 'PostgresStore', options);
 }

@@ -6,6 +6,7 @@ import { storeContract } from '../contract/store.js';
 import { requestStoreContract } from '../contract/store-requests.js';
 import { outboxStoreContract } from '../contract/store-outbox.js';
 import { configTemplateStoreContract } from '../contract/store-config-templates.js';
+import { tariffStoreContract } from '../contract/store-tariffs.js';
 import { firmwareStoreContract } from '../contract/store-firmware.js';
 
 storeContract(t, 'SqliteStore :memory:', {
@@ -36,6 +37,8 @@ outboxStoreContract(t, 'SqliteStore :memory:', { open: async () => new SqliteSto
 outboxStoreContract(t, 'SqliteStore file', fileStores);
 configTemplateStoreContract(t, 'SqliteStore :memory:', { open: async () => new SqliteStore({ path: ':memory:' }) });
 configTemplateStoreContract(t, 'SqliteStore file', fileStores);
+tariffStoreContract(t, 'SqliteStore :memory:', { open: async () => new SqliteStore({ path: ':memory:' }) });
+tariffStoreContract(t, 'SqliteStore file', fileStores);
 firmwareStoreContract(t, 'SqliteStore :memory:', { open: async () => new SqliteStore({ path: ':memory:' }) });
 
 t.test('a database from a newer build is refused', async (t) => {

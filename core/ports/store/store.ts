@@ -15,6 +15,7 @@ import type { ReservationStore } from './reservation-store.js';
 import type { DisplayMessageStore } from './display-message-store.js';
 import type { CampaignStore } from './campaign-store.js';
 import type { UploadStore } from './upload-store.js';
+import type { TariffStore } from './tariff-store.js';
 
 /** A page of results with an opaque cursor for the next page (undefined at the end). */
 export interface Page<T> {
@@ -132,6 +133,8 @@ export interface Store {
   readonly campaigns: CampaignStore;
   /** One-time upload slots of the built-in upload target (GetLog, GetDiagnostics). */
   readonly uploads: UploadStore;
+  /** Tariffs, their assignments and the cost of each transaction (core/tariff-assignment.ts). */
+  readonly tariffs: TariffStore;
   /** Waits until every write accepted so far is durably committed. */
   flush(): Promise<void>;
   close(): Promise<void>;
