@@ -131,7 +131,9 @@ export type StationEventType =
   // Display messages (core/display-messages.ts)
   | 'display-message.set'
   | 'display-message.cleared'
-  | 'display-message.reported';
+  | 'display-message.reported'
+  // Tariffs and cost (core/tariff-assignment.ts)
+  | 'cost.updated';
 
 /** The bus event shape lives with the other wire shapes. */
 export type { BusEvent } from './envelope.js';

@@ -41,6 +41,9 @@ export interface RemoteStartInput { idToken: string; type?: string; evseId?: num
 export interface RemoteStopInput { transactionId: string; ocppTransactionId?: number }
 export interface TransactionStatusInput { transactionId: string }
 
+/** totalCost: a decimal string incl. tax (core/tariff-assignment.ts TransactionCost.totalInclTax). */
+export interface CostUpdatedInput { transactionId: string; totalCost: string }
+
 /** In a differential update an entry without `status` removes that token. */
 export interface LocalListInput { updateType: 'Full' | 'Differential'; version: number; entries: LocalListEntry[] }
 
