@@ -38,6 +38,9 @@ export type TariffTarget =
 
 export type TariffTargetKind = TariffTarget['kind'];
 
+/** Where a transaction's tariff came from: an assignment, or a 2.1 ChangeTransactionTariff. */
+export type CostTariffSource = TariffTargetKind | 'transaction';
+
 export interface TariffAssignment {
   tenantId: string;
   target: TariffTarget;
@@ -105,8 +108,8 @@ export interface TransactionCost {
   protocol: string;
   /** The tariff as it was when the transaction was first costed: later edits do not reprice it. */
   tariff: TariffRecord;
-  /** Which assignment chose it. */
-  assignedBy: TariffTargetKind;
+  /** Which assignment chose it; `transaction`: set for this transaction (2.1 ChangeTransactionTariff). */
+  assignedBy: CostTariffSource;
   cost: SessionCost;
   /** Decimal strings of the totals in the currency (e.g. "19.68"), for people and OCPP's totalCost. */
   totalExclTax: string;
@@ -163,7 +166,7 @@ export function costUntil(record: TransactionRecord, at: string): string {
 /** Prices a transaction under `tariff`. */
 export function transactionCost(
   tariff: TariffRecord,
-  assignedBy: TariffTargetKind,
+  assignedBy: CostTariffSource,
   record: TransactionRecord,
   meterValues: readonly MeterValueRecord[],
   until: string,

@@ -2,10 +2,17 @@ import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../../core/errors.js';
 import { RESOLUTION_ORDER, type TariffAssignment, type TariffRecord, type TariffTarget } from '../../core/tariff-assignment.js';
 import { TariffError, validateTariff } from '../../core/tariff.js';
+import { changeTransactionTariff } from '../../actors/commands/change-transaction-tariff.js';
+import { clearTariffs } from '../../actors/commands/clear-tariffs.js';
+import { getTariffs } from '../../actors/commands/get-tariffs.js';
+import { setDefaultTariff } from '../../actors/commands/set-default-tariff.js';
 import type { ApiDeps } from '../deps.js';
+import { commandResult } from '../station-call.js';
 import { errorBody, stationIdParam } from '../schemas.js';
 
 const TAG = 'tariffs';
+const failures = { 400: errorBody, 404: errorBody, 409: errorBody, 429: errorBody, 502: errorBody, 504: errorBody };
+const statusAnswer = { type: 'object', properties: { status: { type: 'string' }, reason: { type: ['string', 'null'] } } } as const;
 const id = { type: 'string', minLength: 1, maxLength: 60, pattern: '^[A-Za-z0-9._-]+$' } as const;
 const decimal = { type: 'string', pattern: '^\\d{1,9}(\\.\\d{1,6})?$', description: 'Non-negative decimal string, at most 6 decimals (never a float)' } as const;
 const hhmm = { type: 'string', pattern: '^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$', description: 'Local time HH:MM (24:00 = midnight at the end of the day)' } as const;
@@ -77,7 +84,7 @@ export const costSchema = {
   description: 'Money as decimal strings in the tariff’s currency; each component rounded half-up to the minor unit once.',
   properties: {
     tariffId: { type: 'string' },
-    assignedBy: { type: 'string', enum: [...RESOLUTION_ORDER] },
+    assignedBy: { type: 'string', enum: [...RESOLUTION_ORDER, 'transaction'], description: 'The assignment that chose the tariff, or `transaction`: set by ChangeTransactionTariff (2.1)' },
     currency: { type: 'string' },
     final: { type: 'boolean', description: 'false: the running cost up to `until`' },
     until: { type: 'string' },
@@ -258,5 +265,78 @@ export async function tariffRoutes(app: FastifyInstance, opts: { deps: ApiDeps }
     const found = await deps.store.tariffs.resolveTariff(tenantId, { stationId: station.id, evseId: request.query.evseId ?? null, tokenGroupId: token?.groupId ?? null });
     if (!found) throw new ApiError('TARIFF_NOT_FOUND', `No tariff applies at station ${station.id}`);
     return { assignedBy: found.assignedBy, tariff: publicTariff(found.tariff) };
+  });
+
+  // OCPP 2.1 tariff messages: our tariffs, mapped to 2.1's TariffType (core/tariff-ocpp21.ts).
+  app.post<{ Params: { id: string }; Body: { tariffId: string; evseId?: number } }>('/stations/:id/tariffs/default', {
+    schema: {
+      tags: [TAG],
+      operationId: 'setDefaultTariff',
+      summary: 'SetDefaultTariff (2.1): one of the tenant’s tariffs becomes the station’s (evseId 0 or absent) or an EVSE’s default',
+      description: 'Accepted: the CSMS assigns the same tariff to that station or EVSE (PUT /tariff-assignments), so what the station shows is what is billed. 1.6/2.0.1: 400 WRONG_PROTOCOL.',
+      params: stationIdParam,
+      body: { type: 'object', properties: { tariffId: id, evseId: { type: 'integer', minimum: 0 } }, required: ['tariffId'], additionalProperties: false },
+      response: { 200: statusAnswer, ...failures },
+    },
+  }, async (request) => {
+    const run = await deps.commands.run(request.tenantId, request.params.id, setDefaultTariff, request.body);
+    const { protocol, result } = await commandResult(deps, request, request.params.id, run);
+    return setDefaultTariff.fromOcpp(protocol, result);
+  });
+
+  app.get<{ Params: { id: string }; Querystring: { evseId?: number } }>('/stations/:id/tariffs/held', {
+    schema: {
+      tags: [TAG],
+      operationId: 'getStationTariffs',
+      summary: 'GetTariffs (2.1): which tariffs the station holds (evseId 0 or absent: every EVSE)',
+      params: stationIdParam,
+      querystring: { type: 'object', properties: { evseId: { type: 'integer', minimum: 0 } }, additionalProperties: false },
+      response: {
+        200: {
+          type: 'object',
+          properties: {
+            status: { type: 'string' },
+            tariffAssignments: { type: 'array', items: { type: 'object', properties: { tariffId: { type: 'string' }, tariffKind: { type: 'string' }, validFrom: { type: 'string' }, evseIds: { type: 'array', items: { type: 'integer' } }, idTokens: { type: 'array', items: { type: 'string' } } } } },
+          },
+        },
+        ...failures,
+      },
+    },
+  }, async (request) => {
+    const run = await deps.commands.run(request.tenantId, request.params.id, getTariffs, request.query);
+    const { protocol, result } = await commandResult(deps, request, request.params.id, run);
+    return getTariffs.fromOcpp(protocol, result);
+  });
+
+  app.post<{ Params: { id: string }; Body: { tariffIds?: string[]; evseId?: number } }>('/stations/:id/tariffs/clear', {
+    schema: {
+      tags: [TAG],
+      operationId: 'clearStationTariffs',
+      summary: 'ClearTariffs (2.1): clear tariffs the station holds (all, or those named; at one EVSE or everywhere)',
+      description: 'A tariff the station cleared is no longer assigned to that station or EVSE in the CSMS either.',
+      params: stationIdParam,
+      body: { type: 'object', properties: { tariffIds: { type: 'array', items: id, minItems: 1, uniqueItems: true }, evseId: { type: 'integer', minimum: 0 } }, additionalProperties: false },
+      response: { 200: { type: 'object', properties: { results: { type: 'array', items: { type: 'object', properties: { tariffId: { type: ['string', 'null'] }, status: { type: 'string' }, reason: { type: ['string', 'null'] } } } } } }, ...failures },
+    },
+  }, async (request) => {
+    const run = await deps.commands.run(request.tenantId, request.params.id, clearTariffs, request.body ?? {});
+    const { protocol, result } = await commandResult(deps, request, request.params.id, run);
+    return clearTariffs.fromOcpp(protocol, result);
+  });
+
+  app.post<{ Params: { id: string; txId: string }; Body: { tariffId: string } }>('/stations/:id/transactions/:txId/tariff', {
+    schema: {
+      tags: [TAG],
+      operationId: 'changeTransactionTariff',
+      summary: 'ChangeTransactionTariff (2.1): a running transaction continues under another of the tenant’s tariffs',
+      description: 'Accepted: the CSMS prices the transaction with that tariff (its cost’s `assignedBy` becomes `transaction`; the whole transaction is repriced with it).',
+      params: { type: 'object', properties: { id: stationIdParam.properties.id, txId: { type: 'string', minLength: 1, maxLength: 36 } }, required: ['id', 'txId'] },
+      body: { type: 'object', properties: { tariffId: id }, required: ['tariffId'], additionalProperties: false },
+      response: { 200: statusAnswer, ...failures },
+    },
+  }, async (request) => {
+    const run = await deps.commands.run(request.tenantId, request.params.id, changeTransactionTariff, { transactionId: request.params.txId, tariffId: request.body.tariffId });
+    const { protocol, result } = await commandResult(deps, request, request.params.id, run);
+    return changeTransactionTariff.fromOcpp(protocol, result);
   });
 }

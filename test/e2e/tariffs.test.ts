@@ -215,6 +215,55 @@ t.test('tariffs and the cost of sessions', async (t) => {
     }
   });
 
+  t.test('ocpp2.1 tariff messages: SetDefaultTariff, GetTariffs, ChangeTransactionTariff, ClearTariffs on the same model', async (t) => {
+    const id = 'TAR-21B';
+    const client = await station(t, server, id, 'ocpp2.1');
+    const received: Record<string, any[]> = {};
+    const answers: Record<string, unknown> = {
+      SetDefaultTariff: { status: 'Accepted' },
+      GetTariffs: { status: 'Accepted', tariffAssignments: [{ tariffId: 'evening', tariffKind: 'DefaultTariff', evseIds: [1] }] },
+      ChangeTransactionTariff: { status: 'Accepted' },
+      ClearTariffs: { clearTariffsResult: [{ tariffId: 'evening', status: 'Accepted' }] },
+    };
+    for (const action of Object.keys(answers)) {
+      client.handle(action, async ({ params }) => {
+        (received[action] ??= []).push(params);
+        return answers[action];
+      });
+    }
+    t.equal((await server.apiJson('PUT', '/tariffs/cheap', { currency: 'EUR', taxPercent: '20', prices: { energy: '0.10' } })).status, 201);
+
+    t.match(await server.apiJson('POST', `/stations/${id}/tariffs/default`, { tariffId: 'nope', evseId: 1 }), { status: 404, body: { code: 'TARIFF_NOT_FOUND' } });
+    const set = await server.apiJson('POST', `/stations/${id}/tariffs/default`, { tariffId: 'evening', evseId: 1 });
+    t.same(set, { status: 200, body: { status: 'Accepted', reason: null } });
+    t.match(received.SetDefaultTariff![0], {
+      evseId: 1,
+      tariff: { tariffId: 'evening', currency: 'EUR', energy: { prices: [{ priceKwh: 0.5, conditions: { startTimeOfDay: '18:00', endTimeOfDay: '22:00' } }, { priceKwh: 0.3 }] }, idleTime: { prices: [{ priceMinute: 0.1, conditions: { minIdleTime: 900 } }] }, fixedFee: { prices: [{ priceFixed: 1 }] } },
+    }, 'the stored tariff as 2.1 TariffType (the strict station checked its schema)');
+    t.match(await server.apiJson('GET', `/stations/${id}/tariff?evseId=1`), { status: 200, body: { assignedBy: 'evse', tariff: { id: 'evening' } } }, 'the CSMS bills that EVSE with it too');
+
+    t.same((await server.apiJson('GET', `/stations/${id}/tariffs/held?evseId=1`)).body, answers.GetTariffs);
+
+    const base = { transactionInfo: { transactionId: 'tx-change' }, evse: { id: 1, connectorId: 1 } };
+    await client.call('TransactionEvent', { ...base, eventType: 'Started', triggerReason: 'CablePluggedIn', seqNo: 0, timestamp: at('17:00'), meterValue: [{ timestamp: at('17:00'), sampledValue: [register(0, 'Transaction.Begin')] }] });
+    t.same(await client.call('TransactionEvent', { ...base, eventType: 'Updated', triggerReason: 'MeterValuePeriodic', seqNo: 1, timestamp: at('17:30'), meterValue: [{ timestamp: at('17:30'), sampledValue: [register(10000)] }] }), { totalCost: RUNNING['17:30'] }, 'under the EVSE default first');
+    t.same(await server.apiJson('POST', `/stations/${id}/transactions/tx-change/tariff`, { tariffId: 'cheap' }), { status: 200, body: { status: 'Accepted', reason: null } });
+    t.match(received.ChangeTransactionTariff![0], { transactionId: 'tx-change', tariff: { tariffId: 'cheap', energy: { prices: [{ priceKwh: 0.1 }] } } });
+    t.match((await server.apiJson('GET', `/transactions/tx-change?stationId=${id}&meterValues=0`)).body.cost, { tariffId: 'cheap', assignedBy: 'transaction', final: false });
+    // 10 kWh at 0.10 = 1.00 + 20 % = 1.20, then 5 kWh more.
+    t.same(await client.call('TransactionEvent', { ...base, eventType: 'Updated', triggerReason: 'MeterValuePeriodic', seqNo: 2, timestamp: at('18:00'), meterValue: [{ timestamp: at('18:00'), sampledValue: [register(15000)] }] }), { totalCost: 1.8 }, 'then under the new tariff');
+
+    const cleared = await server.apiJson('POST', `/stations/${id}/tariffs/clear`, { tariffIds: ['evening'], evseId: 1 });
+    t.same(cleared.body, { results: [{ tariffId: 'evening', status: 'Accepted', reason: null }] });
+    t.same(received.ClearTariffs![0], { tariffIds: ['evening'], evseId: 1 });
+    t.match(await server.apiJson('GET', `/stations/${id}/tariff?evseId=1`), { status: 200, body: { assignedBy: 'default' } }, 'the EVSE assignment went with it');
+
+    t.match(await server.apiJson('POST', '/stations/TAR-NONE-16/tariffs/default', { tariffId: 'evening' }), { status: 404 }, 'an unknown station');
+    const v16 = await station(t, server, 'TAR-16-B', 'ocpp1.6');
+    t.ok(v16);
+    t.match(await server.apiJson('POST', '/stations/TAR-16-B/tariffs/default', { tariffId: 'evening' }), { status: 400, body: { code: 'WRONG_PROTOCOL' } });
+  });
+
   t.test('no tariff applies: no cost, answers unchanged', async (t) => {
     t.equal((await server.apiJson('DELETE', '/tariff-assignments?kind=default')).status, 204);
     const id = 'TAR-NONE';

@@ -1,4 +1,4 @@
-import { costSummary, costUntil, tariffPersonalMessage, transactionCost, type TariffRecord, type TariffTargetKind, type TransactionCost } from '../../../core/tariff-assignment.js';
+import { costSummary, costUntil, tariffPersonalMessage, transactionCost, type CostTariffSource, type TariffRecord, type TransactionCost } from '../../../core/tariff-assignment.js';
 import type { TransactionOutcome } from '../../../core/ports/store/transaction-store.js';
 import type { TransactionRecord } from '../../../core/transaction-types.js';
 import type { HandlerContext } from '../../handler-context.js';
@@ -13,7 +13,7 @@ const MAX_METER_VALUES = 100_000;
  * do not reprice a running session), else the one that applies now to its station, EVSE and the
  * group of its id token (core/tariff-assignment.ts, resolution order).
  */
-async function tariffOf(ctx: CostContext, record: TransactionRecord, pinned: TransactionCost | undefined): Promise<{ tariff: TariffRecord; assignedBy: TariffTargetKind } | undefined> {
+async function tariffOf(ctx: CostContext, record: TransactionRecord, pinned: TransactionCost | undefined): Promise<{ tariff: TariffRecord; assignedBy: CostTariffSource } | undefined> {
   if (pinned) return { tariff: pinned.tariff, assignedBy: pinned.assignedBy };
   const { tenantId, stationId, version } = ctx.session;
   const token = record.idToken ? await ctx.store.tokens.matchIdToken(tenantId, record.idToken.idToken, version === 'ocpp1.6' ? undefined : record.idToken.type) : undefined;
