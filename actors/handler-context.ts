@@ -31,7 +31,7 @@ export const HANDLER_STORE_METHODS = {
   transactions: ['startTransaction16', 'applyTransactionEvent', 'recordStationMeterValues', 'findActiveTransaction', 'listTransactions', 'listMeterValues'],
   tokens: ['matchIdToken', 'recordSeenIdToken'],
   reservations: ['apply'],
-  tariffs: ['resolveTariff', 'getCost', 'putCost'],
+  tariffs: ['resolveTariff', 'getTariff', 'getCost', 'putCost'],
 } as const satisfies { readonly [S in keyof Store]?: ReadonlyArray<keyof Store[S]> };
 
 /** Store slices handlers use whole (requests, device model, station events, charging profiles, display messages). */

@@ -108,7 +108,7 @@ export interface TransactionCost {
   protocol: string;
   /** The tariff as it was when the transaction was first costed: later edits do not reprice it. */
   tariff: TariffRecord;
-  /** Which assignment chose it; `transaction`: set for this transaction (2.1 ChangeTransactionTariff). */
+  /** Which assignment chose it; `transaction`: set for this transaction (2.1 ChangeTransactionTariff, or the tariffId a 2.1 station reported). */
   assignedBy: CostTariffSource;
   cost: SessionCost;
   /** Decimal strings of the totals in the currency (e.g. "19.68"), for people and OCPP's totalCost. */

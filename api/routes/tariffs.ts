@@ -84,7 +84,7 @@ export const costSchema = {
   description: 'Money as decimal strings in the tariff’s currency; each component rounded half-up to the minor unit once.',
   properties: {
     tariffId: { type: 'string' },
-    assignedBy: { type: 'string', enum: [...RESOLUTION_ORDER, 'transaction'], description: 'The assignment that chose the tariff, or `transaction`: set by ChangeTransactionTariff (2.1)' },
+    assignedBy: { type: 'string', enum: [...RESOLUTION_ORDER, 'transaction'], description: 'The assignment that chose the tariff, or `transaction`: set by ChangeTransactionTariff, or the transactionInfo.tariffId a 2.1 station reported (one of the tenant’s tariffs)' },
     currency: { type: 'string' },
     final: { type: 'boolean', description: 'false: the running cost up to `until`' },
     until: { type: 'string' },

@@ -258,6 +258,12 @@ t.test('tariffs and the cost of sessions', async (t) => {
     t.same(received.ClearTariffs![0], { tariffIds: ['evening'], evseId: 1 });
     t.match(await server.apiJson('GET', `/stations/${id}/tariff?evseId=1`), { status: 200, body: { assignedBy: 'default' } }, 'the EVSE assignment went with it');
 
+    // A 2.1 station that reports which of our tariffs it applies (transactionInfo.tariffId) is billed with it.
+    const reported = { transactionInfo: { transactionId: 'tx-reported', tariffId: 'cheap' }, evse: { id: 2, connectorId: 1 } };
+    await client.call('TransactionEvent', { ...reported, eventType: 'Started', triggerReason: 'CablePluggedIn', seqNo: 0, timestamp: at('17:00'), meterValue: [{ timestamp: at('17:00'), sampledValue: [register(0, 'Transaction.Begin')] }] });
+    t.same(await client.call('TransactionEvent', { ...reported, eventType: 'Updated', triggerReason: 'MeterValuePeriodic', seqNo: 1, timestamp: at('17:30'), meterValue: [{ timestamp: at('17:30'), sampledValue: [register(10000)] }] }), { totalCost: 1.2 });
+    t.match((await server.apiJson('GET', `/transactions/tx-reported?stationId=${id}&meterValues=0`)).body.cost, { tariffId: 'cheap', assignedBy: 'transaction' });
+
     t.match(await server.apiJson('POST', '/stations/TAR-NONE-16/tariffs/default', { tariffId: 'evening' }), { status: 404 }, 'an unknown station');
     const v16 = await station(t, server, 'TAR-16-B', 'ocpp1.6');
     t.ok(v16);

@@ -10,12 +10,15 @@ const MAX_METER_VALUES = 100_000;
 
 /**
  * The tariff of a transaction: the one pinned at its first costing (later edits or assignments
- * do not reprice a running session), else the one that applies now to its station, EVSE and the
- * group of its id token (core/tariff-assignment.ts, resolution order).
+ * do not reprice a running session); else the tariff a 2.1 station reported it uses
+ * (transactionInfo.tariffId), when it is one of the tenant's; else the one that applies now to its
+ * station, EVSE and the group of its id token (core/tariff-assignment.ts, resolution order).
  */
 async function tariffOf(ctx: CostContext, record: TransactionRecord, pinned: TransactionCost | undefined): Promise<{ tariff: TariffRecord; assignedBy: CostTariffSource } | undefined> {
   if (pinned) return { tariff: pinned.tariff, assignedBy: pinned.assignedBy };
   const { tenantId, stationId, version } = ctx.session;
+  const reported = record.tariffId ? await ctx.store.tariffs.getTariff(tenantId, record.tariffId) : undefined;
+  if (reported) return { tariff: reported, assignedBy: 'transaction' };
   const token = record.idToken ? await ctx.store.tokens.matchIdToken(tenantId, record.idToken.idToken, version === 'ocpp1.6' ? undefined : record.idToken.type) : undefined;
   return ctx.store.tariffs.resolveTariff(tenantId, { stationId, evseId: record.evseId, tokenGroupId: token?.groupId ?? null });
 }
