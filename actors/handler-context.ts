@@ -32,9 +32,10 @@ export interface LastSeen {
 /** The store methods station-initiated handlers use, per slice; they run on the thread that owns the store. */
 export const HANDLER_STORE_METHODS = {
   stations: ['recordBoot', 'recordConnectorStatus', 'getStation'],
-  transactions: ['startTransaction16', 'applyTransactionEvent', 'recordStationMeterValues', 'findActiveTransaction', 'listTransactions'],
+  transactions: ['startTransaction16', 'applyTransactionEvent', 'recordStationMeterValues', 'findActiveTransaction', 'listTransactions', 'listMeterValues'],
   tokens: ['matchIdToken', 'recordSeenIdToken'],
   reservations: ['apply'],
+  tariffs: ['resolveTariff', 'getTariff', 'getCost', 'putCost'],
 } as const satisfies { readonly [S in keyof Store]?: ReadonlyArray<keyof Store[S]> };
 
 /** Store slices handlers use whole (requests, device model, station events, charging profiles, display messages). */

@@ -22,6 +22,8 @@ export interface CsmsConfig {
   callTimeoutSec: number;
   /** CSMS_RESERVATION_SWEEP_SEC: how often this node closes reservations past their expiry (0: never; see docs). */
   reservationSweepSec: number;
+  /** CSMS_COST_UPDATE_INTERVAL_SEC: how often running costs are recomputed and sent to 2.x stations as CostUpdated (0: never). */
+  costUpdateIntervalSec: number;
   maxFrameBytes: number;
   /** Path prefix under which the last segment is the station id (besides the fixed /ocpp/). */
   ocppPathPrefix: string;
@@ -204,6 +206,7 @@ export function loadConfig(env: Env = process.env): CsmsConfig {
     heartbeatIntervalSec: integer(env, 'CSMS_HEARTBEAT_INTERVAL', 300, 1, 86400),
     callTimeoutSec: integer(env, 'CSMS_CALL_TIMEOUT', 30, 1, 3600),
     reservationSweepSec: integer(env, 'CSMS_RESERVATION_SWEEP_SEC', 10, 0, 86400),
+    costUpdateIntervalSec: integer(env, 'CSMS_COST_UPDATE_INTERVAL_SEC', 300, 0, 86400),
     maxFrameBytes: integer(env, 'CSMS_MAX_FRAME_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024),
     ocppPathPrefix: prefix.replace(/\/+$/, '') || '/ocpp',
     wsIdleTimeoutSec: integer(env, 'CSMS_WS_IDLE_TIMEOUT', 120, 8, 3600),

@@ -140,6 +140,11 @@ export const ERRORS = {
   ID_TOKEN_EXISTS: { http: 409, title: 'Id Token Exists' },
   RESERVATION_NOT_FOUND: { http: 404, title: 'Reservation Not Found' },
   RESERVATION_CLOSED: { http: 409, title: 'Reservation Closed' },
+  // Tariffs and cost (issue 13, block I)
+  TARIFF_NOT_FOUND: { http: 404, title: 'Tariff Not Found' },
+  TARIFF_INVALID: { http: 400, title: 'Tariff Invalid' },
+  TARIFF_IN_USE: { http: 409, title: 'Tariff In Use' },
+  TARIFF_ASSIGNMENT_NOT_FOUND: { http: 404, title: 'Tariff Assignment Not Found' },
   // Firmware campaigns and the built-in upload target (issue 12)
   CAMPAIGN_NOT_FOUND: { http: 404, title: 'Campaign Not Found' },
   CAMPAIGN_STATE_CONFLICT: { http: 409, title: 'Campaign State Conflict' },

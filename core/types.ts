@@ -134,7 +134,9 @@ export type StationEventType =
   | 'display-message.reported'
   // Station certificates (core/certificates.ts)
   | 'certificate.sign-requested'
-  | 'certificate.signed';
+  | 'certificate.signed'
+  // Tariffs and cost (core/tariff-assignment.ts)
+  | 'cost.updated';
 
 /** The bus event shape lives with the other wire shapes. */
 export type { BusEvent } from './envelope.js';

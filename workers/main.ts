@@ -6,6 +6,7 @@ import { MemoryBus } from '../adapters/bus/memory-bus.js';
 import { buildApi } from '../api/server.js';
 import { createStationCommands } from '../actors/commands/station-commands.js';
 import { startReservationSweep } from '../actors/commands/reservation-sweep.js';
+import { startCostUpdates } from '../actors/commands/cost-updates.js';
 import { askAfterOfflineGaps } from './offline-gap-requests.js';
 import { bootstrapAdminKey } from '../api/api-key-service.js';
 import { bootstrapAdminUser } from '../api/user-service.js';
@@ -205,6 +206,10 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
     ? startReservationSweep({ reservations: store.reservations, publish: (event) => bus.publish(event), log }, config.reservationSweepSec)
     : undefined;
   const reportTimeouts = startReportTimeoutSweep({ requests: store.requests, timeoutSec: config.stationData.reportTimeoutSec, log });
+  // Running costs recomputed and sent as CostUpdated to the stations this node holds; 0 turns it off.
+  const costUpdates = config.costUpdateIntervalSec > 0
+    ? startCostUpdates({ store, commands, holds: (id) => node.registry.get(id) !== undefined, publish: (event) => bus.publish(event), log }, config.costUpdateIntervalSec)
+    : undefined;
   campaigns?.start();
   ocpi?.delivery.start();
   renewals?.start();
@@ -232,6 +237,7 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
       await node.stop();
       await reservationSweep?.stop();
       await reportTimeouts.stop();
+      await costUpdates?.stop();
       // Node closes idle keep-alive connections once, when close() starts; one that was busy
       // then keeps close() waiting until the client hangs up. Sweep them as they go idle.
       const sweep = setInterval(() => api.server.closeIdleConnections(), 50);

@@ -26,14 +26,14 @@ export const ACTION_NOTES: Readonly<Record<string, string>> = {
   DataTransfer: 'Inbound: routed by vendorId to handlers registered with `CSMS_VENDOR_EXTENSIONS` (UnknownVendorId otherwise) and stored as a station event; outbound: `POST /stations/{id}/data-transfer`.',
 
   // Authorization and local lists
-  Authorize: 'Looks the id token up (tenant\'s tokens, groups, expiry, blocked); unknown tokens per `CSMS_UNKNOWN_TOKENS`. Committed before the answer.',
+  Authorize: 'Looks the id token up (tenant\'s tokens, groups, expiry, blocked); unknown tokens per `CSMS_UNKNOWN_TOKENS`. Committed before the answer. 2.x: the applicable tariff\'s text as `idTokenInfo.personalMessage`.',
   SendLocalList: 'Sent with the list version; on Accepted the station\'s local list is recorded (`POST /stations/{id}/local-list` sends it, `GET` shows it).',
   GetLocalListVersion: '`GET /stations/{id}/local-list/version`; the returned version is recorded beside the local list the CSMS last sent.',
 
   // Transactions and meter values
   StartTransaction: '1.6: opens the transaction (cluster-unique int32 id), authorizes the tag, claims a matching remote start; committed before the answer.',
-  StopTransaction: '1.6: closes the transaction with its meter values and reason; resent messages are recognised (exactly once).',
-  TransactionEvent: '2.x: folds Started/Updated/Ended (seqNo order, offline, resends exactly once) into one transaction record with its meter values; authorizes the id token.',
+  StopTransaction: '1.6: closes the transaction with its meter values and reason; resent messages are recognised (exactly once). Its final cost (tariff, breakdown, excl./incl. tax) is kept and sent in `transaction.ended`.',
+  TransactionEvent: '2.x: folds Started/Updated/Ended (seqNo order, offline, resends exactly once) into one transaction record with its meter values; authorizes the id token. With a tariff: `totalCost` (running on Updated, final on Ended) and the tariff text as `idTokenInfo.personalMessage`.',
   MeterValues: 'Inside a transaction: stored with it before the answer; outside: answered by the gateway and stored within `CSMS_ASYNC_FLUSH_MS`.',
   RemoteStartTransaction: '1.6: `POST /stations/{id}/transactions/start` (version-neutral); the start is recorded so the StartTransaction that follows is correlated.',
   RemoteStopTransaction: '1.6: `POST /stations/{id}/transactions/stop` (version-neutral).',
@@ -58,11 +58,11 @@ export const ACTION_NOTES: Readonly<Record<string, string>> = {
   ReservationStatusUpdate: '2.x: Expired or Removed closes the reservation it names.',
 
   // Tariff and cost
-  CostUpdated: 'Sent as given (generic endpoint).',
-  SetDefaultTariff: '2.1: sent as given (generic endpoint).',
-  GetTariffs: '2.1: sent as given (generic endpoint).',
-  ClearTariffs: '2.1: sent as given (generic endpoint).',
-  ChangeTransactionTariff: '2.1: sent as given (generic endpoint).',
+  CostUpdated: '2.x: sent by the cost sweep (`CSMS_COST_UPDATE_INTERVAL_SEC`) with the running cost of each active transaction with a tariff, on the node holding the station; `cost.updated` event.',
+  SetDefaultTariff: '2.1: `POST /stations/{id}/tariffs/default` sends one of the tenant\'s tariffs (`PUT /tariffs/{id}`) as TariffType; on Accepted the station (or EVSE) is assigned that tariff in the CSMS too.',
+  GetTariffs: '2.1: `GET /stations/{id}/tariffs/held`: the tariffs the station holds (nothing stored).',
+  ClearTariffs: '2.1: `POST /stations/{id}/tariffs/clear`; a tariff the station cleared is no longer assigned to that station or EVSE.',
+  ChangeTransactionTariff: '2.1: `POST /stations/{id}/transactions/{txId}/tariff`; on Accepted the transaction is priced with the new tariff.',
 
   // Firmware, diagnostics and logs
   UpdateFirmware: '`POST /stations/{id}/firmware/update` and firmware campaigns (`POST /firmware-campaigns`: waves, concurrency, retries, offline stations later); sent with its requestId (2.x) or correlated to the latest request (1.6); the statuses that follow are kept on the request.',

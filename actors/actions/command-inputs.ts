@@ -1,5 +1,6 @@
 import type { Payload } from '../../core/frame.js';
 import type { LocalListEntry } from '../../core/local-list.js';
+import type { TariffRecord } from '../../core/tariff-assignment.js';
 
 /**
  * Version-neutral inputs of the typed commands (actors/commands/), which each version's action
@@ -40,6 +41,15 @@ export interface RemoteStartInput { idToken: string; type?: string; evseId?: num
 /** `transactionId` as the API shows it; 1.6 needs the station's numeric id (`ocppTransactionId`). */
 export interface RemoteStopInput { transactionId: string; ocppTransactionId?: number }
 export interface TransactionStatusInput { transactionId: string }
+
+/** 2.1 tariff commands: our tariffs by id; `tariff` is filled in from the store before mapping (resolve). */
+export interface SetDefaultTariffInput { tariffId: string; evseId?: number; tariff?: TariffRecord }
+export interface GetTariffsInput { evseId?: number }
+export interface ClearTariffsInput { tariffIds?: string[]; evseId?: number }
+export interface ChangeTransactionTariffInput { transactionId: string; tariffId: string; tariff?: TariffRecord }
+
+/** totalCost: a decimal string incl. tax (core/tariff-assignment.ts TransactionCost.totalInclTax). */
+export interface CostUpdatedInput { transactionId: string; totalCost: string }
 
 /** In a differential update an entry without `status` removes that token. */
 export interface LocalListInput { updateType: 'Full' | 'Differential'; version: number; entries: LocalListEntry[] }

@@ -48,6 +48,9 @@ export const INDEXES: Record<string, IndexDescription[]> = {
   ocpi_deliveries: [{ key: { tenantId: 1, partnerId: 1, seq: 1 } }],
   station_certificates: [{ key: { tenantId: 1, stationId: 1, certificateType: 1, createdAt: 1 } }, { key: { notAfter: 1 }, partialFilterExpression: { source: 'signed' } }, { key: { tenantId: 1, renewalAt: -1 } }],
   job_leases: [],
+  tariffs: [{ key: { tenantId: 1, id: 1 } }],
+  tariff_assignments: [{ key: { tenantId: 1, kind: 1, key: 1 } }],
+  transaction_costs: [{ key: { stationId: 1, transactionId: 1 }, partialFilterExpression: { final: false } }],
   counters: [],
 };
 

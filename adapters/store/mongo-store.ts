@@ -7,6 +7,8 @@ import { MongoCampaigns } from './mongo-campaigns.js';
 import { MongoUploads } from './mongo-uploads.js';
 import { MongoCertificates } from './mongo-certificates.js';
 import type { CertificateStore } from '../../core/ports/store/certificate-store.js';
+import { MongoTariffs } from './mongo-tariffs.js';
+import type { TariffStore } from '../../core/ports/store/tariff-store.js';
 import type { ApiKeyStore } from '../../core/ports/store/api-key-store.js';
 import type { UserStore } from '../../core/ports/store/user-store.js';
 import { MongoUsers } from './mongo-users.js';
@@ -77,6 +79,7 @@ export class MongoStore implements Store {
   /** Upload slots of the built-in upload target. */
   readonly uploads: UploadStore;
   readonly certificates: CertificateStore;
+  readonly tariffs: TariffStore;
 
   constructor(options: MongoStoreOptions) {
     this.client = new MongoClient(options.url, { writeConcern: { w: 'majority', journal: true } });
@@ -104,6 +107,7 @@ export class MongoStore implements Store {
     this.campaigns = new MongoCampaigns(this.db, this.ready);
     this.uploads = new MongoUploads(this.db, this.ready);
     this.certificates = new MongoCertificates(this.db, this.ready);
+    this.tariffs = new MongoTariffs(this.db, this.ready);
   }
 
   flush(): Promise<void> {

@@ -3,6 +3,7 @@ import { POSTGRES_OUTBOX_TABLE } from './postgres-outbox.js';
 import { POSTGRES_OCPI_TABLES } from './postgres-ocpi.js';
 import { POSTGRES_CONFIG_TEMPLATES_TABLE } from './postgres-config-templates.js';
 import { POSTGRES_CERTIFICATES_TABLES } from './postgres-certificates.js';
+import { POSTGRES_TARIFF_TABLES } from './postgres-tariffs.js';
 
 /**
  * Schema migrations of the PostgreSQL store, applied in order at open and recorded in
@@ -354,6 +355,8 @@ export const MIGRATIONS: string[] = [
   `CREATE INDEX connector_status_history_by_age ON connector_status_history (reported_at);
    -- Reports that never finish (CSMS_REPORT_TIMEOUT_SEC): the sweep finds open requests by their last change.
    CREATE INDEX station_requests_open_by_update ON station_requests (updated_at) WHERE status IN ('requested', 'accepted', 'receiving')`,
+  // Tariffs, their assignments and each transaction's cost (issue 13, block I; postgres-tariffs.ts).
+  POSTGRES_TARIFF_TABLES,
 ];
 
 /** Key of the session advisory lock that serialises migrations across nodes starting at once. */

@@ -41,6 +41,8 @@ import { PostgresCampaigns } from './postgres-campaigns.js';
 import { PostgresUploads } from './postgres-uploads.js';
 import { PostgresCertificates } from './postgres-certificates.js';
 import type { CertificateStore } from '../../core/ports/store/certificate-store.js';
+import { PostgresTariffs } from './postgres-tariffs.js';
+import type { TariffStore } from '../../core/ports/store/tariff-store.js';
 import postgres, { type Sql } from 'postgres';
 import type { ApiKeyStore } from '../../core/ports/store/api-key-store.js';
 import type { MessageLogStore } from '../../core/ports/store/message-log-store.js';
@@ -114,6 +116,7 @@ export class PostgresStore implements Store {
   /** Upload slots of the built-in upload target. */
   readonly uploads: UploadStore;
   readonly certificates: CertificateStore;
+  readonly tariffs: TariffStore;
   private closed = false;
 
   /** Stable handle to the current pool (see postgres-pool.ts). */
@@ -150,6 +153,7 @@ export class PostgresStore implements Store {
     this.campaigns = new PostgresCampaigns(sql, this.writer);
     this.uploads = new PostgresUploads(sql, this.writer);
     this.certificates = new PostgresCertificates(sql, this.writer);
+    this.tariffs = new PostgresTariffs(sql, this.writer);
   }
 
   /** Connects (lazily, per pooled connection) and brings the schema up to date before returning. */

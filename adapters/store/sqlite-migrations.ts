@@ -3,6 +3,7 @@ import { SQLITE_OUTBOX_TABLE } from './sqlite-outbox.js';
 import { SQLITE_OCPI_TABLES } from './sqlite-ocpi.js';
 import { SQLITE_CONFIG_TEMPLATES_TABLE } from './sqlite-config-templates.js';
 import { SQLITE_CERTIFICATES_TABLES } from './sqlite-certificates.js';
+import { SQLITE_TARIFF_TABLES } from './sqlite-tariffs.js';
 
 /**
  * Schema migrations, applied in order and tracked in SQLite's user_version.
@@ -348,6 +349,8 @@ const MIGRATIONS: string[] = [
   `CREATE INDEX connector_status_history_by_age ON connector_status_history (reported_at);
    -- Reports that never finish (CSMS_REPORT_TIMEOUT_SEC): the sweep finds open requests by their last change.
    CREATE INDEX station_requests_open_by_update ON station_requests (updated_at) WHERE status IN ('requested', 'accepted', 'receiving');`,
+  // Tariffs, their assignments and each transaction's cost (issue 13, block I; sqlite-tariffs.ts).
+  SQLITE_TARIFF_TABLES,
 ];
 
 export function migrate(db: Database): void {

@@ -7,6 +7,8 @@ import { SqliteCampaigns } from './sqlite-campaigns.js';
 import { SqliteUploads } from './sqlite-uploads.js';
 import { SqliteCertificates } from './sqlite-certificates.js';
 import type { CertificateStore } from '../../core/ports/store/certificate-store.js';
+import { SqliteTariffs } from './sqlite-tariffs.js';
+import type { TariffStore } from '../../core/ports/store/tariff-store.js';
 import { dirname } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { GroupCommit } from './group-commit.js';
@@ -145,6 +147,7 @@ export class SqliteStore implements Store {
   /** Upload slots of the built-in upload target. */
   readonly uploads: UploadStore;
   readonly certificates: CertificateStore;
+  readonly tariffs: TariffStore;
   /** Told after every commit attempt: undefined when it committed, else the storage fault (see isStorageFault). */
   onCommitOutcome: ((fault: unknown) => void) | undefined;
   private readonly file: { path: string; opened: FileIdentity; everyMs: number; checkedAt: number; problem: string | undefined } | undefined;
@@ -217,6 +220,7 @@ export class SqliteStore implements Store {
     this.campaigns = new SqliteCampaigns(this.db, this.writer);
     this.uploads = new SqliteUploads(this.db, this.writer);
     this.certificates = new SqliteCertificates(this.db, this.writer);
+    this.tariffs = new SqliteTariffs(this.db, this.writer);
   }
 
   flush(): Promise<void> {

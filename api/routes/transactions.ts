@@ -4,6 +4,15 @@ import { ApiError, InvalidCursorError } from '../../core/errors.js';
 import type { ApiDeps } from '../deps.js';
 import { errorBody, stationIdParam } from '../schemas.js';
 import { meterValueSchema, transactionSchema } from '../session-schemas.js';
+import { costSummary } from '../../core/tariff-assignment.js';
+import type { TransactionRecord } from '../../core/transaction-types.js';
+import { costSchema } from './tariffs.js';
+
+/** A transaction as the API shows it: with its cost (running or final) when a tariff applied, else null. */
+const transactionWithCost = {
+  type: 'object',
+  properties: { ...transactionSchema.properties, cost: { anyOf: [costSchema, { type: 'null' }], description: 'Its cost under its tariff (issue #13): running while active, final once ended; null when no tariff applied' } },
+} as const;
 
 /** The store's query as the route receives it: the schema's default fills `sort`. */
 type ListQuery = TransactionQuery & { sort: TransactionSort };
@@ -11,6 +20,10 @@ type ListQuery = TransactionQuery & { sort: TransactionSort };
 /** Charging sessions of the caller's tenant, whatever protocol the station speaks. */
 export async function transactionRoutes(app: FastifyInstance, opts: { deps: ApiDeps }): Promise<void> {
   const { deps } = opts;
+  const withCost = async (tx: TransactionRecord) => {
+    const cost = await deps.store.tariffs.getCost(tx.tenantId, tx.stationId, tx.id);
+    return { ...tx, cost: cost ? costSummary(cost) : null };
+  };
 
   app.get<{ Querystring: ListQuery }>(
     '/transactions',
@@ -36,7 +49,7 @@ export async function transactionRoutes(app: FastifyInstance, opts: { deps: ApiD
           additionalProperties: false,
         },
         response: {
-          200: { type: 'object', properties: { items: { type: 'array', items: transactionSchema }, nextCursor: { type: ['string', 'null'] } } },
+          200: { type: 'object', properties: { items: { type: 'array', items: transactionWithCost }, nextCursor: { type: ['string', 'null'] } } },
           400: errorBody,
         },
       },
@@ -56,7 +69,7 @@ export async function transactionRoutes(app: FastifyInstance, opts: { deps: ApiD
         if (q.cursor && error instanceof SyntaxError) throw new InvalidCursorError();
         throw error;
       }
-      return { items: page.items, nextCursor: page.nextCursor ?? null };
+      return { items: await Promise.all(page.items.map(withCost)), nextCursor: page.nextCursor ?? null };
     },
   );
 
@@ -80,7 +93,7 @@ export async function transactionRoutes(app: FastifyInstance, opts: { deps: ApiD
           additionalProperties: false,
         },
         response: {
-          200: { type: 'object', properties: { ...transactionSchema.properties, meterValues: { type: 'array', items: meterValueSchema } } },
+          200: { type: 'object', properties: { ...transactionWithCost.properties, meterValues: { type: 'array', items: meterValueSchema } } },
           404: errorBody,
           409: errorBody,
         },
@@ -99,7 +112,7 @@ export async function transactionRoutes(app: FastifyInstance, opts: { deps: ApiD
       const limit = request.query.meterValues;
       const meterValues = limit === 0 ? [] : await deps.store.transactions.listMeterValues(request.tenantId, tx.stationId, tx.id, limit);
       // A 1.6 SignedData row without a readable value beside it has no value to show.
-      return { ...tx, meterValues: meterValues.map((m) => (m.signedMeterValue?.valueless ? { ...m, value: null } : m)) };
+      return { ...(await withCost(tx)), meterValues: meterValues.map((m) => (m.signedMeterValue?.valueless ? { ...m, value: null } : m)) };
     },
   );
 }

@@ -15,6 +15,7 @@ import { outboxStoreContract } from '../contract/store-outbox.js';
 import { ocpiStoreContract } from '../contract/store-ocpi.js';
 import { configTemplateStoreContract } from '../contract/store-config-templates.js';
 import { certificateStoreContract } from '../contract/store-certificates.js';
+import { tariffStoreContract } from '../contract/store-tariffs.js';
 import { firmwareStoreContract } from '../contract/store-firmware.js';
 
 // The same contract suites as SQLite, against a real MongoDB when MONGODB_URL is set
@@ -54,5 +55,6 @@ if (!url && process.env.CI === 'true') {
   ocpiStoreContract(t, 'MongoStore', options);
   configTemplateStoreContract(t, 'MongoStore', options);
   certificateStoreContract(t, 'MongoStore', options);
+  tariffStoreContract(t, 'MongoStore', options);
   firmwareStoreContract(t, 'MongoStore', options);
 }

@@ -12,6 +12,7 @@ import { requestStoreContract } from '../contract/store-requests.js';
 import { outboxStoreContract } from '../contract/store-outbox.js';
 import { configTemplateStoreContract } from '../contract/store-config-templates.js';
 import { certificateStoreContract } from '../contract/store-certificates.js';
+import { tariffStoreContract } from '../contract/store-tariffs.js';
 import { firmwareStoreContract } from '../contract/store-firmware.js';
 import { POSTGRES_INSTALL, postgresBinDir, startPostgres } from '../helpers/postgres-server.js';
 
@@ -42,5 +43,6 @@ if (!postgresBinDir()) {
   outboxStoreContract(t, 'PostgresStore', options);
   configTemplateStoreContract(t, 'PostgresStore', options);
   certificateStoreContract(t, 'PostgresStore', options);
+  tariffStoreContract(t, 'PostgresStore', options);
   firmwareStoreContract(t, 'PostgresStore', options);
 }

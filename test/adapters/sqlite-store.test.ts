@@ -8,6 +8,7 @@ import { outboxStoreContract } from '../contract/store-outbox.js';
 import { ocpiStoreContract } from '../contract/store-ocpi.js';
 import { configTemplateStoreContract } from '../contract/store-config-templates.js';
 import { certificateStoreContract } from '../contract/store-certificates.js';
+import { tariffStoreContract } from '../contract/store-tariffs.js';
 import { firmwareStoreContract } from '../contract/store-firmware.js';
 
 storeContract(t, 'SqliteStore :memory:', {
@@ -41,6 +42,8 @@ configTemplateStoreContract(t, 'SqliteStore :memory:', { open: async () => new S
 certificateStoreContract(t, 'SqliteStore :memory:', { open: async () => new SqliteStore({ path: ':memory:' }) });
 configTemplateStoreContract(t, 'SqliteStore file', fileStores);
 certificateStoreContract(t, 'SqliteStore file', fileStores);
+tariffStoreContract(t, 'SqliteStore :memory:', { open: async () => new SqliteStore({ path: ':memory:' }) });
+tariffStoreContract(t, 'SqliteStore file', fileStores);
 firmwareStoreContract(t, 'SqliteStore :memory:', { open: async () => new SqliteStore({ path: ':memory:' }) });
 
 t.test('a database from a newer build is refused', async (t) => {

@@ -3,11 +3,13 @@ import { idTokenFrom16, type StartTransaction16 } from '../../../core/transactio
 import { authorizeToken, type AuthorizeContext } from '../shared/authorize-token.js';
 import { emitTransaction } from '../shared/transaction-events.js';
 import { reservationReported } from '../shared/reservations.js';
+import { costStep } from '../shared/transaction-cost.js';
 
 /**
  * The transaction is stored even when the idTag is not accepted: 1.6 has the station stop it
  * (reason DeAuthorized) after seeing idTagInfo, and that stop must find it. A reservationId
- * closes that reservation (used), in the same group commit as the token's record.
+ * closes that reservation (used), in the same group commit as the token's record. The cost step
+ * pins the tariff that applies at the start (its session fee is the first running cost).
  */
 export async function startTransaction(ctx: AuthorizeContext, req: StartTransaction16) {
   const outcome = await ctx.store.transactions.startTransaction16(ctx.session.tenantId, ctx.session.stationId, req);
@@ -15,6 +17,7 @@ export async function startTransaction(ctx: AuthorizeContext, req: StartTransact
     authorizeToken(ctx, idTokenFrom16(req.idTag), 'StartTransaction', { remoteStart: outcome.remoteStart, starting: true }),
     req.reservationId !== undefined ? reservationReported(ctx, req.reservationId, { kind: 'used', transactionId: outcome.transaction.id }) : undefined,
   ]);
+  await costStep(ctx, outcome, outcome.transaction.startedAt);
   emitTransaction(ctx, 'Started', outcome, [], { authorization: decision.status });
   return { idTagInfo: idTagInfo16(decision), transactionId: outcome.transaction.ocppTransactionId! };
 }

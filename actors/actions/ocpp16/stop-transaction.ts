@@ -2,12 +2,17 @@ import { idTagInfo16 } from '../../../core/authorization.js';
 import { idTokenFrom16, stopEvent16, type StopTransaction16 } from '../../../core/transaction-mapping-16.js';
 import { authorizeToken, type AuthorizeContext } from '../shared/authorize-token.js';
 import { emitTransaction } from '../shared/transaction-events.js';
+import { costStep, endedCostFields } from '../shared/transaction-cost.js';
 
-/** Always answered with a CALLRESULT: an unknown transactionId is stored and flagged, not refused. */
+/**
+ * Always answered with a CALLRESULT: an unknown transactionId is stored and flagged, not refused.
+ * The cost step prices it under its tariff: the final cost goes into transaction.ended.
+ */
 export async function stopTransaction(ctx: AuthorizeContext, req: StopTransaction16) {
   const event = stopEvent16(req);
   const outcome = await ctx.store.transactions.applyTransactionEvent(ctx.session.tenantId, ctx.session.stationId, event);
-  emitTransaction(ctx, 'Ended', outcome, event.meterValues);
+  const cost = await costStep(ctx, outcome, event.timestamp);
+  emitTransaction(ctx, 'Ended', outcome, event.meterValues, endedCostFields(cost));
   if (req.idTag === undefined) return {};
   const decision = await authorizeToken(ctx, idTokenFrom16(req.idTag), 'StopTransaction');
   return { idTagInfo: idTagInfo16(decision) };

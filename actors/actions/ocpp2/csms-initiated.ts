@@ -12,6 +12,7 @@ import * as cancelReservation from './cancel-reservation.js';
 import * as dataTransfer from './data-transfer.js';
 import * as getLocalListVersion from './get-local-list-version.js';
 import * as getTransactionStatus from './get-transaction-status.js';
+import * as costUpdated from './cost-updated.js';
 import * as getVariables from './get-variables.js';
 import * as requestStartTransaction from './request-start-transaction.js';
 import * as requestStopTransaction from './request-stop-transaction.js';
@@ -65,7 +66,7 @@ export const CSMS_INITIATED = commandTable([
   setChargingProfile.command,
   cancelReservation.command,
   reserveNow.command,
-  sendOnly('CostUpdated'),
+  costUpdated.command,
   // Display messages and customer data
   clearDisplayMessage.command,
   getDisplayMessages.command, // → NotifyDisplayMessages (correlated)

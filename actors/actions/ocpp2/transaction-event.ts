@@ -3,28 +3,35 @@ import { transactionEventFrom2, type TransactionEventRequest } from '../../../co
 import { authorizeToken, type AuthorizeContext } from '../shared/authorize-token.js';
 import { emitTransaction } from '../shared/transaction-events.js';
 import { reservationReported } from '../shared/reservations.js';
+import { costStep, endedCostFields, personalMessageField, totalCostField } from '../shared/transaction-cost.js';
 
 /**
  * Started/Updated/Ended, in any order and any number of times: the store keeps every event once
  * (by seqNo) and folds them in seqNo order. idTokenInfo is answered whenever an idToken is sent.
- * A reservationId closes that reservation (used by this transaction).
+ * A reservationId closes that reservation (used by this transaction). The cost step prices it
+ * under its tariff (running: answered as totalCost on Updated; final on Ended, also in
+ * transaction.ended); a tariff's display text goes to the driver as idTokenInfo.personalMessage.
  */
 export async function transactionEvent(ctx: AuthorizeContext, req: TransactionEventRequest) {
   const event = transactionEventFrom2(ctx.session.version, req);
   const outcome = await ctx.store.transactions.applyTransactionEvent(ctx.session.tenantId, ctx.session.stationId, event);
+  const cost = await costStep(ctx, outcome, event.timestamp);
   emitTransaction(ctx, req.eventType, outcome, event.meterValues, {
     seqNo: req.seqNo,
     triggerReason: req.triggerReason,
     offline: req.offline ?? false,
+    ...(req.eventType === 'Ended' ? endedCostFields(cost) : {}),
   });
+  const totalCost = req.eventType === 'Started' ? {} : totalCostField(cost);
   const reserved = req.reservationId !== undefined ? reservationReported(ctx, req.reservationId, { kind: 'used', transactionId: req.transactionInfo.transactionId }) : undefined;
   if (!event.idToken) {
     await reserved;
-    return {};
+    return { ...totalCost };
   }
   const [decision] = await Promise.all([
     authorizeToken(ctx, event.idToken, 'TransactionEvent', { remoteStart: outcome.remoteStart, starting: req.eventType !== 'Ended' }),
     reserved,
   ]);
-  return { idTokenInfo: idTokenInfo2(decision) };
+  const personal = decision.status === 'Accepted' ? personalMessageField(cost?.tariff) : {};
+  return { ...totalCost, idTokenInfo: { ...idTokenInfo2(decision), ...personal } };
 }

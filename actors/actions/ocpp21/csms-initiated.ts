@@ -1,6 +1,10 @@
 import { commandTable, sendOnly, type NotSupported } from '../command-spec.js';
 import { correlated } from '../request-correlation.js';
 import * as v2 from '../ocpp2/csms-initiated.js';
+import * as changeTransactionTariff from './change-transaction-tariff.js';
+import * as clearTariffs from './clear-tariffs.js';
+import * as getTariffs from './get-tariffs.js';
+import * as setDefaultTariff from './set-default-tariff.js';
 
 /** OCPP 2.1 = every 2.0.1 command (same shapes) plus the actions 2.1 added. */
 export const CSMS_INITIATED = commandTable([
@@ -17,10 +21,10 @@ export const CSMS_INITIATED = commandTable([
   sendOnly('AdjustPeriodicEventStream'),
   sendOnly('GetPeriodicEventStream'),
   // Tariffs and payment
-  sendOnly('ChangeTransactionTariff'),
-  sendOnly('ClearTariffs'),
-  sendOnly('GetTariffs'),
-  sendOnly('SetDefaultTariff'),
+  changeTransactionTariff.command,
+  clearTariffs.command,
+  getTariffs.command,
+  setDefaultTariff.command,
   sendOnly('NotifyWebPaymentStarted'),
   // Battery swap
   sendOnly('RequestBatterySwap'),

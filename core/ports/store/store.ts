@@ -18,6 +18,7 @@ import type { CampaignStore } from './campaign-store.js';
 import type { UploadStore } from './upload-store.js';
 import type { OcpiStore } from './ocpi-store.js';
 import type { CertificateStore } from './certificate-store.js';
+import type { TariffStore } from './tariff-store.js';
 
 /** A page of results with an opaque cursor for the next page (undefined at the end). */
 export interface Page<T> {
@@ -148,6 +149,8 @@ export interface Store {
   readonly ocpi: OcpiStore;
   /** Each station's certificates and the renewal job's lease (issue #14). */
   readonly certificates: CertificateStore;
+  /** Tariffs, their assignments and the cost of each transaction (core/tariff-assignment.ts). */
+  readonly tariffs: TariffStore;
   /** Waits until every write accepted so far is durably committed. */
   flush(): Promise<void>;
   close(): Promise<void>;

@@ -1,0 +1,72 @@
+import { costSummary, costUntil, tariffPersonalMessage, transactionCost, type CostTariffSource, type TariffRecord, type TransactionCost } from '../../../core/tariff-assignment.js';
+import type { TransactionOutcome } from '../../../core/ports/store/transaction-store.js';
+import type { TransactionRecord } from '../../../core/transaction-types.js';
+import type { HandlerContext } from '../../handler-context.js';
+
+export type CostContext = Pick<HandlerContext, 'session' | 'store' | 'events' | 'clock'> & Partial<Pick<HandlerContext, 'log'>>;
+
+/** Meter values read to price one transaction (a sample a minute for ~70 days). */
+const MAX_METER_VALUES = 100_000;
+
+/**
+ * The tariff of a transaction: the one pinned at its first costing (later edits or assignments
+ * do not reprice a running session); else the tariff a 2.1 station reported it uses
+ * (transactionInfo.tariffId), when it is one of the tenant's; else the one that applies now to its
+ * station, EVSE and the group of its id token (core/tariff-assignment.ts, resolution order).
+ */
+async function tariffOf(ctx: CostContext, record: TransactionRecord, pinned: TransactionCost | undefined): Promise<{ tariff: TariffRecord; assignedBy: CostTariffSource } | undefined> {
+  if (pinned) return { tariff: pinned.tariff, assignedBy: pinned.assignedBy };
+  const { tenantId, stationId, version } = ctx.session;
+  const reported = record.tariffId ? await ctx.store.tariffs.getTariff(tenantId, record.tariffId) : undefined;
+  if (reported) return { tariff: reported, assignedBy: 'transaction' };
+  const token = record.idToken ? await ctx.store.tokens.matchIdToken(tenantId, record.idToken.idToken, version === 'ocpp1.6' ? undefined : record.idToken.type) : undefined;
+  return ctx.store.tariffs.resolveTariff(tenantId, { stationId, evseId: record.evseId, tokenGroupId: token?.groupId ?? null });
+}
+
+/**
+ * The cost step of a transaction message (called after the store applied it): prices the
+ * transaction from its stored meter values up to `at` (its end, once ended: the final cost),
+ * keeps the cost, and publishes `cost.updated` for a running one (the final one goes into
+ * `transaction.ended`). A redelivered message re-reads the stored cost. No tariff: undefined.
+ * Never fails the message: a cost that cannot be computed is logged and left out.
+ */
+export async function costStep(ctx: CostContext, outcome: TransactionOutcome, at: string): Promise<TransactionCost | undefined> {
+  const record = outcome.transaction;
+  const { tenantId, stationId } = ctx.session;
+  try {
+    const pinned = await ctx.store.tariffs.getCost(tenantId, stationId, record.id);
+    if (outcome.duplicate) return pinned;
+    const found = await tariffOf(ctx, record, pinned);
+    if (!found) return undefined;
+    const meterValues = await ctx.store.transactions.listMeterValues(tenantId, stationId, record.id, MAX_METER_VALUES);
+    const cost = transactionCost(found.tariff, found.assignedBy, record, meterValues, costUntil(record, at), ctx.clock().toISOString());
+    await ctx.store.tariffs.putCost(cost);
+    if (!cost.final) ctx.events.emit('cost.updated', ctx.session, costEventPayload(cost));
+    else ctx.log?.info({ tenantId, stationId, transactionId: record.id, tariffId: cost.tariff.id, totalInclTax: cost.totalInclTax, currency: cost.cost.currency }, 'transaction cost final');
+    return cost;
+  } catch (error) {
+    ctx.log?.info({ tenantId, stationId, transactionId: record.id, err: String(error) }, 'transaction cost not computed');
+    return undefined;
+  }
+}
+
+/** `cost.updated` payload: the transaction and its cost summary. */
+export function costEventPayload(cost: TransactionCost): Record<string, unknown> {
+  return { transactionId: cost.transactionId, cost: costSummary(cost) };
+}
+
+/** Extra fields of `transaction.ended` (the final cost), empty when no tariff applied. */
+export function endedCostFields(cost: TransactionCost | undefined): Record<string, unknown> {
+  return cost?.final ? { cost: costSummary(cost) } : {};
+}
+
+/** 2.x TransactionEventResponse.totalCost: the running or final cost incl. tax, in the tariff's currency. */
+export function totalCostField(cost: TransactionCost | undefined): { totalCost?: number } {
+  return cost ? { totalCost: Number(cost.totalInclTax) } : {};
+}
+
+/** IdTokenInfo.personalMessage for the driver, from a tariff with a display text. */
+export function personalMessageField(tariff: TariffRecord | undefined): { personalMessage?: Record<string, unknown> } {
+  const message = tariffPersonalMessage(tariff);
+  return message ? { personalMessage: message } : {};
+}
