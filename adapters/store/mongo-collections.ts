@@ -41,6 +41,7 @@ export const INDEXES: Record<string, IndexDescription[]> = {
   display_messages: [{ key: { tenantId: 1, stationId: 1 } }, { key: { tenantId: 1, 'message.transactionId': 1 } }],
   firmware_campaigns: [{ key: { tenantId: 1, createdAt: -1, _id: -1 } }, { key: { createdAt: 1, _id: 1 }, partialFilterExpression: { active: true } }],
   upload_slots: [{ key: { tenantId: 1, stationId: 1, requestId: 1, createdAt: -1 } }],
+  sites: [{ key: { tenantId: 1, createdAt: 1, id: 1 } }, { key: { tenantId: 1, stationIds: 1 } }],
   counters: [],
 };
 

@@ -1,7 +1,9 @@
 import { MongoClient, type Db } from 'mongodb';
 import type { CampaignStore } from '../../core/ports/store/campaign-store.js';
+import type { SiteStore } from '../../core/ports/store/site-store.js';
 import type { UploadStore } from '../../core/ports/store/upload-store.js';
 import { MongoCampaigns } from './mongo-campaigns.js';
+import { MongoSites } from './mongo-sites.js';
 import { MongoUploads } from './mongo-uploads.js';
 import type { ApiKeyStore } from '../../core/ports/store/api-key-store.js';
 import type { MessageLogStore } from '../../core/ports/store/message-log-store.js';
@@ -66,6 +68,8 @@ export class MongoStore implements Store {
   readonly configTemplates: ConfigTemplateStore;
   /** Firmware campaigns (core/firmware-campaign.ts). */
   readonly campaigns: CampaignStore;
+  /** Sites for load management (core/sites.ts). */
+  readonly sites: SiteStore;
   /** Upload slots of the built-in upload target. */
   readonly uploads: UploadStore;
 
@@ -91,6 +95,7 @@ export class MongoStore implements Store {
     this.outbox = new MongoOutbox(this.db, this.ready);
     this.configTemplates = new MongoConfigTemplates(this.db, this.ready);
     this.campaigns = new MongoCampaigns(this.db, this.ready);
+    this.sites = new MongoSites(this.db, this.ready);
     this.uploads = new MongoUploads(this.db, this.ready);
   }
 

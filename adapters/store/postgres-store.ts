@@ -34,8 +34,10 @@
  * with the server's default synchronous_commit=on means after the WAL is flushed.
  */
 import type { CampaignStore } from '../../core/ports/store/campaign-store.js';
+import type { SiteStore } from '../../core/ports/store/site-store.js';
 import type { UploadStore } from '../../core/ports/store/upload-store.js';
 import { PostgresCampaigns } from './postgres-campaigns.js';
+import { PostgresSites } from './postgres-sites.js';
 import { PostgresUploads } from './postgres-uploads.js';
 import postgres, { type Sql } from 'postgres';
 import type { ApiKeyStore } from '../../core/ports/store/api-key-store.js';
@@ -103,6 +105,8 @@ export class PostgresStore implements Store {
   readonly displayMessages: DisplayMessageStore;
   /** Firmware campaigns (core/firmware-campaign.ts). */
   readonly campaigns: CampaignStore;
+  /** Sites for load management (core/sites.ts). */
+  readonly sites: SiteStore;
   /** Upload slots of the built-in upload target. */
   readonly uploads: UploadStore;
   private closed = false;
@@ -137,6 +141,7 @@ export class PostgresStore implements Store {
     this.outbox = new PostgresOutbox(sql, this.writer);
     this.configTemplates = new PostgresConfigTemplates(sql, this.writer);
     this.campaigns = new PostgresCampaigns(sql, this.writer);
+    this.sites = new PostgresSites(sql, this.writer);
     this.uploads = new PostgresUploads(sql, this.writer);
   }
 

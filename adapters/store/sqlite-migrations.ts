@@ -302,7 +302,24 @@ const MIGRATIONS: string[] = [
      claimed_at TEXT,
      file_name TEXT, size INTEGER, stored_as TEXT, uploaded_at TEXT
    ) WITHOUT ROWID;
-   CREATE INDEX upload_slots_by_request ON upload_slots (station_id, request_id, created_at);`,
+   CREATE INDEX upload_slots_by_request ON upload_slots (station_id, request_id, created_at);`,  // Sites for load management (issue 13): one row each, tree / attachments / newest allocation in
+  // the JSON body (sqlite-sites.ts); site_stations finds a station's site.
+  `CREATE TABLE sites (
+     tenant_id TEXT NOT NULL,
+     id TEXT NOT NULL,
+     version INTEGER NOT NULL,
+     created_at TEXT NOT NULL,
+     body TEXT NOT NULL,
+     PRIMARY KEY (tenant_id, id)
+   ) WITHOUT ROWID;
+   CREATE INDEX sites_by_created ON sites (tenant_id, created_at, id);
+   CREATE TABLE site_stations (
+     tenant_id TEXT NOT NULL,
+     station_id TEXT NOT NULL,
+     site_id TEXT NOT NULL,
+     PRIMARY KEY (tenant_id, station_id, site_id)
+   ) WITHOUT ROWID;
+   CREATE INDEX site_stations_by_site ON site_stations (tenant_id, site_id);`,
 ];
 
 export function migrate(db: Database): void {

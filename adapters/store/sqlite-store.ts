@@ -1,7 +1,9 @@
 import { mkdirSync, statSync } from 'node:fs';
 import type { CampaignStore } from '../../core/ports/store/campaign-store.js';
+import type { SiteStore } from '../../core/ports/store/site-store.js';
 import type { UploadStore } from '../../core/ports/store/upload-store.js';
 import { SqliteCampaigns } from './sqlite-campaigns.js';
+import { SqliteSites } from './sqlite-sites.js';
 import { SqliteUploads } from './sqlite-uploads.js';
 import { dirname } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
@@ -134,6 +136,8 @@ export class SqliteStore implements Store {
   readonly configTemplates: ConfigTemplateStore;
   /** Firmware campaigns (core/firmware-campaign.ts). */
   readonly campaigns: CampaignStore;
+  /** Sites for load management (core/sites.ts). */
+  readonly sites: SiteStore;
   /** Upload slots of the built-in upload target. */
   readonly uploads: UploadStore;
   /** Told after every commit attempt: undefined when it committed, else the storage fault (see isStorageFault). */
@@ -204,6 +208,7 @@ export class SqliteStore implements Store {
     this.outbox = new SqliteOutbox(this.db, this.writer);
     this.configTemplates = new SqliteConfigTemplates(this.db, this.writer);
     this.campaigns = new SqliteCampaigns(this.db, this.writer);
+    this.sites = new SqliteSites(this.db, this.writer);
     this.uploads = new SqliteUploads(this.db, this.writer);
   }
 

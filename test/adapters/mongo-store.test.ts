@@ -14,6 +14,7 @@ import { requestStoreContract } from '../contract/store-requests.js';
 import { outboxStoreContract } from '../contract/store-outbox.js';
 import { configTemplateStoreContract } from '../contract/store-config-templates.js';
 import { firmwareStoreContract } from '../contract/store-firmware.js';
+import { siteStoreContract } from '../contract/store-sites.js';
 
 // The same contract suites as SQLite, against a real MongoDB when MONGODB_URL is set
 // (e.g. MONGODB_URL=mongodb://127.0.0.1:27017). Each store gets its own database, dropped after.
@@ -51,4 +52,5 @@ if (!url && process.env.CI === 'true') {
   outboxStoreContract(t, 'MongoStore', options);
   configTemplateStoreContract(t, 'MongoStore', options);
   firmwareStoreContract(t, 'MongoStore', options);
+  siteStoreContract(t, 'MongoStore', options);
 }

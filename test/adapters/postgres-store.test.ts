@@ -12,6 +12,7 @@ import { requestStoreContract } from '../contract/store-requests.js';
 import { outboxStoreContract } from '../contract/store-outbox.js';
 import { configTemplateStoreContract } from '../contract/store-config-templates.js';
 import { firmwareStoreContract } from '../contract/store-firmware.js';
+import { siteStoreContract } from '../contract/store-sites.js';
 import { POSTGRES_INSTALL, postgresBinDir, startPostgres } from '../helpers/postgres-server.js';
 
 // Every store contract suite, against a real PostgreSQL started for this file (see
@@ -41,4 +42,5 @@ if (!postgresBinDir()) {
   outboxStoreContract(t, 'PostgresStore', options);
   configTemplateStoreContract(t, 'PostgresStore', options);
   firmwareStoreContract(t, 'PostgresStore', options);
+  siteStoreContract(t, 'PostgresStore', options);
 }

@@ -7,6 +7,7 @@ import { requestStoreContract } from '../contract/store-requests.js';
 import { outboxStoreContract } from '../contract/store-outbox.js';
 import { configTemplateStoreContract } from '../contract/store-config-templates.js';
 import { firmwareStoreContract } from '../contract/store-firmware.js';
+import { siteStoreContract } from '../contract/store-sites.js';
 
 storeContract(t, 'SqliteStore :memory:', {
   open: async () => new SqliteStore({ path: ':memory:' }),
@@ -37,6 +38,7 @@ outboxStoreContract(t, 'SqliteStore file', fileStores);
 configTemplateStoreContract(t, 'SqliteStore :memory:', { open: async () => new SqliteStore({ path: ':memory:' }) });
 configTemplateStoreContract(t, 'SqliteStore file', fileStores);
 firmwareStoreContract(t, 'SqliteStore :memory:', { open: async () => new SqliteStore({ path: ':memory:' }) });
+siteStoreContract(t, 'SqliteStore :memory:', { open: async () => new SqliteStore({ path: ':memory:' }) });
 
 t.test('a database from a newer build is refused', async (t) => {
   const path = join(dir, 'future.sqlite');

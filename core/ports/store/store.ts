@@ -14,6 +14,7 @@ import type { ConfigTemplateStore } from './config-template-store.js';
 import type { ReservationStore } from './reservation-store.js';
 import type { DisplayMessageStore } from './display-message-store.js';
 import type { CampaignStore } from './campaign-store.js';
+import type { SiteStore } from './site-store.js';
 import type { UploadStore } from './upload-store.js';
 
 /** A page of results with an opaque cursor for the next page (undefined at the end). */
@@ -130,6 +131,8 @@ export interface Store {
   readonly outbox: OutboxStore;
   /** Firmware campaigns (core/firmware-campaign.ts): rollouts with their stations' progress. */
   readonly campaigns: CampaignStore;
+  /** Sites for load management (core/sites.ts): capacity trees, attachments, the newest allocation. */
+  readonly sites: SiteStore;
   /** One-time upload slots of the built-in upload target (GetLog, GetDiagnostics). */
   readonly uploads: UploadStore;
   /** Waits until every write accepted so far is durably committed. */
