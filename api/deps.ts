@@ -42,6 +42,8 @@ export interface ApiDeps {
   uploads?: { dir: string; baseUrl: string; maxBytes: number; tokenHours: number };
   /** The firmware-campaign driver of this node (actors/commands/campaign-driver.ts): told when a campaign changed. */
   campaigns?: { wake(): void; announce(before: FirmwareCampaign, after: FirmwareCampaign): void };
+  /** The site allocator of this node (actors/commands/site-allocator.ts): told when a site changed (defaults, allocation). */
+  sites?: { siteChanged(tenantId: string, siteId: string): void };
 }
 
 declare module 'fastify' {

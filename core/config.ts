@@ -54,6 +54,8 @@ export interface CsmsConfig {
   uploads: UploadsConfig;
   /** CSMS_CAMPAIGN_TICK_MS: how often the firmware-campaign driver looks at running campaigns (it also wakes on events). */
   campaignTickMs: number;
+  /** CSMS_SITE_DEBOUNCE_MS: events of one site within this window make one allocation (site load management). */
+  siteDebounceMs: number;
 }
 
 export interface SessionRules {
@@ -197,6 +199,7 @@ export function loadConfig(env: Env = process.env): CsmsConfig {
       tokenHours: integer(env, 'CSMS_UPLOAD_TOKEN_HOURS', 24, 1, 24 * 365),
     },
     campaignTickMs: integer(env, 'CSMS_CAMPAIGN_TICK_MS', 2000, 10, 3_600_000),
+    siteDebounceMs: integer(env, 'CSMS_SITE_DEBOUNCE_MS', 50, 0, 60_000),
     storage: {
       commitIntervalMs: integer(env, 'CSMS_COMMIT_INTERVAL_MS', 2, 0, 1000),
       commitMaxWrites: integer(env, 'CSMS_COMMIT_MAX_WRITES', 256, 1, 100_000),

@@ -143,6 +143,13 @@ export const ERRORS = {
   UPLOAD_TOKEN_USED: { http: 409, title: 'Upload Token Used' },
   UPLOAD_TOO_LARGE: { http: 413, title: 'Upload Too Large' },
   LOG_FILE_NOT_FOUND: { http: 404, title: 'Log File Not Found' },
+  // Sites for load management (issue 13)
+  SITE_NOT_FOUND: { http: 404, title: 'Site Not Found' },
+  SITE_EXISTS: { http: 409, title: 'Site Exists' },
+  SITE_INVALID: { http: 400, title: 'Site Invalid' },
+  SITE_STATION_ATTACHED: { http: 409, title: 'Station Attached Elsewhere' },
+  SITE_ATTACHMENT_NOT_FOUND: { http: 404, title: 'Site Attachment Not Found' },
+  SITE_CONFLICT: { http: 409, title: 'Site Changed Meanwhile' },
   // A command that got no answer from the station
   STATION_NOT_CONNECTED: { http: 409, title: 'Station Not Connected', failureReason: 'disconnected' },
   STATION_SEND_FAILED: { http: 409, title: 'Station Send Failed', failureReason: 'send-failed' },

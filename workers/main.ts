@@ -16,6 +16,7 @@ import { createLogger } from './logger.js';
 import { createCpuPool } from './pool.js';
 import { join } from 'node:path';
 import { CampaignDriver } from '../actors/commands/campaign-driver.js';
+import { SiteAllocator } from '../actors/commands/site-allocator.js';
 import { sweepUploads } from './upload-retention.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -82,6 +83,15 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
         bus.subscribe('firmware.status', () => campaigns.wake()),
       ]
     : [];
+  // Site load management runs here too (actors/commands/site-allocator.ts): it wakes on the
+  // transaction and EV events of attached stations; a site's lease lets one node allocate it.
+  const sites = controlPlane.role === 'gateway' ? undefined : new SiteAllocator({
+    store, commands, publish: (event) => bus.publish(event), nodeId: controlPlane.nodeId, debounceMs: config.siteDebounceMs,
+    log: log.child({ component: 'sites' }),
+  });
+  const siteSubscriptions = sites
+    ? ['transaction.*', 'meter.values', 'ev.charging-needs', 'station.booted'].map((pattern) => bus.subscribe(pattern, (event) => sites.onEvent(event)))
+    : [];
   const uploadDir = join(config.dataDir, 'uploads');
   const sweepEveryMs = 3_600_000;
   const retentionMs = config.uploads.retentionDays * 86_400_000;
@@ -98,6 +108,7 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
       commands,
       uploads: { dir: uploadDir, baseUrl: config.uploads.baseUrl, maxBytes: config.uploads.maxBytes, tokenHours: config.uploads.tokenHours },
       campaigns,
+      sites,
       stations: {
         location: (id) => node.registry.get(id),
         locate: cluster?.locate,
@@ -130,6 +141,7 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
     ? startReservationSweep({ reservations: store.reservations, publish: (event) => bus.publish(event), log }, config.reservationSweepSec)
     : undefined;
   campaigns?.start();
+  sites?.start();
   const banner = startupBanner(config, controlPlane.role);
   log.info(
     { ...banner.fields, ocppPort: config.ocppPort, apiPort: config.apiPort, workers: config.workers, dataDir: config.dataDir, bus: bus.kind, role: controlPlane.role, nodeId: controlPlane.nodeId },
@@ -146,6 +158,8 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
       clearInterval(sweepTimer);
       for (const subscription of campaignSubscriptions) subscription.unsubscribe();
       await campaigns?.stop();
+      for (const subscription of siteSubscriptions) subscription.unsubscribe();
+      await sites?.stop();
       const apiClosed = api.close();
       gapRequests.unsubscribe();
       await node.stop();
