@@ -133,6 +133,18 @@ export function validateSite(site: Pick<Site, 'nodes' | 'attachments' | 'minA' |
   return problems;
 }
 
+/**
+ * The largest limit ≤ `amps` on the 0.1 A grid that a JSON-schema validator accepts as a
+ * `multipleOf: 0.1` (the 1.6 schema's rule): it checks `(v / 0.1) % 1 === 0` in floating point,
+ * which a third of the tenths fail (6.6 / 0.1 = 65.99999999999999), so strict stations and our own
+ * outbound validation would refuse them. Rounding down keeps every sum within its limit.
+ */
+export function wireLimit(amps: number): number {
+  let tenths = Math.floor(amps * 10 + 1e-6);
+  while (tenths > 0 && (tenths / 10 / 0.1) % 1 !== 0) tenths--;
+  return Math.max(0, tenths) / 10;
+}
+
 export function attachmentKey(stationId: string, evseId: number): string {
   return `${stationId}|${evseId}`;
 }
@@ -142,10 +154,12 @@ export function attachmentKey(stationId: string, evseId: number): string {
  * charged at its default at once no node's phase would exceed its limit.
  */
 export function safeShares(site: Pick<Site, 'nodes' | 'attachments'>): Map<string, number> {
-  return fallbackLimits(
+  const limits = fallbackLimits(
     site.nodes.map(capacityNode),
     site.attachments.map((a) => ({ id: attachmentKey(a.stationId, a.evseId), nodeId: a.nodeId })),
   );
+  for (const [key, amps] of limits) limits.set(key, wireLimit(amps));
+  return limits;
 }
 
 /** An active session on a station of the site, as the allocator's caller knows it. */

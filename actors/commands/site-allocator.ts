@@ -12,6 +12,7 @@ import {
   type ActiveSession,
   type Site,
   type SessionLimit,
+  wireLimit,
 } from '../../core/sites.js';
 import { setChargingProfile } from './set-charging-profile.js';
 import type { StationCommands } from './station-commands.js';
@@ -359,7 +360,8 @@ export class SiteAllocator {
     const pinned = new Map<string, number>();
     const compute = () => {
       const demands: SessionDemand[] = baseDemands.map((d) => (pinned.has(d.id) ? { ...d, minA: pinned.get(d.id)!, maxA: pinned.get(d.id)!, priority: Number.MAX_SAFE_INTEGER } : d));
-      return allocate(nodes, demands);
+      const result = allocate(nodes, demands);
+      return { ...result, sessions: result.sessions.map((x) => ({ ...x, limitA: wireLimit(x.limitA) })) };
     };
 
     // 3. Decreases first; a station that does not take its decrease is pinned at what it holds.
