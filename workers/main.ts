@@ -90,7 +90,7 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
     log: log.child({ component: 'sites' }),
   });
   const siteSubscriptions = sites
-    ? ['transaction.*', 'meter.values', 'ev.charging-needs', 'station.booted'].map((pattern) => bus.subscribe(pattern, (event) => sites.onEvent(event)))
+    ? ['transaction.*', 'meter.values', 'ev.charging-needs', 'charging-limit.*', 'station.booted'].map((pattern) => bus.subscribe(pattern, (event) => sites.onEvent(event)))
     : [];
   const uploadDir = join(config.dataDir, 'uploads');
   const sweepEveryMs = 3_600_000;

@@ -72,6 +72,23 @@ function limitProfile(purpose: 'TxDefault' | 'Tx', id: number, limitA: number, a
   };
 }
 
+/**
+ * An external limit (2.x NotifyChargingLimit chargingSchedule) as A per phase: the least first
+ * period of its schedules (W over three phases at 230 V, or over its numberPhases); undefined
+ * when it carries none.
+ */
+export function externalLimitA(schedules: unknown): number | undefined {
+  if (!Array.isArray(schedules)) return undefined;
+  let least: number | undefined;
+  for (const s of schedules as Array<{ chargingRateUnit?: string; chargingSchedulePeriod?: Array<{ limit?: number; numberPhases?: number }> }>) {
+    const period = s.chargingSchedulePeriod?.[0];
+    if (typeof period?.limit !== 'number') continue;
+    const amps = s.chargingRateUnit === 'W' ? period.limit / (230 * (period.numberPhases ?? 3)) : period.limit;
+    least = least === undefined ? amps : Math.min(least, amps);
+  }
+  return least;
+}
+
 /** Phases a meter sample shows current on (Current.Import per phase above 1 A); undefined when it says nothing. */
 export function phasesInUse(samples: ReadonlyArray<{ sampledValue: ReadonlyArray<{ measurand: string; phase: string | null; value: number }> }>): Phase[] | undefined {
   const seen = new Map<Phase, number>();
@@ -118,6 +135,8 @@ export class SiteAllocator {
   private readonly phases = new Map<string, Phase[]>();
   /** Caps from EV charging needs per station|evse (A). */
   private readonly caps = new Map<string, number>();
+  /** External limits (NotifyChargingLimit) per station|evse and source; evse 0 = the whole station (A per phase). */
+  private readonly external = new Map<string, Map<string, number>>();
   /** Last charging state per station|transaction: a change wakes the site. */
   private readonly chargingStates = new Map<string, string | null>();
   /** Station → until when it is not called (it did not answer). */
@@ -181,6 +200,24 @@ export class SiteAllocator {
         reason = 'ev-charging-needs';
         break;
       }
+      case 'charging-limit.set': {
+        const amps = externalLimitA(p.chargingSchedule);
+        const key = `${event.stationId}|${typeof p.evseId === 'number' ? p.evseId : 0}`;
+        const bySource = this.external.get(key) ?? new Map<string, number>();
+        if (amps === undefined) bySource.delete(String(p.type));
+        else bySource.set(String(p.type), amps);
+        if (bySource.size > 0) this.external.set(key, bySource);
+        else this.external.delete(key);
+        reason = 'charging-limit';
+        break;
+      }
+      case 'charging-limit.cleared': {
+        const key = `${event.stationId}|${typeof p.evseId === 'number' ? p.evseId : 0}`;
+        this.external.get(key)?.delete(String(p.type));
+        if (this.external.get(key)?.size === 0) this.external.delete(key);
+        reason = 'charging-limit';
+        break;
+      }
       case 'station.booted':
         // A rebooted station may have lost what it held: its defaults are sent again.
         for (const s of this.sites.values()) for (const key of s.defaults.keys()) if (key.startsWith(`${event.stationId}|`)) s.defaults.delete(key);
@@ -236,6 +273,16 @@ export class SiteAllocator {
           this.schedule(s.tenantId, s.siteId, [...s.reasons][0] ?? 'again');
         }
       });
+  }
+
+  /** The least of the EV's needs and the external limits on its EVSE or its whole station. */
+  private capOf(stationId: string, evseId: number): number | undefined {
+    const caps = [
+      this.caps.get(`${stationId}|${evseId}`),
+      ...(this.external.get(`${stationId}|${evseId}`)?.values() ?? []),
+      ...(this.external.get(`${stationId}|0`)?.values() ?? []),
+    ].filter((c): c is number => c !== undefined);
+    return caps.length > 0 ? Math.min(...caps) : undefined;
   }
 
   /** Resolves once no allocation is running or waiting (tests, shutdown). */
@@ -339,7 +386,7 @@ export class SiteAllocator {
         const evseId = tx.evseId ?? 1;
         if (!attachmentOf(site, stationId, evseId)) continue;
         const key = sessionKey({ stationId, evseId, transactionId: tx.id });
-        sessions.push({ stationId, evseId, transactionId: tx.id, startedAt: tx.startedAt, phases: this.phases.get(key), capA: this.caps.get(`${stationId}|${evseId}`) });
+        sessions.push({ stationId, evseId, transactionId: tx.id, startedAt: tx.startedAt, phases: this.phases.get(key), capA: this.capOf(stationId, evseId) });
       }
     }
     const live = new Set(sessions.map(sessionKey));

@@ -166,3 +166,18 @@ t.test('phasesInUse reads per-phase Current.Import', async (t) => {
   t.same(phasesInUse([{ sampledValue: [{ measurand: 'Current.Import', phase: 'L1-N', value: 10 }, { measurand: 'Current.Import', phase: 'L2', value: 0.2 }] }]), ['L1']);
   t.equal(phasesInUse([{ sampledValue: [{ measurand: 'Energy.Active.Import.Register', phase: null, value: 10 }] }]), undefined);
 });
+
+t.test('an external limit (NotifyChargingLimit) caps its EVSE until cleared', async (t) => {
+  const { allocator, sent, started } = await setup(t, 60, ['A', 'B']);
+  allocator.onEvent(busEvent('charging-limit.set', 't1', 'A', { type: 'EMS', evseId: 1, chargingSchedule: [{ chargingRateUnit: 'W', chargingSchedulePeriod: [{ startPeriod: 0, limit: 6900 }] }] }));
+  started('A', 'tx-a');
+  started('B', 'tx-b');
+  await new Promise((r) => setTimeout(r, 20));
+  await allocator.settled();
+  t.same(sent.filter((s) => s.purpose === 'Tx').map((s) => [s.stationId, s.limit]).sort(), [['A', 10], ['B', 32]], '6900 W over 3 × 230 V = 10 A');
+  sent.length = 0;
+  allocator.onEvent(busEvent('charging-limit.cleared', 't1', 'A', { type: 'EMS', evseId: 1 }));
+  await new Promise((r) => setTimeout(r, 20));
+  await allocator.settled();
+  t.same(sent.filter((s) => s.purpose === 'Tx').map((s) => [s.stationId, s.limit]), [['B', 30], ['A', 30]], 'cleared: an equal share again, the decrease of B first');
+});
