@@ -378,6 +378,7 @@ export class SiteAllocator {
       );
     }
 
+    const marks: Record<string, number> = { defaults: Date.now() - startedAt };
     // 2. The active sessions of the attached stations.
     const sessions: ActiveSession[] = [];
     for (const stationId of new Set(site.attachments.map((a) => a.stationId))) {
@@ -411,6 +412,7 @@ export class SiteAllocator {
       return { ...result, sessions: result.sessions.map((x) => ({ ...x, limitA: wireLimit(x.limitA) })) };
     };
 
+    marks.sessions = Date.now() - startedAt;
     // 3. Decreases first; a station that does not take its decrease is pinned at what it holds.
     let allocation = compute();
     for (let round = 0; round < 4; round++) {
@@ -430,6 +432,7 @@ export class SiteAllocator {
       for (const id of failed) pinned.set(id, effective(byKey.get(id)!));
       allocation = compute();
     }
+    marks.decreases = Date.now() - startedAt;
     // Then the increases (and first profiles that are not decreases); a refusal leaves the session lower, which is safe.
     const increases = allocation.sessions.filter((a) => !pinned.has(a.id) && s.held.get(a.id) !== a.limitA && a.limitA >= effective(byKey.get(a.id)!));
     await Promise.all(
@@ -441,6 +444,7 @@ export class SiteAllocator {
       }),
     );
 
+    marks.increases = Date.now() - startedAt;
     // 4. What the sessions hold now, written to the site and published.
     const previous = new Map((site.allocation?.sessions ?? []).map((x) => [sessionKey(x), x]));
     const limits: SessionLimit[] = allocation.sessions.map((a) => {
@@ -488,6 +492,8 @@ export class SiteAllocator {
         pinned: [...pinned.keys()],
         defaultsSent: defaultsToSend.length,
         ms: Date.now() - startedAt,
+        // Milliseconds from the start of the run to the end of each step.
+        steps: { ...marks, saved: Date.now() - startedAt },
       },
       'site allocation',
     );
