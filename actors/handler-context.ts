@@ -31,6 +31,7 @@ export const HANDLER_STORE_METHODS = {
   transactions: ['startTransaction16', 'applyTransactionEvent', 'recordStationMeterValues', 'findActiveTransaction', 'listTransactions'],
   tokens: ['matchIdToken', 'recordSeenIdToken'],
   reservations: ['apply'],
+  sites: ['findByStation'],
 } as const satisfies { readonly [S in keyof Store]?: ReadonlyArray<keyof Store[S]> };
 
 /** Store slices handlers use whole (requests, device model, station events, charging profiles, display messages). */

@@ -89,6 +89,17 @@ export function externalLimitA(schedules: unknown): number | undefined {
   return least;
 }
 
+/**
+ * The most an EV can take as A per phase, from its ChargingNeeds: AC evMaxCurrent, or DC
+ * evMaxPower over three phases at 230 V (what it draws from the grid side); undefined when it says neither.
+ */
+export function evMaxCurrentA(needs: unknown): number | undefined {
+  const n = needs as { acChargingParameters?: { evMaxCurrent?: number }; dcChargingParameters?: { evMaxPower?: number } } | undefined;
+  if (typeof n?.acChargingParameters?.evMaxCurrent === 'number') return n.acChargingParameters.evMaxCurrent;
+  if (typeof n?.dcChargingParameters?.evMaxPower === 'number') return n.dcChargingParameters.evMaxPower / (3 * 230);
+  return undefined;
+}
+
 /** Phases a meter sample shows current on (Current.Import per phase above 1 A); undefined when it says nothing. */
 export function phasesInUse(samples: ReadonlyArray<{ sampledValue: ReadonlyArray<{ measurand: string; phase: string | null; value: number }> }>): Phase[] | undefined {
   const seen = new Map<Phase, number>();
@@ -139,6 +150,8 @@ export class SiteAllocator {
   private readonly external = new Map<string, Map<string, number>>();
   /** Last charging state per station|transaction: a change wakes the site. */
   private readonly chargingStates = new Map<string, string | null>();
+  /** station|evse whose NotifyEVChargingNeeds was accepted: its next allocation sends a TxProfile even if unchanged. */
+  private readonly owed = new Set<string>();
   /** Station → until when it is not called (it did not answer). */
   private readonly silent = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
@@ -194,9 +207,12 @@ export class SiteAllocator {
         break;
       }
       case 'ev.charging-needs': {
-        const needs = p.chargingNeeds as { acChargingParameters?: { evMaxCurrent?: number } } | undefined;
-        const max = needs?.acChargingParameters?.evMaxCurrent;
-        if (typeof p.evseId === 'number' && typeof max === 'number') this.caps.set(`${event.stationId}|${p.evseId}`, max);
+        if (typeof p.evseId !== 'number') return;
+        const max = evMaxCurrentA(p.chargingNeeds);
+        const key = `${event.stationId}|${p.evseId}`;
+        if (max !== undefined) this.caps.set(key, max);
+        // Accepted: the CSMS owes this transaction a TxProfile (K17), even if its limit stays.
+        if (p.type === 'Accepted') this.owed.add(key);
         reason = 'ev-charging-needs';
         break;
       }
@@ -424,8 +440,10 @@ export class SiteAllocator {
           const x = byKey.get(a.id)!;
           const attachment = attachmentOf(site, x.stationId, x.evseId)!;
           const ok = await this.send(site.tenantId, x.stationId, x.evseId, limitProfile('Tx', SITE_TX_PROFILE_ID + x.evseId, a.limitA, at, x.transactionId, attachment.phases === 1 ? 1 : undefined));
-          if (ok) s.held.set(a.id, a.limitA);
-          else failed.push(a.id);
+          if (ok) {
+            s.held.set(a.id, a.limitA);
+            this.owed.delete(`${x.stationId}|${x.evseId}`);
+          } else failed.push(a.id);
         }),
       );
       if (failed.length === 0) break;
@@ -434,13 +452,15 @@ export class SiteAllocator {
     }
     marks.decreases = Date.now() - startedAt;
     // Then the increases (and first profiles that are not decreases); a refusal leaves the session lower, which is safe.
-    const increases = allocation.sessions.filter((a) => !pinned.has(a.id) && s.held.get(a.id) !== a.limitA && a.limitA >= effective(byKey.get(a.id)!));
+    const owes = (x: ActiveSession) => this.owed.has(`${x.stationId}|${x.evseId}`);
+    const increases = allocation.sessions.filter((a) => !pinned.has(a.id) && (s.held.get(a.id) !== a.limitA || owes(byKey.get(a.id)!)) && a.limitA >= effective(byKey.get(a.id)!));
     await Promise.all(
       increases.map(async (a) => {
         const x = byKey.get(a.id)!;
         const attachment = attachmentOf(site, x.stationId, x.evseId)!;
         const ok = await this.send(site.tenantId, x.stationId, x.evseId, limitProfile('Tx', SITE_TX_PROFILE_ID + x.evseId, a.limitA, at, x.transactionId, attachment.phases === 1 ? 1 : undefined));
         if (ok) s.held.set(a.id, a.limitA);
+        if (ok) this.owed.delete(`${x.stationId}|${x.evseId}`);
       }),
     );
 

@@ -195,6 +195,23 @@ t.test('site load management end to end', async (t) => {
   for (const id of ['SITE-CP2', 'SITE-CP3', 'SITE-CP4', 'SITE-CP5', 'SITE-CP6', 'SITE-CP7']) t.equal(sessions.get(id)!.limitA, 13.3, `${id}: (100 − 20) / 6`);
   t.ok(drawn() <= siteLimit, `${drawn()} A drawn ≤ ${siteLimit} A`);
 
+  // NotifyEVChargingNeeds from an attached 2.0.1 station: Accepted, and the transaction gets a
+  // TxProfile honouring the EV's maximum (10 A) within the site's share; the others take the rest.
+  const ev = stations[7]!;
+  const txProfiles = ev.got.log.filter((x) => x.purpose === 'TxProfile').length;
+  change();
+  const needs = await ev.client.call('NotifyEVChargingNeeds', {
+    evseId: 1,
+    chargingNeeds: { requestedEnergyTransfer: 'AC_three_phase', acChargingParameters: { energyAmount: 20000, evMinCurrent: 6, evMaxCurrent: 10, evMaxVoltage: 400 } },
+  });
+  t.same(needs, { status: 'Accepted' }, 'a station on a site gets its EV needs accepted');
+  sessions = await settled('EV needs applied');
+  t.equal(sessions.get(ev.id)!.limitA, 10, 'capped at the EV maximum');
+  t.equal(ev.got.tx.get(ev.active!), 10, 'and the station received that TxProfile');
+  t.ok(ev.got.log.filter((x) => x.purpose === 'TxProfile').length > txProfiles);
+  for (const id of ['SITE-CP2', 'SITE-CP3', 'SITE-CP4', 'SITE-CP5', 'SITE-CP6']) t.equal(sessions.get(id)!.limitA, 14, `${id}: (100 − 20 − 10) / 5`);
+  t.ok(drawn() <= siteLimit, `${drawn()} A drawn ≤ ${siteLimit} A`);
+
   t.same(violations, [], 'at no frame did the Tx limits add up beyond the site limit');
 
   const detached = await server.apiJson('DELETE', '/sites/depot/attachments/SITE-CP0');
