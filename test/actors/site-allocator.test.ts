@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { SqliteStore } from '../../adapters/store/sqlite-store.js';
 import { SiteAllocator, SITE_ALLOCATION, phasesInUse } from '../../actors/commands/site-allocator.js';
 import type { StationCommands } from '../../actors/commands/station-commands.js';
@@ -51,7 +51,7 @@ function sessions(active: Map<string, string>) {
   } as unknown as SqliteStore['transactions'];
 }
 
-async function setup(t: Tap.Test, limitA: number, stations: string[], options: { silent?: Set<string>; nodeId?: string; store?: SqliteStore } = {}) {
+async function setup(t: Test, limitA: number, stations: string[], options: { silent?: Set<string>; nodeId?: string; store?: SqliteStore } = {}) {
   const store = options.store ?? new SqliteStore({ path: ':memory:' });
   if (!options.store) {
     t.teardown(() => store.close());

@@ -17,8 +17,8 @@ t.test('composite schedule end to end', async (t) => {
       await client.call('BootNotification', bootPayload(version));
       const asked: Array<Record<string, unknown>> = [];
       let reject = false;
-      client.handle('GetCompositeSchedule', async ({ params }: { params: Record<string, unknown> }) => {
-        asked.push(params);
+      client.handle('GetCompositeSchedule', async ({ params }) => {
+        asked.push(params as Record<string, unknown>);
         if (reject) return { status: 'Rejected' };
         const periods = [{ startPeriod: 0, limit: 16 }, { startPeriod: 1800, limit: 10 }];
         return version === 'ocpp1.6'

@@ -52,7 +52,8 @@ t.test('site load management end to end', async (t) => {
     const client = await connectStrict(t, { endpoint: server.ocppUrl, identity: id, password: PASSWORD, version });
     await client.call('BootNotification', bootPayload(version));
     const s: Station = { id, version, client, got: { tx: new Map(), log: [] }, silent: false, seq: 0 };
-    client.handle('SetChargingProfile', async ({ params }: { params: any }) => {
+    client.handle('SetChargingProfile', async ({ params: raw }) => {
+      const params = raw as any;
       if (s.silent) return new Promise(() => {});
       const p = version === 'ocpp1.6' ? params.csChargingProfiles : params.chargingProfile;
       const schedule = version === 'ocpp1.6' ? p.chargingSchedule : p.chargingSchedule[0];
