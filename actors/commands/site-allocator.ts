@@ -37,7 +37,7 @@ export interface SiteAllocatorDeps {
   leaseMs?: number;
   /** A station that did not answer is not called again for this long; it is counted at what it holds (default 30 s). */
   silenceMs?: number;
-  /** Every site this node runs is looked at again this often, retrying silent stations (default 30 s; 0: never). */
+  /** Every site this node runs is looked at again this often, retrying silent stations and renewing its lease (default a third of the lease; 0: never). */
   tickMs?: number;
   clock?: () => Date;
   log?: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
@@ -55,6 +55,8 @@ interface SiteState {
   held: Map<string, number>;
   /** Why the next run happens (for the log and the event). */
   reasons: Set<string>;
+  /** `held` was seeded from the site's stored allocation (a node taking over knows what stations hold). */
+  seeded: boolean;
 }
 
 function accepted(reply: StationReply): boolean {
@@ -165,7 +167,7 @@ export class SiteAllocator {
   }
 
   start(): void {
-    const tick = this.deps.tickMs ?? 30_000;
+    const tick = this.deps.tickMs ?? Math.floor(this.leaseMs / 3);
     if (tick > 0) {
       this.timer = setInterval(() => {
         for (const s of this.sites.values()) if (s.held.size > 0 || s.defaults.size > 0) this.schedule(s.tenantId, s.siteId, 'tick');
@@ -261,7 +263,7 @@ export class SiteAllocator {
     const key = `${tenantId}|${siteId}`;
     let s = this.sites.get(key);
     if (!s) {
-      s = { tenantId, siteId, timer: undefined, running: undefined, again: false, defaults: new Map(), held: new Map(), reasons: new Set() };
+      s = { tenantId, siteId, timer: undefined, running: undefined, again: false, defaults: new Map(), held: new Map(), reasons: new Set(), seeded: false };
       this.sites.set(key, s);
     }
     s.reasons.add(reason);
@@ -375,6 +377,13 @@ export class SiteAllocator {
     const site = await this.lease(loaded);
     if (!site) return;
     const at = this.now();
+    if (!s.seeded) {
+      // What the stored allocation says the sessions hold (written by whichever node ran the site
+      // last): without it a node taking over would count them at their defaults and could send an
+      // increase before the decrease that makes room for it.
+      for (const x of site.allocation?.sessions ?? []) if (!s.held.has(sessionKey(x))) s.held.set(sessionKey(x), x.limitA);
+      s.seeded = true;
+    }
 
     // 1. Safe defaults, decreases before increases.
     const shares = safeShares(site);
