@@ -181,3 +181,21 @@ t.test('an external limit (NotifyChargingLimit) caps its EVSE until cleared', as
   await allocator.settled();
   t.same(sent.filter((s) => s.purpose === 'Tx').map((s) => [s.stationId, s.limit]), [['B', 30], ['A', 30]], 'cleared: an equal share again, the decrease of B first');
 });
+
+t.test('a node taking over knows what sessions hold from the stored allocation', async (t) => {
+  const first = await setup(t, 60, ['A', 'B'], { nodeId: 'n1' });
+  first.started('A', 'tx-a');
+  await new Promise((r) => setTimeout(r, 20));
+  await first.allocator.settled();
+  t.same(first.sent.filter((s) => s.purpose === 'Tx').map((s) => [s.stationId, s.limit]), [['A', 32]]);
+  await first.allocator.stop();
+  // n2 takes over; A no longer answers. A holds 32 (not its 30 A default): B may have only 28.
+  const second = await setup(t, 60, ['A', 'B'], { nodeId: 'n2', store: first.store, silent: new Set(['A']) });
+  second.active.set('A', 'tx-a');
+  second.started('B', 'tx-b');
+  await new Promise((r) => setTimeout(r, 20));
+  await second.allocator.settled();
+  t.same(second.sent.filter((s) => s.purpose === 'Tx').map((s) => [s.stationId, s.limit]), [['B', 28]]);
+  const stored = (await first.store.sites.get('t1', 's1'))!;
+  t.same(stored.allocation!.nodeLoad.grid, { L1: 60, L2: 60, L3: 60 }, 'never above the limit');
+});
