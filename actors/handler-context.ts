@@ -36,6 +36,7 @@ export const HANDLER_STORE_METHODS = {
   tokens: ['matchIdToken', 'recordSeenIdToken'],
   reservations: ['apply'],
   tariffs: ['resolveTariff', 'getTariff', 'getCost', 'putCost'],
+  sites: ['findByStation'],
 } as const satisfies { readonly [S in keyof Store]?: ReadonlyArray<keyof Store[S]> };
 
 /** Store slices handlers use whole (requests, device model, station events, charging profiles, display messages). */

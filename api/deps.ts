@@ -55,6 +55,8 @@ export interface ApiDeps {
     ca(): { kind: string; certificate: string } | undefined;
     renewals?: { runOnce(): Promise<{ leased: boolean; outcomes: Array<{ tenantId: string; stationId: string; status: 'triggered' | 'failed' }> }> };
   };
+  /** The site allocator of this node (actors/commands/site-allocator.ts): told when a site changed (defaults, allocation). */
+  sites?: { siteChanged(tenantId: string, siteId: string): void };
 }
 
 declare module 'fastify' {

@@ -41,6 +41,7 @@ import { ocpiPlugin } from '../ocpi/plugin.js';
 import { roamingAdminRoutes } from '../ocpi/admin-routes.js';
 import { customerInformationRoutes } from './routes/customer-information.js';
 import { reportJobRoutes } from './routes/report-jobs.js';
+import { siteRoutes } from './routes/sites.js';
 
 export interface ApiOptions {
   /** One info line per request (method, url, status, ms, key id); default: CSMS_ACCESS_LOG. */
@@ -75,6 +76,7 @@ export async function buildApi(deps: ApiDeps, logger?: Logger, options: ApiOptio
         { name: 'transactions', description: 'Charging sessions, remote start/stop' },
         { name: 'tokens', description: 'Id tokens and local authorization lists' },
         { name: 'smart charging', description: 'Charging profiles set by the CSMS and reported by stations' },
+        { name: 'sites', description: 'Site load management: capacity trees, attached stations, live allocation' },
         { name: 'configuration templates', description: 'Named settings per model or group, applied to stations and compared with what they report' },
         { name: 'reservations', description: 'Reservations (ReserveNow, CancelReservation; 1.6 and 2.x) and their life cycle' },
         { name: 'display messages', description: 'Messages shown on station screens (2.0.1 and 2.1)' },
@@ -117,6 +119,7 @@ export async function buildApi(deps: ApiDeps, logger?: Logger, options: ApiOptio
   await app.register(tariffRoutes, { deps });
   await app.register(firmwareRoutes, { deps });
   await app.register(campaignRoutes, { deps });
+  await app.register(siteRoutes, { deps });
   await app.register(logRoutes, { deps });
   await app.register(uploadRoutes, { deps, logger });
   await app.register(apiKeyRoutes, { deps });

@@ -7,6 +7,8 @@ export const USAGE = `usage: npm run bench -- <scenario|all>[,<scenario>…] [op
 
 scenarios: connect, boot-storm, steady, max-throughput, transactions, commands, reconnect-storm
            cluster (not part of "all": Switchyard nodes + nats-server + PostgreSQL, no baselines)
+           load-management (not part of "all": 1,000 stations on 20 sites, reaction time of the
+                            site allocator from a session start to every new profile; no baselines)
 
   --profile quick|full   quick: whole suite in ~3 min (≤5k stations); full: 100k stations requested
   --stations N           stations (overrides the profile)

@@ -92,9 +92,9 @@ async function main(): Promise<void> {
     const params = paramsFor(sc, o);
     console.log(`\n▶ ${sc.name}: ${sc.title} — ${params.stations} stations${['steady', 'transactions', 'commands', 'max-throughput'].includes(sc.name) ? `, rate ${params.rate}/s` : ''}, ${params.duration} s`);
     // A cluster is Switchyard's: the baselines have no cluster mode to compare with.
-    const scTargets = sc.cluster ? targets.filter((t) => t === 'switchyard') : targets;
-    if (scTargets.length === 0) console.log('  (skipped: the cluster scenario starts Switchyard nodes itself; not with --target or --no-switchyard)');
-    if (sc.cluster && targets.length > scTargets.length) console.log('  (baselines skipped: they have no cluster mode)');
+    const scTargets = sc.cluster || sc.switchyardOnly ? targets.filter((t) => t === 'switchyard') : targets;
+    if (scTargets.length === 0) console.log(`  (skipped: the ${sc.name} scenario runs against Switchyard only; not with --no-switchyard)`);
+    if ((sc.cluster || sc.switchyardOnly) && targets.length > scTargets.length) console.log(`  (baselines skipped: they have no ${sc.cluster ? 'cluster mode' : 'load management'})`);
     for (const target of scTargets) {
       const r = await runScenario(sc, target, params, {
         perChild: o.perChild,

@@ -57,6 +57,8 @@ export interface CsmsConfig {
   uploads: UploadsConfig;
   /** CSMS_CAMPAIGN_TICK_MS: how often the firmware-campaign driver looks at running campaigns (it also wakes on events). */
   campaignTickMs: number;
+  /** CSMS_SITE_DEBOUNCE_MS: events of one site within this window make one allocation (site load management). */
+  siteDebounceMs: number;
   /** Station certificate authority, CSR checks and renewal (core/certificate-config.ts). */
   certificates: CertificateConfig;
   /** What station messages may keep and for how long (issue #12). */
@@ -239,6 +241,7 @@ export function loadConfig(env: Env = process.env): CsmsConfig {
       eventRatePerSec: decimal(env, 'CSMS_EVENT_RATE', 20, 0.001, 1_000_000),
       eventBurst: integer(env, 'CSMS_EVENT_BURST', 200, 1, 1_000_000),
     },
+    siteDebounceMs: integer(env, 'CSMS_SITE_DEBOUNCE_MS', 50, 0, 60_000),
     storage: {
       commitIntervalMs: integer(env, 'CSMS_COMMIT_INTERVAL_MS', 2, 0, 1000),
       commitMaxWrites: integer(env, 'CSMS_COMMIT_MAX_WRITES', 256, 1, 100_000),

@@ -162,6 +162,13 @@ export const ERRORS = {
   LOCATION_NOT_FOUND: { http: 404, title: 'Location Not Found' },
   // Station certificates (issue 14)
   CERTIFICATE_NOT_FOUND: { http: 404, title: 'Certificate Not Found' },
+  // Sites for load management (issue 13)
+  SITE_NOT_FOUND: { http: 404, title: 'Site Not Found' },
+  SITE_EXISTS: { http: 409, title: 'Site Exists' },
+  SITE_INVALID: { http: 400, title: 'Site Invalid' },
+  SITE_STATION_ATTACHED: { http: 409, title: 'Station Attached Elsewhere' },
+  SITE_ATTACHMENT_NOT_FOUND: { http: 404, title: 'Site Attachment Not Found' },
+  SITE_CONFLICT: { http: 409, title: 'Site Changed Meanwhile' },
   // A command that got no answer from the station
   STATION_NOT_CONNECTED: { http: 409, title: 'Station Not Connected', failureReason: 'disconnected' },
   STATION_SEND_FAILED: { http: 409, title: 'Station Send Failed', failureReason: 'send-failed' },

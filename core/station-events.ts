@@ -24,6 +24,7 @@ export const STATION_EVENT_KINDS = [
   'charging-limit-cleared',
   'ev-charging-needs',
   'ev-charging-schedule',
+  'composite-schedule',
 ] as const;
 
 export type StationEventKind = (typeof STATION_EVENT_KINDS)[number];
@@ -48,6 +49,7 @@ export const BUS_EVENT_OF: Readonly<Record<StationEventKind, StationEventType>> 
   'charging-limit-cleared': 'charging-limit.cleared',
   'ev-charging-needs': 'ev.charging-needs',
   'ev-charging-schedule': 'ev.charging-schedule',
+  'composite-schedule': 'composite-schedule.reported',
 };
 
 /** Bus event of a NotifyReport page stored into the device model. */

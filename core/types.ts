@@ -120,6 +120,7 @@ export type StationEventType =
   | 'charging-limit.cleared'
   | 'ev.charging-needs'
   | 'ev.charging-schedule'
+  | 'composite-schedule.reported'
   // Reservations (core/reservations.ts): one event per status a reservation enters
   | 'reservation.created'
   | 'reservation.accepted'

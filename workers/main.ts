@@ -21,6 +21,7 @@ import { createLogger } from './logger.js';
 import { createCpuPool } from './pool.js';
 import { join } from 'node:path';
 import { CampaignDriver } from '../actors/commands/campaign-driver.js';
+import { SiteAllocator } from '../actors/commands/site-allocator.js';
 import { sweepUploads } from './upload-retention.js';
 import { loadOcpiConfig } from '../ocpi/config.js';
 import { createOcpiServices, subscribeOcpi } from '../ocpi/services.js';
@@ -145,6 +146,15 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
   const ocpi = controlPlane.role === 'gateway' ? undefined
     : createOcpiServices(store.ocpi, loadOcpiConfig(process.env, config.uploads.baseUrl), log.child({ component: 'ocpi' }), node.metricsRegistry);
   const ocpiSubscriptions = ocpi ? subscribeOcpi(bus, ocpi, (id) => node.registry.get(id) !== undefined, log) : [];
+  // Site load management runs here too (actors/commands/site-allocator.ts): it wakes on the
+  // transaction and EV events of attached stations; a site's lease lets one node allocate it.
+  const sites = controlPlane.role === 'gateway' ? undefined : new SiteAllocator({
+    store, commands, publish: (event) => bus.publish(event), nodeId: controlPlane.nodeId, debounceMs: config.siteDebounceMs,
+    log: log.child({ component: 'sites' }),
+  });
+  const siteSubscriptions = sites
+    ? ['transaction.*', 'meter.values', 'ev.charging-needs', 'charging-limit.*', 'station.booted'].map((pattern) => bus.subscribe(pattern, (event) => sites.onEvent(event)))
+    : [];
   const uploadDir = join(config.dataDir, 'uploads');
   const sweepEveryMs = 3_600_000;
   const retentionMs = config.uploads.retentionDays * 86_400_000;
@@ -171,6 +181,7 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
       uploads: { dir: uploadDir, baseUrl: config.uploads.baseUrl, maxBytes: config.uploads.maxBytes, tokenHours: config.uploads.tokenHours },
       campaigns,
       ...(ocpi ? { ocpi } : {}),
+      sites,
       stations: {
         location: (id) => node.registry.get(id),
         locate: cluster?.locate,
@@ -213,6 +224,7 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
   campaigns?.start();
   ocpi?.delivery.start();
   renewals?.start();
+  sites?.start();
   const banner = startupBanner(config, controlPlane.role);
   log.info(
     { ...banner.fields, ocppPort: config.ocppPort, apiPort: config.apiPort, workers: config.workers, dataDir: config.dataDir, bus: bus.kind, role: controlPlane.role, nodeId: controlPlane.nodeId },
@@ -232,6 +244,8 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
       await campaigns?.stop();
       await renewals?.stop();
       signer.unsubscribe();
+      for (const subscription of siteSubscriptions) subscription.unsubscribe();
+      await sites?.stop();
       const apiClosed = api.close();
       gapRequests.unsubscribe();
       await node.stop();

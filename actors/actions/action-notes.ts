@@ -46,10 +46,10 @@ export const ACTION_NOTES: Readonly<Record<string, string>> = {
   ClearChargingProfile: '`DELETE /stations/{id}/charging-profiles`; on Accepted the matching stored profiles are marked cleared.',
   GetChargingProfiles: 'Correlated by requestId with the ReportChargingProfiles pages that follow.',
   ReportChargingProfiles: 'The station\'s profiles are stored as reported, beside what the CSMS set; differences are visible in the API.',
-  GetCompositeSchedule: 'Sent as given (generic endpoint); the schedule is returned, not stored.',
+  GetCompositeSchedule: '`POST /stations/{id}/composite-schedule` (typed, version-neutral answer); every answer is kept as a `composite-schedule` station event and published as `composite-schedule.reported`.',
   NotifyChargingLimit: 'An external limit (EMS, SO, other) kept per station with its schedules and published (`charging-limit.set`); not yet applied by site load management.',
   ClearedChargingLimit: 'Kept and published (`charging-limit.cleared`).',
-  NotifyEVChargingNeeds: 'The EV\'s needs are kept and published (`ev.charging-needs`); answered Rejected (no schedule promised) until site load management computes one.',
+  NotifyEVChargingNeeds: 'The EV\'s needs are kept and published (`ev.charging-needs`); a station on a site (`/sites`) is answered Accepted and the site allocator sends a TxProfile capped at the EV\'s maximum within the site\'s share; any other station Rejected (no schedule promised).',
   NotifyEVChargingSchedule: 'Kept, published (`ev.charging-schedule`) and accepted; not yet checked against a TxProfile (the CSMS sends none yet).',
 
   // Reservations

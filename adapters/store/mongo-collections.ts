@@ -51,6 +51,7 @@ export const INDEXES: Record<string, IndexDescription[]> = {
   tariffs: [{ key: { tenantId: 1, id: 1 } }],
   tariff_assignments: [{ key: { tenantId: 1, kind: 1, key: 1 } }],
   transaction_costs: [{ key: { stationId: 1, transactionId: 1 }, partialFilterExpression: { final: false } }],
+  sites: [{ key: { tenantId: 1, createdAt: 1, id: 1 } }, { key: { tenantId: 1, stationIds: 1 } }],
   counters: [],
 };
 

@@ -2,8 +2,10 @@ import { MongoOcpi } from './mongo-ocpi.js';
 import type { OcpiStore } from '../../core/ports/store/ocpi-store.js';
 import { MongoClient, type Db } from 'mongodb';
 import type { CampaignStore } from '../../core/ports/store/campaign-store.js';
+import type { SiteStore } from '../../core/ports/store/site-store.js';
 import type { UploadStore } from '../../core/ports/store/upload-store.js';
 import { MongoCampaigns } from './mongo-campaigns.js';
+import { MongoSites } from './mongo-sites.js';
 import { MongoUploads } from './mongo-uploads.js';
 import { MongoCertificates } from './mongo-certificates.js';
 import type { CertificateStore } from '../../core/ports/store/certificate-store.js';
@@ -76,6 +78,8 @@ export class MongoStore implements Store {
   readonly ocpi: OcpiStore;
   /** Firmware campaigns (core/firmware-campaign.ts). */
   readonly campaigns: CampaignStore;
+  /** Sites for load management (core/sites.ts). */
+  readonly sites: SiteStore;
   /** Upload slots of the built-in upload target. */
   readonly uploads: UploadStore;
   readonly certificates: CertificateStore;
@@ -105,6 +109,7 @@ export class MongoStore implements Store {
     this.configTemplates = new MongoConfigTemplates(this.db, this.ready);
     this.ocpi = new MongoOcpi(this.db, this.ready);
     this.campaigns = new MongoCampaigns(this.db, this.ready);
+    this.sites = new MongoSites(this.db, this.ready);
     this.uploads = new MongoUploads(this.db, this.ready);
     this.certificates = new MongoCertificates(this.db, this.ready);
     this.tariffs = new MongoTariffs(this.db, this.ready);

@@ -357,6 +357,24 @@ export const MIGRATIONS: string[] = [
    CREATE INDEX station_requests_open_by_update ON station_requests (updated_at) WHERE status IN ('requested', 'accepted', 'receiving')`,
   // Tariffs, their assignments and each transaction's cost (issue 13, block I; postgres-tariffs.ts).
   POSTGRES_TARIFF_TABLES,
+  // Sites for load management (issue 13): one row each, tree / attachments / newest allocation in
+  // the JSON body (postgres-sites.ts); site_stations finds a station's site.
+  `CREATE TABLE sites (
+     tenant_id text COLLATE "C" NOT NULL,
+     id text COLLATE "C" NOT NULL,
+     version integer NOT NULL,
+     created_at text COLLATE "C" NOT NULL,
+     body text NOT NULL,
+     PRIMARY KEY (tenant_id, id)
+   );
+   CREATE INDEX sites_by_created ON sites (tenant_id, created_at, id);
+   CREATE TABLE site_stations (
+     tenant_id text COLLATE "C" NOT NULL,
+     station_id text COLLATE "C" NOT NULL,
+     site_id text COLLATE "C" NOT NULL,
+     PRIMARY KEY (tenant_id, station_id, site_id)
+   );
+   CREATE INDEX site_stations_by_site ON site_stations (tenant_id, site_id)`,
 ];
 
 /** Key of the session advisory lock that serialises migrations across nodes starting at once. */

@@ -34,10 +34,12 @@
  * with the server's default synchronous_commit=on means after the WAL is flushed.
  */
 import type { CampaignStore } from '../../core/ports/store/campaign-store.js';
+import type { SiteStore } from '../../core/ports/store/site-store.js';
 import type { UploadStore } from '../../core/ports/store/upload-store.js';
 import { PostgresOcpi } from './postgres-ocpi.js';
 import type { OcpiStore } from '../../core/ports/store/ocpi-store.js';
 import { PostgresCampaigns } from './postgres-campaigns.js';
+import { PostgresSites } from './postgres-sites.js';
 import { PostgresUploads } from './postgres-uploads.js';
 import { PostgresCertificates } from './postgres-certificates.js';
 import type { CertificateStore } from '../../core/ports/store/certificate-store.js';
@@ -113,6 +115,8 @@ export class PostgresStore implements Store {
   readonly displayMessages: DisplayMessageStore;
   /** Firmware campaigns (core/firmware-campaign.ts). */
   readonly campaigns: CampaignStore;
+  /** Sites for load management (core/sites.ts). */
+  readonly sites: SiteStore;
   /** Upload slots of the built-in upload target. */
   readonly uploads: UploadStore;
   readonly certificates: CertificateStore;
@@ -151,6 +155,7 @@ export class PostgresStore implements Store {
     this.configTemplates = new PostgresConfigTemplates(sql, this.writer);
     this.ocpi = new PostgresOcpi(sql, this.writer);
     this.campaigns = new PostgresCampaigns(sql, this.writer);
+    this.sites = new PostgresSites(sql, this.writer);
     this.uploads = new PostgresUploads(sql, this.writer);
     this.certificates = new PostgresCertificates(sql, this.writer);
     this.tariffs = new PostgresTariffs(sql, this.writer);

@@ -351,6 +351,24 @@ const MIGRATIONS: string[] = [
    CREATE INDEX station_requests_open_by_update ON station_requests (updated_at) WHERE status IN ('requested', 'accepted', 'receiving');`,
   // Tariffs, their assignments and each transaction's cost (issue 13, block I; sqlite-tariffs.ts).
   SQLITE_TARIFF_TABLES,
+  // Sites for load management (issue 13): one row each, tree / attachments / newest allocation in
+  // the JSON body (sqlite-sites.ts); site_stations finds a station's site.
+  `CREATE TABLE sites (
+     tenant_id TEXT NOT NULL,
+     id TEXT NOT NULL,
+     version INTEGER NOT NULL,
+     created_at TEXT NOT NULL,
+     body TEXT NOT NULL,
+     PRIMARY KEY (tenant_id, id)
+   ) WITHOUT ROWID;
+   CREATE INDEX sites_by_created ON sites (tenant_id, created_at, id);
+   CREATE TABLE site_stations (
+     tenant_id TEXT NOT NULL,
+     station_id TEXT NOT NULL,
+     site_id TEXT NOT NULL,
+     PRIMARY KEY (tenant_id, station_id, site_id)
+   ) WITHOUT ROWID;
+   CREATE INDEX site_stations_by_site ON site_stations (tenant_id, site_id);`,
 ];
 
 export function migrate(db: Database): void {

@@ -2,8 +2,10 @@ import { SqliteOcpi } from './sqlite-ocpi.js';
 import type { OcpiStore } from '../../core/ports/store/ocpi-store.js';
 import { mkdirSync, statSync } from 'node:fs';
 import type { CampaignStore } from '../../core/ports/store/campaign-store.js';
+import type { SiteStore } from '../../core/ports/store/site-store.js';
 import type { UploadStore } from '../../core/ports/store/upload-store.js';
 import { SqliteCampaigns } from './sqlite-campaigns.js';
+import { SqliteSites } from './sqlite-sites.js';
 import { SqliteUploads } from './sqlite-uploads.js';
 import { SqliteCertificates } from './sqlite-certificates.js';
 import type { CertificateStore } from '../../core/ports/store/certificate-store.js';
@@ -144,6 +146,8 @@ export class SqliteStore implements Store {
   readonly ocpi: OcpiStore;
   /** Firmware campaigns (core/firmware-campaign.ts). */
   readonly campaigns: CampaignStore;
+  /** Sites for load management (core/sites.ts). */
+  readonly sites: SiteStore;
   /** Upload slots of the built-in upload target. */
   readonly uploads: UploadStore;
   readonly certificates: CertificateStore;
@@ -218,6 +222,7 @@ export class SqliteStore implements Store {
     this.configTemplates = new SqliteConfigTemplates(this.db, this.writer);
     this.ocpi = new SqliteOcpi(this.db, this.writer);
     this.campaigns = new SqliteCampaigns(this.db, this.writer);
+    this.sites = new SqliteSites(this.db, this.writer);
     this.uploads = new SqliteUploads(this.db, this.writer);
     this.certificates = new SqliteCertificates(this.db, this.writer);
     this.tariffs = new SqliteTariffs(this.db, this.writer);

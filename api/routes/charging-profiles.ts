@@ -4,6 +4,8 @@ import { ApiError } from '../../core/errors.js';
 import type { ProfileFilter } from '../../core/ports/store/charging-profile-store.js';
 import { clearChargingProfile } from '../../actors/commands/clear-charging-profile.js';
 import { setChargingProfile } from '../../actors/commands/set-charging-profile.js';
+import { getCompositeSchedule } from '../../actors/commands/get-composite-schedule.js';
+import { compositeFrom16, compositeFrom2 } from '../../core/composite-schedule.js';
 import type { ApiDeps } from '../deps.js';
 import { errorBody, stationIdParam } from '../schemas.js';
 import { commandResult } from '../station-call.js';
@@ -121,6 +123,52 @@ export async function chargingProfileRoutes(app: FastifyInstance, opts: { deps: 
       const run = await deps.commands.run(tenantId, stationId, setChargingProfile, request.body);
       const { protocol, result } = await commandResult(deps, request, stationId, run);
       return { status: result.status as string, protocol };
+    },
+  );
+
+  app.post<{ Params: { id: string }; Body: { evseId: number; duration: number; unit?: 'A' | 'W' } }>(
+    '/stations/:id/composite-schedule',
+    {
+      schema: {
+        tags: ['smart charging'],
+        operationId: 'getCompositeSchedule',
+        summary: 'GetCompositeSchedule: the schedule the station will follow on an EVSE (0: the whole station) for the next `duration` seconds',
+        description:
+          '1.6: connectorId, duration, chargingRateUnit → status, scheduleStart, chargingSchedule; 2.x: evseId, duration, chargingRateUnit → status, schedule. ' +
+          'The answer is returned version-neutrally and kept as a station event of kind `composite-schedule` (GET /stations/{id}/events?kind=composite-schedule), ' +
+          'published as `composite-schedule.reported`, from any entry point.',
+        params: stationIdParam,
+        body: {
+          type: 'object',
+          properties: { evseId: { type: 'integer', minimum: 0 }, duration: { type: 'integer', minimum: 1, maximum: 31_536_000 }, unit: { type: 'string', enum: ['A', 'W'] } },
+          required: ['evseId', 'duration'],
+          additionalProperties: false,
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              protocol: { type: 'string' },
+              status: { type: 'string' },
+              evseId: { type: 'integer' },
+              scheduleStart: { type: ['string', 'null'] },
+              duration: { type: ['integer', 'null'] },
+              unit: { type: ['string', 'null'] },
+              minRate: { type: ['number', 'null'] },
+              periods: { type: 'array', items: period },
+            },
+          },
+          ...failures,
+        },
+      },
+    },
+    async (request) => {
+      const { tenantId } = request;
+      const stationId = request.params.id;
+      const run = await deps.commands.run(tenantId, stationId, getCompositeSchedule, request.body);
+      const { protocol, result } = await commandResult(deps, request, stationId, run);
+      const schedule = protocol === 'ocpp1.6' ? compositeFrom16(result, request.body.evseId) : compositeFrom2(result, request.body.evseId);
+      return { protocol, ...schedule };
     },
   );
 

@@ -21,6 +21,8 @@ export interface Scenario {
   heartbeats?: boolean;
   /** Runs against a cluster of Switchyard nodes (orchestrator/cluster.ts), not one server. */
   cluster?: boolean;
+  /** Measures something only Switchyard has (load management): baselines are skipped. */
+  switchyardOnly?: boolean;
   /** Simulator processes to use at least: one process tops out near 55k msg/s. */
   minChildren?: number;
   /** Upper bound of the scenario's own run time, for the runner's hard stop. */

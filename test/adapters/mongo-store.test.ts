@@ -17,6 +17,7 @@ import { configTemplateStoreContract } from '../contract/store-config-templates.
 import { certificateStoreContract } from '../contract/store-certificates.js';
 import { tariffStoreContract } from '../contract/store-tariffs.js';
 import { firmwareStoreContract } from '../contract/store-firmware.js';
+import { siteStoreContract } from '../contract/store-sites.js';
 
 // The same contract suites as SQLite, against a real MongoDB when MONGODB_URL is set
 // (e.g. MONGODB_URL=mongodb://127.0.0.1:27017). Each store gets its own database, dropped after.
@@ -57,4 +58,5 @@ if (!url && process.env.CI === 'true') {
   certificateStoreContract(t, 'MongoStore', options);
   tariffStoreContract(t, 'MongoStore', options);
   firmwareStoreContract(t, 'MongoStore', options);
+  siteStoreContract(t, 'MongoStore', options);
 }

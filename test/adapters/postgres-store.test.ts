@@ -14,6 +14,7 @@ import { configTemplateStoreContract } from '../contract/store-config-templates.
 import { certificateStoreContract } from '../contract/store-certificates.js';
 import { tariffStoreContract } from '../contract/store-tariffs.js';
 import { firmwareStoreContract } from '../contract/store-firmware.js';
+import { siteStoreContract } from '../contract/store-sites.js';
 import { POSTGRES_INSTALL, postgresBinDir, startPostgres } from '../helpers/postgres-server.js';
 
 // Every store contract suite, against a real PostgreSQL started for this file (see
@@ -45,4 +46,5 @@ if (!postgresBinDir()) {
   certificateStoreContract(t, 'PostgresStore', options);
   tariffStoreContract(t, 'PostgresStore', options);
   firmwareStoreContract(t, 'PostgresStore', options);
+  siteStoreContract(t, 'PostgresStore', options);
 }

@@ -10,6 +10,7 @@ import { configTemplateStoreContract } from '../contract/store-config-templates.
 import { certificateStoreContract } from '../contract/store-certificates.js';
 import { tariffStoreContract } from '../contract/store-tariffs.js';
 import { firmwareStoreContract } from '../contract/store-firmware.js';
+import { siteStoreContract } from '../contract/store-sites.js';
 
 storeContract(t, 'SqliteStore :memory:', {
   open: async () => new SqliteStore({ path: ':memory:' }),
@@ -45,6 +46,7 @@ certificateStoreContract(t, 'SqliteStore file', fileStores);
 tariffStoreContract(t, 'SqliteStore :memory:', { open: async () => new SqliteStore({ path: ':memory:' }) });
 tariffStoreContract(t, 'SqliteStore file', fileStores);
 firmwareStoreContract(t, 'SqliteStore :memory:', { open: async () => new SqliteStore({ path: ':memory:' }) });
+siteStoreContract(t, 'SqliteStore :memory:', { open: async () => new SqliteStore({ path: ':memory:' }) });
 
 t.test('a database from a newer build is refused', async (t) => {
   const path = join(dir, 'future.sqlite');

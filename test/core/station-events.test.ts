@@ -37,7 +37,8 @@ t.test('every station-message bus event is documented (nats-subjects.md, asyncap
   const subjects = await readFile(new URL('../../docs/nats-subjects.md', import.meta.url), 'utf8');
   const asyncapi = await readFile(new URL('../../docs/asyncapi.yaml', import.meta.url), 'utf8');
   const { CAMPAIGN_PROGRESS } = await import('../../actors/commands/campaign-driver.js');
-  for (const type of new Set([...Object.values(BUS_EVENT_OF), DEVICE_MODEL_REPORTED, CAMPAIGN_PROGRESS])) {
+  const { SITE_ALLOCATION } = await import('../../actors/commands/site-allocator.js');
+  for (const type of new Set([...Object.values(BUS_EVENT_OF), DEVICE_MODEL_REPORTED, CAMPAIGN_PROGRESS, SITE_ALLOCATION])) {
     t.ok(subjects.includes(`| \`${eventSuffix(type)}\` |`), `${type} in nats-subjects.md`);
     t.match(asyncapi, new RegExp(`enum: \\[[^\\]]*\\b${eventSuffix(type).replace(/[.-]/g, '\\$&')}\\b`), `${type} in the asyncapi enum`);
   }

@@ -1,4 +1,5 @@
 import { commandTable, sendOnly, type NotSupported } from '../command-spec.js';
+import * as getCompositeSchedule from './get-composite-schedule.js';
 import * as changeAvailability from './change-availability.js';
 import * as clearChargingProfile from './clear-charging-profile.js';
 import * as setChargingProfile from './set-charging-profile.js';
@@ -44,7 +45,7 @@ export const CSMS_INITIATED = commandTable([
   cancelReservation.command,
   sendOnly('ClearCache'),
   clearChargingProfile.command,
-  sendOnly('GetCompositeSchedule'),
+  getCompositeSchedule.command,
   getDiagnostics.command, // → DiagnosticsStatusNotification (no requestId: the newest request)
   reserveNow.command,
   setChargingProfile.command,

@@ -1,6 +1,7 @@
 import * as customerInformation from './customer-information.js';
 import { commandTable, sendOnly, type NotSupported } from '../command-spec.js';
 import { correlated } from '../request-correlation.js';
+import * as getCompositeSchedule from './get-composite-schedule.js';
 import * as changeAvailability from './change-availability.js';
 import * as clearChargingProfile from './clear-charging-profile.js';
 import * as setChargingProfile from './set-charging-profile.js';
@@ -62,7 +63,7 @@ export const CSMS_INITIATED = commandTable([
   // Smart charging, reservations, tariff and cost
   clearChargingProfile.command,
   correlated('GetChargingProfiles'), // → ReportChargingProfiles
-  sendOnly('GetCompositeSchedule'),
+  getCompositeSchedule.command,
   setChargingProfile.command,
   cancelReservation.command,
   reserveNow.command,

@@ -15,6 +15,7 @@ import type { ConfigTemplateStore } from './config-template-store.js';
 import type { ReservationStore } from './reservation-store.js';
 import type { DisplayMessageStore } from './display-message-store.js';
 import type { CampaignStore } from './campaign-store.js';
+import type { SiteStore } from './site-store.js';
 import type { UploadStore } from './upload-store.js';
 import type { OcpiStore } from './ocpi-store.js';
 import type { CertificateStore } from './certificate-store.js';
@@ -143,6 +144,8 @@ export interface Store {
   readonly outbox: OutboxStore;
   /** Firmware campaigns (core/firmware-campaign.ts): rollouts with their stations' progress. */
   readonly campaigns: CampaignStore;
+  /** Sites for load management (core/sites.ts): capacity trees, attachments, the newest allocation. */
+  readonly sites: SiteStore;
   /** One-time upload slots of the built-in upload target (GetLog, GetDiagnostics). */
   readonly uploads: UploadStore;
   /** OCPI 2.2.1 roaming: parties, partners, locations, partner tokens, sessions, CDRs and the partner delivery outbox (ocpi/). */
