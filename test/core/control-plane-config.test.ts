@@ -39,8 +39,10 @@ t.test('control plane variables', async (t) => {
     natsBufferSize: 5,
     role: 'api',
     nodeId: 'node-1',
+    nodeIdConfigured: true,
     registryTtlSec: 10,
     independentNodes: false,
+    secureCookies: false,
   });
   t.same(loadConfig({ CSMS_MESSAGE_LOG_RETENTION: 'off' }).controlPlane.messageLogRetention, { kind: 'off' });
   t.same(loadConfig({ CSMS_MESSAGE_LOG_RETENTION: '50' }).controlPlane.messageLogRetention, { kind: 'rows', maxPerStation: 50 });
