@@ -1,5 +1,6 @@
 import type { OcppVersion } from '../core/protocols.js';
 import type { StationEventType } from '../core/types.js';
+import type { PlugAndChargeServices } from '../core/ports/plug-and-charge.js';
 import type { Store } from '../core/ports/store/store.js';
 import type { VendorRegistry } from './actions/shared/vendor-extensions.js';
 
@@ -60,6 +61,8 @@ export interface HandlerContext {
   log?: HandlerLog;
   /** Inbound DataTransfer handlers by vendorId (actions/shared/vendor-extensions.ts); absent: none registered. */
   vendors?: VendorRegistry;
+  /** ISO 15118 Plug & Charge: OCSP lookups, contract-certificate provider; absent: certificate requests answer Failed. */
+  pnc?: PlugAndChargeServices;
 }
 
 export interface HandlerLog {

@@ -26,6 +26,8 @@ export interface InboundDispatcherDeps {
   onInternalError: (error: unknown, message: StationMessage) => void;
   /** Inbound DataTransfer handlers by vendorId; absent: none (UnknownVendorId). */
   vendors?: HandlerContext['vendors'];
+  /** OCSP and contract certificates (ISO 15118 Plug & Charge); absent: those requests answer Failed. */
+  pnc?: HandlerContext['pnc'];
   /** Handlers per protocol; tests may pass their own. */
   tables?: Record<OcppVersion, RoutingTable>;
 }
@@ -99,6 +101,7 @@ export class InboundDispatcher {
       settings: this.deps.settings,
       log: this.deps.log,
       vendors: this.deps.vendors,
+      pnc: this.deps.pnc,
     };
     try {
       this.deps.lastSeen.mark(tenantId, stationId, message.receivedAt);

@@ -144,6 +144,12 @@ export interface OcspVerdict {
   nextUpdate: string | undefined;
   revokedAt: string | undefined;
   producedAt: string;
+  /**
+   * Who signed: the issuer's own key, a delegated responder the issuer authorised, or a delegated
+   * responder whose issuer is not known here (signature valid, authority unchecked: good enough
+   * to pass the response on to a station, whose EV checks it; never enough to decide on).
+   */
+  signer: 'issuer' | 'delegate' | 'unverified-delegate';
 }
 
 /** Clock skew tolerated on thisUpdate / nextUpdate. */
@@ -155,7 +161,7 @@ const SKEW_MS = 5 * 60_000;
  * passed, beyond a 5-minute skew), signed by the issuer itself (its key hash is the CertID's) or
  * by a delegated responder (OCSPSigning EKU) that the issuer signed. The issuer certificate is
  * found among `issuers` (configured trust anchors and the chain a station sent) by its key hash;
- * without it only a response signed by the issuer's own key (carried in the response) passes.
+ * without it a delegated responder's response comes back as `unverified-delegate`.
  * Throws OcspError with the reason otherwise.
  */
 export function checkOcspResponse(der: Uint8Array, asked: CertificateHashData, now: Date, issuers: readonly X509Certificate[] = []): OcspVerdict {
@@ -186,7 +192,7 @@ export function checkOcspResponse(der: Uint8Array, asked: CertificateHashData, n
     );
   });
   if (!single) throw new OcspError('no-matching-response', 'the response is about another certificate');
-  verifySigner(basic, asked, issuers);
+  const signer = verifySigner(basic, asked, issuers);
   const t = now.getTime();
   if (single.thisUpdate.getTime() > t + SKEW_MS) throw new OcspError('stale-response', 'thisUpdate is in the future');
   if (single.nextUpdate && single.nextUpdate.getTime() < t - SKEW_MS) throw new OcspError('stale-response', 'nextUpdate has passed');
@@ -198,6 +204,7 @@ export function checkOcspResponse(der: Uint8Array, asked: CertificateHashData, n
     nextUpdate: single.nextUpdate?.toISOString(),
     revokedAt: single.certStatus.revoked?.revocationTime.toISOString(),
     producedAt: basic.tbsResponseData.producedAt.toISOString(),
+    signer,
   };
 }
 
@@ -214,7 +221,7 @@ function signatureHash(oid: string): string | null | undefined {
   return table[oid];
 }
 
-function verifySigner(basic: BasicOCSPResponse, asked: CertificateHashData, issuers: readonly X509Certificate[]): void {
+function verifySigner(basic: BasicOCSPResponse, asked: CertificateHashData, issuers: readonly X509Certificate[]): OcspVerdict['signer'] {
   const tbs = basic.tbsResponseDataRaw ?? AsnConvert.serialize(basic.tbsResponseData);
   const hash = signatureHash(basic.signatureAlgorithm.algorithm);
   if (hash === undefined) throw new OcspError('bad-signature', `unsupported signature algorithm ${basic.signatureAlgorithm.algorithm}`);
@@ -231,13 +238,18 @@ function verifySigner(basic: BasicOCSPResponse, asked: CertificateHashData, issu
   const carried = (basic.certs ?? []).map((c) => new X509Certificate(Buffer.from(AsnConvert.serialize(c))));
   const issuer = [...issuers, ...carried].find(isIssuer);
   // The issuer signed the response itself.
-  if (issuer && signedBy(issuer)) return;
+  if (issuer && signedBy(issuer)) return 'issuer';
   const delegate = carried.find(signedBy);
   if (!delegate) throw new OcspError('bad-signature', 'the response signature does not verify with the issuer or a certificate it carries');
-  if (!issuer) throw new OcspError('responder-unauthorised', 'delegated responder, and the issuer certificate is unknown (configure it in CSMS_PNC_CA_FILE)');
-  if (!delegate.verify(issuer.publicKey) || !hasOcspSigning(delegate)) {
-    throw new OcspError('responder-unauthorised', 'the responder certificate is not an OCSP signer the issuer authorised');
-  }
+  if (!hasOcspSigning(delegate)) throw new OcspError('responder-unauthorised', 'the responder certificate has no OCSPSigning usage');
+  if (!issuer) return 'unverified-delegate';
+  if (!delegate.verify(issuer.publicKey)) throw new OcspError('responder-unauthorised', 'the responder certificate was not issued by the certificate\'s issuer');
+  return 'delegate';
+}
+
+/** A verdict good enough to decide on (Authorize): the signer's authority was checked. */
+export function trustedVerdict(verdict: OcspVerdict): boolean {
+  return verdict.signer !== 'unverified-delegate';
 }
 
 function hasOcspSigning(cert: X509Certificate): boolean {

@@ -5,6 +5,7 @@ import { busEvent, type StationMessage } from '../core/envelope.js';
 import { InboundDispatcher } from '../actors/inbound-dispatcher.js';
 import { openStore } from '../adapters/store/open-store.js';
 import { loadVendorExtensions } from './vendor-extensions.js';
+import { openPlugAndCharge } from '../adapters/pki/open-plug-and-charge.js';
 import { SqliteStore } from '../adapters/store/sqlite-store.js';
 import type { Store } from '../core/ports/store/store.js';
 import { LastSeenBuffer } from './last-seen-buffer.js';
@@ -158,6 +159,7 @@ async function main(): Promise<void> {
   const dispatcher = new InboundDispatcher({
     store,
     vendors,
+    pnc: openPlugAndCharge(config.plugAndCharge),
     lastSeen,
     clock: () => new Date(),
     settings: { heartbeatIntervalSec: config.heartbeatIntervalSec, unknownTokens: config.unknownTokens },

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { X509Certificate } from 'node:crypto';
-import { certificateHashData, checkOcspResponse, ocspRequestDer, ocspResponderUrl, OcspError } from '../../core/ocsp.js';
+import { certificateHashData, checkOcspResponse, ocspRequestDer, ocspResponderUrl, OcspError, trustedVerdict } from '../../core/ocsp.js';
 import { makeOcspPki, opensslMissing } from '../helpers/ocsp-responder.js';
 
 // Responses made by Debian's openssl (`openssl ocsp -reqin … -respout …`) to requests built by core/ocsp.ts.
@@ -15,6 +15,7 @@ t.test('requests openssl understands, responses checked: good, revoked, unknown'
     t.match(data.serialNumber, /^8A/, 'serial with the top bit set (an INTEGER with a leading zero octet)');
     const verdict = checkOcspResponse(pki.respond(ocspRequestDer(data)), data, now);
     t.equal(verdict.status, status, `${status} certificate`);
+    t.equal(verdict.signer, 'issuer');
     t.ok(verdict.nextUpdate && new Date(verdict.nextUpdate) > now, 'nextUpdate from the responder');
     if (status === 'revoked') t.ok(verdict.revokedAt, 'revocation time');
   }
@@ -50,8 +51,16 @@ t.test('delegated responder: accepted only when the issuer is known and signed i
   const data = certificateHashData(pki.issue('C', 'good').cert, pki.ca.cert);
   const signer = pki.delegate();
   const der = pki.respond(ocspRequestDer(data), signer);
-  t.throws(() => checkOcspResponse(der, data, new Date()), { reason: 'responder-unauthorised' }, 'issuer unknown');
-  t.equal(checkOcspResponse(der, data, new Date(), [pki.ca.cert]).status, 'good', 'issuer configured');
+  t.equal(checkOcspResponse(der, data, new Date()).signer, 'unverified-delegate', 'issuer unknown: authority unchecked');
+  t.notOk(trustedVerdict(checkOcspResponse(der, data, new Date())));
+  const checked = checkOcspResponse(der, data, new Date(), [pki.ca.cert]);
+  t.equal(checked.status, 'good', 'issuer configured');
+  t.equal(checked.signer, 'delegate');
+  t.ok(trustedVerdict(checked));
+  // Another CA's OCSP signer cannot answer for this CA.
+  const other = makeOcspPki(t);
+  const foreign = other.respond(ocspRequestDer(data), other.delegate());
+  t.throws(() => checkOcspResponse(foreign, data, new Date(), [pki.ca.cert]), { reason: 'responder-unauthorised' }, 'signed by a delegate of another CA');
   // A leaf of the CA without the OCSPSigning usage may not answer for it.
   const leaf = pki.issue('not-a-signer', 'good');
   const byLeaf = pki.respond(ocspRequestDer(data), leaf);

@@ -1,7 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { freePort, type TestLike } from './server.js';
@@ -48,8 +47,8 @@ export interface OcspPki {
   delegate(): IssuedCert;
   /** A DER OCSP response to a DER request, signed by the CA or by `signer`. */
   respond(requestDer: Buffer, signer?: IssuedCert): Buffer;
-  /** Starts `openssl ocsp` on a free loopback port (stopped by PID at teardown); returns its URL. */
-  start(t: TestLike, signer?: IssuedCert): Promise<{ url: string; pid: number; requests(): number }>;
+  /** Starts `openssl ocsp` on `port` (default: a free one; OpenSSL 3.0 binds every address, the tests use loopback), stopped by PID at teardown (or `stop`). */
+  start(t: TestLike, options?: { signer?: IssuedCert; port?: number }): Promise<{ url: string; pid: number; stop(): Promise<void> }>;
 }
 
 const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
@@ -103,34 +102,28 @@ export function makeOcspPki(t: TestLike): OcspPki {
         '-rkey', signer.key, '-reqin', `${name}.der`, '-respout', `${name}.resp`, '-ndays', '1'], dir);
       return readFileSync(join(dir, `${name}.resp`));
     },
-    async start(tt, signer = ca) {
-      const port = await freePort();
+    async start(tt, options = {}) {
+      const signer = options.signer ?? ca;
+      const port = options.port ?? (await freePort());
       const log = { text: '' };
       const child: ChildProcess = spawn('openssl', ['ocsp', '-index', 'index.txt', '-CA', 'ca.pem',
         '-rsigner', signer.cert === ca.cert ? 'ca.pem' : signer.key.replace(/\.key$/, '.pem'), '-rkey', signer.key,
-        '-port', `127.0.0.1:${port}`, '-ndays', '1', '-text'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+        '-port', String(port), '-ndays', '1'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
       child.stdout!.setEncoding('utf8').on('data', (c: string) => (log.text += c));
       child.stderr!.setEncoding('utf8').on('data', (c: string) => (log.text += c));
-      tt.teardown(async () => {
+      const stop = async () => {
         if (child.exitCode !== null || child.signalCode !== null) return;
         const exited = new Promise((r) => child.once('exit', r));
         process.kill(child.pid!, 'SIGTERM');
         await exited;
-      });
-      // Ready once it accepts a TCP connection.
-      for (let i = 0; ; i++) {
-        const ok = await new Promise<boolean>((resolve) => {
-          const s = connect(port, '127.0.0.1', () => {
-            s.destroy();
-            resolve(true);
-          });
-          s.once('error', () => resolve(false));
-        });
-        if (ok) break;
-        if (child.exitCode !== null || i > 100) throw new Error(`openssl ocsp did not start:\n${log.text}`);
-        await new Promise((r) => setTimeout(r, 50));
+      };
+      tt.teardown(stop);
+      // Ready once it says so (a probe connection would hold up its one-at-a-time accept loop).
+      for (let i = 0; !log.text.includes('waiting for OCSP client connections'); i++) {
+        if (child.exitCode !== null || i > 200) throw new Error(`openssl ocsp did not start:\n${log.text}`);
+        await new Promise((r) => setTimeout(r, 25));
       }
-      return { url: `http://127.0.0.1:${port}/`, pid: child.pid!, requests: () => (log.text.match(/OCSP Request Data:/g) ?? []).length };
+      return { url: `http://127.0.0.1:${port}/`, pid: child.pid!, stop };
     },
   };
 }
