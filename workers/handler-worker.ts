@@ -172,6 +172,7 @@ async function main(): Promise<void> {
   });
 
   const logins = new LoginGate(store.stations, config.security.loginThrottle, log);
+  logins.onLoginChanged = (stationId) => toMain.send({ k: 'login-changed', stationId });
   const gateways = new Map<number, ThreadChannel<GatewayToHandler, never>>();
   const attach = (thread: number, port: MessagePort) => {
     gateways.get(thread)?.failPending(new Error('gateway thread replaced'));

@@ -102,7 +102,7 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
         location: (id) => node.registry.get(id),
         locate: cluster?.locate,
         disconnect: (id) => node.forgetStation(id),
-        forgetLogin: (id) => node.forgetLogin(id),
+        forgetLogin: (id) => (cluster ? cluster.forgetLogin(id) : node.forgetLogin(id)),
         setDebug: controlPlane.role === 'api' ? undefined : (id, enabled) => node.setStationDebug(id, enabled),
         connectedCount: () => node.registry.size,
       },
