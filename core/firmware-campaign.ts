@@ -17,6 +17,20 @@
 import type { StationRecord } from './types.js';
 
 export type CampaignStatus = 'running' | 'paused' | 'aborted' | 'complete';
+
+/**
+ * What a campaign rolls out. `firmware`: UpdateFirmware, followed to the station's install
+ * through its status notifications. `password-rotation` (issue #14, bulk rotation): each station
+ * gets a new generated Basic-auth password (SetVariables / ChangeConfiguration); its answer
+ * settles it at once (`installed`: the station took it). Same waves, concurrency, retries,
+ * offline handling, pause / resume / abort, lease and progress events.
+ */
+export type CampaignKind = 'firmware' | 'password-rotation';
+export const CAMPAIGN_KINDS: readonly CampaignKind[] = ['firmware', 'password-rotation'];
+
+export function kindOf(c: Pick<FirmwareCampaign, 'kind'>): CampaignKind {
+  return c.kind ?? 'firmware';
+}
 export const CAMPAIGN_STATUSES: readonly CampaignStatus[] = ['running', 'paused', 'aborted', 'complete'];
 
 export type CampaignStationState = 'pending' | 'downloading' | 'installing' | 'installed' | 'failed' | 'aborted';
@@ -90,10 +104,13 @@ export interface CampaignLease {
 export interface FirmwareCampaign {
   tenantId: string;
   id: string;
+  /** Absent (campaigns stored before kinds existed): firmware. */
+  kind?: CampaignKind;
   name: string;
   status: CampaignStatus;
   pausedReason: string | null;
-  firmware: CampaignFirmware;
+  /** The firmware of a `firmware` campaign; absent for other kinds. */
+  firmware?: CampaignFirmware;
   target: CampaignTarget;
   rollout: CampaignRollout;
   stations: CampaignStation[];
@@ -108,8 +125,9 @@ export interface FirmwareCampaign {
 export interface NewCampaignInput {
   tenantId: string;
   id: string;
+  kind?: CampaignKind;
   name?: string;
-  firmware: CampaignFirmware;
+  firmware?: CampaignFirmware;
   target: CampaignTarget;
   rollout?: Partial<CampaignRollout>;
 }
@@ -140,10 +158,11 @@ export function newCampaign(input: NewCampaignInput, stationIds: readonly string
   return {
     tenantId: input.tenantId,
     id: input.id,
-    name: input.name ?? `firmware ${input.firmware.location}`,
+    ...(input.kind && input.kind !== 'firmware' ? { kind: input.kind } : {}),
+    name: input.name ?? (input.firmware ? `firmware ${input.firmware.location}` : (input.kind ?? 'campaign')),
     status: unique.length === 0 ? 'complete' : 'running',
     pausedReason: null,
-    firmware: input.firmware,
+    ...(input.firmware ? { firmware: input.firmware } : {}),
     target: input.target,
     rollout,
     stations: unique.map((stationId, i) => ({
@@ -266,6 +285,8 @@ export function applySend(c: FirmwareCampaign, stationId: string, outcome: SendO
     (s) => {
       switch (outcome.kind) {
         case 'accepted':
+          // A password rotation is done once the station took it; firmware is followed to its install.
+          if (kindOf(c) === 'password-rotation') return { ...s, state: 'installed', requestId: null, error: null };
           return { ...s, state: 'downloading', requestId: outcome.requestId, error: null };
         case 'offline':
           // Not an attempt: it never reached the station.

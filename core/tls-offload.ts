@@ -1,4 +1,3 @@
-import { isIP } from 'node:net';
 import type { X509Certificate } from 'node:crypto';
 import type { RevocationList } from './crl.js';
 import { ConfigError, type Env } from './config.js';
@@ -26,6 +25,19 @@ export interface TlsOffloadConfig {
   stationCaFile: string | undefined;
   /** CSMS_TLS_CRL_FILE */
   crlFile: string | undefined;
+}
+
+/** 4, 6, or 0 when `address` is not an IP address (node:net's isIP, which core/ may not import). */
+function isIP(address: string): 0 | 4 | 6 {
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(address);
+  if (v4) return v4.slice(1).every((part) => Number(part) <= 255) ? 4 : 0;
+  if (!address.includes(':') || !/^[0-9A-Fa-f:.]+$/.test(address)) return 0;
+  try {
+    new URL(`http://[${address}]/`); // the WHATWG parser validates IPv6 literals
+    return 6;
+  } catch {
+    return 0;
+  }
 }
 
 interface Range {
