@@ -6,6 +6,16 @@ import { makeOcspPki, opensslMissing } from '../helpers/ocsp-responder.js';
 // Responses made by Debian's openssl (`openssl ocsp -reqin … -respout …`) to requests built by core/ocsp.ts.
 const skip = opensslMissing();
 
+/** The OcspError reason `fn` throws with (undefined: it did not throw). */
+function reasonOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+    return undefined;
+  } catch (error) {
+    return error instanceof OcspError ? error.reason : `not an OcspError: ${String(error)}`;
+  }
+}
+
 t.test('requests openssl understands, responses checked: good, revoked, unknown', { skip }, async (t) => {
   const pki = makeOcspPki(t);
   const now = new Date();
@@ -35,15 +45,15 @@ t.test('a response about another certificate, a forged signature, a stale one', 
   const a = certificateHashData(pki.issue('A', 'good').cert, pki.ca.cert);
   const b = certificateHashData(pki.issue('B', 'revoked').cert, pki.ca.cert);
   const answerForB = pki.respond(ocspRequestDer(b));
-  t.throws(() => checkOcspResponse(answerForB, a, new Date()), { reason: 'no-matching-response' });
+  t.equal(reasonOf(() => checkOcspResponse(answerForB, a, new Date())), 'no-matching-response');
   // Flip a byte inside the signed part (the producedAt / thisUpdate area near the middle).
   const forged = Buffer.from(pki.respond(ocspRequestDer(a)));
   const at = forged.indexOf(Buffer.from('Z', 'latin1'));
   forged[at - 1] = forged[at - 1] === 0x30 ? 0x31 : 0x30;
   t.throws(() => checkOcspResponse(forged, a, new Date()), OcspError);
   const good = pki.respond(ocspRequestDer(a));
-  t.throws(() => checkOcspResponse(good, a, new Date(Date.now() + 3 * 86_400_000)), { reason: 'stale-response' }, 'past nextUpdate');
-  t.throws(() => checkOcspResponse(Buffer.from('not der'), a, new Date()), { reason: 'malformed-response' });
+  t.equal(reasonOf(() => checkOcspResponse(good, a, new Date(Date.now() + 3 * 86_400_000))), 'stale-response', 'past nextUpdate');
+  t.equal(reasonOf(() => checkOcspResponse(Buffer.from('not der'), a, new Date())), 'malformed-response');
 });
 
 t.test('delegated responder: accepted only when the issuer is known and signed it for OCSP', { skip }, async (t) => {
@@ -60,11 +70,11 @@ t.test('delegated responder: accepted only when the issuer is known and signed i
   // Another CA's OCSP signer cannot answer for this CA.
   const other = makeOcspPki(t);
   const foreign = other.respond(ocspRequestDer(data), other.delegate());
-  t.throws(() => checkOcspResponse(foreign, data, new Date(), [pki.ca.cert]), { reason: 'responder-unauthorised' }, 'signed by a delegate of another CA');
+  t.equal(reasonOf(() => checkOcspResponse(foreign, data, new Date(), [pki.ca.cert])), 'responder-unauthorised', 'signed by a delegate of another CA');
   // A leaf of the CA without the OCSPSigning usage may not answer for it.
   const leaf = pki.issue('not-a-signer', 'good');
   const byLeaf = pki.respond(ocspRequestDer(data), leaf);
-  t.throws(() => checkOcspResponse(byLeaf, data, new Date(), [pki.ca.cert]), { reason: 'responder-unauthorised' });
+  t.equal(reasonOf(() => checkOcspResponse(byLeaf, data, new Date(), [pki.ca.cert])), 'responder-unauthorised');
 });
 
 t.test('responder URL from the Authority Information Access', { skip }, async (t) => {
@@ -75,6 +85,6 @@ t.test('responder URL from the Authority Information Access', { skip }, async (t
 });
 
 t.test('bad hash data is refused before anything is sent', async (t) => {
-  t.throws(() => ocspRequestDer({ hashAlgorithm: 'SHA256', issuerNameHash: 'zz', issuerKeyHash: '00', serialNumber: '01' }), { reason: 'bad-hash-data' });
-  t.throws(() => ocspRequestDer({ hashAlgorithm: 'MD5' as 'SHA256', issuerNameHash: '00', issuerKeyHash: '00', serialNumber: '01' }), { reason: 'bad-hash-data' });
+  t.equal(reasonOf(() => ocspRequestDer({ hashAlgorithm: 'SHA256', issuerNameHash: 'zz', issuerKeyHash: '00', serialNumber: '01' })), 'bad-hash-data');
+  t.equal(reasonOf(() => ocspRequestDer({ hashAlgorithm: 'MD5' as 'SHA256', issuerNameHash: '00', issuerKeyHash: '00', serialNumber: '01' })), 'bad-hash-data');
 });
