@@ -102,7 +102,7 @@ export const ACTION_NOTES: Readonly<Record<string, string>> = {
   GetInstalledCertificateIds: 'Sent as given (generic endpoint); the answer is returned.',
   SignCertificate: '',
   Get15118EVCertificate: '2.x: the EXI request goes untouched to the contract-certificate provider (`CSMS_CONTRACT_CERT_PROVIDER`: `http` to `CSMS_CONTRACT_CERT_URL`, or `local` from a file); its answer is returned (Accepted + exiResponse, or Failed with the reason).',
-  GetCertificateStatus: '2.x: a real OCSP request to the responder in `ocspRequestData`; Accepted with the DER response (base64 `ocspResult`, whatever status it gives), Failed when none could be had. Cached `CSMS_OCSP_CACHE_SEC` (never past nextUpdate). Not in 1.6 (its security whitepaper has no such message).',
+  GetCertificateStatus: '2.x: a real OCSP request to the responder in `ocspRequestData`; Accepted with the DER response (base64 `ocspResult`, whatever status it gives), Failed when none could be had. Cached `CSMS_OCSP_CACHE_SEC` (never past nextUpdate). 1.6: in DataTransfer (vendorId `org.openchargealliance.iso15118pnc`, OCA Plug & Charge whitepaper), as are Authorize with certificates and Get15118EVCertificate.',
   GetCertificateChainStatus: '2.1: each certificate by OCSP from its URLs in turn (Good/Revoked/Unknown with nextUpdate); counted only when the responder is the issuer or a delegate of a `CSMS_PNC_CA_FILE` CA; CRL sources answer Failed.',
 
   // OCPP 2.1 additions

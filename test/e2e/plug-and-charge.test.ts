@@ -72,6 +72,7 @@ t.test('Plug & Charge: GetCertificateStatus, Authorize with contract certificate
   });
   await server.registerStation('PNC-201', PASSWORD);
   await server.registerStation('PNC-21', PASSWORD);
+  await server.registerStation('PNC-16', PASSWORD);
   for (const emaid of ['DE8AAC0FFEE0001', 'DE8AAC0FFEE0002', 'DE8AAC0FFEE0003']) {
     t.equal((await server.apiJson('POST', '/tokens', { idToken: emaid, type: 'eMAID' })).status, 201);
   }
@@ -120,6 +121,29 @@ t.test('Plug & Charge: GetCertificateStatus, Authorize with contract certificate
     t.match(received[0], { tenantId: 'default', stationId: 'PNC-201', action: 'Install', exiRequest: exiKnown, iso15118SchemaVersion: 'urn:iso:15118:2:2013:MsgDef', authorization: 'Bearer provider-secret' });
     const failed = await station.call('Get15118EVCertificate', { iso15118SchemaVersion: 'urn:iso:15118:2:2013:MsgDef', action: 'Update', exiRequest: 'AAAA' });
     t.match(failed, { status: 'Failed', exiResponse: '', statusInfo: { reasonCode: 'ProviderFailed', additionalInfo: 'no contract for this EV' } });
+  });
+
+  t.test('1.6: the same messages in DataTransfer (vendorId org.openchargealliance.iso15118pnc)', async (t) => {
+    const v16 = await connectStrict(t, { endpoint: server.ocppUrl, identity: 'PNC-16', password: PASSWORD, version: 'ocpp1.6' });
+    t.equal(((await v16.call('BootNotification', bootPayload('ocpp1.6'))) as { status: string }).status, 'Accepted');
+    const pnc = async (messageId: string, request: unknown) => {
+      const answer = (await v16.call('DataTransfer', { vendorId: 'org.openchargealliance.iso15118pnc', messageId, data: JSON.stringify(request) })) as { status: string; data?: string };
+      return { status: answer.status, data: answer.data === undefined ? undefined : JSON.parse(answer.data) };
+    };
+    const looked = await pnc('GetCertificateStatus', { ocspRequestData: request(revoked) });
+    t.match(looked, { status: 'Accepted', data: { status: 'Accepted', ocspResult: String } });
+    t.equal(opensslStatus(pki.dir, looked.data.ocspResult), 'revoked');
+    t.match(await pnc('Authorize', { idToken: { idToken: 'DE8AAC0FFEE0001', type: 'eMAID' }, iso15118CertificateHashData: [request(good)] }), {
+      status: 'Accepted',
+      data: { idTokenInfo: { status: 'Accepted' }, certificateStatus: 'Accepted' },
+    });
+    t.match(await pnc('Authorize', { idToken: { idToken: 'DE8AAC0FFEE0002', type: 'eMAID' }, iso15118CertificateHashData: [request(revoked)] }), {
+      data: { idTokenInfo: { status: 'Invalid' }, certificateStatus: 'CertificateRevoked' },
+    });
+    t.match(await pnc('Get15118EVCertificate', { iso15118SchemaVersion: 'urn:iso:15118:2:2013:MsgDef', action: 'Install', exiRequest: exiKnown }), { data: { status: 'Accepted', exiResponse: exiAnswer } });
+    t.same(await pnc('SomethingElse', {}), { status: 'UnknownMessageId', data: undefined });
+    const raw = (await v16.call('DataTransfer', { vendorId: 'org.openchargealliance.iso15118pnc', messageId: 'GetCertificateStatus', data: 'not json' })) as { status: string };
+    t.equal(raw.status, 'Rejected', 'data that is not JSON');
   });
 
   t.test('2.1 GetCertificateChainStatus', async (t) => {
