@@ -20,8 +20,10 @@ t.test('headers believed only from a trusted proxy, and judged like our own TLS 
   const authorities = [new X509Certificate(pki.ca)];
   const config = loadTlsOffloadConfig({ CSMS_TRUSTED_PROXIES: '127.0.0.1' })!;
   const ranges = parseTrustedProxies('127.0.0.1');
-  const now = new Date();
   const good = pki.client('CP-OFF');
+  const foreign = pki.client('CP-OFF', { issuer: pki.otherCa('rogue') });
+  // After the certificates are made: their notBefore is the second they were signed.
+  const now = new Date(Date.now() + 1000);
   const headers = (h: Record<string, string>) => (name: string) => h[name] ?? '';
   const proxied = (h: Record<string, string>, from = '127.0.0.1') => offloadedTransport(headers(h), from, config, ranges, authorities, [], now);
   const cert = encodeURIComponent(good.cert.toString());
@@ -38,7 +40,6 @@ t.test('headers believed only from a trusted proxy, and judged like our own TLS 
   t.match(proxied({ 'x-ssl-client-verify': 'SUCCESS', 'x-ssl-client-cert': cert }), { transport: { tls: false } }, 'no https proto: plain');
   t.match(proxied({ 'x-forwarded-proto': 'https', 'x-ssl-client-verify': 'FAILED:certificate has expired', 'x-ssl-client-cert': cert }), { transport: { certificate: { kind: 'invalid', reason: /FAILED:certificate has expired/ } } });
   t.match(proxied({ 'x-forwarded-proto': 'https', 'x-ssl-client-verify': 'NONE' }), { transport: { tls: true, certificate: { kind: 'none' } } }, 'profile 2 behind the proxy');
-  const foreign = pki.client('CP-OFF', { issuer: pki.otherCa('rogue') });
   t.match(proxied({ 'x-forwarded-proto': 'https', 'x-ssl-client-verify': 'SUCCESS', 'x-ssl-client-cert': encodeURIComponent(foreign.cert.toString()) }), { transport: { certificate: { kind: 'invalid' } } }, 'a proxy that verified against other CAs is not enough');
   t.match(proxied({ 'x-forwarded-proto': 'https', 'x-ssl-client-verify': 'SUCCESS', 'x-ssl-client-cert': '%E0%A4%A' }), { transport: { certificate: { kind: 'invalid' } } }, 'not URL-encoded');
 });
