@@ -1,6 +1,7 @@
 import type { RoamingAuthorizer } from '../core/ports/roaming-authorizer.js';
 import type { OcppVersion } from '../core/protocols.js';
 import type { StationEventType } from '../core/types.js';
+import type { PlugAndChargeServices } from '../core/ports/plug-and-charge.js';
 import type { Store } from '../core/ports/store/store.js';
 import type { VendorRegistry } from './actions/shared/vendor-extensions.js';
 import type { EventBudget, EventBudgetState } from '../core/event-budget.js';
@@ -77,6 +78,8 @@ export interface HandlerContext {
   roaming?: RoamingAuthorizer;
   /** Counters handlers move (the handler thread's Prometheus registry); absent in tests that do not look. */
   metrics?: HandlerMetrics;
+  /** ISO 15118 Plug & Charge: OCSP lookups, contract-certificate provider; absent: certificate requests answer Failed. */
+  pnc?: PlugAndChargeServices;
 }
 
 export interface HandlerLog {

@@ -29,6 +29,8 @@ export interface InboundDispatcherDeps {
   vendors?: HandlerContext['vendors'];
   /** Roaming partners' tokens (OCPI); absent: no roaming. */
   roaming?: HandlerContext['roaming'];
+  /** OCSP and contract certificates (ISO 15118 Plug & Charge); absent: those requests answer Failed. */
+  pnc?: HandlerContext['pnc'];
   /** Handlers per protocol; tests may pass their own. */
   tables?: Record<OcppVersion, RoutingTable>;
 }
@@ -104,6 +106,7 @@ export class InboundDispatcher {
       vendors: this.deps.vendors,
       ...(this.deps.roaming ? { roaming: this.deps.roaming } : {}),
       metrics: this.deps.metrics,
+      pnc: this.deps.pnc,
     };
     try {
       this.deps.lastSeen.mark(tenantId, stationId, message.receivedAt);

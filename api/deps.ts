@@ -23,7 +23,10 @@ export interface ApiDeps {
     /** Finds a station connected to this node or, with NATS, to any node (registry lookup). */
     locate?(stationId: string): Promise<{ tenantId: string; version: OcppVersion; connectedAt?: string } | undefined>;
     disconnect(stationId: string): void;
-    /** The station's password or security profile changed: this node's gateway threads stop admitting it from memory. */
+    /**
+     * The station's password or security profile changed, or it was deleted: this node's gateway
+     * threads, and with NATS every node's, stop admitting it from memory (resolves once they have).
+     */
     forgetLogin?(stationId: string): Promise<void>;
     connectedCount(): number;
     /** Logs every frame of a station at info on this node's gateway threads (CsmsNode.setStationDebug); absent without gateways. */

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { loadControlPlaneConfig, type ControlPlaneConfig } from './control-plane-config.js';
 import { DEFAULT_MAX_ENERGY_STEP_WH } from './energy.js';
+import { loadPlugAndChargeConfig, type PlugAndChargeConfig } from './plug-and-charge-config.js';
 import { loadSecurityConfig, type SecurityConfig } from './security-config.js';
 import { loadCertificateConfig, type CertificateConfig } from './certificate-config.js';
 
@@ -53,6 +54,8 @@ export interface CsmsConfig {
   sessions: SessionRules;
   /** TLS listener (security profiles 2, 3) and failed-login throttling (core/security-config.ts). */
   security: SecurityConfig;
+  /** ISO 15118 Plug & Charge: OCSP cache, trusted CAs, contract-certificate provider (core/plug-and-charge-config.ts). */
+  plugAndCharge: PlugAndChargeConfig;
   /** The built-in upload target for GetLog / GetDiagnostics (`PUT|POST /uploads/{token}` on the API port). */
   uploads: UploadsConfig;
   /** CSMS_CAMPAIGN_TICK_MS: how often the firmware-campaign driver looks at running campaigns (it also wakes on events). */
@@ -217,6 +220,7 @@ export function loadConfig(env: Env = process.env): CsmsConfig {
     logLevel: oneOf(env, 'CSMS_LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     controlPlane: loadControlPlaneConfig(env),
     security: loadSecurityConfig(env, integer(env, 'CSMS_OCPP_PORT', 8080, 1, 65535)),
+    plugAndCharge: loadPlugAndChargeConfig(env),
     unknownTokens: oneOf(env, 'CSMS_UNKNOWN_TOKENS', 'reject', ['reject', 'accept-all']) as CsmsConfig['unknownTokens'],
     sessions: {
       maxEnergyStepWh: integer(env, 'CSMS_MAX_ENERGY_STEP_WH', DEFAULT_MAX_ENERGY_STEP_WH, 1, 1_000_000_000_000),

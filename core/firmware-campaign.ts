@@ -17,6 +17,20 @@
 import type { StationRecord } from './types.js';
 
 export type CampaignStatus = 'running' | 'paused' | 'aborted' | 'complete';
+
+/**
+ * What a campaign rolls out. `firmware`: UpdateFirmware, followed to the station's install
+ * through its status notifications. `password-rotation` (issue #14, bulk rotation): each station
+ * gets a new generated Basic-auth password (SetVariables / ChangeConfiguration); its answer
+ * settles it at once (`installed`: the station took it). Same waves, concurrency, retries,
+ * offline handling, pause / resume / abort, lease and progress events.
+ */
+export type CampaignKind = 'firmware' | 'password-rotation';
+export const CAMPAIGN_KINDS: readonly CampaignKind[] = ['firmware', 'password-rotation'];
+
+export function kindOf(c: Pick<FirmwareCampaign, 'kind'>): CampaignKind {
+  return c.kind ?? 'firmware';
+}
 export const CAMPAIGN_STATUSES: readonly CampaignStatus[] = ['running', 'paused', 'aborted', 'complete'];
 
 export type CampaignStationState = 'pending' | 'downloading' | 'installing' | 'installed' | 'failed' | 'aborted';
@@ -109,12 +123,14 @@ export const REPORT_STATE_OF: Readonly<Record<CampaignStationState, string>> = {
 export interface FirmwareCampaign {
   tenantId: string;
   id: string;
+  /** Absent (campaigns stored before kinds existed): firmware. */
+  kind?: CampaignKind;
   name: string;
   status: CampaignStatus;
   pausedReason: string | null;
-  /** Absent: a firmware campaign. */
+  /** Absent: a firmware or password-rotation campaign (`kind`); `report`: a bulk report job. */
   job?: CampaignJob;
-  /** The firmware of a firmware campaign; absent for other jobs. */
+  /** The firmware of a `firmware` campaign; absent for other kinds and jobs. */
   firmware?: CampaignFirmware;
   target: CampaignTarget;
   rollout: CampaignRollout;
@@ -130,6 +146,7 @@ export interface FirmwareCampaign {
 export interface NewCampaignInput {
   tenantId: string;
   id: string;
+  kind?: CampaignKind;
   name?: string;
   job?: CampaignJob;
   firmware?: CampaignFirmware;
@@ -163,7 +180,8 @@ export function newCampaign(input: NewCampaignInput, stationIds: readonly string
   return {
     tenantId: input.tenantId,
     id: input.id,
-    name: input.name ?? (input.job ? `${input.job.kind} ${input.job.reportBase}` : `firmware ${input.firmware?.location}`),
+    ...(input.kind && input.kind !== 'firmware' ? { kind: input.kind } : {}),
+    name: input.name ?? (input.job ? `${input.job.kind} ${input.job.reportBase}` : input.firmware ? `firmware ${input.firmware.location}` : (input.kind ?? 'campaign')),
     status: unique.length === 0 ? 'complete' : 'running',
     pausedReason: null,
     ...(input.job ? { job: input.job } : {}),
@@ -292,6 +310,8 @@ export function applySend(c: FirmwareCampaign, stationId: string, outcome: SendO
     (s) => {
       switch (outcome.kind) {
         case 'accepted':
+          // A password rotation is done once the station took it; firmware is followed to its install.
+          if (kindOf(c) === 'password-rotation') return { ...s, state: 'installed', requestId: null, error: null };
           return { ...s, state: 'downloading', requestId: outcome.requestId, error: null };
         case 'done':
           return { ...s, state: 'installed', requestId: outcome.requestId, error: null };

@@ -1,5 +1,6 @@
 import { ConfigError, integer, type Env } from './config.js';
 import { DEFAULT_LOGIN_THROTTLE, type LoginThrottleSettings } from './login-throttle.js';
+import { loadTlsOffloadConfig, type TlsOffloadConfig } from './tls-offload.js';
 
 /** TLS listener for security profiles 2 and 3 (unset port: plain ws:// only). */
 export interface TlsListenerConfig {
@@ -22,6 +23,8 @@ export interface TlsListenerConfig {
 export interface SecurityConfig {
   tls: TlsListenerConfig | undefined;
   loginThrottle: LoginThrottleSettings;
+  /** TLS terminated by a reverse proxy in front of the plain listener (CSMS_TRUSTED_PROXIES; core/tls-offload.ts). */
+  offload: TlsOffloadConfig | undefined;
 }
 
 /**
@@ -65,5 +68,5 @@ export function loadSecurityConfig(env: Env, plainPort: number): SecurityConfig 
     lockMs: integer(env, 'CSMS_LOGIN_LOCK_MS', d.lockMs, 1, 86_400_000),
     maxKeys: d.maxKeys,
   };
-  return { tls, loginThrottle };
+  return { tls, loginThrottle, offload: loadTlsOffloadConfig(env) };
 }

@@ -4,6 +4,7 @@ import { failedReply, type StationCall, type StationReply } from '../core/envelo
 import type { RemoteNodes, StationCommands } from '../actors/commands/station-commands.js';
 import { NatsBus } from '../adapters/bus/nats-bus.js';
 import { connectNats } from '../adapters/bus/nats-connect.js';
+import { LOGIN_FORGET_SUBJECT } from '../adapters/bus/nats-subjects.js';
 import { CommandRouter, NatsStationCaller } from './command-router.js';
 import type { CsmsNode } from './csms-node.js';
 import { StationDirectory, type DirectoryEntry } from './station-directory.js';
@@ -84,9 +85,19 @@ export interface Cluster {
   locate(stationId: string): Promise<{ tenantId: string; version: DirectoryEntry['version'] } | undefined>;
   /** The other nodes, for the station-commands service: calls out, and their calls in (`serve`). */
   remote: RemoteNodes;
+  /**
+   * Every node (this one first) stops admitting the station from a remembered password: its
+   * password or profile changed, or it was deleted. Resolves once each other live node confirmed,
+   * or after LOGIN_FORGET_WAIT_MS (logged: a node that did not answer may admit the old one until
+   * it restarts or hears the next change).
+   */
+  forgetLogin(stationId: string): Promise<void>;
   /** Graceful: waits for queued directory writes and releases this node's lease. */
   close(): Promise<void>;
 }
+
+/** How long a login change waits for the other nodes' confirmations. */
+const LOGIN_FORGET_WAIT_MS = 2000;
 
 /**
  * Takes this node's lease in the cluster directory (refused when another running node has the
@@ -130,6 +141,45 @@ export function attachCluster(node: CsmsNode, bus: NatsBus, directory: StationDi
     onError,
   );
   router.listen();
+  // Remembered logins (workers/station-auth.ts) are per node: a change made anywhere reaches all.
+  const forgetSub = bus.connection.subscribe(LOGIN_FORGET_SUBJECT, {
+    callback: (error, msg) => {
+      if (error) return;
+      let body: { stationId?: unknown; nodeId?: unknown };
+      try {
+        body = msg.json();
+      } catch {
+        return;
+      }
+      if (typeof body.stationId !== 'string') return;
+      const stationId = body.stationId;
+      const done = body.nodeId === nodeId ? Promise.resolve() : node.forgetLogin(stationId);
+      done.then(() => msg.respond(JSON.stringify({ nodeId })), onError);
+    },
+  });
+  const forgetLogin = async (stationId: string): Promise<void> => {
+    await node.forgetLogin(stationId);
+    const others = directory.liveNodes().filter((id) => id !== nodeId);
+    if (others.length === 0) return;
+    const confirmed = new Set<string>();
+    try {
+      const replies = await bus.connection.requestMany(LOGIN_FORGET_SUBJECT, JSON.stringify({ stationId, nodeId }), {
+        strategy: 'timer',
+        maxWait: LOGIN_FORGET_WAIT_MS,
+      });
+      for await (const reply of replies) {
+        const from = (reply.json() as { nodeId?: string }).nodeId;
+        if (from && from !== nodeId) confirmed.add(from);
+        if (others.every((id) => confirmed.has(id))) break;
+      }
+    } catch (error) {
+      onError(error);
+    }
+    const silent = others.filter((id) => !confirmed.has(id));
+    if (silent.length > 0) log.warn({ stationId, nodes: silent }, 'nodes did not confirm forgetting a station login: they may admit its old password until they restart');
+    else log.info({ stationId, nodes: others.length }, 'station login forgotten on every node');
+  };
+  node.loginChanged = forgetLogin;
   void (async () => {
     for await (const status of bus.connection.status()) {
       if (status.type === 'reconnect') await directory.recover().catch(onError);
@@ -161,7 +211,10 @@ export function attachCluster(node: CsmsNode, bus: NatsBus, directory: StationDi
     directory,
     locate: async (stationId) => node.registry.get(stationId) ?? (await directory.lookup(stationId)),
     remote,
+    forgetLogin,
     close: async () => {
+      node.loginChanged = undefined;
+      forgetSub.unsubscribe();
       router.close();
       await directory.close({ release: true });
     },

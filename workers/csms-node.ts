@@ -69,6 +69,8 @@ export class CsmsNode implements StationCaller {
   onFrames: ((frames: LoggedFrame[]) => void) | undefined;
   /** Told when a station connects to or leaves this node (the cluster directory, with NATS). */
   presence: { connected(stationId: string, location: StationLocation): void; disconnected(stationId: string): void } | undefined;
+  /** A station's login changed on this node (a rotation confirmed): set by the cluster to forget it on every node; default this node's threads. */
+  loginChanged: ((stationId: string) => Promise<void>) | undefined;
   private stopping = false;
   /** Names this process's frame journal files, so a restarted handler thread never replays live ones. */
   private readonly runId = `${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
@@ -184,6 +186,9 @@ export class CsmsNode implements StationCaller {
         return;
       case 'store-health':
         this.storeHealth[message.check] = message.ok ? { ok: true } : { ok: false, reason: message.reason };
+        return;
+      case 'login-changed':
+        void (this.loginChanged ?? ((id: string) => this.forgetLogin(id)))(message.stationId);
         return;
     }
   }

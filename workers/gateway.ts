@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { X509Certificate } from 'node:crypto';
 import { App, SSLApp, us_listen_socket_close, type AppOptions, type HttpResponse, type TemplatedApp, type us_listen_socket, type WebSocket, type WebSocketBehavior } from 'uws-pack';
 import { judgeClientCertificate, parseCertificateBundle, PLAIN, type TransportSecurity } from '../core/security-profile.js';
+import { offloadedTransport, parseTrustedProxies } from '../core/tls-offload.js';
 import type { TlsListenerConfig } from '../core/security-config.js';
 import type { RefusalCode } from '../core/security-profile.js';
 import { parseRevocationLists, type RevocationList } from '../core/crl.js';
@@ -108,6 +109,10 @@ export class Gateway {
   /** The station CA(s) client certificates must chain to (profile 3), and their revocation lists. */
   private authorities: X509Certificate[] = [];
   private revocations: RevocationList[] = [];
+  /** TLS offload (CSMS_TRUSTED_PROXIES): the proxies, and the station CAs their certificate headers are judged against. */
+  private readonly proxies: ReturnType<typeof parseTrustedProxies>;
+  private offloadAuthorities: X509Certificate[] = [];
+  private offloadRevocations: RevocationList[] = [];
   private readonly sockets = new Map<string, WebSocket<SocketData>>();
   private readonly routers = new Map<OcppVersion, Router>();
   private connSeq = 0;
@@ -124,6 +129,9 @@ export class Gateway {
       if (!router) this.routers.set(v, (router = new Router(options.schemas(v), handledActions(v), options.inbound, onInternalError, GATEWAY_ANSWERS[v])));
       return router;
     };
+    const offload = options.config.security.offload;
+    this.proxies = offload ? parseTrustedProxies(offload.trustedProxies.join(',')) : [];
+    if (offload) this.loadOffloadAuthorities();
     this.plain = App().ws<SocketData>('/*', this.behavior(false));
     if (options.config.security.tls) this.tlsApp = this.openTls(options.config.security.tls);
   }
@@ -143,12 +151,21 @@ export class Gateway {
         const offered = req.getHeader('sec-websocket-protocol');
         const extensions = req.getHeader('sec-websocket-extensions');
         const authorization = req.getHeader('authorization') || undefined;
-        const remoteAddress = Buffer.from(res.getRemoteAddressAsText()).toString();
+        const peerAddress = Buffer.from(res.getRemoteAddressAsText()).toString();
         // The peer certificate OpenSSL verified against the station CA file in the handshake (PEM,
         // '' when the client sent none): getX509Certificate is in the uWS binary, not its typings.
+        // On the plain listener behind a trusted TLS-offloading proxy: its headers (core/tls-offload.ts).
+        const offload = options.config.security.offload;
+        const proxied = !tls && offload
+          ? offloadedTransport((name) => req.getHeader(name), peerAddress, offload, this.proxies, this.offloadAuthorities, this.offloadRevocations, new Date())
+          : undefined;
+        const remoteAddress = proxied?.remoteAddress ?? peerAddress;
+        if (proxied && !proxied.viaProxy && req.getHeader(offload!.certHeader) && this.refusals.admit(`untrusted proxy ${peerAddress}`) !== undefined) {
+          options.log.warn({ remoteAddress: peerAddress, header: offload!.certHeader }, 'client certificate header from an address not in CSMS_TRUSTED_PROXIES: ignored');
+        }
         const transport: TransportSecurity = tls
           ? { tls: true, certificate: judgeClientCertificate((res as unknown as { getX509Certificate(): string }).getX509Certificate(), this.authorities, new Date(), this.revocations) }
-          : PLAIN;
+          : (proxied?.transport ?? PLAIN);
         const stationId = stationIdFromPath(url, options.config.ocppPathPrefix);
         if (!stationId) {
           return this.refuse(res, 404, 'Not Found: expected /ocpp/{stationId}', false, { reason: 'no valid station id in the path', path: url, remoteAddress });
@@ -233,6 +250,7 @@ export class Gateway {
    * the old listener) when the new files cannot be loaded.
    */
   async reloadTls(): Promise<void> {
+    if (this.options.config.security.offload) this.loadOffloadAuthorities();
     const tls = this.options.config.security.tls;
     if (!tls || !this.tlsApp) return;
     const app = this.openTls(tls);
@@ -245,6 +263,17 @@ export class Gateway {
     this.retiredApps.push(this.tlsApp);
     this.tlsApp = app;
     this.tlsListenSocket = socket;
+  }
+
+  /** The station CAs and revocation lists proxied client certificates are judged against (start-up, SIGHUP). */
+  private loadOffloadAuthorities(): void {
+    const offload = this.options.config.security.offload!;
+    if (!offload.stationCaFile) return;
+    const authorities = parseCertificateBundle(readFileSync(offload.stationCaFile, 'utf8'));
+    if (authorities.length === 0) throw new Error(`CSMS_TLS_STATION_CA_FILE ${offload.stationCaFile} holds no PEM certificate`);
+    const revocations = offload.crlFile ? parseRevocationLists(readFileSync(offload.crlFile, 'utf8'), authorities) : [];
+    this.offloadAuthorities = authorities;
+    this.offloadRevocations = revocations;
   }
 
   /** A uWS SSLApp from the configured files (TLS 1.2+ is uSockets' floor; the OCPP cipher list for 1.2). */

@@ -8,6 +8,7 @@ import { csmsClosedEvent } from '../core/transaction-summary.js';
 import { InboundDispatcher } from '../actors/inbound-dispatcher.js';
 import { openStore } from '../adapters/store/open-store.js';
 import { loadVendorExtensions } from './vendor-extensions.js';
+import { openPlugAndCharge } from '../adapters/pki/open-plug-and-charge.js';
 import { SqliteStore } from '../adapters/store/sqlite-store.js';
 import type { Store } from '../core/ports/store/store.js';
 import { LastSeenBuffer } from './last-seen-buffer.js';
@@ -180,6 +181,7 @@ async function main(): Promise<void> {
     vendors,
     // Roaming partners' tokens (OCPI): read from this thread's store, real-time authorization from here.
     roaming: new OcpiTokenAuthorizer(store.ocpi, { timeoutMs: loadOcpiConfig(process.env, '').realtimeTimeoutMs, log }),
+    pnc: openPlugAndCharge(config.plugAndCharge),
     lastSeen,
     clock: () => new Date(),
     settings: {
@@ -198,6 +200,7 @@ async function main(): Promise<void> {
   });
 
   const logins = new LoginGate(store.stations, config.security.loginThrottle, log);
+  logins.onLoginChanged = (stationId) => toMain.send({ k: 'login-changed', stationId });
   const gateways = new Map<number, ThreadChannel<GatewayToHandler, never>>();
   const attach = (thread: number, port: MessagePort) => {
     gateways.get(thread)?.failPending(new Error('gateway thread replaced'));

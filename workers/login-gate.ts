@@ -14,6 +14,8 @@ const NOT_COUNTED: ReadonlySet<RefusalCode> = new Set(['no-credentials', 'locked
 export class LoginGate {
   private readonly throttle: LoginThrottle;
   private readonly sweeper: NodeJS.Timeout;
+  /** Told once a rotation's previous password has ended, so other threads and nodes forget what they remember. */
+  onLoginChanged: ((stationId: string) => void) | undefined;
 
   constructor(
     private readonly stations: Pick<StationStore, 'findStationLogin' | 'confirmPassword'>,
@@ -43,7 +45,10 @@ export class LoginGate {
     this.throttle.succeeded(stationId);
     if (confirm === undefined) return;
     this.stations.confirmPassword(stationId, confirm).then(
-      () => this.log.info({ stationId }, 'station logged in with its new password: the previous one no longer works'),
+      () => {
+        this.log.info({ stationId }, 'station logged in with its new password: the previous one no longer works');
+        this.onLoginChanged?.(stationId);
+      },
       (error: unknown) => this.log.error({ err: error, stationId }, 'could not end the previous password'),
     );
   }

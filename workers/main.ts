@@ -131,9 +131,13 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
   // Firmware campaigns are driven here, on the main thread, through the same commands service as
   // the API (never on a gateway or the handler thread); in a cluster every node runs a driver and
   // a campaign's lease in the shared store lets one of them drive it at a time.
+  // scrypt for new station passwords (API and bulk rotation jobs), on a CPU pool, never on this thread.
+  const hashStationPassword = (password: string) => runTask({ task: 'hashPassword', password, cost: config.scryptCost }) as Promise<string>;
+  const forgetLogin = (id: string) => (cluster ? cluster.forgetLogin(id) : node.forgetLogin(id));
   const campaigns = controlPlane.role === 'gateway' ? undefined : new CampaignDriver({
     store, commands, publish: (event) => bus.publish(event), nodeId: controlPlane.nodeId, tickMs: config.campaignTickMs,
     log: log.child({ component: 'campaigns' }),
+    rotation: { stations: store.stations, commands, hashPassword: hashStationPassword, forgetLogin },
   });
   const campaignSubscriptions = campaigns
     ? [
@@ -186,14 +190,14 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
         location: (id) => node.registry.get(id),
         locate: cluster?.locate,
         disconnect: (id) => node.forgetStation(id),
-        forgetLogin: (id) => node.forgetLogin(id),
+        forgetLogin,
         setDebug: controlPlane.role === 'api' ? undefined : (id, enabled) => node.setStationDebug(id, enabled),
         connectedCount: () => node.registry.size,
       },
       metrics: () => node.metrics(),
       events: bus,
       uiDir: join(dirname(fileURLToPath(import.meta.url)), '..', 'ui'),
-      hashPassword: (password) => runTask({ task: 'hashPassword', password, cost: config.scryptCost }) as Promise<string>,
+      hashPassword: hashStationPassword,
       certificates: {
         ca: () => (ca.certificate ? { kind: ca.kind, certificate: ca.certificate } : undefined),
         ...(renewals ? { renewals } : {}),

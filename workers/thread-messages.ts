@@ -71,4 +71,6 @@ export type HandlerToMain =
   | { k: 'publish-events'; events: BusEvent[] }
   | { k: 'frames'; frames: LoggedFrame[] }
   /** a readiness check of the store changed (sent only on change): writes commit, the SQLite file is the one opened */
-  | { k: 'store-health'; check: 'store-writable' | 'sqlite-file'; ok: boolean; reason?: string };
+  | { k: 'store-health'; check: 'store-writable' | 'sqlite-file'; ok: boolean; reason?: string }
+  /** a station's login changed here (a rotation's old password ended): every gateway thread, every node, forgets it */
+  | { k: 'login-changed'; stationId: string };

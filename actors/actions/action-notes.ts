@@ -26,7 +26,7 @@ export const ACTION_NOTES: Readonly<Record<string, string>> = {
   DataTransfer: 'Inbound: routed by vendorId to handlers registered with `CSMS_VENDOR_EXTENSIONS` (UnknownVendorId otherwise) and stored as a station event; outbound: `POST /stations/{id}/data-transfer`.',
 
   // Authorization and local lists
-  Authorize: 'Looks the id token up (tenant\'s tokens, groups, expiry, blocked); unknown tokens per `CSMS_UNKNOWN_TOKENS`. Committed before the answer. 2.x: the applicable tariff\'s text as `idTokenInfo.personalMessage`.',
+  Authorize: 'Looks the id token up (tenant\'s tokens, groups, expiry, blocked); unknown tokens per `CSMS_UNKNOWN_TOKENS`. 2.x: the applicable tariff\'s text as `idTokenInfo.personalMessage`; with a contract `certificate` or `iso15118CertificateHashData` (C07): the certificate is checked (chain to `CSMS_PNC_CA_FILE`, eMAID, OCSP) and answered in `certificateStatus`; a contract not Accepted makes the token Invalid. Committed before the answer.',
   SendLocalList: 'Sent with the list version; on Accepted the station\'s local list is recorded (`POST /stations/{id}/local-list` sends it, `GET` shows it).',
   GetLocalListVersion: '`GET /stations/{id}/local-list/version`; the returned version is recorded beside the local list the CSMS last sent.',
 
@@ -101,9 +101,9 @@ export const ACTION_NOTES: Readonly<Record<string, string>> = {
   DeleteCertificate: '`DELETE /stations/{id}/certificates/{certificateId}` sends the hash data; Accepted or NotFound removes it from the inventory.',
   GetInstalledCertificateIds: '`POST /stations/{id}/certificates/query` (2.x: any types, 1.6: one); the answer becomes the inventory of those types (known expiry kept).',
   SignCertificate: 'CSR checked on the handler thread (signature, RSA ≥ 2048 or EC P-256/P-384, CN = station id, O = `CSMS_CERT_ORGANIZATION`): Rejected with the reason (2.x statusInfo) and a log line, or Accepted, recorded as a request and signed (see CertificateSigned).',
-  Get15118EVCertificate: '',
-  GetCertificateStatus: '',
-  GetCertificateChainStatus: '',
+  Get15118EVCertificate: '2.x: the EXI request goes untouched to the contract-certificate provider (`CSMS_CONTRACT_CERT_PROVIDER`: `http` to `CSMS_CONTRACT_CERT_URL`, or `local` from a file); its answer is returned (Accepted + exiResponse, or Failed with the reason).',
+  GetCertificateStatus: '2.x: a real OCSP request to the responder in `ocspRequestData`; Accepted with the DER response (base64 `ocspResult`, whatever status it gives), Failed when none could be had. Cached `CSMS_OCSP_CACHE_SEC` (never past nextUpdate). 1.6: in DataTransfer (vendorId `org.openchargealliance.iso15118pnc`, OCA Plug & Charge whitepaper), as are Authorize with certificates and Get15118EVCertificate.',
+  GetCertificateChainStatus: '2.1: each certificate by OCSP from its URLs in turn (Good/Revoked/Unknown with nextUpdate); counted only when the responder is the issuer or a delegate of a `CSMS_PNC_CA_FILE` CA; CRL sources answer Failed.',
 
   // OCPP 2.1 additions
   AFRRSignal: '2.1: sent as given (generic endpoint).',

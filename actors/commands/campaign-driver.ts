@@ -4,6 +4,7 @@ import {
   applySend,
   isActive,
   isInFlight,
+  kindOf,
   markSending,
   mayDrive,
   dueStations,
@@ -18,6 +19,8 @@ import type { UpdateFirmwareInput } from '../actions/command-inputs.js';
 import type { StationCommands } from './station-commands.js';
 import { updateFirmware } from './update-firmware.js';
 import { triggerReport } from './trigger-report.js';
+import { setStationPassword } from './set-station-password.js';
+import { generatedPasswordFor, rotateStationPassword, type RotationDeps } from './rotate-station-password.js';
 
 /** Bus event of every station state change in a campaign (docs/nats-subjects.md). */
 export const CAMPAIGN_PROGRESS = 'campaign.progress';
@@ -34,6 +37,8 @@ export interface CampaignDriverDeps {
   leaseMs?: number;
   clock?: () => Date;
   log?: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
+  /** Password-rotation campaigns: one station's rotation (actors/commands/rotate-station-password.ts); absent: they fail. */
+  rotation?: RotationDeps;
 }
 
 /** The firmware of a campaign as the UpdateFirmware command's input. */
@@ -200,7 +205,7 @@ export class CampaignDriver {
       this.deps.publish(
         busEvent(CAMPAIGN_PROGRESS, after.tenantId, s.stationId, {
           campaignId: after.id,
-          kind: after.job?.kind ?? 'firmware',
+          kind: after.job?.kind ?? kindOf(after),
           campaignStatus: after.status,
           state: s.state,
           attempts: s.attempts,
@@ -224,6 +229,23 @@ export class CampaignDriver {
       { campaignId: c.id, tenantId: c.tenantId, stationId: s.stationId, from: was?.state ?? null, to: s.state, attempts: s.attempts, requestId: s.requestId, error: s.error, waiting: s.waiting },
       'firmware campaign station',
     );
+  }
+
+  /** A new generated password for one station of a password-rotation campaign (never logged, never stored in the campaign). */
+  private async rotate(tenantId: string, stationId: string): Promise<SendOutcome> {
+    const deps = this.deps.rotation;
+    if (!deps) return { kind: 'failed', error: 'password rotation is not available on this node' };
+    const station = await deps.stations.getStation(tenantId, stationId);
+    if (!station) return { kind: 'failed', error: 'station deleted' };
+    const outcome = await rotateStationPassword(
+      deps,
+      { tenantId, id: stationId, passwordHash: station.passwordHash, passwordRotatedAt: station.passwordRotatedAt ?? null },
+      generatedPasswordFor(station.protocol),
+    );
+    if (outcome.taken) return { kind: 'accepted', requestId: null };
+    const reply = outcome.run.reply;
+    if (reply.status === 'result') return { kind: 'failed', error: setStationPassword.fromOcpp(outcome.run.sent!.protocol, reply.payload).status };
+    return outcomeOf(reply);
   }
 
   /** One step of one campaign; false when another writer got in between (the caller looks again). */
@@ -265,9 +287,11 @@ export class CampaignDriver {
     c = await this.save(c, marked);
     if (!c) return false;
     const sending = c;
+    const kind = kindOf(c);
     const outcomes = await Promise.all(
       due.map(async (stationId): Promise<[string, SendOutcome]> => {
         try {
+          if (kind === 'password-rotation') return [stationId, await this.rotate(sending.tenantId, stationId)];
           return [stationId, await send(this.deps.commands, sending, stationId)];
         } catch (error) {
           return [stationId, { kind: 'failed', error: (error as Error).message }];

@@ -9,6 +9,7 @@ import type { LoggedFrame } from '../../core/ports/store/message-log-store.js';
  *   _csms.node.<nodeId>.cmd                                   commands for the stations one node holds
  *   _csms.node.<nodeId>.displace                              "your connection of this station is stale"
  *   _csms.node.<nodeId>.ping                                  "are you there" after a call timed out
+ *   _csms.logins.forget                                       "forget what you remember of this station's login" (every node)
  *
  * Node-to-node subjects live outside the `csms.>` tree: an event subscriber on `csms.>` (a tail,
  * an integrator's archive) would otherwise receive every forwarded command and, by not answering,
@@ -22,6 +23,12 @@ import type { LoggedFrame } from '../../core/ports/store/message-log-store.js';
 export const SUBJECT_ROOT = 'csms';
 /** Root of the node-to-node subjects (not for integrators). */
 export const NODE_ROOT = '_csms.node';
+/**
+ * Every node subscribes (no queue group): a station's password or profile changed, or it was
+ * deleted, so each node drops the verified password it may remember. Body `{ stationId, nodeId }`
+ * (the sender, which has already forgotten); each node replies once done. Rare (operator actions).
+ */
+export const LOGIN_FORGET_SUBJECT = '_csms.logins.forget';
 
 export function encodeToken(value: string): string {
   if (/^[A-Za-z0-9_-]+$/.test(value)) return value;

@@ -7,11 +7,13 @@ import {
   DEFAULT_ROLLOUT,
   control,
   currentWave,
+  kindOf,
   matchesTarget,
   newCampaign,
   progressOf,
   type CampaignCommand,
   type CampaignFirmware,
+  type CampaignKind,
   type CampaignRollout,
   type CampaignStatus,
   type CampaignTarget,
@@ -56,7 +58,8 @@ const campaignSchema = {
     name: { type: 'string' },
     status: { type: 'string', enum: CAMPAIGN_STATUSES, description: 'running ⇄ paused; running | paused → aborted; running → complete when every station is installed or failed' },
     pausedReason: { type: ['string', 'null'] },
-    firmware: { type: 'object', additionalProperties: true },
+    kind: { type: 'string', enum: ['firmware', 'password-rotation'], description: 'firmware: UpdateFirmware; password-rotation: a new Basic-auth password per station (`installed` = the station took it)' },
+    firmware: { type: ['object', 'null'], additionalProperties: true },
     target: { type: 'object', additionalProperties: true },
     rollout: { type: 'object', additionalProperties: true },
     progress: progressSchema,
@@ -74,9 +77,10 @@ export function view(c: FirmwareCampaign, withStations = true) {
   return {
     id: c.id,
     name: c.name,
+    kind: kindOf(c),
     status: c.status,
     pausedReason: c.pausedReason,
-    firmware: c.firmware,
+    firmware: c.firmware ?? null,
     target: c.target,
     rollout: c.rollout,
     progress: progressOf(c),
@@ -108,7 +112,31 @@ export async function allStations(deps: ApiDeps, tenantId: string): Promise<Stat
   return out;
 }
 
-/** The tenant's stations a target names, in rollout order; 400 for unknown ids, CAMPAIGN_NO_STATIONS when none match. */
+const targetSchema = {
+  type: 'object',
+  properties: {
+    stationIds: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 48 }, minItems: 1, maxItems: 100_000 },
+    vendor: { type: 'string', maxLength: 50 },
+    model: { type: 'string', maxLength: 50 },
+    firmwareVersion: { type: 'string', maxLength: 50 },
+  },
+  additionalProperties: false,
+} as const;
+
+const rolloutSchema = {
+  type: 'object',
+  properties: {
+    waves: { type: 'array', items: { type: 'integer', minimum: 1 }, maxItems: 100, default: DEFAULT_ROLLOUT.waves },
+    concurrency: { type: 'integer', minimum: 1, maximum: 10_000, default: DEFAULT_ROLLOUT.concurrency },
+    maxAttempts: { type: 'integer', minimum: 1, maximum: 100, default: DEFAULT_ROLLOUT.maxAttempts },
+    retryDelaySec: { type: 'integer', minimum: 0, maximum: 604_800, default: DEFAULT_ROLLOUT.retryDelaySec },
+    maxFailures: { type: ['integer', 'null'], minimum: 0, default: null },
+    offlineRetrySec: { type: 'integer', minimum: 1, maximum: 604_800, default: DEFAULT_ROLLOUT.offlineRetrySec },
+  },
+  additionalProperties: false,
+} as const;
+
+/** The tenant's stations a target selects, in rollout order (an explicit list keeps its order). */
 export async function targetStations(deps: ApiDeps, tenantId: string, target: CampaignTarget): Promise<string[]> {
   const stations = await allStations(deps, tenantId);
   let ids: string[];
@@ -123,6 +151,12 @@ export async function targetStations(deps: ApiDeps, tenantId: string, target: Ca
   if (ids.length === 0) throw new ApiError('CAMPAIGN_NO_STATIONS', 'No station matches the target');
   return ids;
 }
+
+/** The two kinds of campaign, each under its own path (one store, one driver). */
+const FAMILIES: ReadonlyArray<{ kind: CampaignKind; path: string; tag: string; noun: string; op: string }> = [
+  { kind: 'firmware', path: '/firmware-campaigns', tag: 'firmware', noun: 'firmware campaign', op: 'FirmwareCampaign' },
+  { kind: 'password-rotation', path: '/password-rotations', tag: 'stations', noun: 'password rotation job', op: 'PasswordRotation' },
+];
 
 /**
  * Firmware campaigns (issue #12): one firmware to many stations in waves (canary first), with a
@@ -151,28 +185,8 @@ export async function campaignRoutes(app: FastifyInstance, opts: { deps: ApiDeps
           properties: {
             name: { type: 'string', maxLength: 200 },
             firmware: firmwareBody,
-            target: {
-              type: 'object',
-              properties: {
-                stationIds: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 48 }, minItems: 1, maxItems: 100_000 },
-                vendor: { type: 'string', maxLength: 50 },
-                model: { type: 'string', maxLength: 50 },
-                firmwareVersion: { type: 'string', maxLength: 50 },
-              },
-              additionalProperties: false,
-            },
-            rollout: {
-              type: 'object',
-              properties: {
-                waves: { type: 'array', items: { type: 'integer', minimum: 1 }, maxItems: 100, default: DEFAULT_ROLLOUT.waves },
-                concurrency: { type: 'integer', minimum: 1, maximum: 10_000, default: DEFAULT_ROLLOUT.concurrency },
-                maxAttempts: { type: 'integer', minimum: 1, maximum: 100, default: DEFAULT_ROLLOUT.maxAttempts },
-                retryDelaySec: { type: 'integer', minimum: 0, maximum: 604_800, default: DEFAULT_ROLLOUT.retryDelaySec },
-                maxFailures: { type: ['integer', 'null'], minimum: 0, default: null },
-                offlineRetrySec: { type: 'integer', minimum: 1, maximum: 604_800, default: DEFAULT_ROLLOUT.offlineRetrySec },
-              },
-              additionalProperties: false,
-            },
+            target: targetSchema,
+            rollout: rolloutSchema,
           },
           required: ['firmware', 'target'],
           additionalProperties: false,
@@ -186,6 +200,46 @@ export async function campaignRoutes(app: FastifyInstance, opts: { deps: ApiDeps
       const ids = await targetStations(deps, tenantId, target);
       const campaign = newCampaign({ tenantId, id: randomUUID(), name, firmware, target, rollout }, ids, new Date().toISOString());
       await deps.store.campaigns.create(campaign);
+      deps.campaigns?.wake();
+      return reply.code(201).send(view(campaign));
+    },
+  );
+
+  app.post<{ Body: Omit<CreateBody, 'firmware'> }>(
+    '/password-rotations',
+    {
+      schema: {
+        tags: ['stations'],
+        operationId: 'createPasswordRotation',
+        summary: 'Rotate the Basic-auth password of many stations (a job)',
+        description:
+          'Bulk password rotation (A01, 1.6 security whitepaper) as a campaign: every station the target selects (as for firmware campaigns: ' +
+          '`stationIds`, `vendor`, `model`, `firmwareVersion`) gets a new generated password (40 characters, 20 for 1.6) exactly as ' +
+          '`POST /stations/{id}/password` sends it (2.x SetVariables BasicAuthPassword, 1.6 ChangeConfiguration AuthorizationKey), in waves, ' +
+          '`concurrency` at once, retried up to `maxAttempts`; a station that is offline gets it when it connects. Per station: `installed` = it took ' +
+          'the new password (the old one works until its first login with the new one), `failed` = it refused it every time (it keeps its old one). ' +
+          'Progress: `GET /password-rotations/{campaignId}` and `campaign.progress` events; pause / resume / abort like firmware campaigns. ' +
+          'The generated passwords are never shown or stored in clear (stations that must be told out of band: `POST /stations/{id}/password`).',
+        body: {
+          type: 'object',
+          properties: { name: { type: 'string', maxLength: 200 }, target: targetSchema, rollout: rolloutSchema },
+          required: ['target'],
+          additionalProperties: false,
+        },
+        response: { 201: campaignSchema, 400: errorBody, 401: errorBody },
+      },
+    },
+    async (request, reply) => {
+      const { tenantId } = request;
+      const { name, target, rollout } = request.body;
+      const ids = await targetStations(deps, tenantId, target);
+      const campaign = newCampaign(
+        { tenantId, id: randomUUID(), kind: 'password-rotation', name: name ?? `password rotation of ${ids.length} stations`, target, rollout: { waves: [ids.length], ...rollout } },
+        ids,
+        new Date().toISOString(),
+      );
+      await deps.store.campaigns.create(campaign);
+      request.log.info({ campaignId: campaign.id, stations: ids.length }, 'password rotation job started');
       deps.campaigns?.wake();
       return reply.code(201).send(view(campaign));
     },
@@ -212,37 +266,39 @@ export async function campaignRoutes(app: FastifyInstance, opts: { deps: ApiDeps
     },
   );
 
+  for (const family of FAMILIES) {
   app.get<{ Params: { campaignId: string } }>(
-    '/firmware-campaigns/:campaignId',
+    `${family.path}/:campaignId`,
     {
       schema: {
-        tags: ['firmware'],
-        operationId: 'getFirmwareCampaign',
-        summary: 'A firmware campaign with the progress of every station',
+        tags: [family.tag],
+        operationId: `get${family.op}`,
+        summary: `A ${family.noun} with the progress of every station`,
         params: campaignIdParams,
         response: { 200: campaignSchema, 404: errorBody },
       },
     },
     async (request) => {
       const found = await deps.store.campaigns.get(request.tenantId, request.params.campaignId);
-      if (!found || found.job) throw new ApiError('CAMPAIGN_NOT_FOUND', `Campaign ${request.params.campaignId} not found`);
+      if (!found || found.job || (family.kind !== 'firmware' && kindOf(found) !== family.kind)) throw new ApiError('CAMPAIGN_NOT_FOUND', `Campaign ${request.params.campaignId} not found`);
       return view(found);
     },
   );
+  }
 
   const descriptions: Record<CampaignCommand, string> = {
     pause: 'No station is sent the update while paused; stations already downloading or installing go on and are followed. 409 unless running.',
     resume: 'Continues a paused campaign (also one paused by maxFailures). 409 unless paused.',
     abort: 'Stations not yet sent the update are marked aborted; those downloading or installing are still followed to their end. 409 unless running or paused.',
   };
-  for (const command of ['pause', 'resume', 'abort'] as const) {
+  for (const family of FAMILIES) for (const command of ['pause', 'resume', 'abort'] as const) {
     app.post<{ Params: { campaignId: string } }>(
-      `/firmware-campaigns/:campaignId/${command}`,
+      `${family.path}/:campaignId/${command}`,
       {
         schema: {
-          tags: ['firmware'],
-          operationId: `${command}FirmwareCampaign`,
-          summary: `${command[0]!.toUpperCase()}${command.slice(1)} a firmware campaign`,
+          tags: [family.tag],
+          operationId: `${command}${family.op}`,
+          summary: `${command[0]!.toUpperCase()}${command.slice(1)} a ${family.noun}`,
           description: descriptions[command],
           params: campaignIdParams,
           response: { 200: campaignSchema, 404: errorBody, 409: errorBody },
@@ -253,7 +309,7 @@ export async function campaignRoutes(app: FastifyInstance, opts: { deps: ApiDeps
         // Compare-and-set: the driver may write the campaign meanwhile; read again and retry.
         for (let attempt = 0; attempt < 20; attempt++) {
           const found = await deps.store.campaigns.get(request.tenantId, campaignId);
-          if (!found || found.job) throw new ApiError('CAMPAIGN_NOT_FOUND', `Campaign ${campaignId} not found`);
+          if (!found || found.job || (family.kind !== 'firmware' && kindOf(found) !== family.kind)) throw new ApiError('CAMPAIGN_NOT_FOUND', `Campaign ${campaignId} not found`);
           const outcome = control(found, command, new Date().toISOString());
           if ('error' in outcome) throw new ApiError('CAMPAIGN_STATE_CONFLICT', `Cannot ${command}: ${outcome.error}`, { status: found.status });
           const saved = await deps.store.campaigns.save(outcome.campaign, found.version);

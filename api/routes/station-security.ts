@@ -3,6 +3,7 @@ import { ApiError, CsmsError } from '../../core/errors.js';
 import { SECURITY_PROFILES, type SecurityProfile } from '../../core/security-profile.js';
 import { PASSWORD_MAX_16, PASSWORD_PATTERN, generatePassword, passwordProblem } from '../../core/station-password.js';
 import { setStationPassword } from '../../actors/commands/set-station-password.js';
+import { rotateStationPassword } from '../../actors/commands/rotate-station-password.js';
 import { upgradeSecurityProfile, type SecurityProfileUpgrade } from '../../actors/commands/security-profile-upgrade.js';
 import type { ApiDeps } from '../deps.js';
 import { errorBody, stationIdParam } from '../schemas.js';
@@ -101,26 +102,20 @@ export async function stationSecurityRoutes(app: FastifyInstance, opts: { deps: 
       const password = request.body.password ?? generatePassword(is16 ? PASSWORD_MAX_16 : 40);
       const problem = passwordProblem(password, is16);
       if (problem) throw new CsmsError('VALIDATION_FAILED', `password ${problem}`);
-      const hash = await deps.hashPassword(password);
-      const rotatedAt = new Date().toISOString();
       if (!send) {
+        const hash = await deps.hashPassword(password);
+        const rotatedAt = new Date().toISOString();
         await deps.store.stations.setPassword(request.tenantId, id, hash, { keepPrevious: false, at: rotatedAt });
         await deps.stations.forgetLogin?.(id);
         request.log.info({ stationId: id, sentToStation: false }, 'station password set');
         return { stationId: id, accepted: true, status: null, protocol, rotatedAt, ...(generated ? { password } : {}) };
       }
       // Stored before it is sent: a station may reconnect with it as soon as it has taken it.
-      await deps.store.stations.setPassword(request.tenantId, id, hash, { keepPrevious: true, at: rotatedAt });
-      await deps.stations.forgetLogin?.(id);
-      const run = await deps.commands.run(request.tenantId, id, setStationPassword, { password });
-      const reply = run.reply;
-      const taken = reply.status === 'result' && setStationPassword.fromOcpp(run.sent!.protocol, reply.payload).accepted;
-      const ambiguous = reply.status === 'failed' && reply.reason === 'timeout';
-      if (!taken && !ambiguous && station.passwordHash !== null) {
-        // Not taken: the old password alone again.
-        await deps.store.stations.setPassword(request.tenantId, id, station.passwordHash, { keepPrevious: false, at: station.passwordRotatedAt ?? rotatedAt });
-        await deps.stations.forgetLogin?.(id);
-      }
+      const { run, rotatedAt } = await rotateStationPassword(
+        { stations: deps.store.stations, commands: deps.commands, hashPassword: deps.hashPassword, forgetLogin: deps.stations.forgetLogin },
+        { tenantId: request.tenantId, id, passwordHash: station.passwordHash, passwordRotatedAt: station.passwordRotatedAt ?? null },
+        password,
+      );
       const answer = await commandResult(deps, request, id, run); // throws the API error of a CALLERROR or failure
       const result = setStationPassword.fromOcpp(answer.protocol, answer.result);
       request.log.info({ stationId: id, protocol: answer.protocol, status: result.status, accepted: result.accepted }, 'station password rotation');

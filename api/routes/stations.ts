@@ -194,6 +194,8 @@ export async function stationRoutes(app: FastifyInstance, opts: { deps: ApiDeps 
       const deleted = await deps.store.stations.deleteStation(request.tenantId, request.params.id);
       if (!deleted) throw new ApiError('STATION_NOT_FOUND', `Station ${request.params.id} not found`);
       deps.stations.disconnect(request.params.id);
+      // No node may admit it from memory any more (with NATS: every node, before this answer).
+      await deps.stations.forgetLogin?.(request.params.id);
       return reply.status(204).send();
     },
   );

@@ -60,11 +60,9 @@ t.test('2.1 sends every 2.0.1 command with the same spec (it extends, never copi
 const REFUSED_INBOUND: Record<OcppVersion, string[]> = {
   'ocpp1.6': [],
   'ocpp2.0.1': [
-    'Get15118EVCertificate', 'GetCertificateStatus',
   ],
   'ocpp2.1': [
-    'BatterySwap', 'ClosePeriodicEventStream', 'Get15118EVCertificate', 'GetCertificateChainStatus',
-    'GetCertificateStatus', 'NotifyDERAlarm', 'NotifyDERStartStop', 'NotifyPeriodicEventStream', 'NotifyPriorityCharging', 'NotifySettlement',
+    'BatterySwap', 'ClosePeriodicEventStream', 'NotifyDERAlarm', 'NotifyDERStartStop', 'NotifyPeriodicEventStream', 'NotifyPriorityCharging', 'NotifySettlement',
     'OpenPeriodicEventStream', 'PullDynamicScheduleUpdate', 'ReportDERControl',
     'VatNumberValidation',
   ],

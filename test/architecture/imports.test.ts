@@ -32,7 +32,7 @@ const ALLOWED: Record<Top, readonly Top[]> = {
 const PUBLIC: Record<Top, RegExp> = {
   core: /^core\//,
   actors: /^actors\/(commands\/[^/]+|station-actor|router|inbound-dispatcher|handler-context|frame-sink|actions\/station-initiated|actions\/shared\/vendor-extensions)\.ts$/,
-  adapters: /^adapters\/(store\/(open-store|sqlite-store)|bus\/[^/]+)\.ts$/,
+  adapters: /^adapters\/(store\/(open-store|sqlite-store)|bus\/[^/]+|pki\/open-plug-and-charge)\.ts$/,
   api: /^api\/(server|api-key-service|user-service)\.ts$/,
   ocpi: /^ocpi\/(plugin|admin-routes|services|config|token-authorizer)\.ts$/,
   workers: /^$/,

@@ -185,4 +185,18 @@ t.test('report jobs (kind report) reuse the campaign: a 1.6 answer or an empty r
   t.same(c.stations.map((s) => [s.stationId, REPORT_STATE_OF[s.state]]), [['a', 'complete'], ['b', 'receiving'], ['c', 'failed']]);
   c = applyRequest(c, 'b', { status: 'complete', progress: null, error: null }, at(3));
   t.equal(c.status, 'complete', 'every station settled');
+t.test('password-rotation campaigns: the station\'s acceptance settles it at once', async (t) => {
+  const now = '2026-03-01T00:00:00.000Z';
+  const c = newCampaign({ tenantId: 't', id: 'rot', kind: 'password-rotation', target: {} }, ['A', 'B'], now);
+  t.equal(c.kind, 'password-rotation');
+  t.notOk('firmware' in c, 'no firmware');
+  let next = markSending(markSending(c, 'A', now), 'B', now);
+  next = applySend(next, 'A', { kind: 'accepted', requestId: null }, now);
+  t.match(next.stations.find((s) => s.stationId === 'A'), { state: 'installed', error: null });
+  next = applySend({ ...next, rollout: { ...next.rollout, maxAttempts: 1 } }, 'B', { kind: 'failed', error: 'Rejected' }, now);
+  t.match(next.stations.find((s) => s.stationId === 'B'), { state: 'failed', error: 'Rejected' });
+  t.equal(next.status, 'complete', 'every station settled');
+  const firmware = newCampaign({ tenantId: 't', id: 'fw', firmware: { location: 'https://x/fw.bin' }, target: {} }, ['A'], now);
+  t.equal(firmware.kind, undefined, 'firmware campaigns are stored as before');
+  t.match(applySend(markSending(firmware, 'A', now), 'A', { kind: 'accepted', requestId: 5 }, now).stations[0], { state: 'downloading', requestId: 5 }, 'firmware is followed to its install');
 });

@@ -271,7 +271,7 @@ export interface UpgradeOutcome {
 export function rawUpgrade(
   port: number,
   path: string,
-  options: { protocols?: string; authorization?: string; closeWaitMs?: number } = {},
+  options: { protocols?: string; authorization?: string; closeWaitMs?: number; headers?: Record<string, string>; localAddress?: string } = {},
 ): Promise<UpgradeOutcome> {
   return new Promise((resolve, reject) => {
     const lines = [
@@ -284,7 +284,8 @@ export function rawUpgrade(
     ];
     if (options.protocols !== undefined) lines.push(`Sec-WebSocket-Protocol: ${options.protocols}`);
     if (options.authorization !== undefined) lines.push(`Authorization: ${options.authorization}`);
-    const socket = connect({ host: '127.0.0.1', port });
+    for (const [name, value] of Object.entries(options.headers ?? {})) lines.push(`${name}: ${value}`);
+    const socket = connect({ host: '127.0.0.1', port, ...(options.localAddress ? { localAddress: options.localAddress } : {}) });
     let raw = '';
     let settled = false;
     const finish = (socketClosed: boolean) => {

@@ -6,6 +6,8 @@ import { notifyChargingLimit } from './notify-charging-limit.js';
 import { notifyEVChargingNeeds } from './notify-ev-charging-needs.js';
 import { notifyEVChargingSchedule } from './notify-ev-charging-schedule.js';
 import { dataTransfer } from './data-transfer.js';
+import { get15118EVCertificate } from './get-15118-ev-certificate.js';
+import { getCertificateStatus } from './get-certificate-status.js';
 import { firmwareStatusNotification } from './firmware-status-notification.js';
 import { logStatusNotification } from './log-status-notification.js';
 import { notifyCustomerInformation } from './notify-customer-information.js';
@@ -48,6 +50,8 @@ export const STATION_INITIATED: RoutingTable = {
   ClearedChargingLimit: clearedChargingLimit,
   NotifyEVChargingNeeds: notifyEVChargingNeeds,
   NotifyEVChargingSchedule: notifyEVChargingSchedule,
+  GetCertificateStatus: getCertificateStatus,
+  Get15118EVCertificate: get15118EVCertificate,
 };
 
 /** Messages the gateway may answer itself (nothing to make durable first); see GatewayAnswer. */
@@ -61,6 +65,4 @@ const SECURITY = 'certificates and ISO 15118 come with the security work (issue 
 
 /** Station-initiated 2.0.1 actions answered NotSupported, each with the reason. */
 export const NOT_SUPPORTED_INBOUND: Readonly<Record<string, string>> = {
-  Get15118EVCertificate: SECURITY,
-  GetCertificateStatus: SECURITY,
 };

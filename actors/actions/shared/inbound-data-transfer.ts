@@ -1,7 +1,7 @@
 import { boundedPayload } from '../../../core/station-events.js';
 import type { HandlerContext } from '../../handler-context.js';
 import { publish, reportsOf, type ReportContext } from './station-reports.js';
-import { NO_VENDORS, type VendorAnswer } from './vendor-extensions.js';
+import { NO_VENDORS, type VendorAnswer, type VendorHandler } from './vendor-extensions.js';
 
 export interface InboundDataTransfer {
   vendorId: string;
@@ -13,13 +13,15 @@ export interface InboundDataTransfer {
  * A station's DataTransfer (both version families): answered by the vendor's registered handler
  * (UnknownVendorId / UnknownMessageId when there is none), stored with the answer and published.
  * A handler that throws answers Rejected; `encode` turns the handler's data into the version's type.
+ * `builtIn`: a handler of Switchyard's own (1.6 ISO 15118 Plug & Charge) that takes precedence.
  */
 export async function inboundDataTransfer(
   ctx: ReportContext & Pick<HandlerContext, 'vendors'>,
   req: InboundDataTransfer,
   encode: (data: unknown) => unknown,
+  builtIn?: VendorHandler | 'UnknownMessageId',
 ): Promise<{ status: string; data?: unknown }> {
-  const handler = (ctx.vendors ?? NO_VENDORS).resolve(req.vendorId, req.messageId);
+  const handler = builtIn ?? (ctx.vendors ?? NO_VENDORS).resolve(req.vendorId, req.messageId);
   let answer: VendorAnswer | { status: 'UnknownVendorId' };
   if (typeof handler === 'string') answer = { status: handler };
   else {
