@@ -185,6 +185,8 @@ t.test('report jobs (kind report) reuse the campaign: a 1.6 answer or an empty r
   t.same(c.stations.map((s) => [s.stationId, REPORT_STATE_OF[s.state]]), [['a', 'complete'], ['b', 'receiving'], ['c', 'failed']]);
   c = applyRequest(c, 'b', { status: 'complete', progress: null, error: null }, at(3));
   t.equal(c.status, 'complete', 'every station settled');
+});
+
 t.test('password-rotation campaigns: the station\'s acceptance settles it at once', async (t) => {
   const now = '2026-03-01T00:00:00.000Z';
   const c = newCampaign({ tenantId: 't', id: 'rot', kind: 'password-rotation', target: {} }, ['A', 'B'], now);
