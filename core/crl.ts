@@ -1,4 +1,5 @@
 import { verify, type KeyObject, type X509Certificate } from 'node:crypto';
+import { children, readTlv, type Tlv } from './der.js';
 
 /**
  * Certificate revocation lists (RFC 5280 §5) read from a PEM file: just enough DER to take the
@@ -10,40 +11,6 @@ export interface RevocationList {
   /** Revoked serial numbers, uppercase hex without leading zeros. */
   revoked: ReadonlySet<string>;
   nextUpdate: Date | undefined;
-}
-
-interface Tlv {
-  tag: number;
-  /** Offset of the whole element (tag byte) and of its content. */
-  start: number;
-  contentStart: number;
-  end: number;
-}
-
-function readTlv(der: Buffer, offset: number): Tlv {
-  const tag = der[offset]!;
-  let length = der[offset + 1]!;
-  let contentStart = offset + 2;
-  if (length & 0x80) {
-    const bytes = length & 0x7f;
-    if (bytes === 0 || bytes > 4) throw new Error('unsupported DER length');
-    length = 0;
-    for (let i = 0; i < bytes; i++) length = length * 256 + der[offset + 2 + i]!;
-    contentStart += bytes;
-  }
-  const end = contentStart + length;
-  if (end > der.length) throw new Error('truncated DER');
-  return { tag, start: offset, contentStart, end };
-}
-
-function children(der: Buffer, parent: Tlv): Tlv[] {
-  const out: Tlv[] = [];
-  for (let at = parent.contentStart; at < parent.end; ) {
-    const child = readTlv(der, at);
-    out.push(child);
-    at = child.end;
-  }
-  return out;
 }
 
 const HASH_OF_SIGNATURE: Record<string, string> = {

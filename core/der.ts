@@ -2,9 +2,9 @@
  * Just enough DER (X.690) to read a PKCS#10 certificate request and an X.509 certificate and to
  * write the certificates the station CA issues. Pure.
  *
- * Why not a library: `@peculiar/x509` needs a `reflect-metadata` polyfill (tsyringe) that is not
- * installed, and the `@peculiar/asn1-*` parsers need `@peculiar/asn1-schema`, which is not a direct
- * dependency. The subset used here is small (sequences, integers, OIDs, strings, times, bit and
+ * Also the reader behind core/crl.ts. Why not a library: `@peculiar/x509` needs a `reflect-metadata`
+ * polyfill (tsyringe) that is not installed, and writing certificates with the `@peculiar/asn1-*`
+ * schemas (which core/ocsp.ts uses to parse OCSP) would take more code than this. The subset used here is small (sequences, integers, OIDs, strings, times, bit and
  * octet strings), node:crypto does every signature and verification, and the tests check what is
  * written with node's X509Certificate and with openssl.
  */
