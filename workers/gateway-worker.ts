@@ -12,7 +12,7 @@ import { createLogger } from './logger.js';
 import { StationAuthenticator, type LoginLookup } from './station-auth.js';
 import { ThreadChannel } from './thread-channel.js';
 import { FrameJournal, frameJournalDir } from './frame-journal.js';
-import type { LoggedFrame } from '../core/ports/store/message-log-store.js';
+import { inboundFrame, type LoggedFrame } from '../core/ports/store/message-log-store.js';
 import type { GatewayToHandler, GatewayToMain, MainToGateway } from './thread-messages.js';
 
 /** Gateway thread entry: owns one uWS App and the actors of the sockets it accepted. */
@@ -80,16 +80,7 @@ const inbound: InboundPort = {
   // waits. Either way the message and its frame reach the store within the flush delay.
   post: (message) => {
     if (logging && config.storage.messageLogDurability === 'all') return handlers.request<void>({ k: 'posted', message });
-    journal?.append({
-      tenantId: message.tenantId,
-      stationId: message.stationId,
-      direction: 'in',
-      messageType: message.messageType,
-      messageId: message.messageId,
-      action: message.action,
-      frame: message.frame,
-      at: message.receivedAt,
-    });
+    journal?.append(inboundFrame(message));
     handlers.sendLater({ k: 'message', message }, POSTED_DELAY_MS);
   },
 };

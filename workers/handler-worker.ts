@@ -4,6 +4,7 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CsmsConfig } from '../core/config.js';
 import { busEvent, type StationMessage } from '../core/envelope.js';
+import { inboundFrame } from '../core/ports/store/message-log-store.js';
 import { csmsClosedEvent } from '../core/transaction-summary.js';
 import { InboundDispatcher } from '../actors/inbound-dispatcher.js';
 import { openStore } from '../adapters/store/open-store.js';
@@ -192,7 +193,7 @@ async function main(): Promise<void> {
     },
     metrics: { notifyEventsDropped: (n) => notifyEventsDropped.inc(n) },
     events: { emit: (type, session, payload) => toMain.send({ k: 'event', event: busEvent(type, session.tenantId, session.stationId, payload) }) },
-    logFrame: messageLog ? (m: StationMessage) => messageLog.record(loggedFrame(m)) : undefined,
+    logFrame: messageLog ? (m: StationMessage) => messageLog.record(inboundFrame(m)) : undefined,
     outbox: outbox ? (events) => outbox.append(events) : undefined,
     onInternalError: (error, m) =>
       (failing.has('store-writable') ? log.debug : log.error).call(log, { err: error, action: m.action, stationId: m.stationId }, 'handler failed'),
@@ -260,19 +261,6 @@ async function main(): Promise<void> {
   }
   toMain.send({ k: 'ready' });
   await outbox?.start();
-}
-
-function loggedFrame(m: StationMessage) {
-  return {
-    tenantId: m.tenantId,
-    stationId: m.stationId,
-    direction: 'in' as const,
-    messageType: m.messageType,
-    messageId: m.messageId,
-    action: m.action,
-    frame: m.frame,
-    at: m.receivedAt,
-  };
 }
 
 main().catch((error) => {

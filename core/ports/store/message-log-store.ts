@@ -1,5 +1,6 @@
 import { nestedDeeperThan } from '../../frame.js';
 import type { Page, PageQuery } from './store.js';
+import type { StationMessage } from '../../envelope.js';
 
 /** OCPP payloads nest a handful of levels; anything far deeper is shown as text, never re-parsed. */
 export const MAX_LOGGED_DEPTH = 64;
@@ -17,6 +18,11 @@ export interface LoggedFrame {
   /** The whole frame's JSON text as on the wire; decoded only when read (logging stays cheap). */
   frame: string;
   at: string;
+}
+
+/** A station's inbound message as its log row (the gateway's journal and the handler thread write the same row). */
+export function inboundFrame(m: StationMessage): LoggedFrame {
+  return { tenantId: m.tenantId, stationId: m.stationId, direction: 'in', messageType: m.messageType, messageId: m.messageId, action: m.action, frame: m.frame, at: m.receivedAt };
 }
 
 export interface MessageLogRecord extends Omit<LoggedFrame, 'frame'> {
