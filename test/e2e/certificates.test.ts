@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually, freePort, startServer } from '../helpers/server.js';
 import { bootPayload, connectStrict, type StrictClient, type Version } from '../helpers/ocpp-clients.js';
-import { makePki } from '../helpers/certificates.js';
+import { makePki, ocppSerial } from '../helpers/certificates.js';
 import { certificateHashData } from '../../core/certificates.js';
 
 // Issue #14, certificate management, with strict ocpp-rpc stations (1.6 security whitepaper and
@@ -89,10 +89,10 @@ t.test('station certificates end to end', async (t) => {
         const res = await server.apiJson('GET', `/stations/${id}/requests?action=SignCertificate`);
         return res.body.items?.[0]?.status === 'complete' ? res.body.items[0] : undefined;
       }, 30_000, 'the SignCertificate request complete');
-      t.match(request, { action: 'SignCertificate', answer: 'Accepted', progress: 'Accepted', result: { certificateType: SIGN_TYPE[version], serialNumber: leaf.serialNumber } });
+      t.match(request, { action: 'SignCertificate', answer: 'Accepted', progress: 'Accepted', result: { certificateType: SIGN_TYPE[version], serialNumber: ocppSerial(leaf) } });
       const inventory = await server.apiJson('GET', `/stations/${id}/certificates`);
       t.equal(inventory.status, 200);
-      t.match(inventory.body.items, [{ certificateType: SIGN_TYPE[version], source: 'signed', hashData: { hashAlgorithm: 'SHA256', serialNumber: leaf.serialNumber }, notAfter: new Date(leaf.validTo).toISOString() }]);
+      t.match(inventory.body.items, [{ certificateType: SIGN_TYPE[version], source: 'signed', hashData: { hashAlgorithm: 'SHA256', serialNumber: ocppSerial(leaf) }, notAfter: new Date(leaf.validTo).toISOString() }]);
       const days = (Date.parse(leaf.validTo) - Date.now()) / 86_400_000;
       t.ok(days > 9 && days <= 10, `valid for CSMS_CERT_VALIDITY_DAYS (${days.toFixed(2)} days)`);
       await client.close();

@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { X509Certificate } from 'node:crypto';
+import { normalSerial } from '../../core/certificates.js';
 import type { TestLike } from './server.js';
 
 /**
@@ -88,4 +90,13 @@ export function makePki(t: TestLike): Pki {
       gencrl();
     },
   };
+}
+
+/**
+ * A certificate's serial as OCPP spells it (hex, upper case, no leading zeros). Node's
+ * `X509Certificate.serialNumber` keeps a leading zero nibble, so a test comparing against it
+ * directly fails for about one random serial in sixteen.
+ */
+export function ocppSerial(cert: X509Certificate): string {
+  return normalSerial(cert.serialNumber);
 }
