@@ -50,7 +50,7 @@ export function stationCallerContract(t: Test, name: string, setup: (t: Test) =>
 
     await f.station.close({ force: true });
     let gone = await f.caller.call(clearCache());
-    for (let i = 0; i < 50 && !(gone.status === 'failed' && gone.reason === 'disconnected'); i++) {
+    for (let i = 0; i < 300 && !(gone.status === 'failed' && gone.reason === 'disconnected'); i++) {
       await new Promise((r) => setTimeout(r, 100));
       gone = await f.caller.call(clearCache());
     }

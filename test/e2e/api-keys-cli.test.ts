@@ -15,7 +15,7 @@ t.test('without CSMS_ADMIN_KEY the first start prints an admin key once; the CLI
   const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-keys-'));
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
   const server = await startServer(t, { dataDir, env: { CSMS_ADMIN_KEY: '' } });
-  const printed = await eventually(async () => /first admin API key[^\n]*\n\s+(sy_\S+)/.exec(server.output().stdout)?.[1], 5000, 'printed key');
+  const printed = await eventually(async () => /first admin API key[^\n]*\n\s+(sy_\S+)/.exec(server.output().stdout)?.[1], 30_000, 'printed key');
   const get = (path: string, key: string, extra: Record<string, string> = {}) =>
     fetch(server.apiUrl + path, { headers: { authorization: `Bearer ${key}`, ...extra } });
   t.equal((await get('/stations', printed)).status, 200, 'the printed key is an admin key');

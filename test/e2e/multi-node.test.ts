@@ -71,7 +71,7 @@ t.test('a REST command on node A reaches a station on node B', async (t) => {
   t.equal(invalid.status, 400, 'validation errors travel back from the holding node');
   t.ok(subjects.includes('csms.default.station.MN-1.connected'), 'connected event on NATS');
   t.ok(subjects.includes('csms.default.station.MN-1.booted'), 'booted event on NATS');
-  await eventually(async () => subjects.includes('csms.default.ocpp.MN-1.in.Reset'), 5000, 'frame mirror');
+  await eventually(async () => subjects.includes('csms.default.ocpp.MN-1.in.Reset'), 30_000, 'frame mirror');
   for (const subject of ['csms.default.ocpp.MN-1.in.BootNotification', 'csms.default.ocpp.MN-1.out.BootNotification', 'csms.default.ocpp.MN-1.out.Reset']) {
     t.ok(subjects.includes(subject), `raw frame mirrored on ${subject}`);
   }

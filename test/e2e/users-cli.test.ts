@@ -15,7 +15,7 @@ t.test('the first start prints one admin user once; the CLI creates users and re
   const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-users-'));
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
   const server = await startServer(t, { dataDir });
-  const [, username, password] = await eventually(async () => /first admin user of the operator UI[^\n]*\n\s+(\S+) \/ (\S+)/.exec(server.output().stdout) ?? undefined, 5000, 'printed user');
+  const [, username, password] = await eventually(async () => /first admin user of the operator UI[^\n]*\n\s+(\S+) \/ (\S+)/.exec(server.output().stdout) ?? undefined, 30_000, 'printed user');
   t.equal(username, 'admin');
   t.notMatch(server.output().stderr + server.output().stdout.replace(password!, ''), new RegExp(password!), 'the password is printed once, never logged');
   const login = (u: string, p: string) => fetch(server.apiUrl + '/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: u, password: p }) });

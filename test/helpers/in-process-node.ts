@@ -38,5 +38,5 @@ export async function startInProcessNode(t: TestLike, env: Record<string, string
 
 /** Waits until the node's registry holds the station (its `connected` message crossed threads). */
 export async function registered(node: CsmsNodeType, stationId: string): Promise<void> {
-  for (let i = 0; i < 100 && !node.registry.get(stationId); i++) await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; i < 1500 && !node.registry.get(stationId); i++) await new Promise((r) => setTimeout(r, 20));
 }
