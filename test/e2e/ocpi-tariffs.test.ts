@@ -15,11 +15,11 @@ const PASSWORD = 'ocpi-tariff-station-01';
 const ZONE = 'Europe/Amsterdam';
 const stationId = 'OCPI-T-CS1';
 
-const location = (id: string) => ({
+const location = (id: string, station = stationId) => ({
   country_code: 'NL', party_id: 'SWY', id, publish: true, name: `Location ${id}`, address: 'Stationsplein 1', city: 'Utrecht', postal_code: '3511ED', country: 'NLD',
   coordinates: { latitude: '52.089444', longitude: '5.110278' }, time_zone: ZONE, opening_times: { twentyfourseven: true },
   evses: [{
-    uid: `${id}-E1`, evse_id: `NL*SWY*E${id}1`, capabilities: ['REMOTE_START_STOP_CAPABLE', 'CHARGING_PREFERENCES_CAPABLE'], ocpp: { stationId, evseId: 1 },
+    uid: `${id}-E1`, evse_id: `NL*SWY*E${id}1`, capabilities: ['REMOTE_START_STOP_CAPABLE', 'CHARGING_PREFERENCES_CAPABLE'], ocpp: { stationId: station, evseId: 1 },
     connectors: [{ id: '1', standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE', max_voltage: 400, max_amperage: 32 }],
   }],
 });
@@ -183,5 +183,45 @@ t.test('OCPI 2.2.1 tariffs, costs, signed data, credit CDRs, charging preference
     t.match(server.output().stdout, new RegExp(`"transactionId":"${sessionId}"[^\\n]*"creditId":"${sessionId}-C2"[^\\n]*OCPI CDR corrected: credit CDR and new CDR sent`), 'one log line per correction');
 
     t.equal((await server.apiJson('POST', `/stations/${stationId}/transactions/nope/cost-correction`, { reason: 'x' })).status, 404);
+  });
+
+  t.test('a 2.0.1 station: signed meter values with their encoding and public key in the CDR; the cost as Switchyard computes it', async (t) => {
+    const station2 = 'OCPI-T-CS2';
+    await server.registerStation(station2, PASSWORD);
+    t.equal((await server.apiJson('PUT', '/locations/LOC2', location('LOC2', station2))).status, 201);
+    t.equal((await emsp.call('PUT', `${ocpi}/2.2.1/tokens/DE/EM1/TOKT2`, { body: emsp.token('TOKT2', 'ALWAYS') })).status, 201);
+    const client = await connectStrict(t, { endpoint: server.ocppUrl, identity: station2, password: PASSWORD, version: 'ocpp2.0.1' });
+    await client.call('BootNotification', bootPayload('ocpp2.0.1'));
+    const txId = 'ocpi-tx-201';
+    const signed = (data: string) => ({ signedMeterData: data, signingMethod: 'ECDSA-secp256r1-SHA256', encodingMethod: 'OCMF', publicKey: 'cHVia2V5' });
+    // Tuesday 24 Nov 2026, 11:00–12:00 in Amsterdam: base prices only; 6 kWh over the hour.
+    const event = (seqNo: number, eventType: string, at: string, kwh: number, context: string) => client.call('TransactionEvent', {
+      eventType, timestamp: at, triggerReason: eventType === 'Started' ? 'Authorized' : eventType === 'Ended' ? 'StopAuthorized' : 'MeterValuePeriodic', seqNo,
+      transactionInfo: { transactionId: txId }, evse: { id: 1, connectorId: 1 },
+      ...(eventType === 'Started' ? { idToken: { idToken: 'TOKT2', type: 'ISO14443' } } : {}),
+      meterValue: [{ timestamp: at, sampledValue: [{ value: kwh, context, measurand: 'Energy.Active.Import.Register', unitOfMeasure: { unit: 'kWh' }, signedMeterValue: signed(`sig-${seqNo}`) }] }],
+    }) as Promise<any>;
+    const started = await event(0, 'Started', '2026-11-24T10:00:00.000Z', 0, 'Transaction.Begin');
+    t.equal(started.idTokenInfo.status, 'Accepted', 'the partner’s token');
+    await event(1, 'Updated', '2026-11-24T10:30:00.000Z', 3, 'Sample.Periodic');
+    const ended = await event(2, 'Ended', '2026-11-24T11:00:00.000Z', 6, 'Transaction.End');
+    // 6 × 0.30 + 1 h × 1.20 + 0.50 = 3.50; 21 % → 4.24 (the station is told so).
+    t.equal(ended.totalCost, 4.24, 'TransactionEventResponse.totalCost');
+    const cdrPost = await eventually(async () => emsp.received.find((r) => r.method === 'POST' && r.path === '/ocpi/emsp/2.2.1/cdrs' && (r.body as any).id === txId), 15_000, 'CDR posted');
+    t.equal(cdrPost.problems, undefined, 'CDR per §10.3.1');
+    const cdr = cdrPost.body as any;
+    t.same(cdr.total_cost, { excl_vat: 3.5, incl_vat: 4.24 });
+    t.match(cdr, { total_energy: 6, total_time: 1, cdr_location: { id: 'LOC2' } });
+    t.notOk('total_parking_time' in cdr, 'never parked');
+    t.same(cdr.signed_data, {
+      encoding_method: 'OCMF', public_key: 'cHVia2V5',
+      signed_values: [
+        { nature: 'Start', plain_data: '0kWh', signed_data: 'sig-0' },
+        { nature: 'Intermediate', plain_data: '3kWh', signed_data: 'sig-1' },
+        { nature: 'End', plain_data: '6kWh', signed_data: 'sig-2' },
+      ],
+    });
+    t.same(priceCdr(cdr, cdr.tariffs[0], ZONE).excl_vat, 3.5, 'the eMSP’s own pricing agrees');
+    t.match((await server.apiJson('GET', `/transactions/${txId}?stationId=${station2}`)).body.cost, { totalInclTax: '4.24' });
   });
 });
