@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { cdrChargingPeriods, cdrCostFields, sessionTotalCost, signedDataOf, tariffToOcpi, type OcpiPrice } from '../core/ocpi/tariffs.js';
 import type { OcpiStore } from '../core/ports/store/ocpi-store.js';
 import type { Store } from '../core/ports/store/store.js';
-import { usageOf, type TransactionCost } from '../core/tariff-assignment.js';
+import { costUntil, transactionCost, usageOf, type TransactionCost } from '../core/tariff-assignment.js';
 import type { MeterValueRecord, TransactionRecord } from '../core/transaction-types.js';
 import type { OcpiDeliveryLoop } from './delivery.js';
 import type { LocationService } from './locations.js';
@@ -59,15 +59,29 @@ export class SessionService {
     private readonly costWaitMs = 2_000,
   ) {}
 
-  /** The cost the CSMS keeps for the transaction; for an ended one with a final cost, waits until it is readable. */
+  /**
+   * The cost the CSMS keeps for the transaction; for an ended one with a final cost, waits until it
+   * is readable. A running cost is brought up to the newest meter reading under its pinned tariff
+   * (1.6 MeterValues do not reprice: the cost step runs on Start/StopTransaction and TransactionEvent).
+   */
   private async costOf(tenantId: string, stationId: string, tx: TransactionFacts): Promise<TransactionCost | undefined> {
     if (!this.money) return undefined;
     const deadline = Date.now() + this.costWaitMs;
     for (;;) {
       const cost = await this.money.tariffs.getCost(tenantId, stationId, tx.transactionId);
+      if (cost && !cost.final && tx.isActive) return this.upToDate(tenantId, stationId, cost);
       if (!tx.cost?.final || cost?.final || Date.now() > deadline) return cost;
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
+  }
+
+  private async upToDate(tenantId: string, stationId: string, cost: TransactionCost): Promise<TransactionCost> {
+    const record = await this.money!.transactions.getTransaction(tenantId, cost.transactionId, stationId);
+    if (!record || !record.isActive) return cost;
+    const meterValues = await this.money!.transactions.listMeterValues(tenantId, stationId, cost.transactionId, MAX_METER_VALUES);
+    const newest = meterValues.reduce((max, m) => (m.timestamp > max ? m.timestamp : max), cost.until);
+    if (newest <= cost.until) return cost;
+    return transactionCost(cost.tariff, cost.assignedBy, record, meterValues, costUntil(record, newest), new Date().toISOString());
   }
 
   async onTransaction(tenantId: string, stationId: string, tx: TransactionFacts): Promise<void> {
