@@ -21,6 +21,7 @@ import { deviceModelRoutes } from './routes/device-model.js';
 import { chargingProfileRoutes } from './routes/charging-profiles.js';
 import { configTemplateRoutes } from './routes/config-templates.js';
 import { tariffRoutes } from './routes/tariffs.js';
+import { costCorrectionRoutes } from './routes/cost-corrections.js';
 import { reservationRoutes } from './routes/reservations.js';
 import { displayMessageRoutes } from './routes/display-messages.js';
 import { certificateRoutes } from './routes/certificates.js';
@@ -117,6 +118,7 @@ export async function buildApi(deps: ApiDeps, logger?: Logger, options: ApiOptio
   await app.register(displayMessageRoutes, { deps });
   await app.register(certificateRoutes, { deps });
   await app.register(tariffRoutes, { deps });
+  await app.register(costCorrectionRoutes, { deps });
   await app.register(firmwareRoutes, { deps });
   await app.register(campaignRoutes, { deps });
   await app.register(siteRoutes, { deps });

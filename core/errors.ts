@@ -145,6 +145,7 @@ export const ERRORS = {
   TARIFF_INVALID: { http: 400, title: 'Tariff Invalid' },
   TARIFF_IN_USE: { http: 409, title: 'Tariff In Use' },
   TARIFF_ASSIGNMENT_NOT_FOUND: { http: 404, title: 'Tariff Assignment Not Found' },
+  TRANSACTION_ACTIVE: { http: 409, title: 'Transaction Still Active' },
   // Firmware campaigns and the built-in upload target (issue 12)
   CAMPAIGN_NOT_FOUND: { http: 404, title: 'Campaign Not Found' },
   CAMPAIGN_STATE_CONFLICT: { http: 409, title: 'Campaign State Conflict' },

@@ -151,14 +151,14 @@ function localClock(ms: number, format: Intl.DateTimeFormat): LocalClock {
   return { weekday: WEEKDAYS[parts.weekday!]!, minute: hour * 60 + Number(parts.minute), offsetMs: localAsUtc - Math.floor(ms / 1000) * 1000 };
 }
 
-interface Segment {
+export interface Segment {
   from: number;
   to: number;
   prices: { energy: bigint; chargingTime: bigint; idleTime: bigint };
 }
 
-/** Cuts [from, to) at every period boundary (local time), each piece with its prices. */
-function segments(tariff: Tariff, from: number, to: number): Segment[] {
+/** Cuts [from, to) at every period boundary (local time), each piece with its prices (OCPI charging periods cut here too). */
+export function segments(tariff: Tariff, from: number, to: number): Segment[] {
   const format = new Intl.DateTimeFormat('en-US', {
     timeZone: tariff.timeZone ?? 'UTC',
     hourCycle: 'h23',

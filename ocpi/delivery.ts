@@ -65,7 +65,7 @@ export class OcpiDeliveryLoop implements LocationPusher {
   }
 
   /** Enqueues one request per registered partner with a receiver endpoint of `module`, then wakes. */
-  async push(tenantId: string, deliveries: Array<{ method: 'PUT' | 'PATCH' | 'POST'; path: string; body: unknown; objectKey: string }>, module: string): Promise<void> {
+  async push(tenantId: string, deliveries: Array<{ method: 'PUT' | 'PATCH' | 'POST' | 'DELETE'; path: string; body: unknown; objectKey: string }>, module: string): Promise<void> {
     const partners = await this.roaming.receivers(tenantId, module);
     const createdAt = new Date().toISOString();
     await this.store.enqueueDeliveries(partners.flatMap((p) => deliveries.map((d) => ({ tenantId, partnerId: p.id, module, createdAt, ...d }))));
@@ -73,7 +73,7 @@ export class OcpiDeliveryLoop implements LocationPusher {
   }
 
   /** Enqueues requests for one partner (the token's eMSP: sessions, CDRs) when it has a receiver of `module`. */
-  async pushTo(tenantId: string, partnerId: string, module: string, deliveries: Array<{ method: 'PUT' | 'PATCH' | 'POST'; path: string; body: unknown; objectKey: string }>): Promise<void> {
+  async pushTo(tenantId: string, partnerId: string, module: string, deliveries: Array<{ method: 'PUT' | 'PATCH' | 'POST' | 'DELETE'; path: string; body: unknown; objectKey: string }>): Promise<void> {
     const partner = (await this.roaming.receivers(tenantId, module)).find((p) => p.id === partnerId);
     if (!partner) return;
     const createdAt = new Date().toISOString();
@@ -144,7 +144,7 @@ export class OcpiDeliveryLoop implements LocationPusher {
     const url = head.module === 'url' ? head.path : `${base.replace(/\/+$/, '')}${head.path}`;
     const [countryCode, partyId] = head.path.split('/').slice(1, 3);
     const answer = await callPartner(head.method, url, partner.theirToken, {
-      body: head.body, timeoutMs: this.config.timeoutMs, correlationId: `${head.objectKey}#${head.seq}`,
+      body: head.method === 'DELETE' ? undefined : head.body, timeoutMs: this.config.timeoutMs, correlationId: `${head.objectKey}#${head.seq}`,
       ...(head.module !== 'url' && countryCode && partyId ? { from: { countryCode, partyId } } : {}),
     });
     this.latency?.observe({ tenant: head.tenantId, partner: head.partnerId }, answer.ms / 1000);

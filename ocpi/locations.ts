@@ -10,7 +10,12 @@ import type { RoamingService } from './roaming-service.js';
 export interface LocationRecord {
   location: OcpiLocation;
   mapping: Record<string, EvseMapping>;
+  /** Connectors (`evseUid/connectorId`) given without tariff_ids: theirs follow the tariff assignments (ocpi/tariffs.ts). */
+  derivedTariffs?: string[];
 }
+
+/** The tariff ids that apply at an OCPP EVSE (the tariff assignments' answer). */
+export type TariffIdsOf = (stationId: string, evseId: number) => Promise<string[]>;
 
 /** What the REST API takes: the OCPI location without last_updated, each EVSE with its OCPP place. */
 export type LocationInput = Omit<OcpiLocation, 'last_updated' | 'evses'> & {
@@ -22,7 +27,7 @@ const scopeOf = (location: OcpiLocation) => (location.publish ? 'published' : 'h
 
 /** Who is told about what: one delivery per registered partner with a locations receiver endpoint. */
 export interface LocationPusher {
-  push(tenantId: string, deliveries: Array<{ method: 'PUT' | 'PATCH'; path: string; body: unknown; objectKey: string }>, module: string): Promise<void>;
+  push(tenantId: string, deliveries: Array<{ method: 'PUT' | 'PATCH' | 'DELETE'; path: string; body: unknown; objectKey: string }>, module: string): Promise<void>;
 }
 
 /**
@@ -35,6 +40,9 @@ export class LocationService {
   private readonly chains = new Map<string, Promise<unknown>>();
   /** stationId → where its EVSEs are, per tenant; rebuilt after a location change here or after `cacheMs`. */
   private readonly index = new Map<string, { at: number; byStation: Map<string, Array<{ locationId: string; evseUid: string; evseId: number }>> }>();
+
+  /** Set by ocpi/services.ts when tariffs are published: connectors without tariff_ids get the assigned one. */
+  tariffIds: ((tenantId: string) => TariffIdsOf) | undefined;
 
   constructor(
     private readonly store: OcpiStore,
@@ -87,10 +95,23 @@ export class LocationService {
         const old = before?.body.location.evses?.find((e) => e.uid === evse.uid);
         return { ...evse, status: evse.status ?? old?.status ?? 'UNKNOWN', connectors: connectors.map((c) => ({ ...c, last_updated: now })), last_updated: now };
       });
+      const derivedTariffs: string[] = [];
+      const resolve = this.tariffIds?.(tenantId);
+      if (resolve) {
+        for (const evse of evses) {
+          const given = input.evses?.find((e) => e.uid === evse.uid);
+          for (const c of evse.connectors) {
+            if (given?.connectors.find((g) => g.id === c.id)?.tariff_ids !== undefined) continue;
+            derivedTariffs.push(`${evse.uid}/${c.id}`);
+            const ids = await resolve(mapping[evse.uid]!.stationId, mapping[evse.uid]!.evseId);
+            if (ids.length > 0) c.tariff_ids = ids;
+          }
+        }
+      }
       const uids = new Set(evses.map((e) => e.uid));
       if (uids.size !== evses.length) throw new CsmsError('VALIDATION_FAILED', 'EVSE uids must be unique within a location');
       const location: OcpiLocation = { ...input, country_code: input.country_code.toUpperCase(), party_id: input.party_id.toUpperCase(), evses, last_updated: now };
-      const record: LocationRecord = { location, mapping };
+      const record: LocationRecord = { location, mapping, ...(derivedTariffs.length > 0 ? { derivedTariffs } : {}) };
       const created = await this.store.putDoc({ tenantId, kind: 'location', id: input.id, scope: scopeOf(location), lookup: null, lastUpdated: now, body: record });
       this.index.delete(tenantId);
       if (location.publish || before?.body.location.publish) await this.pushWhole(tenantId, location);
@@ -110,6 +131,48 @@ export class LocationService {
       await this.store.putDoc({ ...doc, scope: 'hidden', lastUpdated: now, body: { location: { ...location, publish: false }, mapping: {} } });
       this.index.delete(tenantId);
     });
+  }
+
+  /**
+   * The tariff assignments changed: connectors whose tariff_ids follow them get the ones that apply
+   * now; a location where any changed is saved and pushed whole (PUT) when published.
+   */
+  async refreshTariffIds(tenantId: string, resolve: TariffIdsOf): Promise<number> {
+    let changed = 0;
+    for (let offset = 0; ; offset += 500) {
+      const page = await this.store.listDocs<LocationRecord>('location', tenantId, { offset, limit: 500 });
+      for (const listed of page.items) {
+        if (!listed.body.derivedTariffs?.length) continue;
+        changed += await this.serial(`${tenantId}|${listed.id}`, async () => {
+          const doc = await this.get(tenantId, listed.id);
+          if (!doc?.body.derivedTariffs?.length) return 0;
+          const now = new Date().toISOString();
+          let any = false;
+          for (const key of doc.body.derivedTariffs) {
+            const [uid, connectorId] = [key.slice(0, key.lastIndexOf('/')), key.slice(key.lastIndexOf('/') + 1)];
+            const evse = doc.body.location.evses?.find((e) => e.uid === uid);
+            const connector = evse?.connectors.find((c) => c.id === connectorId);
+            const place = doc.body.mapping[uid];
+            if (!evse || !connector || !place) continue;
+            const ids = await resolve(place.stationId, place.evseId);
+            if (JSON.stringify(ids) === JSON.stringify(connector.tariff_ids ?? [])) continue;
+            if (ids.length > 0) connector.tariff_ids = ids;
+            else delete connector.tariff_ids;
+            connector.last_updated = now;
+            evse.last_updated = now;
+            any = true;
+          }
+          if (!any) return 0;
+          doc.body.location.last_updated = now;
+          await this.store.putDoc({ ...doc, lastUpdated: now });
+          if (doc.body.location.publish) await this.pushWhole(tenantId, doc.body.location);
+          this.log.info({ tenantId, locationId: doc.id }, 'OCPI location tariff_ids follow the tariff assignments');
+          return 1;
+        });
+      }
+      if (page.items.length < 500) break;
+    }
+    return changed;
   }
 
   private async pushWhole(tenantId: string, location: OcpiLocation): Promise<void> {

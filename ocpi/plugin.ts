@@ -8,6 +8,8 @@ import { tokensReceiver } from './tokens-receiver.js';
 import type { Store } from '../core/ports/store/store.js';
 import type { StationCommands } from '../actors/commands/station-commands.js';
 import { commandsReceiver } from './commands-receiver.js';
+import { chargingPreferencesReceiver } from './charging-preferences.js';
+import { tariffsModule } from './tariffs.js';
 import type { Caller } from './roaming-service.js';
 import type { OcpiServices } from './services.js';
 import type { LocationRecord } from './locations.js';
@@ -106,6 +108,7 @@ export async function ocpiPlugin(app: FastifyInstance, options: { services: Ocpi
         { identifier: 'tokens', role: 'RECEIVER', url: `${versionUrl}/tokens` },
         { identifier: 'sessions', role: 'SENDER', url: `${versionUrl}/sessions` },
         { identifier: 'cdrs', role: 'SENDER', url: `${versionUrl}/cdrs` },
+        ...(services.tariffs ? [{ identifier: 'tariffs', role: 'SENDER', url: `${versionUrl}/tariffs` }] : []),
         ...(options.commands ? [{ identifier: 'commands', role: 'RECEIVER', url: `${versionUrl}/commands` }] : []),
       ],
     }),
@@ -167,6 +170,12 @@ export async function ocpiPlugin(app: FastifyInstance, options: { services: Ocpi
       return envelope(1000, result.items.map((d) => d.body));
     });
   }
+
+  // ── sessions: charging preferences, receiver (§9.2.1.2) ─────────────────────────────────────
+  await app.register(chargingPreferencesReceiver, { base: `/${OCPI_VERSION}/sessions`, store: options.store.ocpi, locations, ...(options.log ? { log: options.log } : {}) });
+
+  // ── tariffs, sender (§11.2.1) ──────────────────────────────────────────────────────────────
+  if (services.tariffs) await app.register(tariffsModule, { base: `/${OCPI_VERSION}/tariffs`, baseUrl: config.baseUrl, pageLimit: config.pageLimit, tariffs: services.tariffs });
 
   // ── tokens, receiver (§12.2.2) ─────────────────────────────────────────────────────────────
   await app.register(tokensReceiver, { store: options.store.ocpi, base: `/${OCPI_VERSION}/tokens`, ...(options.log ? { log: options.log } : {}) });

@@ -7,7 +7,8 @@ import type { OcpiConfig } from './config.js';
 import { OcpiDeliveryLoop } from './delivery.js';
 import { LocationService } from './locations.js';
 import { RoamingService } from './roaming-service.js';
-import { SessionService, type TransactionFacts } from './sessions.js';
+import { SessionService, type MoneyStore, type TransactionFacts } from './sessions.js';
+import { TariffSender, type TariffReader } from './tariffs.js';
 
 /** Everything the OCPI server and its admin routes use; built once per node (workers/main.ts). */
 export interface OcpiServices {
@@ -16,14 +17,19 @@ export interface OcpiServices {
   locations: LocationService;
   delivery: OcpiDeliveryLoop;
   sessions: SessionService;
+  /** Absent when the node has no tariff store to read (tariffs module not offered). */
+  tariffs?: TariffSender;
 }
 
-export function createOcpiServices(store: OcpiStore, config: OcpiConfig, log: Logger, registry?: Registry): OcpiServices {
+/** `money`: the tariff and transaction slices, for the tariffs module and the costs of sessions and CDRs. */
+export function createOcpiServices(store: OcpiStore, config: OcpiConfig, log: Logger, registry?: Registry, money?: MoneyStore & { tariffs: TariffReader }): OcpiServices {
   const roaming = new RoamingService(store, config, log);
   const delivery = new OcpiDeliveryLoop(store, roaming, config, log, registry);
   const locations = new LocationService(store, roaming, delivery, log);
-  const sessions = new SessionService(store, locations, delivery, config.currency, log);
-  return { config, roaming, locations, delivery, sessions };
+  const sessions = new SessionService(store, locations, delivery, config.currency, log, money);
+  const tariffs = money ? new TariffSender(money.tariffs, roaming, delivery, locations, log) : undefined;
+  if (tariffs) locations.tariffIds = (tenantId) => (stationId, evseId) => tariffs.tariffIdsFor(tenantId, stationId, evseId);
+  return { config, roaming, locations, delivery, sessions, ...(tariffs ? { tariffs } : {}) };
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError } from '../../core/errors.js';
 import { RESOLUTION_ORDER, type TariffAssignment, type TariffRecord, type TariffTarget } from '../../core/tariff-assignment.js';
 import { TariffError, validateTariff } from '../../core/tariff.js';
@@ -182,6 +182,7 @@ export async function tariffRoutes(app: FastifyInstance, opts: { deps: ApiDeps }
     }
     const created = await deps.store.tariffs.putTariff(tariff);
     request.log.info({ tenantId, tariffId: tariff.id, created }, 'tariff stored');
+    await roaming(deps, request, (ocpi) => ocpi.changed(tenantId, tariff.id));
     return reply.code(created ? 201 : 200).send(publicTariff(tariff));
   });
 
@@ -198,6 +199,7 @@ export async function tariffRoutes(app: FastifyInstance, opts: { deps: ApiDeps }
     const users = (await deps.store.tariffs.listAssignments(tenantId)).filter((a) => a.tariffId === request.params.id);
     if (users.length > 0) throw new ApiError('TARIFF_IN_USE', `Tariff ${request.params.id} is assigned (${users.length} assignment(s)); remove them first`, { assignments: users.map(publicAssignment) });
     if (!(await deps.store.tariffs.deleteTariff(tenantId, request.params.id))) throw new ApiError('TARIFF_NOT_FOUND', `No tariff ${request.params.id}`);
+    await roaming(deps, request, (ocpi) => ocpi.changed(tenantId, request.params.id));
     return reply.code(204).send();
   });
 
@@ -224,6 +226,7 @@ export async function tariffRoutes(app: FastifyInstance, opts: { deps: ApiDeps }
     const assignment: TariffAssignment = { tenantId, target, tariffId: request.body.tariffId, updatedAt: new Date().toISOString() };
     const created = await deps.store.tariffs.putAssignment(assignment);
     request.log.info({ tenantId, target, tariffId: assignment.tariffId }, 'tariff assigned');
+    await roaming(deps, request, (ocpi) => ocpi.assignmentsChanged(tenantId));
     return reply.code(created ? 201 : 200).send(publicAssignment(assignment));
   });
 
@@ -245,6 +248,7 @@ export async function tariffRoutes(app: FastifyInstance, opts: { deps: ApiDeps }
     // A station group is named by its name alone here.
     const target = query.kind === 'stationGroup' ? targetOf({ kind: 'stationGroup', group: query.group, stationIds: [] }) : targetOf(query);
     if (!(await deps.store.tariffs.deleteAssignment(request.tenantId, target))) throw new ApiError('TARIFF_ASSIGNMENT_NOT_FOUND', `No tariff assignment for that ${query.kind} target`);
+    await roaming(deps, request, (ocpi) => ocpi.assignmentsChanged(request.tenantId));
     return reply.code(204).send();
   });
 
@@ -339,4 +343,11 @@ export async function tariffRoutes(app: FastifyInstance, opts: { deps: ApiDeps }
     const { protocol, result } = await commandResult(deps, request, request.params.id, run);
     return changeTransactionTariff.fromOcpp(protocol, result);
   });
+}
+
+/** OCPI partners hear of tariff changes (ocpi/tariffs.ts); a failure to queue is logged, the change stands. */
+async function roaming(deps: ApiDeps, request: FastifyRequest, run: (tariffs: NonNullable<NonNullable<ApiDeps['ocpi']>['tariffs']>) => Promise<void>): Promise<void> {
+  const tariffs = deps.ocpi?.tariffs;
+  if (!tariffs) return;
+  await run(tariffs).catch((error: unknown) => request.log.warn({ err: error, tenantId: request.tenantId }, 'OCPI: tariff change not queued for partners'));
 }

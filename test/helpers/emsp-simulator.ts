@@ -38,6 +38,8 @@ export class EmspSimulator {
   readonly tokens = new Map<string, any>();
   cpoCredentials: any;
   readonly locations = new Map<string, any>();
+  /** Tariffs the CPO pushed, by id (§11.2.2). */
+  readonly tariffs = new Map<string, any>();
   private app!: FastifyInstance;
   url = '';
 
@@ -79,6 +81,7 @@ export class EmspSimulator {
           { identifier: 'tokens', role: 'SENDER', url: `${this.url}/ocpi/emsp/2.2.1/tokens` },
           { identifier: 'sessions', role: 'RECEIVER', url: `${this.url}/ocpi/emsp/2.2.1/sessions` },
           { identifier: 'cdrs', role: 'RECEIVER', url: `${this.url}/ocpi/emsp/2.2.1/cdrs` },
+          { identifier: 'tariffs', role: 'RECEIVER', url: `${this.url}/ocpi/emsp/2.2.1/tariffs` },
         ],
       });
     });
@@ -140,6 +143,18 @@ export class EmspSimulator {
       if (!check(request)) return (record(request, 401), reply.status(401).send(envelope(undefined, 2000)));
       record(request, 201, 'cdr');
       return reply.status(201).send(envelope(undefined));
+    });
+    // Tariffs receiver (§11.2.2): PUT of a tariff (kept), DELETE of one.
+    app.route({
+      method: ['PUT', 'DELETE'], url: '/ocpi/emsp/2.2.1/tariffs/:countryCode/:partyId/:tariffId',
+      handler: async (request, reply) => {
+        if (!check(request)) return (record(request, 401), reply.status(401).send(envelope(undefined, 2000)));
+        record(request, 200, request.method === 'PUT' ? 'tariff' : undefined);
+        const { tariffId } = request.params as { tariffId: string };
+        if (request.method === 'PUT') this.tariffs.set(tariffId, request.body);
+        else this.tariffs.delete(tariffId);
+        return envelope(undefined);
+      },
     });
     // Where CommandResults come (§13.2.1: the response_url we give with each command).
     app.post('/ocpi/emsp/2.2.1/commands/:command/:id', async (request, reply) => {

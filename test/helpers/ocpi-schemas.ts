@@ -73,6 +73,38 @@ export const sessionSchema = {
   },
 };
 
+/** §11.4.2 PriceComponent (TariffDimensionType §11.4.3), §11.3.4 TariffRestrictions (DayOfWeek §11.4.1, ReservationRestrictionType §11.4.4), §11.3.2 TariffElement. */
+const hhmm = { type: 'string', pattern: '^([0-1][0-9]|2[0-3]):[0-5][0-9]$' };
+const ymd = { type: 'string', pattern: '^([12][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$' };
+const priceComponent = { type: 'object', required: ['type', 'price', 'step_size'], additionalProperties: false, properties: { type: { enum: ['ENERGY', 'FLAT', 'PARKING_TIME', 'TIME'] }, price: { type: 'number' }, vat: { type: 'number' }, step_size: { type: 'integer', minimum: 0 } } };
+const restrictions = {
+  type: 'object', additionalProperties: false,
+  properties: {
+    start_time: hhmm, end_time: hhmm, start_date: ymd, end_date: ymd, min_kwh: { type: 'number' }, max_kwh: { type: 'number' }, min_current: { type: 'number' }, max_current: { type: 'number' },
+    min_power: { type: 'number' }, max_power: { type: 'number' }, min_duration: { type: 'integer' }, max_duration: { type: 'integer' },
+    day_of_week: { type: 'array', items: { enum: ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'] } }, reservation: { enum: ['RESERVATION', 'RESERVATION_EXPIRES'] },
+  },
+};
+/** §11.3.1 Tariff (DisplayText §16.3, Price §16.4). */
+export const tariffSchema = {
+  type: 'object', required: ['country_code', 'party_id', 'id', 'currency', 'elements', 'last_updated'], additionalProperties: false,
+  properties: {
+    country_code: str(2, 2), party_id: str(3, 3), id: str(36, 1), currency: str(3, 3), type: { enum: ['AD_HOC_PAYMENT', 'PROFILE_CHEAP', 'PROFILE_FAST', 'PROFILE_GREEN', 'REGULAR'] },
+    tariff_alt_text: { type: 'array', items: { type: 'object', required: ['language', 'text'], additionalProperties: false, properties: { language: str(2, 2), text: str(512) } } },
+    tariff_alt_url: { type: 'string' }, min_price: price, max_price: price,
+    elements: { type: 'array', minItems: 1, items: { type: 'object', required: ['price_components'], additionalProperties: false, properties: { price_components: { type: 'array', minItems: 1, items: priceComponent }, restrictions } } },
+    energy_mix: { type: 'object' }, start_date_time: dateTime, end_date_time: dateTime, last_updated: dateTime,
+  },
+};
+/** §10.4.14 SignedData, §10.4.15 SignedValue. */
+const signedData = {
+  type: 'object', required: ['encoding_method', 'signed_values'], additionalProperties: false,
+  properties: {
+    encoding_method: str(36, 1), encoding_method_version: { type: 'integer' }, public_key: str(512), url: str(512),
+    signed_values: { type: 'array', minItems: 1, items: { type: 'object', required: ['nature', 'plain_data', 'signed_data'], additionalProperties: false, properties: { nature: str(32, 1), plain_data: str(512), signed_data: str(5000, 1) } } },
+  },
+};
+
 /** §10.3.1 CDR, §10.4.2 CdrLocation, §10.4.6 ChargingPeriod, §10.4.2 CdrDimension. */
 export const cdrSchema = {
   type: 'object', additionalProperties: false,
@@ -85,9 +117,9 @@ export const cdrSchema = {
       required: ['id', 'address', 'city', 'country', 'coordinates', 'evse_uid', 'evse_id', 'connector_id', 'connector_standard', 'connector_format', 'connector_power_type'],
       properties: { id: str(36, 1), name: str(255), address: str(45), city: str(45), postal_code: str(10), state: str(20), country: str(3, 3), coordinates: geo, evse_uid: str(36, 1), evse_id: str(48, 1), connector_id: str(36, 1), connector_standard: { type: 'string' }, connector_format: { enum: ['SOCKET', 'CABLE'] }, connector_power_type: { type: 'string' } },
     },
-    meter_id: str(255), currency: str(3, 3), tariffs: { type: 'array' },
+    meter_id: str(255), currency: str(3, 3), tariffs: { type: 'array', items: tariffSchema },
     charging_periods: { type: 'array', minItems: 1, items: { type: 'object', required: ['start_date_time', 'dimensions'], additionalProperties: false, properties: { start_date_time: dateTime, dimensions: { type: 'array', minItems: 1, items: { type: 'object', required: ['type', 'volume'], additionalProperties: false, properties: { type: { enum: ['CURRENT', 'ENERGY', 'ENERGY_EXPORT', 'ENERGY_IMPORT', 'MAX_CURRENT', 'MIN_CURRENT', 'MAX_POWER', 'MIN_POWER', 'PARKING_TIME', 'POWER', 'RESERVATION_TIME', 'STATE_OF_CHARGE', 'TIME'] }, volume: { type: 'number' } } } }, tariff_id: str(36) } } },
-    signed_data: { type: 'object' }, total_cost: price, total_fixed_cost: price, total_energy: { type: 'number' }, total_energy_cost: price, total_time: { type: 'number' }, total_time_cost: price,
+    signed_data: signedData, total_cost: price, total_fixed_cost: price, total_energy: { type: 'number' }, total_energy_cost: price, total_time: { type: 'number' }, total_time_cost: price,
     total_parking_time: { type: 'number' }, total_parking_cost: price, total_reservation_cost: price, remark: str(255), invoice_reference_id: str(39), credit: { type: 'boolean' }, credit_reference_id: str(39),
     home_charging_compensation: { type: 'boolean' }, last_updated: dateTime,
   },
@@ -100,7 +132,8 @@ export const envelopeSchema = {
 };
 
 const ajv = new Ajv({ allErrors: true, strict: false });
-export const validators: Record<'credentials' | 'location' | 'evse' | 'evsePatch' | 'envelope' | 'session' | 'cdr', ValidateFunction> = {
+export const validators: Record<'credentials' | 'location' | 'evse' | 'evsePatch' | 'envelope' | 'session' | 'cdr' | 'tariff', ValidateFunction> = {
+  tariff: ajv.compile(tariffSchema),
   session: ajv.compile(sessionSchema),
   cdr: ajv.compile(cdrSchema),
   credentials: ajv.compile(credentialsSchema),
