@@ -10,8 +10,10 @@ import { bootPayload, connectStrict, type StrictClient, type Version } from '../
 const PASSWORD = 'report-jobs-pw-0001';
 const server = await startServer(t, { env: { CSMS_CAMPAIGN_TICK_MS: '200' } });
 
-async function station(id: string, version: Version): Promise<StrictClient> {
+/** `setup` installs the station's handlers before it boots: the job may ask it right after. */
+async function station(id: string, version: Version, setup?: (client: StrictClient) => void): Promise<StrictClient> {
   const client = await connectStrict(t, { endpoint: server.ocppUrl, identity: id, password: PASSWORD, version });
+  setup?.(client);
   await client.call('BootNotification', bootPayload(version));
   return client;
 }
@@ -67,8 +69,7 @@ t.test('POST /reports: a job over many stations, progress per station, offline o
   t.match((await server.apiJson('GET', '/stations/RJ-16/device-model')).body.items, [{ component: { name: 'OCPP16' }, variable: { name: 'HeartbeatInterval' } }], '1.6: GetConfiguration stored');
   t.match(settled.stations.find((s: any) => s.stationId === 'RJ-NO'), { error: 'NotSupported', attempts: 1 });
 
-  const late = await station('RJ-LATE', 'ocpp2.0.1');
-  reportsInPages(late, 'L');
+  await station('RJ-LATE', 'ocpp2.0.1', (late) => reportsInPages(late, 'L'));
   const done = await eventually(async () => {
     const job = (await server.apiJson('GET', `/reports/${jobId}`)).body;
     return job.status === 'complete' && job;
