@@ -8,7 +8,9 @@ import { costStep, endedCostFields, personalMessageField, totalCostField } from 
 /**
  * Started/Updated/Ended, in any order and any number of times: the store keeps every event once
  * (by seqNo) and folds them in seqNo order. idTokenInfo is answered whenever an idToken is sent.
- * A reservationId closes that reservation (used by this transaction). The cost step prices it
+ * A reservationId closes that reservation (used by this transaction), and so does the reserved
+ * token starting on its EVSE without one; another token on an EVSE reserved for someone else
+ * (outside the reservation's group) is answered NotAtThisTime. The cost step prices it
  * under its tariff (running: answered as totalCost on Updated; final on Ended, also in
  * transaction.ended); a tariff's display text goes to the driver as idTokenInfo.personalMessage.
  */
@@ -28,10 +30,20 @@ export async function transactionEvent(ctx: AuthorizeContext, req: TransactionEv
     await reserved;
     return { ...totalCost };
   }
+  // The token starts or authorizes the transaction: an EVSE reserved for another token is not its.
+  const authorizing = req.eventType === 'Started' || (req.eventType === 'Updated' && req.triggerReason === 'Authorized');
+  const evseId = event.evseId ?? outcome.transaction.evseId ?? undefined;
   const [decision] = await Promise.all([
-    authorizeToken(ctx, event.idToken, 'TransactionEvent', { remoteStart: outcome.remoteStart, starting: req.eventType !== 'Ended' }),
+    authorizeToken(ctx, event.idToken, 'TransactionEvent', {
+      remoteStart: outcome.remoteStart,
+      starting: req.eventType !== 'Ended',
+      ...(authorizing ? { reservations: { evseId, reservationId: req.reservationId } } : {}),
+    }),
     reserved,
   ]);
+  if (req.reservationId === undefined && decision.ownReservationId !== undefined && !outcome.duplicate) {
+    await reservationReported(ctx, decision.ownReservationId, { kind: 'used', transactionId: req.transactionInfo.transactionId });
+  }
   const personal = decision.status === 'Accepted' ? personalMessageField(cost?.tariff) : {};
   return { ...totalCost, idTokenInfo: { ...idTokenInfo2(decision), ...personal } };
 }
