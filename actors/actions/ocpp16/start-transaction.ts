@@ -3,7 +3,7 @@ import { idTokenFrom16, type StartTransaction16 } from '../../../core/transactio
 import { authorizeToken, type AuthorizeContext } from '../shared/authorize-token.js';
 import { emitTransaction } from '../shared/transaction-events.js';
 import { reservationReported } from '../shared/reservations.js';
-import { costStep } from '../shared/transaction-cost.js';
+import { costInWrite, costStep } from '../shared/transaction-cost.js';
 
 /**
  * The transaction is stored even when the idTag is not accepted: 1.6 has the station stop it
@@ -14,7 +14,7 @@ import { costStep } from '../shared/transaction-cost.js';
  * pins the tariff that applies at the start (its session fee is the first running cost).
  */
 export async function startTransaction(ctx: AuthorizeContext, req: StartTransaction16) {
-  const outcome = await ctx.store.transactions.startTransaction16(ctx.session.tenantId, ctx.session.stationId, req);
+  const outcome = await ctx.store.transactions.startTransaction16(ctx.session.tenantId, ctx.session.stationId, req, costInWrite(ctx, req.timestamp));
   const [decision] = await Promise.all([
     authorizeToken(ctx, idTokenFrom16(req.idTag), 'StartTransaction', {
       remoteStart: outcome.remoteStart,

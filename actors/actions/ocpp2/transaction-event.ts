@@ -3,7 +3,7 @@ import { transactionEventFrom2, type TransactionEventRequest } from '../../../co
 import { authorizeToken, type AuthorizeContext } from '../shared/authorize-token.js';
 import { emitTransaction } from '../shared/transaction-events.js';
 import { reservationReported } from '../shared/reservations.js';
-import { costStep, endedCostFields, personalMessageField, totalCostField } from '../shared/transaction-cost.js';
+import { costInWrite, costStep, endedCostFields, personalMessageField, totalCostField } from '../shared/transaction-cost.js';
 
 /**
  * Started/Updated/Ended, in any order and any number of times: the store keeps every event once
@@ -16,7 +16,7 @@ import { costStep, endedCostFields, personalMessageField, totalCostField } from 
  */
 export async function transactionEvent(ctx: AuthorizeContext, req: TransactionEventRequest) {
   const event = transactionEventFrom2(ctx.session.version, req);
-  const outcome = await ctx.store.transactions.applyTransactionEvent(ctx.session.tenantId, ctx.session.stationId, event);
+  const outcome = await ctx.store.transactions.applyTransactionEvent(ctx.session.tenantId, ctx.session.stationId, event, costInWrite(ctx, event.timestamp));
   const cost = await costStep(ctx, outcome, event.timestamp);
   emitTransaction(ctx, req.eventType, outcome, event.meterValues, {
     seqNo: req.seqNo,
