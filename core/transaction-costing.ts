@@ -26,6 +26,7 @@ import {
   type TransactionCost,
 } from './tariff-assignment.js';
 import type { MeterValueRecord, TransactionRecord } from './transaction-types.js';
+import type { StationReportedCost } from './tariff-ocpp21.js';
 
 /** Meter values read to price one transaction (a sample a minute for ~70 days). */
 export const MAX_COST_METER_VALUES = 100_000;
@@ -59,7 +60,7 @@ export interface CostOutcome {
  * The plan for one transaction message: `at` is the time the message is priced up to (its
  * timestamp; the transaction's end once it ended), `computedAt` the CSMS's clock.
  */
-export function* costPlan(record: TransactionRecord, duplicate: boolean, at: string, computedAt: string): Generator<CostRead, CostOutcome, Answer> {
+export function* costPlan(record: TransactionRecord, duplicate: boolean, at: string, computedAt: string, stationReported?: StationReportedCost): Generator<CostRead, CostOutcome, Answer> {
   const { pinned, tenantPriced } = (yield { read: 'start' }) as CostAnswers['start'];
   if (duplicate) return { cost: pinned, write: false };
   let found: { tariff: TariffRecord; assignedBy: CostTariffSource } | undefined = pinned ? { tariff: pinned.tariff, assignedBy: pinned.assignedBy } : undefined;
@@ -77,7 +78,10 @@ export function* costPlan(record: TransactionRecord, duplicate: boolean, at: str
   }
   if (!found) return { cost: undefined, write: false };
   const meterValues = (yield { read: 'meterValues', limit: MAX_COST_METER_VALUES }) as CostAnswers['meterValues'];
-  return { cost: transactionCost(found.tariff, found.assignedBy, record, meterValues, costUntil(record, at), computedAt), write: true };
+  const cost = transactionCost(found.tariff, found.assignedBy, record, meterValues, costUntil(record, at), computedAt);
+  // The station's own cost (2.1), as it last reported it.
+  const reported = stationReported ?? pinned?.stationReported;
+  return { cost: reported ? { ...cost, stationReported: reported } : cost, write: true };
 }
 
 /** Drives a plan with synchronous reads (SQLite, inside its write). */

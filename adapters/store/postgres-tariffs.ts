@@ -1,6 +1,7 @@
 import type { Sql } from 'postgres';
 import { pickAssignment, targetKey, type TariffAssignment, type TariffRecord, type TariffScope, type TariffTarget, type TariffTargetKind, type TransactionCost } from '../../core/tariff-assignment.js';
 import type { CostKey, TariffStore } from '../../core/ports/store/tariff-store.js';
+import type { TransactionWriteOptions } from '../../core/ports/store/transaction-store.js';
 import type { PgGroupCommit, Tx } from './postgres-group-commit.js';
 import { costPlan, runCostPlanAsync, type CostAnswers, type CostOutcome, type CostRead } from '../../core/transaction-costing.js';
 import type { MeterValueRecord, TransactionRecord } from '../../core/transaction-types.js';
@@ -133,9 +134,9 @@ export class PostgresTariffs implements TariffStore {
    * Prices `record` inside the transactions slice's write (`tx`, the batch's transaction), so the
    * cost commits with the transaction: core/transaction-costing.ts's plan with reads on `tx`.
    */
-  async priceWithin(tx: Tx, record: TransactionRecord, duplicate: boolean, at: string, computedAt: string, meterValues: (limit: number) => Promise<MeterValueRecord[]>): Promise<CostOutcome> {
+  async priceWithin(tx: Tx, record: TransactionRecord, duplicate: boolean, when: NonNullable<TransactionWriteOptions['cost']>, meterValues: (limit: number) => Promise<MeterValueRecord[]>): Promise<CostOutcome> {
     const { tenantId, stationId, id: transactionId } = record;
-    const outcome = await runCostPlanAsync(costPlan(record, duplicate, at, computedAt), async (read: CostRead) => {
+    const outcome = await runCostPlanAsync(costPlan(record, duplicate, when.at, when.computedAt, when.stationReported), async (read: CostRead) => {
       switch (read.read) {
         case 'start': {
           const [row] = await tx<Array<{ pinned: string | null; priced: boolean }>>`SELECT

@@ -41,7 +41,7 @@ export class PostgresTransactions implements TransactionStore {
     const read = async (limit: number) =>
       (await tx`SELECT * FROM meter_values WHERE tenant_id = ${t.tenantId} AND station_id = ${t.stationId} AND transaction_id = ${t.id} ORDER BY ts, id LIMIT ${limit}`).map(toMeterValue);
     try {
-      const { cost } = await this.tariffs.priceWithin(tx, t, outcome.duplicate, options.cost.at, options.cost.computedAt, read);
+      const { cost } = await this.tariffs.priceWithin(tx, t, outcome.duplicate, options.cost, read);
       return { ...outcome, costed: true, ...(cost ? { cost } : {}) };
     } catch (error) {
       // A statement that failed has aborted the batch's transaction: the write fails and is retried.

@@ -1,6 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { pickAssignment, targetKey, type TariffAssignment, type TariffRecord, type TariffScope, type TariffTarget, type TariffTargetKind, type TransactionCost } from '../../core/tariff-assignment.js';
 import type { CostKey, TariffStore } from '../../core/ports/store/tariff-store.js';
+import type { TransactionWriteOptions } from '../../core/ports/store/transaction-store.js';
 import type { GroupCommit } from './group-commit.js';
 import { runCostPlan, type CostAnswers, type CostOutcome, type CostRead, costPlan } from '../../core/transaction-costing.js';
 import type { MeterValueRecord, TransactionRecord } from '../../core/transaction-types.js';
@@ -157,9 +158,9 @@ export class SqliteTariffs implements TariffStore {
    * the transaction): runs core/transaction-costing.ts's plan with this connection's reads and
    * keeps the cost. Synchronous: it must run inside the group commit's transaction.
    */
-  priceWithin(record: TransactionRecord, duplicate: boolean, at: string, computedAt: string, meterValues: (limit: number) => MeterValueRecord[]): CostOutcome {
+  priceWithin(record: TransactionRecord, duplicate: boolean, when: NonNullable<TransactionWriteOptions['cost']>, meterValues: (limit: number) => MeterValueRecord[]): CostOutcome {
     const { tenantId, stationId, id: transactionId } = record;
-    const outcome = runCostPlan(costPlan(record, duplicate, at, computedAt), (read: CostRead) => {
+    const outcome = runCostPlan(costPlan(record, duplicate, when.at, when.computedAt, when.stationReported), (read: CostRead) => {
       switch (read.read) {
         case 'start': {
           const row = this.stmt.costStart.get({ tenantId, stationId, transactionId }) as { pinned: string | null; priced: number };

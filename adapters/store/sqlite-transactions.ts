@@ -197,7 +197,7 @@ export class SqliteTransactions implements TransactionStore {
     const { transaction } = outcome;
     const read = (limit: number) => (this.stmt.meterValues!.all(transaction.stationId, transaction.id, transaction.tenantId, limit) as Row[]).map(toMeterValue);
     try {
-      const { cost } = this.tariffs.priceWithin(transaction, outcome.duplicate, options.cost.at, options.cost.computedAt, read);
+      const { cost } = this.tariffs.priceWithin(transaction, outcome.duplicate, options.cost, read);
       return { ...outcome, costed: true, ...(cost ? { cost } : {}) };
     } catch {
       // Never fails the message: left unpriced here, the caller's own cost step tries again and logs why.

@@ -3,7 +3,8 @@ import { transactionEventFrom2, type TransactionEventRequest } from '../../../co
 import { authorizeToken, type AuthorizeContext } from '../shared/authorize-token.js';
 import { emitTransaction } from '../shared/transaction-events.js';
 import { reservationReported } from '../shared/reservations.js';
-import { costInWrite, costStep, endedCostFields, personalMessageField, totalCostField } from '../shared/transaction-cost.js';
+import { costInWrite, costStep, endedCostFields, personalMessageField, stationCostCompared, totalCostField, updatedPersonalMessageField } from '../shared/transaction-cost.js';
+import { stationCostFrom21 } from '../../../core/tariff-ocpp21.js';
 
 /**
  * Started/Updated/Ended, in any order and any number of times: the store keeps every event once
@@ -13,18 +14,24 @@ import { costInWrite, costStep, endedCostFields, personalMessageField, totalCost
  * (outside the reservation's group) is answered NotAtThisTime. The cost step prices it
  * under its tariff (running: answered as totalCost on Updated; final on Ended, also in
  * transaction.ended); a tariff's display text goes to the driver as idTokenInfo.personalMessage.
+ * 2.1: the running/final cost also as updatedPersonalMessage, and the station's own costDetails
+ * are kept beside the CSMS's cost (and in the transaction events as stationCost).
  */
 export async function transactionEvent(ctx: AuthorizeContext, req: TransactionEventRequest) {
   const event = transactionEventFrom2(ctx.session.version, req);
-  const outcome = await ctx.store.transactions.applyTransactionEvent(ctx.session.tenantId, ctx.session.stationId, event, costInWrite(ctx, event.timestamp));
-  const cost = await costStep(ctx, outcome, event.timestamp);
+  // 2.1: the station's own cost (local cost calculation), kept beside the CSMS's.
+  const stationCost = ctx.session.version === 'ocpp2.1' ? stationCostFrom21(req.costDetails, event.timestamp) : undefined;
+  const outcome = await ctx.store.transactions.applyTransactionEvent(ctx.session.tenantId, ctx.session.stationId, event, costInWrite(ctx, event.timestamp, stationCost));
+  const cost = await costStep(ctx, outcome, event.timestamp, stationCost);
+  if (stationCost && cost && !outcome.duplicate) stationCostCompared(ctx, cost, stationCost);
   emitTransaction(ctx, req.eventType, outcome, event.meterValues, {
     seqNo: req.seqNo,
     triggerReason: req.triggerReason,
     offline: req.offline ?? false,
+    ...(stationCost ? { stationCost } : {}),
     ...(req.eventType === 'Ended' ? endedCostFields(cost) : {}),
   });
-  const totalCost = req.eventType === 'Started' ? {} : totalCostField(cost);
+  const totalCost = req.eventType === 'Started' ? {} : { ...totalCostField(cost), ...updatedPersonalMessageField(ctx.session.version, req.eventType, cost) };
   const reserved = req.reservationId !== undefined ? reservationReported(ctx, req.reservationId, { kind: 'used', transactionId: req.transactionInfo.transactionId }) : undefined;
   if (!event.idToken) {
     await reserved;

@@ -3,6 +3,8 @@ import type { TransactionOutcome, TransactionWriteOptions } from '../../../core/
 import type { TransactionRecord } from '../../../core/transaction-types.js';
 import type { HandlerContext } from '../../handler-context.js';
 import { MAX_COST_METER_VALUES } from '../../../core/transaction-costing.js';
+import { costPersonalMessage, type StationReportedCost } from '../../../core/tariff-ocpp21.js';
+import { toMicros } from '../../../core/tariff.js';
 
 export type CostContext = Pick<HandlerContext, 'session' | 'store' | 'events' | 'clock'> & Partial<Pick<HandlerContext, 'log'>>;
 
@@ -27,8 +29,8 @@ async function tariffOf(ctx: CostContext, record: TransactionRecord, pinned: Tra
  * the same write, so its cost commits with it (core/transaction-costing.ts); one commit, and a
  * tenant without tariff assignments costs one in-write read.
  */
-export function costInWrite(ctx: Pick<CostContext, 'clock'>, at: string): TransactionWriteOptions {
-  return { cost: { at, computedAt: ctx.clock().toISOString() } };
+export function costInWrite(ctx: Pick<CostContext, 'clock'>, at: string, stationReported?: StationReportedCost): TransactionWriteOptions {
+  return { cost: { at, computedAt: ctx.clock().toISOString(), ...(stationReported ? { stationReported } : {}) } };
 }
 
 /**
@@ -40,7 +42,7 @@ export function costInWrite(ctx: Pick<CostContext, 'clock'>, at: string): Transa
  * `transaction.ended`). A redelivered message re-reads the stored cost and publishes nothing.
  * No tariff: undefined. Never fails the message: a cost that cannot be computed is logged and left out.
  */
-export async function costStep(ctx: CostContext, outcome: TransactionOutcome, at: string): Promise<TransactionCost | undefined> {
+export async function costStep(ctx: CostContext, outcome: TransactionOutcome, at: string, stationReported?: StationReportedCost): Promise<TransactionCost | undefined> {
   if (outcome.costed) return outcome.duplicate ? outcome.cost : announced(ctx, outcome.cost);
   const record = outcome.transaction;
   const { tenantId, stationId } = ctx.session;
@@ -50,7 +52,9 @@ export async function costStep(ctx: CostContext, outcome: TransactionOutcome, at
     const found = await tariffOf(ctx, record, pinned);
     if (!found) return undefined;
     const meterValues = await ctx.store.transactions.listMeterValues(tenantId, stationId, record.id, MAX_COST_METER_VALUES);
-    const cost = transactionCost(found.tariff, found.assignedBy, record, meterValues, costUntil(record, at), ctx.clock().toISOString());
+    const computed = transactionCost(found.tariff, found.assignedBy, record, meterValues, costUntil(record, at), ctx.clock().toISOString());
+    const reported = stationReported ?? pinned?.stationReported;
+    const cost = reported ? { ...computed, stationReported: reported } : computed;
     await ctx.store.tariffs.putCost(cost);
     return announced(ctx, cost);
   } catch (error) {
@@ -83,8 +87,39 @@ export function totalCostField(cost: TransactionCost | undefined): { totalCost?:
   return cost ? { totalCost: Number(cost.totalInclTax) } : {};
 }
 
+/**
+ * 2.1 TransactionEventResponse.updatedPersonalMessage: the running (Updated) or final (Ended) cost
+ * for the driver, from the same cost record as totalCost. 2.0.1 has no such field.
+ */
+export function updatedPersonalMessageField(version: string, eventType: string, cost: TransactionCost | undefined): { updatedPersonalMessage?: Record<string, unknown> } {
+  return version === 'ocpp2.1' && eventType !== 'Started' && cost ? { updatedPersonalMessage: costPersonalMessage(cost) } : {};
+}
+
 /** IdTokenInfo.personalMessage for the driver, from a tariff with a display text. */
 export function personalMessageField(tariff: TariffRecord | undefined): { personalMessage?: Record<string, unknown> } {
   const message = tariffPersonalMessage(tariff);
   return message ? { personalMessage: message } : {};
+}
+
+/**
+ * A 2.1 station that computes its own cost (costDetails) and the CSMS disagree on the total incl.
+ * tax: one log line an operator can search for (the two are kept side by side either way).
+ */
+export function stationCostCompared(ctx: CostContext, cost: TransactionCost, station: StationReportedCost): void {
+  if (station.failure !== undefined || station.totalInclTax === undefined) return;
+  if (station.currency === cost.cost.currency && sameAmount(station.totalInclTax, cost.totalInclTax)) return;
+  const { tenantId, stationId } = ctx.session;
+  ctx.log?.info(
+    { tenantId, stationId, transactionId: cost.transactionId, csmsTotalInclTax: cost.totalInclTax, stationTotalInclTax: station.totalInclTax, currency: cost.cost.currency, stationCurrency: station.currency },
+    'station-reported cost differs from the CSMS cost',
+  );
+}
+
+/** Two decimal strings name the same amount (exactly, in micro-units; unreadable ones never do). */
+function sameAmount(a: string, b: string): boolean {
+  try {
+    return toMicros(a, 'amount') === toMicros(b, 'amount');
+  } catch {
+    return false;
+  }
 }

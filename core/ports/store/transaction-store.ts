@@ -2,6 +2,7 @@ import type { MeterSample, MeterValueRecord, TransactionRecord, TxEvent } from '
 import type { StartTransaction16 } from '../../transaction-mapping-16.js';
 import type { Page } from './store.js';
 import type { TransactionCost } from '../../tariff-assignment.js';
+import type { StationReportedCost } from '../../tariff-ocpp21.js';
 
 export interface TransactionOutcome {
   transaction: TransactionRecord;
@@ -35,7 +36,7 @@ export interface TransactionWriteOptions {
    * Price the transaction under its tariff (pinned at its first costing) up to `at` (the end,
    * once ended) and keep the cost beside it, in the same write: `computedAt` is the CSMS's clock.
    */
-  cost?: { at: string; computedAt: string };
+  cost?: { at: string; computedAt: string; stationReported?: StationReportedCost };
 }
 
 export type TransactionSort = 'startedAt' | '-startedAt' | 'updatedAt' | '-updatedAt';
