@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import type { HandlerContext } from '../../actors/handler-context.js';
 import { startTransaction } from '../../actors/actions/ocpp16/start-transaction.js';
 import { stopTransaction } from '../../actors/actions/ocpp16/stop-transaction.js';
@@ -15,7 +15,7 @@ import type { TariffRecord } from '../../core/tariff-assignment.js';
 
 const AT = '2026-03-02T10:00:00.000Z';
 
-async function context(t: Tap.Test, version: OcppVersion, priced: boolean) {
+async function context(t: Test, version: OcppVersion, priced: boolean) {
   const commits: number[] = [];
   const store = new SqliteStore({ path: ':memory:', onCommit: (writes) => commits.push(writes) });
   t.teardown(() => store.close());

@@ -48,5 +48,5 @@ t.test('2.1 costDetails read into the cost model; the cost in words for updatedP
   const message = costPersonalMessage(running);
   t.same(message, { format: 'UTF8', content: 'Cost so far: 3.00 EUR incl. 20% tax', language: 'en-GB' });
   t.same(costPersonalMessage({ ...running, final: true, tariff: { taxPercent: '0' } }), { format: 'UTF8', content: 'Total: 3.00 EUR incl. 0% tax' });
-  t.equal(checkPayload(schemas.response, { totalCost: 3, updatedPersonalMessage: message }), undefined, 'a valid 2.1 TransactionEventResponse');
+  t.equal(checkPayload(schemas.response!, { totalCost: 3, updatedPersonalMessage: message }), undefined, 'a valid 2.1 TransactionEventResponse');
 });
