@@ -32,10 +32,10 @@ export interface LastSeen {
 
 /** The store methods station-initiated handlers use, per slice; they run on the thread that owns the store. */
 export const HANDLER_STORE_METHODS = {
-  stations: ['recordBoot', 'recordConnectorStatus', 'getStation'],
+  stations: ['recordBoot', 'recordConnectorStatus', 'getStation', 'listConnectorStatuses'],
   transactions: ['startTransaction16', 'applyTransactionEvent', 'recordStationMeterValues', 'findActiveTransaction', 'listTransactions', 'listMeterValues'],
   tokens: ['matchIdToken', 'recordSeenIdToken'],
-  reservations: ['apply'],
+  reservations: ['apply', 'list'],
   tariffs: ['resolveTariff', 'getTariff', 'getCost', 'putCost'],
   sites: ['findByStation'],
 } as const satisfies { readonly [S in keyof Store]?: ReadonlyArray<keyof Store[S]> };

@@ -33,11 +33,13 @@ export type CallFailureReason =
   /** The directory named a node that no longer holds the station, also after a fresh lookup. */
   | 'stale-location'
   /** The directory names a node that does not answer (dead, its lease not yet expired). */
-  | 'node-unavailable';
+  | 'node-unavailable'
+  /** A remote start for another token on an EVSE held for a reservation: not sent (H03). */
+  | 'evse-reserved';
 
 export const CALL_FAILURE_REASONS: readonly CallFailureReason[] = [
   'timeout', 'disconnected', 'queue-full', 'unknown-action', 'invalid-request', 'invalid-response', 'send-failed', 'wrong-protocol', 'internal',
-  'stale-location', 'node-unavailable',
+  'stale-location', 'node-unavailable', 'evse-reserved',
 ];
 
 /**

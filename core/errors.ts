@@ -140,6 +140,8 @@ export const ERRORS = {
   ID_TOKEN_EXISTS: { http: 409, title: 'Id Token Exists' },
   RESERVATION_NOT_FOUND: { http: 404, title: 'Reservation Not Found' },
   RESERVATION_CLOSED: { http: 409, title: 'Reservation Closed' },
+  /** A remote start for a token other than the reservation's (or outside its group) on a reserved EVSE (H03). */
+  EVSE_RESERVED: { http: 409, title: 'EVSE Reserved', failureReason: 'evse-reserved' },
   // Tariffs and cost (issue 13, block I)
   TARIFF_NOT_FOUND: { http: 404, title: 'Tariff Not Found' },
   TARIFF_INVALID: { http: 400, title: 'Tariff Invalid' },

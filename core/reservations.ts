@@ -217,3 +217,68 @@ export function fromReserveNow(req: Record<string, unknown>, idTagType: string):
 export function reservationEventType(status: ReservationStatus): `reservation.${ReservationStatus}` {
   return `reservation.${status}`;
 }
+
+/** Who presents a token: the token and the group its record names (2.x groupIdToken, 1.6 parentIdTag). */
+export interface PresentedToken {
+  idToken: string;
+  groupId?: string | null;
+}
+
+/** What the station's open reservations say about a token presented to start charging. */
+export interface ReservationHold {
+  /** A reservation of another token (and outside its group) keeps this token from starting here. */
+  blockedBy?: Reservation;
+  /** The presenter's own reservation the start would use (the one on its EVSE first, else one for any EVSE). */
+  owned?: Reservation;
+}
+
+const same = (a: string | undefined | null, b: string | undefined | null) => a != null && b != null && a.toLowerCase() === b.toLowerCase();
+
+/**
+ * Whether `r` is the presenter's: its token, or its group (the reservation's group token is the
+ * presenter itself or the group the presenter's record names). Values compare case-insensitively
+ * (CiString), types are not compared (1.6 idTags have none).
+ */
+export function reservationMatches(r: Pick<Reservation, 'idToken' | 'groupIdToken'>, presented: PresentedToken): boolean {
+  if (same(r.idToken.idToken, presented.idToken)) return true;
+  const group = r.groupIdToken?.idToken;
+  return same(group, presented.idToken) || same(group, presented.groupId);
+}
+
+/**
+ * H03 / 1.6 §3.13 seen from the CSMS: does a station's reservation keep `presented` from starting
+ * on `evseId` (1.6: connector; undefined: the message names none, as Authorize)? Pure.
+ *
+ * - Only reservations the station accepted and whose expiry has not passed hold an EVSE; `usedId`
+ *   (the reservationId the message itself carries) counts as the presenter's.
+ * - A reservation for a named EVSE holds that EVSE for its token and group.
+ * - A reservation for any EVSE (1.6 connector 0, 2.x none or a connector type) holds one EVSE of
+ *   the station: another token is refused only when such reservations leave none of the
+ *   station's known EVSEs (`knownEvses`, from its status reports) free. With no EVSE named, the
+ *   token is refused when every known EVSE is held. A station that reported no EVSEs, or a
+ *   message that names none, is never refused for a reservation the CSMS cannot place.
+ */
+export function reservationHold(open: readonly Reservation[], presented: PresentedToken, evseId: number | undefined, knownEvses: readonly number[], now: Date, usedId?: number): ReservationHold {
+  const live = open.filter((r) => r.status === 'accepted' && Date.parse(r.expiresAt) > now.getTime());
+  const mine = (r: Reservation) => r.reservationId === usedId || reservationMatches(r, presented);
+  const owned =
+    live.find((r) => mine(r) && evseId !== undefined && r.evseId === evseId) ??
+    live.find((r) => mine(r) && (r.reservationId === usedId || r.evseId === undefined || r.evseId === 0));
+  const others = live.filter((r) => !mine(r));
+  if (others.length === 0) return owned ? { owned } : {};
+  const named = (r: Reservation) => r.evseId !== undefined && r.evseId > 0;
+  if (evseId !== undefined) {
+    const onThis = others.find((r) => named(r) && r.evseId === evseId);
+    if (onThis && !(owned && owned.evseId === evseId)) return { blockedBy: onThis };
+  }
+  if (owned) return { owned };
+  const anyEvse = others.filter((r) => !named(r));
+  const known = [...new Set(knownEvses.filter((id) => id > 0))];
+  if (known.length === 0) return {};
+  const heldByName = new Set(others.filter(named).map((r) => r.evseId!));
+  const free = known.filter((id) => !heldByName.has(id));
+  if (evseId !== undefined && heldByName.has(evseId)) return { blockedBy: others.find((r) => r.evseId === evseId)! };
+  if (anyEvse.length > 0 && anyEvse.length >= free.length) return { blockedBy: anyEvse[0]! };
+  if (evseId === undefined && free.length === 0) return { blockedBy: others[0]! };
+  return {};
+}

@@ -14,6 +14,7 @@
  *
  * Pure: no clock, no I/O.
  */
+import type { StationReportedCost } from './tariff-ocpp21.js';
 import { registerWh } from './energy.js';
 import type { MeterValueRecord, TransactionRecord } from './transaction-types.js';
 import { sessionCost, formatMinor, type MeterReading, type SessionCost, type SessionUsage, type Tariff } from './tariff.js';
@@ -110,6 +111,8 @@ export interface TransactionCost {
   tariff: TariffRecord;
   /** Which assignment chose it; `transaction`: set for this transaction (2.1 ChangeTransactionTariff, or the tariffId a 2.1 station reported). */
   assignedBy: CostTariffSource;
+  /** 2.1: the station's own cost as it last reported it (TransactionEvent costDetails), kept beside the CSMS's. */
+  stationReported?: StationReportedCost;
   cost: SessionCost;
   /** Decimal strings of the totals in the currency (e.g. "19.68"), for people and OCPP's totalCost. */
   totalExclTax: string;
@@ -210,6 +213,7 @@ export function costSummary(c: TransactionCost): Record<string, unknown> {
     tax: formatMinor(cost.tax, digits),
     taxPercent: c.tariff.taxPercent,
     totalInclTax: c.totalInclTax,
+    ...(c.stationReported ? { stationReported: c.stationReported } : {}),
   };
 }
 

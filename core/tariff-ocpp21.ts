@@ -57,3 +57,80 @@ export function toOcpp21Tariff(tariff: TariffRecord): Record<string, unknown> {
     ...(tariff.sessionFee ? { fixedFee: { prices: [{ priceFixed: number(tariff.sessionFee, 'sessionFee') }], taxRates: [{ type: 'VAT', tax: number(tariff.taxPercent, 'taxPercent') }] } } : {}),
   };
 }
+
+/**
+ * A 2.1 station's own cost of a transaction (TransactionEventRequest.costDetails, local cost
+ * calculation), read into the cost model: amounts as the decimal strings the station wrote (JSON
+ * numbers, never summed here), usage in Wh and seconds. Kept beside the CSMS's cost
+ * (`TransactionCost.stationReported`) so an operator sees both.
+ */
+export interface StationReportedCost {
+  currency: string;
+  /** 2.1 TariffCostEnumType: NormalCost, MinCost, MaxCost. */
+  typeOfCost: string;
+  totalExclTax?: string;
+  totalInclTax?: string;
+  /** Per component (2.1 fixed, energy, chargingTime, idleTime, reservationTime, reservationFixed), excl./incl. tax as given. */
+  components: Record<string, { exclTax?: string; inclTax?: string }>;
+  usage: { energyWh: number; chargingTimeSec: number; idleTimeSec: number; reservationTimeSec?: number };
+  /** The tariffs the station's charging periods name. */
+  tariffIds: string[];
+  /** failureToCalculate: the station could not compute it; the reason as given. */
+  failure?: string;
+  reportedAt: string;
+}
+
+const COST_COMPONENTS = ['fixed', 'energy', 'chargingTime', 'idleTime', 'reservationTime', 'reservationFixed'] as const;
+
+const decimal = (n: unknown): string | undefined => (typeof n === 'number' && Number.isFinite(n) ? String(n) : undefined);
+
+/** The station's costDetails (schema-checked already) read into the cost model; undefined when absent. */
+export function stationCostFrom21(costDetails: unknown, reportedAt: string): StationReportedCost | undefined {
+  if (!costDetails || typeof costDetails !== 'object') return undefined;
+  const d = costDetails as {
+    totalCost?: Record<string, unknown>;
+    totalUsage?: { energy?: number; chargingTime?: number; idleTime?: number; reservationTime?: number };
+    chargingPeriods?: Array<{ tariffId?: string }>;
+    failureToCalculate?: boolean;
+    failureReason?: string;
+  };
+  const total = d.totalCost ?? {};
+  const price = (p: unknown) => {
+    const v = (p ?? {}) as { exclTax?: unknown; inclTax?: unknown };
+    const exclTax = decimal(v.exclTax);
+    const inclTax = decimal(v.inclTax);
+    return { ...(exclTax !== undefined ? { exclTax } : {}), ...(inclTax !== undefined ? { inclTax } : {}) };
+  };
+  const components: StationReportedCost['components'] = {};
+  for (const c of COST_COMPONENTS) if (total[c] !== undefined) components[c] = price(total[c]);
+  const sum = price(total.total);
+  const usage = d.totalUsage ?? {};
+  return {
+    currency: typeof total.currency === 'string' ? total.currency : '',
+    typeOfCost: typeof total.typeOfCost === 'string' ? total.typeOfCost : 'NormalCost',
+    ...(sum.exclTax !== undefined ? { totalExclTax: sum.exclTax } : {}),
+    ...(sum.inclTax !== undefined ? { totalInclTax: sum.inclTax } : {}),
+    components,
+    usage: {
+      // 2.1 totalUsage.energy is in Wh (like every 2.1 energy amount).
+      energyWh: usage.energy ?? 0,
+      chargingTimeSec: usage.chargingTime ?? 0,
+      idleTimeSec: usage.idleTime ?? 0,
+      ...(usage.reservationTime !== undefined ? { reservationTimeSec: usage.reservationTime } : {}),
+    },
+    tariffIds: [...new Set((d.chargingPeriods ?? []).map((p) => p.tariffId).filter((id): id is string => typeof id === 'string'))],
+    ...(d.failureToCalculate ? { failure: d.failureReason ?? 'failureToCalculate' } : {}),
+    reportedAt,
+  };
+}
+
+/**
+ * 2.1 TransactionEventResponse.updatedPersonalMessage (MessageContentType): the running or final
+ * cost for the driver, from the same cost record as totalCost, in the tariff's display language
+ * when it has one ("en" wording otherwise).
+ */
+export function costPersonalMessage(cost: { final: boolean; totalInclTax: string; cost: { currency: string }; tariff: Pick<TariffRecord, 'taxPercent' | 'displayLanguage'> }): Record<string, unknown> {
+  const label = cost.final ? 'Total' : 'Cost so far';
+  const content = `${label}: ${cost.totalInclTax} ${cost.cost.currency} incl. ${cost.tariff.taxPercent}% tax`;
+  return { format: 'UTF8', content, ...(cost.tariff.displayLanguage ? { language: cost.tariff.displayLanguage.slice(0, 8) } : {}) };
+}

@@ -38,6 +38,8 @@ export interface TransactionEventRequest {
   evse?: { id: number; connectorId?: number };
   idToken?: IdTokenRef & { additionalInfo?: unknown[] };
   meterValue?: MeterValue2[];
+  /** 2.1 only: the station's own cost (local cost calculation), see core/tariff-ocpp21.ts. */
+  costDetails?: unknown;
 }
 
 export function meterSamplesFrom2(values: MeterValue2[] | undefined): MeterSample[] {

@@ -8,6 +8,7 @@ import { createStationCommands } from '../actors/commands/station-commands.js';
 import { startReservationSweep } from '../actors/commands/reservation-sweep.js';
 import { startCostUpdates } from '../actors/commands/cost-updates.js';
 import { askAfterOfflineGaps } from './offline-gap-requests.js';
+import { forgetTransactionDisplayMessages } from './transaction-display-messages.js';
 import { bootstrapAdminKey } from '../api/api-key-service.js';
 import { bootstrapAdminUser } from '../api/user-service.js';
 import { hashPassword } from '../core/password.js';
@@ -115,6 +116,8 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
   });
   // E14: an offline Ended with messages missing makes the node holding the station ask GetTransactionStatus.
   const gapRequests = askAfterOfflineGaps(bus, commands, (id) => node.registry.get(id) !== undefined, log);
+  // A message shown during a transaction goes with its end (the station removes it; so does the store).
+  const transactionMessages = forgetTransactionDisplayMessages(bus, store, (id) => node.registry.get(id) !== undefined, log);
   // An accepted SignCertificate is signed by the node holding the station (piscina pool or external CA).
   const certificateLog = log.child({ component: 'certificates' });
   const signer = signRequestedCertificates(bus, { store, commands, ca, holds: (id) => node.registry.get(id) !== undefined, log: certificateLog });
@@ -252,6 +255,7 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
       await sites?.stop();
       const apiClosed = api.close();
       gapRequests.unsubscribe();
+      transactionMessages.unsubscribe();
       await node.stop();
       await reservationSweep?.stop();
       await reportTimeouts.stop();

@@ -58,7 +58,9 @@ async function costOne(deps: CostUpdateDeps, running: TransactionCost, now: Date
   if (!tx || (tx.isActive && !held)) return;
   const meterValues = await deps.store.transactions.listMeterValues(tenantId, stationId, transactionId, MAX_METER_VALUES);
   const nowIso = now.toISOString();
-  const cost = transactionCost(running.tariff, running.assignedBy, tx, meterValues, costUntil(tx, nowIso), nowIso);
+  const computed = transactionCost(running.tariff, running.assignedBy, tx, meterValues, costUntil(tx, nowIso), nowIso);
+  // A 2.1 station's own cost stays beside the recomputed one.
+  const cost = running.stationReported ? { ...computed, stationReported: running.stationReported } : computed;
   // False: the station's own end was costed meanwhile (its final cost stays).
   if (!(await deps.store.tariffs.putCost(cost))) return;
   deps.publish(busEvent('cost.updated', tenantId, stationId, costEventPayload(cost), now));

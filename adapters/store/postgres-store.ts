@@ -143,7 +143,8 @@ export class PostgresStore implements Store {
     this.apiKeys = new PostgresApiKeys(sql, this.writer);
     this.users = new PostgresUsers(sql, this.writer);
     this.messageLog = new PostgresMessageLog(sql, this.writer);
-    this.transactions = new PostgresTransactions(sql, this.writer, options.sessions);
+    const tariffs = new PostgresTariffs(sql, this.writer);
+    this.transactions = new PostgresTransactions(sql, this.writer, options.sessions, tariffs);
     this.tokens = new PostgresTokens(sql, this.writer);
     this.deviceModel = new PostgresDeviceModel(sql, this.writer);
     this.stationEvents = new PostgresStationEvents(sql, this.writer);
@@ -158,7 +159,7 @@ export class PostgresStore implements Store {
     this.sites = new PostgresSites(sql, this.writer);
     this.uploads = new PostgresUploads(sql, this.writer);
     this.certificates = new PostgresCertificates(sql, this.writer);
-    this.tariffs = new PostgresTariffs(sql, this.writer);
+    this.tariffs = tariffs;
   }
 
   /** Connects (lazily, per pooled connection) and brings the schema up to date before returning. */

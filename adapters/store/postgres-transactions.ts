@@ -6,9 +6,10 @@ import type { PgGroupCommit, Tx } from './postgres-group-commit.js';
 import { REMOTE_START_WINDOW_MS } from './sqlite-transactions.js';
 import type { Page } from '../../core/ports/store/store.js';
 import { decodeTransactionCursor, encodeTransactionCursor } from './transaction-cursor.js';
-import { AmbiguousTransactionError, type RemoteStartRequest, type StationMeterValues, type TransactionOutcome, type TransactionQuery, type TransactionStore } from '../../core/ports/store/transaction-store.js';
+import { AmbiguousTransactionError, type RemoteStartRequest, type StationMeterValues, type TransactionOutcome, type TransactionQuery, type TransactionStore, type TransactionWriteOptions } from '../../core/ports/store/transaction-store.js';
 import { TRANSACTION_SORTS as SORTS, toMeterValue, toTransactionRecord as toRecord, toTransactionState as toState, type Row } from './sql-rows.js';
 import type { SessionRules } from '../../core/config.js';
+import type { PostgresTariffs } from './postgres-tariffs.js';
 
 const TEXT = 25;
 const INT4 = 23;
@@ -29,7 +30,26 @@ export class PostgresTransactions implements TransactionStore {
     private readonly sql: Sql,
     private readonly writer: PgGroupCommit,
     private readonly rules: Partial<SessionRules> = {},
+    /** Prices a transaction inside its message's write (TransactionWriteOptions.cost); absent: writes never price. */
+    private readonly tariffs?: PostgresTariffs,
   ) {}
+
+  /** The cost step of a transaction message, inside its write's transaction (core/transaction-costing.ts). */
+  private async priced(tx: Tx, outcome: TransactionOutcome, options: TransactionWriteOptions | undefined): Promise<TransactionOutcome> {
+    if (!options?.cost || !this.tariffs) return outcome;
+    const { transaction: t } = outcome;
+    const read = async (limit: number) =>
+      (await tx`SELECT * FROM meter_values WHERE tenant_id = ${t.tenantId} AND station_id = ${t.stationId} AND transaction_id = ${t.id} ORDER BY ts, id LIMIT ${limit}`).map(toMeterValue);
+    try {
+      const { cost } = await this.tariffs.priceWithin(tx, t, outcome.duplicate, options.cost, read);
+      return { ...outcome, costed: true, ...(cost ? { cost } : {}) };
+    } catch (error) {
+      // A statement that failed has aborted the batch's transaction: the write fails and is retried.
+      if (typeof (error as { code?: unknown })?.code === 'string') throw error;
+      // Pricing itself failed: the message is not failed for it; the caller's cost step tries again and logs why.
+      return outcome;
+    }
+  }
 
   private insertSamples(tx: Tx, tenantId: string, stationId: string, transactionId: string | null, evseId: number | null, samples: MeterSample[]) {
     const rows = samples.flatMap((s) =>
@@ -168,13 +188,13 @@ export class PostgresTransactions implements TransactionStore {
     }
   }
 
-  startTransaction16(tenantId: string, stationId: string, request: StartTransaction16): Promise<TransactionOutcome> {
+  startTransaction16(tenantId: string, stationId: string, request: StartTransaction16, options?: TransactionWriteOptions): Promise<TransactionOutcome> {
     return this.writer.sequential(async (tx) => {
       const key = startKey16(request);
       const [known] = await tx`SELECT * FROM transactions WHERE tenant_id = ${tenantId} AND station_id = ${stationId} AND start_key = ${key}`;
       if (known) {
         const transaction = toRecord(known);
-        return { transaction, duplicate: true, outOfOrder: false, remoteStart: await this.issued(tx, tenantId, stationId, transaction) };
+        return this.priced(tx, { transaction, duplicate: true, outOfOrder: false, remoteStart: await this.issued(tx, tenantId, stationId, transaction) }, options);
       }
       const id = await this.claimTransactionId(tx);
       const since = new Date(Date.now() - REMOTE_START_WINDOW_MS).toISOString();
@@ -186,14 +206,14 @@ export class PostgresTransactions implements TransactionStore {
           ORDER BY created_at DESC, id DESC LIMIT 1 FOR UPDATE SKIP LOCKED)
         RETURNING id`;
       const ev = startEvent16(request, id, pending ? (pending.id as number) : undefined);
-      return this.closeGhosts(tx, tenantId, stationId, ev, await this.applyNow(tx, tenantId, stationId, ev, key));
+      return this.priced(tx, await this.closeGhosts(tx, tenantId, stationId, ev, await this.applyNow(tx, tenantId, stationId, ev, key)), options);
     });
   }
 
-  applyTransactionEvent(tenantId: string, stationId: string, event: TxEvent): Promise<TransactionOutcome> {
+  applyTransactionEvent(tenantId: string, stationId: string, event: TxEvent, options?: TransactionWriteOptions): Promise<TransactionOutcome> {
     return this.writer.sequential(async (tx) => {
       const reported = event.ocppTransactionId;
-      if (reported === undefined) return this.closeGhosts(tx, tenantId, stationId, event, await this.applyNow(tx, tenantId, stationId, event, null));
+      if (reported === undefined) return this.priced(tx, await this.closeGhosts(tx, tenantId, stationId, event, await this.applyNow(tx, tenantId, stationId, event, null)), options);
       // A 1.6 id we never issued must never be handed out later for a real start: claim it, but
       // leave the sequence alone (a station reporting 2147483647 must not exhaust it). Sent ahead
       // of the fold's first statements, in the same flight.
@@ -202,7 +222,7 @@ export class PostgresTransactions implements TransactionStore {
       try {
         const outcome = await this.applyNow(tx, tenantId, stationId, event, null);
         await claim;
-        return outcome;
+        return await this.priced(tx, outcome, options);
       } catch (error) {
         await claim; // its own error first: the fold's would only say the transaction was aborted
         throw error;

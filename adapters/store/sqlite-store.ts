@@ -210,7 +210,8 @@ export class SqliteStore implements Store {
     this.apiKeys = new SqliteApiKeyStore(this.db, this.writer);
     this.users = new SqliteUsers(this.db, this.writer);
     this.messageLog = new SqliteMessageLogStore(this.db, this.writer);
-    this.transactions = new SqliteTransactions(this.db, this.writer, options.sessions);
+    const tariffs = new SqliteTariffs(this.db, this.writer);
+    this.transactions = new SqliteTransactions(this.db, this.writer, options.sessions, tariffs);
     this.tokens = new SqliteTokens(this.db, this.writer);
     this.deviceModel = new SqliteDeviceModel(this.db, this.writer);
     this.stationEvents = new SqliteStationEvents(this.db, this.writer);
@@ -225,7 +226,7 @@ export class SqliteStore implements Store {
     this.sites = new SqliteSites(this.db, this.writer);
     this.uploads = new SqliteUploads(this.db, this.writer);
     this.certificates = new SqliteCertificates(this.db, this.writer);
-    this.tariffs = new SqliteTariffs(this.db, this.writer);
+    this.tariffs = tariffs;
   }
 
   flush(): Promise<void> {

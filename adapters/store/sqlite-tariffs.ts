@@ -1,7 +1,10 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { pickAssignment, targetKey, type TariffAssignment, type TariffRecord, type TariffScope, type TariffTarget, type TariffTargetKind, type TransactionCost } from '../../core/tariff-assignment.js';
 import type { CostKey, TariffStore } from '../../core/ports/store/tariff-store.js';
+import type { TransactionWriteOptions } from '../../core/ports/store/transaction-store.js';
 import type { GroupCommit } from './group-commit.js';
+import { runCostPlan, type CostAnswers, type CostOutcome, type CostRead, costPlan } from '../../core/transaction-costing.js';
+import type { MeterValueRecord, TransactionRecord } from '../../core/transaction-types.js';
 
 /** The tariff tables; appended to the SQLite migrations (sqlite-migrations.ts). */
 export const SQLITE_TARIFF_TABLES = `CREATE TABLE tariffs (
@@ -29,7 +32,7 @@ export const SQLITE_TARIFF_TABLES = `CREATE TABLE tariffs (
    ) WITHOUT ROWID;
    CREATE INDEX transaction_costs_running ON transaction_costs (station_id, transaction_id) WHERE final = 0;`;
 
-type Stmt = 'existsTariff' | 'upsertTariff' | 'getTariff' | 'listTariffs' | 'removeTariff' | 'existsAssignment' | 'upsertAssignment' | 'listAssignments' | 'removeAssignment' | 'candidates' | 'upsertCost' | 'getCost' | 'running' | 'runningAfter';
+type Stmt = 'costStart' | 'tokenGroup' | 'existsTariff' | 'upsertTariff' | 'getTariff' | 'listTariffs' | 'removeTariff' | 'existsAssignment' | 'upsertAssignment' | 'listAssignments' | 'removeAssignment' | 'candidates' | 'upsertCost' | 'getCost' | 'running' | 'runningAfter';
 
 /** Tariffs of the SQLite store: rows keyed by tenant and id (or target), each record as JSON. */
 export class SqliteTariffs implements TariffStore {
@@ -40,6 +43,17 @@ export class SqliteTariffs implements TariffStore {
     private readonly writer: GroupCommit,
   ) {
     this.stmt = {
+      // The pinned cost and whether the tenant prices anything, in one read (core/transaction-costing.ts).
+      costStart: db.prepare(
+        `SELECT (SELECT body FROM transaction_costs WHERE station_id = @stationId AND transaction_id = @transactionId AND tenant_id = @tenantId) AS pinned,
+           EXISTS (SELECT 1 FROM tariff_assignments WHERE tenant_id = @tenantId) AS priced`,
+      ),
+      // As SqliteTokens.matchIdToken: case-insensitive value, the type only when given (2.x).
+      tokenGroup: db.prepare(
+        `SELECT group_id FROM id_tokens INDEXED BY id_tokens_nocase WHERE tenant_id = @tenantId AND id_token = @idToken COLLATE NOCASE
+           AND (@type IS NULL OR type = @type)
+         ORDER BY id_token = @idToken DESC, id_token LIMIT 1`,
+      ),
       existsTariff: db.prepare('SELECT 1 FROM tariffs WHERE tenant_id = ? AND id = ?'),
       upsertTariff: db.prepare(
         `INSERT INTO tariffs (tenant_id, id, body, updated_at) VALUES (?, ?, ?, ?)
@@ -116,9 +130,7 @@ export class SqliteTariffs implements TariffStore {
   }
 
   async resolveTariff(tenantId: string, scope: TariffScope): Promise<{ tariff: TariffRecord; assignedBy: TariffTargetKind } | undefined> {
-    const evseKey = scope.evseId === undefined || scope.evseId === null ? null : targetKey({ kind: 'evse', stationId: scope.stationId, evseId: scope.evseId });
-    const rows = this.stmt.candidates.all(tenantId, scope.stationId, evseKey, scope.tokenGroupId ?? null) as Array<{ body: string }>;
-    const picked = pickAssignment(rows.map((r) => JSON.parse(r.body) as TariffAssignment), scope);
+    const picked = pickAssignment(this.candidates(tenantId, scope), scope);
     if (!picked) return undefined;
     const tariff = await this.getTariff(tenantId, picked.tariffId);
     return tariff ? { tariff, assignedBy: picked.target.kind } : undefined;
@@ -139,5 +151,43 @@ export class SqliteTariffs implements TariffStore {
   async listRunningCosts(limit: number, after?: CostKey): Promise<TransactionCost[]> {
     const rows = (after ? this.stmt.runningAfter.all(after.stationId, after.transactionId, limit) : this.stmt.running.all(limit)) as Array<{ body: string }>;
     return rows.map((r) => JSON.parse(r.body) as TransactionCost);
+  }
+
+  /**
+   * Prices `record` inside the caller's write (the transactions slice's, so the cost commits with
+   * the transaction): runs core/transaction-costing.ts's plan with this connection's reads and
+   * keeps the cost. Synchronous: it must run inside the group commit's transaction.
+   */
+  priceWithin(record: TransactionRecord, duplicate: boolean, when: NonNullable<TransactionWriteOptions['cost']>, meterValues: (limit: number) => MeterValueRecord[]): CostOutcome {
+    const { tenantId, stationId, id: transactionId } = record;
+    const outcome = runCostPlan(costPlan(record, duplicate, when.at, when.computedAt, when.stationReported), (read: CostRead) => {
+      switch (read.read) {
+        case 'start': {
+          const row = this.stmt.costStart.get({ tenantId, stationId, transactionId }) as { pinned: string | null; priced: number };
+          return { pinned: row.pinned ? (JSON.parse(row.pinned) as TransactionCost) : undefined, tenantPriced: row.priced === 1 } satisfies CostAnswers['start'];
+        }
+        case 'tariff': {
+          const row = this.stmt.getTariff.get(tenantId, read.id) as { body: string } | undefined;
+          return row ? (JSON.parse(row.body) as TariffRecord) : undefined;
+        }
+        case 'tokenGroup':
+          return ((this.stmt.tokenGroup.get({ tenantId, idToken: read.idToken, type: read.type ?? null }) as { group_id: string | null } | undefined)?.group_id ?? null);
+        case 'assignments':
+          return this.candidates(tenantId, read.scope);
+        case 'meterValues':
+          return meterValues(read.limit);
+      }
+    });
+    if (outcome.write && outcome.cost) {
+      const c = outcome.cost;
+      this.stmt.upsertCost.run(c.stationId, c.transactionId, c.tenantId, c.final ? 1 : 0, JSON.stringify(c));
+    }
+    return outcome;
+  }
+
+  private candidates(tenantId: string, scope: TariffScope): TariffAssignment[] {
+    const evseKey = scope.evseId === undefined || scope.evseId === null ? null : targetKey({ kind: 'evse', stationId: scope.stationId, evseId: scope.evseId });
+    const rows = this.stmt.candidates.all(tenantId, scope.stationId, evseKey, scope.tokenGroupId ?? null) as Array<{ body: string }>;
+    return rows.map((r) => JSON.parse(r.body) as TariffAssignment);
   }
 }

@@ -11,10 +11,12 @@ import type {
   TransactionOutcome,
   TransactionQuery,
   TransactionStore,
+  TransactionWriteOptions,
 } from '../../core/ports/store/transaction-store.js';
 import { TRANSACTION_SORTS as SORTS, toMeterValue, toTransactionRecord as toRecord, toTransactionState as toState, type Row } from './sql-rows.js';
 import { AmbiguousTransactionError } from '../../core/ports/store/transaction-store.js';
 import type { SessionRules } from '../../core/config.js';
+import type { SqliteTariffs } from './sqlite-tariffs.js';
 
 /** How long a remote start waits for the 1.6 StartTransaction it caused. */
 export const REMOTE_START_WINDOW_MS = 10 * 60 * 1000;
@@ -42,6 +44,8 @@ export class SqliteTransactions implements TransactionStore {
     private readonly db: Database,
     private readonly writer: GroupCommit,
     private readonly rules: Partial<SessionRules> = {},
+    /** Prices a transaction inside its message's write (TransactionWriteOptions.cost); absent: writes never price. */
+    private readonly tariffs?: SqliteTariffs,
   ) {
     this.savepoint = db.transaction((fn: () => unknown) => fn());
     this.stmt = {
@@ -187,29 +191,43 @@ export class SqliteTransactions implements TransactionStore {
     }
   }
 
-  startTransaction16(tenantId: string, stationId: string, request: StartTransaction16): Promise<TransactionOutcome> {
+  /** The cost step of a transaction message, inside its write (core/transaction-costing.ts). */
+  private priced(outcome: TransactionOutcome, options: TransactionWriteOptions | undefined): TransactionOutcome {
+    if (!options?.cost || !this.tariffs) return outcome;
+    const { transaction } = outcome;
+    const read = (limit: number) => (this.stmt.meterValues!.all(transaction.stationId, transaction.id, transaction.tenantId, limit) as Row[]).map(toMeterValue);
+    try {
+      const { cost } = this.tariffs.priceWithin(transaction, outcome.duplicate, options.cost, read);
+      return { ...outcome, costed: true, ...(cost ? { cost } : {}) };
+    } catch {
+      // Never fails the message: left unpriced here, the caller's own cost step tries again and logs why.
+      return outcome;
+    }
+  }
+
+  startTransaction16(tenantId: string, stationId: string, request: StartTransaction16, options?: TransactionWriteOptions): Promise<TransactionOutcome> {
     return this.write(() => {
       const key = startKey16(request);
       const known = this.stmt.byStartKey!.get(stationId, key) as Row | undefined;
       if (known) {
         const transaction = toRecord(known);
-        return { transaction, duplicate: true, outOfOrder: false, remoteStart: this.issued(stationId, transaction) };
+        return this.priced({ transaction, duplicate: true, outOfOrder: false, remoteStart: this.issued(stationId, transaction) }, options);
       }
       const id = this.claimTransactionId();
       const since = new Date(Date.now() - REMOTE_START_WINDOW_MS).toISOString();
       const pending = this.stmt.pendingRemoteStart!.get(stationId, request.idTag, since) as Row | undefined;
       if (pending) this.stmt.claimRemoteStart!.run(String(id), pending.id);
       const ev = startEvent16(request, id, pending ? (pending.id as number) : undefined);
-      return this.closeGhosts(tenantId, stationId, ev, this.applyNow(tenantId, stationId, ev, key));
+      return this.priced(this.closeGhosts(tenantId, stationId, ev, this.applyNow(tenantId, stationId, ev, key)), options);
     });
   }
 
-  applyTransactionEvent(tenantId: string, stationId: string, event: TxEvent): Promise<TransactionOutcome> {
+  applyTransactionEvent(tenantId: string, stationId: string, event: TxEvent, options?: TransactionWriteOptions): Promise<TransactionOutcome> {
     return this.write(() => {
       // A 1.6 id we never issued must never be handed out later for a real start: claimed, but
       // the counter stays where it is (a station reporting 2147483647 must not exhaust it).
       if (event.ocppTransactionId !== undefined) this.stmt.claimId!.run(event.ocppTransactionId);
-      return this.closeGhosts(tenantId, stationId, event, this.applyNow(tenantId, stationId, event, null));
+      return this.priced(this.closeGhosts(tenantId, stationId, event, this.applyNow(tenantId, stationId, event, null)), options);
     });
   }
 

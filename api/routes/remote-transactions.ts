@@ -26,7 +26,9 @@ export async function remoteTransactionRoutes(app: FastifyInstance, opts: { deps
         description:
           'Answers the station’s status and the `remoteStartId` this request was given. The transaction it causes carries ' +
           'the same `remoteStartId` (2.x: sent by the station; 1.6: matched by station and idTag within 10 minutes), so ' +
-          '`GET /transactions?remoteStartId=…` finds it.',
+          '`GET /transactions?remoteStartId=…` finds it. A token other than a reservation’s (or outside its group) on an EVSE ' +
+          'the station holds for that reservation (or, without `evseId`, when its reservations leave no EVSE free) is ' +
+          '409 `EVSE_RESERVED` and nothing is sent.',
         params: stationIdParam,
         body: {
           type: 'object',

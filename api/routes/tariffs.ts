@@ -93,6 +93,30 @@ export const costSchema = {
     tax: { type: 'string' },
     taxPercent: { type: 'string' },
     totalInclTax: { type: 'string' },
+    stationReported: {
+      type: 'object',
+      description:
+        '2.1: the station’s own cost as it last reported it (TransactionEvent costDetails, local cost calculation), kept beside the CSMS’s: ' +
+        'amounts as the decimal strings it sent, usage in Wh and seconds.',
+      properties: {
+        currency: { type: 'string' },
+        typeOfCost: { type: 'string', description: 'NormalCost, MinCost or MaxCost' },
+        totalExclTax: { type: 'string' },
+        totalInclTax: { type: 'string' },
+        components: {
+          type: 'object',
+          description: 'fixed, energy, chargingTime, idleTime, reservationTime, reservationFixed, as the station gave them',
+          additionalProperties: { type: 'object', properties: { exclTax: { type: 'string' }, inclTax: { type: 'string' } } },
+        },
+        usage: {
+          type: 'object',
+          properties: { energyWh: { type: 'number' }, chargingTimeSec: { type: 'number' }, idleTimeSec: { type: 'number' }, reservationTimeSec: { type: 'number' } },
+        },
+        tariffIds: { type: 'array', items: { type: 'string' } },
+        failure: { type: 'string', description: 'failureToCalculate: the station could not compute it (its reason)' },
+        reportedAt: { type: 'string' },
+      },
+    },
   },
 } as const;
 

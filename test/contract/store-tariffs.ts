@@ -2,6 +2,21 @@ import type { Test } from 'tap';
 import type { Store } from '../../core/ports/store/store.js';
 import type { TariffAssignment, TariffRecord, TransactionCost } from '../../core/tariff-assignment.js';
 import type { StoreContractOptions } from './store.js';
+import { transactionEventFrom2, type TransactionEventRequest } from '../../core/transaction-mapping-2.js';
+import { stopEvent16 } from '../../core/transaction-mapping-16.js';
+import type { TxEvent } from '../../core/transaction-types.js';
+
+function ev2(txId: string, seqNo: number, eventType: TransactionEventRequest['eventType'], at: string, kwh: number, extra: Partial<TransactionEventRequest> = {}): TxEvent {
+  return transactionEventFrom2('ocpp2.0.1', {
+    eventType,
+    timestamp: at,
+    triggerReason: 'Updated',
+    seqNo,
+    meterValue: [{ timestamp: at, sampledValue: [{ value: kwh, unitOfMeasure: { unit: 'kWh' } }] }],
+    ...extra,
+    transactionInfo: { transactionId: txId, ...(extra.transactionInfo ?? {}) },
+  } as TransactionEventRequest);
+}
 
 /** Tariffs (`store.tariffs`): tariffs per tenant, assignments resolved in order, transaction costs (running, then final). */
 export function tariffStoreContract(t: Test, name: string, options: StoreContractOptions): void {
@@ -107,6 +122,55 @@ export function tariffStoreContract(t: Test, name: string, options: StoreContrac
       t.equal(await store.tariffs.putCost(cost('acme', 'CP1', 'tx1', true, '5.50')), true, 'a final one recomputed (late meter values) replaces it');
       t.equal((await store.tariffs.getCost('acme', 'CP1', 'tx1'))!.totalInclTax, '5.50');
       t.same((await store.tariffs.listRunningCosts(10)).map((c) => c.stationId), ['CP2', 'GX'], 'final ones are not running');
+    });
+
+    t.test('a transaction message priced in its own write: the cost commits with it (TransactionWriteOptions.cost)', async (t) => {
+      const store = await fresh(t);
+      // MongoDB prices after the write (its slices share no transaction): costed stays absent there.
+      const inWrite = store.kind !== 'mongodb';
+      const flat: TariffRecord = { tenantId: 'acme', id: 'flat', currency: 'EUR', taxPercent: '0', sessionFee: '1.00', prices: { energy: '0.30' }, createdAt: at, updatedAt: at };
+      const fleet: TariffRecord = { ...flat, id: 'fleet', sessionFee: '0.00' };
+      await store.tariffs.putTariff(flat);
+      await store.tariffs.putTariff(fleet);
+      await store.tariffs.putAssignment(assign('acme', { kind: 'default' }, 'flat'));
+      await store.tariffs.putAssignment(assign('acme', { kind: 'tokenGroup', groupId: 'FLEET' }, 'fleet'));
+      await store.tokens.putIdToken({ tenantId: 'acme', idToken: 'Fleet-Card', type: 'ISO14443', status: 'Accepted', expiresAt: null, groupId: 'FLEET', source: 'api' });
+      const priced = (at: string) => ({ cost: { at, computedAt: at } });
+      const token = { idToken: { idToken: 'TOKEN-1', type: 'ISO14443' }, evse: { id: 1, connectorId: 1 } };
+
+      const started = await store.transactions.applyTransactionEvent('acme', 'CP1', ev2('tx1', 0, 'Started', '2026-03-02T10:00:00Z', 10, token), priced('2026-03-02T10:00:00Z'));
+      if (!inWrite) {
+        t.equal(started.costed, undefined, 'this adapter leaves pricing to the caller');
+        return;
+      }
+      t.match(started, { costed: true, cost: { tariff: { id: 'flat' }, assignedBy: 'default', totalInclTax: '1.00', final: false } }, 'the session fee at the start');
+      t.same(await store.tariffs.getCost('acme', 'CP1', 'tx1'), started.cost, 'kept');
+      const updated = await store.transactions.applyTransactionEvent('acme', 'CP1', ev2('tx1', 1, 'Updated', '2026-03-02T10:30:00Z', 12.5), priced('2026-03-02T10:30:00Z'));
+      t.match(updated.cost, { totalInclTax: '1.75', final: false, until: '2026-03-02T10:30:00Z' }, '2.5 kWh × 0.30 + 1.00, with the meter value of this very message');
+      const again = await store.transactions.applyTransactionEvent('acme', 'CP1', ev2('tx1', 1, 'Updated', '2026-03-02T10:30:00Z', 12.5), priced('2026-03-02T10:45:00Z'));
+      t.match(again, { duplicate: true, costed: true, cost: { totalInclTax: '1.75' } }, 'a redelivered message answers the kept cost');
+      await store.tariffs.putAssignment(assign('acme', { kind: 'default' }, 'fleet'));
+      const ended = await store.transactions.applyTransactionEvent('acme', 'CP1', ev2('tx1', 2, 'Ended', '2026-03-02T11:00:00Z', 14.25), priced('2026-03-02T11:00:00Z'));
+      t.match(ended.cost, { tariff: { id: 'flat' }, totalInclTax: '2.28', final: true }, 'final, under the tariff pinned at the start (4.25 kWh × 0.30 rounded half-up + 1.00)');
+      t.match(await store.tariffs.getCost('acme', 'CP1', 'tx1'), { final: true, totalInclTax: '2.28' });
+
+      const member = await store.transactions.applyTransactionEvent('acme', 'CP1', ev2('tx2', 0, 'Started', '2026-03-02T12:00:00Z', 20, { idToken: { idToken: 'FLEET-CARD', type: 'ISO14443' }, evse: { id: 2, connectorId: 1 } }), priced('2026-03-02T12:00:00Z'));
+      t.match(member.cost, { tariff: { id: 'fleet' }, assignedBy: 'tokenGroup', totalInclTax: '0.00' }, 'the group of its token (matched case-insensitively)');
+
+      const none = await store.transactions.applyTransactionEvent('globex', 'GX1', ev2('tx1', 0, 'Started', '2026-03-02T10:00:00Z', 10, token), priced('2026-03-02T10:00:00Z'));
+      t.equal(none.costed, true, 'priced in the write');
+      t.equal(none.cost, undefined, 'a tenant without tariffs: no cost');
+      t.equal(await store.tariffs.getCost('globex', 'GX1', 'tx1'), undefined, 'nothing kept');
+      const unasked = await store.transactions.applyTransactionEvent('acme', 'CP1', ev2('tx3', 0, 'Started', '2026-03-02T13:00:00Z', 30, token));
+      t.equal(unasked.costed, undefined, 'not asked: not priced');
+      t.equal(await store.tariffs.getCost('acme', 'CP1', 'tx3'), undefined);
+
+      // 1.6: the start and the stop, priced in their writes.
+      const start16 = await store.transactions.startTransaction16('acme', 'CP16', { connectorId: 1, idTag: 'TAG16', meterStart: 1000, timestamp: '2026-03-02T10:00:00Z' }, priced('2026-03-02T10:00:00Z'));
+      t.match(start16, { costed: true, cost: { tariff: { id: 'fleet' }, assignedBy: 'default', final: false } });
+      const stop16 = await store.transactions.applyTransactionEvent('acme', 'CP16', stopEvent16({ transactionId: start16.transaction.ocppTransactionId!, meterStop: 11000, timestamp: '2026-03-02T11:00:00Z' }), priced('2026-03-02T11:00:00Z'));
+      t.match(stop16.cost, { final: true, totalInclTax: '3.00' }, '10 kWh × 0.30');
+      t.match(await store.tariffs.getCost('acme', 'CP16', start16.transaction.id), { final: true, totalInclTax: '3.00' });
     });
   });
 }

@@ -5,6 +5,8 @@ import {
   RESERVATION_STATUSES,
   fromReserveNow,
   isOpen,
+  reservationHold,
+  reservationMatches,
   toReserveNow16,
   toReserveNow2,
   transition,
@@ -131,4 +133,68 @@ t.test('replaced: an open reservation takes the new ReserveNow\'s fields and is 
   const next = transition(base, { kind: 'replaced', reservation: { idToken: { idToken: 'B', type: 'Central' }, expiresAt: '2026-01-01T02:00:00.000Z' } }, '2026-01-01T00:30:00.000Z');
   t.same(next, { tenantId: 't', reservationId: 1, stationId: 's', status: 'created', idToken: { idToken: 'B', type: 'Central' }, expiresAt: '2026-01-01T02:00:00.000Z', createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:30:00.000Z' });
   t.equal(transition({ ...base, status: 'cancelled' }, { kind: 'replaced', reservation: { idToken: base.idToken, expiresAt: base.expiresAt } }, '2026-01-01T00:30:00.000Z'), undefined);
+});
+
+t.test('reservationHold: a reserved EVSE refuses other tokens, not its own token or group (H03)', async (t) => {
+  const now = new Date(AT);
+  const held = (over: Partial<Reservation>): Reservation => ({ ...base, status: 'accepted', ...over });
+  const onTwo = held({});
+  const other = { idToken: 'SOMEONE' };
+  t.ok(reservationMatches(onTwo, { idToken: 'tag-1' }), 'its token, case-insensitive');
+  t.ok(reservationMatches(onTwo, { idToken: 'MEMBER', groupId: 'group' }), 'a member of its group');
+  t.ok(reservationMatches(onTwo, { idToken: 'GROUP' }), 'the group token itself');
+  t.notOk(reservationMatches(onTwo, other));
+
+  t.same(reservationHold([onTwo], other, 2, [1, 2], now), { blockedBy: onTwo }, 'another token on the reserved EVSE');
+  t.same(reservationHold([onTwo], other, 1, [1, 2], now), {}, 'another EVSE is free');
+  t.same(reservationHold([onTwo], { idToken: 'TAG-1' }, 2, [1, 2], now), { owned: onTwo }, 'its own token uses it');
+  t.same(reservationHold([onTwo], { idToken: 'X', groupId: 'GROUP' }, 2, [1, 2], now), { owned: onTwo }, 'a group member uses it');
+  t.same(reservationHold([onTwo], other, 2, [1, 2], now, 17), { owned: onTwo }, 'the message names it: the presenter\'s');
+  t.same(reservationHold([{ ...onTwo, status: 'created' }], other, 2, [1, 2], now), {}, 'not answered yet: not held');
+  t.same(reservationHold([{ ...onTwo, expiresAt: AT }], other, 2, [1, 2], now), {}, 'expired (not swept yet): not held');
+  t.same(reservationHold([onTwo], other, 2, [], now), { blockedBy: onTwo }, 'a named EVSE is held even when no status was reported');
+
+  // Authorize names no EVSE: refused only when every reported EVSE is held.
+  t.same(reservationHold([onTwo], other, undefined, [1, 2], now), {}, 'EVSE 1 is free');
+  t.same(reservationHold([onTwo], other, undefined, [2], now), { blockedBy: onTwo }, 'the only EVSE is held');
+  t.same(reservationHold([onTwo], other, undefined, [], now), {}, 'no EVSE reported: the CSMS cannot tell');
+
+  // A reservation for any EVSE (1.6 connector 0, 2.x none or a connector type) holds one of them.
+  const any = held({ reservationId: 18, evseId: undefined });
+  t.same(reservationHold([any], other, 1, [1], now), { blockedBy: any }, 'one EVSE, reserved for anyone else');
+  t.same(reservationHold([any], other, 1, [1, 2], now), {}, 'two EVSEs: one stays free');
+  t.same(reservationHold([any, onTwo], other, 1, [1, 2], now), { blockedBy: any }, 'EVSE 2 held by name, the any-EVSE one takes EVSE 1');
+  t.same(reservationHold([any], { idToken: 'TAG-1' }, 1, [1], now), { owned: any }, 'its own token may start anywhere');
+  t.same(reservationHold([held({ reservationId: 19, evseId: 0 })], other, 3, [3], now).blockedBy?.reservationId, 19, '1.6 connector 0 is any connector');
+});
+
+t.test('reservationHold property: the presenter\'s own reservations never refuse it; nothing open refuses nobody', async (t) => {
+  const now = new Date(AT);
+  const reservation = fc.record({
+    reservationId: fc.integer({ min: 1, max: 50 }),
+    evseId: fc.option(fc.integer({ min: 0, max: 4 }), { nil: undefined }),
+    token: fc.constantFrom('A', 'B', 'C'),
+    group: fc.option(fc.constantFrom('G1', 'G2'), { nil: undefined }),
+    status: fc.constantFrom(...RESERVATION_STATUSES),
+  }).map(({ reservationId, evseId, token, group, status }): Reservation => ({
+    ...base,
+    reservationId,
+    evseId,
+    idToken: { idToken: token, type: 'ISO14443' },
+    groupIdToken: group ? { idToken: group, type: 'ISO14443' } : undefined,
+    status,
+  }));
+  fc.assert(
+    fc.property(fc.array(reservation, { maxLength: 6 }), fc.constantFrom('A', 'B', 'C', 'D'), fc.option(fc.constantFrom('G1', 'G2'), { nil: undefined }), fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined }), fc.array(fc.integer({ min: 1, max: 4 }), { maxLength: 4 }), (open, token, groupId, evseId, known) => {
+      const hold = reservationHold(open, { idToken: token, groupId }, evseId, known, now);
+      if (hold.blockedBy) {
+        if (reservationMatches(hold.blockedBy, { idToken: token, groupId })) return false;
+        if (hold.blockedBy.status !== 'accepted') return false;
+      }
+      if (hold.owned && !reservationMatches(hold.owned, { idToken: token, groupId })) return false;
+      const mineOnly = open.map((r) => ({ ...r, idToken: { idToken: token, type: 'ISO14443' } }));
+      return reservationHold(mineOnly, { idToken: token, groupId }, evseId, known, now).blockedBy === undefined &&
+        reservationHold(open.filter((r) => r.status !== 'accepted'), { idToken: token }, evseId, known, now).blockedBy === undefined;
+    }),
+  );
 });

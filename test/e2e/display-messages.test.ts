@@ -107,4 +107,17 @@ t.test('display messages end to end', async (t) => {
     t.match(set[set.length - 1], { message: { id: 8, priority: 'AlwaysFront', message: { content: 'Site closes at 22:00' } } });
     t.equal((await server.apiJson('GET', '/stations/DM-2/display-messages')).body.set.length, 0);
   });
+
+  t.test('messages per transaction go when the transaction ends (the station removes them too)', async (t) => {
+    const before = await server.apiJson('GET', '/display-messages?transactionId=TX-DM-1');
+    t.same(before.body.items.map((r: any) => [r.source, r.message.id]), [['csms', 1], ['station', 7]], 'the set one, and the one the station reported for it');
+    const base = { transactionInfo: { transactionId: 'TX-DM-1' }, evse: { id: 1, connectorId: 1 } };
+    await station.call('TransactionEvent', { ...base, eventType: 'Started', triggerReason: 'CablePluggedIn', seqNo: 0, timestamp: new Date().toISOString() });
+    t.equal((await server.apiJson('GET', '/display-messages?transactionId=TX-DM-1')).body.items.length, 2, 'still shown during the transaction');
+    await station.call('TransactionEvent', { ...base, eventType: 'Ended', triggerReason: 'EVDeparted', seqNo: 1, timestamp: new Date().toISOString(), transactionInfo: { transactionId: 'TX-DM-1', stoppedReason: 'Local' } });
+    await eventually(async () => (await server.apiJson('GET', '/display-messages?transactionId=TX-DM-1')).body.items.length === 0, 10_000, 'forgotten after the end');
+    const listed = await server.apiJson('GET', '/stations/DM-1/display-messages');
+    t.same(listed.body.set.map((r: any) => r.message.id), [8], 'messages of no transaction stay');
+    t.same(listed.body.reported.map((r: any) => r.message.id), [], 'the reported copies of those ids went too (a station\'s message id names one message)');
+  });
 });

@@ -52,6 +52,22 @@ const FINAL = {
 /** Running cost (incl. tax) answered to each Updated: 17:30 4.30+0.86; 18:30 8.90+1.78; 19:00 with 0.25 h idle 10.40+2.08. */
 const RUNNING = { '17:30': 5.16, '18:30': 10.68, '19:00': 12.48 } as const;
 
+/** 2.1 also answers the cost in words (updatedPersonalMessage), from the same cost record. */
+const inWords = (version: Version, label: 'Cost so far' | 'Total', incl: number) =>
+  version === 'ocpp2.1' ? { updatedPersonalMessage: { format: 'UTF8', content: `${label}: ${incl.toFixed(2)} EUR incl. 20% tax` } } : {};
+
+/** What a 2.1 station that computes its own cost sends as costDetails, and how the CSMS keeps it. */
+const STATION_COST = {
+  chargingPeriods: [{ startPeriod: at('17:00'), tariffId: 'evening' }],
+  totalCost: { currency: 'EUR', typeOfCost: 'NormalCost', energy: { exclTax: 7 }, fixed: { exclTax: 1, inclTax: 1.2 }, total: { exclTax: 16.4, inclTax: 19.68 } },
+  totalUsage: { energy: 20000, chargingTime: 5400, idleTime: 5400 },
+};
+const STATION_REPORTED = {
+  currency: 'EUR', typeOfCost: 'NormalCost', totalExclTax: '16.4', totalInclTax: '19.68',
+  components: { fixed: { exclTax: '1', inclTax: '1.2' }, energy: { exclTax: '7' } },
+  usage: { energyWh: 20000, chargingTimeSec: 5400, idleTimeSec: 5400 }, tariffIds: ['evening'], reportedAt: at('20:00'),
+};
+
 const register = (wh: number, context = 'Sample.Periodic') => ({ value: wh, context, measurand: 'Energy.Active.Import.Register', unitOfMeasure: { unit: 'Wh' } }) as const;
 
 interface Watched { type: string; stationId: string; payload: Record<string, any> }
@@ -158,33 +174,39 @@ t.test('tariffs and the cost of sessions', async (t) => {
           ...base, eventType: 'Updated', triggerReason: 'MeterValuePeriodic', seqNo: seqNo++, timestamp: at(hhmm),
           meterValue: [{ timestamp: at(hhmm), sampledValue: [register(wh)] }],
         })) as any;
-        t.same(answer, { totalCost: RUNNING[hhmm] }, `running cost at ${hhmm}`);
+        t.same(answer, { totalCost: RUNNING[hhmm], ...inWords(version, 'Cost so far', RUNNING[hhmm]) }, `running cost at ${hhmm}`);
       }
       const running = await server.apiJson('GET', `/transactions/${txId}?stationId=${id}&meterValues=0`);
       t.match(running.body.cost, { final: false, currency: 'EUR' }, 'a running cost on the active transaction');
 
       // The sweep (every second here) sends the running cost up to now, incl. the idle time since.
-      const sent = await eventually(async () => costUpdates.find((c) => c.transactionId === txId), 30_000, 'a CostUpdated');
+      // (A sweep that ran between Started and the first Updated sent the session fee alone: wait for one after 19:00.)
+      const sent = await eventually(async () => costUpdates.find((c) => c.transactionId === txId && c.totalCost > RUNNING['19:00']), 30_000, 'a CostUpdated after 19:00');
       t.ok(sent.totalCost > RUNNING['19:00'], `CostUpdated ${sent.totalCost}: idle time runs on until now`);
 
+      // 2.1: the station computed its own cost (local cost calculation) and says so.
+      const v21 = version === 'ocpp2.1';
       const ended = (await client.call('TransactionEvent', {
         ...base, eventType: 'Ended', triggerReason: 'EVCommunicationLost', seqNo: seqNo++, timestamp: at('20:00'),
         transactionInfo: { transactionId: txId, stoppedReason: 'EVDisconnected' },
         meterValue: [{ timestamp: at('20:00'), sampledValue: [register(20000, 'Transaction.End')] }],
+        ...(v21 ? { costDetails: STATION_COST } : {}),
       })) as any;
-      t.same(ended, { totalCost: 19.68 }, 'the final cost answered on Ended');
+      t.same(ended, { totalCost: 19.68, ...inWords(version, 'Total', 19.68) }, 'the final cost answered on Ended');
+      const final = v21 ? { ...FINAL, stationReported: STATION_REPORTED } : FINAL;
       const record = await server.apiJson('GET', `/transactions/${txId}?stationId=${id}&meterValues=0`);
       t.equal(record.status, 200);
-      t.same(record.body.cost, FINAL, 'the final cost with its breakdown on the transaction record');
+      t.same(record.body.cost, final, 'the final cost with its breakdown on the transaction record (2.1: and the station\'s own)');
       const listed = await server.apiJson('GET', `/transactions?stationId=${id}`);
-      t.same(listed.body.items[0].cost, FINAL, 'and in the list');
+      t.same(listed.body.items[0].cost, final, 'and in the list');
       // A sweep that read the transaction before it ended never overwrites the final cost.
       await new Promise((r) => setTimeout(r, 1500));
-      t.same((await server.apiJson('GET', `/transactions/${txId}?stationId=${id}&meterValues=0`)).body.cost, FINAL, 'still final after the next sweep');
+      t.same((await server.apiJson('GET', `/transactions/${txId}?stationId=${id}&meterValues=0`)).body.cost, final, 'still final after the next sweep');
 
       if (events) {
         const endEvent = await eventually(async () => events.find((e) => e.type === 'transaction.ended' && e.stationId === id), 10_000, 'transaction.ended');
-        t.same(endEvent.payload.cost, FINAL, 'transaction.ended carries the final cost');
+        t.same(endEvent.payload.cost, final, 'transaction.ended carries the final cost');
+        if (v21) t.same(endEvent.payload.stationCost, STATION_REPORTED, 'and the station\'s own as stationCost');
         const updates = events.filter((e) => e.type === 'cost.updated' && e.stationId === id);
         t.ok(updates.some((e) => e.payload.transactionId === txId && e.payload.cost.until === at('18:30') && e.payload.cost.totalInclTax === '10.68'), 'cost.updated for the running cost');
       }
@@ -246,12 +268,12 @@ t.test('tariffs and the cost of sessions', async (t) => {
 
     const base = { transactionInfo: { transactionId: 'tx-change' }, evse: { id: 1, connectorId: 1 } };
     await client.call('TransactionEvent', { ...base, eventType: 'Started', triggerReason: 'CablePluggedIn', seqNo: 0, timestamp: at('17:00'), meterValue: [{ timestamp: at('17:00'), sampledValue: [register(0, 'Transaction.Begin')] }] });
-    t.same(await client.call('TransactionEvent', { ...base, eventType: 'Updated', triggerReason: 'MeterValuePeriodic', seqNo: 1, timestamp: at('17:30'), meterValue: [{ timestamp: at('17:30'), sampledValue: [register(10000)] }] }), { totalCost: RUNNING['17:30'] }, 'under the EVSE default first');
+    t.same(await client.call('TransactionEvent', { ...base, eventType: 'Updated', triggerReason: 'MeterValuePeriodic', seqNo: 1, timestamp: at('17:30'), meterValue: [{ timestamp: at('17:30'), sampledValue: [register(10000)] }] }), { totalCost: RUNNING['17:30'], ...inWords('ocpp2.1', 'Cost so far', RUNNING['17:30']) }, 'under the EVSE default first');
     t.same(await server.apiJson('POST', `/stations/${id}/transactions/tx-change/tariff`, { tariffId: 'cheap' }), { status: 200, body: { status: 'Accepted', reason: null } });
     t.match(received.ChangeTransactionTariff![0], { transactionId: 'tx-change', tariff: { tariffId: 'cheap', energy: { prices: [{ priceKwh: 0.1 }] } } });
     t.match((await server.apiJson('GET', `/transactions/tx-change?stationId=${id}&meterValues=0`)).body.cost, { tariffId: 'cheap', assignedBy: 'transaction', final: false });
     // 10 kWh at 0.10 = 1.00 + 20 % = 1.20, then 5 kWh more.
-    t.same(await client.call('TransactionEvent', { ...base, eventType: 'Updated', triggerReason: 'MeterValuePeriodic', seqNo: 2, timestamp: at('18:00'), meterValue: [{ timestamp: at('18:00'), sampledValue: [register(15000)] }] }), { totalCost: 1.8 }, 'then under the new tariff');
+    t.same(await client.call('TransactionEvent', { ...base, eventType: 'Updated', triggerReason: 'MeterValuePeriodic', seqNo: 2, timestamp: at('18:00'), meterValue: [{ timestamp: at('18:00'), sampledValue: [register(15000)] }] }), { totalCost: 1.8, ...inWords('ocpp2.1', 'Cost so far', 1.8) }, 'then under the new tariff');
 
     const cleared = await server.apiJson('POST', `/stations/${id}/tariffs/clear`, { tariffIds: ['evening'], evseId: 1 });
     t.same(cleared.body, { results: [{ tariffId: 'evening', status: 'Accepted', reason: null }] });
@@ -261,7 +283,7 @@ t.test('tariffs and the cost of sessions', async (t) => {
     // A 2.1 station that reports which of our tariffs it applies (transactionInfo.tariffId) is billed with it.
     const reported = { transactionInfo: { transactionId: 'tx-reported', tariffId: 'cheap' }, evse: { id: 2, connectorId: 1 } };
     await client.call('TransactionEvent', { ...reported, eventType: 'Started', triggerReason: 'CablePluggedIn', seqNo: 0, timestamp: at('17:00'), meterValue: [{ timestamp: at('17:00'), sampledValue: [register(0, 'Transaction.Begin')] }] });
-    t.same(await client.call('TransactionEvent', { ...reported, eventType: 'Updated', triggerReason: 'MeterValuePeriodic', seqNo: 1, timestamp: at('17:30'), meterValue: [{ timestamp: at('17:30'), sampledValue: [register(10000)] }] }), { totalCost: 1.2 });
+    t.same(await client.call('TransactionEvent', { ...reported, eventType: 'Updated', triggerReason: 'MeterValuePeriodic', seqNo: 1, timestamp: at('17:30'), meterValue: [{ timestamp: at('17:30'), sampledValue: [register(10000)] }] }), { totalCost: 1.2, ...inWords('ocpp2.1', 'Cost so far', 1.2) });
     t.match((await server.apiJson('GET', `/transactions/tx-reported?stationId=${id}&meterValues=0`)).body.cost, { tariffId: 'cheap', assignedBy: 'transaction' });
 
     t.match(await server.apiJson('POST', '/stations/TAR-NONE-16/tariffs/default', { tariffId: 'evening' }), { status: 404 }, 'an unknown station');

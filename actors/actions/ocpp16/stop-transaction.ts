@@ -2,7 +2,7 @@ import { idTagInfo16 } from '../../../core/authorization.js';
 import { idTokenFrom16, stopEvent16, type StopTransaction16 } from '../../../core/transaction-mapping-16.js';
 import { authorizeToken, type AuthorizeContext } from '../shared/authorize-token.js';
 import { emitTransaction } from '../shared/transaction-events.js';
-import { costStep, endedCostFields } from '../shared/transaction-cost.js';
+import { costInWrite, costStep, endedCostFields } from '../shared/transaction-cost.js';
 
 /**
  * Always answered with a CALLRESULT: an unknown transactionId is stored and flagged, not refused.
@@ -10,7 +10,7 @@ import { costStep, endedCostFields } from '../shared/transaction-cost.js';
  */
 export async function stopTransaction(ctx: AuthorizeContext, req: StopTransaction16) {
   const event = stopEvent16(req);
-  const outcome = await ctx.store.transactions.applyTransactionEvent(ctx.session.tenantId, ctx.session.stationId, event);
+  const outcome = await ctx.store.transactions.applyTransactionEvent(ctx.session.tenantId, ctx.session.stationId, event, costInWrite(ctx, event.timestamp));
   const cost = await costStep(ctx, outcome, event.timestamp);
   emitTransaction(ctx, 'Ended', outcome, event.meterValues, endedCostFields(cost));
   if (req.idTag === undefined) return {};

@@ -13,7 +13,7 @@ import { contractCertificateStatus, type ContractAuthorizeRequest } from '../sha
  * Invalid (unless the token was refused for its own reason, which stays).
  */
 export async function authorize(ctx: AuthorizeContext & Pick<HandlerContext, 'pnc' | 'log'>, req: { idToken: IdTokenRef } & Omit<ContractAuthorizeRequest, 'idToken'>) {
-  const decision = await authorizeToken(ctx, { idToken: req.idToken.idToken, type: req.idToken.type }, 'Authorize', { starting: true });
+  const decision = await authorizeToken(ctx, { idToken: req.idToken.idToken, type: req.idToken.type }, 'Authorize', { starting: true, reservations: {} });
   // An accepted driver is told the tariff that applies here (the EVSE is not known yet).
   const tariff = decision.status === 'Accepted'
     ? await ctx.store.tariffs.resolveTariff(ctx.session.tenantId, { stationId: ctx.session.stationId, tokenGroupId: decision.groupId ?? null })

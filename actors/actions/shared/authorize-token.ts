@@ -1,8 +1,9 @@
 import { decide, type AuthorizationDecision } from '../../../core/authorization.js';
 import type { IdTokenRef } from '../../../core/transaction-types.js';
 import type { HandlerContext } from '../../handler-context.js';
+import { reservationHoldAt } from './reservations.js';
 
-export type AuthorizeContext = Pick<HandlerContext, 'session' | 'store' | 'events' | 'clock' | 'settings'> & Partial<Pick<HandlerContext, 'roaming'>>;
+export type AuthorizeContext = Pick<HandlerContext, 'session' | 'store' | 'events' | 'clock' | 'settings'> & Partial<Pick<HandlerContext, 'roaming' | 'log'>>;
 
 export interface AuthorizeOptions {
   /** The transaction was started by an operator through the API (it vouches for the token). */
@@ -13,7 +14,16 @@ export interface AuthorizeOptions {
    * transaction on another station, unless its record allows concurrent transactions.
    */
   starting?: boolean;
+  /**
+   * The token starts charging here (Authorize, 1.6 StartTransaction, a 2.x TransactionEvent
+   * that starts or authorizes): the station's reservations are checked. `evseId` is the EVSE
+   * (1.6 connector) the message names, if any; `reservationId` the one it says it uses.
+   */
+  reservations?: { evseId?: number | undefined; reservationId?: number | undefined };
 }
+
+/** The decision, and the presenter's own reservation this start may use (to close it when the message did not name it). */
+export type TokenDecision = AuthorizationDecision & { ownReservationId?: number };
 
 /**
  * The station and id of an active transaction of this token on another station, if any: one
@@ -38,7 +48,7 @@ export async function authorizeToken(
   token: IdTokenRef,
   trigger: string,
   options: AuthorizeOptions = {},
-): Promise<AuthorizationDecision> {
+): Promise<TokenDecision> {
   const { tenantId } = ctx.session;
   // 2.x type NoAuthorization (free vend, plug-and-charge without id) means: no authorization is done.
   if (token.type === 'NoAuthorization') return { status: 'Accepted' };
@@ -47,10 +57,25 @@ export async function authorizeToken(
   const known = await ctx.store.tokens.matchIdToken(tenantId, token.idToken, ctx.session.version === 'ocpp1.6' ? undefined : token.type);
   // A token of a roaming partner (OCPI), when the operator's table does not know it.
   const roamed = !known && !options.remoteStart && ctx.roaming ? await ctx.roaming.authorize(tenantId, token.idToken, { stationId: ctx.session.stationId }) : undefined;
-  let decision = roamed ?? (!known && options.remoteStart ? { status: 'Accepted' } : decide(known, policy, ctx.clock()));
+  let decision: TokenDecision = roamed ?? (!known && options.remoteStart ? { status: 'Accepted' } : decide(known, policy, ctx.clock()));
   if (decision.status === 'Accepted' && options.starting && !known?.allowConcurrentTx) {
     const elsewhere = await activeElsewhere(ctx, token);
     if (elsewhere) decision = { ...decision, status: 'ConcurrentTx' };
+  }
+  let reservedFor: number | undefined;
+  if (decision.status === 'Accepted' && options.reservations) {
+    // H03 / 1.6 §3.13: an EVSE reserved for another token (outside its group) is not this token's.
+    // 2.x NotAtThisTime (usable here, not now); 1.6 has no such status and answers Invalid.
+    const { evseId, reservationId } = options.reservations;
+    const hold = await reservationHoldAt(ctx.store, ctx.session, { idToken: token.idToken, groupId: decision.groupId ?? null }, evseId, ctx.clock(), reservationId);
+    if (hold.blockedBy) {
+      reservedFor = hold.blockedBy.reservationId;
+      decision = { ...decision, status: 'NotAtThisTime' };
+      ctx.log?.info(
+        { tenantId, stationId: ctx.session.stationId, idToken: token.idToken, trigger, evseId, reservationId: reservedFor },
+        'token refused: the EVSE is reserved for another token',
+      );
+    } else if (hold.owned) decision = { ...decision, ownReservationId: hold.owned.reservationId };
   }
   if (!known && !roamed && policy === 'accept-all') {
     await ctx.store.tokens.recordSeenIdToken({
@@ -71,6 +96,7 @@ export async function authorizeToken(
     known: Boolean(known),
     ...(roamed ? { roaming: true } : {}),
     remoteStart: options.remoteStart ?? false,
+    ...(reservedFor !== undefined ? { reservedFor } : {}),
   });
   return decision;
 }

@@ -1,7 +1,8 @@
 import { busEvent, type BusEvent } from '../../../core/envelope.js';
 import { CsmsError } from '../../../core/errors.js';
-import type { ReservationChange } from '../../../core/ports/store/reservation-store.js';
-import { reservationEventType, type Reservation, type ReservationEvent, type ReservationInput } from '../../../core/reservations.js';
+import type { ReservationChange, ReservationStore } from '../../../core/ports/store/reservation-store.js';
+import type { StationStore } from '../../../core/ports/store/store.js';
+import { reservationEventType, reservationHold, reservationMatches, type PresentedToken, type Reservation, type ReservationEvent, type ReservationHold, type ReservationInput } from '../../../core/reservations.js';
 import type { HandlerContext } from '../../handler-context.js';
 import type { CommandContext } from '../command-spec.js';
 
@@ -68,4 +69,54 @@ export async function reservationReported(ctx: ReservationHandlerContext, reserv
   const r = change.reservation;
   ctx.events.emit(reservationEventType(r.status), ctx.session, { reservation: r });
   ctx.log?.info({ tenantId, stationId, reservationId, status: r.status, reason: r.reason }, 'reservation closed by the station');
+}
+
+/** The store reads `reservationHoldAt` makes (the handler thread's store and the API's both have them). */
+export interface HoldStore {
+  reservations: Pick<ReservationStore, 'list'>;
+  stations: Pick<StationStore, 'listConnectorStatuses'>;
+}
+
+/** Open reservations of a station read at once: more than a station has EVSEs in practice. */
+const OPEN_RESERVATIONS_READ = 100;
+
+/**
+ * What the station's open reservations say about `presented` starting on `evseId`
+ * (core/reservations.ts `reservationHold`). One indexed read of the station's accepted
+ * reservations; its EVSEs (connector statuses) are read only when another token holds one.
+ */
+export async function reservationHoldAt(
+  store: HoldStore,
+  where: { tenantId: string; stationId: string },
+  presented: PresentedToken,
+  evseId: number | undefined,
+  now: Date,
+  usedId?: number,
+): Promise<ReservationHold> {
+  const open = (await store.reservations.list(where.tenantId, { stationId: where.stationId, status: ['accepted'], limit: OPEN_RESERVATIONS_READ })).items;
+  if (open.length === 0) return {};
+  const first = reservationHold(open, presented, evseId, [], now, usedId);
+  // Nobody else holds anything, or a reservation on the named EVSE already decides it.
+  if (first.owned || first.blockedBy || open.every((r) => r.reservationId === usedId || reservationMatches(r, presented))) return first;
+  const known = (await store.stations.listConnectorStatuses(where.tenantId, where.stationId)).map((s) => s.evseId);
+  return reservationHold(open, presented, evseId, known, now, usedId);
+}
+
+/**
+ * A remote start's `prepare` (1.6 RemoteStartTransaction, 2.x RequestStartTransaction), whoever
+ * sends it: a token other than the reservation's (or outside its group) on a reserved EVSE is
+ * refused with 409 EVSE_RESERVED before anything is sent (the station would refuse to charge
+ * anyway, H03 / 1.6 §3.13). Without an EVSE named, only when the reservations leave none free.
+ */
+export async function refuseReservedStart(ctx: CommandContext, token: { idToken: string; type?: string | undefined }, evseId: number | undefined): Promise<void> {
+  const record = await ctx.store.tokens.matchIdToken(ctx.tenantId, token.idToken, ctx.protocol === 'ocpp1.6' ? undefined : token.type);
+  const hold = await reservationHoldAt(ctx.store, ctx, { idToken: token.idToken, groupId: record?.groupId ?? null }, evseId, ctx.clock());
+  if (!hold.blockedBy) return;
+  const r = hold.blockedBy;
+  const where = r.evseId ? `${ctx.protocol === 'ocpp1.6' ? 'connector' : 'EVSE'} ${r.evseId}` : 'every free EVSE';
+  throw new CsmsError('EVSE_RESERVED', `Station ${ctx.stationId}: ${where} is reserved for another token until ${r.expiresAt} (reservation ${r.reservationId})`, {
+    reservationId: r.reservationId,
+    ...(r.evseId ? { evseId: r.evseId } : {}),
+    expiresAt: r.expiresAt,
+  });
 }

@@ -1,6 +1,8 @@
 import type { MeterSample, MeterValueRecord, TransactionRecord, TxEvent } from '../../transaction-types.js';
 import type { StartTransaction16 } from '../../transaction-mapping-16.js';
 import type { Page } from './store.js';
+import type { TransactionCost } from '../../tariff-assignment.js';
+import type { StationReportedCost } from '../../tariff-ocpp21.js';
 
 export interface TransactionOutcome {
   transaction: TransactionRecord;
@@ -18,6 +20,23 @@ export interface TransactionOutcome {
    * each ended by the CSMS (flag superseded-by-new-transaction). Absent when none.
    */
   closed?: TransactionRecord[];
+  /**
+   * The write priced the transaction (`TransactionWriteOptions.cost`, core/transaction-costing.ts)
+   * and kept its cost in the same commit; `cost` is then that cost (or, for a duplicate, the one
+   * kept before), undefined when no tariff applies. Absent: this adapter does not price inside its
+   * writes, and the caller prices afterwards.
+   */
+  costed?: boolean;
+  cost?: TransactionCost;
+}
+
+/** What a transaction message's write may also do in the same commit. */
+export interface TransactionWriteOptions {
+  /**
+   * Price the transaction under its tariff (pinned at its first costing) up to `at` (the end,
+   * once ended) and keep the cost beside it, in the same write: `computedAt` is the CSMS's clock.
+   */
+  cost?: { at: string; computedAt: string; stationReported?: StationReportedCost };
 }
 
 export type TransactionSort = 'startedAt' | '-startedAt' | 'updatedAt' | '-updatedAt';
@@ -58,9 +77,9 @@ export interface TransactionStore {
    * returns the one assigned before when the same request is delivered again. A pending remote
    * start for the same station and idTag (within 10 minutes) lends its remoteStartId.
    */
-  startTransaction16(tenantId: string, stationId: string, request: StartTransaction16): Promise<TransactionOutcome>;
+  startTransaction16(tenantId: string, stationId: string, request: StartTransaction16, options?: TransactionWriteOptions): Promise<TransactionOutcome>;
   /** Stores and folds one event (2.x TransactionEvent, 1.6 Stop/MeterValues); idempotent by dedupKey. */
-  applyTransactionEvent(tenantId: string, stationId: string, event: TxEvent): Promise<TransactionOutcome>;
+  applyTransactionEvent(tenantId: string, stationId: string, event: TxEvent, options?: TransactionWriteOptions): Promise<TransactionOutcome>;
   /** Meter values sent outside any transaction (1.6 MeterValues without transactionId, 2.x MeterValues). */
   recordStationMeterValues(values: StationMeterValues): Promise<void>;
   /** Registers a remote start and returns its remoteStartId (unique per store). */
