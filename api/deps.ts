@@ -29,6 +29,8 @@ export interface ApiDeps {
      */
     forgetLogin?(stationId: string): Promise<void>;
     connectedCount(): number;
+    /** Ids of the tenant's connected stations (the stations table's online filter); absent in a cluster. */
+    connectedIds?(tenantId: string): string[];
     /** Logs every frame of a station at info on this node's gateway threads (CsmsNode.setStationDebug); absent without gateways. */
     setDebug?(stationId: string, enabled: boolean): void;
   };

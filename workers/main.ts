@@ -193,6 +193,8 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
         forgetLogin,
         setDebug: controlPlane.role === 'api' ? undefined : (id, enabled) => node.setStationDebug(id, enabled),
         connectedCount: () => node.registry.size,
+        // With NATS another node may hold a station: only the directory knows, one lookup per id.
+        connectedIds: cluster ? undefined : (tenantId) => node.registry.idsOfTenant(tenantId),
       },
       metrics: () => node.metrics(),
       events: bus,
