@@ -48,7 +48,9 @@ export function stationSearchSql(dialect: 'sqlite' | 'postgres', tenantId: strin
     where.push(`(${['id', 'vendor', 'model', 'firmware_version'].map((c) => `${c} ${like} ${p(pattern)} ESCAPE '\\'`).join(' OR ')})`);
   }
   if (query.status) {
-    where.push(`EXISTS (SELECT 1 FROM connector_statuses c WHERE c.station_id = stations.id AND c.tenant_id = stations.tenant_id AND c.status = ${p(query.status)})`);
+    // IN, not EXISTS: the planner may then drive the page from connector_statuses_by_status when
+    // the status is rare (a few faulted stations among 100k) instead of testing every station.
+    where.push(`id IN (SELECT station_id FROM connector_statuses WHERE tenant_id = ${p(tenantId)} AND status = ${p(query.status)})`);
   }
   if (query.ids) {
     const only = 'only' in query.ids;
@@ -60,7 +62,13 @@ export function stationSearchSql(dialect: 'sqlite' | 'postgres', tenantId: strin
   if (query.cursor) {
     const after = decodeStationCursor(sort, query.cursor);
     const op = desc ? '<' : '>';
-    where.push(sort === 'id' ? `id ${op} ${p(after.id)}` : `(${expr}, id) ${op} (${p(after.value)}, ${p(after.id)})`);
+    // Not a row value `(expr, id) > (?, ?)`: SQLite does not use that as an index range over an
+    // expression; `expr >= ?` is one, and the OR only settles ties within it.
+    where.push(
+      sort === 'id'
+        ? `id ${op} ${p(after.id)}`
+        : `${expr} ${op}= ${p(after.value)} AND (${expr} ${op} ${p(after.value)} OR id ${op} ${p(after.id)})`,
+    );
   }
   const order = sort === 'id' ? `id ${desc ? 'DESC' : 'ASC'}` : `${expr} ${desc ? 'DESC' : 'ASC'}, id ${desc ? 'DESC' : 'ASC'}`;
   const text = `SELECT * FROM stations WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${p(query.limit + 1)}`;
