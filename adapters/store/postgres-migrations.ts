@@ -377,8 +377,9 @@ export const MIGRATIONS: string[] = [
    );
    CREATE INDEX site_stations_by_site ON site_stations (tenant_id, site_id)`,
   // The stations table (issue 15): one index per sort, over the expression it sorts by, and
-  // connector statuses by status (station-search-sql.ts).
-  STATION_SEARCH_INDEXES,
+  // connector statuses by status (station-search-sql.ts); id tokens by group (the tokens page).
+  `${STATION_SEARCH_INDEXES}
+   CREATE INDEX id_tokens_by_group ON id_tokens (tenant_id, group_id, id_token);`,
 ];
 
 /** Key of the session advisory lock that serialises migrations across nodes starting at once. */

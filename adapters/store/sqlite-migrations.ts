@@ -371,8 +371,9 @@ const MIGRATIONS: string[] = [
    ) WITHOUT ROWID;
    CREATE INDEX site_stations_by_site ON site_stations (tenant_id, site_id);`,
   // The stations table (issue 15): one index per sort, over the expression it sorts by, and
-  // connector statuses by status (station-search-sql.ts).
-  STATION_SEARCH_INDEXES,
+  // connector statuses by status (station-search-sql.ts); id tokens by group (the tokens page).
+  `${STATION_SEARCH_INDEXES}
+   CREATE INDEX id_tokens_by_group ON id_tokens (tenant_id, group_id, id_token);`,
 ];
 
 export function migrate(db: Database): void {
