@@ -13,6 +13,7 @@ import { messageRoutes } from './routes/messages.js';
 import { asyncApiRoutes } from './routes/asyncapi.js';
 import { healthRoutes } from './routes/health.js';
 import { stationRoutes } from './routes/stations.js';
+import { fleetStatsRoutes } from './routes/fleet-stats.js';
 import { stationSecurityRoutes } from './routes/station-security.js';
 import { localListRoutes } from './routes/local-lists.js';
 import { remoteTransactionRoutes } from './routes/remote-transactions.js';
@@ -98,6 +99,7 @@ export async function buildApi(deps: ApiDeps, logger?: Logger, options: ApiOptio
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(healthRoutes, { deps });
   await app.register(stationRoutes, { deps });
+  await app.register(fleetStatsRoutes, { deps });
   await app.register(stationSecurityRoutes, { deps });
   await app.register(commandRoutes, { deps });
   await app.register(transactionRoutes, { deps });

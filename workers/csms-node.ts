@@ -15,6 +15,7 @@ import { createEventLoopLagGauge } from './metrics.js';
 import { startHeapSettler } from './heap-settler.js';
 import { StationRegistry, type StationLocation } from './station-registry.js';
 import type { GatewayToMain, HandlerToMain } from './thread-messages.js';
+import { mergeRates, type RateSnapshot } from '../core/rate-series.js';
 
 /** One readiness check: ok, or why not. */
 export interface ReadinessCheck {
@@ -274,6 +275,12 @@ export class CsmsNode implements StationCaller {
   /** Logs every frame of a station at info on every gateway thread of this node (or stops). */
   setStationDebug(stationId: string, enabled: boolean): void {
     for (const thread of this.threads) thread.channel.send({ k: 'debug', stationId, enabled });
+  }
+
+  /** Messages and CALLERRORs per 10 s over the last hour of a tenant's stations on this node (every gateway thread summed). */
+  async rates(tenantId: string): Promise<RateSnapshot | undefined> {
+    const perThread = await Promise.all(this.threads.map((t) => t.rates(tenantId).catch(() => undefined)));
+    return mergeRates(perThread.filter((s): s is RateSnapshot => s !== undefined));
   }
 
   /** Prometheus text for the whole node: main, handler and every gateway thread. */

@@ -18,6 +18,7 @@ import type { GatewayMetrics } from './metrics.js';
 import type { StationAuthenticator } from './station-auth.js';
 import { stationIdFromPath } from './station-path.js';
 import { CLOSE_REPLACED, CLOSE_SHUTDOWN, CLOSE_TOO_BIG } from './close-codes.js';
+import type { ActorDeps } from '../actors/station-actor.js';
 
 interface SocketData {
   stationId: string;
@@ -52,6 +53,8 @@ export interface GatewayOptions {
   hooks: GatewayHooks;
   /** Message log / NATS frame mirror; undefined when both are off. */
   frames?: FrameSink;
+  /** Per-tenant message and CALLERROR counters of this thread (the dashboard's rate chart). */
+  rates?: ActorDeps['rates'];
 }
 
 /**
@@ -391,6 +394,7 @@ export class Gateway {
         metrics: this.options.metrics,
         log: this.options.log,
         frames: this.options.frames,
+        rates: this.options.rates,
       },
     );
     this.options.metrics.connected(data.version, 1);

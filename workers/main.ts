@@ -197,6 +197,7 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
         connectedIds: cluster ? undefined : (tenantId) => node.registry.idsOfTenant(tenantId),
       },
       metrics: () => node.metrics(),
+      stats: { rates: (tenantId) => node.rates(tenantId) },
       events: bus,
       uiDir: join(dirname(fileURLToPath(import.meta.url)), '..', 'ui'),
       hashPassword: hashStationPassword,

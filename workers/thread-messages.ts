@@ -23,6 +23,8 @@ export type MainToGateway =
   | { k: 'debug'; stationId: string; enabled: boolean }
   /** reply: prom-client metric JSON */
   | { k: 'metrics' }
+  /** reply: this thread's RateSnapshot of the tenant (core/rate-series.ts) */
+  | { k: 'rates'; tenantId: string }
   /** reply: undefined once the TLS listener serves the certificate files read again (SIGHUP) */
   | { k: 'reload-tls' }
   /** the handler thread was replaced: talk to it on this port from now on */
