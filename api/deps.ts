@@ -30,6 +30,8 @@ export interface ApiDeps {
      */
     forgetLogin?(stationId: string): Promise<void>;
     connectedCount(): number;
+    /** Every frame of a station in and out as it happens (the live message inspector); returns the unsubscribe. Absent without gateways. */
+    watchFrames?(stationId: string, listener: (frame: { tenantId: string; stationId: string; direction: 'in' | 'out'; frame: string; at: string }) => void): () => void;
     /** Ids of the tenant's connected stations (the stations table's online filter); absent in a cluster. */
     connectedIds?(tenantId: string): string[];
     /** Logs every frame of a station at info on this node's gateway threads (CsmsNode.setStationDebug); absent without gateways. */

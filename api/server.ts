@@ -14,6 +14,7 @@ import { asyncApiRoutes } from './routes/asyncapi.js';
 import { healthRoutes } from './routes/health.js';
 import { stationRoutes } from './routes/stations.js';
 import { fleetStatsRoutes } from './routes/fleet-stats.js';
+import { liveFrameRoutes } from './routes/live-frames.js';
 import { stationSecurityRoutes } from './routes/station-security.js';
 import { localListRoutes } from './routes/local-lists.js';
 import { remoteTransactionRoutes } from './routes/remote-transactions.js';
@@ -100,6 +101,7 @@ export async function buildApi(deps: ApiDeps, logger?: Logger, options: ApiOptio
   await app.register(healthRoutes, { deps });
   await app.register(stationRoutes, { deps });
   await app.register(fleetStatsRoutes, { deps });
+  await app.register(liveFrameRoutes, { deps });
   await app.register(stationSecurityRoutes, { deps });
   await app.register(commandRoutes, { deps });
   await app.register(transactionRoutes, { deps });

@@ -100,6 +100,9 @@ const main: ThreadChannel<MainToGateway, GatewayToMain> = new ThreadChannel<Main
     case 'debug':
       gateway?.setDebug(message.stationId, message.enabled);
       return undefined;
+    case 'watch':
+      gateway?.setWatch(message.stationId, message.enabled);
+      return undefined;
     case 'metrics':
       return metrics.registry.getMetricsAsJSON();
     case 'rates':
@@ -155,6 +158,7 @@ async function start(): Promise<void> {
     rates,
     hooks: {
       connected: (data) => main.send({ k: 'connected', ...data }),
+      frame: (frame) => main.send({ k: 'live-frame', frame }),
       disconnected: (data) => {
         main.send({ k: 'disconnected', ...data });
         handlers.send({ k: 'gone', tenantId: data.tenantId, stationId: data.stationId, at: new Date().toISOString() });

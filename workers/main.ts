@@ -194,6 +194,7 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
         setDebug: controlPlane.role === 'api' ? undefined : (id, enabled) => node.setStationDebug(id, enabled),
         connectedCount: () => node.registry.size,
         // With NATS another node may hold a station: only the directory knows, one lookup per id.
+        watchFrames: controlPlane.role === 'api' ? undefined : (id, listener) => node.watchFrames(id, listener),
         connectedIds: cluster ? undefined : (tenantId) => node.registry.idsOfTenant(tenantId),
       },
       metrics: () => node.metrics(),

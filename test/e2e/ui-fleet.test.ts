@@ -138,6 +138,43 @@ async function run(t: Test) {
     await shot(page, '23-audit-changes');
   });
 
+  await t.test('live message inspector: frames pushed as they happen, pause, filter, refused frames highlighted', async (t) => {
+    const page = await newPage();
+    await page.goto(server.apiUrl + '/#/stations/CS-OFF-2');
+    await page.getByRole('tab', { name: 'Live frames' }).click();
+    await page.getByTestId('live-frames-status').getByText('● live').waitFor();
+    const raw = await RawStation.open(outer, server.ocppUrl, 'CS-OFF-2', { password: 'station-password-CS-OFF-2' });
+    t.teardown(() => raw.terminate());
+    const table = page.getByRole('table', { name: 'Live frames' });
+    // The watch reaches the gateway thread after the stream opened: poke until the first row shows.
+    let n = 0;
+    while ((await table.count()) === 0) {
+      raw.send(JSON.stringify([2, `hb-${++n}`, 'Heartbeat', {}]));
+      await raw.next();
+      await table.waitFor({ timeout: 300 }).catch(() => {});
+    }
+    raw.send(JSON.stringify([2, 'bad-2', 'Heartbeat', { unexpected: true }]));
+    await raw.next();
+    const refused = table.locator('tr[data-refused="true"]');
+    await refused.waitFor();
+    t.match(await refused.textContent(), /refused: FormationViolation/, 'the refused frame shows its schema error');
+    t.match(await table.locator('tr[data-frame-type="CALLERROR"]').first().textContent(), /FormationViolation/);
+    await shot(page, '24-live-frames');
+
+    const rowsNow = await table.locator('tbody tr').count();
+    await page.getByRole('button', { name: 'Pause' }).click();
+    raw.send(JSON.stringify([2, 'hb-paused', 'Heartbeat', {}]));
+    await raw.next();
+    await page.getByRole('button', { name: 'Resume (2 new)' }).waitFor();
+    t.equal(await table.locator('tbody tr').count(), rowsNow, 'paused: nothing added on screen');
+    await page.getByRole('button', { name: /^Resume/ }).click();
+    await table.locator('tr', { hasText: 'hb-paused' }).first().waitFor();
+    t.equal(await table.locator('tbody tr').count(), rowsNow + 2, 'resumed: the held frames shown');
+    await page.getByLabel('Filter live frames').fill('bad-2');
+    await page.waitForFunction(() => document.querySelectorAll('table[aria-label="Live frames"] tbody tr').length === 2);
+    t.pass('the filter keeps the refused frame and its CALLERROR');
+  });
+
   for (const colorScheme of ['light', 'dark'] as const) {
     await t.test(`tablet 768×1024, ${colorScheme}: no sideways scrolling, navigation by mouse and keyboard, readable`, async (t) => {
       const page = await newPage({ width: 768, height: 1024, colorScheme });
