@@ -1,16 +1,16 @@
 /**
  * How the stations table's query (GET /stations, store.stations.searchStations) behaves at 100k
  * stations in SQLite: fills a file database (raw inserts after the migrations), then times each
- * query shape (median of 20 pages) and prints SQLite's plan for it. Measures, never asserts:
- *   node dist/bench/tools/stations-table.js [stations=100000] [dir=/tmp]
+ * query shape (median of 20 pages) and prints SQLite's plan for it. Measures, never asserts.
+ * After `npm run build`:
+ *   node scripts/measure-stations-table.mjs [stations=100000] [dir=/tmp]
  */
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { SqliteStore } from '../../adapters/store/sqlite-store.js';
-import { stationSearchSql } from '../../adapters/store/station-search-sql.js';
-import type { StationSearch } from '../../core/station-search.js';
+import { SqliteStore } from '../dist/adapters/store/sqlite-store.js';
+import { stationSearchSql } from '../dist/adapters/store/station-search-sql.js';
 
 const N = Number(process.argv[2] ?? 100_000);
 const dir = mkdtempSync(join(process.argv[3] ?? '/tmp', 'stations-table-'));
@@ -18,7 +18,7 @@ const path = join(dir, 'csms.db');
 const VENDORS = ['abb', 'alpitronic', 'kempower', 'delta', 'tritium', 'wallbox', 'easee', 'zaptec'];
 const MODELS = ['terra', 'hyper', 'satellite', 'dc', 'rtm', 'pulsar', 'home', 'pro'];
 
-async function main(): Promise<void> {
+async function main() {
   await new SqliteStore({ path }).close(); // the migrations
   const db = new Database(path);
   const insert = db.prepare(
@@ -49,7 +49,8 @@ async function main(): Promise<void> {
 
   const store = new SqliteStore({ path });
   const online = Array.from({ length: Math.floor(N * 0.9 * 0.8) }, (_, k) => `CS-${String(k + Math.floor(k / 9) + 1).padStart(6, '0')}`);
-  const shapes: Array<[string, Omit<StationSearch, 'limit'>]> = [
+  /** @type {Array<[string, object]>} */
+  const shapes = [
     ['by id', {}],
     ['by id desc', { dir: 'desc' }],
     ['by vendor', { sort: 'vendor' }],
@@ -66,8 +67,8 @@ async function main(): Promise<void> {
   ];
   const raw = new Database(path, { readonly: true });
   for (const [name, shape] of shapes) {
-    const times: number[] = [];
-    let cursor: string | undefined;
+    const times = [];
+    let cursor;
     for (let k = 0; k < 20; k++) {
       const t0 = performance.now();
       const page = await store.stations.searchStations('acme', { ...shape, limit: 50, cursor });
@@ -77,8 +78,8 @@ async function main(): Promise<void> {
     }
     times.sort((a, b) => a - b);
     const { text, params } = stationSearchSql('sqlite', 'acme', { ...shape, limit: 50 });
-    const plan = (raw.prepare(`EXPLAIN QUERY PLAN ${text}`).all(...params) as Array<{ detail: string }>).map((r) => r.detail).join('; ');
-    console.log(`${name.padEnd(40)} median ${times[times.length >> 1]!.toFixed(2).padStart(7)} ms  max ${times[times.length - 1]!.toFixed(2).padStart(7)} ms  (${times.length} pages)  plan: ${plan}`);
+    const plan = raw.prepare(`EXPLAIN QUERY PLAN ${text}`).all(...params).map((r) => r.detail).join('; ');
+    console.log(`${name.padEnd(40)} median ${times[times.length >> 1].toFixed(2).padStart(7)} ms  max ${times[times.length - 1].toFixed(2).padStart(7)} ms  (${times.length} pages)  plan: ${plan}`);
   }
   raw.close();
   await store.close();
