@@ -14,6 +14,10 @@ import { CHROMIUM_ARGS, CHROMIUM_INSTALL, CHROMIUM_PATH, chromiumMissing } from 
  * in light and dark mode: no sideways scrolling, the navigation by mouse and by keyboard.
  * Screenshots go to SCREENSHOTS (looked at by a person).
  */
+// Code run inside the page by page.evaluate / waitForFunction (this program has no DOM types).
+declare const document: any;
+declare function getComputedStyle(element: unknown): any;
+
 const SCREENSHOTS = process.env.UI_SCREENSHOTS ?? '/tmp/switchyard-ui-shots';
 const ADMIN_PASSWORD = 'admin-password-for-ui-tests';
 
