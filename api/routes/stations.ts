@@ -29,7 +29,6 @@ const stationsQuery = {
   type: 'object',
   properties: {
     ...pageQuery.properties,
-    limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
     q: { ...text, minLength: 1, description: 'Case-insensitive prefix of the id, vendor, model or firmware version' },
     online: { type: 'string', enum: ['online', 'offline'] },
     status: { type: 'string', enum: ['Available', 'Occupied', 'Reserved', 'Unavailable', 'Faulted'], description: 'At least one connector in this status' },
