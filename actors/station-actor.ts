@@ -53,6 +53,8 @@ export interface ActorDeps {
   dispatcher?: Dispatcher;
   /** Message log / frame mirror; absent when both are off. */
   frames?: FrameSink;
+  /** The dashboard's per-tenant counters of frames received and CALLERRORs sent (core/rate-series.ts). */
+  rates?: { count(tenantId: string, kind: 'messages' | 'callErrors'): void };
 }
 
 interface Inbound {
@@ -96,6 +98,7 @@ export class StationActor {
   /** Entry point for every text frame from the station. */
   receive(text: string): void {
     this.lastSeenAt = Date.now();
+    this.deps.rates?.count(this.session.tenantId, 'messages');
     const { version } = this.session;
     const parsed = parseFrame(text, version === 'ocpp2.1');
     if (!parsed.ok) {
@@ -262,6 +265,7 @@ export class StationActor {
     this.logCallError({ action, code, description: message, id }, type === MessageType.CallError ? 'CALLERROR sent' : 'CALLRESULTERROR sent');
     this.deps.frames?.record(this.session, 'out', type, id, action, text);
     this.deps.metrics.rejected(type === MessageType.CallError ? 'call' : 'frame', code);
+    this.deps.rates?.count(this.session.tenantId, 'callErrors');
     if (!this.closed) this.transport.send(text);
   }
 

@@ -4,6 +4,7 @@ import type { Store } from '../core/ports/store/store.js';
 import type { StationCommands } from '../actors/commands/station-commands.js';
 import type { Bus } from '../core/ports/bus.js';
 import type { OcpiServices } from '../ocpi/services.js';
+import type { RateSnapshot } from '../core/rate-series.js';
 
 /** Where a station is connected on this node (the gateway thread is shown for operations and tests). */
 export interface LocalStationLocation {
@@ -29,9 +30,15 @@ export interface ApiDeps {
      */
     forgetLogin?(stationId: string): Promise<void>;
     connectedCount(): number;
+    /** Every frame of a station in and out as it happens (the live message inspector); returns the unsubscribe. Absent without gateways. */
+    watchFrames?(stationId: string, listener: (frame: { tenantId: string; stationId: string; direction: 'in' | 'out'; frame: string; at: string }) => void): () => void;
+    /** Ids of the tenant's connected stations (the stations table's online filter); absent in a cluster. */
+    connectedIds?(tenantId: string): string[];
     /** Logs every frame of a station at info on this node's gateway threads (CsmsNode.setStationDebug); absent without gateways. */
     setDebug?(stationId: string, enabled: boolean): void;
   };
+  /** The dashboard's traffic rates of this node (CsmsNode.rates); absent: GET /stats/fleet answers rates null. */
+  stats?: { rates(tenantId: string): Promise<RateSnapshot | undefined> };
   /** The bus `GET /events` streams from (with NATS: every node's events); absent: no event stream. */
   events?: Pick<Bus, 'subscribe'>;
   /** Where the operator UI's built files are (index.html, ui/assets); absent or missing: no UI. */

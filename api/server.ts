@@ -13,6 +13,8 @@ import { messageRoutes } from './routes/messages.js';
 import { asyncApiRoutes } from './routes/asyncapi.js';
 import { healthRoutes } from './routes/health.js';
 import { stationRoutes } from './routes/stations.js';
+import { fleetStatsRoutes } from './routes/fleet-stats.js';
+import { liveFrameRoutes } from './routes/live-frames.js';
 import { stationSecurityRoutes } from './routes/station-security.js';
 import { localListRoutes } from './routes/local-lists.js';
 import { remoteTransactionRoutes } from './routes/remote-transactions.js';
@@ -43,6 +45,7 @@ import { roamingAdminRoutes } from '../ocpi/admin-routes.js';
 import { customerInformationRoutes } from './routes/customer-information.js';
 import { reportJobRoutes } from './routes/report-jobs.js';
 import { siteRoutes } from './routes/sites.js';
+import { changeResult, isAuditedChange, redactSecrets } from '../core/audit.js';
 
 export interface ApiOptions {
   /** One info line per request (method, url, status, ms, key id); default: CSMS_ACCESS_LOG. */
@@ -98,6 +101,8 @@ export async function buildApi(deps: ApiDeps, logger?: Logger, options: ApiOptio
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(healthRoutes, { deps });
   await app.register(stationRoutes, { deps });
+  await app.register(fleetStatsRoutes, { deps });
+  await app.register(liveFrameRoutes, { deps });
   await app.register(stationSecurityRoutes, { deps });
   await app.register(commandRoutes, { deps });
   await app.register(transactionRoutes, { deps });
@@ -164,6 +169,21 @@ const MAX_AUDIT_BODY = 8192;
  */
 function installAuditLog(app: FastifyInstance, deps: ApiDeps, logger?: Logger): void {
   app.addHook('onSend', async (request, reply, payload) => {
+    if (isAuditedChange(request.method, request.routeOptions.url) && (request.user || request.apiKey)) {
+      // A change to users, API keys or id tokens: who (user or key), what (route and body, no
+      // secrets), when, and whether it was done or refused with which code.
+      const who = request.user ? { userId: request.user.id, username: request.user.username } : { userId: `key:${request.apiKey!.id}`, username: `API key ${request.apiKey!.name ?? request.apiKey!.prefix + '…'}` };
+      const text = request.body === undefined ? undefined : JSON.stringify(redactSecrets(request.body));
+      await deps.store.users
+        .appendAudit({
+          tenantId: request.tenantId, at: new Date().toISOString(), ...who,
+          route: `${request.method} ${request.url.split('?', 1)[0]}`, stationId: null, action: null,
+          result: changeResult(reply.statusCode, payload), httpStatus: reply.statusCode,
+          request: text === undefined ? null : text.length > MAX_AUDIT_BODY ? { truncated: text.slice(0, MAX_AUDIT_BODY) } : JSON.parse(text),
+        })
+        .catch((error: unknown) => logger?.error({ err: error, route: request.url }, 'audit record failed'));
+      return payload;
+    }
     if (!request.user || !request.command) return payload;
     const text = request.body === undefined ? undefined : JSON.stringify(request.body);
     const body = text === undefined ? null : text.length > MAX_AUDIT_BODY ? { truncated: text.slice(0, MAX_AUDIT_BODY) } : request.body;

@@ -14,7 +14,8 @@ import { assertPortFree } from './port-check.js';
 import { createEventLoopLagGauge } from './metrics.js';
 import { startHeapSettler } from './heap-settler.js';
 import { StationRegistry, type StationLocation } from './station-registry.js';
-import type { GatewayToMain, HandlerToMain } from './thread-messages.js';
+import type { GatewayToMain, HandlerToMain, LiveFrame } from './thread-messages.js';
+import { mergeRates, type RateSnapshot } from '../core/rate-series.js';
 
 /** One readiness check: ok, or why not. */
 export interface ReadinessCheck {
@@ -64,6 +65,7 @@ export class CsmsNode implements StationCaller {
   readonly registry = new StationRegistry();
   readonly metricsRegistry = new Registry();
   private threads: GatewayThread[] = [];
+  private readonly frameWatchers = new Map<string, Set<(frame: LiveFrame) => void>>();
   private handlers: HandlerThread | undefined;
   /** Receives batches of logged OCPP frames (the NATS frame mirror). */
   onFrames: ((frames: LoggedFrame[]) => void) | undefined;
@@ -168,7 +170,11 @@ export class CsmsNode implements StationCaller {
     this.log.error({ thread: thread.index, code }, 'gateway thread exited; restarting it');
     const replacement = this.spawn(thread.index);
     this.threads = this.threads.map((t) => (t === thread ? replacement : t));
-    replacement.started().catch((error) => this.log.error({ err: error }, 'gateway thread restart failed'));
+    replacement.started().then(
+      // A station watched live stays watched on the new thread.
+      () => { for (const stationId of this.frameWatchers.keys()) replacement.channel.send({ k: 'watch', stationId, enabled: true }); },
+      (error) => this.log.error({ err: error }, 'gateway thread restart failed'),
+    );
   }
 
   private onHandlerMessage(message: Exclude<HandlerToMain, { k: 'ready' | 'start-failed' }>): unknown {
@@ -215,6 +221,9 @@ export class CsmsNode implements StationCaller {
         this.bus.publish(busEvent('station.disconnected', message.tenantId, stationId, { code: message.code, connId }));
         return;
       }
+      case 'live-frame':
+        for (const listener of this.frameWatchers.get(message.frame.stationId) ?? []) listener(message.frame);
+        return;
     }
   }
 
@@ -272,8 +281,35 @@ export class CsmsNode implements StationCaller {
   }
 
   /** Logs every frame of a station at info on every gateway thread of this node (or stops). */
+  /**
+   * Calls `listener` with every frame of the station, in and out, as its gateway thread handles it
+   * (the live message inspector); the threads send a station's frames only while someone watches.
+   * Returns the unsubscribe.
+   */
+  watchFrames(stationId: string, listener: (frame: LiveFrame) => void): () => void {
+    let listeners = this.frameWatchers.get(stationId);
+    if (!listeners) {
+      listeners = new Set();
+      this.frameWatchers.set(stationId, listeners);
+      for (const thread of this.threads) thread.channel.send({ k: 'watch', stationId, enabled: true });
+    }
+    listeners.add(listener);
+    return () => {
+      const current = this.frameWatchers.get(stationId);
+      if (!current?.delete(listener) || current.size > 0) return;
+      this.frameWatchers.delete(stationId);
+      for (const thread of this.threads) thread.channel.send({ k: 'watch', stationId, enabled: false });
+    };
+  }
+
   setStationDebug(stationId: string, enabled: boolean): void {
     for (const thread of this.threads) thread.channel.send({ k: 'debug', stationId, enabled });
+  }
+
+  /** Messages and CALLERRORs per 10 s over the last hour of a tenant's stations on this node (every gateway thread summed). */
+  async rates(tenantId: string): Promise<RateSnapshot | undefined> {
+    const perThread = await Promise.all(this.threads.map((t) => t.rates(tenantId).catch(() => undefined)));
+    return mergeRates(perThread.filter((s): s is RateSnapshot => s !== undefined));
   }
 
   /** Prometheus text for the whole node: main, handler and every gateway thread. */

@@ -5,6 +5,7 @@ import { ThreadChannel } from './thread-channel.js';
 import type { GatewayToMain, MainToGateway } from './thread-messages.js';
 import type { GatewayWorkerData } from './gateway-worker.js';
 import { hotPathWorkerLimits } from './hot-path-heap.js';
+import type { RateSnapshot } from '../core/rate-series.js';
 
 /** The main thread's handle on one gateway worker thread. */
 export class GatewayThread {
@@ -57,6 +58,10 @@ export class GatewayThread {
 
   metrics(): Promise<unknown> {
     return this.channel.request({ k: 'metrics' });
+  }
+
+  rates(tenantId: string): Promise<RateSnapshot> {
+    return this.channel.request({ k: 'rates', tenantId });
   }
 
   async stop(timeoutMs: number): Promise<void> {

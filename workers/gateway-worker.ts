@@ -14,6 +14,7 @@ import { ThreadChannel } from './thread-channel.js';
 import { FrameJournal, frameJournalDir } from './frame-journal.js';
 import { inboundFrame, type LoggedFrame } from '../core/ports/store/message-log-store.js';
 import type { GatewayToHandler, GatewayToMain, MainToGateway } from './thread-messages.js';
+import { RateSeries } from '../core/rate-series.js';
 
 /** Gateway thread entry: owns one uWS App and the actors of the sockets it accepted. */
 export interface GatewayWorkerData {
@@ -28,6 +29,7 @@ export interface GatewayWorkerData {
 const { config, thread, runId, handlerPort } = workerData as GatewayWorkerData;
 const log = createLogger(config.logLevel, { thread });
 const metrics = createGatewayMetrics(String(thread));
+const rates = new RateSeries();
 startHeapSettler();
 
 let gateway: Gateway | undefined;
@@ -98,8 +100,13 @@ const main: ThreadChannel<MainToGateway, GatewayToMain> = new ThreadChannel<Main
     case 'debug':
       gateway?.setDebug(message.stationId, message.enabled);
       return undefined;
+    case 'watch':
+      gateway?.setWatch(message.stationId, message.enabled);
+      return undefined;
     case 'metrics':
       return metrics.registry.getMetricsAsJSON();
+    case 'rates':
+      return rates.snapshot(message.tenantId);
     case 'reload-tls':
       return gateway?.reloadTls();
     case 'handler-port':
@@ -148,8 +155,10 @@ async function start(): Promise<void> {
     metrics,
     log,
     frames,
+    rates,
     hooks: {
       connected: (data) => main.send({ k: 'connected', ...data }),
+      frame: (frame) => main.send({ k: 'live-frame', frame }),
       disconnected: (data) => {
         main.send({ k: 'disconnected', ...data });
         handlers.send({ k: 'gone', tenantId: data.tenantId, stationId: data.stationId, at: new Date().toISOString() });

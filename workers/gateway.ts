@@ -18,6 +18,8 @@ import type { GatewayMetrics } from './metrics.js';
 import type { StationAuthenticator } from './station-auth.js';
 import { stationIdFromPath } from './station-path.js';
 import { CLOSE_REPLACED, CLOSE_SHUTDOWN, CLOSE_TOO_BIG } from './close-codes.js';
+import type { ActorDeps } from '../actors/station-actor.js';
+import type { LiveFrame } from './thread-messages.js';
 
 interface SocketData {
   stationId: string;
@@ -32,11 +34,15 @@ interface SocketData {
   open: boolean;
   /** Every frame in and out is logged at info (PUT /stations/{id}/debug). */
   debug: boolean;
+  /** Every frame in and out goes to `hooks.frame` (someone watches the live message inspector). */
+  watch: boolean;
 }
 
 export interface GatewayHooks {
   connected(data: { stationId: string; tenantId: string; version: OcppVersion; connId: string }): void;
   disconnected(data: { stationId: string; tenantId: string; connId: string; code: number }): void;
+  /** A frame of a watched station (setWatch), in or out, as it happens. */
+  frame?(frame: LiveFrame): void;
 }
 
 export interface GatewayOptions {
@@ -52,6 +58,8 @@ export interface GatewayOptions {
   hooks: GatewayHooks;
   /** Message log / NATS frame mirror; undefined when both are off. */
   frames?: FrameSink;
+  /** Per-tenant message and CALLERROR counters of this thread (the dashboard's rate chart). */
+  rates?: ActorDeps['rates'];
 }
 
 /**
@@ -118,6 +126,8 @@ export class Gateway {
   private connSeq = 0;
   /** Stations whose frames are logged (PUT /stations/{id}/debug); kept across reconnects. */
   private readonly debugStations = new Set<string>();
+  /** Stations someone watches live (GET /stations/{id}/frames/live); kept across reconnects. */
+  private readonly watchedStations = new Set<string>();
   /** Refused handshakes: one line per station id (or address) per 10 s, security refusals apart. */
   private readonly refusals = new LogThrottle(10_000);
   private readonly routerFor: (version: OcppVersion) => Router;
@@ -183,6 +193,7 @@ export class Gateway {
           tls,
           open: false,
           debug: this.debugStations.has(stationId),
+          watch: this.watchedStations.has(stationId),
         });
         // Known credentials are checked synchronously and upgraded inside this handler, the path
         // uWS is built for. Only a first login (store lookup, scrypt) upgrades asynchronously.
@@ -227,6 +238,7 @@ export class Gateway {
         // already closed a socket whose text message is not UTF-8 (see README, close codes).
         const text = Buffer.from(message).toString('utf8');
         if (data.debug) options.log.info({ stationId: data.stationId, tenantId: data.tenantId, direction: 'in', frame: text }, 'frame');
+        if (data.watch) options.hooks.frame?.({ tenantId: data.tenantId, stationId: data.stationId, direction: 'in', frame: redactPasswordFrame(text), at: new Date().toISOString() });
         data.actor?.receive(text);
       },
       close: (ws, code, message) => this.onClose(ws, code, Buffer.from(message).toString('utf8')),
@@ -326,6 +338,14 @@ export class Gateway {
     this.options.log.info({ stationId, enabled, connected: Boolean(ws) }, 'station debug logging');
   }
 
+  /** Sends every frame of a station to `hooks.frame` while enabled (on this thread; main tells every thread). */
+  setWatch(stationId: string, enabled: boolean): void {
+    if (enabled) this.watchedStations.add(stationId);
+    else this.watchedStations.delete(stationId);
+    const ws = this.sockets.get(stationId);
+    if (ws) ws.getUserData().watch = enabled;
+  }
+
   /** Stops accepting, closes every socket, resolves when all are gone. */
   async stop(graceMs = 2000): Promise<void> {
     if (this.listenSocket) us_listen_socket_close(this.listenSocket);
@@ -374,6 +394,7 @@ export class Gateway {
         send: (text) => {
           if (!data.open) return false;
           if (data.debug) this.options.log.info({ stationId: data.stationId, tenantId: data.tenantId, direction: 'out', frame: redactPasswordFrame(text) }, 'frame');
+          if (data.watch) this.options.hooks.frame?.({ tenantId: data.tenantId, stationId: data.stationId, direction: 'out', frame: redactPasswordFrame(text), at: new Date().toISOString() });
           let status = 0;
           ws.cork(() => (status = ws.send(text, false)));
           return status !== 2;
@@ -391,6 +412,7 @@ export class Gateway {
         metrics: this.options.metrics,
         log: this.options.log,
         frames: this.options.frames,
+        rates: this.options.rates,
       },
     );
     this.options.metrics.connected(data.version, 1);

@@ -196,8 +196,12 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
         forgetLogin,
         setDebug: controlPlane.role === 'api' ? undefined : (id, enabled) => node.setStationDebug(id, enabled),
         connectedCount: () => node.registry.size,
+        // With NATS another node may hold a station: only the directory knows, one lookup per id.
+        watchFrames: controlPlane.role === 'api' ? undefined : (id, listener) => node.watchFrames(id, listener),
+        connectedIds: cluster ? undefined : (tenantId) => node.registry.idsOfTenant(tenantId),
       },
       metrics: () => node.metrics(),
+      stats: { rates: (tenantId) => node.rates(tenantId) },
       events: bus,
       uiDir: join(dirname(fileURLToPath(import.meta.url)), '..', 'ui'),
       hashPassword: hashStationPassword,

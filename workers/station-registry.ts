@@ -45,6 +45,13 @@ export class StationRegistry {
     return this.locations.get(stationId);
   }
 
+  /** Ids of a tenant's stations connected here (one pass over the registry: ~1 ms per 100k). */
+  idsOfTenant(tenantId: string): string[] {
+    const ids: string[] = [];
+    for (const [id, location] of this.locations) if (location.tenantId === tenantId) ids.push(id);
+    return ids;
+  }
+
   get size(): number {
     return this.locations.size;
   }

@@ -23,6 +23,10 @@ export type MainToGateway =
   | { k: 'debug'; stationId: string; enabled: boolean }
   /** reply: prom-client metric JSON */
   | { k: 'metrics' }
+  /** send every frame of this station to main (`live-frame`) while enabled; kept across its reconnects */
+  | { k: 'watch'; stationId: string; enabled: boolean }
+  /** reply: this thread's RateSnapshot of the tenant (core/rate-series.ts) */
+  | { k: 'rates'; tenantId: string }
   /** reply: undefined once the TLS listener serves the certificate files read again (SIGHUP) */
   | { k: 'reload-tls' }
   /** the handler thread was replaced: talk to it on this port from now on */
@@ -35,7 +39,19 @@ export type GatewayToMain =
   | { k: 'ready' }
   | { k: 'listen-failed'; message: string }
   | { k: 'connected'; stationId: string; tenantId: string; version: OcppVersion; connId: string }
-  | { k: 'disconnected'; stationId: string; tenantId: string; connId: string; code: number };
+  | { k: 'disconnected'; stationId: string; tenantId: string; connId: string; code: number }
+  /** a frame of a watched station (the live message inspector), as it went over the wire */
+  | { k: 'live-frame'; frame: LiveFrame };
+
+/** One frame of a watched station: the live message inspector's unit (GET /stations/{id}/frames/live). */
+export interface LiveFrame {
+  tenantId: string;
+  stationId: string;
+  direction: 'in' | 'out';
+  /** The frame's text as on the wire (passwords redacted). */
+  frame: string;
+  at: string;
+}
 
 /** gateway thread → handler thread */
 export type GatewayToHandler =

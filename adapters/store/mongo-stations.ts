@@ -3,6 +3,7 @@ import type { Db } from 'mongodb';
 import type { BootInfo, ConnectorStatusRecord, StationRecord } from '../../core/types.js';
 import type { SecurityProfile } from '../../core/security-profile.js';
 import { decodeCursor, encodeCursor } from '../../core/cursor.js';
+import { decodeStationCursor, encodeStationCursor, type StationSearch } from '../../core/station-search.js';
 import { isDuplicateKey, type MongoBatcher } from './mongo-batcher.js';
 import type { ConnectorStatusHistoryQuery, ConnectorStatusUpdate, NewStation, Page, PageQuery, StationLogin, StationStore } from '../../core/ports/store/store.js';
 
@@ -100,6 +101,49 @@ export class MongoStations implements StationStore {
   async confirmPassword(id: string, passwordHash: string): Promise<void> {
     await this.ready;
     await this.stations.updateOne({ _id: id, passwordHash, previousPasswordHash: { $nin: [null] } }, { $set: { previousPasswordHash: null } });
+  }
+
+  async searchStations(tenantId: string, query: StationSearch): Promise<Page<StationRecord>> {
+    await this.ready;
+    const sort = query.sort ?? 'id';
+    const desc = query.dir === 'desc';
+    const field = sort === 'id' ? '_id' : sort;
+    const and: Array<Record<string, unknown>> = [{ tenantId }];
+    for (const key of ['protocol', 'vendor', 'model', 'firmwareVersion'] as const) {
+      if (query[key] !== undefined) and.push({ [key]: query[key] === '' ? null : query[key] });
+    }
+    if (query.q) {
+      const regex = new RegExp('^' + query.q.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
+      and.push({ $or: [{ _id: regex }, { vendor: regex }, { model: regex }, { firmwareVersion: regex }] });
+    }
+    if (query.status) {
+      const ids = await this.connectors.distinct('stationId', { tenantId, status: query.status });
+      and.push({ _id: { $in: ids } });
+    }
+    if (query.ids) and.push({ _id: 'only' in query.ids ? { $in: query.ids.only } : { $nin: query.ids.except } });
+    if (query.cursor) {
+      const after = decodeStationCursor(sort, query.cursor);
+      if (sort === 'id') and.push({ _id: { [desc ? '$lt' : '$gt']: after.id } });
+      else if (after.value === '') {
+        // null sorts before every string.
+        and.push(desc ? { [field]: null, _id: { $lt: after.id } } : { $or: [{ [field]: { $type: 'string' } }, { [field]: null, _id: { $gt: after.id } }] });
+      } else {
+        and.push({
+          $or: [
+            { [field]: { [desc ? '$lt' : '$gt']: after.value } },
+            ...(desc ? [{ [field]: null }] : []),
+            { [field]: after.value, _id: { [desc ? '$lt' : '$gt']: after.id } },
+          ],
+        });
+      }
+    }
+    const direction = desc ? -1 : 1;
+    const order: Record<string, 1 | -1> = sort === 'id' ? { _id: direction } : { [field]: direction, _id: direction };
+    const docs = await this.stations.find({ $and: and } as never).sort(order).limit(query.limit + 1).toArray();
+    const items = docs.slice(0, query.limit).map(toStation);
+    const last = items[query.limit - 1];
+    const value = (s: StationRecord) => (sort === 'id' ? s.id : (s[sort] as string | null));
+    return { items, nextCursor: docs.length > query.limit && last ? encodeStationCursor(sort, value(last), last.id) : undefined };
   }
 
   async listStations(tenantId: string, query: PageQuery): Promise<Page<StationRecord>> {

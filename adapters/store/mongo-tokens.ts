@@ -3,7 +3,7 @@ import type { IdTokenRecord } from '../../core/authorization.js';
 import { applyLocalListUpdate, type LocalList, type LocalListEntry, type LocalListUpdate } from '../../core/local-list.js';
 import { decodeCursor, encodeCursor } from '../../core/cursor.js';
 import type { Page, PageQuery } from '../../core/ports/store/store.js';
-import type { IdTokenInput, TokenStore } from '../../core/ports/store/token-store.js';
+import type { IdTokenInput, TokenGroup, TokenStore } from '../../core/ports/store/token-store.js';
 
 export const CASE_INSENSITIVE = { locale: 'en', strength: 2 } as const;
 
@@ -71,11 +71,23 @@ export class MongoTokens implements TokenStore {
     return (await this.tokens.deleteOne({ _id: `${tenantId}|${idToken}` })).deletedCount === 1;
   }
 
-  async listIdTokens(tenantId: string, query: PageQuery): Promise<Page<IdTokenRecord>> {
+  async listTokenGroups(tenantId: string): Promise<TokenGroup[]> {
+    await this.ready;
+    const rows = await this.tokens
+      .aggregate<{ _id: string; members: number }>([
+        { $match: { tenantId, groupId: { $type: 'string' } } },
+        { $group: { _id: '$groupId', members: { $sum: 1 } } },
+        { $sort: { _id: 1 } },
+      ])
+      .toArray();
+    return rows.map((r) => ({ groupId: r._id, members: r.members }));
+  }
+
+  async listIdTokens(tenantId: string, query: PageQuery & { groupId?: string }): Promise<Page<IdTokenRecord>> {
     await this.ready;
     const after = query.cursor ? decodeCursor(query.cursor) : '';
     const docs = await this.tokens
-      .find({ tenantId, idToken: { $gt: after } }, { projection: { _id: 0 } })
+      .find({ tenantId, ...(query.groupId === undefined ? {} : { groupId: query.groupId }), idToken: { $gt: after } }, { projection: { _id: 0 } })
       .sort({ idToken: 1 })
       .limit(query.limit + 1)
       .toArray();

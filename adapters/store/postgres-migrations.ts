@@ -4,6 +4,7 @@ import { POSTGRES_OCPI_TABLES } from './postgres-ocpi.js';
 import { POSTGRES_CONFIG_TEMPLATES_TABLE } from './postgres-config-templates.js';
 import { POSTGRES_CERTIFICATES_TABLES } from './postgres-certificates.js';
 import { POSTGRES_TARIFF_TABLES } from './postgres-tariffs.js';
+import { STATION_SEARCH_INDEXES } from './station-search-sql.js';
 
 /**
  * Schema migrations of the PostgreSQL store, applied in order at open and recorded in
@@ -375,6 +376,10 @@ export const MIGRATIONS: string[] = [
      PRIMARY KEY (tenant_id, station_id, site_id)
    );
    CREATE INDEX site_stations_by_site ON site_stations (tenant_id, site_id)`,
+  // The stations table (issue 15): one index per sort, over the expression it sorts by, and
+  // connector statuses by status (station-search-sql.ts); id tokens by group (the tokens page).
+  `${STATION_SEARCH_INDEXES}
+   CREATE INDEX id_tokens_by_group ON id_tokens (tenant_id, group_id, id_token);`,
 ];
 
 /** Key of the session advisory lock that serialises migrations across nodes starting at once. */

@@ -6,6 +6,8 @@ import type { ConnectorStatusHistoryQuery, ConnectorStatusUpdate, NewStation, Pa
 import { policyOf, toConnector, toLogin, toStation, toStatusChange, type Row } from './sql-rows.js';
 import type { SecurityProfile } from '../../core/security-profile.js';
 import type { BootPolicy } from '../../core/boot-policy.js';
+import type { StationSearch } from '../../core/station-search.js';
+import { searchPage, stationSearchSql } from './station-search-sql.js';
 
 /**
  * Stations and connector statuses on PostgreSQL. Station ids are the primary key (unique across
@@ -57,6 +59,12 @@ export class PostgresStations implements StationStore {
       (tx) => tx`UPDATE stations SET previous_password_hash = NULL
          WHERE id = ${id} AND password_hash = ${passwordHash} AND previous_password_hash IS NOT NULL`,
     );
+  }
+
+  async searchStations(tenantId: string, query: StationSearch): Promise<Page<StationRecord>> {
+    const { text, params, sort } = stationSearchSql('postgres', tenantId, query);
+    const rows = await this.sql.unsafe(text, params as never[], { prepare: true });
+    return searchPage(rows as unknown as Row[], query.limit, sort);
   }
 
   async listStations(tenantId: string, query: PageQuery): Promise<Page<StationRecord>> {

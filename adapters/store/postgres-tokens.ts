@@ -4,7 +4,7 @@ import { applyLocalListUpdate, type LocalList, type LocalListUpdate } from '../.
 import { decodeCursor, encodeCursor } from '../../core/cursor.js';
 import type { PgGroupCommit } from './postgres-group-commit.js';
 import type { Page, PageQuery } from '../../core/ports/store/store.js';
-import type { IdTokenInput, TokenStore } from '../../core/ports/store/token-store.js';
+import type { IdTokenInput, TokenGroup, TokenStore } from '../../core/ports/store/token-store.js';
 import { toList, toToken } from './sql-rows.js';
 
 /** Id tokens and local lists on PostgreSQL; both keyed by tenant first. */
@@ -57,9 +57,16 @@ export class PostgresTokens implements TokenStore {
     );
   }
 
-  async listIdTokens(tenantId: string, query: PageQuery): Promise<Page<IdTokenRecord>> {
+  async listTokenGroups(tenantId: string): Promise<TokenGroup[]> {
+    const rows = await this.sql`SELECT group_id, count(*)::integer AS members FROM id_tokens
+      WHERE tenant_id = ${tenantId} AND group_id IS NOT NULL GROUP BY group_id ORDER BY group_id`;
+    return rows.map((r) => ({ groupId: r.group_id as string, members: Number(r.members) }));
+  }
+
+  async listIdTokens(tenantId: string, query: PageQuery & { groupId?: string }): Promise<Page<IdTokenRecord>> {
     const after = query.cursor ? decodeCursor(query.cursor) : '';
-    const rows = await this.sql`SELECT * FROM id_tokens WHERE tenant_id = ${tenantId} AND id_token > ${after}
+    const group = query.groupId === undefined ? this.sql`` : this.sql`AND group_id = ${query.groupId}`;
+    const rows = await this.sql`SELECT * FROM id_tokens WHERE tenant_id = ${tenantId} ${group} AND id_token > ${after}
       ORDER BY id_token LIMIT ${query.limit + 1}`;
     const items = rows.slice(0, query.limit).map(toToken);
     const last = items[items.length - 1];

@@ -4,6 +4,7 @@ import { SQLITE_OCPI_TABLES } from './sqlite-ocpi.js';
 import { SQLITE_CONFIG_TEMPLATES_TABLE } from './sqlite-config-templates.js';
 import { SQLITE_CERTIFICATES_TABLES } from './sqlite-certificates.js';
 import { SQLITE_TARIFF_TABLES } from './sqlite-tariffs.js';
+import { STATION_SEARCH_INDEXES } from './station-search-sql.js';
 
 /**
  * Schema migrations, applied in order and tracked in SQLite's user_version.
@@ -369,6 +370,10 @@ const MIGRATIONS: string[] = [
      PRIMARY KEY (tenant_id, station_id, site_id)
    ) WITHOUT ROWID;
    CREATE INDEX site_stations_by_site ON site_stations (tenant_id, site_id);`,
+  // The stations table (issue 15): one index per sort, over the expression it sorts by, and
+  // connector statuses by status (station-search-sql.ts); id tokens by group (the tokens page).
+  `${STATION_SEARCH_INDEXES}
+   CREATE INDEX id_tokens_by_group ON id_tokens (tenant_id, group_id, id_token);`,
 ];
 
 export function migrate(db: Database): void {

@@ -6,6 +6,8 @@ import type { GroupCommit } from './group-commit.js';
 import { policyOf, toConnector, toLogin, toStation, toStatusChange, type Row } from './sql-rows.js';
 import type { SecurityProfile } from '../../core/security-profile.js';
 import type { BootPolicy } from '../../core/boot-policy.js';
+import type { StationSearch } from '../../core/station-search.js';
+import { searchPage, stationSearchSql } from './station-search-sql.js';
 
 /** Stations and their connector statuses in SQLite. */
 /** The statements that delete what a station owns, run with its own delete (one write). */
@@ -16,6 +18,7 @@ const STATION_OWNED = [
 
 export class SqliteStations implements StationStore {
   private readonly stmt: Record<string, Statement>;
+  private readonly searches = new Map<string, Statement>();
 
   constructor(
     private readonly db: Database,
@@ -150,6 +153,17 @@ export class SqliteStations implements StationStore {
 
   async confirmPassword(id: string, passwordHash: string): Promise<void> {
     await this.writer.enqueue(() => this.stmt.confirmPassword!.run(id, passwordHash));
+  }
+
+  async searchStations(tenantId: string, query: StationSearch): Promise<Page<StationRecord>> {
+    const { text, params, sort } = stationSearchSql('sqlite', tenantId, query);
+    let stmt = this.searches.get(text);
+    if (!stmt) {
+      // One statement per query shape (filters and sort given), prepared once.
+      stmt = this.db.prepare(text);
+      this.searches.set(text, stmt);
+    }
+    return searchPage(stmt.all(...params) as Row[], query.limit, sort);
   }
 
   async listStations(tenantId: string, query: PageQuery): Promise<Page<StationRecord>> {

@@ -4,7 +4,7 @@ import { applyLocalListUpdate, type LocalList, type LocalListUpdate } from '../.
 import { decodeCursor, encodeCursor } from '../../core/cursor.js';
 import type { GroupCommit } from './group-commit.js';
 import type { Page, PageQuery } from '../../core/ports/store/store.js';
-import type { IdTokenInput, TokenStore } from '../../core/ports/store/token-store.js';
+import type { IdTokenInput, TokenGroup, TokenStore } from '../../core/ports/store/token-store.js';
 import { toList, toToken, type Row } from './sql-rows.js';
 
 /** Id tokens and local lists on SQLite; shares the database and group commit of `SqliteStore`. */
@@ -38,6 +38,8 @@ export class SqliteTokens implements TokenStore {
       ),
       delete: db.prepare('DELETE FROM id_tokens WHERE tenant_id = ? AND id_token = ?'),
       list: db.prepare('SELECT * FROM id_tokens WHERE tenant_id = ? AND id_token > ? ORDER BY id_token LIMIT ?'),
+      listGroup: db.prepare('SELECT * FROM id_tokens WHERE tenant_id = ? AND group_id = ? AND id_token > ? ORDER BY id_token LIMIT ?'),
+      groups: db.prepare('SELECT group_id, count(*) AS members FROM id_tokens WHERE tenant_id = ? AND group_id IS NOT NULL GROUP BY group_id ORDER BY group_id'),
       getList: db.prepare('SELECT * FROM local_lists WHERE tenant_id = ? AND station_id = ?'),
       putList: db.prepare(
         `INSERT INTO local_lists (station_id, tenant_id, version, entries, updated_at) VALUES (?, ?, ?, ?, ?)
@@ -75,9 +77,15 @@ export class SqliteTokens implements TokenStore {
     return this.writer.enqueue(() => this.stmt.delete!.run(tenantId, idToken).changes === 1);
   }
 
-  async listIdTokens(tenantId: string, query: PageQuery): Promise<Page<IdTokenRecord>> {
+  async listTokenGroups(tenantId: string): Promise<TokenGroup[]> {
+    return (this.stmt.groups!.all(tenantId) as Row[]).map((r) => ({ groupId: r.group_id as string, members: Number(r.members) }));
+  }
+
+  async listIdTokens(tenantId: string, query: PageQuery & { groupId?: string }): Promise<Page<IdTokenRecord>> {
     const after = query.cursor ? decodeCursor(query.cursor) : '';
-    const rows = this.stmt.list!.all(tenantId, after, query.limit + 1) as Row[];
+    const rows = (query.groupId === undefined
+      ? this.stmt.list!.all(tenantId, after, query.limit + 1)
+      : this.stmt.listGroup!.all(tenantId, query.groupId, after, query.limit + 1)) as Row[];
     const items = rows.slice(0, query.limit).map(toToken);
     const last = items[items.length - 1];
     return { items, nextCursor: rows.length > query.limit && last ? encodeCursor(last.idToken) : undefined };

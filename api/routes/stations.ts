@@ -6,6 +6,41 @@ import type { ApiDeps } from '../deps.js';
 import { SECURITY_PROFILES, type SecurityProfile } from '../../core/security-profile.js';
 import { PASSWORD_PATTERN } from '../../core/station-password.js';
 import { errorBody, pageQuery, stationIdParam, stationSchema } from '../schemas.js';
+import { STATION_SORTS, type StationSearch, type StationSort } from '../../core/station-search.js';
+import { SUPPORTED_VERSIONS, type OcppVersion } from '../../core/protocols.js';
+import type { ConnectorStatus } from '../../core/types.js';
+
+interface StationsQuery {
+  limit: number;
+  cursor?: string;
+  q?: string;
+  online?: 'online' | 'offline';
+  status?: ConnectorStatus;
+  protocol?: OcppVersion;
+  vendor?: string;
+  model?: string;
+  firmware?: string;
+  sort?: StationSort;
+  dir?: 'asc' | 'desc';
+}
+
+const text = { type: 'string', maxLength: 64 } as const;
+const stationsQuery = {
+  type: 'object',
+  properties: {
+    ...pageQuery.properties,
+    q: { ...text, minLength: 1, description: 'Case-insensitive prefix of the id, vendor, model or firmware version' },
+    online: { type: 'string', enum: ['online', 'offline'] },
+    status: { type: 'string', enum: ['Available', 'Occupied', 'Reserved', 'Unavailable', 'Faulted'], description: 'At least one connector in this status' },
+    protocol: { type: 'string', enum: [...SUPPORTED_VERSIONS] },
+    vendor: text,
+    model: text,
+    firmware: text,
+    sort: { type: 'string', enum: [...STATION_SORTS], default: 'id' },
+    dir: { type: 'string', enum: ['asc', 'desc'], default: 'asc' },
+  },
+  additionalProperties: false,
+} as const;
 
 /** `elsewhere`: where the station is connected when that is another node (NATS directory). */
 function view(deps: ApiDeps, station: StationRecord, elsewhere?: { tenantId: string; version: StationRecord['protocol']; connectedAt?: string }) {
@@ -26,31 +61,48 @@ function view(deps: ApiDeps, station: StationRecord, elsewhere?: { tenantId: str
 export async function stationRoutes(app: FastifyInstance, opts: { deps: ApiDeps }): Promise<void> {
   const { deps } = opts;
 
-  app.get<{ Querystring: { limit: number; cursor?: string } }>(
+  app.get<{ Querystring: StationsQuery }>(
     '/stations',
     {
       schema: {
         tags: ['stations'],
         operationId: 'listStations',
-        summary: 'List stations of the caller’s tenant (cursor pagination)',
-        querystring: pageQuery,
+        summary: 'The caller’s tenant’s stations: search, filters, sort, keyset pages (the UI’s stations table)',
+        description:
+          'Every filter is served from an index (stations_by_<column>, connector_statuses_by_status): a page walks the sort ' +
+          'index from the cursor and stops after `limit` matching rows, so it stays fast at 100k stations. `q` is a ' +
+          'case-insensitive prefix of the id, vendor, model or firmware version. `vendor`, `model`, `firmware` match exactly ' +
+          '(empty: not reported yet). `status`: at least one connector in that status. `online`: connected to this node ' +
+          '(not available in a NATS cluster: 503). A cursor belongs to its sort; cluster admins pick the tenant with `X-Tenant-Id`. ' +
+          'Each station comes with its connector statuses.',
+        querystring: stationsQuery,
         response: {
           200: {
             type: 'object',
             properties: { items: { type: 'array', items: stationSchema }, nextCursor: { type: ['string', 'null'] } },
           },
+          400: errorBody,
+          503: errorBody,
         },
       },
     },
     async (request) => {
-      const page = await deps.store.stations.listStations(request.tenantId, { limit: request.query.limit, cursor: request.query.cursor });
+      const { online, firmware, ...rest } = request.query;
+      const search: StationSearch = { ...rest, ...(firmware !== undefined ? { firmwareVersion: firmware } : {}) };
+      if (online) {
+        if (!deps.stations.connectedIds) throw new ApiError('SERVICE_UNAVAILABLE', 'The online filter needs a single node: in a cluster only the directory knows where each station is');
+        const ids = deps.stations.connectedIds(request.tenantId);
+        search.ids = online === 'online' ? { only: ids } : { except: ids };
+      }
+      const page = await deps.store.stations.searchStations(request.tenantId, search);
       // In a cluster, a station not held here may be connected to another node: one directory
       // lookup per such station of the page (cached), in parallel; a failed lookup reads as not connected.
       const { locate } = deps.stations;
-      const elsewhere = locate
-        ? await Promise.all(page.items.map((s) => (deps.stations.location(s.id) ? undefined : locate(s.id).catch(() => undefined))))
-        : [];
-      return { items: page.items.map((s, i) => view(deps, s, elsewhere[i])), nextCursor: page.nextCursor ?? null };
+      const [elsewhere, connectors] = await Promise.all([
+        locate ? Promise.all(page.items.map((s) => (deps.stations.location(s.id) ? undefined : locate(s.id).catch(() => undefined)))) : [],
+        Promise.all(page.items.map((s) => deps.store.stations.listConnectorStatuses(request.tenantId, s.id))),
+      ]);
+      return { items: page.items.map((s, i) => ({ ...view(deps, s, elsewhere[i]), connectors: connectors[i] })), nextCursor: page.nextCursor ?? null };
     },
   );
 

@@ -12,14 +12,14 @@ export async function tokenRoutes(app: FastifyInstance, opts: { deps: ApiDeps })
   const { deps } = opts;
   const params = { type: 'object', properties: { idToken: tokenValue }, required: ['idToken'] } as const;
 
-  app.get<{ Querystring: { limit: number; cursor?: string } }>(
+  app.get<{ Querystring: { limit: number; cursor?: string; groupId?: string } }>(
     '/tokens',
     {
       schema: {
         tags: ['tokens'],
         operationId: 'listIdTokens',
-        summary: 'List id tokens (cursor pagination, by token value)',
-        querystring: pageQuery,
+        summary: 'List id tokens (cursor pagination, by token value); with groupId, the members of that group',
+        querystring: { ...pageQuery, properties: { ...pageQuery.properties, groupId: { ...tokenValue, description: 'Only tokens of this group (OCPP groupIdToken)' } } },
         response: { 200: { type: 'object', properties: { items: { type: 'array', items: idTokenSchema }, nextCursor: { type: ['string', 'null'] } } } },
       },
     },
@@ -27,6 +27,25 @@ export async function tokenRoutes(app: FastifyInstance, opts: { deps: ApiDeps })
       const page = await deps.store.tokens.listIdTokens(request.tenantId, request.query);
       return { items: page.items, nextCursor: page.nextCursor ?? null };
     },
+  );
+
+  app.get(
+    '/token-groups',
+    {
+      schema: {
+        tags: ['tokens'],
+        operationId: 'listTokenGroups',
+        summary: 'Id token groups in use (distinct groupId) and how many tokens each holds',
+        description: 'A group is OCPP’s groupIdToken: tokens sharing it count as one for authorization (e.g. a fleet card set). A group exists while a token names it; assign a token with PUT /tokens/{idToken} and its `groupId`.',
+        response: {
+          200: {
+            type: 'object',
+            properties: { items: { type: 'array', items: { type: 'object', properties: { groupId: { type: 'string' }, members: { type: 'integer' } } } } },
+          },
+        },
+      },
+    },
+    async (request) => ({ items: await deps.store.tokens.listTokenGroups(request.tenantId) }),
   );
 
   app.get<{ Params: { idToken: string } }>(

@@ -137,7 +137,7 @@ export async function userRoutes(app: FastifyInstance, opts: { deps: ApiDeps }):
     '/admin/audit',
     {
       schema: {
-        tags: ['admin'], operationId: 'listAudit', summary: 'Commands sent by users (who, what, when, the station\'s answer), newest first; the request\'s tenant unless allTenants (cluster admins)',
+        tags: ['admin'], operationId: 'listAudit', summary: 'Commands sent by users (who, what, when, the station\'s answer) and changes to users, API keys and id tokens (by users or keys: who, route, body without secrets, outcome), newest first; the request\'s tenant unless allTenants (cluster admins)',
         querystring: {
           type: 'object',
           properties: { limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 }, before: { type: 'integer', minimum: 1 }, allTenants: { type: 'boolean' } },

@@ -34,6 +34,7 @@ export function fakeApiDeps(options: { answer?: (call: StationCall) => StationRe
       location: (id) => connected.get(id),
       disconnect: (id) => disconnects.push(id),
       connectedCount: () => connected.size,
+      connectedIds: (tenantId) => [...connected].filter(([, l]) => l.tenantId === tenantId).map(([id]) => id),
     },
     metrics: async () => ({ contentType: 'text/plain', body: 'm 1\n' }),
     hashPassword: async (p) => `plain:${p}`,

@@ -212,6 +212,28 @@ export function sessionStoreContract(t: Test, name: string, options: StoreContra
       t.equal(await store.tokens.findIdToken('t1', 'A1'), undefined);
     });
 
+    t.test('id token groups: the groups in use with their sizes, and a group\'s members paged (issue 15)', async (t) => {
+      const store = await fresh(t);
+      const tok = { tenantId: 't1', type: 'ISO14443', status: 'Accepted' as const, expiresAt: null, source: 'api' as const };
+      for (const [idToken, groupId] of [['A1', 'FLEET'], ['A2', 'FLEET'], ['A3', 'FLEET'], ['B1', 'STAFF'], ['C1', null], ['A0', 'FLEET']] as const) {
+        await store.tokens.putIdToken({ ...tok, idToken, groupId });
+      }
+      await store.tokens.putIdToken({ ...tok, tenantId: 't2', idToken: 'X1', groupId: 'FLEET' });
+      t.same(await store.tokens.listTokenGroups('t1'), [{ groupId: 'FLEET', members: 4 }, { groupId: 'STAFF', members: 1 }], 'by group id; tokens without a group are no group');
+      t.same(await store.tokens.listTokenGroups('t2'), [{ groupId: 'FLEET', members: 1 }], 'per tenant');
+      t.same(await store.tokens.listTokenGroups('t3'), []);
+      const page1 = await store.tokens.listIdTokens('t1', { limit: 3, groupId: 'FLEET' });
+      t.same(page1.items.map((x) => x.idToken), ['A0', 'A1', 'A2']);
+      const page2 = await store.tokens.listIdTokens('t1', { limit: 3, groupId: 'FLEET', cursor: page1.nextCursor });
+      t.same(page2.items.map((x) => x.idToken), ['A3']);
+      t.equal(page2.nextCursor, undefined);
+      // Moving a token to another group (a PUT with its new groupId) moves it between the lists.
+      await store.tokens.putIdToken({ ...tok, idToken: 'A3', groupId: 'STAFF' });
+      t.same(await store.tokens.listTokenGroups('t1'), [{ groupId: 'FLEET', members: 3 }, { groupId: 'STAFF', members: 2 }]);
+      t.same((await store.tokens.listIdTokens('t1', { limit: 10, groupId: 'STAFF' })).items.map((x) => x.idToken), ['A3', 'B1']);
+      t.same((await store.tokens.listIdTokens('t2', { limit: 10, groupId: 'STAFF' })).items, [], 'never another tenant\'s');
+    });
+
     t.test('id tokens are matched as the specs compare them: value without case, 2.x type', async (t) => {
       const store = await fresh(t);
       const tok = { tenantId: 't1', type: 'ISO14443', status: 'Accepted' as const, expiresAt: null, groupId: null, source: 'api' as const };

@@ -125,6 +125,80 @@ export function storeContract(t: Test, name: string, options: StoreContractOptio
       t.same(await store.stations.listStations('nobody', { limit: 10 }), { items: [] });
     });
 
+    t.test('searchStations filters, sorts both ways and pages by keyset, within one tenant', async (t) => {
+      const store = await fresh(t);
+      // 12 stations: vendors/models/firmware/protocols spread, some never booted (null columns).
+      const fleet = [
+        ['CS-00', 'abb', 'terra', '1.2', 'ocpp1.6'], ['CS-01', 'abb', 'terra', '1.3', 'ocpp2.0.1'], ['CS-02', 'alpitronic', 'hypercharger', '2.0', 'ocpp2.0.1'],
+        ['CS-03', 'kempower', 'satellite', '1.2', 'ocpp1.6'], ['CS-04', 'abb', 'wallbox', '1.3', 'ocpp2.1'], ['CS-05', null, null, null, null],
+        ['XY-06', 'kempower', 'satellite', '3.1', 'ocpp2.0.1'], ['CS-07', 'alpitronic', 'hypercharger', '2.0', 'ocpp2.0.1'], ['CS-08', null, null, null, null],
+        ['CS-09', 'delta', 'terra', '1.2', 'ocpp1.6'], ['CS-10', 'abb', 'terra', '1.2', 'ocpp1.6'], ['cs-11', 'Kempower', 'satellite', '1.2', 'ocpp1.6'],
+      ] as const;
+      for (const [id, vendor, model, firmwareVersion, protocol] of fleet) {
+        await store.stations.createStation({ tenantId: 'acme', id, passwordHash: null });
+        if (vendor) await store.stations.recordBoot('acme', id, boot({ vendor, model: model!, firmwareVersion: firmwareVersion!, protocol: protocol! }));
+      }
+      await store.stations.createStation({ tenantId: 'other', id: 'OT-1', passwordHash: null });
+      await store.stations.recordBoot('other', 'OT-1', boot({ vendor: 'abb', model: 'terra' }));
+      await store.stations.recordConnectorStatus(status('acme', 'CS-01', 1, 1, 'Faulted'));
+      await store.stations.recordConnectorStatus(status('acme', 'CS-01', 1, 2, 'Available'));
+      await store.stations.recordConnectorStatus(status('acme', 'CS-03', 1, 1, 'Faulted'));
+      await store.stations.recordConnectorStatus(status('acme', 'CS-04', 1, 1, 'Available'));
+      await store.stations.recordConnectorStatus(status('other', 'OT-1', 1, 1, 'Faulted'));
+
+      type Q = Parameters<typeof store.stations.searchStations>[1];
+      /** Every page of a query, checking the page size, and the ids in order. */
+      const all = async (query: Omit<Q, 'limit' | 'cursor'>, limit = 3) => {
+        const ids: string[] = [];
+        let cursor: string | undefined;
+        for (let n = 0; n < 20; n++) {
+          const page = await store.stations.searchStations('acme', { ...query, limit, cursor });
+          t.ok(page.items.length <= limit, 'a page holds at most limit rows');
+          for (const s of page.items) t.equal(s.tenantId, 'acme', 'only the tenant');
+          ids.push(...page.items.map((s) => s.id));
+          cursor = page.nextCursor;
+          if (!cursor) return ids;
+        }
+        t.fail('more than 20 pages');
+        return ids;
+      };
+      const byId = fleet.map((f) => f[0]).sort();
+      t.same(await all({}), byId, 'no filter: every station of the tenant once, by id');
+      t.same(await all({ dir: 'desc' }), [...byId].reverse(), 'by id descending');
+      // Expected orders computed here from the rows: (value or '', id), as the adapters sort.
+      const ordered = (key: 1 | 2 | 3 | 4, dir: 1 | -1) =>
+        [...fleet].sort((a, b) => {
+          const va = a[key] ?? '';
+          const vb = b[key] ?? '';
+          return (va < vb ? -1 : va > vb ? 1 : a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0) * dir;
+        }).map((f) => f[0]);
+      for (const [sort, key] of [['model', 2], ['firmwareVersion', 3], ['protocol', 4]] as const) {
+        t.same(await all({ sort }), ordered(key, 1), `by ${sort}, nulls first, ties by id`);
+        t.same(await all({ sort, dir: 'desc' }, 4), ordered(key, -1), `by ${sort} descending`);
+      }
+      t.same(await all({ vendor: 'abb' }), ['CS-00', 'CS-01', 'CS-04', 'CS-10'], 'vendor filter (exact)');
+      t.same(await all({ vendor: 'abb', model: 'terra', sort: 'firmwareVersion', dir: 'desc' }), ['CS-01', 'CS-10', 'CS-00'], 'vendor and model, sorted');
+      t.same(await all({ firmwareVersion: '1.2', protocol: 'ocpp1.6' }), ['CS-00', 'CS-03', 'CS-09', 'CS-10', 'cs-11']);
+      t.same(await all({ q: 'kemp' }), ['CS-03', 'XY-06', 'cs-11'], 'search: vendor prefix, any case');
+      t.same(await all({ q: 'xy' }), ['XY-06'], 'search: id prefix, any case');
+      t.same(await all({ q: 'hyper', sort: 'id', dir: 'desc' }), ['CS-07', 'CS-02'], 'search: model prefix');
+      t.same(await all({ q: '3.' }), ['XY-06'], 'search: firmware prefix');
+      t.same(await all({ q: 'erra' }), [], 'a prefix, not a substring');
+      t.same(await all({ q: '%' }), [], 'LIKE wildcards are taken literally');
+      t.same(await all({ q: 'C_-0' }), [], 'LIKE wildcards are taken literally (_)');
+      t.same(await all({ status: 'Faulted' }), ['CS-01', 'CS-03'], 'any connector in that status');
+      t.same(await all({ status: 'Available', vendor: 'abb' }), ['CS-01', 'CS-04']);
+      t.same(await all({ ids: { only: ['CS-02', 'CS-09', 'OT-1', 'nope'] } }), ['CS-02', 'CS-09'], 'only these ids (online), of this tenant');
+      t.same(await all({ ids: { except: ['CS-02', 'CS-09'] }, q: 'cs-0' }), ['CS-00', 'CS-01', 'CS-03', 'CS-04', 'CS-05', 'CS-07', 'CS-08'], 'all but these (offline)');
+      t.same(await all({ ids: { only: [] } }), [], 'nobody online');
+      t.same(await all({ ids: { except: [] }, vendor: 'delta' }), ['CS-09']);
+      t.same((await store.stations.searchStations('other', { limit: 10, status: 'Faulted' })).items.map((s) => s.id), ['OT-1']);
+
+      const first = await store.stations.searchStations('acme', { limit: 2, sort: 'model' });
+      await t.rejects(store.stations.searchStations('acme', { limit: 2, sort: 'vendor', cursor: first.nextCursor }), { name: 'InvalidCursorError' }, 'a cursor of another sort is refused');
+      await t.rejects(store.stations.searchStations('acme', { limit: 2, cursor: 'bogus' }), { name: 'InvalidCursorError' });
+    });
+
     t.test('deleteStation removes the station and its connector statuses, within its tenant only', async (t) => {
       const store = await fresh(t);
       await store.stations.createStation({ tenantId: 'acme', id: 'CS-1', passwordHash: null });

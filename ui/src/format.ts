@@ -98,3 +98,20 @@ export function meterSeries(samples: MeterSample[], startWh?: number | null): { 
   });
   return { t: times, kw: times.map((t) => byTime.get(t)!.kw), kwh };
 }
+
+/**
+ * The dashboard's rate chart from GET /stats/fleet `rates`: per-second rates at each bucket's
+ * start (unix seconds), the bucket still filling left out (it would read low).
+ */
+export function rateSeries(rates: { stepSec: number; end: number; messages: number[]; callErrors: number[] }): { t: number[]; messages: number[]; callErrors: number[] } {
+  const n = rates.messages.length - 1;
+  const t: number[] = [];
+  const messages: number[] = [];
+  const callErrors: number[] = [];
+  for (let i = 0; i < n; i++) {
+    t.push(rates.end - (n - i) * rates.stepSec);
+    messages.push(rates.messages[i]! / rates.stepSec);
+    callErrors.push(rates.callErrors[i]! / rates.stepSec);
+  }
+  return { t, messages, callErrors };
+}

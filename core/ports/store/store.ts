@@ -1,5 +1,6 @@
 import type { BootPolicy } from '../../boot-policy.js';
 import type { SecurityProfile } from '../../security-profile.js';
+import type { StationSearch } from '../../station-search.js';
 import type { BootInfo, ConnectorStatusRecord, StationRecord } from '../../types.js';
 import type { DeviceModelStore } from './device-model-store.js';
 import type { TokenStore } from './token-store.js';
@@ -69,6 +70,8 @@ export interface StationStore {
   getStation(tenantId: string, id: string): Promise<StationRecord | undefined>;
   findStationLogin(id: string): Promise<StationLogin | undefined>;
   listStations(tenantId: string, query: PageQuery): Promise<Page<StationRecord>>;
+  /** The stations table (core/station-search.ts): filtered, sorted, keyset pages served from indexes. */
+  searchStations(tenantId: string, query: StationSearch): Promise<Page<StationRecord>>;
   /** Deletes a station and everything stored under it; false if it did not exist in that tenant. */
   deleteStation(tenantId: string, id: string): Promise<boolean>;
   /** Stores boot info; registers the station first if it is not known yet (allow-unknown mode). */

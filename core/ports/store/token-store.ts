@@ -2,6 +2,11 @@ import type { IdTokenRecord } from '../../authorization.js';
 import type { LocalList, LocalListUpdate } from '../../local-list.js';
 import type { Page, PageQuery } from './store.js';
 
+export interface TokenGroup {
+  groupId: string;
+  members: number;
+}
+
 export type IdTokenInput = Omit<IdTokenRecord, 'createdAt' | 'updatedAt'>;
 
 /** Id tokens per tenant and the local authorization list of each station. */
@@ -19,7 +24,10 @@ export interface TokenStore {
   /** Creates only if absent (accept-all recording a token it saw); never overwrites an operator's entry. */
   recordSeenIdToken(token: IdTokenInput): Promise<void>;
   deleteIdToken(tenantId: string, idToken: string): Promise<boolean>;
-  listIdTokens(tenantId: string, query: PageQuery): Promise<Page<IdTokenRecord>>;
+  /** By token value; with `groupId`, only the members of that group. */
+  listIdTokens(tenantId: string, query: PageQuery & { groupId?: string }): Promise<Page<IdTokenRecord>>;
+  /** The groups in use (distinct groupId, OCPP's groupIdToken) and how many tokens each holds, by group id. */
+  listTokenGroups(tenantId: string): Promise<TokenGroup[]>;
   getLocalList(tenantId: string, stationId: string): Promise<LocalList | undefined>;
   /** Applies an update the station accepted (full replaces, differential merges). */
   applyLocalList(tenantId: string, stationId: string, update: LocalListUpdate): Promise<LocalList>;

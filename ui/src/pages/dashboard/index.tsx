@@ -1,16 +1,28 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
 import { api } from '../../api.ts';
 import { Card, ErrorBox, PageHeader, StatusDot } from '../../components.tsx';
-import { formatKwh, formatTime } from '../../format.ts';
+import { formatKwh, formatTime, rateSeries } from '../../format.ts';
 import { useLive, type LiveEvent } from '../../live.ts';
 import { href } from '../../router.ts';
 import type { PageProps } from '../../main.tsx';
 
-interface StationRow { id: string; connected: boolean; protocol: string | null }
+interface Fleet {
+  online: { total: number; byProtocol: Record<string, number> } | null;
+  rates: { stepSec: number; end: number; messages: number[]; callErrors: number[] } | null;
+}
 
-/** Fleet at a glance: stations online by protocol, active sessions, energy today, open alerts; live from /events. */
+/** How often the traffic chart asks for new counts: its bucket size. */
+const RATES_EVERY_MS = 10_000;
+
+/**
+ * Fleet at a glance: stations online by protocol, active sessions, energy today, open alerts,
+ * messages/s and CALLERRORs/s over the last hour (GET /stats/fleet, every 10 s); live from /events.
+ */
 export function DashboardPage(_: PageProps) {
-  const [stations, setStations] = useState<Map<string, StationRow>>(new Map());
+  const [fleet, setFleet] = useState<Fleet>({ online: null, rates: null });
+  const chart = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState<Set<string>>(new Set());
   const [energyToday, setEnergyToday] = useState(0);
   const [alerts, setAlerts] = useState<any[]>([]);
@@ -21,13 +33,13 @@ export function DashboardPage(_: PageProps) {
     try {
       const since = new Date();
       since.setHours(0, 0, 0, 0);
-      const [s, tx, today, al] = await Promise.all([
-        api('/stations', { query: { limit: 1000 } }),
+      const [f, tx, today, al] = await Promise.all([
+        api('/stats/fleet'),
         api('/transactions', { query: { active: true, limit: 1000 } }),
         api('/transactions', { query: { from: since.toISOString(), limit: 1000 } }),
         api('/alerts', { query: { state: 'open', limit: 20 } }),
       ]);
-      setStations(new Map(s.items.map((x: StationRow) => [x.id, x])));
+      setFleet(f);
       setActive(new Set(tx.items.map((t: any) => `${t.stationId}/${t.id}`)));
       setEnergyToday(today.items.reduce((sum: number, t: any) => sum + (t.totalKwh ?? 0), 0));
       setAlerts(al.items);
@@ -36,11 +48,32 @@ export function DashboardPage(_: PageProps) {
     }
   };
   useEffect(() => void load(), []);
+  useEffect(() => {
+    const timer = setInterval(() => api('/stats/fleet').then(setFleet, () => {}), RATES_EVERY_MS);
+    return () => clearInterval(timer);
+  }, []);
+  useEffect(() => {
+    if (!chart.current || !fleet.rates) return;
+    const s = rateSeries(fleet.rates);
+    chart.current.textContent = '';
+    const css = getComputedStyle(document.documentElement);
+    const fg = css.getPropertyValue('--fg').trim() || '#222';
+    const plot = new uPlot(
+      {
+        width: Math.max(280, Math.min(1100, chart.current.clientWidth || 700)), height: 220,
+        series: [{}, { label: 'Messages/s', stroke: css.getPropertyValue('--charging').trim() || '#2563eb', width: 2 }, { label: 'CALLERRORs/s', stroke: css.getPropertyValue('--bad').trim() || '#dc2626', width: 2 }],
+        axes: [{ stroke: fg }, { stroke: fg, label: 'per second' }],
+      },
+      [s.t, s.messages, s.callErrors] as uPlot.AlignedData,
+      chart.current,
+    );
+    return () => plot.destroy();
+  }, [fleet.rates]);
 
   useLive('>', (e) => {
     setRecent((r) => [e, ...r].slice(0, 12));
     if (e.type === 'station.connected' || e.type === 'station.disconnected') {
-      setStations((m) => new Map(m).set(e.stationId, { id: e.stationId, connected: e.type === 'station.connected', protocol: e.payload.protocol ?? m.get(e.stationId)?.protocol ?? null }));
+      api('/stats/fleet').then(setFleet, () => {});
     } else if (e.type === 'transaction.started' || e.type === 'transaction.ended') {
       void load();
     } else if (e.type === 'alert.raised') {
@@ -48,17 +81,18 @@ export function DashboardPage(_: PageProps) {
     }
   });
 
-  const all = [...stations.values()];
-  const online = all.filter((s) => s.connected);
-  const byProtocol = new Map<string, number>();
-  for (const s of online) byProtocol.set(s.protocol ?? '?', (byProtocol.get(s.protocol ?? '?') ?? 0) + 1);
+  const online = fleet.online?.total ?? 0;
+  const byProtocol = new Map(Object.entries(fleet.online?.byProtocol ?? {}));
+  const lastRates = fleet.rates ? rateSeries(fleet.rates) : undefined;
+  const last = (xs: number[] | undefined) => (xs && xs.length ? xs[xs.length - 1]! : 0);
   return (
     <>
       <PageHeader title="Dashboard" />
       <ErrorBox error={error} />
       <div class="tiles">
-        <a class="tile" href={href('/stations')} data-testid="online-count"><strong>{online.length}</strong><span>stations online</span></a>
-        <div class="tile"><strong>{all.length - online.length}</strong><span>offline</span></div>
+        <a class="tile" href={href('/stations')} data-testid="online-count"><strong>{fleet.online ? online : '—'}</strong><span>stations online</span></a>
+        <div class="tile" data-testid="message-rate"><strong>{last(lastRates?.messages).toFixed(1)}</strong><span>messages/s</span></div>
+        <div class="tile" data-testid="callerror-rate"><strong>{last(lastRates?.callErrors).toFixed(1)}</strong><span>CALLERRORs/s</span></div>
         <a class="tile" href={href('/transactions')} data-testid="active-count"><strong>{active.size}</strong><span>active sessions</span></a>
         <div class="tile"><strong>{formatKwh(energyToday)}</strong><span>delivered today</span></div>
         <div class="tile"><strong>{alerts.length}</strong><span>open alerts</span></div>
@@ -68,7 +102,7 @@ export function DashboardPage(_: PageProps) {
           {byProtocol.size === 0 ? <p class="empty">No station online.</p> : (
             <ul class="bars">
               {[...byProtocol].map(([p, n]) => (
-                <li key={p}><span>{p}</span><span class="bar" style={{ width: `${(100 * n) / Math.max(1, online.length)}%` }} /><b>{n}</b></li>
+                <li key={p}><span>{p}</span><span class="bar" style={{ width: `${(100 * n) / Math.max(1, online)}%` }} /><b>{n}</b></li>
               ))}
             </ul>
           )}
@@ -79,6 +113,9 @@ export function DashboardPage(_: PageProps) {
               {alerts.map((a) => <li key={a.stationId + a.key}><a href={href(`/stations/${encodeURIComponent(a.stationId)}`)}>{a.stationId}</a> {a.type} <small>{formatTime(a.lastAt)}</small></li>)}
             </ul>
           )}
+        </Card>
+        <Card title="Messages and CALLERRORs per second, last hour" wide>
+          {fleet.rates ? <div class="chart" ref={chart} aria-label="Message rate chart" data-testid="rate-chart" /> : <p class="empty">No traffic counted on this node.</p>}
         </Card>
         <Card title="Live events" wide>
           {recent.length === 0 ? <p class="empty">Waiting for events…</p> : (

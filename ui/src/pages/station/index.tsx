@@ -5,9 +5,10 @@ import { connectorDot, formatDuration, formatKwh, formatTime, stationDot } from 
 import { useLive } from '../../live.ts';
 import { href } from '../../router.ts';
 import type { PageProps } from '../../main.tsx';
+import { LiveInspector } from './live-inspector.tsx';
 
-type Tab = 'overview' | 'device-model' | 'configuration' | 'messages' | 'alerts';
-const TABS: Array<[Tab, string]> = [['overview', 'Overview'], ['device-model', 'Device model'], ['configuration', 'Configuration'], ['messages', 'Messages'], ['alerts', 'Alerts']];
+type Tab = 'overview' | 'device-model' | 'configuration' | 'live' | 'messages' | 'alerts';
+const TABS: Array<[Tab, string]> = [['overview', 'Overview'], ['device-model', 'Device model'], ['configuration', 'Configuration'], ['live', 'Live frames'], ['messages', 'Messages'], ['alerts', 'Alerts']];
 
 export function StationPage({ params, user }: PageProps) {
   const id = params.id!;
@@ -89,6 +90,7 @@ export function StationPage({ params, user }: PageProps) {
       )}
       {tab === 'device-model' && <DeviceModel id={id} canEdit={user.role !== 'viewer' && station.protocol !== 'ocpp1.6'} />}
       {tab === 'configuration' && <Configuration id={id} protocol={station.protocol} canEdit={user.role !== 'viewer'} connected={station.connected} />}
+      {tab === 'live' && <LiveInspector id={id} />}
       {tab === 'messages' && <Messages id={id} />}
       {tab === 'alerts' && <Alerts id={id} />}
     </>

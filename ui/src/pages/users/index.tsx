@@ -3,12 +3,15 @@ import { api, chosenTenant, errorText } from '../../api.ts';
 import { Card, Empty, ErrorBox, PageHeader } from '../../components.tsx';
 import { formatTime } from '../../format.ts';
 import type { PageProps } from '../../main.tsx';
+import { auditDetails, filterAudit, type AuditKind } from './audit.ts';
 
 /** Admins: users of the tenant (cluster admins: all), API keys, and the audit log of commands. */
 export function UsersPage({ user }: PageProps) {
   const [users, setUsers] = useState<any[]>([]);
   const [keys, setKeys] = useState<any[]>([]);
   const [audit, setAudit] = useState<any[]>([]);
+  const [auditKind, setAuditKind] = useState<AuditKind>('all');
+  const shownAudit = filterAudit(audit, auditKind);
   const [error, setError] = useState<unknown>(null);
   const [created, setCreated] = useState('');
   const [form, setForm] = useState({ username: '', password: '', role: 'viewer', tenantId: user.tenantId ?? '' });
@@ -88,14 +91,28 @@ export function UsersPage({ user }: PageProps) {
             </table>
           )}
         </Card>
-        <Card title="Audit log (commands sent by users)" wide>
-          {audit.length === 0 ? <Empty>No commands sent yet.</Empty> : (
-            <table class="table compact" aria-label="Audit log">
-              <thead><tr><th>When</th><th>Who</th><th>Station</th><th>Action</th><th>Answer</th><th>Route</th></tr></thead>
-              <tbody>
-                {audit.map((a) => <tr key={a.id}><td>{formatTime(a.at)}</td><td>{a.username}</td><td>{a.stationId ?? ''}</td><td>{a.action ?? '—'}</td><td>{a.result}</td><td><code>{a.route}</code></td></tr>)}
-              </tbody>
-            </table>
+        <Card title="Audit log: commands, and changes to users, API keys and id tokens" wide>
+          <div class="row">
+            <select aria-label="Audit kind" value={auditKind} onChange={(e) => setAuditKind((e.target as HTMLSelectElement).value as AuditKind)}>
+              <option value="all">Commands and changes</option><option value="commands">Commands</option><option value="changes">Changes</option>
+            </select>
+          </div>
+          {shownAudit.length === 0 ? <Empty>Nothing recorded yet.</Empty> : (
+            <div class="table-wrap">
+              <table class="table compact" aria-label="Audit log">
+                <thead><tr><th>When</th><th>Who</th><th>What</th><th>Station</th><th>Outcome</th><th>Details</th></tr></thead>
+                <tbody>
+                  {shownAudit.map((a) => (
+                    <tr key={a.id} class={a.httpStatus >= 400 ? 'bad' : undefined} data-audit={a.action ? 'command' : 'change'}>
+                      <td>{formatTime(a.at)}</td><td>{a.username}</td>
+                      <td>{a.action ? a.action : <code>{a.route}</code>}</td>
+                      <td>{a.stationId ?? ''}</td><td>{a.result}</td>
+                      <td class="details"><code>{auditDetails(a)}</code></td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           )}
         </Card>
       </div>

@@ -1,0 +1,35 @@
+import t from 'tap';
+import { buildApi } from '../../api/server.js';
+import { issueApiKey } from '../../api/api-key-service.js';
+import { RateSeries } from '../../core/rate-series.js';
+import { fakeApiDeps } from './fake-deps.js';
+
+t.test('GET /stats/fleet: connected stations by protocol and the tenant\'s rate series', async (t) => {
+  const { store, deps, connect } = fakeApiDeps();
+  const rates = new RateSeries();
+  deps.stats = { rates: async (tenantId) => rates.snapshot(tenantId) };
+  const app = await buildApi(deps);
+  t.teardown(async () => {
+    await app.close();
+    await store.close();
+  });
+  const acme = (await issueApiKey(store.apiKeys, { role: 'tenant', tenantId: 'acme' })).key;
+  const globex = (await issueApiKey(store.apiKeys, { role: 'tenant', tenantId: 'globex' })).key;
+  connect('A1', 'acme', 'ocpp1.6');
+  connect('A2', 'acme', 'ocpp2.0.1');
+  connect('A3', 'acme', 'ocpp2.0.1');
+  connect('G1', 'globex', 'ocpp2.1');
+  for (let i = 0; i < 5; i++) rates.count('acme', 'messages');
+  rates.count('acme', 'callErrors');
+  rates.count('globex', 'messages');
+  const get = async (key: string) => (await app.inject({ url: '/stats/fleet', headers: { authorization: `Bearer ${key}` } })).json();
+  const a = await get(acme);
+  t.same(a.online, { total: 3, byProtocol: { 'ocpp1.6': 1, 'ocpp2.0.1': 2 } });
+  t.equal(a.rates.stepSec, 10);
+  t.equal(a.rates.messages.length, 360, 'an hour of 10-s buckets');
+  t.equal(a.rates.messages.reduce((x: number, y: number) => x + y, 0), 5);
+  t.equal(a.rates.callErrors.reduce((x: number, y: number) => x + y, 0), 1);
+  const g = await get(globex);
+  t.same(g.online, { total: 1, byProtocol: { 'ocpp2.1': 1 } }, 'per tenant');
+  t.equal(g.rates.messages.reduce((x: number, y: number) => x + y, 0), 1);
+});
