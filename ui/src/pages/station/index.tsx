@@ -5,6 +5,7 @@ import { connectorDot, formatDuration, formatKwh, formatTime, stationDot } from 
 import { useLive } from '../../live.ts';
 import { href } from '../../router.ts';
 import type { PageProps } from '../../main.tsx';
+import { FirmwareHistory } from '../campaigns/firmware-history.tsx';
 
 type Tab = 'overview' | 'device-model' | 'configuration' | 'messages' | 'alerts';
 const TABS: Array<[Tab, string]> = [['overview', 'Overview'], ['device-model', 'Device model'], ['configuration', 'Configuration'], ['messages', 'Messages'], ['alerts', 'Alerts']];
@@ -85,6 +86,7 @@ export function StationPage({ params, user }: PageProps) {
               </p>
             ))}
           </Card>
+          <FirmwareHistory id={id} />
         </div>
       )}
       {tab === 'device-model' && <DeviceModel id={id} canEdit={user.role !== 'viewer' && station.protocol !== 'ocpp1.6'} />}

@@ -1,0 +1,177 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, errorText } from '../../api.ts';
+import { Card, Empty, ErrorBox, PageHeader } from '../../components.tsx';
+import { formatTime } from '../../format.ts';
+import { useLive } from '../../live.ts';
+import { go, href } from '../../router.ts';
+import type { PageProps } from '../../main.tsx';
+import './campaigns.css';
+import { commandsFor, parseWaves, progressParts, progressText } from './progress.ts';
+
+const value = (e: Event) => (e.target as HTMLInputElement).value;
+const KIND_TEXT: Record<string, string> = { firmware: 'Firmware', 'password-rotation': 'Password rotation', report: 'Report' };
+
+function ProgressBar({ progress }: { progress: Record<string, number> | undefined }) {
+  const parts = progressParts(progress);
+  return (
+    <div class="progress" role="img" aria-label={progressText(progress)} title={progressText(progress)}>
+      {parts.map((p) => <span key={p.state} class={`part state-${p.state}`} style={{ width: `${p.share * 100}%` }} />)}
+    </div>
+  );
+}
+
+/** Firmware campaigns, password-rotation and report jobs (one campaign machinery): list, start a firmware campaign. */
+export function CampaignsPage({ user }: PageProps) {
+  const [campaigns, setCampaigns] = useState<any[] | null>(null);
+  const [reports, setReports] = useState<any[]>([]);
+  const [status, setStatus] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const edit = user.role !== 'viewer';
+  const load = () =>
+    Promise.all([api('/firmware-campaigns', { query: { limit: 100, status } }), api('/reports', { query: { limit: 100, status } })]).then(([c, r]) => {
+      setCampaigns(c.items);
+      setReports(r.items);
+    }, setError);
+  useEffect(() => void load(), [status]);
+  useLive('campaign.progress', () => void load(), [status]);
+  const rows = [...(campaigns ?? []).map((c) => ({ ...c, family: 'campaign' })), ...reports.map((r) => ({ ...r, kind: 'report', family: 'report' }))].sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
+  return (
+    <>
+      <PageHeader title="Firmware campaigns and jobs">
+        <label>Status <select value={status} onChange={(e) => setStatus(value(e))}><option value="">any</option>{['running', 'paused', 'aborted', 'complete'].map((s) => <option key={s}>{s}</option>)}</select></label>
+      </PageHeader>
+      {edit && <NewCampaign onError={setError} />}
+      <ErrorBox error={error} />
+      {campaigns === null ? (!error && <p class="loading">Loading…</p>) : rows.length === 0 ? <Empty>No campaigns or jobs{status ? ` ${status}` : ''}.</Empty> : (
+        <table class="table" aria-label="Campaigns">
+          <thead><tr><th>Campaign</th><th>Kind</th><th>Status</th><th>Progress</th><th /><th>Wave</th><th>Created</th><th>Finished</th></tr></thead>
+          <tbody>
+            {rows.map((c) => (
+              <tr key={c.id} data-campaign={c.id}>
+                <td><a href={href(c.family === 'report' ? `/campaigns/reports/${encodeURIComponent(c.id)}` : `/campaigns/${encodeURIComponent(c.id)}`)}>{c.name || c.id}</a></td>
+                <td>{KIND_TEXT[c.kind] ?? c.kind}</td>
+                <td>{c.status}{c.pausedReason ? ` (${c.pausedReason})` : ''}</td>
+                <td class="progress-cell"><ProgressBar progress={c.progress} /></td>
+                <td>{progressText(c.progress)}</td>
+                <td>{c.currentWave ?? '—'}</td>
+                <td>{formatTime(c.createdAt)}</td><td>{formatTime(c.finishedAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}
+
+function NewCampaign({ onError }: { onError: (e: unknown) => void }) {
+  const [open, setOpen] = useState(false);
+  const [f, setF] = useState({ name: '', location: '', stationIds: '', vendor: '', model: '', firmwareVersion: '', waves: '', concurrency: '' });
+  if (!open) return <div class="row"><button type="button" onClick={() => setOpen(true)}>New firmware campaign…</button></div>;
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const waves = parseWaves(f.waves);
+    if (waves && 'error' in waves) return onError(waves.error);
+    const ids = f.stationIds.split(/[\s,]+/).filter(Boolean);
+    const target: Record<string, unknown> = {};
+    if (ids.length) target.stationIds = ids;
+    for (const k of ['vendor', 'model', 'firmwareVersion'] as const) if (f[k].trim()) target[k] = f[k].trim();
+    const rollout: Record<string, unknown> = {};
+    if (waves) rollout.waves = waves;
+    if (f.concurrency) rollout.concurrency = Number(f.concurrency);
+    try {
+      const c = await api('/firmware-campaigns', { method: 'POST', body: { ...(f.name ? { name: f.name } : {}), firmware: { location: f.location }, target, rollout } });
+      go(`/campaigns/${encodeURIComponent(c.id)}`);
+    } catch (err) {
+      onError(err);
+    }
+  };
+  return (
+    <Card title="New firmware campaign">
+      <form aria-label="New firmware campaign" onSubmit={submit}>
+        <label>Name <input value={f.name} onInput={(e) => setF({ ...f, name: value(e) })} /></label>
+        <label>Firmware location (URL) <input required type="url" value={f.location} onInput={(e) => setF({ ...f, location: value(e) })} /></label>
+        <p class="hint">Target: the stations listed, or every station matching vendor / model / firmware (empty: every station).</p>
+        <label>Stations (comma-separated) <input value={f.stationIds} onInput={(e) => setF({ ...f, stationIds: value(e) })} /></label>
+        <div class="row">
+          <label>Vendor <input value={f.vendor} onInput={(e) => setF({ ...f, vendor: value(e) })} /></label>
+          <label>Model <input value={f.model} onInput={(e) => setF({ ...f, model: value(e) })} /></label>
+          <label>Current firmware <input value={f.firmwareVersion} onInput={(e) => setF({ ...f, firmwareVersion: value(e) })} /></label>
+        </div>
+        <div class="row">
+          <label>Waves (station counts, e.g. 1, 10) <input value={f.waves} onInput={(e) => setF({ ...f, waves: value(e) })} /></label>
+          <label>Concurrency <input type="number" min={1} value={f.concurrency} onInput={(e) => setF({ ...f, concurrency: value(e) })} /></label>
+        </div>
+        <div class="row"><button type="submit">Start campaign</button><button type="button" class="link" onClick={() => setOpen(false)}>Cancel</button></div>
+      </form>
+    </Card>
+  );
+}
+
+/** One campaign (`/campaigns/:id`) or report job (`/campaigns/reports/:id`): progress per station, pause / resume / abort. */
+export function CampaignPage({ user, params }: PageProps) {
+  const family: 'campaign' | 'report' = params.report !== undefined || location.hash.includes('/campaigns/reports/') ? 'report' : 'campaign';
+  const id = params.id!;
+  const base = family === 'report' ? `/reports/${encodeURIComponent(id)}` : `/firmware-campaigns/${encodeURIComponent(id)}`;
+  const [c, setC] = useState<any>(null);
+  const [error, setError] = useState<unknown>(null);
+  const edit = user.role !== 'viewer';
+  const load = () => api(base).then(setC, setError);
+  useEffect(() => void load(), [id]);
+  useLive('campaign.progress', (e) => { if (e.payload.campaignId === id) void load(); }, [id]);
+  const command = async (cmd: string) => {
+    try {
+      setC(await api(`${base}/${cmd}`, { method: 'POST' }));
+      setError(null);
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+  if (!c) return <><PageHeader title={`Campaign ${id}`} /><ErrorBox error={error} />{!error && <p class="loading">Loading…</p>}</>;
+  const kind = family === 'report' ? 'report' : c.kind;
+  return (
+    <>
+      <PageHeader title={`${KIND_TEXT[kind] ?? kind} · ${c.name || c.id}`}>
+        <a href={href('/campaigns')}>All campaigns</a>
+        {edit && commandsFor(c.status, family).map((cmd) => (
+          <button type="button" key={cmd} class={cmd === 'abort' ? 'danger' : ''} onClick={() => (cmd !== 'abort' || confirm('Abort the campaign?')) && command(cmd)}>{cmd[0]!.toUpperCase() + cmd.slice(1)}</button>
+        ))}
+      </PageHeader>
+      <ErrorBox error={error} />
+      <div class="grid">
+        <Card title="Progress">
+          <dl class="facts">
+            <dt>Status</dt><dd data-testid="campaign-status">{c.status}{c.pausedReason ? ` (${c.pausedReason})` : ''}</dd>
+            <dt>Progress</dt><dd>{progressText(c.progress)}</dd>
+            {c.firmware && <><dt>Firmware</dt><dd>{c.firmware.location}</dd></>}
+            {c.reportBase && <><dt>Report</dt><dd>{c.reportBase}</dd></>}
+            <dt>Wave</dt><dd>{c.currentWave ?? '—'}</dd>
+            <dt>Driven by</dt><dd>{c.driver?.nodeId ?? c.driver?.holder ?? '—'}</dd>
+            <dt>Created</dt><dd>{formatTime(c.createdAt)}</dd>
+            <dt>Finished</dt><dd>{formatTime(c.finishedAt)}</dd>
+          </dl>
+          <ProgressBar progress={c.progress} />
+          <ul class="legend">{progressParts(c.progress).map((p) => <li key={p.state}><span class={`swatch state-${p.state}`} />{p.state} {p.count}</li>)}</ul>
+        </Card>
+        <Card title="Stations" wide>
+          {(c.stations ?? []).length === 0 ? <Empty>No stations.</Empty> : (
+            <table class="table compact" aria-label="Campaign stations">
+              <thead><tr><th>Station</th><th>Wave</th><th>State</th><th>Last status</th><th class="num">Attempts</th><th>Request</th><th>Error</th><th>Updated</th></tr></thead>
+              <tbody>
+                {c.stations.map((s: any) => (
+                  <tr key={s.stationId} data-station={s.stationId} class={s.state === 'failed' ? 'bad' : ''}>
+                    <td><a href={href(`/stations/${encodeURIComponent(s.stationId)}`)}>{s.stationId}</a></td>
+                    <td>{s.wave ?? '—'}</td>
+                    <td data-testid="state">{s.state}{s.waiting === 'offline' ? ' (waiting: offline)' : ''}</td>
+                    <td>{s.progress ?? '—'}</td><td class="num">{s.attempts}</td><td>{s.requestId ?? '—'}</td><td>{s.error ?? ''}</td>
+                    <td>{formatTime(s.updatedAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </Card>
+      </div>
+    </>
+  );
+}
