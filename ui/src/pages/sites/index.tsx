@@ -71,9 +71,8 @@ export function SitePage({ user, params }: PageProps) {
       else setError(e);
     });
   useEffect(() => void load(), [id]);
-  // The allocator publishes site.allocation per changed session; the tree is read again (one GET).
+  // The allocator publishes site.allocation per changed or ended session; the tree is read again (one GET).
   useLive('site.allocation', (e) => { if (e.payload.siteId === id) void load(); }, [id]);
-  useLive('transaction.ended', () => void load(), [id]);
   const act = async (f: () => Promise<any>) => {
     try {
       const saved = await f();
