@@ -141,7 +141,7 @@ async function run(t: Test) {
     await form.getByLabel('EVSE').fill('2');
     await form.getByLabel('Id token').fill('TAG-RES-1');
     await form.getByRole('button', { name: 'Reserve' }).click();
-    await page.getByTestId('answer').getByText('Station answered Accepted').waitFor();
+    await page.getByTestId('answer').getByText(/Station answered Accepted \(reservation \d+\)/).waitFor();
     t.match(got.ReserveNow, [{ connectorId: 2, idTag: 'TAG-RES-1' }], 'the station got ReserveNow');
     const id = got.ReserveNow![0].reservationId as number;
     const row = page.locator(`tr[data-reservation="${id}"]`);
@@ -152,7 +152,8 @@ async function run(t: Test) {
     await row.waitFor();
     await shot(page, 'p04-reservations');
     await row.getByRole('button', { name: 'Cancel' }).click();
-    await page.getByTestId('answer').getByText('Station answered Accepted').waitFor();
+    // The cancel's answer (the reserve's named the reservation).
+    await page.getByTestId('answer').getByText('Station answered Accepted', { exact: true }).waitFor();
     t.same(got.CancelReservation, [{ reservationId: id }], 'the station got CancelReservation');
     await page.getByText('No reservations match the filter.').waitFor();
     await page.getByLabel('Filter by status').selectOption('');
@@ -208,12 +209,12 @@ async function run(t: Test) {
     const page = olga;
     await page.getByRole('link', { name: 'Firmware campaigns', exact: true }).click();
     await page.getByText('No campaigns or jobs.').waitFor();
-    await page.getByRole('button', { name: 'New firmware campaign…' }).click();
-    const form = page.getByRole('form', { name: 'New firmware campaign' });
+    await page.getByRole('button', { name: 'New campaign or job…' }).click();
+    const form = page.getByRole('form', { name: 'New campaign' });
     await form.getByLabel('Name').fill('Volt 2.0');
     await form.getByLabel('Firmware location (URL)').fill('https://firmware.example/volt-2.0.bin');
     await form.getByLabel('Stations (comma-separated)').fill('CS-P-1');
-    await form.getByRole('button', { name: 'Start campaign' }).click();
+    await form.getByRole('button', { name: 'Start' }).click();
     await page.getByRole('heading', { name: 'Firmware · Volt 2.0' }).waitFor();
     await eventually(async () => got.UpdateFirmware!.length === 1, 20_000, 'UpdateFirmware sent');
     t.match(got.UpdateFirmware![0], { location: 'https://firmware.example/volt-2.0.bin' }, 'the station got UpdateFirmware');
@@ -235,6 +236,25 @@ async function run(t: Test) {
     await page.getByText('Reported firmware statuses (4)').waitFor();
     t.pass('the station page shows its firmware history');
     await shot(page, 'p09-station-firmware');
+
+    // A report job through the same page: the 1.6 station is asked GetConfiguration.
+    const asked: unknown[] = [];
+    one.handle('GetConfiguration', async ({ params }) => (asked.push(params), { configurationKey: [{ key: 'HeartbeatInterval', readonly: false, value: '300' }] }));
+    await page.getByRole('link', { name: 'Firmware campaigns', exact: true }).click();
+    await page.getByRole('button', { name: 'New campaign or job…' }).click();
+    const job = page.getByRole('form', { name: 'New campaign' });
+    await job.getByLabel('Kind').selectOption('report');
+    await job.getByLabel('Name').fill('Config sweep');
+    await job.getByLabel('Stations (comma-separated)').fill('CS-P-1');
+    t.equal(await job.getByLabel('Firmware location (URL)').count(), 0, 'a report job takes no firmware');
+    await job.getByRole('button', { name: 'Start' }).click();
+    await page.getByRole('heading', { name: 'Report · Config sweep' }).waitFor();
+    await page.locator('tr[data-station="CS-P-1"]').getByTestId('state').getByText('complete').waitFor();
+    await page.getByTestId('campaign-status').getByText('complete').waitFor();
+    t.same(asked, [{}], 'the station was asked for its configuration');
+    await page.getByRole('link', { name: 'All campaigns' }).click();
+    await page.locator('tr[data-campaign]').nth(1).waitFor();
+    t.match(await page.getByRole('table', { name: 'Campaigns' }).textContent(), /Config sweep.*Report.*Volt 2\.0.*Firmware/, 'both listed, newest first');
   });
 
   await t.test('certificates: the station CA, the renewal report, a station’s certificates from its own answer', async (t) => {

@@ -43,7 +43,7 @@ export function CampaignsPage({ user }: PageProps) {
       {edit && <NewCampaign onError={setError} />}
       <ErrorBox error={error} />
       {campaigns === null ? (!error && <p class="loading">Loading…</p>) : rows.length === 0 ? <Empty>No campaigns or jobs{status ? ` ${status}` : ''}.</Empty> : (
-        <table class="table" aria-label="Campaigns">
+        <div style={{ overflowX: 'auto' }}><table class="table" aria-label="Campaigns">
           <thead><tr><th>Campaign</th><th>Kind</th><th>Status</th><th>Progress</th><th /><th>Wave</th><th>Created</th><th>Finished</th></tr></thead>
           <tbody>
             {rows.map((c) => (
@@ -58,19 +58,26 @@ export function CampaignsPage({ user }: PageProps) {
               </tr>
             ))}
           </tbody>
-        </table>
+        </table></div>
       )}
     </>
   );
 }
 
+const NEW_KIND = {
+  firmware: { label: 'Firmware update', path: '/firmware-campaigns', detail: (id: string) => `/campaigns/${id}` },
+  'password-rotation': { label: 'Password rotation', path: '/password-rotations', detail: (id: string) => `/campaigns/${id}` },
+  report: { label: 'Configuration report', path: '/reports', detail: (id: string) => `/campaigns/reports/${id}` },
+} as const;
+
+/** Start a firmware campaign, a password rotation or a report job: the same target and rollout. */
 function NewCampaign({ onError }: { onError: (e: unknown) => void }) {
   const [open, setOpen] = useState(false);
-  const [f, setF] = useState({ name: '', location: '', stationIds: '', vendor: '', model: '', firmwareVersion: '', waves: '', concurrency: '' });
-  if (!open) return <div class="row"><button type="button" onClick={() => setOpen(true)}>New firmware campaign…</button></div>;
+  const [f, setF] = useState({ kind: 'firmware' as keyof typeof NEW_KIND, name: '', location: '', reportBase: 'FullInventory', stationIds: '', vendor: '', model: '', firmwareVersion: '', waves: '', concurrency: '' });
+  if (!open) return <div class="row"><button type="button" onClick={() => setOpen(true)}>New campaign or job…</button></div>;
   const submit = async (e: Event) => {
     e.preventDefault();
-    const waves = parseWaves(f.waves);
+    const waves = f.kind === 'report' ? undefined : parseWaves(f.waves);
     if (waves && 'error' in waves) return onError(waves.error);
     const ids = f.stationIds.split(/[\s,]+/).filter(Boolean);
     const target: Record<string, unknown> = {};
@@ -79,18 +86,26 @@ function NewCampaign({ onError }: { onError: (e: unknown) => void }) {
     const rollout: Record<string, unknown> = {};
     if (waves) rollout.waves = waves;
     if (f.concurrency) rollout.concurrency = Number(f.concurrency);
+    const body: Record<string, unknown> = { target, rollout, ...(f.name ? { name: f.name } : {}) };
+    if (f.kind === 'firmware') body.firmware = { location: f.location };
+    if (f.kind === 'report') body.reportBase = f.reportBase;
     try {
-      const c = await api('/firmware-campaigns', { method: 'POST', body: { ...(f.name ? { name: f.name } : {}), firmware: { location: f.location }, target, rollout } });
-      go(`/campaigns/${encodeURIComponent(c.id)}`);
+      const c = await api(NEW_KIND[f.kind].path, { method: 'POST', body });
+      go(NEW_KIND[f.kind].detail(encodeURIComponent(c.id)));
     } catch (err) {
       onError(err);
     }
   };
   return (
-    <Card title="New firmware campaign">
-      <form aria-label="New firmware campaign" onSubmit={submit}>
+    <Card title="New campaign or job">
+      <form aria-label="New campaign" onSubmit={submit}>
+        <label>Kind <select value={f.kind} onChange={(e) => setF({ ...f, kind: value(e) as keyof typeof NEW_KIND })}>
+          {Object.entries(NEW_KIND).map(([k, v]) => <option key={k} value={k}>{v.label}</option>)}
+        </select></label>
         <label>Name <input value={f.name} onInput={(e) => setF({ ...f, name: value(e) })} /></label>
-        <label>Firmware location (URL) <input required type="url" value={f.location} onInput={(e) => setF({ ...f, location: value(e) })} /></label>
+        {f.kind === 'firmware' && <label>Firmware location (URL) <input required type="url" value={f.location} onInput={(e) => setF({ ...f, location: value(e) })} /></label>}
+        {f.kind === 'password-rotation' && <p class="hint">Every station gets a new generated Basic-auth password (never shown); one that is offline gets it when it connects.</p>}
+        {f.kind === 'report' && <label>Report <select value={f.reportBase} onChange={(e) => setF({ ...f, reportBase: value(e) })}>{['FullInventory', 'ConfigurationInventory', 'SummaryInventory'].map((b) => <option key={b}>{b}</option>)}</select></label>}
         <p class="hint">Target: the stations listed, or every station matching vendor / model / firmware (empty: every station).</p>
         <label>Stations (comma-separated) <input value={f.stationIds} onInput={(e) => setF({ ...f, stationIds: value(e) })} /></label>
         <div class="row">
@@ -99,10 +114,10 @@ function NewCampaign({ onError }: { onError: (e: unknown) => void }) {
           <label>Current firmware <input value={f.firmwareVersion} onInput={(e) => setF({ ...f, firmwareVersion: value(e) })} /></label>
         </div>
         <div class="row">
-          <label>Waves (station counts, e.g. 1, 10) <input value={f.waves} onInput={(e) => setF({ ...f, waves: value(e) })} /></label>
+          {f.kind !== 'report' && <label>Waves (station counts, e.g. 1, 10) <input value={f.waves} onInput={(e) => setF({ ...f, waves: value(e) })} /></label>}
           <label>Concurrency <input type="number" min={1} value={f.concurrency} onInput={(e) => setF({ ...f, concurrency: value(e) })} /></label>
         </div>
-        <div class="row"><button type="submit">Start campaign</button><button type="button" class="link" onClick={() => setOpen(false)}>Cancel</button></div>
+        <div class="row"><button type="submit">Start</button><button type="button" class="link" onClick={() => setOpen(false)}>Cancel</button></div>
       </form>
     </Card>
   );

@@ -54,7 +54,7 @@ export function PartnersPage(_props: PageProps) {
           {invited && (
             <div class="answer ok" role="status" data-testid="token-a">
               <p>Give {invited.name} these (token A is shown only now):</p>
-              <dl class="facts"><dt>Token A</dt><dd><code>{invited.tokenA}</code></dd><dt>Versions URL</dt><dd><code>{invited.versionsUrl}</code></dd></dl>
+              <dl class="facts" style={{ wordBreak: 'break-all' }}><dt>Token A</dt><dd><code>{invited.tokenA}</code></dd><dt>Versions URL</dt><dd><code>{invited.versionsUrl}</code></dd></dl>
             </div>
           )}
         </Card>
@@ -69,11 +69,11 @@ export function PartnersPage(_props: PageProps) {
                       <td>{p.name}<br /><small class="hint">{p.id}</small></td>
                       <td data-testid="partner-status">{p.status}{p.hasTheirToken ? '' : ' · no token from them'}</td>
                       <td>{(p.roles ?? []).map((r: any) => `${r.countryCode}*${r.partyId} ${r.role}`).join(', ') || '—'}</td>
-                      <td>{p.versionsUrl ?? '—'}</td>
+                      <td style={{ wordBreak: 'break-all' }}>{p.versionsUrl ?? '—'}</td>
                       <td>{(p.endpoints ?? []).length}</td>
                       <td class={`num${p.pendingDeliveries > 0 ? ' warn' : ''}`} data-testid="pending">{p.pendingDeliveries ?? 0}</td>
                       <td>{formatTime(p.updatedAt)}</td>
-                      <td><div class="row">
+                      <td><div class="row" style={{ flexWrap: 'wrap' }}>
                         {p.status !== 'registered' && <button type="button" class="small" onClick={() => setRegistering(registering === p.id ? null : p.id)}>Register…</button>}
                         {p.status === 'registered' && <button type="button" class="small" onClick={() => act(() => api(`/roaming/partners/${encodeURIComponent(p.id)}/rotate`, { method: 'POST' }))}>Rotate tokens</button>}
                         {p.status === 'registered' && <button type="button" class="small danger" onClick={() => confirm(`Unregister from ${p.name}?`) && act(() => api(`/roaming/partners/${encodeURIComponent(p.id)}/unregister`, { method: 'POST' }))}>Unregister</button>}

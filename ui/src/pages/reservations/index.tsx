@@ -52,7 +52,7 @@ export function ReservationsPage({ user }: PageProps) {
       {answer && <p class="note" role="status" data-testid="answer">{answer}</p>}
       <ErrorBox error={error} />
       {items === null ? (!error && <p class="loading">Loading…</p>) : items.length === 0 ? <Empty>No reservations{filter.stationId || filter.status ? ' match the filter' : ''}.</Empty> : (
-        <table class="table" aria-label="Reservations">
+        <div style={{ overflowX: 'auto' }}><table class="table" aria-label="Reservations">
           <thead><tr><th class="num">Id</th><th>Station</th><th>EVSE</th><th>Id token</th><th>Status</th><th>Station answer</th><th>Expires</th><th>Transaction</th><th>Created</th>{edit && <th />}</tr></thead>
           <tbody>
             {items.map((r) => (
@@ -70,7 +70,7 @@ export function ReservationsPage({ user }: PageProps) {
               </tr>
             ))}
           </tbody>
-        </table>
+        </table></div>
       )}
       <div class="pager">
         <button type="button" disabled={cursors.length === 1} onClick={() => setCursors(cursors.slice(0, -1))}>← Previous</button>

@@ -154,7 +154,7 @@ function NodeView({ node, edit, act, siteId }: { node: any; edit: boolean; act: 
           </table>
         )}
       </div>
-      {node.children.length > 0 && <ul>{node.children.map((c: any) => <NodeView key={c.id} node={c} edit={edit} act={act} siteId={siteId} />)}</ul>}
+      {node.children.length > 0 && <ul class="children">{node.children.map((c: any) => <NodeView key={c.id} node={c} edit={edit} act={act} siteId={siteId} />)}</ul>}
     </li>
   );
 }

@@ -35,7 +35,7 @@ export function TariffsPage({ user }: PageProps) {
       <PageHeader title="Tariffs">{edit && <a class="button" href={href('/tariffs/new')}>New tariff</a>}</PageHeader>
       <ErrorBox error={error} />
       {tariffs === null ? (!error && <p class="loading">Loading…</p>) : tariffs.length === 0 ? <Empty>No tariffs yet: transactions have no cost until a tariff is assigned.</Empty> : (
-        <table class="table" aria-label="Tariffs">
+        <div style={{ overflowX: 'auto' }}><table class="table" aria-label="Tariffs">
           <thead><tr><th>Tariff</th><th>Name</th><th>Currency</th><th class="num">Energy /kWh</th><th class="num">Time /h</th><th class="num">Idle /h</th><th class="num">Session fee</th><th class="num">Tax %</th><th>Periods</th><th>Applies to</th><th>Updated</th></tr></thead>
           <tbody>
             {tariffs.map((t) => (
@@ -50,7 +50,7 @@ export function TariffsPage({ user }: PageProps) {
               </tr>
             ))}
           </tbody>
-        </table>
+        </table></div>
       )}
       <h2>Assignments</h2>
       <p class="hint">A transaction's tariff: its token group's, else its EVSE's, its station's, its station group's, else the default.</p>
