@@ -21,13 +21,15 @@ export function PartnersPage(_props: PageProps) {
       setPartners(b.items);
     }, setError);
   useEffect(() => void load(), []);
-  const act = async (f: () => Promise<unknown>) => {
+  const act = async (f: () => Promise<unknown>): Promise<boolean> => {
     try {
       await f();
       setError(null);
       await load();
+      return true;
     } catch (e) {
       setError(errorText(e));
+      return false;
     }
   };
   return (
@@ -69,7 +71,7 @@ export function PartnersPage(_props: PageProps) {
                       <td>{p.name}<br /><small class="hint">{p.id}</small></td>
                       <td data-testid="partner-status">{p.status}{p.hasTheirToken ? '' : ' · no token from them'}</td>
                       <td>{(p.roles ?? []).map((r: any) => `${r.countryCode}*${r.partyId} ${r.role}`).join(', ') || '—'}</td>
-                      <td style={{ wordBreak: 'break-all' }}>{p.versionsUrl ?? '—'}</td>
+                      <td style={{ wordBreak: 'break-all', maxWidth: '16em' }}>{p.versionsUrl ?? '—'}</td>
                       <td>{(p.endpoints ?? []).length}</td>
                       <td class={`num${p.pendingDeliveries > 0 ? ' warn' : ''}`} data-testid="pending">{p.pendingDeliveries ?? 0}</td>
                       <td>{formatTime(p.updatedAt)}</td>
@@ -96,10 +98,13 @@ export function PartnersPage(_props: PageProps) {
   );
 }
 
-function PartyForm({ onCreate }: { onCreate: (body: Record<string, string>) => void }) {
+function PartyForm({ onCreate }: { onCreate: (body: Record<string, string>) => Promise<boolean> }) {
   const [f, setF] = useState({ countryCode: '', partyId: '', name: '' });
   return (
-    <form class="row" aria-label="New CPO party" onSubmit={(e) => { e.preventDefault(); onCreate({ countryCode: f.countryCode.toUpperCase(), partyId: f.partyId.toUpperCase(), name: f.name }); }}>
+    <form class="row" aria-label="New CPO party" onSubmit={async (e) => {
+      e.preventDefault();
+      if (await onCreate({ countryCode: f.countryCode.toUpperCase(), partyId: f.partyId.toUpperCase(), name: f.name })) setF({ countryCode: '', partyId: '', name: '' });
+    }}>
       <input aria-label="Country code" placeholder="NL" required pattern="[A-Za-z]{2}" size={3} value={f.countryCode} onInput={(e) => setF({ ...f, countryCode: value(e) })} />
       <input aria-label="Party id" placeholder="SYD" required pattern="[A-Za-z0-9]{3}" size={4} value={f.partyId} onInput={(e) => setF({ ...f, partyId: value(e) })} />
       <input aria-label="Party name" placeholder="Name" required value={f.name} onInput={(e) => setF({ ...f, name: value(e) })} />
