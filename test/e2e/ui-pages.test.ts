@@ -185,12 +185,12 @@ async function run(t: Test) {
     t.pass('the station holds its safe default');
     const l1 = page.locator('li[data-node="grid"] > .node li[data-phase="L1"] [data-testid="load-text"]');
     t.equal(await l1.textContent(), '0 / 32 A', 'no session, no load');
-    await page.evaluate(() => ((window as any).notReloaded = true));
+    await page.evaluate(() => ((globalThis as any).notReloaded = true));
     // A session starts: the allocator gives it the site's 32 A, publishes site.allocation, the page follows.
     const started = (await one.call('StartTransaction', { connectorId: 1, idTag: 'TAG-SITE-1', meterStart: 0, timestamp: new Date().toISOString() })) as { transactionId: number };
     await page.locator('li[data-node="grid"] > .node li[data-phase="L1"] [data-testid="load-text"]', { hasText: '32 / 32 A' }).waitFor();
     await attachment.getByTestId('sessions').getByText(`${started.transactionId}: 32 A`).waitFor();
-    t.ok(await page.evaluate(() => (window as any).notReloaded === true), 'live, without a reload');
+    t.ok(await page.evaluate(() => (globalThis as any).notReloaded === true), 'live, without a reload');
     t.ok(got.SetChargingProfile!.some((p) => p.csChargingProfiles.chargingProfilePurpose === 'TxProfile' && p.csChargingProfiles.transactionId === started.transactionId), 'the station got its TxProfile');
     await shot(page, 'p05-site');
     const dark = await newPage('vic', PASSWORD, 'dark');

@@ -66,11 +66,12 @@ t.test('campaigns: the commands each status allows, progress parts', async (t) =
   t.same(parseWaves('1, 10 100'), [1, 10, 100]);
   t.equal(parseWaves(' '), undefined);
   t.ok('error' in (parseWaves('1, 0') as object));
-  fc.assert(fc.property(fc.dictionary(fc.constantFrom('pending', 'installed', 'failed', 'x'), fc.nat(50)), (counts) => {
+  fc.assert(fc.property(fc.record({ pending: fc.nat(50), installed: fc.nat(50), failed: fc.nat(50), x: fc.nat(50) }), (counts) => {
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
     const sum = progressParts({ ...counts, total }).reduce((a, p) => a + p.share, 0);
     return total === 0 ? sum === 0 : Math.abs(sum - 1) < 1e-9;
-  }), 'the parts fill the bar exactly');
+  }));
+  t.pass('the parts fill the bar exactly, whatever the counts');
 });
 
 t.test('certificates: expiry and renewal as text', async (t) => {
