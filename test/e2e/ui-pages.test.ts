@@ -18,6 +18,16 @@ const ADMIN_PASSWORD = 'admin-password-for-ui-pages';
 const PASSWORD = 'a long enough password';
 const STATION_PASSWORD = 'station-password-ui-pages';
 
+/** An OCPI 2.2.1 location of our party NL*SWY with one EVSE mapped to an OCPP station. */
+const location = (id: string, stationId: string) => ({
+  country_code: 'NL', party_id: 'SWY', id, publish: true, name: `Location ${id}`, address: 'Stationsplein 1', city: 'Utrecht', country: 'NLD',
+  coordinates: { latitude: '52.089444', longitude: '5.110278' }, time_zone: 'Europe/Amsterdam',
+  evses: [{
+    uid: `${id}-E1`, evse_id: `NL*SWY*E${id}1`, ocpp: { stationId, evseId: 1 },
+    connectors: [{ id: '1', standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE', max_voltage: 400, max_amperage: 32 }],
+  }],
+});
+
 const missing = chromiumMissing();
 if (missing) {
   t.comment(`UI feature-page browser tests: SKIPPED, ${missing}`);
@@ -30,7 +40,10 @@ async function run(t: Test) {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const { chromium } = await import('playwright-core');
   const server = await startServer(t, {
-    env: { CSMS_ADMIN_PASSWORD: ADMIN_PASSWORD, CSMS_UNKNOWN_TOKENS: 'accept-all', CSMS_SITE_DEBOUNCE_MS: '20', CSMS_CAMPAIGN_TICK_MS: '50' },
+    env: {
+      CSMS_ADMIN_PASSWORD: ADMIN_PASSWORD, CSMS_UNKNOWN_TOKENS: 'accept-all', CSMS_SITE_DEBOUNCE_MS: '20', CSMS_CAMPAIGN_TICK_MS: '50',
+      CSMS_OCPI_RETRY_BASE_MS: '100', CSMS_OCPI_RETRY_MAX_MS: '500', CSMS_OCPI_TICK_MS: '100',
+    },
   });
   const browser: Browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
   t.teardown(() => browser.close());
@@ -311,10 +324,23 @@ async function run(t: Test) {
     await register.getByRole('button', { name: 'Register' }).click();
     await row.getByTestId('partner-status').getByText('registered').waitFor();
     t.ok(emsp.tokenForCsms, 'the eMSP got our credentials');
-    const pending = (await server.apiJson('GET', `/roaming/partners/${invited.id}`)).body.pendingDeliveries;
-    t.type(pending, 'number');
-    t.ok(Number((await row.getByTestId('pending').textContent()) ?? NaN) >= 0, 'the outbox count is shown');
+    // The partner goes away while a location is pushed: its outbox shows the failed head, then drains.
+    emsp.down = true;
+    t.equal((await server.apiJson('PUT', '/locations/LOC1', location('LOC1', 'CS-P-1'))).status, 201);
+    await eventually(async () => (await server.apiJson('GET', `/roaming/partners/${invited.id}`)).body.outbox?.attempts >= 1, 20_000, 'a failed delivery');
+    const stuck = (await server.apiJson('GET', `/roaming/partners/${invited.id}`)).body;
+    t.match(stuck, { outbox: { module: 'locations', objectKey: 'location:LOC1', lastError: String } }, 'the API shows the outbox head');
+    t.ok(stuck.pendingDeliveries >= 1);
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await row.getByTestId('outbox-retry').getByText(/locations location:LOC1: \d+ failed attempt/).waitFor();
+    t.not(await row.getByTestId('pending').textContent(), '0', 'pending shown');
     await shot(page, 'p11-partners');
+    emsp.down = false;
+    await eventually(async () => (await server.apiJson('GET', `/roaming/partners/${invited.id}`)).body.pendingDeliveries === 0, 20_000, 'the outbox drained');
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await row.getByTestId('pending').getByText('0', { exact: true }).waitFor();
+    t.equal(await row.getByTestId('outbox-retry').count(), 0, 'no failure shown once delivered');
+    t.ok(emsp.locations.size >= 1 || emsp.received.some((r) => r.path.includes('/locations/') && r.answered === 200), 'the eMSP got the location after coming back');
   });
 
   await one.close();

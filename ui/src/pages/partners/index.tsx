@@ -63,19 +63,29 @@ export function PartnersPage(_props: PageProps) {
         <Card title="Partners" wide>
           {partners === null ? (!error && <p class="loading">Loading…</p>) : partners.length === 0 ? <Empty>No roaming partners.</Empty> : (
             <table class="table compact" aria-label="Partners">
-              <thead><tr><th>Partner</th><th>Status</th><th>Roles</th><th>Versions URL</th><th>Endpoints</th><th class="num">Outbox (pending)</th><th>Updated</th><th /></tr></thead>
+              <thead><tr><th>Partner</th><th>Status</th><th>Roles</th><th>Delivery outbox</th><th>Updated</th><th /></tr></thead>
               <tbody>
                 {partners.map((p) => (
                   <Fragment key={p.id}>
                     <tr data-partner={p.id}>
-                      <td>{p.name}<br /><small class="hint">{p.id}</small></td>
+                      <td style={{ whiteSpace: 'normal', maxWidth: '18em', wordBreak: 'break-all' }}>
+                        {p.name}<br /><small class="hint">{p.id}</small>
+                        {p.versionsUrl && <><br /><small class="hint">{p.versionsUrl} · {(p.endpoints ?? []).length} endpoints</small></>}
+                      </td>
                       <td data-testid="partner-status">{p.status}{p.hasTheirToken ? '' : ' · no token from them'}</td>
                       <td>{(p.roles ?? []).map((r: any) => `${r.countryCode}*${r.partyId} ${r.role}`).join(', ') || '—'}</td>
-                      <td style={{ wordBreak: 'break-all', maxWidth: '16em' }}>{p.versionsUrl ?? '—'}</td>
-                      <td>{(p.endpoints ?? []).length}</td>
-                      <td class={`num${p.pendingDeliveries > 0 ? ' warn' : ''}`} data-testid="pending">{p.pendingDeliveries ?? 0}</td>
+                      <td data-testid="outbox" style={{ whiteSpace: 'normal', minWidth: '14em', maxWidth: '24em' }}>
+                        <span class={p.pendingDeliveries > 0 ? 'warn' : ''}><span data-testid="pending">{p.pendingDeliveries ?? 0}</span> pending</span>
+                        {p.outbox && p.outbox.attempts > 0 && (
+                          <div class="hint" data-testid="outbox-retry">
+                            {p.outbox.module} {p.outbox.objectKey}: {p.outbox.attempts} failed attempt{p.outbox.attempts === 1 ? '' : 's'}
+                            {p.outbox.lastError ? ` (${p.outbox.lastError})` : ''}, next {formatTime(p.outbox.nextAt)}
+                          </div>
+                        )}
+                        {p.outbox && p.outbox.attempts === 0 && <div class="hint">oldest since {formatTime(p.outbox.createdAt)}</div>}
+                      </td>
                       <td>{formatTime(p.updatedAt)}</td>
-                      <td><div class="row" style={{ flexWrap: 'wrap' }}>
+                      <td style={{ whiteSpace: 'normal' }}><div class="row" style={{ flexWrap: 'wrap' }}>
                         {p.status !== 'registered' && <button type="button" class="small" onClick={() => setRegistering(registering === p.id ? null : p.id)}>Register…</button>}
                         {p.status === 'registered' && <button type="button" class="small" onClick={() => act(() => api(`/roaming/partners/${encodeURIComponent(p.id)}/rotate`, { method: 'POST' }))}>Rotate tokens</button>}
                         {p.status === 'registered' && <button type="button" class="small danger" onClick={() => confirm(`Unregister from ${p.name}?`) && act(() => api(`/roaming/partners/${encodeURIComponent(p.id)}/unregister`, { method: 'POST' }))}>Unregister</button>}
@@ -83,7 +93,7 @@ export function PartnersPage(_props: PageProps) {
                       </div></td>
                     </tr>
                     {registering === p.id && (
-                      <tr key={`${p.id}-register`}><td colSpan={8}>
+                      <tr key={`${p.id}-register`}><td colSpan={6}>
                         <RegisterForm name={p.name} onRegister={(body) => act(async () => { await api(`/roaming/partners/${encodeURIComponent(p.id)}/register`, { method: 'POST', body }); setRegistering(null); })} />
                       </td></tr>
                     )}
