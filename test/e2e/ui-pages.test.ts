@@ -205,14 +205,30 @@ async function run(t: Test) {
     await attachment.getByTestId('sessions').getByText(`${started.transactionId}: 32 A`).waitFor();
     t.ok(await page.evaluate(() => (globalThis as any).notReloaded === true), 'live, without a reload');
     t.ok(got.SetChargingProfile!.some((p) => p.csChargingProfiles.chargingProfilePurpose === 'TxProfile' && p.csChargingProfiles.transactionId === started.transactionId), 'the station got its TxProfile');
+    // The operator lowers the grid limit: the session is allocated down and the bars follow.
+    await page.getByRole('form', { name: 'Limit of grid' }).getByLabel('New limit').fill('20');
+    await page.getByRole('form', { name: 'Limit of grid' }).getByRole('button', { name: 'Set limit' }).click();
+    await page.locator('li[data-node="grid"] > .node li[data-phase="L1"] [data-testid="load-text"]', { hasText: '20 / 20 A' }).waitFor();
+    await eventually(async () => got.SetChargingProfile!.some((p) => p.csChargingProfiles.chargingProfilePurpose === 'TxProfile' && p.csChargingProfiles.chargingSchedule.chargingSchedulePeriod[0].limit === 20), 20_000, 'a 20 A TxProfile');
+    t.pass('a lower limit reached the station and the page');
+    // A sub-feeder, added and removed.
+    const feeder = page.getByRole('form', { name: 'Add a sub-feeder' });
+    await feeder.getByLabel('Node id').fill('feeder-a');
+    await feeder.getByLabel('Limit (32, 32/32/16 or 22 kW)').fill('16/16/10');
+    await feeder.getByRole('button', { name: 'Add node' }).click();
+    await page.locator('li[data-node="feeder-a"] li[data-phase="L3"] [data-testid="load-text"]', { hasText: '0 / 10 A' }).waitFor();
+    t.match((await server.apiJson('GET', '/sites/depot')).body.nodes, [{ id: 'grid' }, { id: 'feeder-a', parentId: 'grid', limitA: { L1: 16, L2: 16, L3: 10 } }]);
     await shot(page, 'p05-site');
+    await page.locator('li[data-node="feeder-a"]').getByRole('button', { name: 'Remove node' }).click();
+    await page.locator('li[data-node="feeder-a"]').waitFor({ state: 'detached' });
+    t.equal(await page.locator('li[data-node="grid"]').getByRole('button', { name: 'Remove node' }).count(), 0, 'the root cannot be removed');
     const dark = await newPage('vic', PASSWORD, 'dark');
     await dark.goto(server.apiUrl + '/#/sites/depot');
-    await dark.locator('li[data-node="grid"] > .node li[data-phase="L1"] [data-testid="load-text"]', { hasText: '32 / 32 A' }).waitFor();
+    await dark.locator('li[data-node="grid"] > .node li[data-phase="L1"] [data-testid="load-text"]', { hasText: '20 / 20 A' }).waitFor();
     t.equal(await dark.getByRole('form', { name: 'Attach a station' }).count(), 0, 'a viewer gets no attach form');
     await shot(dark, 'p06-site-viewer-dark');
     await one.call('StopTransaction', { transactionId: started.transactionId, meterStop: 1000, timestamp: new Date().toISOString(), reason: 'Local' });
-    await page.locator('li[data-node="grid"] > .node li[data-phase="L1"] [data-testid="load-text"]', { hasText: '0 / 32 A' }).waitFor();
+    await page.locator('li[data-node="grid"] > .node li[data-phase="L1"] [data-testid="load-text"]', { hasText: '0 / 20 A' }).waitFor();
     t.pass('the load falls back when the session ends');
     await page.getByRole('link', { name: 'All sites' }).click();
     await page.locator('tr[data-site="depot"]').waitFor();

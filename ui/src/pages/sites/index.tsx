@@ -96,7 +96,7 @@ export function SitePage({ user, params }: PageProps) {
       <div class="grid">
         <Card title="Capacity tree and live load" wide>
           <p class="hint">Allocated load per node against its limit (A per phase); last allocation {formatTime(site.allocation?.at)}. Minimum per session {site.minA} A, default EVSE rating {site.defaultMaxA} A.</p>
-          {site.tree ? <ul class="site-tree" aria-label="Capacity tree"><NodeView node={site.tree} edit={edit} act={act} siteId={id} /></ul> : <Empty>The site has no root node.</Empty>}
+          {site.tree ? <ul class="site-tree" aria-label="Capacity tree"><NodeView node={site.tree} edit={edit} act={act} siteId={id} saveNodes={(change) => act(() => api(`/sites/${encodeURIComponent(id)}`, { method: 'PUT', body: { nodes: change(site.nodes) } }))} onError={setError} /></ul> : <Empty>The site has no root node.</Empty>}
         </Card>
         {edit && (
           <Card title="Attach a station">
@@ -129,12 +129,34 @@ function Bars({ allocated, limit }: { allocated: PhaseAmps; limit: PhaseAmps }) 
   );
 }
 
-function NodeView({ node, edit, act, siteId }: { node: any; edit: boolean; act: (f: () => Promise<any>) => void; siteId: string }) {
+type NodesChange = (nodes: any[]) => any[];
+
+function NodeView({ node, edit, act, siteId, saveNodes, onError }: { node: any; edit: boolean; act: (f: () => Promise<any>) => void; siteId: string; saveNodes: (change: NodesChange) => void; onError: (e: unknown) => void }) {
+  const [limit, setLimit] = useState('');
+  const setNodeLimit = (e: Event) => {
+    e.preventDefault();
+    const parsed = parseLimit(limit);
+    if ('error' in parsed) return onError(parsed.error);
+    saveNodes((nodes) => nodes.map((n) => {
+      if (n.id !== node.id) return n;
+      const { limitA: _a, limitKw: _k, ...rest } = n;
+      return { ...rest, ...parsed };
+    }));
+    setLimit('');
+  };
+  const removable = node.parentId !== null && node.attachments.length === 0 && node.children.length === 0;
   return (
     <li data-node={node.id}>
       <div class="node">
         <strong>{node.name ?? node.id}</strong> <small class="hint">{node.id} · limit {formatAmps(node.limitA)}{node.limitKw !== null ? ` (${node.limitKw} kW)` : ''} · headroom {formatAmps(node.headroomA)}</small>
         <Bars allocated={node.allocatedA} limit={node.limitA} />
+        {edit && (
+          <form class="row" aria-label={`Limit of ${node.id}`} onSubmit={setNodeLimit}>
+            <input aria-label="New limit" placeholder="New limit: 32, 32/32/16, 22 kW" size={24} required value={limit} onInput={(e) => setLimit(value(e))} />
+            <button type="submit" class="small">Set limit</button>
+            {removable && <button type="button" class="small danger" onClick={() => saveNodes((nodes) => nodes.filter((n) => n.id !== node.id))}>Remove node</button>}
+          </form>
+        )}
         {node.attachments.length > 0 && (
           <table class="table compact" aria-label={`Stations on ${node.id}`}>
             <thead><tr><th>Station</th><th>EVSE</th><th>Rating</th><th>Safe default</th><th>Priority</th><th>Sessions (limit)</th>{edit && <th />}</tr></thead>
@@ -154,7 +176,7 @@ function NodeView({ node, edit, act, siteId }: { node: any; edit: boolean; act: 
           </table>
         )}
       </div>
-      {node.children.length > 0 && <ul class="children">{node.children.map((c: any) => <NodeView key={c.id} node={c} edit={edit} act={act} siteId={siteId} />)}</ul>}
+      {node.children.length > 0 && <ul class="children">{node.children.map((c: any) => <NodeView key={c.id} node={c} edit={edit} act={act} siteId={siteId} saveNodes={saveNodes} onError={onError} />)}</ul>}
     </li>
   );
 }
