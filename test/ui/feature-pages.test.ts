@@ -5,6 +5,7 @@ import { bodyOf, daysText, emptyPeriod, emptyTariff, formOf, targetText } from '
 import { commandsFor, parseWaves, progressParts, progressText } from '../../ui/src/pages/campaigns/progress.ts';
 import { expiry, renewalText } from '../../ui/src/pages/certificates/expiry.ts';
 import { validateTariff, TariffError } from '../../core/tariff.js';
+import { coalesce } from '../../ui/src/coalesce.ts';
 
 // The pure logic of the feature pages (sites, tariffs, campaigns, certificates); the pages
 // themselves are driven in Chromium by test/e2e/ui-pages.test.ts.
@@ -84,4 +85,29 @@ t.test('certificates: expiry and renewal as text', async (t) => {
   t.equal(renewalText({ status: 'failed', error: 'CSR refused' }), 'renewal failed: CSR refused');
   t.equal(renewalText({ status: 'renewed', renewedBy: '0a1b' }), 'renewed by 0a1b');
   t.equal(renewalText({ status: 'triggered', attempts: 2 }), 'renewal asked (attempt 2)');
+});
+
+t.test('live reloads: calls while one runs fold into one more run', async (t) => {
+  let runs = 0;
+  let release: () => void = () => {};
+  const reload = coalesce(async () => {
+    runs++;
+    await new Promise<void>((r) => (release = r));
+  });
+  const first = reload();
+  for (let i = 0; i < 100; i++) void reload();
+  t.equal(runs, 1, 'one run in flight');
+  release();
+  await new Promise((r) => setImmediate(r));
+  t.equal(runs, 2, 'the hundred calls made one more run');
+  release();
+  await first;
+  t.equal(runs, 2, 'and no more');
+  const failing = coalesce(async () => {
+    runs++;
+    throw new Error('network');
+  });
+  await failing();
+  await failing();
+  t.equal(runs, 4, 'a failed run does not stop the next');
 });

@@ -1,5 +1,6 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, errorText } from '../../api.ts';
+import { coalesce } from '../../coalesce.ts';
 import { Card, Empty, ErrorBox, PageHeader } from '../../components.tsx';
 import { formatTime } from '../../format.ts';
 import { useLive } from '../../live.ts';
@@ -33,7 +34,8 @@ export function CampaignsPage({ user }: PageProps) {
       setReports(r.items);
     }, setError);
   useEffect(() => void load(), [status]);
-  useLive('campaign.progress', () => void load(), [status]);
+  const reload = useMemo(() => coalesce(load), [status]);
+  useLive('campaign.progress', () => void reload(), [status]);
   const rows = [...(campaigns ?? []).map((c) => ({ ...c, family: 'campaign' })), ...reports.map((r) => ({ ...r, kind: 'report', family: 'report' }))].sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
   return (
     <>
@@ -125,7 +127,8 @@ function NewCampaign({ onError }: { onError: (e: unknown) => void }) {
 
 /** One campaign (`/campaigns/:id`) or report job (`/campaigns/reports/:id`): progress per station, pause / resume / abort. */
 export function CampaignPage({ user, params }: PageProps) {
-  const family: 'campaign' | 'report' = params.report !== undefined || location.hash.includes('/campaigns/reports/') ? 'report' : 'campaign';
+  // Report jobs have their own API (/reports) and route (/campaigns/reports/:id).
+  const family: 'campaign' | 'report' = location.hash.startsWith('#/campaigns/reports/') ? 'report' : 'campaign';
   const id = params.id!;
   const base = family === 'report' ? `/reports/${encodeURIComponent(id)}` : `/firmware-campaigns/${encodeURIComponent(id)}`;
   const [c, setC] = useState<any>(null);
@@ -133,7 +136,8 @@ export function CampaignPage({ user, params }: PageProps) {
   const edit = user.role !== 'viewer';
   const load = () => api(base).then(setC, setError);
   useEffect(() => void load(), [id]);
-  useLive('campaign.progress', (e) => { if (e.payload.campaignId === id) void load(); }, [id]);
+  const reload = useMemo(() => coalesce(load), [id]);
+  useLive('campaign.progress', (e) => { if (e.payload.campaignId === id) void reload(); }, [id]);
   const command = async (cmd: string) => {
     try {
       setC(await api(`${base}/${cmd}`, { method: 'POST' }));
@@ -161,7 +165,7 @@ export function CampaignPage({ user, params }: PageProps) {
             {c.firmware && <><dt>Firmware</dt><dd>{c.firmware.location}</dd></>}
             {c.reportBase && <><dt>Report</dt><dd>{c.reportBase}</dd></>}
             <dt>Wave</dt><dd>{c.currentWave ?? '—'}</dd>
-            <dt>Driven by</dt><dd>{c.driver?.nodeId ?? c.driver?.holder ?? '—'}</dd>
+            <dt>Driven by</dt><dd>{c.driver?.nodeId ?? '—'}</dd>
             <dt>Created</dt><dd>{formatTime(c.createdAt)}</dd>
             <dt>Finished</dt><dd>{formatTime(c.finishedAt)}</dd>
           </dl>

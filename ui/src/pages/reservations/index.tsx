@@ -1,5 +1,6 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, errorText } from '../../api.ts';
+import { coalesce } from '../../coalesce.ts';
 import { Empty, ErrorBox, PageHeader } from '../../components.tsx';
 import { formatTime } from '../../format.ts';
 import { useLive } from '../../live.ts';
@@ -25,7 +26,8 @@ export function ReservationsPage({ user }: PageProps) {
       setNext(p.nextCursor);
     }, setError);
   useEffect(() => void load(), [cursors, filter]);
-  useLive('reservation.*', () => void load(), [cursors, filter]);
+  const reload = useMemo(() => coalesce(load), [cursors, filter]);
+  useLive('reservation.*', () => void reload(), [cursors, filter]);
   const act = async (f: () => Promise<any>) => {
     try {
       const r = await f();

@@ -1,5 +1,6 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, errorText } from '../../api.ts';
+import { coalesce } from '../../coalesce.ts';
 import { Card, Empty, ErrorBox, PageHeader } from '../../components.tsx';
 import { formatTime } from '../../format.ts';
 import { useLive } from '../../live.ts';
@@ -72,7 +73,8 @@ export function SitePage({ user, params }: PageProps) {
     });
   useEffect(() => void load(), [id]);
   // The allocator publishes site.allocation per changed or ended session; the tree is read again (one GET).
-  useLive('site.allocation', (e) => { if (e.payload.siteId === id) void load(); }, [id]);
+  const reload = useMemo(() => coalesce(load), [id]);
+  useLive('site.allocation', (e) => { if (e.payload.siteId === id) void reload(); }, [id]);
   const act = async (f: () => Promise<any>) => {
     try {
       const saved = await f();
