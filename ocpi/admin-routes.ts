@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { CsmsError } from '../core/errors.js';
 import type { RoamingPartner } from '../core/ocpi/roaming.js';
+import type { OcpiDelivery } from '../core/ports/store/ocpi-store.js';
 import { CAPABILITIES, CONNECTOR_FORMATS, CONNECTOR_TYPES, EVSE_STATUSES, FACILITIES, PARKING_TYPES, POWER_TYPES } from '../core/ocpi/types.js';
 import type { LocationInput, LocationRecord } from './locations.js';
 import type { OcpiServices } from './services.js';
@@ -16,15 +17,39 @@ const partnerSchema = {
     endpoints: { type: 'array', items: { type: 'object', properties: { identifier: { type: 'string' }, role: { type: 'string' }, url: { type: 'string' } } } },
     hasTheirToken: { type: 'boolean' }, ourTokenIssuedAt: { type: 'string' }, createdAt: { type: 'string' }, updatedAt: { type: 'string' },
     pendingDeliveries: { type: 'integer' },
+    outbox: {
+      type: ['object', 'null'],
+      description: 'The oldest pending delivery to this partner (deliveries leave in order): null when none is pending',
+      properties: {
+        module: { type: 'string' }, objectKey: { type: 'string' }, createdAt: { type: 'string' }, attempts: { type: 'integer' },
+        nextAt: { type: 'string', description: 'Not tried again before this' }, lastError: { type: ['string', 'null'] },
+      },
+    },
   },
 } as const;
 const partySchema = { type: 'object', properties: { countryCode: { type: 'string' }, partyId: { type: 'string' }, name: { type: 'string' }, website: { type: 'string' }, createdAt: { type: 'string' } } } as const;
 const idParams = { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 36 } }, required: ['id'] } as const;
 
-/** Public view of a partner: never the token we present to them. */
-function view(partner: RoamingPartner, pending?: number) {
+interface Outbox {
+  pending: Map<string, number>;
+  heads: Map<string, OcpiDelivery>;
+}
+
+/** Public view of a partner: never the token we present to them; with its outbox when known. */
+function view(partner: RoamingPartner, outbox?: Outbox) {
   const { theirToken, tenantId: _tenant, ...rest } = partner;
-  return { ...rest, hasTheirToken: theirToken !== null, ...(pending !== undefined ? { pendingDeliveries: pending } : {}) };
+  const key = `${partner.tenantId}|${partner.id}`;
+  const head = outbox?.heads.get(key);
+  return {
+    ...rest,
+    hasTheirToken: theirToken !== null,
+    ...(outbox
+      ? {
+          pendingDeliveries: outbox.pending.get(key) ?? 0,
+          outbox: head ? { module: head.module, objectKey: head.objectKey, createdAt: head.createdAt, attempts: head.attempts, nextAt: head.nextAt, lastError: head.lastError } : null,
+        }
+      : {}),
+  };
 }
 
 const business = { type: 'object', required: ['name'], properties: { name: { type: 'string', maxLength: 100 }, website: { type: 'string', maxLength: 255 } }, additionalProperties: false } as const;
@@ -106,13 +131,13 @@ export async function roamingAdminRoutes(app: FastifyInstance, options: { servic
     const { partner, tokenA, versionsUrl } = await roaming.invite(request.tenantId, (request.body as { name: string }).name);
     return reply.status(201).send({ partner: view(partner), tokenA, versionsUrl });
   });
-  app.get('/roaming/partners', { schema: { tags: [TAG], summary: 'Roaming partners', response: { 200: { type: 'object', properties: { items: { type: 'array', items: partnerSchema } } } } } }, async (request) => {
-    const pending = await pendingOf(options.services);
-    return { items: (await roaming.listPartners(request.tenantId)).map((p) => view(p, pending.get(`${p.tenantId}|${p.id}`) ?? 0)) };
+  app.get('/roaming/partners', { schema: { tags: [TAG], summary: 'Roaming partners, with their delivery outboxes', response: { 200: { type: 'object', properties: { items: { type: 'array', items: partnerSchema } } } } } }, async (request) => {
+    const outbox = await outboxOf(options.services);
+    return { items: (await roaming.listPartners(request.tenantId)).map((p) => view(p, outbox)) };
   });
-  app.get('/roaming/partners/:id', { schema: { tags: [TAG], summary: 'A roaming partner', params: idParams, response: { 200: partnerSchema } } }, async (request) => {
+  app.get('/roaming/partners/:id', { schema: { tags: [TAG], summary: 'A roaming partner, with its delivery outbox', params: idParams, response: { 200: partnerSchema } } }, async (request) => {
     const partner = await roaming.partner(request.tenantId, (request.params as { id: string }).id);
-    return view(partner, (await pendingOf(options.services)).get(`${partner.tenantId}|${partner.id}`) ?? 0);
+    return view(partner, await outboxOf(options.services));
   });
   app.post('/roaming/partners/:id/register', {
     schema: {
@@ -157,6 +182,7 @@ export async function roamingAdminRoutes(app: FastifyInstance, options: { servic
     });
 }
 
-async function pendingOf(services: OcpiServices): Promise<Map<string, number>> {
-  return services.delivery.pendingCounts();
+async function outboxOf(services: OcpiServices): Promise<Outbox> {
+  const [pending, heads] = await Promise.all([services.delivery.pendingCounts(), services.delivery.heads()]);
+  return { pending, heads };
 }

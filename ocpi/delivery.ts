@@ -92,6 +92,11 @@ export class OcpiDeliveryLoop implements LocationPusher {
     return this.store.countDeliveries();
   }
 
+  /** The oldest pending delivery of each partner (`tenantId|partnerId`): how its outbox is doing (attempts, next try, last error). */
+  async heads(): Promise<Map<string, OcpiDelivery>> {
+    return new Map((await this.store.deliveryHeads(10_000)).map((h) => [`${h.tenantId}|${h.partnerId}`, h]));
+  }
+
   wake(): void {
     if (this.stopped) return;
     if (this.running) {

@@ -133,7 +133,7 @@ export function phasesInUse(samples: ReadonlyArray<{ sampledValue: ReadonlyArray
  * that does not accept its decrease is counted at what it holds and the rest is allocated again
  * around it, so no increase is ever sent on capacity a silent station still uses. (4) The
  * allocation is written to the site (the API's live load) and `site.allocation` published per
- * session whose limit changed.
+ * session whose limit changed, and per session that left it (ended or detached: `ended: true`, 0 A).
  *
  * When the site's limit is below the sum of the minimums, sessions that do not fit are paused: a
  * TxProfile of 0 A (admission by priority, then start time; core/load-allocation.ts).
@@ -507,6 +507,25 @@ export class SiteAllocator {
           previousLimitA: previous.get(sessionKey(l))?.limitA ?? null,
           pinned: pinned.has(sessionKey(l)),
           reasons,
+        }),
+      );
+    }
+    // Sessions that left the allocation (ended, detached): their load is gone from the nodes, which
+    // a follower of the live load (the operator UI) only learns from an event.
+    const kept = new Set(limits.map(sessionKey));
+    for (const [key, x] of previous) {
+      if (kept.has(key)) continue;
+      this.deps.publish(
+        busEvent(SITE_ALLOCATION, site.tenantId, x.stationId, {
+          siteId: site.id,
+          evseId: x.evseId,
+          transactionId: x.transactionId,
+          limitA: 0,
+          paused: false,
+          previousLimitA: x.limitA,
+          pinned: false,
+          reasons,
+          ended: true,
         }),
       );
     }

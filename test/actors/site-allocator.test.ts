@@ -124,6 +124,23 @@ t.test('below the sum of minimums the newest sessions are paused at 0 A', async 
   t.match(events.find((e) => e.type === SITE_ALLOCATION && e.stationId === 'B')?.payload, { limitA: 0, paused: true });
 });
 
+t.test('a session that leaves the allocation is published with ended: true, so followers of the live load see it drop', async (t) => {
+  const { allocator, events, started, active, store } = await setup(t, 60, ['A', 'B']);
+  started('A', 'tx-a');
+  started('B', 'tx-b');
+  await new Promise((r) => setTimeout(r, 20));
+  await allocator.settled();
+  t.notOk(events.some((e) => e.type === SITE_ALLOCATION && e.payload.ended), 'nothing ended yet');
+  active.delete('B');
+  allocator.onEvent(busEvent('transaction.ended', 't1', 'B', { transactionId: 'tx-b', evseId: 1 }));
+  await new Promise((r) => setTimeout(r, 20));
+  await allocator.settled();
+  const ended = events.filter((e) => e.type === SITE_ALLOCATION && e.payload.ended);
+  t.equal(ended.length, 1, 'one event for the one session that left');
+  t.match(ended[0], { stationId: 'B', payload: { siteId: 's1', transactionId: 'tx-b', limitA: 0, previousLimitA: 30, ended: true } });
+  t.same((await store.sites.get('t1', 's1'))!.allocation!.sessions.map((s) => s.stationId), ['A'], 'the stored allocation no longer has it');
+});
+
 t.test('EV charging needs cap a session; single-phase use frees the other phases', async (t) => {
   const { allocator, sent, started } = await setup(t, 40, ['A', 'B']);
   allocator.onEvent(busEvent('ev.charging-needs', 't1', 'A', { evseId: 1, chargingNeeds: { acChargingParameters: { evMaxCurrent: 10 } } }));

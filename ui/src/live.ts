@@ -62,6 +62,7 @@ const LIVE_TYPES = [
   'station.connected', 'station.disconnected', 'station.booted', 'connector.status',
   'transaction.started', 'transaction.updated', 'transaction.ended', 'meter.values', 'alert.raised',
   'authorization.requested', 'security.event', 'firmware.status',
+  'site.allocation', 'campaign.progress', 'certificate.signed', ...['created', 'accepted', 'rejected', 'cancelled', 'expired', 'removed', 'used'].map((s) => `reservation.${s}`),
 ];
 
 export const live = new LiveFeed();

@@ -11,6 +11,7 @@ import { ConsolePage } from './pages/console/index.tsx';
 import { TransactionsPage, TransactionPage } from './pages/transactions/index.tsx';
 import { TokensPage } from './pages/tokens/index.tsx';
 import { UsersPage, AccountPage } from './pages/users/index.tsx';
+import { lazy } from './lazy.tsx';
 import './style.css';
 
 export interface PageProps {
@@ -27,6 +28,17 @@ const ROUTES: Array<{ path: string; page: (p: PageProps) => any; nav?: string; a
   { path: '/transactions', page: TransactionsPage, nav: 'Transactions' },
   { path: '/transactions/:stationId/:id', page: TransactionPage },
   { path: '/tokens', page: TokensPage, nav: 'Id tokens' },
+  { path: '/sites', page: lazy(() => import('./pages/sites/index.tsx'), 'SitesPage'), nav: 'Sites & load' },
+  { path: '/sites/:id', page: lazy(() => import('./pages/sites/index.tsx'), 'SitePage') },
+  { path: '/tariffs', page: lazy(() => import('./pages/tariffs/index.tsx'), 'TariffsPage'), nav: 'Tariffs' },
+  { path: '/tariffs/:id', page: lazy(() => import('./pages/tariffs/index.tsx'), 'TariffPage') },
+  { path: '/reservations', page: lazy(() => import('./pages/reservations/index.tsx'), 'ReservationsPage'), nav: 'Reservations' },
+  { path: '/campaigns', page: lazy(() => import('./pages/campaigns/index.tsx'), 'CampaignsPage'), nav: 'Firmware campaigns' },
+  { path: '/campaigns/:id', page: lazy(() => import('./pages/campaigns/index.tsx'), 'CampaignPage') },
+  { path: '/campaigns/reports/:id', page: lazy(() => import('./pages/campaigns/index.tsx'), 'CampaignPage') },
+  { path: '/certificates', page: lazy(() => import('./pages/certificates/index.tsx'), 'CertificatesPage'), nav: 'Certificates' },
+  { path: '/certificates/:id', page: lazy(() => import('./pages/certificates/index.tsx'), 'CertificatesPage') },
+  { path: '/partners', page: lazy(() => import('./pages/partners/index.tsx'), 'PartnersPage'), nav: 'OCPI partners', admin: true },
   { path: '/users', page: UsersPage, nav: 'Users & keys', admin: true },
   { path: '/account', page: AccountPage },
 ];

@@ -6,6 +6,7 @@ import { useLive } from '../../live.ts';
 import { href } from '../../router.ts';
 import type { PageProps } from '../../main.tsx';
 import { LiveInspector } from './live-inspector.tsx';
+import { FirmwareHistory } from '../campaigns/firmware-history.tsx';
 
 type Tab = 'overview' | 'device-model' | 'configuration' | 'live' | 'messages' | 'alerts';
 const TABS: Array<[Tab, string]> = [['overview', 'Overview'], ['device-model', 'Device model'], ['configuration', 'Configuration'], ['live', 'Live frames'], ['messages', 'Messages'], ['alerts', 'Alerts']];
@@ -86,6 +87,7 @@ export function StationPage({ params, user }: PageProps) {
               </p>
             ))}
           </Card>
+          <FirmwareHistory id={id} />
         </div>
       )}
       {tab === 'device-model' && <DeviceModel id={id} canEdit={user.role !== 'viewer' && station.protocol !== 'ocpp1.6'} />}
