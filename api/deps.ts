@@ -4,6 +4,7 @@ import type { Store } from '../core/ports/store/store.js';
 import type { StationCommands } from '../actors/commands/station-commands.js';
 import type { Bus } from '../core/ports/bus.js';
 import type { OcpiServices } from '../ocpi/services.js';
+import type { TlsReloadResult } from '../core/security-config.js';
 
 /** Where a station is connected on this node (the gateway thread is shown for operations and tests). */
 export interface LocalStationLocation {
@@ -58,6 +59,11 @@ export interface ApiDeps {
     ca(): { kind: string; certificate: string } | undefined;
     renewals?: { runOnce(): Promise<{ leased: boolean; outcomes: Array<{ tenantId: string; stationId: string; status: 'triggered' | 'failed' }> }> };
   };
+  /**
+   * Reloading the TLS files of this node (POST /admin/tls/reload, like SIGHUP): the profile-3 trust
+   * bundle rebuilt, the server certificate and CAs read again for new connections; absent: no TLS listener or offload.
+   */
+  tls?: { reload(): Promise<TlsReloadResult> };
   /** The site allocator of this node (actors/commands/site-allocator.ts): told when a site changed (defaults, allocation). */
   sites?: { siteChanged(tenantId: string, siteId: string): void };
 }

@@ -229,4 +229,34 @@ export async function certificateRoutes(app: FastifyInstance, opts: { deps: ApiD
       return { leased: pass.leased, triggered: pass.outcomes.filter((o) => o.status === 'triggered').length, failed: pass.outcomes.filter((o) => o.status === 'failed').length };
     },
   );
+
+  app.post(
+    '/admin/tls/reload',
+    {
+      schema: {
+        tags: ['admin'],
+        operationId: 'reloadTls',
+        summary: "Reads this node's TLS files again, like SIGHUP (cluster admins only)",
+        description:
+          'The server certificate and key (CSMS_TLS_CERT_FILE / CSMS_TLS_KEY_FILE), the station CAs profile 3 trusts (CSMS_TLS_STATION_CA_FILE, with the built-in CA\'s certificate), ' +
+          'the CRL (CSMS_TLS_CRL_FILE) and the TLS offload CAs are read again; new connections are judged by them, open connections stay as they are. ' +
+          'The port, cipher list and passphrase are configuration and need a restart. With several nodes, call each node (or send each a SIGHUP). ' +
+          'A failed reload keeps the previous files in use and answers TLS_RELOAD_FAILED; 503 when this node has no TLS listener or offload.',
+        response: {
+          200: { type: 'object', properties: { reloaded: { type: 'boolean' }, threads: { type: 'integer', description: 'gateway threads that reloaded' } } },
+          403: errorBody,
+          500: errorBody,
+          503: errorBody,
+        },
+      },
+      preHandler: requireAdmin,
+    },
+    async () => {
+      const tls = deps.tls;
+      if (!tls) throw new ApiError('SERVICE_UNAVAILABLE', 'This node has no TLS listener (CSMS_OCPP_TLS_PORT) or TLS offload (CSMS_TRUSTED_PROXIES)');
+      const result = await tls.reload();
+      if (!result.reloaded) throw new ApiError('TLS_RELOAD_FAILED', `The TLS files could not be reloaded; the previous ones stay in use: ${result.error ?? 'unknown error'}`, { failedThreads: result.failed });
+      return { reloaded: true, threads: result.threads };
+    },
+  );
 }
