@@ -57,6 +57,8 @@ export interface ApiDeps {
   /** The station CA (its certificate, when built in) and this node's certificate renewal job (issue #14). */
   certificates?: {
     ca(): { kind: string; certificate: string } | undefined;
+    /** The V2G sub-CA chain SECC certificates are sent with, and the V2G root when built in; undefined: V2G CSRs refused. */
+    v2g?(): { chain: string; root: string | undefined } | undefined;
     renewals?: { runOnce(): Promise<{ leased: boolean; outcomes: Array<{ tenantId: string; stationId: string; status: 'triggered' | 'failed' }> }> };
   };
   /**

@@ -26,7 +26,7 @@ import { SiteAllocator } from '../actors/commands/site-allocator.js';
 import { sweepUploads } from './upload-retention.js';
 import { loadOcpiConfig } from '../ocpi/config.js';
 import { createOcpiServices, subscribeOcpi } from '../ocpi/services.js';
-import { externalCa, openBuiltinCa, type CertificateAuthority } from './certificate-authority.js';
+import { externalCa, openBuiltinCa, openV2gCa, withV2g, type CertificateAuthority } from './certificate-authority.js';
 import { signRequestedCertificates } from './certificate-signer.js';
 import { CertificateRenewalJob } from '../actors/commands/certificate-renewal.js';
 import type { CpuTask } from './cpu-tasks.js';
@@ -70,10 +70,14 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
     return pool.run(task);
   };
   // The station CA first: its certificate is one the TLS listener trusts for profile 3.
-  const ca: CertificateAuthority =
+  // V2GCertificate requests (ISO 15118-2 SECC) go to the V2G sub-CA, when there is one.
+  const caLog = log.child({ component: 'certificates' });
+  const ca: CertificateAuthority = withV2g(
     config.certificates.ca.kind === 'external'
       ? externalCa(config.certificates)
-      : await openBuiltinCa(config.certificates, config.dataDir, runTask, log.child({ component: 'certificates' }));
+      : await openBuiltinCa(config.certificates, config.dataDir, runTask, caLog),
+    openV2gCa(config.certificates, config.dataDir, runTask, caLog),
+  );
   const trust = trustStationCa(config, ca);
   config = trust.config;
   const { controlPlane } = config;
@@ -223,6 +227,7 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
       hashPassword: hashStationPassword,
       certificates: {
         ca: () => (ca.certificate ? { kind: ca.kind, certificate: ca.certificate } : undefined),
+        v2g: () => ca.v2g,
         ...(renewals ? { renewals } : {}),
       },
       ...(config.security.tls || config.security.offload ? { tls: { reload: reloadTls } } : {}),

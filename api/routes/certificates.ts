@@ -189,6 +189,26 @@ export async function certificateRoutes(app: FastifyInstance, opts: { deps: ApiD
     },
   );
 
+  app.get(
+    '/certificates/v2g-ca',
+    {
+      schema: {
+        tags: ['certificates'],
+        operationId: 'getV2gCa',
+        summary: 'The V2G sub-CA that signs ISO 15118-2 SECC certificates (SignCertificate with certificateType V2GCertificate)',
+        description:
+          '`chain`: the sub-CA certificate(s) sent after each SECC leaf in CertificateSigned; `root`: the built-in private V2G root (install it on stations and test EVs as V2GRootCertificate), ' +
+          'null with CSMS_V2G_CA_CERT_FILE (the root is your V2G PKI\'s). 404 when V2G CSRs are refused (external station CA without CSMS_V2G_CA_CERT_FILE).',
+        response: { 200: { type: 'object', properties: { chain: { type: 'string' }, root: { type: ['string', 'null'] } } }, 404: errorBody },
+      },
+    },
+    async () => {
+      const v2g = deps.certificates?.v2g?.();
+      if (!v2g) throw new ApiError('NOT_FOUND', 'No V2G sub-CA on this node: V2G certificate requests are refused');
+      return { chain: v2g.chain, root: v2g.root ?? null };
+    },
+  );
+
   app.get<{ Querystring: { limit?: number } }>(
     '/certificates/renewals',
     {

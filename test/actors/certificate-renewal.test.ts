@@ -39,6 +39,11 @@ t.test('certificate configuration', async (t) => {
   t.throws(() => loadCertificateConfig({ CSMS_CA_SIGN_URL: 'https://pki.example/sign', CSMS_CA_CERT_FILE: 'a', CSMS_CA_KEY_FILE: 'b' }), ConfigError);
   t.throws(() => loadCertificateConfig({ CSMS_CA_CERT_FILE: 'a' }), ConfigError, 'cert without key');
   t.throws(() => loadCertificateConfig({ CSMS_CA_SIGN_URL: 'ftp://x' }), ConfigError);
+  // V2G (ISO 15118-2 SECC) sub-CA: built in with the built-in CA, none with an external one, files with either.
+  t.match(loadCertificateConfig({}), { v2g: { kind: 'builtin' }, v2gValidityDays: 60 });
+  t.match(loadCertificateConfig({ CSMS_CA_SIGN_URL: 'https://pki.example/sign' }), { v2g: { kind: 'none' } });
+  t.match(loadCertificateConfig({ CSMS_CA_SIGN_URL: 'https://pki.example/sign', CSMS_V2G_CA_CERT_FILE: 'v.pem', CSMS_V2G_CA_KEY_FILE: 'v.key' }), { v2g: { kind: 'files', certFile: 'v.pem', keyFile: 'v.key' } });
+  t.throws(() => loadCertificateConfig({ CSMS_V2G_CA_KEY_FILE: 'v.key' }), ConfigError, 'V2G key without cert');
 });
 
 t.test('the job: at most `batch` stations a pass, soonest expiry first; one node holds the lease', async (t) => {
