@@ -67,6 +67,8 @@ export interface HandlerContext {
     unknownTokens?: 'reject' | 'accept-all';
     /** The subject O a station's CSR must carry (CSMS_CERT_ORGANIZATION); absent: not checked. */
     certificateOrganization?: string | undefined;
+    /** A V2G sub-CA signs V2GCertificate CSRs (ISO 15118-2 SECC); absent or false: they are refused (`no-v2g-ca`). */
+    v2gSigning?: boolean;
     /** NotifyEvent events stored one by one per station (CSMS_EVENT_RATE / CSMS_EVENT_BURST); absent: DEFAULT_EVENT_BUDGET. */
     eventBudget?: EventBudget;
   };

@@ -5,6 +5,7 @@ import type { StationCommands } from '../actors/commands/station-commands.js';
 import type { Bus } from '../core/ports/bus.js';
 import type { OcpiServices } from '../ocpi/services.js';
 import type { RateSnapshot } from '../core/rate-series.js';
+import type { TlsReloadResult } from '../core/security-config.js';
 
 /** Where a station is connected on this node (the gateway thread is shown for operations and tests). */
 export interface LocalStationLocation {
@@ -63,8 +64,15 @@ export interface ApiDeps {
   /** The station CA (its certificate, when built in) and this node's certificate renewal job (issue #14). */
   certificates?: {
     ca(): { kind: string; certificate: string } | undefined;
+    /** The V2G sub-CA chain SECC certificates are sent with, and the V2G root when built in; undefined: V2G CSRs refused. */
+    v2g?(): { chain: string; root: string | undefined } | undefined;
     renewals?: { runOnce(): Promise<{ leased: boolean; outcomes: Array<{ tenantId: string; stationId: string; status: 'triggered' | 'failed' }> }> };
   };
+  /**
+   * Reloading the TLS files of this node (POST /admin/tls/reload, like SIGHUP): the profile-3 trust
+   * bundle rebuilt, the server certificate and CAs read again for new connections; absent: no TLS listener or offload.
+   */
+  tls?: { reload(): Promise<TlsReloadResult> };
   /** The site allocator of this node (actors/commands/site-allocator.ts): told when a site changed (defaults, allocation). */
   sites?: { siteChanged(tenantId: string, siteId: string): void };
 }

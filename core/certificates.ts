@@ -130,11 +130,10 @@ function weakKey(key: KeyObject): boolean {
   return true;
 }
 
-/**
- * Checks a station's CSR (PEM, PKCS#10): its signature, its key (RSA ≥ 2048 bits or EC P-256 /
- * P-384), its subject CN (= the station id) and O (as configured). Refusals say why, for the log.
- */
-export function checkCsr(pem: string, expected: CsrExpectations): CsrCheck {
+/** A CSR whose signature verifies with its own key, with its subject read; or why not. */
+type ReadCsr = { ok: true; csr: ParsedCsr; key: KeyObject; name: string; attributes: Map<string, string> } | { ok: false; refusal: CsrRefusal; reason: string };
+
+function readCsr(pem: string): ReadCsr {
   let csr: ParsedCsr;
   let key: KeyObject;
   try {
@@ -154,18 +153,71 @@ export function checkCsr(pem: string, expected: CsrExpectations): CsrCheck {
     valid = false;
   }
   if (!valid) return { ok: false, refusal: 'bad-signature', reason: 'the CSR signature does not verify with its own public key' };
-  const name = keyName(key);
+  return { ok: true, csr, key, name: keyName(key), attributes: nameAttributes(csr.subject, readTlv(csr.subject, 0)) };
+}
+
+function checkOrganization(attributes: Map<string, string>, expected: string | undefined): { ok: false; refusal: CsrRefusal; reason: string } | undefined {
+  const organization = attributes.get(OID.organization);
+  if (expected !== undefined && organization !== expected) return { ok: false, refusal: 'wrong-organization', reason: `subject O '${organization ?? ''}' is not '${expected}'` };
+  return undefined;
+}
+
+/**
+ * Checks a station's CSR (PEM, PKCS#10): its signature, its key (RSA ≥ 2048 bits or EC P-256 /
+ * P-384), its subject CN (= the station id) and O (as configured). Refusals say why, for the log.
+ */
+export function checkCsr(pem: string, expected: CsrExpectations): CsrCheck {
+  const read = readCsr(pem);
+  if (!read.ok) return read;
+  const { key, name, attributes } = read;
   if (weakKey(key)) return { ok: false, refusal: 'weak-key', reason: `key ${name}: RSA needs ≥ ${MIN_RSA_BITS} bits, EC P-256 or P-384` };
-  const attributes = nameAttributes(csr.subject, readTlv(csr.subject, 0));
   const commonName = attributes.get(OID.commonName);
   if (commonName !== expected.stationId) {
     return { ok: false, refusal: 'wrong-common-name', reason: `subject CN '${commonName ?? ''}' is not the station id '${expected.stationId}'` };
   }
-  const organization = attributes.get(OID.organization);
-  if (expected.organization !== undefined && organization !== expected.organization) {
-    return { ok: false, refusal: 'wrong-organization', reason: `subject O '${organization ?? ''}' is not '${expected.organization}'` };
+  const wrongO = checkOrganization(attributes, expected.organization);
+  if (wrongO) return wrongO;
+  return { ok: true, csr: { commonName, organization: attributes.get(OID.organization), key: name } };
+}
+
+export interface V2gCsrExpectations {
+  /**
+   * The SECC ids the station reported (2.x device model ISO15118Ctrlr.SeccId, one per EVSE); the
+   * CN must be one of them. Empty: the station reported none, so any CN of 1 to 64 characters.
+   */
+  seccIds: readonly string[];
+  /** The subject O (CSMS_CERT_ORGANIZATION, the CPO); unset: not checked. */
+  organization?: string | undefined;
+}
+
+/** The longest CN X.520 allows (ub-common-name); an SECC id (EVSE id) is far shorter. */
+const MAX_COMMON_NAME = 64;
+
+/**
+ * Checks an SECC (V2GCertificate) CSR against ISO 15118-2's certificate profile: a valid signature,
+ * key EC secp256r1 signed with ECDSA-SHA256 ([V2G2-006/007]: every certificate of the V2G PKI), and
+ * a CN that names the SECC: the station asks for its SECC id (ISO15118Ctrlr.SeccId), not its
+ * station id, so the CN must be one the station reported, or any plausible one when it reported
+ * none; O as configured.
+ */
+export function checkV2gCsr(pem: string, expected: V2gCsrExpectations): CsrCheck {
+  const read = readCsr(pem);
+  if (!read.ok) return read;
+  const { csr, key, name, attributes } = read;
+  if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+    return { ok: false, refusal: 'weak-key', reason: `key ${name}: ISO 15118-2 SECC certificates need EC secp256r1 (P-256)` };
   }
-  return { ok: true, csr: { commonName, organization, key: name } };
+  if (csr.signatureOid !== OID.ecdsaSha256) return { ok: false, refusal: 'bad-algorithm', reason: 'ISO 15118-2 SECC CSRs are signed with ECDSA-SHA256' };
+  const commonName = attributes.get(OID.commonName) ?? '';
+  if (commonName.length === 0 || commonName.length > MAX_COMMON_NAME) {
+    return { ok: false, refusal: 'wrong-common-name', reason: `subject CN '${commonName}' is not an SECC id (1 to ${MAX_COMMON_NAME} characters)` };
+  }
+  if (expected.seccIds.length > 0 && !expected.seccIds.includes(commonName)) {
+    return { ok: false, refusal: 'wrong-common-name', reason: `subject CN '${commonName}' is not an SECC id the station reported (${expected.seccIds.join(', ')})` };
+  }
+  const wrongO = checkOrganization(attributes, expected.organization);
+  if (wrongO) return wrongO;
+  return { ok: true, csr: { commonName, organization: attributes.get(OID.organization), key: name } };
 }
 
 /** The parts of a certificate the issuer and hash data need. */
@@ -253,12 +305,18 @@ export interface IssueInput {
   serialNumber: string;
   notBefore: Date;
   notAfter: Date;
+  /**
+   * station (default): a charging station's client certificate (profile 3). v2g: an ISO 15118-2
+   * SECC certificate: `CA:FALSE`, digitalSignature + keyAgreement (the SECC is the TLS server of
+   * ECDH(E) suites), no extendedKeyUsage, key identifiers.
+   */
+  profile?: 'station' | 'v2g';
 }
 
 /**
  * Issues a station (client) certificate for a CSR already checked with `checkCsr`: the CSR's
  * subject and key, the CA as issuer, `CA:FALSE`, digitalSignature + keyAgreement (EC) or
- * keyEncipherment (RSA), extendedKeyUsage clientAuth, key identifiers. Returns the leaf (PEM).
+ * keyEncipherment (RSA), extendedKeyUsage clientAuth (not for `v2g`), key identifiers. Returns the leaf (PEM).
  */
 export function issueCertificate(input: IssueInput): string {
   const [csrDer] = fromPem(input.csrPem, 'CERTIFICATE REQUEST');
@@ -279,7 +337,7 @@ export function issueCertificate(input: IssueInput): string {
       extensions: [
         extension(OID.basicConstraints, true, sequence()),
         extension(OID.keyUsage, true, keyUsage(subjectKey.asymmetricKeyType === 'rsa' ? [0, 2] : [0, 4])),
-        extension(OID.extKeyUsage, false, sequence(objectIdentifier(OID.clientAuth))),
+        ...(input.profile === 'v2g' ? [] : [extension(OID.extKeyUsage, false, sequence(objectIdentifier(OID.clientAuth)))]),
         extension(OID.subjectKeyIdentifier, false, octetString(keyIdentifier(spkiBits))),
         extension(OID.authorityKeyIdentifier, false, sequence(tagged(0, keyIdentifier(ca.publicKeyBits), false))),
       ],
@@ -295,30 +353,38 @@ export interface CaInput {
   serialNumber: string;
   notBefore: Date;
   notAfter: Date;
+  /** How many CAs may follow this one below it (basicConstraints pathLenConstraint); default 0. */
+  pathLength?: number;
+  /** The CA that signs this one (a sub-CA); absent: self-signed (a root). */
+  issuer?: { certPem: string; keyPem: string };
 }
 
-/** A self-signed CA certificate (CA:TRUE, pathLen 0, keyCertSign + cRLSign) for the built-in station CA. */
+/** A CA certificate (CA:TRUE, pathLen 0 unless given, keyCertSign + cRLSign): self-signed, or a sub-CA of `issuer`. */
 export function createCaCertificate(input: CaInput): string {
   const key = createPrivateKey(input.keyPem);
   const spki = createPublicKey(key).export({ format: 'der', type: 'spki' });
   const spkiBits = content(spki, children(spki, readTlv(spki, 0))[1]!).subarray(1);
   const rdn = (oid: string, value: string) => set(sequence(objectIdentifier(oid), utf8String(value)));
   const name = sequence(...(input.organization ? [rdn(OID.organization, input.organization)] : []), rdn(OID.commonName, input.commonName));
+  const [issuerDer] = input.issuer ? fromPem(input.issuer.certPem, 'CERTIFICATE') : [];
+  if (input.issuer && !issuerDer) throw new Error('issuer certificate missing');
+  const issuer = issuerDer ? parseCertificateDer(issuerDer) : undefined;
   return signCertificate(
     {
       serialNumber: input.serialNumber,
-      issuer: name,
+      issuer: issuer ? issuer.subject : name,
       subject: name,
       spki,
       notBefore: input.notBefore,
       notAfter: input.notAfter,
       extensions: [
-        extension(OID.basicConstraints, true, sequence(boolean(true), unsignedInteger(Buffer.from([0])))),
+        extension(OID.basicConstraints, true, sequence(boolean(true), unsignedInteger(Buffer.from([input.pathLength ?? 0])))),
         extension(OID.keyUsage, true, keyUsage([5, 6])),
         extension(OID.subjectKeyIdentifier, false, octetString(keyIdentifier(spkiBits))),
+        ...(issuer ? [extension(OID.authorityKeyIdentifier, false, sequence(tagged(0, keyIdentifier(issuer.publicKeyBits), false)))] : []),
       ],
     },
-    key,
+    input.issuer ? createPrivateKey(input.issuer.keyPem) : key,
   );
 }
 

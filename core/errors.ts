@@ -165,6 +165,7 @@ export const ERRORS = {
   LOCATION_NOT_FOUND: { http: 404, title: 'Location Not Found' },
   // Station certificates (issue 14)
   CERTIFICATE_NOT_FOUND: { http: 404, title: 'Certificate Not Found' },
+  TLS_RELOAD_FAILED: { http: 500, title: 'TLS Reload Failed' },
   // Sites for load management (issue 13)
   SITE_NOT_FOUND: { http: 404, title: 'Site Not Found' },
   SITE_EXISTS: { http: 409, title: 'Site Exists' },

@@ -19,17 +19,30 @@ import type { StationRecord } from './types.js';
 export type CampaignStatus = 'running' | 'paused' | 'aborted' | 'complete';
 
 /**
- * What a campaign rolls out. `firmware`: UpdateFirmware, followed to the station's install
+ * What a campaign rolls out, its one discriminator (`kind`), used by the driver, the store, the
+ * API and `campaign.progress` alike. `firmware`: UpdateFirmware, followed to the station's install
  * through its status notifications. `password-rotation` (issue #14, bulk rotation): each station
  * gets a new generated Basic-auth password (SetVariables / ChangeConfiguration); its answer
- * settles it at once (`installed`: the station took it). Same waves, concurrency, retries,
- * offline handling, pause / resume / abort, lease and progress events.
+ * settles it at once (`installed`: the station took it). `report` (issue #12, `POST /reports`):
+ * each station is asked for its configuration report (2.x GetBaseReport with `reportBase`, 1.6
+ * GetConfiguration); its states read pending → receiving → complete | failed (`REPORT_STATE_OF`).
+ * All share the waves, concurrency, retries, offline handling, pause / resume / abort, lease and
+ * progress events.
  */
-export type CampaignKind = 'firmware' | 'password-rotation';
-export const CAMPAIGN_KINDS: readonly CampaignKind[] = ['firmware', 'password-rotation'];
+export type CampaignKind = 'firmware' | 'password-rotation' | 'report';
+export const CAMPAIGN_KINDS: readonly CampaignKind[] = ['firmware', 'password-rotation', 'report'];
+
+/** The report a `report` campaign asks each 2.x station for. */
+export type ReportBase = 'ConfigurationInventory' | 'FullInventory' | 'SummaryInventory';
+
+/** The kind of a campaign and what that kind needs: its firmware, or the report asked for. */
+export type CampaignJob =
+  | { kind: 'firmware'; firmware: CampaignFirmware }
+  | { kind: 'password-rotation' }
+  | { kind: 'report'; reportBase: ReportBase };
 
 export function kindOf(c: Pick<FirmwareCampaign, 'kind'>): CampaignKind {
-  return c.kind ?? 'firmware';
+  return c.kind;
 }
 export const CAMPAIGN_STATUSES: readonly CampaignStatus[] = ['running', 'paused', 'aborted', 'complete'];
 
@@ -101,15 +114,6 @@ export interface CampaignLease {
   until: string;
 }
 
-/**
- * What a campaign sends each station. Absent: a firmware campaign (`firmware`). `report`: a bulk
- * report job (`POST /reports`): each station is asked for its configuration report (2.x
- * GetBaseReport with `reportBase`, 1.6 GetConfiguration), with the same waves, concurrency,
- * retries and offline handling; a station's states read pending → receiving → complete | failed
- * (`REPORT_STATE_OF`).
- */
-export type CampaignJob = { kind: 'report'; reportBase: 'ConfigurationInventory' | 'FullInventory' | 'SummaryInventory' };
-
 /** A report job's station states under their report names (stored as the firmware ones). */
 export const REPORT_STATE_OF: Readonly<Record<CampaignStationState, string>> = {
   pending: 'pending',
@@ -120,18 +124,13 @@ export const REPORT_STATE_OF: Readonly<Record<CampaignStationState, string>> = {
   aborted: 'aborted',
 };
 
-export interface FirmwareCampaign {
+/** What every campaign has, whatever its kind. */
+export interface CampaignCommon {
   tenantId: string;
   id: string;
-  /** Absent (campaigns stored before kinds existed): firmware. */
-  kind?: CampaignKind;
   name: string;
   status: CampaignStatus;
   pausedReason: string | null;
-  /** Absent: a firmware or password-rotation campaign (`kind`); `report`: a bulk report job. */
-  job?: CampaignJob;
-  /** The firmware of a `firmware` campaign; absent for other kinds and jobs. */
-  firmware?: CampaignFirmware;
   target: CampaignTarget;
   rollout: CampaignRollout;
   stations: CampaignStation[];
@@ -143,15 +142,42 @@ export interface FirmwareCampaign {
   finishedAt: string | null;
 }
 
+/** A campaign of any kind (the name is older than the kinds). */
+export type FirmwareCampaign = CampaignCommon & CampaignJob;
+
 export interface NewCampaignInput {
   tenantId: string;
   id: string;
+  /** Default: firmware. */
   kind?: CampaignKind;
   name?: string;
-  job?: CampaignJob;
+  /** A firmware campaign's firmware (required for that kind). */
   firmware?: CampaignFirmware;
+  /** A report campaign's report (default FullInventory). */
+  reportBase?: ReportBase;
   target: CampaignTarget;
   rollout?: Partial<CampaignRollout>;
+}
+
+/** The kind and its parameters of a new campaign. */
+function jobOf(input: NewCampaignInput): CampaignJob {
+  const kind = input.kind ?? 'firmware';
+  if (kind === 'report') return { kind, reportBase: input.reportBase ?? 'FullInventory' };
+  if (kind === 'password-rotation') return { kind };
+  if (!input.firmware) throw new Error('a firmware campaign needs its firmware');
+  return { kind, firmware: input.firmware };
+}
+
+/**
+ * A campaign as stored, read by every adapter. Campaigns stored before `kind` was the only
+ * discriminator read the same: no kind = firmware, `job: { kind: 'report', reportBase }` = a
+ * report campaign (the second marker bulk report jobs used).
+ */
+export function campaignFromStored(stored: CampaignCommon & { kind?: string; firmware?: CampaignFirmware; reportBase?: ReportBase; job?: { kind?: string; reportBase?: ReportBase } }): FirmwareCampaign {
+  const { kind, firmware, reportBase, job, ...common } = stored;
+  if (kind === 'report' || job?.kind === 'report') return { ...common, kind: 'report', reportBase: reportBase ?? job?.reportBase ?? 'FullInventory' };
+  if (kind === 'password-rotation') return { ...common, kind: 'password-rotation' };
+  return { ...common, kind: 'firmware', firmware: firmware ?? { location: '' } };
 }
 
 /** Does the station match the target (explicit list and/or boot-reported vendor, model, firmware)? */
@@ -177,15 +203,14 @@ export function waveOf(index: number, waves: readonly number[]): number {
 export function newCampaign(input: NewCampaignInput, stationIds: readonly string[], now: string): FirmwareCampaign {
   const rollout: CampaignRollout = { ...DEFAULT_ROLLOUT, ...input.rollout };
   const unique = [...new Set(stationIds)];
+  const job = jobOf(input);
   return {
     tenantId: input.tenantId,
     id: input.id,
-    ...(input.kind && input.kind !== 'firmware' ? { kind: input.kind } : {}),
-    name: input.name ?? (input.job ? `${input.job.kind} ${input.job.reportBase}` : input.firmware ? `firmware ${input.firmware.location}` : (input.kind ?? 'campaign')),
+    ...job,
+    name: input.name ?? (job.kind === 'report' ? `report ${job.reportBase}` : job.kind === 'firmware' ? `firmware ${job.firmware.location}` : job.kind),
     status: unique.length === 0 ? 'complete' : 'running',
     pausedReason: null,
-    ...(input.job ? { job: input.job } : {}),
-    ...(input.firmware ? { firmware: input.firmware } : {}),
     target: input.target,
     rollout,
     stations: unique.map((stationId, i) => ({
@@ -311,7 +336,7 @@ export function applySend(c: FirmwareCampaign, stationId: string, outcome: SendO
       switch (outcome.kind) {
         case 'accepted':
           // A password rotation is done once the station took it; firmware is followed to its install.
-          if (kindOf(c) === 'password-rotation') return { ...s, state: 'installed', requestId: null, error: null };
+          if (c.kind === 'password-rotation') return { ...s, state: 'installed', requestId: null, error: null };
           return { ...s, state: 'downloading', requestId: outcome.requestId, error: null };
         case 'done':
           return { ...s, state: 'installed', requestId: outcome.requestId, error: null };

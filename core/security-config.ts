@@ -20,6 +20,18 @@ export interface TlsListenerConfig {
   ciphers: string;
 }
 
+/**
+ * What reloading the TLS files (SIGHUP, POST /admin/tls/reload) did on one node: `reloaded` when
+ * every gateway thread now judges new connections by the files read again; otherwise `error` says
+ * why and the threads that failed (`failed`) keep the previous certificates.
+ */
+export interface TlsReloadResult {
+  reloaded: boolean;
+  threads: number;
+  failed: number;
+  error?: string;
+}
+
 export interface SecurityConfig {
   tls: TlsListenerConfig | undefined;
   loginThrottle: LoginThrottleSettings;

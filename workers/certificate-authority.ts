@@ -1,4 +1,4 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { X509Certificate, createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -22,6 +22,12 @@ export interface CertificateAuthority {
   readonly kind: 'builtin' | 'external';
   /** The built-in CA's certificate (PEM); undefined for an external CA. */
   readonly certificate: string | undefined;
+  /**
+   * The V2G sub-CA that signs V2GCertificate requests (ISO 15118-2 SECC certificates), when this
+   * node has one (`withV2g`): the chain sent after each leaf, and the V2G root when it is ours
+   * (built in; to install on stations as V2GRootCertificate). Absent: V2G CSRs are refused.
+   */
+  readonly v2g?: { chain: string; root: string | undefined };
   sign(request: SignRequest): Promise<string>;
 }
 
@@ -131,5 +137,119 @@ export function externalCa(config: CertificateConfig): CertificateAuthority {
       if (splitChain(chain).length === 0) throw new Error('external CA answered no PEM certificate');
       return chain;
     },
+  };
+}
+
+/** An EC key and a CA certificate for it, written once (key 0600) into `dir`. */
+function writeNewCa(
+  files: { certFile: string; keyFile: string },
+  input: { curve: string; commonName: string; organization: string | undefined; pathLength: number; days: number; issuer?: { certPem: string; keyPem: string } },
+  now: Date,
+): { certPem: string; keyPem: string } {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: input.curve });
+  const keyPem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+  const certPem = createCaCertificate({
+    keyPem,
+    commonName: input.commonName,
+    organization: input.organization,
+    serialNumber: randomSerial(),
+    notBefore: new Date(now.getTime() - 5 * 60_000),
+    notAfter: new Date(now.getTime() + input.days * DAY),
+    pathLength: input.pathLength,
+    ...(input.issuer ? { issuer: input.issuer } : {}),
+  });
+  writeFileSync(files.keyFile, keyPem, { mode: 0o600 });
+  chmodSync(files.keyFile, 0o600);
+  writeFileSync(files.certFile, certPem);
+  return { certPem, keyPem };
+}
+
+/** The V2G sub-CA of this node: what `withV2g` signs SECC certificates with. */
+export interface V2gAuthority {
+  /** The sub-CA certificate(s) sent after each leaf (PEM, the signing sub-CA first). */
+  chain: string;
+  /** The V2G root, when it is the built-in one; undefined with configured files (the root is your V2G PKI's). */
+  root: string | undefined;
+  sign(request: SignRequest): Promise<string>;
+}
+
+/**
+ * The V2G (ISO 15118-2) sub-CA that signs SECC certificates, on the piscina pool:
+ * - files (CSMS_V2G_CA_CERT_FILE + CSMS_V2G_CA_KEY_FILE): your CPO sub-CA (EC P-256, as ISO 15118-2
+ *   requires of the whole V2G PKI); the file may hold further sub-CAs after it, never the root;
+ * - builtin: a private V2G root (`v2g-root.{pem,key}`, pathLen 1) and a CPO sub-CA under it
+ *   (`v2g-sub-ca.{pem,key}`, pathLen 0), EC P-256, generated on the first start in `<data dir>/ca/`.
+ *   Not under the station CA: that one is EC P-384 with pathLen 0, and a V2G chain must be P-256
+ *   throughout. Vehicles trust only the V2G roots they carry, so the built-in root serves test
+ *   benches and private deployments; production uses the files from a V2G PKI.
+ * - none: undefined (V2G CSRs are refused with `no-v2g-ca`).
+ */
+export function openV2gCa(
+  config: CertificateConfig,
+  dataDir: string,
+  run: (task: CpuTask) => Promise<unknown>,
+  log: Pick<Logger, 'info'>,
+  clock: () => Date = () => new Date(),
+): V2gAuthority | undefined {
+  const v2g = config.v2g;
+  if (v2g.kind === 'none') return undefined;
+  let certFile: string;
+  let keyFile: string;
+  let root: string | undefined;
+  if (v2g.kind === 'files') {
+    ({ certFile, keyFile } = v2g);
+  } else {
+    const dir = join(dataDir, 'ca');
+    const rootFiles = { certFile: join(dir, 'v2g-root.pem'), keyFile: join(dir, 'v2g-root.key') };
+    certFile = join(dir, 'v2g-sub-ca.pem');
+    keyFile = join(dir, 'v2g-sub-ca.key');
+    if (![rootFiles.certFile, rootFiles.keyFile, certFile, keyFile].every((f) => existsSync(f))) {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      const now = clock();
+      const madeRoot = writeNewCa(rootFiles, { curve: 'prime256v1', commonName: 'Switchyard V2G Root (private)', organization: config.organization, pathLength: 1, days: 3650 }, now);
+      writeNewCa({ certFile, keyFile }, { curve: 'prime256v1', commonName: 'Switchyard CPO Sub-CA', organization: config.organization, pathLength: 0, days: 1460, issuer: madeRoot }, now);
+      log.info({ certFile, rootFile: rootFiles.certFile }, 'built-in V2G root and CPO sub-CA created');
+    }
+    root = splitChain(readFileSync(rootFiles.certFile, 'utf8'))[0];
+  }
+  const chainPem = readFileSync(certFile, 'utf8');
+  const keyPem = readFileSync(keyFile, 'utf8');
+  const subCa = splitChain(chainPem)[0];
+  if (!subCa) throw new Error(`${certFile} holds no PEM certificate`);
+  const key = createPrivateKey(keyPem);
+  if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') throw new Error(`${keyFile}: a V2G sub-CA key must be EC P-256 (ISO 15118-2)`);
+  if (!new X509Certificate(subCa).checkPrivateKey(key)) throw new Error(`${keyFile} is not the key of ${certFile}`);
+  const facts = certificateFacts(subCa);
+  log.info({ certFile, subject: facts.subject, notAfter: facts.notAfter }, 'V2G sub-CA loaded');
+  const chain = splitChain(chainPem).join('');
+  return {
+    chain,
+    root,
+    async sign(request) {
+      const now = clock();
+      const leaf = (await run({
+        task: 'issueCertificate',
+        profile: 'v2g',
+        csrPem: request.csrPem,
+        caCertPem: subCa,
+        caKeyPem: keyPem,
+        serialNumber: randomSerial(),
+        notBefore: new Date(now.getTime() - 5 * 60_000).toISOString(),
+        notAfter: new Date(now.getTime() + config.v2gValidityDays * DAY).toISOString(),
+      })) as string;
+      // ISO 15118-2: the SECC presents its leaf and sub-CAs; the EV holds the root.
+      return leaf + chain;
+    },
+  };
+}
+
+/** The station CA, with V2GCertificate requests going to the V2G sub-CA (when there is one). */
+export function withV2g(ca: CertificateAuthority, v2g: V2gAuthority | undefined): CertificateAuthority {
+  if (!v2g) return ca;
+  return {
+    kind: ca.kind,
+    certificate: ca.certificate,
+    v2g: { chain: v2g.chain, root: v2g.root },
+    sign: (request) => (request.certificateType === 'V2GCertificate' ? v2g.sign(request) : ca.sign(request)),
   };
 }

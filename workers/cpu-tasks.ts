@@ -5,7 +5,7 @@ import { issueCertificate } from '../core/certificates.js';
 export type CpuTask =
   | { task: 'hashPassword'; password: string; cost: number }
   /** A station certificate from its (already checked) CSR; dates as ISO strings. Returns the leaf PEM. */
-  | { task: 'issueCertificate'; csrPem: string; caCertPem: string; caKeyPem: string; serialNumber: string; notBefore: string; notAfter: string };
+  | { task: 'issueCertificate'; csrPem: string; caCertPem: string; caKeyPem: string; serialNumber: string; notBefore: string; notAfter: string; profile?: 'station' | 'v2g' };
 
 export default async function run(input: CpuTask): Promise<unknown> {
   switch (input.task) {

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { AggregatorRegistry, Registry, collectDefaultMetrics, type MetricObjectWithValues, type MetricValue } from 'prom-client';
 import type { CsmsConfig } from '../core/config.js';
+import type { TlsReloadResult } from '../core/security-config.js';
 import { busEvent, failedReply, type StationCall, type StationReply } from '../core/envelope.js';
 import type { StationCaller } from '../core/ports/station-caller.js';
 import type { Bus } from '../core/ports/bus.js';
@@ -271,13 +272,24 @@ export class CsmsNode implements StationCaller {
     await Promise.all(this.threads.map((thread) => thread.channel.request({ k: 'forget', stationId }).catch(() => undefined)));
   }
 
-  /** Reads the TLS certificate files again on every gateway thread (SIGHUP); open connections stay. */
-  async reloadTls(): Promise<void> {
-    if (!this.config.security.tls) return;
+  /**
+   * Reads the TLS certificate files (server certificate and key, station CA bundle, CRL, the
+   * offload CAs) again on every gateway thread (SIGHUP, POST /admin/tls/reload): new connections
+   * are judged by them, open connections stay. A thread that cannot load them keeps the old ones.
+   */
+  async reloadTls(): Promise<TlsReloadResult> {
+    const tls = this.config.security.tls;
+    if (!tls && !this.config.security.offload) return { reloaded: false, threads: 0, failed: 0, error: 'no TLS listener or TLS offload configured' };
     const results = await Promise.allSettled(this.threads.map((t) => t.channel.request({ k: 'reload-tls' })));
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed.length > 0) this.log.error({ err: failed[0]!.reason, threads: failed.length }, 'TLS certificate reload failed: the previous certificates stay in use');
-    else this.log.info({ threads: this.threads.length, certFile: this.config.security.tls.certFile }, 'TLS certificates reloaded');
+    const fields = { threads: this.threads.length, certFile: tls?.certFile, stationCaFile: tls?.stationCaFile ?? this.config.security.offload?.stationCaFile };
+    if (failed.length > 0) {
+      const error = failed[0]!.reason instanceof Error ? failed[0]!.reason.message : String(failed[0]!.reason);
+      this.log.error({ ...fields, err: failed[0]!.reason, failed: failed.length }, 'TLS certificate reload failed: the previous certificates stay in use');
+      return { reloaded: false, threads: this.threads.length, failed: failed.length, error };
+    }
+    this.log.info(fields, 'TLS certificates reloaded');
+    return { reloaded: true, threads: this.threads.length, failed: 0 };
   }
 
   /** Logs every frame of a station at info on every gateway thread of this node (or stops). */

@@ -189,6 +189,7 @@ async function main(): Promise<void> {
       heartbeatIntervalSec: config.heartbeatIntervalSec,
       unknownTokens: config.unknownTokens,
       certificateOrganization: config.certificates.organization,
+      v2gSigning: config.certificates.v2g.kind !== 'none',
       eventBudget: { ratePerSec: config.stationData.eventRatePerSec, burst: config.stationData.eventBurst },
     },
     metrics: { notifyEventsDropped: (n) => notifyEventsDropped.inc(n) },

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { startupBanner } from './startup-banner.js';
 import { ConfigError, loadConfig, type CsmsConfig } from '../core/config.js';
+import type { TlsReloadResult } from '../core/security-config.js';
 import { openStore } from '../adapters/store/open-store.js';
 import { MemoryBus } from '../adapters/bus/memory-bus.js';
 import { buildApi } from '../api/server.js';
@@ -26,11 +27,11 @@ import { SiteAllocator } from '../actors/commands/site-allocator.js';
 import { sweepUploads } from './upload-retention.js';
 import { loadOcpiConfig } from '../ocpi/config.js';
 import { createOcpiServices, subscribeOcpi } from '../ocpi/services.js';
-import { externalCa, openBuiltinCa, type CertificateAuthority } from './certificate-authority.js';
+import { externalCa, openBuiltinCa, openV2gCa, withV2g, type CertificateAuthority } from './certificate-authority.js';
 import { signRequestedCertificates } from './certificate-signer.js';
 import { CertificateRenewalJob } from '../actors/commands/certificate-renewal.js';
 import type { CpuTask } from './cpu-tasks.js';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { pruneStatusHistory } from './status-history-retention.js';
 import { startReportTimeoutSweep } from './report-timeout-sweep.js';
 
@@ -39,20 +40,30 @@ const { version } = createRequire(import.meta.url)('../../package.json') as { ve
 /**
  * The station CA's certificate joins the CAs profile 3 trusts: a bundle under the data dir holds
  * CSMS_TLS_STATION_CA_FILE's certificates (if any) and the CA's, and the TLS listener reads that.
+ * `rebuild` writes the bundle again from the configured file as it is now (SIGHUP, POST
+ * /admin/tls/reload), so a CA added to that file is trusted after a reload, without a restart.
+ * The new bundle replaces the old by a rename: a listener never reads half a file.
  */
-function trustStationCa(config: CsmsConfig, ca: CertificateAuthority): CsmsConfig {
+function trustStationCa(config: CsmsConfig, ca: CertificateAuthority): { config: CsmsConfig; rebuild: () => void } {
   const tls = config.security.tls;
-  if (!tls || !ca.certificate) return config;
+  if (!tls || !ca.certificate) return { config, rebuild: () => {} };
   const dir = join(config.dataDir, 'ca');
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const bundle = join(dir, 'station-trust.pem');
-  const configured = tls.stationCaFile ? readFileSync(tls.stationCaFile, 'utf8').trim() + '\n' : '';
-  writeFileSync(bundle, configured + ca.certificate);
-  return { ...config, security: { ...config.security, tls: { ...tls, stationCaFile: bundle } } };
+  const configuredFile = tls.stationCaFile;
+  const caCertificate = ca.certificate;
+  const rebuild = () => {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const configured = configuredFile ? readFileSync(configuredFile, 'utf8').trim() + '\n' : '';
+    const next = `${bundle}.${process.pid}.tmp`;
+    writeFileSync(next, configured + caCertificate);
+    renameSync(next, bundle);
+  };
+  rebuild();
+  return { config: { ...config, security: { ...config.security, tls: { ...tls, stationCaFile: bundle } } }, rebuild };
 }
 
 /** Starts a whole node: store, bus, gateway threads, API. Returns a stop function. */
-export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promise<void>; reloadTls: () => Promise<void> }> {
+export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promise<void>; reloadTls: () => Promise<TlsReloadResult> }> {
   const log = createLogger(config.logLevel, { thread: 'main' });
   let pool: ReturnType<typeof createCpuPool> | undefined;
   const runTask = (task: CpuTask) => {
@@ -60,11 +71,16 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
     return pool.run(task);
   };
   // The station CA first: its certificate is one the TLS listener trusts for profile 3.
-  const ca: CertificateAuthority =
+  // V2GCertificate requests (ISO 15118-2 SECC) go to the V2G sub-CA, when there is one.
+  const caLog = log.child({ component: 'certificates' });
+  const ca: CertificateAuthority = withV2g(
     config.certificates.ca.kind === 'external'
       ? externalCa(config.certificates)
-      : await openBuiltinCa(config.certificates, config.dataDir, runTask, log.child({ component: 'certificates' }));
-  config = trustStationCa(config, ca);
+      : await openBuiltinCa(config.certificates, config.dataDir, runTask, caLog),
+    openV2gCa(config.certificates, config.dataDir, runTask, caLog),
+  );
+  const trust = trustStationCa(config, ca);
+  config = trust.config;
   const { controlPlane } = config;
   // NATS_URL set → NATS bus and multi-node routing; unset → the in-process bus of a single node.
   // The node's lease comes first: a second node with the same id is refused before it opens anything else.
@@ -181,6 +197,17 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
   const sweepTimer = setInterval(sweep, sweepEveryMs);
   sweepTimer.unref();
   void sweep();
+  // SIGHUP and POST /admin/tls/reload: the profile-3 trust bundle is written again from the
+  // configured files, then every gateway thread reads the TLS files again for new connections.
+  const reloadTls = async (): Promise<TlsReloadResult> => {
+    try {
+      trust.rebuild();
+    } catch (error) {
+      log.error({ err: error, stationCaFile: config.security.tls?.stationCaFile }, 'TLS certificate reload failed: the station CA bundle could not be rebuilt; the previous certificates stay in use');
+      return { reloaded: false, threads: 0, failed: 0, error: `station CA bundle: ${(error as Error).message}` };
+    }
+    return node.reloadTls();
+  };
   const api = await buildApi(
     {
       store,
@@ -207,8 +234,10 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
       hashPassword: hashStationPassword,
       certificates: {
         ca: () => (ca.certificate ? { kind: ca.kind, certificate: ca.certificate } : undefined),
+        v2g: () => ca.v2g,
         ...(renewals ? { renewals } : {}),
       },
+      ...(config.security.tls || config.security.offload ? { tls: { reload: reloadTls } } : {}),
       info: { workers: config.workers, store: store.kind, bus: bus.kind, version },
       readiness: () => node.readiness(natsBus ? { connected: natsBus.stats().connected } : undefined),
       security: { publicMetrics: config.controlPlane.metricsPublic, secureCookies: config.controlPlane.secureCookies },
@@ -244,7 +273,7 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
   // The same for a person at a terminal; piped output (log shipping, tests) stays JSON only.
   if (process.stdout.isTTY) process.stdout.write(banner.text);
   return {
-    reloadTls: () => node.reloadTls(),
+    reloadTls,
     stop: async () => {
       // Stop accepting API requests, but close the stations before waiting for the ones in
       // flight: a request waiting on a silent station would otherwise hold shutdown for the

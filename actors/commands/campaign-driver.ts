@@ -4,11 +4,11 @@ import {
   applySend,
   isActive,
   isInFlight,
-  kindOf,
   markSending,
   mayDrive,
   dueStations,
   progressOf,
+  type CampaignFirmware,
   type CampaignStation,
   type FirmwareCampaign,
   type SendOutcome,
@@ -42,8 +42,8 @@ export interface CampaignDriverDeps {
 }
 
 /** The firmware of a campaign as the UpdateFirmware command's input. */
-function inputOf(c: FirmwareCampaign): UpdateFirmwareInput {
-  const { location, retrieveDateTime, installDateTime, signingCertificate, signature, retries, retryInterval } = c.firmware ?? { location: '' };
+function inputOf(firmware: CampaignFirmware): UpdateFirmwareInput {
+  const { location, retrieveDateTime, installDateTime, signingCertificate, signature, retries, retryInterval } = firmware;
   return Object.fromEntries(
     Object.entries({ location, retrieveDateTime, installDateTime, signingCertificate, signature, retries, retryInterval }).filter(([, v]) => v !== undefined),
   ) as unknown as UpdateFirmwareInput;
@@ -59,13 +59,13 @@ function reportOutcomeOf(reply: StationReply): SendOutcome {
   return { kind: 'failed', error: String(status), requestId };
 }
 
-/** Sends what the campaign's job sends one station (UpdateFirmware, or a report request) and reads the outcome. */
-async function send(commands: Pick<StationCommands, 'run'>, c: FirmwareCampaign, stationId: string): Promise<SendOutcome> {
-  if (c.job?.kind === 'report') {
-    const run = await commands.run(c.tenantId, stationId, triggerReport, { reportBase: c.job.reportBase });
+/** Sends what the campaign's kind sends one station (UpdateFirmware, or a report request) and reads the outcome. */
+async function send(commands: Pick<StationCommands, 'run'>, c: FirmwareCampaign & { kind: 'firmware' | 'report' }, stationId: string): Promise<SendOutcome> {
+  if (c.kind === 'report') {
+    const run = await commands.run(c.tenantId, stationId, triggerReport, { reportBase: c.reportBase });
     return reportOutcomeOf(run.reply);
   }
-  const run = await commands.run(c.tenantId, stationId, updateFirmware, inputOf(c));
+  const run = await commands.run(c.tenantId, stationId, updateFirmware, inputOf(c.firmware));
   return outcomeOf(run.reply);
 }
 
@@ -205,7 +205,7 @@ export class CampaignDriver {
       this.deps.publish(
         busEvent(CAMPAIGN_PROGRESS, after.tenantId, s.stationId, {
           campaignId: after.id,
-          kind: after.job?.kind ?? kindOf(after),
+          kind: after.kind,
           campaignStatus: after.status,
           state: s.state,
           attempts: s.attempts,
@@ -287,11 +287,10 @@ export class CampaignDriver {
     c = await this.save(c, marked);
     if (!c) return false;
     const sending = c;
-    const kind = kindOf(c);
     const outcomes = await Promise.all(
       due.map(async (stationId): Promise<[string, SendOutcome]> => {
         try {
-          if (kind === 'password-rotation') return [stationId, await this.rotate(sending.tenantId, stationId)];
+          if (sending.kind === 'password-rotation') return [stationId, await this.rotate(sending.tenantId, stationId)];
           return [stationId, await send(this.deps.commands, sending, stationId)];
         } catch (error) {
           return [stationId, { kind: 'failed', error: (error as Error).message }];

@@ -27,7 +27,7 @@ export const RENEWAL_JOB = 'certificate-renewal';
  * job's lease (`store.certificates.takeLease`, like a firmware campaign's) takes the certificates
  * we signed that expire within the window and were not asked recently, soonest first, at most
  * `batch` of them, and asks each station, one after the other, to renew: 2.x TriggerMessage
- * SignChargingStationCertificate, 1.6 ExtendedTriggerMessage SignChargePointCertificate, through
+ * SignChargingStationCertificate (SignV2GCertificate for an SECC certificate), 1.6 ExtendedTriggerMessage SignChargePointCertificate, through
  * the station-commands service (a station on another node is reached over NATS). Each record's
  * renewal says `triggered` (the station said Accepted) or `failed` (any other answer, not
  * connected, no answer; asked again after the retry interval). The station's new CSR then goes
@@ -82,7 +82,7 @@ export class CertificateRenewalJob {
       const { tenantId, stationId, id } = cert;
       let error: string | undefined;
       try {
-        const { reply } = await commands.run(tenantId, stationId, renewCertificate, {});
+        const { reply } = await commands.run(tenantId, stationId, renewCertificate, { certificateType: cert.certificateType });
         if (reply.status === 'result') error = reply.payload.status === 'Accepted' ? undefined : `station answered ${String(reply.payload.status)}`;
         else error = reply.status === 'callerror' ? `CALLERROR ${reply.code}` : reply.reason;
       } catch (e) {

@@ -1,6 +1,6 @@
 import { decodeCursor, encodeCursor } from '../../core/cursor.js';
 import { InvalidCursorError } from '../../core/errors.js';
-import { isActive, type FirmwareCampaign } from '../../core/firmware-campaign.js';
+import { campaignFromStored, isActive, type FirmwareCampaign } from '../../core/firmware-campaign.js';
 
 /**
  * A campaign as one row: its searchable columns and the rest as JSON (`body`), shared by the SQL
@@ -30,8 +30,9 @@ export function toCampaignRow(c: FirmwareCampaign): CampaignRow {
 }
 
 export function fromCampaignRow(row: { body: unknown; version: unknown }): FirmwareCampaign {
-  const body = (typeof row.body === 'string' ? JSON.parse(row.body) : row.body) as FirmwareCampaign;
-  return { ...body, version: Number(row.version) };
+  const body = (typeof row.body === 'string' ? JSON.parse(row.body) : row.body) as Parameters<typeof campaignFromStored>[0];
+  // Rows written before `kind` was the one discriminator read as the same campaign.
+  return campaignFromStored({ ...body, version: Number(row.version) });
 }
 
 /** Cursor of a campaign list: createdAt and id of the last item. */

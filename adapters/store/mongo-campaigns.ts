@@ -1,5 +1,5 @@
 import type { Db } from 'mongodb';
-import { isActive, type FirmwareCampaign } from '../../core/firmware-campaign.js';
+import { campaignFromStored, isActive, type FirmwareCampaign } from '../../core/firmware-campaign.js';
 import type { CampaignQuery, CampaignStore } from '../../core/ports/store/campaign-store.js';
 import type { Page } from '../../core/ports/store/store.js';
 import { decodeCampaignCursor, encodeCampaignCursor } from './campaign-rows.js';
@@ -22,7 +22,8 @@ export class MongoCampaigns implements CampaignStore {
   }
 
   private static campaign({ _id, active: _a, ...c }: CampaignDoc): FirmwareCampaign {
-    return c;
+    // Documents written before `kind` was the one discriminator read as the same campaign.
+    return campaignFromStored(c);
   }
 
   async create(campaign: FirmwareCampaign): Promise<boolean> {

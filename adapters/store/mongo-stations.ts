@@ -161,7 +161,7 @@ export class MongoStations implements StationStore {
     if (deleted) {
       // Its statuses, and what it sent and was asked (issue #12).
       await Promise.all(
-        ['connector_statuses', 'station_events', 'device_model', 'station_requests', 'connector_status_history', 'alert_states', 'charging_profiles', 'display_messages', 'reservations', 'upload_slots']
+        ['connector_statuses', 'station_events', 'device_model', 'station_requests', 'connector_status_history', 'alert_states', 'charging_profiles', 'display_messages', 'reservations', 'upload_slots', 'station_certificates']
           .map((name) => this.db.collection(name).deleteMany({ tenantId, stationId: id }))
           .concat(this.db.collection<{ _id: string }>('local_lists').deleteOne({ _id: id, tenantId })),
       );

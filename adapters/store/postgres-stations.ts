@@ -92,6 +92,7 @@ export class PostgresStations implements StationStore {
         tx`DELETE FROM local_lists WHERE tenant_id = ${tenantId} AND station_id = ${id}`,
         tx`DELETE FROM reservations WHERE tenant_id = ${tenantId} AND station_id = ${id}`,
         tx`DELETE FROM upload_slots WHERE tenant_id = ${tenantId} AND station_id = ${id}`,
+        tx`DELETE FROM station_certificates WHERE tenant_id = ${tenantId} AND station_id = ${id}`,
       ]).then(([deleted]) => deleted.count === 1),
     );
   }

@@ -13,7 +13,7 @@ import { searchPage, stationSearchSql } from './station-search-sql.js';
 /** The statements that delete what a station owns, run with its own delete (one write). */
 const STATION_OWNED = [
   'deleteConnectors', 'deleteEvents', 'deleteDeviceModel', 'deleteRequests', 'deleteStatusHistory', 'deleteAlertStates',
-  'deleteChargingProfiles', 'deleteDisplayMessages', 'deleteLocalList', 'deleteReservations', 'deleteUploadSlots',
+  'deleteChargingProfiles', 'deleteDisplayMessages', 'deleteLocalList', 'deleteReservations', 'deleteUploadSlots', 'deleteCertificates',
 ] as const;
 
 export class SqliteStations implements StationStore {
@@ -70,6 +70,8 @@ export class SqliteStations implements StationStore {
       deleteLocalList: db.prepare('DELETE FROM local_lists WHERE tenant_id = ? AND station_id = ?'),
       deleteReservations: db.prepare('DELETE FROM reservations WHERE tenant_id = ? AND station_id = ?'),
       deleteUploadSlots: db.prepare('DELETE FROM upload_slots WHERE tenant_id = ? AND station_id = ?'),
+      // Its certificate inventory (issue #14): a re-registered id starts with none.
+      deleteCertificates: db.prepare('DELETE FROM station_certificates WHERE tenant_id = ? AND station_id = ?'),
       deleteAlertStates: db.prepare('DELETE FROM alert_states WHERE tenant_id = ? AND station_id = ?'),
       deleteDeviceModel: db.prepare('DELETE FROM device_model WHERE tenant_id = ? AND station_id = ?'),
       deleteRequests: db.prepare('DELETE FROM station_requests WHERE tenant_id = ? AND station_id = ?'),

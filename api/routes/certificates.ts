@@ -189,6 +189,26 @@ export async function certificateRoutes(app: FastifyInstance, opts: { deps: ApiD
     },
   );
 
+  app.get(
+    '/certificates/v2g-ca',
+    {
+      schema: {
+        tags: ['certificates'],
+        operationId: 'getV2gCa',
+        summary: 'The V2G sub-CA that signs ISO 15118-2 SECC certificates (SignCertificate with certificateType V2GCertificate)',
+        description:
+          '`chain`: the sub-CA certificate(s) sent after each SECC leaf in CertificateSigned; `root`: the built-in private V2G root (install it on stations and test EVs as V2GRootCertificate), ' +
+          'null with CSMS_V2G_CA_CERT_FILE (the root is your V2G PKI\'s). 404 when V2G CSRs are refused (external station CA without CSMS_V2G_CA_CERT_FILE).',
+        response: { 200: { type: 'object', properties: { chain: { type: 'string' }, root: { type: ['string', 'null'] } } }, 404: errorBody },
+      },
+    },
+    async () => {
+      const v2g = deps.certificates?.v2g?.();
+      if (!v2g) throw new ApiError('NOT_FOUND', 'No V2G sub-CA on this node: V2G certificate requests are refused');
+      return { chain: v2g.chain, root: v2g.root ?? null };
+    },
+  );
+
   app.get<{ Querystring: { limit?: number } }>(
     '/certificates/renewals',
     {
@@ -227,6 +247,36 @@ export async function certificateRoutes(app: FastifyInstance, opts: { deps: ApiD
       if (!job) throw new ApiError('SERVICE_UNAVAILABLE', 'The certificate renewal job does not run on this node');
       const pass = await job.runOnce();
       return { leased: pass.leased, triggered: pass.outcomes.filter((o) => o.status === 'triggered').length, failed: pass.outcomes.filter((o) => o.status === 'failed').length };
+    },
+  );
+
+  app.post(
+    '/admin/tls/reload',
+    {
+      schema: {
+        tags: ['admin'],
+        operationId: 'reloadTls',
+        summary: "Reads this node's TLS files again, like SIGHUP (cluster admins only)",
+        description:
+          'The server certificate and key (CSMS_TLS_CERT_FILE / CSMS_TLS_KEY_FILE), the station CAs profile 3 trusts (CSMS_TLS_STATION_CA_FILE, with the built-in CA\'s certificate), ' +
+          'the CRL (CSMS_TLS_CRL_FILE) and the TLS offload CAs are read again; new connections are judged by them, open connections stay as they are. ' +
+          'The port, cipher list and passphrase are configuration and need a restart. With several nodes, call each node (or send each a SIGHUP). ' +
+          'A failed reload keeps the previous files in use and answers TLS_RELOAD_FAILED; 503 when this node has no TLS listener or offload.',
+        response: {
+          200: { type: 'object', properties: { reloaded: { type: 'boolean' }, threads: { type: 'integer', description: 'gateway threads that reloaded' } } },
+          403: errorBody,
+          500: errorBody,
+          503: errorBody,
+        },
+      },
+      preHandler: requireAdmin,
+    },
+    async () => {
+      const tls = deps.tls;
+      if (!tls) throw new ApiError('SERVICE_UNAVAILABLE', 'This node has no TLS listener (CSMS_OCPP_TLS_PORT) or TLS offload (CSMS_TRUSTED_PROXIES)');
+      const result = await tls.reload();
+      if (!result.reloaded) throw new ApiError('TLS_RELOAD_FAILED', `The TLS files could not be reloaded; the previous ones stay in use: ${result.error ?? 'unknown error'}`, { failedThreads: result.failed });
+      return { reloaded: true, threads: result.threads };
     },
   );
 }

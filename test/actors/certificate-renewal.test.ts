@@ -6,6 +6,7 @@ import { ConfigError } from '../../core/config.js';
 import { SqliteStore } from '../../adapters/store/sqlite-store.js';
 import { CertificateRenewalJob } from '../../actors/commands/certificate-renewal.js';
 import type { StationCommand } from '../../actors/commands/command.js';
+import { renewCertificate } from '../../actors/commands/renew-certificate.js';
 
 const NOW = new Date('2026-11-30T08:00:00.000Z');
 const policy = { windowDays: 30, retryAfterMs: 3_600_000 };
@@ -39,6 +40,11 @@ t.test('certificate configuration', async (t) => {
   t.throws(() => loadCertificateConfig({ CSMS_CA_SIGN_URL: 'https://pki.example/sign', CSMS_CA_CERT_FILE: 'a', CSMS_CA_KEY_FILE: 'b' }), ConfigError);
   t.throws(() => loadCertificateConfig({ CSMS_CA_CERT_FILE: 'a' }), ConfigError, 'cert without key');
   t.throws(() => loadCertificateConfig({ CSMS_CA_SIGN_URL: 'ftp://x' }), ConfigError);
+  // V2G (ISO 15118-2 SECC) sub-CA: built in with the built-in CA, none with an external one, files with either.
+  t.match(loadCertificateConfig({}), { v2g: { kind: 'builtin' }, v2gValidityDays: 60 });
+  t.match(loadCertificateConfig({ CSMS_CA_SIGN_URL: 'https://pki.example/sign' }), { v2g: { kind: 'none' } });
+  t.match(loadCertificateConfig({ CSMS_CA_SIGN_URL: 'https://pki.example/sign', CSMS_V2G_CA_CERT_FILE: 'v.pem', CSMS_V2G_CA_KEY_FILE: 'v.key' }), { v2g: { kind: 'files', certFile: 'v.pem', keyFile: 'v.key' } });
+  t.throws(() => loadCertificateConfig({ CSMS_V2G_CA_KEY_FILE: 'v.key' }), ConfigError, 'V2G key without cert');
 });
 
 t.test('the job: at most `batch` stations a pass, soonest expiry first; one node holds the lease', async (t) => {
@@ -73,4 +79,27 @@ t.test('the job: at most `batch` stations a pass, soonest expiry first; one node
   t.match((await store.certificates.listRenewals('acme', 10)).map((c) => [c.stationId, c.renewal!.status, c.renewal!.attempts]), [['CP-1', 'failed', 1], ['CP-2', 'triggered', 1], ['CP-3', 'failed', 1]].sort());
   await a.stop();
   t.equal((await job('node-b', 10).runOnce()).leased, true, 'handed back on stop');
+});
+
+t.test('an SECC (V2GCertificate) certificate is renewed with TriggerMessage SignV2GCertificate (2.x)', async (t) => {
+  t.same(renewCertificate.toOcpp('ocpp2.0.1', { certificateType: 'V2GCertificate' }), { action: 'TriggerMessage', payload: { requestedMessage: 'SignV2GCertificate' } });
+  t.same(renewCertificate.toOcpp('ocpp2.0.1', { certificateType: 'ChargingStationCertificate' }), { action: 'TriggerMessage', payload: { requestedMessage: 'SignChargingStationCertificate' } });
+  t.same(renewCertificate.toOcpp('ocpp2.0.1', {}), { action: 'TriggerMessage', payload: { requestedMessage: 'SignChargingStationCertificate' } });
+  const store = new SqliteStore({ path: ':memory:' });
+  t.teardown(() => store.close());
+  await store.certificates.put(newCertificateRecord({
+    tenantId: 'acme', stationId: 'CP-9', certificateType: 'V2GCertificate', source: 'signed', notAfter: '2026-12-10T00:00:00.000Z', at: '2026-01-01T00:00:00.000Z',
+    hashData: { hashAlgorithm: 'SHA256', issuerNameHash: 'cc', issuerKeyHash: 'dd', serialNumber: '9' },
+  }));
+  const inputs: unknown[] = [];
+  const commands = {
+    async run<In, Out>(_tenantId: string, _stationId: string, _command: StationCommand<In, Out>, input: In) {
+      inputs.push(input);
+      return { reply: resultReply({ status: 'Accepted' }) };
+    },
+  };
+  const job = new CertificateRenewalJob({ store, commands, nodeId: 'n', log: { info() {}, warn() {} }, policy: { ...policy, batch: 10, tickMs: 60_000 }, clock: () => NOW });
+  await job.runOnce();
+  t.same(inputs, [{ certificateType: 'V2GCertificate' }], 'the job says which certificate');
+  await job.stop();
 });

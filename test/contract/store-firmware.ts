@@ -34,6 +34,16 @@ export function firmwareStoreContract(t: Test, name: string, options: StoreContr
       t.equal(await store.campaigns.get('t1', 'nope'), undefined);
     });
 
+    t.test('every kind reads back with its one discriminator (kind) and what it needs', async (t) => {
+      const store = await fresh(t);
+      const report = newCampaign({ tenantId: 't1', id: 'rep-1', kind: 'report', reportBase: 'SummaryInventory', target: {} }, ['CS1'], at(1));
+      const rotation = newCampaign({ tenantId: 't1', id: 'rot-1', kind: 'password-rotation', target: {} }, ['CS1'], at(2));
+      for (const c of [report, rotation]) t.equal(await store.campaigns.create(c), true);
+      t.match(await store.campaigns.get('t1', 'rep-1'), { kind: 'report', reportBase: 'SummaryInventory' });
+      t.match(await store.campaigns.get('t1', 'rot-1'), { kind: 'password-rotation' });
+      t.same((await store.campaigns.list('t1', { limit: 10 })).items.map((c) => c.kind), ['password-rotation', 'report'], 'listed with their kinds');
+    });
+
     t.test('save is a compare-and-set on version', async (t) => {
       const store = await fresh(t);
       await store.campaigns.create(campaign('t1', 'camp-2', 1));

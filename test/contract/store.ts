@@ -1,4 +1,5 @@
 import type { Test } from 'tap';
+import { newCertificateRecord } from '../../core/certificate-inventory.js';
 import type { Store } from '../../core/ports/store/store.js';
 import type { BootInfo } from '../../core/types.js';
 
@@ -291,7 +292,7 @@ export function storeContract(t: Test, name: string, options: StoreContractOptio
       t.same(await kept('CS-1'), { events: 0, model: 0, requests: 0 }, 'a re-registered id starts clean');
     });
 
-    t.test('deleteStation leaves nothing of the station behind but its transactions (issue #12)', async (t) => {
+    t.test('deleteStation leaves nothing of the station behind but its transactions (issues #12, #14)', async (t) => {
       const store = await fresh(t);
       const at = '2026-03-01T00:00:00.000Z';
       const txIds = new Map<string, string>();
@@ -313,6 +314,10 @@ export function storeContract(t: Test, name: string, options: StoreContractOptio
           expiresAt: '2026-03-01T10:00:00.000Z', createdAt: at,
         });
         await store.uploads.create({ tokenHash: `h-${id}`, tenantId: 'acme', stationId: id, requestId: 1, action: 'GetLog', expiresAt: '2026-03-02T00:00:00.000Z', createdAt: at });
+        await store.certificates.put(newCertificateRecord({
+          tenantId: 'acme', stationId: id, certificateType: 'ChargingStationCertificate', source: 'signed', notAfter: '2027-03-01T00:00:00.000Z', subject: `CN=${id}`, at,
+          hashData: { hashAlgorithm: 'SHA256', issuerNameHash: 'aa', issuerKeyHash: 'bb', serialNumber: '0A' },
+        }));
         txIds.set(id, (await store.transactions.startTransaction16('acme', id, { connectorId: 1, idTag: 'A', meterStart: 0, timestamp: at })).transaction.id);
       }
       const kept = async (id: string) => ({
@@ -323,16 +328,17 @@ export function storeContract(t: Test, name: string, options: StoreContractOptio
         localList: (await store.tokens.getLocalList('acme', id)) !== undefined,
         reservations: (await store.reservations.list('acme', { stationId: id, limit: 10 })).items.length,
         upload: (await store.uploads.findByToken(`h-${id}`)) !== undefined,
+        certificates: (await store.certificates.list('acme', id)).length,
         transaction: (await store.transactions.getTransaction('acme', txIds.get(id)!, id)) !== undefined,
       });
-      const all = { history: 1, alerts: 1, profiles: 1, messages: 1, localList: true, reservations: 1, upload: true, transaction: true };
+      const all = { history: 1, alerts: 1, profiles: 1, messages: 1, localList: true, reservations: 1, upload: true, certificates: 1, transaction: true };
       t.same(await kept('CS-1'), all);
       t.equal(await store.stations.deleteStation('other', 'CS-1'), false);
       t.same(await kept('CS-1'), all, 'another tenant deletes nothing');
       t.equal(await store.stations.deleteStation('acme', 'CS-1'), true);
       t.same(
         await kept('CS-1'),
-        { history: 0, alerts: 0, profiles: 0, messages: 0, localList: false, reservations: 0, upload: false, transaction: true },
+        { history: 0, alerts: 0, profiles: 0, messages: 0, localList: false, reservations: 0, upload: false, certificates: 0, transaction: true },
         'all gone with the station but its transactions (billing records)',
       );
       t.same(await kept('CS-2'), all, 'other stations keep theirs');

@@ -4,7 +4,7 @@ import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { certificateHashData, certificateId, checkCsr, createCaCertificate, issueCertificate } from '../../core/certificates.js';
+import { certificateHashData, certificateId, checkCsr, checkV2gCsr, createCaCertificate, issueCertificate } from '../../core/certificates.js';
 
 // CSRs made by openssl (an independent implementation), certificates checked by node and openssl.
 
@@ -88,4 +88,46 @@ t.test('certificateHashData matches what openssl computes for OCSP (issuer name 
   const root = certificateHashData(ca.certPem);
   t.equal(root.issuerNameHash, hash.issuerNameHash, "a root's issuer is itself");
   t.equal(root.issuerKeyHash, hash.issuerKeyHash);
+});
+
+t.test('checkV2gCsr: the ISO 15118-2 SECC profile (EC P-256 with ECDSA-SHA256, CN = a reported SECC id)', async (t) => {
+  const good = csr('/CN=DE*SWY*E1*1/O=Acme', P256);
+  t.match(checkV2gCsr(good, { seccIds: ['DE*SWY*E1*1', 'DE*SWY*E1*2'], organization: 'Acme' }), { ok: true, csr: { commonName: 'DE*SWY*E1*1', key: 'ec-prime256v1' } });
+  t.match(checkV2gCsr(good, { seccIds: [] }), { ok: true }, 'no SECC id reported: any plausible CN');
+  t.match(checkV2gCsr(good, { seccIds: ['DE*SWY*E9*1'] }), { ok: false, refusal: 'wrong-common-name' });
+  t.match(checkV2gCsr(csr('/O=Acme', P256), { seccIds: [] }), { ok: false, refusal: 'wrong-common-name' }, 'no CN');
+  t.match(checkV2gCsr(good, { seccIds: [], organization: 'Other' }), { ok: false, refusal: 'wrong-organization' });
+  t.match(checkV2gCsr(csr('/CN=S', P384), { seccIds: [] }), { ok: false, refusal: 'weak-key' }, 'P-384 is a station key, not a 15118-2 one');
+  t.match(checkV2gCsr(csr('/CN=S', ['-newkey', 'rsa:3072']), { seccIds: [] }), { ok: false, refusal: 'weak-key' });
+  t.match(checkV2gCsr(csr('/CN=S', [...P256, '-sha384']), { seccIds: [] }), { ok: false, refusal: 'bad-algorithm' }, 'ECDSA-SHA384');
+  t.match(checkCsr(csr('/CN=CP-1', [...P256, '-sha384']), { stationId: 'CP-1' }), { ok: true }, 'which a station CSR may use');
+});
+
+t.test('a sub-CA under a root, and a V2G leaf under it, verify with openssl', async (t) => {
+  const root = makeCa();
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const subKey = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+  const sub = createCaCertificate({
+    keyPem: subKey, commonName: 'Sub', serialNumber: '02', notBefore: new Date(Date.now() - 60_000), notAfter: new Date(Date.now() + 86_400_000), pathLength: 0, issuer: root,
+  });
+  // The root of makeCa has pathLen 0 and cannot have a sub-CA: one with pathLen 1.
+  const root1 = createCaCertificate({ keyPem: root.keyPem, commonName: 'Root', serialNumber: '03', notBefore: new Date(Date.now() - 60_000), notAfter: new Date(Date.now() + 86_400_000), pathLength: 1 });
+  const subOf1 = createCaCertificate({ keyPem: subKey, commonName: 'Sub', serialNumber: '04', notBefore: new Date(Date.now() - 60_000), notAfter: new Date(Date.now() + 86_400_000), issuer: { certPem: root1, keyPem: root.keyPem } });
+  t.ok(new X509Certificate(sub).checkIssued(new X509Certificate(root.certPem)), 'issuer name is the root subject');
+  const leaf = issueCertificate({
+    csrPem: csr('/CN=DE*SWY*E1*1', P256), caCertPem: subOf1, caKeyPem: subKey, serialNumber: '05', notBefore: new Date(Date.now() - 60_000), notAfter: new Date(Date.now() + 86_400_000), profile: 'v2g',
+  });
+  for (const [name, pem] of [['root.pem', root1], ['sub.pem', subOf1], ['leaf.pem', leaf], ['bad-root.pem', root.certPem], ['bad-sub.pem', sub]] as const) writeFileSync(join(dir, name), pem);
+  const verify = (rootFile: string, subFile: string) => {
+    try {
+      return execFileSync('openssl', ['verify', '-x509_strict', '-CAfile', rootFile, '-untrusted', subFile, 'leaf.pem'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] }).toString().trim();
+    } catch (error) {
+      return String((error as { stderr?: Buffer }).stderr);
+    }
+  };
+  t.equal(verify('root.pem', 'sub.pem'), 'leaf.pem: OK');
+  t.match(verify('bad-root.pem', 'bad-sub.pem'), /path length/, 'a pathLen 0 root cannot have a sub-CA (why the built-in V2G root is not the station CA)');
+  const text = execFileSync('openssl', ['x509', '-in', 'leaf.pem', '-noout', '-text'], { cwd: dir }).toString();
+  t.match(text, /Key Usage: critical\s+Digital Signature, Key Agreement/);
+  t.notMatch(text, /Extended Key Usage/);
 });

@@ -1,6 +1,7 @@
 import t from 'tap';
 import fc from 'fast-check';
 import {
+  campaignFromStored,
   applyRequest,
   applySend,
   control,
@@ -174,8 +175,9 @@ t.test('property: any run keeps the rollout rules and ends with every station se
 });
 
 t.test('report jobs (kind report) reuse the campaign: a 1.6 answer or an empty report settles a station at once', async (t) => {
-  let c = newCampaign({ tenantId: 't', id: 'r', job: { kind: 'report', reportBase: 'FullInventory' }, target: { stationIds: ['a', 'b', 'c'] }, rollout: { waves: [], maxAttempts: 1 } }, ['a', 'b', 'c'], at(0));
-  t.match(c, { job: { kind: 'report', reportBase: 'FullInventory' }, name: 'report FullInventory' });
+  let c = newCampaign({ tenantId: 't', id: 'r', kind: 'report', reportBase: 'FullInventory', target: { stationIds: ['a', 'b', 'c'] }, rollout: { waves: [], maxAttempts: 1 } }, ['a', 'b', 'c'], at(0));
+  t.match(c, { kind: 'report', reportBase: 'FullInventory', name: 'report FullInventory' });
+  t.notOk('job' in c, 'one discriminator: kind');
   t.notOk('firmware' in c, 'no firmware');
   t.same(dueStations(c, at(1)), ['a', 'b', 'c'], 'no canary wave');
   for (const id of ['a', 'b', 'c']) c = markSending(c, id, at(1));
@@ -199,6 +201,23 @@ t.test('password-rotation campaigns: the station\'s acceptance settles it at onc
   t.match(next.stations.find((s) => s.stationId === 'B'), { state: 'failed', error: 'Rejected' });
   t.equal(next.status, 'complete', 'every station settled');
   const firmware = newCampaign({ tenantId: 't', id: 'fw', firmware: { location: 'https://x/fw.bin' }, target: {} }, ['A'], now);
-  t.equal(firmware.kind, undefined, 'firmware campaigns are stored as before');
+  t.equal(firmware.kind, 'firmware', 'firmware campaigns now carry their kind too (campaignFromStored reads the ones stored without it)');
   t.match(applySend(markSending(firmware, 'A', now), 'A', { kind: 'accepted', requestId: 5 }, now).stations[0], { state: 'downloading', requestId: 5 }, 'firmware is followed to its install');
+});
+
+t.test('campaigns stored with the two old markers read with the one discriminator (kind)', async (t) => {
+  const now = '2026-03-01T00:00:00.000Z';
+  const base = newCampaign({ tenantId: 't', id: 'x', firmware: { location: 'https://fw.example/a.bin' }, target: {} }, ['A'], now);
+  t.equal(base.kind, 'firmware', 'new campaigns always carry their kind');
+  const { kind: _k, firmware, ...common } = base as typeof base & { kind: 'firmware' };
+  t.same(campaignFromStored({ ...common, firmware }), base, 'no kind: a firmware campaign (stored before kinds)');
+  t.same(campaignFromStored({ ...common, kind: 'password-rotation' }), { ...common, kind: 'password-rotation' });
+  t.same(
+    campaignFromStored({ ...common, job: { kind: 'report', reportBase: 'SummaryInventory' } }),
+    { ...common, kind: 'report', reportBase: 'SummaryInventory' },
+    'job: report (the bulk report jobs\' marker) → kind report',
+  );
+  t.same(campaignFromStored(base), base, 'what is stored now reads unchanged');
+  const report = newCampaign({ tenantId: 't', id: 'r', kind: 'report', target: {} }, ['A'], now);
+  t.same(campaignFromStored(report), report);
 });

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { eventually, startServer } from '../helpers/server.js';
-import { bootPayload, connectStrict, type StrictClient, type Version } from '../helpers/ocpp-clients.js';
+import { bootPayload, strictClient, type StrictClient, type Version } from '../helpers/ocpp-clients.js';
 
 // Bulk report jobs (issue #12): POST /reports asks many stations for their configuration report
 // through the campaign machinery; GET /reports/{jobId} shows each station's progress. Strict
@@ -10,10 +10,11 @@ import { bootPayload, connectStrict, type StrictClient, type Version } from '../
 const PASSWORD = 'report-jobs-pw-0001';
 const server = await startServer(t, { env: { CSMS_CAMPAIGN_TICK_MS: '200' } });
 
-/** `setup` installs the station's handlers before it boots: the job may ask it right after. */
-async function station(id: string, version: Version, setup?: (client: StrictClient) => void): Promise<StrictClient> {
-  const client = await connectStrict(t, { endpoint: server.ocppUrl, identity: id, password: PASSWORD, version });
-  setup?.(client);
+/** A booted station; `answers` registers its handlers before it connects (the job may call it at once). */
+async function station(id: string, version: Version, answers: (client: StrictClient) => void = () => {}): Promise<StrictClient> {
+  const client = strictClient(t, { endpoint: server.ocppUrl, identity: id, password: PASSWORD, protocols: [version] });
+  answers(client);
+  await client.connect();
   await client.call('BootNotification', bootPayload(version));
   return client;
 }
@@ -69,6 +70,7 @@ t.test('POST /reports: a job over many stations, progress per station, offline o
   t.match((await server.apiJson('GET', '/stations/RJ-16/device-model')).body.items, [{ component: { name: 'OCPP16' }, variable: { name: 'HeartbeatInterval' } }], '1.6: GetConfiguration stored');
   t.match(settled.stations.find((s: any) => s.stationId === 'RJ-NO'), { error: 'NotSupported', attempts: 1 });
 
+  // Its handler is there before it connects: the job asks it as soon as it is seen connecting.
   await station('RJ-LATE', 'ocpp2.0.1', (late) => reportsInPages(late, 'L'));
   const done = await eventually(async () => {
     const job = (await server.apiJson('GET', `/reports/${jobId}`)).body;

@@ -1,5 +1,5 @@
 import { busEvent } from '../../../core/envelope.js';
-import { certificateFacts, certificateHashData, certificateId, checkCsr, splitChain, type CertificateHashData } from '../../../core/certificates.js';
+import { certificateFacts, certificateHashData, certificateId, checkCsr, checkV2gCsr, splitChain, type CertificateHashData } from '../../../core/certificates.js';
 import { newCertificateRecord, type StationCertificate } from '../../../core/certificate-inventory.js';
 import type { CommandContext, CommandSpec } from '../command-spec.js';
 import type { Handler, HandlerContext } from '../../handler-context.js';
@@ -21,7 +21,18 @@ interface SignCertificateRequest {
 type SignCertificateResponse = { status: 'Accepted' | 'Rejected'; statusInfo?: { reasonCode: string; additionalInfo?: string } };
 
 /**
- * SignCertificate: the CSR is checked here (signature, key, CN = station id, O as configured) and
+ * The SECC ids a station reported (2.x device model: ISO15118Ctrlr.SeccId, Actual, one per EVSE):
+ * what the CN of its V2G CSR must be. None reported (1.6, or no report yet): empty.
+ */
+async function reportedSeccIds(ctx: HandlerContext): Promise<string[]> {
+  const { tenantId, stationId } = ctx.session;
+  const page = await ctx.store.deviceModel.listDeviceModel(tenantId, stationId, { component: 'ISO15118Ctrlr', variable: 'SeccId', limit: 100 });
+  return page.items.flatMap((v) => v.attributes.filter((a) => a.type === 'Actual' && a.value).map((a) => a.value!));
+}
+
+/**
+ * SignCertificate: the CSR is checked here (signature, key, CN = station id, O as configured; for a
+ * V2GCertificate the ISO 15118-2 profile: EC P-256, CN = a reported SECC id) and
  * recorded as a `SignCertificate` request with the CSR in its result; an accepted one is announced
  * (`certificate.sign-requested`) and signed on the main thread's piscina pool by the node holding
  * the station (workers/certificate-signer.ts), which then sends CertificateSigned. A refused one is
@@ -33,9 +44,11 @@ export function signCertificateHandler(defaultType: string, withStatusInfo: bool
     const certificateType = req.certificateType ?? defaultType;
     const at = ctx.clock().toISOString();
     const check =
-      certificateType === 'V2GCertificate'
-        ? ({ ok: false, refusal: 'no-v2g-ca', reason: 'V2G certificates are signed by the V2G PKI; this CSMS signs station (client) certificates only' } as const)
-        : checkCsr(req.csr, { stationId, organization: ctx.settings.certificateOrganization });
+      certificateType !== 'V2GCertificate'
+        ? checkCsr(req.csr, { stationId, organization: ctx.settings.certificateOrganization })
+        : !ctx.settings.v2gSigning
+          ? ({ ok: false, refusal: 'no-v2g-ca', reason: 'no V2G sub-CA: set CSMS_V2G_CA_CERT_FILE / CSMS_V2G_CA_KEY_FILE (with an external station CA there is no built-in one)' } as const)
+          : checkV2gCsr(req.csr, { seccIds: await reportedSeccIds(ctx), organization: ctx.settings.certificateOrganization });
     const requestId = await ctx.store.requests.create({ tenantId, stationId, action: 'SignCertificate', at });
     if (!check.ok) {
       await ctx.store.requests.applyAnswer(tenantId, stationId, requestId, { status: 'Rejected', reason: check.refusal, details: { certificateType, reason: check.reason } }, at);
