@@ -96,8 +96,10 @@ function roundUpTenth(a: number): number {
  * What a session with these needs asks of the site, at `now`, for an EVSE whose supply gives
  * `wattsPerAmp` W per ampere per phase (nominal voltage × phases in use). `deliveredWh` is what
  * the session has delivered since the needs were reported (the energy still owed is the rest).
+ * `floorA` is the least the site gives an admitted session (its minimum): a plan never asks for
+ * less, or the session would not be admitted at all.
  */
-export function planEvCharging(needs: EvNeeds, now: string, wattsPerAmp: number, deliveredWh = 0): EvPlan {
+export function planEvCharging(needs: EvNeeds, now: string, wattsPerAmp: number, deliveredWh = 0, floorA = 0): EvPlan {
   const evMaxA = needs.mode === 'AC' ? needs.maxA : needs.maxW !== undefined ? needs.maxW / (NOMINAL_VOLTS * 3) : undefined;
   const evMinA = needs.mode === 'AC' ? needs.minA : undefined;
   const plan: EvPlan = { feasible: true };
@@ -110,7 +112,7 @@ export function planEvCharging(needs: EvNeeds, now: string, wattsPerAmp: number,
   if (owedWh === 0) {
     // Nothing owed: the session asks for no more than its minimum.
     plan.requiredA = 0;
-    plan.maxA = evMinA ?? 0;
+    plan.maxA = Math.min(Math.max(evMinA ?? 0, floorA), evMaxA ?? Infinity);
     return plan;
   }
   if (seconds === 0) {
@@ -121,7 +123,7 @@ export function planEvCharging(needs: EvNeeds, now: string, wattsPerAmp: number,
   const required = roundUpTenth(owedWh / (seconds / 3600) / wattsPerAmp);
   plan.requiredA = required;
   if (evMaxA !== undefined && required > evMaxA + 1e-9) plan.feasible = false;
-  plan.maxA = Math.min(Math.max(required, evMinA ?? 0), evMaxA ?? Infinity);
+  plan.maxA = Math.min(Math.max(required, evMinA ?? 0, floorA), evMaxA ?? Infinity);
   return plan;
 }
 

@@ -1,5 +1,6 @@
 import type { ChargingProfile } from '../../core/charging-profile.js';
 import { busEvent, type BusEvent, type StationReply } from '../../core/envelope.js';
+import { evNeedsOf, limitInUnit, planEvCharging, type EvNeeds } from '../../core/ev-charging-plan.js';
 import { allocate, pathToRoot, PHASES, type Phase, type SessionDemand } from '../../core/load-allocation.js';
 import type { Store } from '../../core/ports/store/store.js';
 import {
@@ -12,6 +13,8 @@ import {
   type ActiveSession,
   type Site,
   type SessionLimit,
+  type SiteAttachment,
+  wattsPerAmp,
   wireLimit,
 } from '../../core/sites.js';
 import { setChargingProfile } from './set-charging-profile.js';
@@ -26,7 +29,8 @@ export const SITE_DEFAULT_PROFILE_ID = 9_100_000;
 export const SITE_TX_PROFILE_ID = 9_200_000;
 
 export interface SiteAllocatorDeps {
-  store: Pick<Store, 'sites' | 'transactions'>;
+  /** `tokens`: priorities per id token or group (absent: the attachments' priorities only). */
+  store: Pick<Store, 'sites' | 'transactions'> & Partial<Pick<Store, 'tokens'>>;
   commands: Pick<StationCommands, 'run'>;
   publish(event: BusEvent): void;
   /** This node's id: the lease holder's name. */
@@ -63,15 +67,34 @@ function accepted(reply: StationReply): boolean {
   return reply.status === 'result' && reply.payload.status === 'Accepted';
 }
 
-function limitProfile(purpose: 'TxDefault' | 'Tx', id: number, limitA: number, at: string, transactionId?: string, numberPhases?: number): ChargingProfile {
+/**
+ * The profile the allocator sends: one period at `limitA` per phase, in the unit the station
+ * takes (W: × nominal voltage × phases, whole watts; DC: over three phases, no numberPhases).
+ */
+function limitProfile(
+  purpose: 'TxDefault' | 'Tx',
+  id: number,
+  limitA: number,
+  at: string,
+  transactionId: string | undefined,
+  supply: { unit: 'A' | 'W'; numberPhases?: number; wattsPerAmp: number },
+): ChargingProfile {
+  const limit = limitInUnit(limitA, supply.unit, supply.wattsPerAmp);
   return {
     id,
     stackLevel: SITE_STACK_LEVEL,
     purpose,
     kind: 'Absolute',
     ...(transactionId !== undefined ? { transactionId } : {}),
-    schedules: [{ id: 1, startSchedule: at, unit: 'A', periods: [{ startPeriod: 0, limit: limitA, ...(numberPhases ? { numberPhases } : {}) }] }],
+    schedules: [{ id: 1, startSchedule: at, unit: supply.unit, periods: [{ startPeriod: 0, limit, ...(supply.numberPhases ? { numberPhases: supply.numberPhases } : {}) }] }],
   };
+}
+
+/** How an attachment's profiles are sent: unit, phases, W per A. DC sessions go in W over three phases. */
+function supplyOf(site: Pick<Site, 'voltage'>, a: SiteAttachment, dc = false): { unit: 'A' | 'W'; numberPhases?: number; wattsPerAmp: number } {
+  if (dc) return { unit: 'W', wattsPerAmp: wattsPerAmp(site, 3) };
+  const phases = a.phases === 1 ? 1 : 3;
+  return { unit: a.chargingRateUnit ?? 'A', ...(phases === 1 ? { numberPhases: 1 } : {}), wattsPerAmp: wattsPerAmp(site, phases) };
 }
 
 /**
@@ -91,17 +114,6 @@ export function externalLimitA(schedules: unknown): number | undefined {
   return least;
 }
 
-/**
- * The most an EV can take as A per phase, from its ChargingNeeds: AC evMaxCurrent, or DC
- * evMaxPower over three phases at 230 V (what it draws from the grid side); undefined when it says neither.
- */
-export function evMaxCurrentA(needs: unknown): number | undefined {
-  const n = needs as { acChargingParameters?: { evMaxCurrent?: number }; dcChargingParameters?: { evMaxPower?: number } } | undefined;
-  if (typeof n?.acChargingParameters?.evMaxCurrent === 'number') return n.acChargingParameters.evMaxCurrent;
-  if (typeof n?.dcChargingParameters?.evMaxPower === 'number') return n.dcChargingParameters.evMaxPower / (3 * 230);
-  return undefined;
-}
-
 /** Phases a meter sample shows current on (Current.Import per phase above 1 A); undefined when it says nothing. */
 export function phasesInUse(samples: ReadonlyArray<{ sampledValue: ReadonlyArray<{ measurand: string; phase: string | null; value: number }> }>): Phase[] | undefined {
   const seen = new Map<Phase, number>();
@@ -115,6 +127,10 @@ export function phasesInUse(samples: ReadonlyArray<{ sampledValue: ReadonlyArray
   }
   if (seen.size === 0) return undefined;
   return PHASES.filter((p) => (seen.get(p) ?? 0) > 1);
+}
+
+function stationIdsOf(site: Pick<Site, 'attachments'>): Set<string> {
+  return new Set(site.attachments.map((a) => a.stationId));
 }
 
 /**
@@ -146,8 +162,10 @@ export class SiteAllocator {
   private readonly sites = new Map<string, SiteState>();
   /** Phases seen in use per session (session key). */
   private readonly phases = new Map<string, Phase[]>();
-  /** Caps from EV charging needs per station|evse (A). */
-  private readonly caps = new Map<string, number>();
+  /** EV charging needs per station|evse; `baselineKwh`: the session's energy when they were first planned. */
+  private readonly needs = new Map<string, { needs: EvNeeds; baselineKwh?: number }>();
+  /** Priority of each session's id token or group (session key → priority; null: none of its own). */
+  private readonly tokenPriorities = new Map<string, number | null>();
   /** External limits (NotifyChargingLimit) per station|evse and source; evse 0 = the whole station (A per phase). */
   private readonly external = new Map<string, Map<string, number>>();
   /** Last charging state per station|transaction: a change wakes the site. */
@@ -187,7 +205,7 @@ export class SiteAllocator {
         reason = event.type;
         this.chargingStates.delete(`${event.stationId}|${String(p.transactionId)}`);
         // EV needs belong to one session.
-        if (event.type === 'transaction.ended' && typeof p.evseId === 'number') this.caps.delete(`${event.stationId}|${p.evseId}`);
+        if (event.type === 'transaction.ended' && typeof p.evseId === 'number') this.needs.delete(`${event.stationId}|${p.evseId}`);
         break;
       case 'transaction.updated': {
         const key = `${event.stationId}|${String(p.transactionId)}`;
@@ -210,12 +228,19 @@ export class SiteAllocator {
       }
       case 'ev.charging-needs': {
         if (typeof p.evseId !== 'number') return;
-        const max = evMaxCurrentA(p.chargingNeeds);
+        const needs = evNeedsOf(p.chargingNeeds);
         const key = `${event.stationId}|${p.evseId}`;
-        if (max !== undefined) this.caps.set(key, max);
+        if (needs) this.needs.set(key, { needs });
         // Accepted: the CSMS owes this transaction a TxProfile (K17), even if its limit stays.
         if (p.type === 'Accepted') this.owed.add(key);
         reason = 'ev-charging-needs';
+        break;
+      }
+      case 'ev.charging-schedule': {
+        // The EV's schedule exceeds the profile sent (the handler checked it): the profile is sent again.
+        if (typeof p.evseId !== 'number' || !Array.isArray(p.violations) || p.violations.length === 0) return;
+        this.owed.add(`${event.stationId}|${p.evseId}`);
+        reason = 'ev-schedule-violation';
         break;
       }
       case 'charging-limit.set': {
@@ -293,10 +318,10 @@ export class SiteAllocator {
       });
   }
 
-  /** The least of the EV's needs and the external limits on its EVSE or its whole station. */
-  private capOf(stationId: string, evseId: number): number | undefined {
+  /** The least of the EV's needs (`evCapA`: its plan) and the external limits on its EVSE or its whole station. */
+  private capOf(stationId: string, evseId: number, evCapA?: number): number | undefined {
     const caps = [
-      this.caps.get(`${stationId}|${evseId}`),
+      evCapA,
       ...(this.external.get(`${stationId}|${evseId}`)?.values() ?? []),
       ...(this.external.get(`${stationId}|0`)?.values() ?? []),
     ].filter((c): c is number => c !== undefined);
@@ -344,6 +369,29 @@ export class SiteAllocator {
     return undefined;
   }
 
+  /**
+   * The priority of a session's id token, else of its group (the token record named by the
+   * token's groupId), else null; looked up once per session and kept until it ends.
+   */
+  private async tokenPriority(tenantId: string, key: string, idToken: string | undefined): Promise<number | null> {
+    const known = this.tokenPriorities.get(key);
+    if (known !== undefined) return known;
+    const tokens = this.deps.store.tokens;
+    let priority: number | null = null;
+    if (tokens && idToken) {
+      try {
+        const token = await tokens.matchIdToken(tenantId, idToken);
+        priority = token?.priority ?? null;
+        if (priority === null && token?.groupId) priority = (await tokens.matchIdToken(tenantId, token.groupId))?.priority ?? null;
+      } catch (error) {
+        this.deps.log?.warn({ err: error, tenantId }, 'token priority lookup failed');
+        return null;
+      }
+    }
+    this.tokenPriorities.set(key, priority);
+    return priority;
+  }
+
   private isSilent(stationId: string): boolean {
     const until = this.silent.get(stationId);
     if (until === undefined) return false;
@@ -356,7 +404,9 @@ export class SiteAllocator {
   private async send(tenantId: string, stationId: string, evseId: number, profile: ChargingProfile): Promise<boolean> {
     if (this.isSilent(stationId)) return false;
     try {
-      const run = await this.deps.commands.run(tenantId, stationId, setChargingProfile, { evseId, profile });
+      // Ratings given: the allocator's Tx limits are within the attachment's rating by construction, and the
+      // command then does not look the site up again for every profile (its own rating check is for callers that did not).
+      const run = await this.deps.commands.run(tenantId, stationId, setChargingProfile, { evseId, profile, ratingA: Number.MAX_SAFE_INTEGER, ratingW: Number.MAX_SAFE_INTEGER });
       if (accepted(run.reply)) return true;
       if (run.reply.status === 'failed') this.silent.set(stationId, Date.now() + this.silenceMs);
       this.deps.log?.warn({ stationId, evseId, purpose: profile.purpose, reply: run.reply.status === 'result' ? run.reply.payload : run.reply }, 'site profile not accepted');
@@ -397,7 +447,7 @@ export class SiteAllocator {
         batch.map(async (a) => {
           const key = attachmentKey(a.stationId, a.evseId);
           const limit = shares.get(key)!;
-          const profile = limitProfile('TxDefault', SITE_DEFAULT_PROFILE_ID + a.evseId, limit, at, undefined, a.phases === 1 ? 1 : undefined);
+          const profile = limitProfile('TxDefault', SITE_DEFAULT_PROFILE_ID + a.evseId, limit, at, undefined, supplyOf(site, a));
           if (await this.send(site.tenantId, a.stationId, a.evseId, profile)) s.defaults.set(key, limit);
         }),
       );
@@ -406,16 +456,37 @@ export class SiteAllocator {
     const marks: Record<string, number> = { defaults: Date.now() - startedAt };
     // 2. The active sessions of the attached stations.
     const sessions: ActiveSession[] = [];
+    /** Sessions whose EV charges on DC: their profiles go in W. */
+    const dc = new Set<string>();
     for (const stationId of new Set(site.attachments.map((a) => a.stationId))) {
       const page = await this.deps.store.transactions.listTransactions(site.tenantId, { stationId, active: true, limit: 100 });
       for (const tx of page.items) {
         const evseId = tx.evseId ?? 1;
         if (!attachmentOf(site, stationId, evseId)) continue;
         const key = sessionKey({ stationId, evseId, transactionId: tx.id });
-        sessions.push({ stationId, evseId, transactionId: tx.id, startedAt: tx.startedAt, phases: this.phases.get(key), capA: this.capOf(stationId, evseId) });
+        const attachment = attachmentOf(site, stationId, evseId)!;
+        const phases = this.phases.get(key);
+        // EV needs (K17): the plan that delivers its energy by departure, within its min and max.
+        const planned = this.needs.get(`${stationId}|${evseId}`);
+        let evCapA: number | undefined;
+        let evMinA: number | undefined;
+        if (planned) {
+          planned.baselineKwh ??= tx.totalKwh;
+          const wpa = planned.needs.mode === 'DC' ? wattsPerAmp(site, 3) : wattsPerAmp(site, (phases?.length ?? (attachment.phases === 1 ? 1 : 3)));
+          const plan = planEvCharging(planned.needs, at, wpa, Math.max(0, (tx.totalKwh - planned.baselineKwh) * 1000), site.minA);
+          evCapA = plan.maxA;
+          evMinA = plan.minA;
+          if (planned.needs.mode === 'DC') dc.add(key);
+        }
+        const priority = await this.tokenPriority(site.tenantId, key, tx.idToken?.idToken);
+        sessions.push({
+          stationId, evseId, transactionId: tx.id, startedAt: tx.startedAt, phases, capA: this.capOf(stationId, evseId, evCapA),
+          ...(evMinA !== undefined ? { minA: evMinA } : {}), ...(priority !== null ? { priority } : {}),
+        });
       }
     }
     const live = new Set(sessions.map(sessionKey));
+    for (const key of this.tokenPriorities.keys()) if (stationIdsOf(site).has(key.split('|')[0]!) && !live.has(key)) this.tokenPriorities.delete(key);
     for (const key of s.held.keys()) if (!live.has(key)) s.held.delete(key);
     const stationIds = new Set(site.attachments.map((a) => a.stationId));
     for (const key of this.phases.keys()) if (stationIds.has(key.split('|')[0]!) && !live.has(key)) this.phases.delete(key);
@@ -428,7 +499,7 @@ export class SiteAllocator {
       return s.defaults.get(attachmentKey(a.stationId, a.evseId)) ?? shares.get(attachmentKey(a.stationId, a.evseId)) ?? 0;
     };
     const byKey = new Map(sessions.map((x) => [sessionKey(x), x]));
-    const nodes = site.nodes.map(capacityNode);
+    const nodes = site.nodes.map((n) => capacityNode(n, site.voltage));
     const baseDemands = demandsOf(site, sessions);
     const pinned = new Map<string, number>();
     const compute = () => {
@@ -448,7 +519,7 @@ export class SiteAllocator {
         decreases.map(async (a) => {
           const x = byKey.get(a.id)!;
           const attachment = attachmentOf(site, x.stationId, x.evseId)!;
-          const ok = await this.send(site.tenantId, x.stationId, x.evseId, limitProfile('Tx', SITE_TX_PROFILE_ID + x.evseId, a.limitA, at, x.transactionId, attachment.phases === 1 ? 1 : undefined));
+          const ok = await this.send(site.tenantId, x.stationId, x.evseId, limitProfile('Tx', SITE_TX_PROFILE_ID + x.evseId, a.limitA, at, x.transactionId, supplyOf(site, attachment, dc.has(a.id))));
           if (ok) {
             s.held.set(a.id, a.limitA);
             this.owed.delete(`${x.stationId}|${x.evseId}`);
@@ -467,7 +538,7 @@ export class SiteAllocator {
       increases.map(async (a) => {
         const x = byKey.get(a.id)!;
         const attachment = attachmentOf(site, x.stationId, x.evseId)!;
-        const ok = await this.send(site.tenantId, x.stationId, x.evseId, limitProfile('Tx', SITE_TX_PROFILE_ID + x.evseId, a.limitA, at, x.transactionId, attachment.phases === 1 ? 1 : undefined));
+        const ok = await this.send(site.tenantId, x.stationId, x.evseId, limitProfile('Tx', SITE_TX_PROFILE_ID + x.evseId, a.limitA, at, x.transactionId, supplyOf(site, attachment, dc.has(a.id))));
         if (ok) s.held.set(a.id, a.limitA);
         if (ok) this.owed.delete(`${x.stationId}|${x.evseId}`);
       }),

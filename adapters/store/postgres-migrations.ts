@@ -375,6 +375,8 @@ export const MIGRATIONS: string[] = [
      PRIMARY KEY (tenant_id, station_id, site_id)
    );
    CREATE INDEX site_stations_by_site ON site_stations (tenant_id, site_id)`,
+  // Smart charging (issue 13): a priority per id token (or group: the token its groupId names) for site load management.
+  `ALTER TABLE id_tokens ADD COLUMN priority integer`,
 ];
 
 /** Key of the session advisory lock that serialises migrations across nodes starting at once. */

@@ -369,6 +369,8 @@ const MIGRATIONS: string[] = [
      PRIMARY KEY (tenant_id, station_id, site_id)
    ) WITHOUT ROWID;
    CREATE INDEX site_stations_by_site ON site_stations (tenant_id, site_id);`,
+  // Smart charging (issue 13): a priority per id token (or group: the token its groupId names) for site load management.
+  `ALTER TABLE id_tokens ADD COLUMN priority INTEGER;`,
 ];
 
 export function migrate(db: Database): void {

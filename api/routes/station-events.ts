@@ -27,7 +27,7 @@ const alertStateSchema = {
   properties: {
     stationId: { type: 'string' },
     key: { type: 'string', description: 'What it is about: the same key opens and clears it (connector and errorCode, component and variable, security event type)' },
-    source: { type: 'string', enum: ['connector-status', 'device-event', 'security-event'] },
+    source: { type: 'string', enum: ['connector-status', 'device-event', 'security-event', 'profile-compliance'] },
     type: { type: 'string' },
     evseId: { type: ['integer', 'null'] },
     connectorId: { type: ['integer', 'null'] },

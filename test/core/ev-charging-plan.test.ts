@@ -108,3 +108,10 @@ t.test('property: an EV schedule that never exceeds the sent limits has no viola
     ),
   );
 });
+
+t.test('the site minimum is a floor: a plan never asks for less than an admitted session gets', async (t) => {
+  // 1.38 kWh in 2 h needs 1 A: the site gives no less than 6.
+  t.equal(planEvCharging({ mode: 'AC', energyWh: 1380, departureTime: '2026-01-01T12:00:00.000Z', maxA: 32 }, NOW, THREE_PHASE, 0, 6).maxA, 6);
+  t.equal(planEvCharging({ mode: 'AC', energyWh: 1380, departureTime: '2026-01-01T12:00:00.000Z', maxA: 32 }, NOW, THREE_PHASE, 1380, 6).maxA, 6, 'nothing owed');
+  t.equal(planEvCharging({ mode: 'AC', energyWh: 1380, departureTime: '2026-01-01T12:00:00.000Z', maxA: 5 }, NOW, THREE_PHASE, 0, 6).maxA, 5, 'never above the EV maximum');
+});
