@@ -5,7 +5,7 @@
  * Units: the allocator works in A per phase on the grid side. A station takes A (AC) or W (DC, or
  * an AC station configured for W); `wattsPerAmp` (nominal line-to-neutral voltage × phases in use)
  * converts one into the other. DC needs are in W on the EV side and are counted as the grid-side
- * current of a three-phase supply (losses are not modelled).
+ * current of a three-phase supply (the caller passes nominal voltage × 3; losses are not modelled).
  *
  * The plan: with an energy amount and a departure time the session needs the constant power that
  * delivers that energy by departure (rounded up to the 0.1 A grid); no more is asked of the site,
@@ -94,13 +94,13 @@ function roundUpTenth(a: number): number {
 
 /**
  * What a session with these needs asks of the site, at `now`, for an EVSE whose supply gives
- * `wattsPerAmp` W per ampere per phase (nominal voltage × phases in use). `deliveredWh` is what
+ * `wattsPerAmp` W per ampere per phase (nominal voltage × phases in use; DC: × 3). `deliveredWh` is what
  * the session has delivered since the needs were reported (the energy still owed is the rest).
  * `floorA` is the least the site gives an admitted session (its minimum): a plan never asks for
  * less, or the session would not be admitted at all.
  */
 export function planEvCharging(needs: EvNeeds, now: string, wattsPerAmp: number, deliveredWh = 0, floorA = 0): EvPlan {
-  const evMaxA = needs.mode === 'AC' ? needs.maxA : needs.maxW !== undefined ? needs.maxW / (NOMINAL_VOLTS * 3) : undefined;
+  const evMaxA = needs.mode === 'AC' ? needs.maxA : needs.maxW !== undefined && wattsPerAmp > 0 ? needs.maxW / wattsPerAmp : undefined;
   const evMinA = needs.mode === 'AC' ? needs.minA : undefined;
   const plan: EvPlan = { feasible: true };
   if (evMinA !== undefined) plan.minA = evMinA;

@@ -471,9 +471,10 @@ export class SiteAllocator {
         let evCapA: number | undefined;
         let evMinA: number | undefined;
         if (planned) {
-          planned.baselineKwh ??= tx.totalKwh;
+          const kwh = Number.isFinite(tx.totalKwh) ? tx.totalKwh : 0;
+          planned.baselineKwh ??= kwh;
           const wpa = planned.needs.mode === 'DC' ? wattsPerAmp(site, 3) : wattsPerAmp(site, (phases?.length ?? (attachment.phases === 1 ? 1 : 3)));
-          const plan = planEvCharging(planned.needs, at, wpa, Math.max(0, (tx.totalKwh - planned.baselineKwh) * 1000), site.minA);
+          const plan = planEvCharging(planned.needs, at, wpa, Math.max(0, (kwh - planned.baselineKwh) * 1000), site.minA);
           evCapA = plan.maxA;
           evMinA = plan.minA;
           if (planned.needs.mode === 'DC') dc.add(key);
