@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { SqliteStore } from '../../adapters/store/sqlite-store.js';
 import { limitInForce, PROFILE_EXCEEDED, ProfileComplianceWatch } from '../../actors/commands/profile-compliance-watch.js';
 import { busEvent, type BusEvent } from '../../core/envelope.js';
@@ -37,7 +37,6 @@ async function setup(t: Test) {
   const flush = () => new Promise((r) => setTimeout(r, 10));
   return { store, watch, published, metrics, logs, set, flush };
 }
-type Test = Parameters<Parameters<typeof t.test>[1]>[0];
 
 t.test('a session above its Tx limit beyond tolerance for the grace period raises an alert; back under clears it', async (t) => {
   const { store, watch, published, metrics, logs, set, flush } = await setup(t);
