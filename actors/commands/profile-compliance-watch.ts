@@ -26,13 +26,17 @@ interface KnownProfile {
   setAt: string;
 }
 
-/** The limit a profile puts in force at `atMs` (A per phase) and since when; undefined when none. */
-export function limitInForce(known: KnownProfile, atMs: number): { limitA: number; since: string } | undefined {
+/**
+ * The limit a profile puts in force at `atMs` (A per phase), since when, and the W per A of its
+ * period (nominal voltage × its numberPhases, three when it says none: a power reading is
+ * converted with it); undefined when none.
+ */
+export function limitInForce(known: KnownProfile, atMs: number): { limitA: number; since: string; wattsPerAmp: number } | undefined {
   const { profile } = known;
   if (profile.kind === 'Recurring') return undefined;
   if (profile.validFrom && Date.parse(profile.validFrom) > atMs) return undefined;
   if (profile.validTo && Date.parse(profile.validTo) <= atMs) return undefined;
-  let least: { limitA: number; since: number } | undefined;
+  let least: { limitA: number; since: number; wattsPerAmp: number } | undefined;
   for (const s of profile.schedules) {
     // A Relative schedule counts from the transaction's start; the time it was set is the closest we know without a read.
     const start = Date.parse(s.startSchedule ?? known.setAt);
@@ -40,11 +44,12 @@ export function limitInForce(known: KnownProfile, atMs: number): { limitA: numbe
     let period: (typeof s.periods)[number] | undefined;
     for (const p of s.periods) if (start + p.startPeriod * 1000 <= atMs) period = p;
     if (!period) continue;
-    const limitA = s.unit === 'W' ? period.limit / (NOMINAL_VOLTS * (period.numberPhases ?? 3)) : period.limit;
+    const wattsPerAmp = NOMINAL_VOLTS * (period.numberPhases ?? 3);
+    const limitA = s.unit === 'W' ? period.limit / wattsPerAmp : period.limit;
     const since = Math.max(start + period.startPeriod * 1000, Date.parse(known.setAt));
-    if (!least || limitA < least.limitA) least = { limitA, since };
+    if (!least || limitA < least.limitA) least = { limitA, since, wattsPerAmp };
   }
-  return least && { limitA: Math.round(least.limitA * 10) / 10, since: new Date(least.since).toISOString() };
+  return least && { limitA: Math.round(least.limitA * 10) / 10, since: new Date(least.since).toISOString(), wattsPerAmp: least.wattsPerAmp };
 }
 
 /**
@@ -116,7 +121,7 @@ export class ProfileComplianceWatch {
     }
   }
 
-  private limitFor(byId: Map<number, KnownProfile & { evseId: number }>, evseId: number, transactionId: string, atMs: number): { limitA: number; since: string; profileId: number } | undefined {
+  private limitFor(byId: Map<number, KnownProfile & { evseId: number }>, evseId: number, transactionId: string, atMs: number): { limitA: number; since: string; wattsPerAmp: number; profileId: number } | undefined {
     // Tx of this transaction first; else TxDefault on the EVSE, else on the station; highest stack level wins.
     const tiers: Array<(k: KnownProfile & { evseId: number }) => boolean> = [
       (k) => k.profile.purpose === 'Tx' && k.profile.transactionId === transactionId,
@@ -124,13 +129,13 @@ export class ProfileComplianceWatch {
       (k) => k.profile.purpose === 'TxDefault' && k.evseId === 0,
     ];
     for (const tier of tiers) {
-      let best: { limitA: number; since: string; profileId: number; stackLevel: number } | undefined;
+      let best: { limitA: number; since: string; wattsPerAmp: number; profileId: number; stackLevel: number } | undefined;
       for (const k of byId.values()) {
         if (!tier(k)) continue;
         const inForce = limitInForce(k, atMs);
         if (inForce && (!best || k.profile.stackLevel > best.stackLevel)) best = { ...inForce, profileId: k.profile.id, stackLevel: k.profile.stackLevel };
       }
-      if (best) return { limitA: best.limitA, since: best.since, profileId: best.profileId };
+      if (best) return { limitA: best.limitA, since: best.since, wattsPerAmp: best.wattsPerAmp, profileId: best.profileId };
     }
     return undefined;
   }
@@ -148,7 +153,7 @@ export class ProfileComplianceWatch {
       const atMs = Date.parse(sample.timestamp);
       const limit = this.limitFor(byId, evseId, transactionId, atMs);
       if (!limit) continue;
-      const draw = drawOf(sample.sampledValue, NOMINAL_VOLTS * 3);
+      const draw = drawOf(sample.sampledValue, limit.wattsPerAmp);
       if (draw === undefined) continue;
       let state = this.states.get(key);
       if (!state || state.limitA !== limit.limitA) state = limitChanged(state, limit.limitA, limit.since);

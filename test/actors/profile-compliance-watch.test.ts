@@ -66,6 +66,13 @@ t.test('a session above its Tx limit beyond tolerance for the grace period raise
 });
 
 t.test('W profiles and Power.Active.Import readings are compared as A per phase', async (t) => {
+  const single = await setup(t);
+  // Single phase: 2300 W = 10 A; a power reading of 3680 W on that phase is 16 A.
+  single.set(txProfile(2300, 'W', { schedules: [{ id: 1, startSchedule: at(0), unit: 'W', periods: [{ startPeriod: 0, limit: 2300, numberPhases: 1 }] }] }));
+  single.watch.onEvent(meter(0, [{ measurand: 'Power.Active.Import', value: 3680, unit: 'W' }]));
+  single.watch.onEvent(meter(61, [{ measurand: 'Power.Active.Import', value: 3680, unit: 'W' }]));
+  await single.flush();
+  t.match(single.published, [{ payload: { limitA: 10, drawA: 16 } }]);
   const { watch, published, set, flush } = await setup(t);
   set(txProfile(6900, 'W')); // 10 A over three phases at 230 V
   watch.onEvent(meter(0, [{ measurand: 'Power.Active.Import', value: 11040, unit: 'W' }])); // 16 A
@@ -105,10 +112,12 @@ t.test('what is not checked: other stations, no profile, TxDefault tiers, cleare
 t.test('limitInForce follows the schedule periods, validity and duration', async (t) => {
   const profile: ChargingProfile = { id: 1, stackLevel: 0, purpose: 'Tx', kind: 'Absolute', transactionId: 'x', schedules: [{ id: 1, startSchedule: at(0), duration: 3600, unit: 'A', periods: [{ startPeriod: 0, limit: 16 }, { startPeriod: 1800, limit: 8 }] }] };
   const known = { profile, setAt: at(0) };
-  t.same(limitInForce(known, T0 + 60_000), { limitA: 16, since: at(0) });
-  t.same(limitInForce(known, T0 + 1_800_000), { limitA: 8, since: at(1800) });
+  t.same(limitInForce(known, T0 + 60_000), { limitA: 16, since: at(0), wattsPerAmp: 690 });
+  t.same(limitInForce(known, T0 + 1_800_000), { limitA: 8, since: at(1800), wattsPerAmp: 690 });
   t.equal(limitInForce(known, T0 + 3_600_000), undefined, 'after its duration');
   t.equal(limitInForce(known, T0 - 1), undefined, 'before its start');
   t.equal(limitInForce({ profile: { ...profile, validTo: at(60) }, setAt: at(0) }, T0 + 120_000), undefined, 'past validTo');
-  t.same(limitInForce({ profile, setAt: at(100) }, T0 + 120_000), { limitA: 16, since: at(100) }, 'in force since it was accepted');
+  t.same(limitInForce({ profile, setAt: at(100) }, T0 + 120_000), { limitA: 16, since: at(100), wattsPerAmp: 690 }, 'in force since it was accepted');
+  const single: ChargingProfile = { ...profile, schedules: [{ id: 1, startSchedule: at(0), unit: 'W', periods: [{ startPeriod: 0, limit: 2300, numberPhases: 1 }] }] };
+  t.same(limitInForce({ profile: single, setAt: at(0) }, T0 + 60_000), { limitA: 10, since: at(0), wattsPerAmp: 230 }, 'a single-phase W period');
 });

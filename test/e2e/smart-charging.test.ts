@@ -156,7 +156,15 @@ t.test('smart charging end to end', async (t) => {
     t.equal(tooMuch.body.code, 'VALIDATION_FAILED');
     t.match(tooMuch.body.message, /beyond the EVSE's rating of 32 A/);
     t.match((await server.apiJson('POST', '/stations/SC-P2/charging-profiles', { evseId: 1, profile: profile(30000, 'W') })).body.message, /rating of 22080 W/);
+    const disordered = await server.apiJson('POST', '/stations/SC-P2/charging-profiles', {
+      evseId: 1, profile: { ...profile(16), schedules: [{ id: 1, startSchedule: now(), unit: 'A', periods: [{ startPeriod: 0, limit: 16 }, { startPeriod: 600, limit: 10 }, { startPeriod: 300, limit: 8 }] }] },
+    });
+    t.equal(disordered.status, 400);
+    t.match(disordered.body.details.problems, [{ path: 'schedules[0].periods[2].startPeriod', message: /increasing order/ }], 'periods out of order');
     t.equal((await server.apiJson('POST', '/stations/SC-P2/charging-profiles', { evseId: 1, profile: profile(16) })).status, 200, 'within the rating');
+    const overlapping = await server.apiJson('POST', '/stations/SC-P2/charging-profiles', { evseId: 1, profile: { ...profile(16), id: 78 } });
+    t.equal(overlapping.status, 400);
+    t.match(overlapping.body.details.problems, [{ path: 'stackLevel', message: /profile 77 already has TxDefault stack level 1/ }], 'overlapping stack level');
   });
 
   t.test('a station that ignores its profile raises an alert, a metric and clears it when back under', async (t) => {
