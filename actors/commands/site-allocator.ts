@@ -14,6 +14,7 @@ import {
   type Site,
   type SessionLimit,
   type SiteAttachment,
+  DEFAULT_SITE_VOLTAGE,
   wattsPerAmp,
   wireLimit,
 } from '../../core/sites.js';
@@ -99,16 +100,16 @@ function supplyOf(site: Pick<Site, 'voltage'>, a: SiteAttachment, dc = false): {
 
 /**
  * An external limit (2.x NotifyChargingLimit chargingSchedule) as A per phase: the least first
- * period of its schedules (W over three phases at 230 V, or over its numberPhases); undefined
- * when it carries none.
+ * period of its schedules (W over three phases at `volts` per phase, or over its numberPhases);
+ * undefined when it carries none.
  */
-export function externalLimitA(schedules: unknown): number | undefined {
+export function externalLimitA(schedules: unknown, volts = 230): number | undefined {
   if (!Array.isArray(schedules)) return undefined;
   let least: number | undefined;
   for (const s of schedules as Array<{ chargingRateUnit?: string; chargingSchedulePeriod?: Array<{ limit?: number; numberPhases?: number }> }>) {
     const period = s.chargingSchedulePeriod?.[0];
     if (typeof period?.limit !== 'number') continue;
-    const amps = s.chargingRateUnit === 'W' ? period.limit / (230 * (period.numberPhases ?? 3)) : period.limit;
+    const amps = s.chargingRateUnit === 'W' ? period.limit / (volts * (period.numberPhases ?? 3)) : period.limit;
     least = least === undefined ? amps : Math.min(least, amps);
   }
   return least;
@@ -166,8 +167,8 @@ export class SiteAllocator {
   private readonly needs = new Map<string, { needs: EvNeeds; baselineKwh?: number }>();
   /** Priority of each session's id token or group (session key → priority; null: none of its own). */
   private readonly tokenPriorities = new Map<string, number | null>();
-  /** External limits (NotifyChargingLimit) per station|evse and source; evse 0 = the whole station (A per phase). */
-  private readonly external = new Map<string, Map<string, number>>();
+  /** External limits (NotifyChargingLimit schedules) per station|evse and source; evse 0 = the whole station; converted to A at the site's voltage when allocating. */
+  private readonly external = new Map<string, Map<string, unknown>>();
   /** Last charging state per station|transaction: a change wakes the site. */
   private readonly chargingStates = new Map<string, string | null>();
   /** station|evse whose NotifyEVChargingNeeds was accepted: its next allocation sends a TxProfile even if unchanged. */
@@ -244,11 +245,10 @@ export class SiteAllocator {
         break;
       }
       case 'charging-limit.set': {
-        const amps = externalLimitA(p.chargingSchedule);
         const key = `${event.stationId}|${typeof p.evseId === 'number' ? p.evseId : 0}`;
-        const bySource = this.external.get(key) ?? new Map<string, number>();
-        if (amps === undefined) bySource.delete(String(p.type));
-        else bySource.set(String(p.type), amps);
+        const bySource = this.external.get(key) ?? new Map<string, unknown>();
+        if (externalLimitA(p.chargingSchedule) === undefined) bySource.delete(String(p.type));
+        else bySource.set(String(p.type), p.chargingSchedule);
         if (bySource.size > 0) this.external.set(key, bySource);
         else this.external.delete(key);
         reason = 'charging-limit';
@@ -319,11 +319,10 @@ export class SiteAllocator {
   }
 
   /** The least of the EV's needs (`evCapA`: its plan) and the external limits on its EVSE or its whole station. */
-  private capOf(stationId: string, evseId: number, evCapA?: number): number | undefined {
+  private capOf(stationId: string, evseId: number, evCapA: number | undefined, volts: number): number | undefined {
     const caps = [
       evCapA,
-      ...(this.external.get(`${stationId}|${evseId}`)?.values() ?? []),
-      ...(this.external.get(`${stationId}|0`)?.values() ?? []),
+      ...[...(this.external.get(`${stationId}|${evseId}`)?.values() ?? []), ...(this.external.get(`${stationId}|0`)?.values() ?? [])].map((x) => externalLimitA(x, volts)),
     ].filter((c): c is number => c !== undefined);
     return caps.length > 0 ? Math.min(...caps) : undefined;
   }
@@ -481,7 +480,7 @@ export class SiteAllocator {
         }
         const priority = await this.tokenPriority(site.tenantId, key, tx.idToken?.idToken);
         sessions.push({
-          stationId, evseId, transactionId: tx.id, startedAt: tx.startedAt, phases, capA: this.capOf(stationId, evseId, evCapA),
+          stationId, evseId, transactionId: tx.id, startedAt: tx.startedAt, phases, capA: this.capOf(stationId, evseId, evCapA, site.voltage ?? DEFAULT_SITE_VOLTAGE),
           ...(evMinA !== undefined ? { minA: evMinA } : {}), ...(priority !== null ? { priority } : {}),
         });
       }

@@ -138,3 +138,12 @@ t.test('an EV schedule that violated the profile makes the allocator send the Tx
   t.equal(tx('A').length, 2, 'sent again');
   t.same(tx('A')[1], tx('A')[0], 'the same profile');
 });
+
+t.test('an external limit in W is converted at the site voltage', async (t) => {
+  const { allocator, started, settle, tx } = await setup(t, 60, [{ stationId: 'A' }], { voltage: 240 });
+  // 7200 W over 3 × 240 V = 10 A (at 230 V it would have been 10.4).
+  allocator.onEvent(busEvent('charging-limit.set', 't1', 'A', { type: 'EMS', evseId: 1, chargingSchedule: [{ chargingRateUnit: 'W', chargingSchedulePeriod: [{ startPeriod: 0, limit: 7200 }] }] }));
+  started('A', 'tx-a');
+  await settle();
+  t.equal(tx('A').at(-1)!.limit, 10);
+});
