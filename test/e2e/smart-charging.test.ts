@@ -111,8 +111,11 @@ t.test('smart charging end to end', async (t) => {
     const site = (await server.apiJson('GET', '/sites/w-site')).body;
     t.same(site.tree.limitA, { L1: 40, L2: 40, L3: 40 });
     t.equal(site.voltage, 230);
-    await eventually(async () => w.got.some((g) => g.purpose === 'TxDefaultProfile'), 20_000, 'W default');
-    t.match(w.got.find((g) => g.purpose === 'TxDefaultProfile'), { unit: 'W', limit: 20 * 690 }, 'its safe share (20 A) in W');
+    // Its safe share: 40 A while it is alone on the site, 20 A once the DC station is attached too; in W.
+    const defaults = () => w.got.filter((g) => g.purpose === 'TxDefaultProfile');
+    await eventually(async () => defaults().at(-1)?.limit === 20 * 690, 20_000, 'W default at 20 A');
+    t.match(defaults().at(-1), { unit: 'W', limit: 20 * 690 }, 'its safe share (20 A) in W');
+    t.ok(defaults().every((g) => g.unit === 'W'), 'every default in W');
     const txW = await start(w, 'W-1');
     await eventually(async () => tx(w, txW).at(-1)?.limit === 32 * 690, 20_000, 'W Tx profile at its rating');
     const txDc = await start(dc, 'DC-1');
@@ -167,36 +170,47 @@ t.test('smart charging end to end', async (t) => {
     t.match(overlapping.body.details.problems, [{ path: 'stackLevel', message: /profile 77 already has TxDefault stack level 1/ }], 'overlapping stack level');
   });
 
-  t.test('a station that ignores its profile raises an alert, a metric and clears it when back under', async (t) => {
-    const s = await station('SC-IGNORE', 'ocpp2.0.1');
-    t.equal((await server.apiJson('POST', '/sites', { id: 'i-site', nodes: [{ id: 'grid', parentId: null, limitA: 10 }] })).status, 201);
-    await server.apiJson('POST', '/sites/i-site/attachments', { stationId: s.id, evseId: 1, nodeId: 'grid' });
-    const txId = await start(s, 'IGNORE-1');
-    await eventually(async () => tx(s, txId).at(-1)?.limit === 10, 20_000, 'a 10 A TxProfile');
-    // The station's meter says 16 A per phase for 70 s of its own clock (readings timestamped ahead).
-    const base = Date.now() + 1000;
-    const reading = async (offsetSec: number, amps: number) => {
-      await s.client.call('TransactionEvent', {
-        eventType: 'Updated', timestamp: new Date(base + offsetSec * 1000).toISOString(), triggerReason: 'MeterValuePeriodic', seqNo: s.seq++,
-        transactionInfo: { transactionId: txId },
-        meterValue: [{ timestamp: new Date(base + offsetSec * 1000).toISOString(), sampledValue: ['L1', 'L2', 'L3'].map((phase) => ({ value: amps, measurand: 'Current.Import', phase, unitOfMeasure: { unit: 'A' } })) }],
-      });
-    };
-    await reading(0, 16);
-    await reading(30, 16);
-    const open = async () => (await server.apiJson('GET', `/alerts?state=open&stationId=${s.id}`)).body.items as any[];
-    t.same(await open(), [], 'within the grace period');
-    await reading(70, 16);
-    const alerts = await eventually(async () => ((await open()).length > 0 ? open() : false), 20_000, 'an open alert');
-    t.match(alerts, [{ stationId: s.id, type: 'ChargingProfileExceeded', source: 'profile-compliance', state: 'open', evseId: 1, payload: { limitA: 10, drawA: 16, transactionId: txId } }]);
-    t.equal(metricValue(await server.metrics(), 'csms_profile_exceeded_total'), 1);
-    t.equal(metricValue(await server.metrics(), 'csms_profile_exceeded_open'), 1);
-    t.match(server.output().stdout, /station draws above its charging profile/, 'one log line');
-    await reading(80, 10.5);
-    await eventually(async () => (await open()).length === 0, 20_000, 'cleared');
-    const cleared = (await server.apiJson('GET', `/alerts?state=cleared&stationId=${s.id}`)).body.items;
-    t.match(cleared, [{ type: 'ChargingProfileExceeded', state: 'cleared' }]);
-    t.equal(metricValue(await server.metrics(), 'csms_profile_exceeded_open'), 0);
-    await stop(s, txId);
-  });
+  // 2.0.1 reports Current.Import per phase in TransactionEvent; 1.6 reports Power.Active.Import in MeterValues.
+  for (const [i, version] of (['ocpp2.0.1', 'ocpp1.6'] as const).entries()) {
+    t.test(`${version}: a station that ignores its profile raises an alert, a metric and clears it when back under`, async (t) => {
+      const s = await station(`SC-IGNORE-${i}`, version);
+      t.equal((await server.apiJson('POST', '/sites', { id: `i-site-${i}`, nodes: [{ id: 'grid', parentId: null, limitA: 10 }] })).status, 201);
+      await server.apiJson('POST', `/sites/i-site-${i}/attachments`, { stationId: s.id, evseId: 1, nodeId: 'grid' });
+      const txId = await start(s, `IGNORE-${i}`);
+      await eventually(async () => tx(s, txId).at(-1)?.limit === 10, 20_000, 'a 10 A TxProfile');
+      // The station's meter says 16 A per phase for 70 s of its own clock (readings timestamped ahead).
+      const base = Date.now() + 1000;
+      const reading = async (offsetSec: number, amps: number) => {
+        const timestamp = new Date(base + offsetSec * 1000).toISOString();
+        if (version === 'ocpp1.6') {
+          await s.client.call('MeterValues', {
+            connectorId: 1, transactionId: Number(txId),
+            meterValue: [{ timestamp, sampledValue: [{ value: String(amps * 690), measurand: 'Power.Active.Import', unit: 'W' }] }],
+          });
+        } else {
+          await s.client.call('TransactionEvent', {
+            eventType: 'Updated', timestamp, triggerReason: 'MeterValuePeriodic', seqNo: s.seq++,
+            transactionInfo: { transactionId: txId },
+            meterValue: [{ timestamp, sampledValue: ['L1', 'L2', 'L3'].map((phase) => ({ value: amps, measurand: 'Current.Import', phase, unitOfMeasure: { unit: 'A' } })) }],
+          });
+        }
+      };
+      await reading(0, 16);
+      await reading(30, 16);
+      const open = async () => (await server.apiJson('GET', `/alerts?state=open&stationId=${s.id}`)).body.items as any[];
+      t.same(await open(), [], 'within the grace period');
+      await reading(70, 16);
+      const alerts = await eventually(async () => ((await open()).length > 0 ? open() : false), 20_000, 'an open alert');
+      t.match(alerts, [{ stationId: s.id, type: 'ChargingProfileExceeded', source: 'profile-compliance', state: 'open', evseId: 1, payload: { limitA: 10, drawA: 16, transactionId: txId } }]);
+      t.equal(metricValue(await server.metrics(), 'csms_profile_exceeded_total'), i + 1);
+      t.equal(metricValue(await server.metrics(), 'csms_profile_exceeded_open'), 1);
+      t.match(server.output().stdout, new RegExp(`"stationId":"${s.id}".*station draws above its charging profile`), 'one log line');
+      await reading(80, 10.5);
+      await eventually(async () => (await open()).length === 0, 20_000, 'cleared');
+      const cleared = (await server.apiJson('GET', `/alerts?state=cleared&stationId=${s.id}`)).body.items;
+      t.match(cleared, [{ type: 'ChargingProfileExceeded', state: 'cleared' }]);
+      t.equal(metricValue(await server.metrics(), 'csms_profile_exceeded_open'), 0);
+      await stop(s, txId);
+    });
+  }
 });
