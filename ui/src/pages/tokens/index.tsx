@@ -23,7 +23,7 @@ export function TokensPage({ user }: PageProps) {
     }
   };
   const update = (t: any, change: Record<string, unknown>) =>
-    act(() => api(`/tokens/${encodeURIComponent(t.idToken)}`, { method: 'PUT', body: { type: t.type, status: t.status, expiresAt: t.expiresAt, groupId: t.groupId, allowConcurrentTx: t.allowConcurrentTx, ...change } }));
+    act(() => api(`/tokens/${encodeURIComponent(t.idToken)}`, { method: 'PUT', body: { type: t.type, status: t.status, expiresAt: t.expiresAt, groupId: t.groupId, allowConcurrentTx: t.allowConcurrentTx, priority: t.priority ?? null, ...change } }));
   return (
     <>
       <PageHeader title="Id tokens" />
