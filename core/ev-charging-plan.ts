@@ -195,3 +195,16 @@ export function evScheduleViolations(
   });
   return out;
 }
+
+/**
+ * The unit a station's profiles must be in, from what it reported: 2.x SmartChargingCtrlr.RateUnit
+ * (a member list of A and W) or 1.6 ChargingScheduleAllowedChargingRateUnit (Current, Power).
+ * 'W' only when it takes W and not A; 'A' when it takes A; undefined when it said nothing usable.
+ */
+export function rateUnitOf(reported: string | undefined): 'A' | 'W' | undefined {
+  if (reported === undefined) return undefined;
+  const units = new Set(reported.split(',').map((u) => u.trim().toLowerCase()).map((u) => (u === 'current' ? 'a' : u === 'power' ? 'w' : u)));
+  if (units.has('a')) return 'A';
+  if (units.has('w')) return 'W';
+  return undefined;
+}

@@ -31,9 +31,9 @@ export interface SiteAttachment {
   /** Higher is served first (default 0); a session's id token (or its group) with a priority of its own overrides it. */
   priority?: number;
   /**
-   * The unit the station's profiles must be in: 'A' (default) or 'W' (a station configured for
-   * W, e.g. SmartChargingCtrlr.RateUnit / ChargingScheduleAllowedChargingRateUnit = W). DC
-   * sessions (EV needs with DC parameters) are always sent in W.
+   * The unit the station's profiles must be in: 'A' or 'W'. When absent, what the station
+   * reported (SmartChargingCtrlr.RateUnit / ChargingScheduleAllowedChargingRateUnit in its device
+   * model), else A. DC sessions (EV needs with DC parameters) are always sent in W.
    */
   chargingRateUnit?: 'A' | 'W';
   attachedAt: string;

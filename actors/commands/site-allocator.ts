@@ -1,6 +1,7 @@
 import type { ChargingProfile } from '../../core/charging-profile.js';
 import { busEvent, type BusEvent, type StationReply } from '../../core/envelope.js';
-import { evNeedsOf, limitInUnit, planEvCharging, type EvNeeds } from '../../core/ev-charging-plan.js';
+import { OCPP16_COMPONENT } from '../../core/configuration-results.js';
+import { evNeedsOf, limitInUnit, planEvCharging, rateUnitOf, type EvNeeds } from '../../core/ev-charging-plan.js';
 import { allocate, pathToRoot, PHASES, type Phase, type SessionDemand } from '../../core/load-allocation.js';
 import type { Store } from '../../core/ports/store/store.js';
 import {
@@ -30,8 +31,11 @@ export const SITE_DEFAULT_PROFILE_ID = 9_100_000;
 export const SITE_TX_PROFILE_ID = 9_200_000;
 
 export interface SiteAllocatorDeps {
-  /** `tokens`: priorities per id token or group (absent: the attachments' priorities only). */
-  store: Pick<Store, 'sites' | 'transactions'> & Partial<Pick<Store, 'tokens'>>;
+  /**
+   * `tokens`: priorities per id token or group (absent: the attachments' priorities only);
+   * `deviceModel`: the rate unit each station reported (absent: the attachments' unit only).
+   */
+  store: Pick<Store, 'sites' | 'transactions'> & Partial<Pick<Store, 'tokens' | 'deviceModel'>>;
   commands: Pick<StationCommands, 'run'>;
   publish(event: BusEvent): void;
   /** This node's id: the lease holder's name. */
@@ -91,11 +95,14 @@ function limitProfile(
   };
 }
 
-/** How an attachment's profiles are sent: unit, phases, W per A. DC sessions go in W over three phases. */
-function supplyOf(site: Pick<Site, 'voltage'>, a: SiteAttachment, dc = false): { unit: 'A' | 'W'; numberPhases?: number; wattsPerAmp: number } {
+/**
+ * How an attachment's profiles are sent: unit (the attachment's, else what the station reported,
+ * else A), phases, W per A. DC sessions go in W over three phases.
+ */
+function supplyOf(site: Pick<Site, 'voltage'>, a: SiteAttachment, dc = false, reported?: 'A' | 'W'): { unit: 'A' | 'W'; numberPhases?: number; wattsPerAmp: number } {
   if (dc) return { unit: 'W', wattsPerAmp: wattsPerAmp(site, 3) };
   const phases = a.phases === 1 ? 1 : 3;
-  return { unit: a.chargingRateUnit ?? 'A', ...(phases === 1 ? { numberPhases: 1 } : {}), wattsPerAmp: wattsPerAmp(site, phases) };
+  return { unit: a.chargingRateUnit ?? reported ?? 'A', ...(phases === 1 ? { numberPhases: 1 } : {}), wattsPerAmp: wattsPerAmp(site, phases) };
 }
 
 /**
@@ -165,6 +172,8 @@ export class SiteAllocator {
   private readonly phases = new Map<string, Phase[]>();
   /** EV charging needs per station|evse; `baselineKwh`: the session's energy when they were first planned. */
   private readonly needs = new Map<string, { needs: EvNeeds; baselineKwh?: number }>();
+  /** The rate unit each station reported (station id → unit; null: nothing usable); forgotten when it boots. */
+  private readonly rateUnits = new Map<string, 'A' | 'W' | null>();
   /** Priority of each session's id token or group (session key → priority; null: none of its own). */
   private readonly tokenPriorities = new Map<string, number | null>();
   /** External limits (NotifyChargingLimit schedules) per station|evse and source; evse 0 = the whole station; converted to A at the site's voltage when allocating. */
@@ -262,7 +271,8 @@ export class SiteAllocator {
         break;
       }
       case 'station.booted':
-        // A rebooted station may have lost what it held: its defaults are sent again.
+        // A rebooted station may have lost what it held: its defaults are sent again (its configuration may have changed too).
+        this.rateUnits.delete(event.stationId);
         for (const s of this.sites.values()) for (const key of s.defaults.keys()) if (key.startsWith(`${event.stationId}|`)) s.defaults.delete(key);
         reason = 'station-booted';
         break;
@@ -391,6 +401,32 @@ export class SiteAllocator {
     return priority;
   }
 
+  /**
+   * The unit a station said its profiles must be in (2.x SmartChargingCtrlr.RateUnit, 1.6
+   * ChargingScheduleAllowedChargingRateUnit, from its device model), looked up once per station.
+   */
+  private async rateUnit(tenantId: string, stationId: string): Promise<'A' | 'W' | undefined> {
+    const known = this.rateUnits.get(stationId);
+    if (known !== undefined) return known ?? undefined;
+    const model = this.deps.store.deviceModel;
+    let unit: 'A' | 'W' | undefined;
+    if (model) {
+      try {
+        for (const [component, variable] of [['SmartChargingCtrlr', 'RateUnit'], [OCPP16_COMPONENT, 'ChargingScheduleAllowedChargingRateUnit']] as const) {
+          const page = await model.listDeviceModel(tenantId, stationId, { component, variable, limit: 1 });
+          const value = page.items[0]?.attributes.find((a) => (a.type ?? 'Actual') === 'Actual')?.value;
+          unit = rateUnitOf(value ?? undefined);
+          if (unit) break;
+        }
+      } catch (error) {
+        this.deps.log?.warn({ err: error, stationId }, 'rate unit lookup failed');
+        return undefined;
+      }
+    }
+    this.rateUnits.set(stationId, unit ?? null);
+    return unit;
+  }
+
   private isSilent(stationId: string): boolean {
     const until = this.silent.get(stationId);
     if (until === undefined) return false;
@@ -434,6 +470,10 @@ export class SiteAllocator {
       s.seeded = true;
     }
 
+    // The unit each station reported, for attachments that do not name one (cached per station).
+    const reported = new Map<string, 'A' | 'W' | undefined>();
+    for (const a of site.attachments) if (a.chargingRateUnit === undefined && !reported.has(a.stationId)) reported.set(a.stationId, await this.rateUnit(site.tenantId, a.stationId));
+
     // 1. Safe defaults, decreases before increases.
     const shares = safeShares(site);
     const attachmentKeys = new Set(site.attachments.map((a) => attachmentKey(a.stationId, a.evseId)));
@@ -446,7 +486,7 @@ export class SiteAllocator {
         batch.map(async (a) => {
           const key = attachmentKey(a.stationId, a.evseId);
           const limit = shares.get(key)!;
-          const profile = limitProfile('TxDefault', SITE_DEFAULT_PROFILE_ID + a.evseId, limit, at, undefined, supplyOf(site, a));
+          const profile = limitProfile('TxDefault', SITE_DEFAULT_PROFILE_ID + a.evseId, limit, at, undefined, supplyOf(site, a, false, reported.get(a.stationId)));
           if (await this.send(site.tenantId, a.stationId, a.evseId, profile)) s.defaults.set(key, limit);
         }),
       );
@@ -519,7 +559,7 @@ export class SiteAllocator {
         decreases.map(async (a) => {
           const x = byKey.get(a.id)!;
           const attachment = attachmentOf(site, x.stationId, x.evseId)!;
-          const ok = await this.send(site.tenantId, x.stationId, x.evseId, limitProfile('Tx', SITE_TX_PROFILE_ID + x.evseId, a.limitA, at, x.transactionId, supplyOf(site, attachment, dc.has(a.id))));
+          const ok = await this.send(site.tenantId, x.stationId, x.evseId, limitProfile('Tx', SITE_TX_PROFILE_ID + x.evseId, a.limitA, at, x.transactionId, supplyOf(site, attachment, dc.has(a.id), reported.get(x.stationId))));
           if (ok) {
             s.held.set(a.id, a.limitA);
             this.owed.delete(`${x.stationId}|${x.evseId}`);
@@ -538,7 +578,7 @@ export class SiteAllocator {
       increases.map(async (a) => {
         const x = byKey.get(a.id)!;
         const attachment = attachmentOf(site, x.stationId, x.evseId)!;
-        const ok = await this.send(site.tenantId, x.stationId, x.evseId, limitProfile('Tx', SITE_TX_PROFILE_ID + x.evseId, a.limitA, at, x.transactionId, supplyOf(site, attachment, dc.has(a.id))));
+        const ok = await this.send(site.tenantId, x.stationId, x.evseId, limitProfile('Tx', SITE_TX_PROFILE_ID + x.evseId, a.limitA, at, x.transactionId, supplyOf(site, attachment, dc.has(a.id), reported.get(x.stationId))));
         if (ok) s.held.set(a.id, a.limitA);
         if (ok) this.owed.delete(`${x.stationId}|${x.evseId}`);
       }),

@@ -40,8 +40,7 @@ const attachmentBody = {
     chargingRateUnit: {
       type: 'string',
       enum: ['A', 'W'],
-      default: 'A',
-      description: 'The unit the station’s profiles must be in (W for a station configured for W); the allocator converts at the site’s nominal voltage × phases. DC sessions are always sent in W.',
+      description: 'The unit the station’s profiles must be in; absent: what the station reported (SmartChargingCtrlr.RateUnit, 1.6 ChargingScheduleAllowedChargingRateUnit), else A. The allocator converts at the site’s nominal voltage × phases. DC sessions are always sent in W.',
     },
   },
   required: ['stationId', 'nodeId'],

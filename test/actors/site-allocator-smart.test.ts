@@ -48,7 +48,7 @@ async function setup(t: Test, limitA: number, attachments: Array<Partial<SiteAtt
     },
   } as unknown as SqliteStore['transactions'];
   const allocator = new SiteAllocator({
-    store: { sites: store.sites, transactions, tokens: store.tokens },
+    store: { sites: store.sites, transactions, tokens: store.tokens, deviceModel: store.deviceModel },
     commands, publish: () => {}, nodeId: 'n1', debounceMs: 5, tickMs: 0, clock: () => NOW,
   });
   t.teardown(() => allocator.stop());
@@ -146,4 +146,14 @@ t.test('an external limit in W is converted at the site voltage', async (t) => {
   started('A', 'tx-a');
   await settle();
   t.equal(tx('A').at(-1)!.limit, 10);
+});
+
+t.test('a station that reported W only (device model) gets W profiles without being configured', async (t) => {
+  const { store, sent, settle, allocator } = await setup(t, 60, [{ stationId: 'V2' }, { stationId: 'V16' }, { stationId: 'BOTH' }]);
+  await store.deviceModel.recordActualValues('t1', 'V2', [{ component: { name: 'SmartChargingCtrlr' }, variable: { name: 'RateUnit' }, value: 'W', at: NOW.toISOString() }]);
+  await store.deviceModel.recordActualValues('t1', 'V16', [{ component: { name: 'OCPP16' }, variable: { name: 'ChargingScheduleAllowedChargingRateUnit' }, value: 'Power', at: NOW.toISOString() }]);
+  await store.deviceModel.recordActualValues('t1', 'BOTH', [{ component: { name: 'SmartChargingCtrlr' }, variable: { name: 'RateUnit' }, value: 'A,W', at: NOW.toISOString() }]);
+  allocator.siteChanged('t1', 's1');
+  await settle();
+  t.same(sent.filter((s) => s.purpose === 'TxDefault').map((s) => [s.stationId, s.unit, s.limit]).sort(), [['BOTH', 'A', 20], ['V16', 'W', 13800], ['V2', 'W', 13800]]);
 });

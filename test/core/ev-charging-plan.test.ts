@@ -1,6 +1,6 @@
 import t from 'tap';
 import fc from 'fast-check';
-import { energyWhAt, evNeedsOf, evScheduleViolations, limitAsAmps, limitInUnit, NOMINAL_VOLTS, planEvCharging } from '../../core/ev-charging-plan.js';
+import { energyWhAt, evNeedsOf, evScheduleViolations, limitAsAmps, limitInUnit, NOMINAL_VOLTS, planEvCharging, rateUnitOf } from '../../core/ev-charging-plan.js';
 
 const NOW = '2026-01-01T10:00:00.000Z';
 const THREE_PHASE = NOMINAL_VOLTS * 3; // 690 W per A per phase
@@ -114,4 +114,13 @@ t.test('the site minimum is a floor: a plan never asks for less than an admitted
   t.equal(planEvCharging({ mode: 'AC', energyWh: 1380, departureTime: '2026-01-01T12:00:00.000Z', maxA: 32 }, NOW, THREE_PHASE, 0, 6).maxA, 6);
   t.equal(planEvCharging({ mode: 'AC', energyWh: 1380, departureTime: '2026-01-01T12:00:00.000Z', maxA: 32 }, NOW, THREE_PHASE, 1380, 6).maxA, 6, 'nothing owed');
   t.equal(planEvCharging({ mode: 'AC', energyWh: 1380, departureTime: '2026-01-01T12:00:00.000Z', maxA: 5 }, NOW, THREE_PHASE, 0, 6).maxA, 5, 'never above the EV maximum');
+});
+
+t.test('rateUnitOf reads the 2.x and 1.6 configuration of allowed rate units', async (t) => {
+  t.equal(rateUnitOf('W'), 'W');
+  t.equal(rateUnitOf('A,W'), 'A', 'A when the station takes both');
+  t.equal(rateUnitOf('Power'), 'W', '1.6 spelling');
+  t.equal(rateUnitOf('Current, Power'), 'A');
+  t.equal(rateUnitOf(''), undefined);
+  t.equal(rateUnitOf(undefined), undefined);
 });
