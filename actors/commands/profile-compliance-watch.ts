@@ -101,14 +101,21 @@ export class ProfileComplianceWatch {
         return;
       }
       case 'transaction.ended': {
-        const key = `${event.stationId}|${String(p.evseId ?? '')}|${String(p.transactionId)}`;
-        const state = this.states.get(key);
-        this.states.delete(key);
+        // By station and transaction (whatever EVSE the end names): nothing of the session stays behind.
+        let state: ComplianceState | undefined;
+        let evseId = p.evseId as number;
+        for (const [key, st] of this.states) {
+          const [stationId, evse, transactionId] = key.split('|');
+          if (stationId !== event.stationId || transactionId !== String(p.transactionId)) continue;
+          state = st;
+          evseId = Number(evse);
+          this.states.delete(key);
+        }
         const byId = this.profiles.get(event.stationId);
         if (byId) for (const [id, k] of byId) if (k.profile.purpose === 'Tx' && k.profile.transactionId === String(p.transactionId)) byId.delete(id);
         if (byId?.size === 0) this.profiles.delete(event.stationId);
         // An alert open when the session ends is over with it.
-        if (state?.alerted) void this.alert(event.tenantId, event.stationId, p.evseId as number, String(p.transactionId), true, { at: event.time, limitA: state.limitA, drawA: null, reason: 'transaction-ended' });
+        if (state?.alerted) void this.alert(event.tenantId, event.stationId, evseId, String(p.transactionId), true, { at: event.time, limitA: state.limitA, drawA: null, reason: 'transaction-ended' });
         return;
       }
       case 'meter.values': {

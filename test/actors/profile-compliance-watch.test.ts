@@ -98,9 +98,9 @@ t.test('what is not checked: other stations, no profile, TxDefault tiers, cleare
   await flush();
   t.match(published, [{ payload: { limitA: 20, profileId: 9100000, cleared: false } }], 'over the default');
   // The session ends: its open alert is closed with it.
-  watch.onEvent(busEvent('transaction.ended', 't1', 'CS1', { transactionId: 'tx-1', evseId: 1 }));
+  watch.onEvent(busEvent('transaction.ended', 't1', 'CS1', { transactionId: 'tx-1', evseId: null }));
   await flush();
-  t.match(published[1], { payload: { cleared: true, reason: 'transaction-ended' } });
+  t.match(published[1], { payload: { cleared: true, reason: 'transaction-ended', evseId: 1 } }, 'closed on its EVSE even when the end names none');
   // Profiles cleared: nothing is checked any more.
   watch.onEvent(busEvent('profile.cleared', 't1', 'CS1', { filter: { purpose: 'TxDefault' }, removed: 1 }));
   watch.onEvent(meter(300, [{ measurand: 'Current.Import', phase: 'L1', value: 60 }], 'tx-2'));
