@@ -80,6 +80,7 @@ export const idTokenSchema = {
     expiresAt: nstr,
     groupId: nstr,
     allowConcurrentTx: { type: 'boolean' },
+    priority: { type: 'integer', description: 'Site load management priority of sessions started with this token (or, for a group, with a token of the group); absent: none' },
     source: { type: 'string', enum: ['api', 'auto'] },
     createdAt: str,
     updatedAt: str,
@@ -96,6 +97,15 @@ export const idTokenBodyProps = {
     type: 'boolean',
     default: false,
     description: 'May start a transaction while one with this token runs on another station; otherwise such a start is answered ConcurrentTx',
+  },
+  priority: {
+    type: ['integer', 'null'],
+    minimum: -1000,
+    maximum: 1000,
+    default: null,
+    description:
+      'Site load management: sessions started with this token are admitted and filled by this priority (higher first), overriding the priority of the EVSE’s site attachment. ' +
+      'A token without one takes its group’s: the priority of the token record named by its groupId. null: none.',
   },
 } as const;
 

@@ -10,7 +10,8 @@ import type { WireComponent, WireVariable } from './device-model.js';
 import { componentRef, variableRef } from './device-model.js';
 import { evseFrom16 } from './version-mapping.js';
 
-export type AlertSource = 'connector-status' | 'device-event' | 'security-event';
+/** `profile-compliance`: a session drew above the charging profile its station accepted (actors/commands/profile-compliance-watch.ts). */
+export type AlertSource = 'connector-status' | 'device-event' | 'security-event' | 'profile-compliance';
 
 export interface AlertFacts {
   type: string;
@@ -156,6 +157,11 @@ export function alertSubject(alert: { type: string; payload: Record<string, unkn
       const key = `device:${JSON.stringify([c.name, c.instance ?? null, c.evseId ?? null, c.connectorId ?? null, v.name, v.instance ?? null])}`;
       const int = (v: unknown) => (Number.isSafeInteger(v) ? (v as number) : null);
       return { key, evseId: int(c.evseId), connectorId: int(c.connectorId) };
+    }
+    case 'profile-compliance': {
+      // One alert per EVSE: a new session's excess reopens it.
+      const evseId = Number.isSafeInteger(p.evseId) ? (p.evseId as number) : null;
+      return { key: `profile:${evseId ?? '?'}:${alert.type}`, evseId, connectorId: null };
     }
     default:
       return { key: `${String(p.source)}:${alert.type}`, evseId: null, connectorId: null };

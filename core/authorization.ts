@@ -14,6 +14,12 @@ export interface IdTokenRecord {
    * several vehicles). Otherwise such a start is answered ConcurrentTx. Absent means false.
    */
   allowConcurrentTx?: boolean;
+  /**
+   * Site load management: sessions started with this token are served by this priority (higher
+   * first; it overrides the priority of the EVSE's site attachment). A token whose record has
+   * none takes its group's: the record of the token named by its groupId. Absent: none.
+   */
+  priority?: number | null;
   /** 'api' when an operator created it, 'auto' when accept-all recorded a token it saw. */
   source: 'api' | 'auto';
   createdAt: string;

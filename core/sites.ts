@@ -13,7 +13,7 @@ export interface SiteNode {
   /** null for the root (the grid connection); exactly one root per site. */
   parentId: string | null;
   name?: string;
-  /** Limit in A, the same on every phase or per phase; or `limitKw` (three-phase, 230 V per phase). */
+  /** Limit in A, the same on every phase or per phase; or `limitKw` (three-phase, at the site's nominal voltage per phase). */
   limitA?: number | PhaseAmps;
   limitKw?: number;
 }
@@ -28,8 +28,14 @@ export interface SiteAttachment {
   /** 1: a single-phase EVSE (on L1 unless `phase` says otherwise); 3 (default). */
   phases?: 1 | 3;
   phase?: Phase;
-  /** Higher is served first (default 0). */
+  /** Higher is served first (default 0); a session's id token (or its group) with a priority of its own overrides it. */
   priority?: number;
+  /**
+   * The unit the station's profiles must be in: 'A' or 'W'. When absent, what the station
+   * reported (SmartChargingCtrlr.RateUnit / ChargingScheduleAllowedChargingRateUnit in its device
+   * model), else A. DC sessions (EV needs with DC parameters) are always sent in W.
+   */
+  chargingRateUnit?: 'A' | 'W';
   attachedAt: string;
 }
 
@@ -56,6 +62,8 @@ export interface Site {
   minA: number;
   /** Rating of an attachment that names none (A). Default 32. */
   defaultMaxA: number;
+  /** Nominal line-to-neutral voltage (V) for kW limits and W profiles. Default 230. */
+  voltage?: number;
   nodes: SiteNode[];
   attachments: SiteAttachment[];
   /** Which node runs the site's allocation, until when (compare-and-set, like firmware campaigns). */
@@ -67,17 +75,23 @@ export interface Site {
 }
 
 export const DEFAULT_SITE_MAX_A = 32;
+export const DEFAULT_SITE_VOLTAGE = 230;
+
+/** W per A per phase of an EVSE drawing on `phases` phases at the site's nominal voltage. */
+export function wattsPerAmp(site: Pick<Site, 'voltage'>, phases: number): number {
+  return (site.voltage ?? DEFAULT_SITE_VOLTAGE) * phases;
+}
 
 export interface SiteProblem {
   path: string;
   message: string;
 }
 
-/** The capacity node as the allocator reads it (kW converted to A per phase). */
-export function capacityNode(node: SiteNode): CapacityNode {
+/** The capacity node as the allocator reads it (kW converted to A per phase at `volts` per phase). */
+export function capacityNode(node: SiteNode, volts = DEFAULT_SITE_VOLTAGE): CapacityNode {
   let limit: PhaseAmps;
   if (node.limitKw !== undefined) {
-    const a = Math.floor(kwToPhaseAmps(node.limitKw) * 10) / 10;
+    const a = Math.floor(kwToPhaseAmps(node.limitKw, volts) * 10 + 1e-6) / 10;
     limit = { L1: a, L2: a, L3: a };
   } else if (typeof node.limitA === 'number') {
     limit = { L1: node.limitA, L2: node.limitA, L3: node.limitA };
@@ -88,7 +102,7 @@ export function capacityNode(node: SiteNode): CapacityNode {
 }
 
 /** Everything wrong with a site's tree and attachments, or []. */
-export function validateSite(site: Pick<Site, 'nodes' | 'attachments' | 'minA' | 'defaultMaxA'>): SiteProblem[] {
+export function validateSite(site: Pick<Site, 'nodes' | 'attachments' | 'minA' | 'defaultMaxA' | 'voltage'>): SiteProblem[] {
   const problems: SiteProblem[] = [];
   const bad = (path: string, message: string) => problems.push({ path, message });
   const ids = new Map<string, SiteNode>();
@@ -130,6 +144,7 @@ export function validateSite(site: Pick<Site, 'nodes' | 'attachments' | 'minA' |
   });
   if (!(site.minA > 0)) bad('minA', 'must be > 0');
   if (!(site.defaultMaxA >= site.minA)) bad('defaultMaxA', 'must be ≥ minA');
+  if (site.voltage !== undefined && !(site.voltage > 0)) bad('voltage', 'must be > 0');
   return problems;
 }
 
@@ -153,9 +168,9 @@ export function attachmentKey(stationId: string, evseId: number): string {
  * The TxDefaultProfile limit (A) of each attachment: its safe share, so that if every station
  * charged at its default at once no node's phase would exceed its limit.
  */
-export function safeShares(site: Pick<Site, 'nodes' | 'attachments'>): Map<string, number> {
+export function safeShares(site: Pick<Site, 'nodes' | 'attachments' | 'voltage'>): Map<string, number> {
   const limits = fallbackLimits(
-    site.nodes.map(capacityNode),
+    site.nodes.map((n) => capacityNode(n, site.voltage)),
     site.attachments.map((a) => ({ id: attachmentKey(a.stationId, a.evseId), nodeId: a.nodeId })),
   );
   for (const [key, amps] of limits) limits.set(key, wireLimit(amps));
@@ -172,6 +187,10 @@ export interface ActiveSession {
   phases?: readonly Phase[];
   /** A cap from the EV's charging needs or an external limit (A per phase). */
   capA?: number;
+  /** The EV's own minimum (A per phase), when above the site's. */
+  minA?: number;
+  /** The priority of its id token or group, when it has one: overrides the attachment's. */
+  priority?: number;
 }
 
 /** The attachment a session belongs to: its EVSE, or the whole station. */
@@ -191,7 +210,8 @@ export function demandsOf(site: Pick<Site, 'attachments' | 'minA' | 'defaultMaxA
     if (!a) continue;
     const own: Phase[] = a.phases === 1 ? [a.phase ?? 'L1'] : [...PHASES];
     const maxA = Math.min(a.maxA ?? site.defaultMaxA, s.capA ?? Infinity);
-    out.push({ id: sessionKey(s), nodeId: a.nodeId, phases: s.phases && s.phases.length > 0 ? s.phases : own, minA: site.minA ?? DEFAULT_MIN_A, maxA, priority: a.priority ?? 0, startedAt: s.startedAt });
+    const minA = Math.max(site.minA ?? DEFAULT_MIN_A, s.minA ?? 0);
+    out.push({ id: sessionKey(s), nodeId: a.nodeId, phases: s.phases && s.phases.length > 0 ? s.phases : own, minA, maxA, priority: s.priority ?? a.priority ?? 0, startedAt: s.startedAt });
   }
   return out;
 }
@@ -216,7 +236,7 @@ export function siteTree(site: Site): SiteNodeView | null {
   const load = site.allocation?.nodeLoad ?? {};
   const zero: PhaseAmps = { L1: 0, L2: 0, L3: 0 };
   const build = (node: SiteNode): SiteNodeView => {
-    const limit = capacityNode(node).limit;
+    const limit = capacityNode(node, site.voltage).limit;
     const allocated = load[node.id] ?? zero;
     return {
       id: node.id,

@@ -24,6 +24,8 @@ import { createCpuPool } from './pool.js';
 import { join } from 'node:path';
 import { CampaignDriver } from '../actors/commands/campaign-driver.js';
 import { SiteAllocator } from '../actors/commands/site-allocator.js';
+import { ProfileComplianceWatch } from '../actors/commands/profile-compliance-watch.js';
+import { Counter, Gauge } from 'prom-client';
 import { sweepUploads } from './upload-retention.js';
 import { loadOcpiConfig } from '../ocpi/config.js';
 import { createOcpiServices, subscribeOcpi } from '../ocpi/services.js';
@@ -176,7 +178,18 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
     log: log.child({ component: 'sites' }),
   });
   const siteSubscriptions = sites
-    ? ['transaction.*', 'meter.values', 'ev.charging-needs', 'charging-limit.*', 'station.booted'].map((pattern) => bus.subscribe(pattern, (event) => sites.onEvent(event)))
+    ? ['transaction.*', 'meter.values', 'ev.charging-needs', 'ev.charging-schedule', 'charging-limit.*', 'station.booted'].map((pattern) => bus.subscribe(pattern, (event) => sites.onEvent(event)))
+    : [];
+  // Stations that ignore a charging profile (actors/commands/profile-compliance-watch.ts): alerts,
+  // a warn line and these metrics, on the node holding the station.
+  const exceededTotal = new Counter({ name: 'csms_profile_exceeded_total', help: 'Sessions that drew above the charging profile their station accepted, beyond tolerance and grace (alerts raised)', registers: [node.metricsRegistry] });
+  const exceededOpen = new Gauge({ name: 'csms_profile_exceeded_open', help: 'Sessions drawing above their accepted charging profile now (open ChargingProfileExceeded alerts)', registers: [node.metricsRegistry] });
+  const compliance = controlPlane.role === 'gateway' ? undefined : new ProfileComplianceWatch({
+    store, publish: (event) => bus.publish(event), holds: (id) => node.registry.get(id) !== undefined, log: log.child({ component: 'profile-compliance' }),
+    metrics: { exceeded: (outcome) => (outcome === 'raise' ? (exceededTotal.inc(), exceededOpen.inc()) : exceededOpen.dec()) },
+  });
+  const complianceSubscriptions = compliance
+    ? ['profile.set', 'profile.cleared', 'transaction.ended', 'meter.values'].map((pattern) => bus.subscribe(pattern, (event) => compliance.onEvent(event)))
     : [];
   const uploadDir = join(config.dataDir, 'uploads');
   const sweepEveryMs = 3_600_000;
@@ -285,6 +298,7 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
       await renewals?.stop();
       signer.unsubscribe();
       for (const subscription of siteSubscriptions) subscription.unsubscribe();
+      for (const subscription of complianceSubscriptions) subscription.unsubscribe();
       await sites?.stop();
       const apiClosed = api.close();
       gapRequests.unsubscribe();

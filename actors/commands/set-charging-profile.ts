@@ -1,5 +1,6 @@
 import { validateProfile, type ChargingProfile } from '../../core/charging-profile.js';
 import { CsmsError } from '../../core/errors.js';
+import { attachmentOf, wattsPerAmp } from '../../core/sites.js';
 import * as v16 from '../actions/ocpp16/set-charging-profile.js';
 import * as v2 from '../actions/ocpp2/set-charging-profile.js';
 import { stationCommand, type CommandScope } from './command.js';
@@ -7,7 +8,11 @@ import { stationCommand, type CommandScope } from './command.js';
 export interface SetChargingProfileInput {
   evseId: number;
   profile: ChargingProfile;
-  /** The EVSE's rating, when the caller knows it: limits beyond it are refused. */
+  /**
+   * The EVSE's rating, when the caller knows it: limits beyond it are refused. When neither is
+   * given and the EVSE (or its whole station) is attached to a site, the attachment's rating is
+   * used (maxA, else the site's defaultMaxA; in W at the site's voltage × the EVSE's phases).
+   */
   ratingA?: number;
   ratingW?: number;
 }
@@ -17,9 +22,18 @@ export interface SetChargingProfileInput {
  * by us or reported by it) before anything is sent: one 400 naming every problem.
  */
 async function validated(scope: CommandScope, input: SetChargingProfileInput): Promise<SetChargingProfileInput> {
+  let { ratingA, ratingW } = input;
+  if (ratingA === undefined && ratingW === undefined) {
+    const site = await scope.store.sites.findByStation(scope.tenantId, scope.stationId);
+    const attachment = site && attachmentOf(site, scope.stationId, input.evseId);
+    if (site && attachment) {
+      ratingA = attachment.maxA ?? site.defaultMaxA;
+      ratingW = ratingA * wattsPerAmp(site, attachment.phases === 1 ? 1 : 3);
+    }
+  }
   const existing = (await scope.store.chargingProfiles.list(scope.tenantId, scope.stationId)).map((r) => ({ ...r.profile, evseId: r.evseId }));
   const version = scope.protocol === 'ocpp1.6' ? '1.6' : '2.x';
-  const problems = validateProfile(input.profile, { evseId: input.evseId, ratingA: input.ratingA, ratingW: input.ratingW }, version, existing);
+  const problems = validateProfile(input.profile, { evseId: input.evseId, ratingA, ratingW }, version, existing);
   if (problems.length > 0) {
     throw new CsmsError('VALIDATION_FAILED', `The charging profile cannot be sent to this ${scope.protocol} station: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, { problems });
   }

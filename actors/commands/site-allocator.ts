@@ -1,5 +1,7 @@
 import type { ChargingProfile } from '../../core/charging-profile.js';
 import { busEvent, type BusEvent, type StationReply } from '../../core/envelope.js';
+import { OCPP16_COMPONENT } from '../../core/configuration-results.js';
+import { evNeedsOf, limitInUnit, planEvCharging, rateUnitOf, type EvNeeds } from '../../core/ev-charging-plan.js';
 import { allocate, pathToRoot, PHASES, type Phase, type SessionDemand } from '../../core/load-allocation.js';
 import type { Store } from '../../core/ports/store/store.js';
 import {
@@ -12,6 +14,9 @@ import {
   type ActiveSession,
   type Site,
   type SessionLimit,
+  type SiteAttachment,
+  DEFAULT_SITE_VOLTAGE,
+  wattsPerAmp,
   wireLimit,
 } from '../../core/sites.js';
 import { setChargingProfile } from './set-charging-profile.js';
@@ -26,7 +31,11 @@ export const SITE_DEFAULT_PROFILE_ID = 9_100_000;
 export const SITE_TX_PROFILE_ID = 9_200_000;
 
 export interface SiteAllocatorDeps {
-  store: Pick<Store, 'sites' | 'transactions'>;
+  /**
+   * `tokens`: priorities per id token or group (absent: the attachments' priorities only);
+   * `deviceModel`: the rate unit each station reported (absent: the attachments' unit only).
+   */
+  store: Pick<Store, 'sites' | 'transactions'> & Partial<Pick<Store, 'tokens' | 'deviceModel'>>;
   commands: Pick<StationCommands, 'run'>;
   publish(event: BusEvent): void;
   /** This node's id: the lease holder's name. */
@@ -63,43 +72,54 @@ function accepted(reply: StationReply): boolean {
   return reply.status === 'result' && reply.payload.status === 'Accepted';
 }
 
-function limitProfile(purpose: 'TxDefault' | 'Tx', id: number, limitA: number, at: string, transactionId?: string, numberPhases?: number): ChargingProfile {
+/**
+ * The profile the allocator sends: one period at `limitA` per phase, in the unit the station
+ * takes (W: × nominal voltage × phases, whole watts; DC: over three phases, no numberPhases).
+ */
+function limitProfile(
+  purpose: 'TxDefault' | 'Tx',
+  id: number,
+  limitA: number,
+  at: string,
+  transactionId: string | undefined,
+  supply: { unit: 'A' | 'W'; numberPhases?: number; wattsPerAmp: number },
+): ChargingProfile {
+  const limit = limitInUnit(limitA, supply.unit, supply.wattsPerAmp);
   return {
     id,
     stackLevel: SITE_STACK_LEVEL,
     purpose,
     kind: 'Absolute',
     ...(transactionId !== undefined ? { transactionId } : {}),
-    schedules: [{ id: 1, startSchedule: at, unit: 'A', periods: [{ startPeriod: 0, limit: limitA, ...(numberPhases ? { numberPhases } : {}) }] }],
+    schedules: [{ id: 1, startSchedule: at, unit: supply.unit, periods: [{ startPeriod: 0, limit, ...(supply.numberPhases ? { numberPhases: supply.numberPhases } : {}) }] }],
   };
 }
 
 /**
- * An external limit (2.x NotifyChargingLimit chargingSchedule) as A per phase: the least first
- * period of its schedules (W over three phases at 230 V, or over its numberPhases); undefined
- * when it carries none.
+ * How an attachment's profiles are sent: unit (the attachment's, else what the station reported,
+ * else A), phases, W per A. DC sessions go in W over three phases.
  */
-export function externalLimitA(schedules: unknown): number | undefined {
+function supplyOf(site: Pick<Site, 'voltage'>, a: SiteAttachment, dc = false, reported?: 'A' | 'W'): { unit: 'A' | 'W'; numberPhases?: number; wattsPerAmp: number } {
+  if (dc) return { unit: 'W', wattsPerAmp: wattsPerAmp(site, 3) };
+  const phases = a.phases === 1 ? 1 : 3;
+  return { unit: a.chargingRateUnit ?? reported ?? 'A', ...(phases === 1 ? { numberPhases: 1 } : {}), wattsPerAmp: wattsPerAmp(site, phases) };
+}
+
+/**
+ * An external limit (2.x NotifyChargingLimit chargingSchedule) as A per phase: the least first
+ * period of its schedules (W over three phases at `volts` per phase, or over its numberPhases);
+ * undefined when it carries none.
+ */
+export function externalLimitA(schedules: unknown, volts = 230): number | undefined {
   if (!Array.isArray(schedules)) return undefined;
   let least: number | undefined;
   for (const s of schedules as Array<{ chargingRateUnit?: string; chargingSchedulePeriod?: Array<{ limit?: number; numberPhases?: number }> }>) {
     const period = s.chargingSchedulePeriod?.[0];
     if (typeof period?.limit !== 'number') continue;
-    const amps = s.chargingRateUnit === 'W' ? period.limit / (230 * (period.numberPhases ?? 3)) : period.limit;
+    const amps = s.chargingRateUnit === 'W' ? period.limit / (volts * (period.numberPhases ?? 3)) : period.limit;
     least = least === undefined ? amps : Math.min(least, amps);
   }
   return least;
-}
-
-/**
- * The most an EV can take as A per phase, from its ChargingNeeds: AC evMaxCurrent, or DC
- * evMaxPower over three phases at 230 V (what it draws from the grid side); undefined when it says neither.
- */
-export function evMaxCurrentA(needs: unknown): number | undefined {
-  const n = needs as { acChargingParameters?: { evMaxCurrent?: number }; dcChargingParameters?: { evMaxPower?: number } } | undefined;
-  if (typeof n?.acChargingParameters?.evMaxCurrent === 'number') return n.acChargingParameters.evMaxCurrent;
-  if (typeof n?.dcChargingParameters?.evMaxPower === 'number') return n.dcChargingParameters.evMaxPower / (3 * 230);
-  return undefined;
 }
 
 /** Phases a meter sample shows current on (Current.Import per phase above 1 A); undefined when it says nothing. */
@@ -115,6 +135,10 @@ export function phasesInUse(samples: ReadonlyArray<{ sampledValue: ReadonlyArray
   }
   if (seen.size === 0) return undefined;
   return PHASES.filter((p) => (seen.get(p) ?? 0) > 1);
+}
+
+function stationIdsOf(site: Pick<Site, 'attachments'>): Set<string> {
+  return new Set(site.attachments.map((a) => a.stationId));
 }
 
 /**
@@ -146,10 +170,14 @@ export class SiteAllocator {
   private readonly sites = new Map<string, SiteState>();
   /** Phases seen in use per session (session key). */
   private readonly phases = new Map<string, Phase[]>();
-  /** Caps from EV charging needs per station|evse (A). */
-  private readonly caps = new Map<string, number>();
-  /** External limits (NotifyChargingLimit) per station|evse and source; evse 0 = the whole station (A per phase). */
-  private readonly external = new Map<string, Map<string, number>>();
+  /** EV charging needs per station|evse; `baselineKwh`: the session's energy when they were first planned. */
+  private readonly needs = new Map<string, { needs: EvNeeds; baselineKwh?: number }>();
+  /** The rate unit each station reported (station id → unit; null: nothing usable); forgotten when it boots. */
+  private readonly rateUnits = new Map<string, 'A' | 'W' | null>();
+  /** Priority of each session's id token or group (session key → priority; null: none of its own). */
+  private readonly tokenPriorities = new Map<string, number | null>();
+  /** External limits (NotifyChargingLimit schedules) per station|evse and source; evse 0 = the whole station; converted to A at the site's voltage when allocating. */
+  private readonly external = new Map<string, Map<string, unknown>>();
   /** Last charging state per station|transaction: a change wakes the site. */
   private readonly chargingStates = new Map<string, string | null>();
   /** station|evse whose NotifyEVChargingNeeds was accepted: its next allocation sends a TxProfile even if unchanged. */
@@ -187,7 +215,7 @@ export class SiteAllocator {
         reason = event.type;
         this.chargingStates.delete(`${event.stationId}|${String(p.transactionId)}`);
         // EV needs belong to one session.
-        if (event.type === 'transaction.ended' && typeof p.evseId === 'number') this.caps.delete(`${event.stationId}|${p.evseId}`);
+        if (event.type === 'transaction.ended' && typeof p.evseId === 'number') this.needs.delete(`${event.stationId}|${p.evseId}`);
         break;
       case 'transaction.updated': {
         const key = `${event.stationId}|${String(p.transactionId)}`;
@@ -210,20 +238,26 @@ export class SiteAllocator {
       }
       case 'ev.charging-needs': {
         if (typeof p.evseId !== 'number') return;
-        const max = evMaxCurrentA(p.chargingNeeds);
+        const needs = evNeedsOf(p.chargingNeeds);
         const key = `${event.stationId}|${p.evseId}`;
-        if (max !== undefined) this.caps.set(key, max);
+        if (needs) this.needs.set(key, { needs });
         // Accepted: the CSMS owes this transaction a TxProfile (K17), even if its limit stays.
         if (p.type === 'Accepted') this.owed.add(key);
         reason = 'ev-charging-needs';
         break;
       }
+      case 'ev.charging-schedule': {
+        // The EV's schedule exceeds the profile sent (the handler checked it): the profile is sent again.
+        if (typeof p.evseId !== 'number' || !Array.isArray(p.violations) || p.violations.length === 0) return;
+        this.owed.add(`${event.stationId}|${p.evseId}`);
+        reason = 'ev-schedule-violation';
+        break;
+      }
       case 'charging-limit.set': {
-        const amps = externalLimitA(p.chargingSchedule);
         const key = `${event.stationId}|${typeof p.evseId === 'number' ? p.evseId : 0}`;
-        const bySource = this.external.get(key) ?? new Map<string, number>();
-        if (amps === undefined) bySource.delete(String(p.type));
-        else bySource.set(String(p.type), amps);
+        const bySource = this.external.get(key) ?? new Map<string, unknown>();
+        if (externalLimitA(p.chargingSchedule) === undefined) bySource.delete(String(p.type));
+        else bySource.set(String(p.type), p.chargingSchedule);
         if (bySource.size > 0) this.external.set(key, bySource);
         else this.external.delete(key);
         reason = 'charging-limit';
@@ -237,7 +271,8 @@ export class SiteAllocator {
         break;
       }
       case 'station.booted':
-        // A rebooted station may have lost what it held: its defaults are sent again.
+        // A rebooted station may have lost what it held: its defaults are sent again (its configuration may have changed too).
+        this.rateUnits.delete(event.stationId);
         for (const s of this.sites.values()) for (const key of s.defaults.keys()) if (key.startsWith(`${event.stationId}|`)) s.defaults.delete(key);
         reason = 'station-booted';
         break;
@@ -293,12 +328,11 @@ export class SiteAllocator {
       });
   }
 
-  /** The least of the EV's needs and the external limits on its EVSE or its whole station. */
-  private capOf(stationId: string, evseId: number): number | undefined {
+  /** The least of the EV's needs (`evCapA`: its plan) and the external limits on its EVSE or its whole station. */
+  private capOf(stationId: string, evseId: number, evCapA: number | undefined, volts: number): number | undefined {
     const caps = [
-      this.caps.get(`${stationId}|${evseId}`),
-      ...(this.external.get(`${stationId}|${evseId}`)?.values() ?? []),
-      ...(this.external.get(`${stationId}|0`)?.values() ?? []),
+      evCapA,
+      ...[...(this.external.get(`${stationId}|${evseId}`)?.values() ?? []), ...(this.external.get(`${stationId}|0`)?.values() ?? [])].map((x) => externalLimitA(x, volts)),
     ].filter((c): c is number => c !== undefined);
     return caps.length > 0 ? Math.min(...caps) : undefined;
   }
@@ -344,6 +378,55 @@ export class SiteAllocator {
     return undefined;
   }
 
+  /**
+   * The priority of a session's id token, else of its group (the token record named by the
+   * token's groupId), else null; looked up once per session and kept until it ends.
+   */
+  private async tokenPriority(tenantId: string, key: string, idToken: string | undefined): Promise<number | null> {
+    const known = this.tokenPriorities.get(key);
+    if (known !== undefined) return known;
+    const tokens = this.deps.store.tokens;
+    let priority: number | null = null;
+    if (tokens && idToken) {
+      try {
+        const token = await tokens.matchIdToken(tenantId, idToken);
+        priority = token?.priority ?? null;
+        if (priority === null && token?.groupId) priority = (await tokens.matchIdToken(tenantId, token.groupId))?.priority ?? null;
+      } catch (error) {
+        this.deps.log?.warn({ err: error, tenantId }, 'token priority lookup failed');
+        return null;
+      }
+    }
+    this.tokenPriorities.set(key, priority);
+    return priority;
+  }
+
+  /**
+   * The unit a station said its profiles must be in (2.x SmartChargingCtrlr.RateUnit, 1.6
+   * ChargingScheduleAllowedChargingRateUnit, from its device model), looked up once per station.
+   */
+  private async rateUnit(tenantId: string, stationId: string): Promise<'A' | 'W' | undefined> {
+    const known = this.rateUnits.get(stationId);
+    if (known !== undefined) return known ?? undefined;
+    const model = this.deps.store.deviceModel;
+    let unit: 'A' | 'W' | undefined;
+    if (model) {
+      try {
+        for (const [component, variable] of [['SmartChargingCtrlr', 'RateUnit'], [OCPP16_COMPONENT, 'ChargingScheduleAllowedChargingRateUnit']] as const) {
+          const page = await model.listDeviceModel(tenantId, stationId, { component, variable, limit: 1 });
+          const value = page.items[0]?.attributes.find((a) => (a.type ?? 'Actual') === 'Actual')?.value;
+          unit = rateUnitOf(value ?? undefined);
+          if (unit) break;
+        }
+      } catch (error) {
+        this.deps.log?.warn({ err: error, stationId }, 'rate unit lookup failed');
+        return undefined;
+      }
+    }
+    this.rateUnits.set(stationId, unit ?? null);
+    return unit;
+  }
+
   private isSilent(stationId: string): boolean {
     const until = this.silent.get(stationId);
     if (until === undefined) return false;
@@ -356,7 +439,9 @@ export class SiteAllocator {
   private async send(tenantId: string, stationId: string, evseId: number, profile: ChargingProfile): Promise<boolean> {
     if (this.isSilent(stationId)) return false;
     try {
-      const run = await this.deps.commands.run(tenantId, stationId, setChargingProfile, { evseId, profile });
+      // Ratings given: the allocator's Tx limits are within the attachment's rating by construction, and the
+      // command then does not look the site up again for every profile (its own rating check is for callers that did not).
+      const run = await this.deps.commands.run(tenantId, stationId, setChargingProfile, { evseId, profile, ratingA: Number.MAX_SAFE_INTEGER, ratingW: Number.MAX_SAFE_INTEGER });
       if (accepted(run.reply)) return true;
       if (run.reply.status === 'failed') this.silent.set(stationId, Date.now() + this.silenceMs);
       this.deps.log?.warn({ stationId, evseId, purpose: profile.purpose, reply: run.reply.status === 'result' ? run.reply.payload : run.reply }, 'site profile not accepted');
@@ -385,6 +470,10 @@ export class SiteAllocator {
       s.seeded = true;
     }
 
+    // The unit each station reported, for attachments that do not name one (cached per station).
+    const reported = new Map<string, 'A' | 'W' | undefined>();
+    for (const a of site.attachments) if (a.chargingRateUnit === undefined && !reported.has(a.stationId)) reported.set(a.stationId, await this.rateUnit(site.tenantId, a.stationId));
+
     // 1. Safe defaults, decreases before increases.
     const shares = safeShares(site);
     const attachmentKeys = new Set(site.attachments.map((a) => attachmentKey(a.stationId, a.evseId)));
@@ -397,7 +486,7 @@ export class SiteAllocator {
         batch.map(async (a) => {
           const key = attachmentKey(a.stationId, a.evseId);
           const limit = shares.get(key)!;
-          const profile = limitProfile('TxDefault', SITE_DEFAULT_PROFILE_ID + a.evseId, limit, at, undefined, a.phases === 1 ? 1 : undefined);
+          const profile = limitProfile('TxDefault', SITE_DEFAULT_PROFILE_ID + a.evseId, limit, at, undefined, supplyOf(site, a, false, reported.get(a.stationId)));
           if (await this.send(site.tenantId, a.stationId, a.evseId, profile)) s.defaults.set(key, limit);
         }),
       );
@@ -406,16 +495,38 @@ export class SiteAllocator {
     const marks: Record<string, number> = { defaults: Date.now() - startedAt };
     // 2. The active sessions of the attached stations.
     const sessions: ActiveSession[] = [];
+    /** Sessions whose EV charges on DC: their profiles go in W. */
+    const dc = new Set<string>();
     for (const stationId of new Set(site.attachments.map((a) => a.stationId))) {
       const page = await this.deps.store.transactions.listTransactions(site.tenantId, { stationId, active: true, limit: 100 });
       for (const tx of page.items) {
         const evseId = tx.evseId ?? 1;
         if (!attachmentOf(site, stationId, evseId)) continue;
         const key = sessionKey({ stationId, evseId, transactionId: tx.id });
-        sessions.push({ stationId, evseId, transactionId: tx.id, startedAt: tx.startedAt, phases: this.phases.get(key), capA: this.capOf(stationId, evseId) });
+        const attachment = attachmentOf(site, stationId, evseId)!;
+        const phases = this.phases.get(key);
+        // EV needs (K17): the plan that delivers its energy by departure, within its min and max.
+        const planned = this.needs.get(`${stationId}|${evseId}`);
+        let evCapA: number | undefined;
+        let evMinA: number | undefined;
+        if (planned) {
+          const kwh = Number.isFinite(tx.totalKwh) ? tx.totalKwh : 0;
+          planned.baselineKwh ??= kwh;
+          const wpa = planned.needs.mode === 'DC' ? wattsPerAmp(site, 3) : wattsPerAmp(site, (phases?.length ?? (attachment.phases === 1 ? 1 : 3)));
+          const plan = planEvCharging(planned.needs, at, wpa, Math.max(0, (kwh - planned.baselineKwh) * 1000), site.minA);
+          evCapA = plan.maxA;
+          evMinA = plan.minA;
+          if (planned.needs.mode === 'DC') dc.add(key);
+        }
+        const priority = await this.tokenPriority(site.tenantId, key, tx.idToken?.idToken);
+        sessions.push({
+          stationId, evseId, transactionId: tx.id, startedAt: tx.startedAt, phases, capA: this.capOf(stationId, evseId, evCapA, site.voltage ?? DEFAULT_SITE_VOLTAGE),
+          ...(evMinA !== undefined ? { minA: evMinA } : {}), ...(priority !== null ? { priority } : {}),
+        });
       }
     }
     const live = new Set(sessions.map(sessionKey));
+    for (const key of this.tokenPriorities.keys()) if (stationIdsOf(site).has(key.split('|')[0]!) && !live.has(key)) this.tokenPriorities.delete(key);
     for (const key of s.held.keys()) if (!live.has(key)) s.held.delete(key);
     const stationIds = new Set(site.attachments.map((a) => a.stationId));
     for (const key of this.phases.keys()) if (stationIds.has(key.split('|')[0]!) && !live.has(key)) this.phases.delete(key);
@@ -428,7 +539,7 @@ export class SiteAllocator {
       return s.defaults.get(attachmentKey(a.stationId, a.evseId)) ?? shares.get(attachmentKey(a.stationId, a.evseId)) ?? 0;
     };
     const byKey = new Map(sessions.map((x) => [sessionKey(x), x]));
-    const nodes = site.nodes.map(capacityNode);
+    const nodes = site.nodes.map((n) => capacityNode(n, site.voltage));
     const baseDemands = demandsOf(site, sessions);
     const pinned = new Map<string, number>();
     const compute = () => {
@@ -448,7 +559,7 @@ export class SiteAllocator {
         decreases.map(async (a) => {
           const x = byKey.get(a.id)!;
           const attachment = attachmentOf(site, x.stationId, x.evseId)!;
-          const ok = await this.send(site.tenantId, x.stationId, x.evseId, limitProfile('Tx', SITE_TX_PROFILE_ID + x.evseId, a.limitA, at, x.transactionId, attachment.phases === 1 ? 1 : undefined));
+          const ok = await this.send(site.tenantId, x.stationId, x.evseId, limitProfile('Tx', SITE_TX_PROFILE_ID + x.evseId, a.limitA, at, x.transactionId, supplyOf(site, attachment, dc.has(a.id), reported.get(x.stationId))));
           if (ok) {
             s.held.set(a.id, a.limitA);
             this.owed.delete(`${x.stationId}|${x.evseId}`);
@@ -467,7 +578,7 @@ export class SiteAllocator {
       increases.map(async (a) => {
         const x = byKey.get(a.id)!;
         const attachment = attachmentOf(site, x.stationId, x.evseId)!;
-        const ok = await this.send(site.tenantId, x.stationId, x.evseId, limitProfile('Tx', SITE_TX_PROFILE_ID + x.evseId, a.limitA, at, x.transactionId, attachment.phases === 1 ? 1 : undefined));
+        const ok = await this.send(site.tenantId, x.stationId, x.evseId, limitProfile('Tx', SITE_TX_PROFILE_ID + x.evseId, a.limitA, at, x.transactionId, supplyOf(site, attachment, dc.has(a.id), reported.get(x.stationId))));
         if (ok) s.held.set(a.id, a.limitA);
         if (ok) this.owed.delete(`${x.stationId}|${x.evseId}`);
       }),

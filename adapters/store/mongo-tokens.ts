@@ -8,7 +8,8 @@ import type { IdTokenInput, TokenGroup, TokenStore } from '../../core/ports/stor
 export const CASE_INSENSITIVE = { locale: 'en', strength: 2 } as const;
 
 function withDefaults(doc: IdTokenRecord): IdTokenRecord {
-  return { ...doc, allowConcurrentTx: doc.allowConcurrentTx ?? false };
+  const { priority, ...rest } = doc;
+  return { ...rest, allowConcurrentTx: doc.allowConcurrentTx ?? false, ...(priority !== null && priority !== undefined ? { priority } : {}) };
 }
 
 /** Id tokens (_id tenant|token) and local lists (_id station id, entries inline) on MongoDB. */

@@ -30,12 +30,12 @@ export class PostgresTokens implements TokenStore {
     const now = new Date().toISOString();
     // xmax = 0 only on a row this statement inserted (an update leaves the updating xid there).
     return this.writer.pipelined((tx) =>
-      tx`INSERT INTO id_tokens (tenant_id, id_token, type, status, expires_at, group_id, allow_concurrent_tx, source, created_at, updated_at)
+      tx`INSERT INTO id_tokens (tenant_id, id_token, type, status, expires_at, group_id, allow_concurrent_tx, priority, source, created_at, updated_at)
          VALUES (${token.tenantId}, ${token.idToken}, ${token.type}, ${token.status}, ${token.expiresAt}, ${token.groupId},
-           ${token.allowConcurrentTx ?? false}, ${token.source}, ${now}, ${now})
+           ${token.allowConcurrentTx ?? false}, ${token.priority ?? null}, ${token.source}, ${now}, ${now})
          ON CONFLICT (tenant_id, id_token) DO UPDATE SET type = excluded.type, status = excluded.status,
            expires_at = excluded.expires_at, group_id = excluded.group_id,
-           allow_concurrent_tx = excluded.allow_concurrent_tx, source = excluded.source,
+           allow_concurrent_tx = excluded.allow_concurrent_tx, priority = excluded.priority, source = excluded.source,
            updated_at = excluded.updated_at
          RETURNING (xmax = 0) AS created`.then(([row]) => row!.created as boolean),
     );
@@ -44,9 +44,9 @@ export class PostgresTokens implements TokenStore {
   async recordSeenIdToken(token: IdTokenInput): Promise<void> {
     const now = new Date().toISOString();
     await this.writer.pipelined(
-      (tx) => tx`INSERT INTO id_tokens (tenant_id, id_token, type, status, expires_at, group_id, allow_concurrent_tx, source, created_at, updated_at)
+      (tx) => tx`INSERT INTO id_tokens (tenant_id, id_token, type, status, expires_at, group_id, allow_concurrent_tx, priority, source, created_at, updated_at)
          VALUES (${token.tenantId}, ${token.idToken}, ${token.type}, ${token.status}, ${token.expiresAt}, ${token.groupId},
-           ${token.allowConcurrentTx ?? false}, ${token.source}, ${now}, ${now})
+           ${token.allowConcurrentTx ?? false}, ${token.priority ?? null}, ${token.source}, ${now}, ${now})
          ON CONFLICT DO NOTHING`,
     );
   }

@@ -164,6 +164,7 @@ export function toToken(row: Row): IdTokenRecord {
     expiresAt: (row.expires_at as string | null) ?? null,
     groupId: (row.group_id as string | null) ?? null,
     allowConcurrentTx: Boolean(row.allow_concurrent_tx),
+    ...(row.priority !== null && row.priority !== undefined ? { priority: Number(row.priority) } : {}),
     source: row.source as IdTokenRecord['source'],
     createdAt: row.created_at as string,
     updatedAt: row.updated_at as string,

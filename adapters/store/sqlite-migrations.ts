@@ -374,6 +374,8 @@ const MIGRATIONS: string[] = [
   // connector statuses by status (station-search-sql.ts); id tokens by group (the tokens page).
   `${STATION_SEARCH_INDEXES}
    CREATE INDEX id_tokens_by_group ON id_tokens (tenant_id, group_id, id_token);`,
+  // Smart charging (issue 13): a priority per id token (or group: the token its groupId names) for site load management.
+  `ALTER TABLE id_tokens ADD COLUMN priority INTEGER;`,
 ];
 
 export function migrate(db: Database): void {

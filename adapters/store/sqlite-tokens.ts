@@ -25,16 +25,16 @@ export class SqliteTokens implements TokenStore {
          ORDER BY id_token = @idToken DESC, id_token LIMIT 1`,
       ),
       put: db.prepare(
-        `INSERT INTO id_tokens (tenant_id, id_token, type, status, expires_at, group_id, allow_concurrent_tx, source, created_at, updated_at)
-         VALUES (@tenantId, @idToken, @type, @status, @expiresAt, @groupId, @allowConcurrentTx, @source, @now, @now)
+        `INSERT INTO id_tokens (tenant_id, id_token, type, status, expires_at, group_id, allow_concurrent_tx, priority, source, created_at, updated_at)
+         VALUES (@tenantId, @idToken, @type, @status, @expiresAt, @groupId, @allowConcurrentTx, @priority, @source, @now, @now)
          ON CONFLICT(tenant_id, id_token) DO UPDATE SET type = excluded.type, status = excluded.status,
            expires_at = excluded.expires_at, group_id = excluded.group_id,
-           allow_concurrent_tx = excluded.allow_concurrent_tx, source = excluded.source,
+           allow_concurrent_tx = excluded.allow_concurrent_tx, priority = excluded.priority, source = excluded.source,
            updated_at = excluded.updated_at`,
       ),
       insertIfAbsent: db.prepare(
-        `INSERT INTO id_tokens (tenant_id, id_token, type, status, expires_at, group_id, allow_concurrent_tx, source, created_at, updated_at)
-         VALUES (@tenantId, @idToken, @type, @status, @expiresAt, @groupId, @allowConcurrentTx, @source, @now, @now) ON CONFLICT DO NOTHING`,
+        `INSERT INTO id_tokens (tenant_id, id_token, type, status, expires_at, group_id, allow_concurrent_tx, priority, source, created_at, updated_at)
+         VALUES (@tenantId, @idToken, @type, @status, @expiresAt, @groupId, @allowConcurrentTx, @priority, @source, @now, @now) ON CONFLICT DO NOTHING`,
       ),
       delete: db.prepare('DELETE FROM id_tokens WHERE tenant_id = ? AND id_token = ?'),
       list: db.prepare('SELECT * FROM id_tokens WHERE tenant_id = ? AND id_token > ? ORDER BY id_token LIMIT ?'),
@@ -63,14 +63,14 @@ export class SqliteTokens implements TokenStore {
     const now = new Date().toISOString();
     return this.writer.enqueue(() => {
       const existed = this.stmt.get!.get(token.tenantId, token.idToken) !== undefined;
-      this.stmt.put!.run({ ...token, allowConcurrentTx: token.allowConcurrentTx ? 1 : 0, now });
+      this.stmt.put!.run({ ...token, allowConcurrentTx: token.allowConcurrentTx ? 1 : 0, priority: token.priority ?? null, now });
       return !existed;
     });
   }
 
   async recordSeenIdToken(token: IdTokenInput): Promise<void> {
     const now = new Date().toISOString();
-    await this.writer.enqueue(() => this.stmt.insertIfAbsent!.run({ ...token, allowConcurrentTx: token.allowConcurrentTx ? 1 : 0, now }));
+    await this.writer.enqueue(() => this.stmt.insertIfAbsent!.run({ ...token, allowConcurrentTx: token.allowConcurrentTx ? 1 : 0, priority: token.priority ?? null, now }));
   }
 
   deleteIdToken(tenantId: string, idToken: string): Promise<boolean> {

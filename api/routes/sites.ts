@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../../core/errors.js';
 import { DEFAULT_MIN_A } from '../../core/load-allocation.js';
-import { DEFAULT_SITE_MAX_A, safeShares, attachmentKey, siteTree, validateSite, type Site, type SiteAttachment, type SiteNode } from '../../core/sites.js';
+import { DEFAULT_SITE_MAX_A, DEFAULT_SITE_VOLTAGE, safeShares, attachmentKey, siteTree, validateSite, type Site, type SiteAttachment, type SiteNode } from '../../core/sites.js';
 import type { ApiDeps } from '../deps.js';
 import { errorBody, pageQuery } from '../schemas.js';
 
@@ -15,7 +15,7 @@ const phaseAmps = {
 
 const nodeBody = {
   type: 'object',
-  description: 'A capacity node: the grid connection (parentId null, exactly one) or a sub-feeder. Give `limitA` (A per phase: one number for all three, or per phase) or `limitKw` (three-phase at 230 V per phase).',
+  description: 'A capacity node: the grid connection (parentId null, exactly one) or a sub-feeder. Give `limitA` (A per phase: one number for all three, or per phase) or `limitKw` (three-phase at the site’s nominal `voltage` per phase, default 230 V).',
   properties: {
     id: { type: 'string', minLength: 1, maxLength: 64 },
     parentId: { type: ['string', 'null'], maxLength: 64 },
@@ -36,7 +36,12 @@ const attachmentBody = {
     maxA: { type: 'number', minimum: 0, description: 'Rating of the EVSE (A per phase); the site’s defaultMaxA when left out' },
     phases: { type: 'integer', enum: [1, 3], default: 3 },
     phase: { type: 'string', enum: ['L1', 'L2', 'L3'], description: 'The phase of a single-phase EVSE (default L1)' },
-    priority: { type: 'integer', minimum: -1000, maximum: 1000, default: 0, description: 'Higher is served first (admission at the minimum and filling)' },
+    priority: { type: 'integer', minimum: -1000, maximum: 1000, default: 0, description: 'Higher is served first (admission at the minimum and filling); a session whose id token (or group) has a priority of its own is served by that one' },
+    chargingRateUnit: {
+      type: 'string',
+      enum: ['A', 'W'],
+      description: 'The unit the station’s profiles must be in; absent: what the station reported (SmartChargingCtrlr.RateUnit, 1.6 ChargingScheduleAllowedChargingRateUnit), else A. The allocator converts at the site’s nominal voltage × phases. DC sessions are always sent in W.',
+    },
   },
   required: ['stationId', 'nodeId'],
   additionalProperties: false,
@@ -83,6 +88,7 @@ const siteSchema = {
     name: { type: 'string' },
     minA: { type: 'number' },
     defaultMaxA: { type: 'number' },
+    voltage: { type: 'number', description: 'Nominal line-to-neutral voltage (V) for kW limits and W profiles' },
     nodes: { type: 'array', items: { type: 'object', additionalProperties: true } },
     attachments: { type: 'array', items: { type: 'object', additionalProperties: true } },
     tree: { ...treeNodeSchema, type: ['object', 'null'] },
@@ -105,6 +111,7 @@ function view(site: Site, withTree = true) {
     name: site.name,
     minA: site.minA,
     defaultMaxA: site.defaultMaxA,
+    voltage: site.voltage ?? DEFAULT_SITE_VOLTAGE,
     nodes: site.nodes,
     attachments: site.attachments,
     ...(withTree ? { tree: siteTree(site) } : {}),
@@ -127,6 +134,7 @@ interface SiteBody {
   name?: string;
   minA?: number;
   defaultMaxA?: number;
+  voltage?: number;
   nodes: SiteNode[];
 }
 
@@ -175,6 +183,7 @@ export async function siteRoutes(app: FastifyInstance, opts: { deps: ApiDeps }):
             name: { type: 'string', maxLength: 200 },
             minA: { type: 'number', exclusiveMinimum: 0, maximum: 1000, default: DEFAULT_MIN_A },
             defaultMaxA: { type: 'number', exclusiveMinimum: 0, maximum: 1000, default: DEFAULT_SITE_MAX_A },
+            voltage: { type: 'number', minimum: 50, maximum: 1000, default: DEFAULT_SITE_VOLTAGE, description: 'Nominal line-to-neutral voltage (V): kW limits and W profiles are converted at it' },
             nodes: { type: 'array', items: nodeBody, minItems: 1, maxItems: 1000 },
           },
           required: ['nodes'],
@@ -193,6 +202,7 @@ export async function siteRoutes(app: FastifyInstance, opts: { deps: ApiDeps }):
         name: body.name ?? body.id ?? 'site',
         minA: body.minA ?? DEFAULT_MIN_A,
         defaultMaxA: body.defaultMaxA ?? DEFAULT_SITE_MAX_A,
+        ...(body.voltage !== undefined ? { voltage: body.voltage } : {}),
         nodes: body.nodes,
         attachments: [],
         lease: null,
@@ -257,6 +267,7 @@ export async function siteRoutes(app: FastifyInstance, opts: { deps: ApiDeps }):
             name: { type: 'string', maxLength: 200 },
             minA: { type: 'number', exclusiveMinimum: 0, maximum: 1000 },
             defaultMaxA: { type: 'number', exclusiveMinimum: 0, maximum: 1000 },
+            voltage: { type: 'number', minimum: 50, maximum: 1000 },
             nodes: { type: 'array', items: nodeBody, minItems: 1, maxItems: 1000 },
           },
           additionalProperties: false,
@@ -265,12 +276,13 @@ export async function siteRoutes(app: FastifyInstance, opts: { deps: ApiDeps }):
       },
     },
     async (request) => {
-      const { name, minA, defaultMaxA, nodes } = request.body;
+      const { name, minA, defaultMaxA, voltage, nodes } = request.body;
       const saved = await update(request.tenantId, request.params.siteId, (s) => ({
         ...s,
         ...(name !== undefined ? { name } : {}),
         ...(minA !== undefined ? { minA } : {}),
         ...(defaultMaxA !== undefined ? { defaultMaxA } : {}),
+        ...(voltage !== undefined ? { voltage } : {}),
         ...(nodes !== undefined ? { nodes } : {}),
       }));
       return view(saved);

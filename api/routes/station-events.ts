@@ -27,7 +27,7 @@ const alertStateSchema = {
   properties: {
     stationId: { type: 'string' },
     key: { type: 'string', description: 'What it is about: the same key opens and clears it (connector and errorCode, component and variable, security event type)' },
-    source: { type: 'string', enum: ['connector-status', 'device-event', 'security-event'] },
+    source: { type: 'string', enum: ['connector-status', 'device-event', 'security-event', 'profile-compliance'] },
     type: { type: 'string' },
     evseId: { type: ['integer', 'null'] },
     connectorId: { type: ['integer', 'null'] },
@@ -106,7 +106,9 @@ export async function stationEventRoutes(app: FastifyInstance, opts: { deps: Api
         description:
           'Raised by a 1.6 StatusNotification with an errorCode other than NoError (`type` = errorCode), a 2.x NotifyEvent ' +
           'reporting a problem (the `Problem` variable, or a monitor with trigger Alerting; `type` = component.variable) and ' +
-          'a critical security event (`type` = the event type). `payload.source` says which, `payload.cleared` whether the ' +
+          'a critical security event (`type` = the event type), and a session drawing above the charging profile its station accepted ' +
+          '(`type` ChargingProfileExceeded, source profile-compliance: Current.Import / Power.Active.Import above the limit in force by more than ' +
+          'max(1 A, 10 %) for 60 s; cleared by the first reading back within it or the end of the session). `payload.source` says which, `payload.cleared` whether the ' +
           'station reported it over. Filter by `stationId`, `type`. Also published as `alert.raised`. ' +
           'With `state` (open, cleared or any): the alerts as states instead of their records, one per station and subject. ' +
           ALERT_STATE_DOC,

@@ -5,7 +5,7 @@ import type { ApiDeps } from '../deps.js';
 import { errorBody, pageQuery } from '../schemas.js';
 import { idTokenBodyProps, idTokenSchema, tokenValue } from '../session-schemas.js';
 
-type TokenBody = Pick<IdTokenRecord, 'type' | 'status' | 'expiresAt' | 'groupId' | 'allowConcurrentTx'>;
+type TokenBody = Pick<IdTokenRecord, 'type' | 'status' | 'expiresAt' | 'groupId' | 'allowConcurrentTx' | 'priority'>;
 
 /** Id tokens of the caller's tenant: what Authorize and transaction messages are answered from. */
 export async function tokenRoutes(app: FastifyInstance, opts: { deps: ApiDeps }): Promise<void> {

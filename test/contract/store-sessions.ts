@@ -253,6 +253,21 @@ export function sessionStoreContract(t: Test, name: string, options: StoreContra
       t.equal(await store.tokens.findIdToken('t1', 'card-A'), undefined, 'findIdToken stays exact (the API addresses one entry)');
     });
 
+    t.test('an id token keeps its load-management priority; none by default; replacing without one drops it', async (t) => {
+      const store = await fresh(t);
+      const tok = { tenantId: 't1', type: 'ISO14443', status: 'Accepted' as const, expiresAt: null, groupId: null, source: 'api' as const };
+      await store.tokens.putIdToken({ ...tok, idToken: 'VIP', priority: 10 });
+      await store.tokens.putIdToken({ ...tok, idToken: 'FLEET', priority: -3 });
+      await store.tokens.putIdToken({ ...tok, idToken: 'PLAIN' });
+      t.equal((await store.tokens.findIdToken('t1', 'VIP'))?.priority, 10);
+      t.equal((await store.tokens.matchIdToken('t1', 'vip'))?.priority, 10, 'matchIdToken carries it (the allocator reads it so)');
+      t.equal((await store.tokens.findIdToken('t1', 'FLEET'))?.priority, -3);
+      t.notOk('priority' in (await store.tokens.findIdToken('t1', 'PLAIN'))!, 'absent, not null');
+      await store.tokens.putIdToken({ ...tok, idToken: 'VIP', priority: null });
+      t.notOk('priority' in (await store.tokens.findIdToken('t1', 'VIP'))!, 'a replace without one drops it');
+      t.same((await store.tokens.listIdTokens('t1', { limit: 10 })).items.map((x) => [x.idToken, x.priority ?? null]), [['FLEET', -3], ['PLAIN', null], ['VIP', null]]);
+    });
+
     t.test('signed meter values are kept with the transaction\'s meter values', async (t) => {
       const store = await fresh(t);
       const signed = { signedMeterData: 'c2ln', signingMethod: 'ECDSA-secp256r1-SHA256', encodingMethod: 'OCMF', publicKey: 'cHVi' };

@@ -74,3 +74,9 @@ t.test('alert subjects of truncated payloads stay well-formed', async (t) => {
   t.same(alertSubject({ type: 'GroundFailure', payload: { source: 'connector-status', truncated: true } }), { key: 'connector:?:GroundFailure', evseId: null, connectorId: null });
   t.same(alertSubject({ type: 'A.B', payload: { source: 'device-event', component: { name: 'A', evseId: 'x' } } }).evseId, null);
 });
+
+t.test('a profile-compliance alert is one per EVSE', async (t) => {
+  t.same(alertSubject({ type: 'ChargingProfileExceeded', payload: { source: 'profile-compliance', cleared: false, evseId: 2, transactionId: 'a' } }), { key: 'profile:2:ChargingProfileExceeded', evseId: 2, connectorId: null });
+  t.same(alertSubject({ type: 'ChargingProfileExceeded', payload: { source: 'profile-compliance', cleared: true, evseId: 2, transactionId: 'b' } }).key, 'profile:2:ChargingProfileExceeded', 'another session on that EVSE: the same alert');
+  t.same(alertSubject({ type: 'ChargingProfileExceeded', payload: { source: 'profile-compliance', cleared: false } }), { key: 'profile:?:ChargingProfileExceeded', evseId: null, connectorId: null });
+});

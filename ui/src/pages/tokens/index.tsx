@@ -38,7 +38,7 @@ export function TokensPage({ user }: PageProps) {
       setError(errorText(e));
     }
   };
-  const body = (t: any, change: Record<string, unknown>) => ({ type: t.type, status: t.status, expiresAt: t.expiresAt, groupId: t.groupId, allowConcurrentTx: t.allowConcurrentTx, ...change });
+  const body = (t: any, change: Record<string, unknown>) => ({ type: t.type, status: t.status, expiresAt: t.expiresAt, groupId: t.groupId, allowConcurrentTx: t.allowConcurrentTx, priority: t.priority ?? null, ...change });
   const update = (t: any, change: Record<string, unknown>) => act(() => api(`/tokens/${encodeURIComponent(t.idToken)}`, { method: 'PUT', body: body(t, change) }));
   /** Assigns existing tokens to a group, one PUT each (the token keeps everything else). */
   const assign = (groupId: string, ids: string[]) =>
