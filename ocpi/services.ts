@@ -4,7 +4,7 @@ import type { Bus, Subscription } from '../core/ports/bus.js';
 import type { OcpiStore } from '../core/ports/store/ocpi-store.js';
 import type { ConnectorStatus } from '../core/types.js';
 import type { OcpiConfig } from './config.js';
-import { OcpiDeliveryLoop } from './delivery.js';
+import { OcpiDeliveryLoop, type DeliveryLease } from './delivery.js';
 import { LocationService } from './locations.js';
 import { RoamingService } from './roaming-service.js';
 import { SessionService, type TransactionFacts } from './sessions.js';
@@ -18,9 +18,9 @@ export interface OcpiServices {
   sessions: SessionService;
 }
 
-export function createOcpiServices(store: OcpiStore, config: OcpiConfig, log: Logger, registry?: Registry): OcpiServices {
+export function createOcpiServices(store: OcpiStore, config: OcpiConfig, log: Logger, registry?: Registry, lease?: DeliveryLease): OcpiServices {
   const roaming = new RoamingService(store, config, log);
-  const delivery = new OcpiDeliveryLoop(store, roaming, config, log, registry);
+  const delivery = new OcpiDeliveryLoop(store, roaming, config, log, registry, lease);
   const locations = new LocationService(store, roaming, delivery, log);
   const sessions = new SessionService(store, locations, delivery, config.currency, log);
   return { config, roaming, locations, delivery, sessions };
