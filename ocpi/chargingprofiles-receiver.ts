@@ -1,8 +1,8 @@
 import { randomInt } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { ChargingProfile } from '../core/charging-profile.js';
 import { compositeFrom16, compositeFrom2 } from '../core/composite-schedule.js';
+import { activeProfileResult, txProfileFromOcpi, type ChargingProfileResultType as ResultType, type OcpiChargingProfile } from '../core/ocpi/charging-profiles.js';
 import type { StationReply } from '../core/envelope.js';
 import type { Store } from '../core/ports/store/store.js';
 import type { OcpiStore } from '../core/ports/store/ocpi-store.js';
@@ -10,23 +10,12 @@ import type { TransactionRecord } from '../core/transaction-types.js';
 import { clearChargingProfile } from '../actors/commands/clear-charging-profile.js';
 import { getCompositeSchedule } from '../actors/commands/get-composite-schedule.js';
 import { setChargingProfile } from '../actors/commands/set-charging-profile.js';
-import type { CommandRun, StationCommands } from '../actors/commands/station-commands.js';
+import type { StationCommands } from '../actors/commands/station-commands.js';
 import type { OcpiDeliveryLoop } from './delivery.js';
 import { envelope } from './status.js';
 
 /** §14.4 ChargingProfileResponseType: the receiver's answer at once. */
 type ResponseType = 'ACCEPTED' | 'NOT_SUPPORTED' | 'REJECTED' | 'TOO_OFTEN' | 'UNKNOWN_SESSION';
-/** §14.4 ChargingProfileResultType: the station's outcome, POSTed to response_url. */
-type ResultType = 'ACCEPTED' | 'REJECTED' | 'UNKNOWN';
-
-/** §14.4 ChargingProfile, as partners send it and as we report the active one. */
-export interface OcpiChargingProfile {
-  start_date_time?: string;
-  duration?: number;
-  charging_rate_unit: 'W' | 'A';
-  min_charging_rate?: number;
-  charging_profile_period?: Array<{ start_period: number; limit: number }>;
-}
 
 /** What we keep of the profile a partner set on a session (doc kind 'chargingprofile', id = session id, scope = partner). */
 export interface StoredSessionProfile {
@@ -47,7 +36,7 @@ const profileSchema = {
     start_date_time: { type: 'string', format: 'date-time' }, duration: { type: 'integer', minimum: 1 }, charging_rate_unit: { type: 'string', enum: ['W', 'A'] },
     min_charging_rate: { type: 'number', minimum: 0 },
     charging_profile_period: {
-      type: 'array', minItems: 1,
+      type: 'array',
       items: { type: 'object', required: ['start_period', 'limit'], properties: { start_period: { type: 'integer', minimum: 0 }, limit: { type: 'number', minimum: 0 } } },
     },
   },
@@ -58,23 +47,6 @@ const params = { type: 'object', required: ['sessionId'], properties: { sessionI
 
 /** How long a partner should wait for the result (ChargingProfileResponse `timeout`, seconds): beyond our OCPP call timeout. */
 const RESULT_TIMEOUT_SEC = 60;
-/** Stack level of the Tx profiles partners set (OCPI has none). */
-const STACK_LEVEL = 1;
-
-/** A partner's profile as Switchyard's version-neutral Tx profile on the session's transaction. */
-export function profileOf(id: number, tx: Pick<TransactionRecord, 'id'>, p: OcpiChargingProfile): ChargingProfile {
-  return {
-    id, stackLevel: STACK_LEVEL, purpose: 'Tx', kind: p.start_date_time ? 'Absolute' : 'Relative', transactionId: tx.id,
-    schedules: [{
-      ...(p.start_date_time ? { startSchedule: new Date(p.start_date_time).toISOString() } : {}),
-      ...(p.duration !== undefined ? { duration: p.duration } : {}),
-      unit: p.charging_rate_unit,
-      ...(p.min_charging_rate !== undefined ? { minRate: p.min_charging_rate } : {}),
-      periods: (p.charging_profile_period ?? []).map((period) => ({ startPeriod: period.start_period, limit: period.limit })),
-    }],
-  };
-}
-
 /**
  * The chargingprofiles module, receiver interface (OCPI 2.2.1 §14): a partner sets (PUT), reads
  * (GET: the composite schedule the station will follow) or clears (DELETE) the charging profile
@@ -133,7 +105,7 @@ export async function chargingProfilesReceiver(app: FastifyInstance, options: {
     later(partner.tenantId, partner.id, sessionId, body.response_url, 'set', async () => {
       const stored = await ocpi.getDoc<StoredSessionProfile>('chargingprofile', partner.tenantId, sessionId);
       const profileId = stored && stored.body.partnerId === partner.id ? stored.body.profileId : randomInt(1, 2 ** 31 - 1);
-      const run = await commands.run(partner.tenantId, tx.stationId, setChargingProfile, { evseId: tx.evseId, profile: profileOf(profileId, tx, body.charging_profile) });
+      const run = await commands.run(partner.tenantId, tx.stationId, setChargingProfile, { evseId: tx.evseId, profile: txProfileFromOcpi(profileId, tx.id, body.charging_profile) });
       const result = accepted(run.reply) ? 'ACCEPTED' : 'REJECTED';
       if (result === 'ACCEPTED') {
         const now = new Date().toISOString();
@@ -157,7 +129,9 @@ export async function chargingProfilesReceiver(app: FastifyInstance, options: {
     const { tx } = found;
     later(partner.tenantId, partner.id, sessionId, query.response_url, 'get', async () => {
       const run = await commands.run(partner.tenantId, tx.stationId, getCompositeSchedule, { evseId: tx.evseId, duration: query.duration });
-      return activeProfileResult(run, tx.evseId);
+      if (run.reply.status !== 'result' || !run.sent) return { result: 'REJECTED' as const };
+      const payload = run.reply.payload as Record<string, unknown>;
+      return { ...activeProfileResult(run.sent.protocol === 'ocpp1.6' ? compositeFrom16(payload, tx.evseId) : compositeFrom2(payload, tx.evseId), new Date()) };
     });
     return answer('ACCEPTED');
   });
@@ -187,27 +161,4 @@ export async function chargingProfilesReceiver(app: FastifyInstance, options: {
 
 function accepted(reply: StationReply): boolean {
   return reply.status === 'result' && (reply.payload as { status?: unknown }).status === 'Accepted';
-}
-
-/** The station's composite schedule as an ActiveChargingProfileResult (§14.3): UNKNOWN when it has none. */
-export function activeProfileResult(run: CommandRun, evseId: number): { result: ResultType; profile?: { start_date_time: string; charging_profile: OcpiChargingProfile } } {
-  if (run.reply.status !== 'result' || !run.sent) return { result: 'REJECTED' };
-  const payload = run.reply.payload as Record<string, unknown>;
-  const schedule = run.sent.protocol === 'ocpp1.6' ? compositeFrom16(payload, evseId) : compositeFrom2(payload, evseId);
-  if (schedule.status !== 'Accepted') return { result: 'REJECTED' };
-  if (schedule.periods.length === 0 || schedule.unit === null) return { result: 'UNKNOWN' };
-  const start = schedule.scheduleStart !== null && !Number.isNaN(Date.parse(schedule.scheduleStart)) ? new Date(schedule.scheduleStart).toISOString() : new Date().toISOString();
-  return {
-    result: 'ACCEPTED',
-    profile: {
-      start_date_time: start,
-      charging_profile: {
-        start_date_time: start,
-        ...(schedule.duration !== null ? { duration: schedule.duration } : {}),
-        charging_rate_unit: schedule.unit,
-        ...(schedule.minRate !== null ? { min_charging_rate: schedule.minRate } : {}),
-        charging_profile_period: schedule.periods.map((p) => ({ start_period: p.startPeriod, limit: p.limit })),
-      },
-    },
-  };
 }
