@@ -29,7 +29,8 @@ export interface LocationPusher {
  * Locations master data (OCPI 2.2.1 §8, data owner CPO) and the locations sender: REST changes
  * are pushed as PUT of the whole location, OCPP connector statuses as PATCH of the EVSE, to every
  * registered partner through the delivery outbox. Changes to one location are applied one after
- * another in this process (a status storm never loses an update by a read-modify-write race here).
+ * another in this process, and written by compare-and-set (casUpdate), so neither a status storm
+ * nor two nodes changing EVSEs of one location at once lose an update.
  */
 export class LocationService {
   private readonly chains = new Map<string, Promise<unknown>>();
@@ -79,24 +80,57 @@ export class LocationService {
       if (!(await this.roaming.party(tenantId, input.country_code, input.party_id))) {
         throw new CsmsError('OCPI_NO_PARTY', `${partyKey(input.country_code, input.party_id)} is not one of this tenant's OCPI parties`);
       }
-      const before = await this.get(tenantId, input.id);
-      const now = new Date().toISOString();
-      const mapping: Record<string, EvseMapping> = {};
-      const evses: OcpiEvse[] = (input.evses ?? []).map(({ ocpp, connectors, ...evse }) => {
-        mapping[evse.uid] = { stationId: ocpp.stationId, evseId: ocpp.evseId };
-        const old = before?.body.location.evses?.find((e) => e.uid === evse.uid);
-        return { ...evse, status: evse.status ?? old?.status ?? 'UNKNOWN', connectors: connectors.map((c) => ({ ...c, last_updated: now })), last_updated: now };
+      let record!: LocationRecord;
+      const created = await this.casUpdate(tenantId, input.id, async (before) => {
+        const now = new Date().toISOString();
+        const mapping: Record<string, EvseMapping> = {};
+        const evses: OcpiEvse[] = (input.evses ?? []).map(({ ocpp, connectors, ...evse }) => {
+          mapping[evse.uid] = { stationId: ocpp.stationId, evseId: ocpp.evseId };
+          const old = before?.body.location.evses?.find((e) => e.uid === evse.uid);
+          return { ...evse, status: evse.status ?? old?.status ?? 'UNKNOWN', connectors: connectors.map((c) => ({ ...c, last_updated: now })), last_updated: now };
+        });
+        const uids = new Set(evses.map((e) => e.uid));
+        if (uids.size !== evses.length) throw new CsmsError('VALIDATION_FAILED', 'EVSE uids must be unique within a location');
+        const location: OcpiLocation = { ...input, country_code: input.country_code.toUpperCase(), party_id: input.party_id.toUpperCase(), evses, last_updated: now };
+        record = { location, mapping };
+        return {
+          write: { tenantId, kind: 'location', id: input.id, scope: scopeOf(location), lookup: null, lastUpdated: now, body: record },
+          value: before === undefined,
+          after: async () => {
+            this.index.delete(tenantId);
+            if (location.publish || before?.body.location.publish) await this.pushWhole(tenantId, location);
+          },
+        };
       });
-      const uids = new Set(evses.map((e) => e.uid));
-      if (uids.size !== evses.length) throw new CsmsError('VALIDATION_FAILED', 'EVSE uids must be unique within a location');
-      const location: OcpiLocation = { ...input, country_code: input.country_code.toUpperCase(), party_id: input.party_id.toUpperCase(), evses, last_updated: now };
-      const record: LocationRecord = { location, mapping };
-      const created = await this.store.putDoc({ tenantId, kind: 'location', id: input.id, scope: scopeOf(location), lookup: null, lastUpdated: now, body: record });
-      this.index.delete(tenantId);
-      if (location.publish || before?.body.location.publish) await this.pushWhole(tenantId, location);
+      const evses = record.location.evses ?? [];
       this.log.info({ tenantId, locationId: input.id, evses: evses.length, created }, 'OCPI location saved');
       return { created, record };
     });
+  }
+
+  /**
+   * A read-modify-write of one location that holds in a cluster: `change` gets the stored
+   * document (a copy it may change) and says what to write; a replacement is a compare-and-set
+   * (store.ocpi.replaceDocIf), read and applied again when another node wrote the location in
+   * between (its EVSEs on stations held by different nodes); `after` runs once the write won.
+   * Within this process writes to a location are serialised besides (serial).
+   */
+  private async casUpdate<T>(
+    tenantId: string, id: string,
+    change: (doc: OcpiDoc<LocationRecord> | undefined) => Promise<{ write?: OcpiDoc<LocationRecord>; value: T; after?: () => Promise<void> }>,
+  ): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const before = await this.get(tenantId, id);
+      const outcome = await change(before && structuredClone(before));
+      if (!outcome.write) return outcome.value;
+      const won = before ? await this.store.replaceDocIf(outcome.write, before) : (await this.store.putDoc(outcome.write), true);
+      if (won) {
+        await outcome.after?.();
+        return outcome.value;
+      }
+      if (attempt >= 20) throw new Error(`location ${id} kept changing under this write (${attempt} attempts)`);
+      this.log.info({ tenantId, locationId: id, attempt }, 'OCPI location changed by another node meanwhile: applied again');
+    }
   }
 
   /** OCPI keeps locations forever: a removed one has its EVSEs REMOVED (§8.4.22) and is unpublished after the push. */
@@ -153,26 +187,28 @@ export class LocationService {
     const ocpiStatus = evseStatusOf(status);
     let changed = 0;
     for (const place of places) {
-      changed += await this.serial(`${tenantId}|${place.locationId}`, async () => {
-        const doc = await this.get(tenantId, place.locationId);
+      changed += await this.serial(`${tenantId}|${place.locationId}`, () => this.casUpdate(tenantId, place.locationId, async (doc) => {
         const evse = doc?.body.location.evses?.find((e) => e.uid === place.evseUid);
-        if (!doc || !evse || evse.status === ocpiStatus) return 0;
+        if (!doc || !evse || evse.status === ocpiStatus) return { value: 0 };
         // last_updated never goes back: a late status of an older time still counts as now.
         const now = new Date().toISOString();
         const lastUpdated = at && at > evse.last_updated && at <= now ? at : now;
         evse.status = ocpiStatus;
         evse.last_updated = lastUpdated;
         doc.body.location.last_updated = lastUpdated > doc.body.location.last_updated ? lastUpdated : doc.body.location.last_updated;
-        await this.store.putDoc({ ...doc, lastUpdated: doc.body.location.last_updated });
         const { location } = doc.body;
-        if (location.publish) {
-          await this.pusher.push(tenantId, [{
-            method: 'PATCH', path: `/${location.country_code}/${location.party_id}/${location.id}/${evse.uid}`,
-            body: { status: ocpiStatus, last_updated: lastUpdated }, objectKey: `location:${location.id}`,
-          }], 'locations');
-        }
-        return 1;
-      });
+        return {
+          write: { ...doc, lastUpdated: location.last_updated },
+          value: 1,
+          after: async () => {
+            if (!location.publish) return;
+            await this.pusher.push(tenantId, [{
+              method: 'PATCH', path: `/${location.country_code}/${location.party_id}/${location.id}/${evse.uid}`,
+              body: { status: ocpiStatus, last_updated: lastUpdated }, objectKey: `location:${location.id}`,
+            }], 'locations');
+          },
+        };
+      }));
     }
     return changed;
   }

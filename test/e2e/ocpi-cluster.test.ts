@@ -55,7 +55,17 @@ async function run(): Promise<void> {
       });
       t.equal(put.status, 201, JSON.stringify(put.body));
     }
-    await eventually(async () => emsp.pushes('PUT').length >= 2, 15_000, 'locations pushed');
+    // CLX: one location with an EVSE on each node's station (connector 2), changed by both nodes at once.
+    const shared = await A.apiJson('PUT', '/locations/CLX', {
+      country_code: 'NL', party_id: 'SWY', id: 'CLX', publish: true, address: 'Stationsplein 2', city: 'Utrecht', country: 'NLD',
+      coordinates: { latitude: '52.089444', longitude: '5.110278' }, time_zone: 'Europe/Amsterdam',
+      evses: (['OC-A', 'OC-B'] as const).map((stationId, i) => ({
+        uid: `CLX-E${i + 1}`, ocpp: { stationId, evseId: 2 },
+        connectors: [{ id: '1', standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE', max_voltage: 400, max_amperage: 32 }],
+      })),
+    });
+    t.equal(shared.status, 201, JSON.stringify(shared.body));
+    await eventually(async () => emsp.pushes('PUT').length >= 3, 15_000, 'locations pushed');
 
     const stationA = await connectStrict(t, { endpoint: A.ocppUrl, identity: 'OC-A', password: PASSWORD, version: 'ocpp1.6' });
     const stationB = await connectStrict(t, { endpoint: B.ocppUrl, identity: 'OC-B', password: PASSWORD, version: 'ocpp1.6' });
@@ -86,9 +96,27 @@ async function run(): Promise<void> {
       t.same(patches('CL2').map((r) => (r.body as any).status), expected, 'CL2 (node B\'s station): every change once, in order');
       t.same(patches('CL1').map((r) => (r.body as any).status), [...expected, 'INOPERATIVE'], 'CL1 (node A\'s station): every change once, in order');
       t.same(patches('CL1').map((r) => r.problems), patches('CL1').map(() => undefined), 'PATCH bodies per §8.2.2.3');
-      t.equal(emsp.pushes('PUT').length, 2, 'each location PUT once');
+      t.equal(emsp.pushes('PUT').length, 3, 'each location PUT once');
       const holders = [A, B].map((n) => (n.output().stdout.match(/"msg":"OCPI delivery/g) ?? []).length);
       t.same(holders, [0, 0], 'no delivery failed or was dropped on either node');
+    });
+
+    t.test('two nodes change EVSEs of one location at once: no change lost (compare-and-set)', async (t) => {
+      emsp.delayMs = 0;
+      const connector2 = (station: typeof stationA, s: string) => station.call('StatusNotification', { connectorId: 2, errorCode: 'NoError', status: s, timestamp: new Date().toISOString() });
+      const shared = (uid: string) => emsp.received.filter((r) => r.method === 'PATCH' && r.path === `/ocpi/emsp/2.2.1/locations/NL/SWY/CLX/${uid}` && r.answered === 200);
+      const a = ['Available', 'Charging', 'Available', 'Faulted', 'Available', 'Reserved', 'Available', 'Charging'];
+      const b = ['Available', 'Unavailable', 'Available', 'Charging', 'Available', 'Faulted', 'Available', 'Reserved'];
+      await Promise.all([
+        Promise.all(a.map((s) => connector2(stationA, s))),
+        Promise.all(b.map((s) => connector2(stationB, s))),
+      ]);
+      const ocpiOf = (s: string) => ({ Available: 'AVAILABLE', Charging: 'CHARGING', Faulted: 'OUTOFORDER', Reserved: 'RESERVED', Unavailable: 'INOPERATIVE' })[s];
+      await eventually(async () => shared('CLX-E1').length >= a.length && shared('CLX-E2').length >= b.length, 30_000, 'every change of both EVSEs pushed');
+      t.same(shared('CLX-E1').map((r) => (r.body as any).status), a.map(ocpiOf), 'EVSE on A\'s station: every change, in order');
+      t.same(shared('CLX-E2').map((r) => (r.body as any).status), b.map(ocpiOf), 'EVSE on B\'s station: every change, in order');
+      const stored = await emsp.call('GET', `${A.apiUrl}/ocpi/2.2.1/locations/CLX`);
+      t.same(stored.body.data.evses.map((e: any) => e.status), ['CHARGING', 'RESERVED'], 'the stored location has both last statuses');
     });
 
     t.test('the node draining the partner dies: the other takes over, nothing lost', async (t) => {
