@@ -198,6 +198,43 @@ t.test('OCPI chargingprofiles and hubclientinfo receivers', async (t) => {
     t.equal(ended.body.data.result, 'REJECTED');
   });
 
+  t.test('a 2.0.1 station: SetChargingProfile and GetCompositeSchedule of 2.0.1, the same results', async (t) => {
+    const id = 'OCPI-CP2';
+    await server.registerStation(id, PASSWORD);
+    const loc = await server.apiJson('PUT', '/locations/LOCP2', {
+      country_code: 'NL', party_id: 'SWY', id: 'LOCP2', publish: true, address: 'Stationsplein 3', city: 'Utrecht', country: 'NLD',
+      coordinates: { latitude: '52.089444', longitude: '5.110278' }, time_zone: 'Europe/Amsterdam',
+      evses: [{ uid: 'LOCP2-E1', ocpp: { stationId: id, evseId: 1 }, connectors: [{ id: '1', standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE', max_voltage: 400, max_amperage: 32 }] }],
+    });
+    t.equal(loc.status, 201);
+    t.equal((await emsp.call('PUT', `${ocpi}/tokens/DE/EM1/TOKCP2`, { body: emsp.token('TOKCP2', 'ALWAYS') })).status, 201);
+    const station2 = await connectStrict(t, { endpoint: server.ocppUrl, identity: id, password: PASSWORD, version: 'ocpp2.0.1' });
+    await station2.call('BootNotification', bootPayload('ocpp2.0.1'));
+    const seen: Array<[string, any]> = [];
+    station2.handle('SetChargingProfile', async ({ params }) => (seen.push(['SetChargingProfile', params]), { status: 'Accepted' }));
+    const start2 = new Date().toISOString();
+    station2.handle('GetCompositeSchedule', async ({ params }) => (seen.push(['GetCompositeSchedule', params]), {
+      status: 'Accepted', schedule: { evseId: 1, duration: 600, scheduleStart: start2, chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 16 }] },
+    }));
+    await station2.call('TransactionEvent', {
+      eventType: 'Started', triggerReason: 'Authorized', seqNo: 0, timestamp: new Date().toISOString(), transactionInfo: { transactionId: 'tx-ocpi-2' },
+      evse: { id: 1, connectorId: 1 }, idToken: { idToken: 'TOKCP2', type: 'ISO14443' },
+    });
+    await eventually(async () => emsp.received.some((r) => r.method === 'PUT' && r.path === '/ocpi/emsp/2.2.1/sessions/NL/SWY/tx-ocpi-2'), 15_000, 'session pushed');
+    const set = await setProfile(emsp, 'tx-ocpi-2', 'v2s', { charging_profile: { charging_rate_unit: 'A', charging_profile_period: [{ start_period: 0, limit: 16 }, { start_period: 600, limit: 8 }] } });
+    t.same(set.body.data, { result: 'ACCEPTED', timeout: 60 });
+    t.same((await resultOf('set', 'v2s')).body, { result: 'ACCEPTED' });
+    t.match(seen.find(([a]) => a === 'SetChargingProfile')?.[1], {
+      evseId: 1,
+      chargingProfile: { chargingProfilePurpose: 'TxProfile', chargingProfileKind: 'Relative', transactionId: 'tx-ocpi-2', chargingSchedule: [{ id: 1, chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 16 }, { startPeriod: 600, limit: 8 }] }] },
+    });
+    await emsp.call('GET', `${ocpi}/chargingprofiles/tx-ocpi-2?duration=600&response_url=${encodeURIComponent(emsp.profileResponseUrl('get', 'v2g'))}`);
+    const active = await resultOf('get', 'v2g');
+    t.equal(active.problems, undefined);
+    t.same(active.body, { result: 'ACCEPTED', profile: { start_date_time: start2, charging_profile: { start_date_time: start2, duration: 600, charging_rate_unit: 'A', charging_profile_period: [{ start_period: 0, limit: 16 }] } } });
+    t.match(seen.find(([a]) => a === 'GetCompositeSchedule')?.[1], { evseId: 1, duration: 600 });
+  });
+
   t.test('tokens: an out-of-order PATCH and a duplicate PUT change nothing', async (t) => {
     const current = emsp.tokens.get('TOKCP');
     const stale = await emsp.call('PATCH', `${ocpi}/tokens/DE/EM1/TOKCP`, { body: { valid: false, last_updated: '2020-01-01T00:00:00Z' } });
