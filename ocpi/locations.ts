@@ -34,8 +34,11 @@ export interface LocationPusher {
  */
 export class LocationService {
   private readonly chains = new Map<string, Promise<unknown>>();
-  /** stationId → where its EVSEs are, per tenant; rebuilt after a location change here or after `cacheMs`. */
-  private readonly index = new Map<string, { at: number; byStation: Map<string, Array<{ locationId: string; evseUid: string; evseId: number }>> }>();
+  /**
+   * stationId → where its EVSEs are, per tenant; rebuilt after a location change here, after
+   * `cacheMs`, or when another node changed a location (its mark, looked at most every `markCheckMs`).
+   */
+  private readonly index = new Map<string, { at: number; checkedAt: number; mark: string | null; byStation: Map<string, Array<{ locationId: string; evseUid: string; evseId: number }>> }>();
 
   constructor(
     private readonly store: OcpiStore,
@@ -43,7 +46,24 @@ export class LocationService {
     private readonly pusher: LocationPusher,
     private readonly log: Pick<Logger, 'info' | 'warn'>,
     private readonly cacheMs = 30_000,
+    private readonly markCheckMs = 1000,
   ) {}
+
+  /**
+   * Which locations and EVSE mappings exist changed (a location saved or removed on any node):
+   * a mark in the shared store (document kind 'meta', id 'locations') that every node's station
+   * index compares with the one it was built under, so a cluster's nodes see a new mapping within
+   * about `markCheckMs`, not only after `cacheMs`.
+   */
+  private async markLocationsChanged(tenantId: string): Promise<void> {
+    this.index.delete(tenantId);
+    const at = new Date().toISOString();
+    await this.store.putDoc({ tenantId, kind: 'meta', id: 'locations', scope: '', lookup: null, lastUpdated: at, body: { mark: `${at}/${Math.random().toString(36).slice(2)}` } });
+  }
+
+  private async locationsMark(tenantId: string): Promise<string | null> {
+    return (await this.store.getDoc<{ mark: string }>('meta', tenantId, 'locations'))?.body.mark ?? null;
+  }
 
   private serial<T>(key: string, run: () => Promise<T>): Promise<T> {
     const before = this.chains.get(key) ?? Promise.resolve();
@@ -97,7 +117,7 @@ export class LocationService {
           write: { tenantId, kind: 'location', id: input.id, scope: scopeOf(location), lookup: null, lastUpdated: now, body: record },
           value: before === undefined,
           after: async () => {
-            this.index.delete(tenantId);
+            await this.markLocationsChanged(tenantId);
             if (location.publish || before?.body.location.publish) await this.pushWhole(tenantId, location);
           },
         };
@@ -142,7 +162,7 @@ export class LocationService {
       const location: OcpiLocation = { ...doc.body.location, evses: (doc.body.location.evses ?? []).map((e) => ({ ...e, status: 'REMOVED' as const, last_updated: now })), last_updated: now };
       if (doc.body.location.publish) await this.pushWhole(tenantId, location);
       await this.store.putDoc({ ...doc, scope: 'hidden', lastUpdated: now, body: { location: { ...location, publish: false }, mapping: {} } });
-      this.index.delete(tenantId);
+      await this.markLocationsChanged(tenantId);
     });
   }
 
@@ -152,7 +172,14 @@ export class LocationService {
 
   private async stationIndex(tenantId: string) {
     const cached = this.index.get(tenantId);
-    if (cached && Date.now() - cached.at < this.cacheMs) return cached.byStation;
+    const now = Date.now();
+    if (cached && now - cached.at < this.cacheMs) {
+      if (now - cached.checkedAt < this.markCheckMs) return cached.byStation;
+      cached.checkedAt = now;
+      if ((await this.locationsMark(tenantId)) === cached.mark) return cached.byStation;
+    }
+    // The mark before the scan: a change during it makes the next look rebuild again.
+    const mark = await this.locationsMark(tenantId);
     const byStation = new Map<string, Array<{ locationId: string; evseUid: string; evseId: number }>>();
     for (let offset = 0; ; offset += 500) {
       const page = await this.store.listDocs<LocationRecord>('location', tenantId, { offset, limit: 500 });
@@ -165,7 +192,7 @@ export class LocationService {
       }
       if (page.items.length < 500) break;
     }
-    this.index.set(tenantId, { at: Date.now(), byStation });
+    this.index.set(tenantId, { at: now, checkedAt: now, mark, byStation });
     return byStation;
   }
 

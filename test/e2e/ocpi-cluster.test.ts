@@ -85,7 +85,10 @@ async function run(): Promise<void> {
       ]);
       const collapse = (list: string[]) => list.filter((s, i) => i === 0 || s !== list[i - 1]);
       const expected = collapse(OCPI);
-      await eventually(async () => patches('CL1').length >= expected.length && patches('CL2').length >= expected.length, 30_000, 'every change pushed');
+      await eventually(async () => patches('CL1').length >= expected.length && patches('CL2').length >= expected.length, 30_000, 'every change pushed').catch((e) => {
+        t.comment('the partner received:', JSON.stringify(emsp.received.map((r) => [r.method, r.path, (r.body as any)?.status, r.answered])));
+        throw e;
+      });
       await eventually(async () => ((await pending()) === 0 ? true : undefined), 15_000, 'queue empty');
       // One more change after the queue is empty: a copy of an earlier request still on its way would come before it.
       await status(stationA, 'Unavailable');
@@ -117,6 +120,25 @@ async function run(): Promise<void> {
       t.same(shared('CLX-E2').map((r) => (r.body as any).status), b.map(ocpiOf), 'EVSE on B\'s station: every change, in order');
       const stored = await emsp.call('GET', `${A.apiUrl}/ocpi/2.2.1/locations/CLX`);
       t.same(stored.body.data.evses.map((e: any) => e.status), ['CHARGING', 'RESERVED'], 'the stored location has both last statuses');
+    });
+
+    t.test('a location saved on A maps a station held by B: B sees the mapping at once', async (t) => {
+      // B built its station index earlier (CL2's changes); it caches it for 30 s unless told.
+      const put = await A.apiJson('PUT', '/locations/CLN', {
+        country_code: 'NL', party_id: 'SWY', id: 'CLN', publish: true, address: 'Stationsplein 4', city: 'Utrecht', country: 'NLD',
+        coordinates: { latitude: '52.089444', longitude: '5.110278' }, time_zone: 'Europe/Amsterdam',
+        evses: [{ uid: 'CLN-E1', ocpp: { stationId: 'OC-B', evseId: 3 }, connectors: [{ id: '1', standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE', max_voltage: 400, max_amperage: 32 }] }],
+      });
+      t.equal(put.status, 201);
+      const patched = () => emsp.received.filter((r) => r.method === 'PATCH' && r.path === '/ocpi/emsp/2.2.1/locations/NL/SWY/CLN/CLN-E1' && r.answered === 200);
+      // Well inside B's 30 s cache: the change is B's to notice from the shared store's mark.
+      await eventually(async () => {
+        await stationB.call('StatusNotification', { connectorId: 3, errorCode: 'NoError', status: patched().length % 2 === 0 ? 'Charging' : 'Available', timestamp: new Date().toISOString() });
+        return patched().length > 0 ? true : undefined;
+      }, 10_000, 'B pushed the status of the newly mapped EVSE');
+      t.match(patched()[0]!.body, { status: 'CHARGING' });
+      t.equal((await emsp.call('GET', `${B.apiUrl}/ocpi/2.2.1/locations/CLN/CLN-E1`)).body.data.status, 'CHARGING', 'and stored it');
+      await eventually(async () => ((await pending()) === 0 ? true : undefined), 15_000, 'queue empty');
     });
 
     t.test('the node draining the partner dies: the other takes over, nothing lost', async (t) => {

@@ -4,7 +4,7 @@
  * per-partner delivery outbox. Bodies are JSON (shapes in core/ocpi/types.ts); the store knows only
  * the columns it filters on.
  */
-export type OcpiDocKind = 'party' | 'partner' | 'location' | 'token' | 'session' | 'cdr' | 'reservation' | 'chargingprofile' | 'clientinfo';
+export type OcpiDocKind = 'party' | 'partner' | 'location' | 'token' | 'session' | 'cdr' | 'reservation' | 'chargingprofile' | 'clientinfo' | 'meta';
 
 export interface OcpiDoc<T = unknown> {
   tenantId: string;
