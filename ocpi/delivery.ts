@@ -7,6 +7,13 @@ import type { OcpiConfig } from './config.js';
 import type { LocationPusher } from './locations.js';
 import type { RoamingService } from './roaming-service.js';
 
+/** A lease in the shared store (store.certificates.takeLease / releaseLease): one holder per job at a time. */
+export interface DeliveryLease {
+  nodeId: string;
+  take(job: string, nodeId: string, now: string, until: string): Promise<boolean>;
+  release(job: string, nodeId: string): Promise<void>;
+}
+
 /**
  * Pushes and callbacks to partners through the durable outbox (store.ocpi deliveries): one
  * request in flight per partner, strictly in enqueue order per partner (so per object too); a
@@ -19,13 +26,6 @@ import type { RoamingService } from './roaming-service.js';
  * request may take), so each request is sent once. Only a node that dies between the partner's
  * answer and the completion can make a request go twice (then the next holder re-sends it).
  */
-/** A lease in the shared store (store.certificates.takeLease / releaseLease): one holder per job at a time. */
-export interface DeliveryLease {
-  nodeId: string;
-  take(job: string, nodeId: string, now: string, until: string): Promise<boolean>;
-  release(job: string, nodeId: string): Promise<void>;
-}
-
 export class OcpiDeliveryLoop implements LocationPusher {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
