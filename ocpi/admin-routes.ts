@@ -139,6 +139,22 @@ export async function roamingAdminRoutes(app: FastifyInstance, options: { servic
     const partner = await roaming.partner(request.tenantId, (request.params as { id: string }).id);
     return view(partner, await outboxOf(options.services));
   });
+  app.get('/roaming/partners/:id/clients', {
+    schema: {
+      tags: [TAG], summary: 'What a hub partner reported about the parties connected through it (OCPI hubclientinfo ClientInfo objects)', params: idParams,
+      response: {
+        200: {
+          type: 'object',
+          properties: {
+            items: {
+              type: 'array',
+              items: { type: 'object', properties: { country_code: { type: 'string' }, party_id: { type: 'string' }, role: { type: 'string' }, status: { type: 'string', enum: ['CONNECTED', 'OFFLINE', 'PLANNED', 'SUSPENDED'] }, last_updated: { type: 'string' } } },
+            },
+          },
+        },
+      },
+    },
+  }, async (request) => ({ items: await roaming.clientInfos(request.tenantId, (request.params as { id: string }).id) }));
   app.post('/roaming/partners/:id/register', {
     schema: {
       tags: [TAG], summary: 'Register with a partner that gave us their token A and versions URL (we fetch their endpoints and exchange credentials)', params: idParams,

@@ -15,15 +15,23 @@ export interface OcpiConfig {
   realtimeTimeoutMs: number;
   /** CSMS_OCPI_CURRENCY: ISO 4217 currency of sessions and CDRs (default EUR). */
   currency: string;
+  /**
+   * CSMS_OCPI_LEASE_MS: how long a node holds a partner's delivery queue without renewing it
+   * (cluster: one node sends to a partner at a time; another takes over this long after it dies).
+   * At least the request timeout plus 1 s; default twice the timeout plus 5 s, at least 30 s.
+   */
+  leaseMs: number;
   /** CSMS_OCPI_PAGE_LIMIT: the most objects one GET page returns (X-Limit; default 100). */
   pageLimit: number;
 }
 
 export function loadOcpiConfig(env: Record<string, string | undefined>, apiBaseUrl: string): OcpiConfig {
   const base = (env.CSMS_OCPI_BASE_URL?.trim() || `${apiBaseUrl}/ocpi`).replace(/\/+$/, '');
+  const timeoutMs = integer(env, 'CSMS_OCPI_TIMEOUT_MS', 10_000, 10, 600_000);
   return {
     baseUrl: base,
-    timeoutMs: integer(env, 'CSMS_OCPI_TIMEOUT_MS', 10_000, 10, 600_000),
+    timeoutMs,
+    leaseMs: Math.max(timeoutMs + 1000, integer(env, 'CSMS_OCPI_LEASE_MS', Math.max(30_000, 2 * timeoutMs + 5000), 1000, 3_600_000)),
     retryBaseMs: integer(env, 'CSMS_OCPI_RETRY_BASE_MS', 1000, 1, 3_600_000),
     retryMaxMs: integer(env, 'CSMS_OCPI_RETRY_MAX_MS', 300_000, 1, 86_400_000),
     tickMs: integer(env, 'CSMS_OCPI_TICK_MS', 1000, 10, 3_600_000),

@@ -7,14 +7,24 @@ import type { OcpiConfig } from './config.js';
 import type { LocationPusher } from './locations.js';
 import type { RoamingService } from './roaming-service.js';
 
+/** A lease in the shared store (store.certificates.takeLease / releaseLease): one holder per job at a time. */
+export interface DeliveryLease {
+  nodeId: string;
+  take(job: string, nodeId: string, now: string, until: string): Promise<boolean>;
+  release(job: string, nodeId: string): Promise<void>;
+}
+
 /**
  * Pushes and callbacks to partners through the durable outbox (store.ocpi deliveries): one
  * request in flight per partner, strictly in enqueue order per partner (so per object too); a
  * failure (network, timeout, HTTP 5xx or 408/429) holds that partner's queue with back-off and
  * never blocks OCPP handling or other partners. A refusal the partner will repeat (other 4xx, an
  * OCPI 2xxx status) is logged and dropped, so one bad object cannot stop the queue for ever.
- * Runs on the main thread of every node with the API; in a cluster the nodes share the store's
- * queue, so a request may reach a partner twice (at-least-once; OCPI pushes are idempotent PUT/PATCH).
+ * Runs on the main thread of every node with the API. In a cluster the nodes share the store's
+ * queue, and a partner's queue is drained by one node at a time: the node holds the partner's
+ * lease (`lease`, store.certificates' job leases, renewed before each request and longer than a
+ * request may take), so each request is sent once. Only a node that dies between the partner's
+ * answer and the completion can make a request go twice (then the next holder re-sends it).
  */
 export class OcpiDeliveryLoop implements LocationPusher {
   private timer: NodeJS.Timeout | undefined;
@@ -26,6 +36,10 @@ export class OcpiDeliveryLoop implements LocationPusher {
   private readonly failures: Counter | undefined;
   private readonly latency: Histogram | undefined;
   private readonly active = new Set<Promise<void>>();
+  /** Partners (`tenantId|partnerId`) whose lease this node holds, until when (epoch ms). */
+  private readonly held = new Map<string, number>();
+  /** The newest seq this node completed per partner: a head read before that completion is not sent again. */
+  private readonly done = new Map<string, number>();
 
   constructor(
     private readonly store: OcpiStore,
@@ -33,6 +47,7 @@ export class OcpiDeliveryLoop implements LocationPusher {
     private readonly config: OcpiConfig,
     private readonly log: Pick<Logger, 'info' | 'warn'>,
     registry?: Registry,
+    private readonly lease?: DeliveryLease,
   ) {
     if (registry) {
       const store = this.store;
@@ -62,6 +77,10 @@ export class OcpiDeliveryLoop implements LocationPusher {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await Promise.allSettled([...this.active]);
+    // Hand the partners back, so another node drains them at once.
+    const lease = this.lease;
+    if (lease) await Promise.allSettled([...this.held.keys()].map((key) => lease.release(leaseJob(key), lease.nodeId)));
+    this.held.clear();
   }
 
   /** Enqueues one request per registered partner with a receiver endpoint of `module`, then wakes. */
@@ -121,7 +140,7 @@ export class OcpiDeliveryLoop implements LocationPusher {
       const key = `${head.tenantId}|${head.partnerId}`;
       if (head.nextAt > now || this.inFlight.has(key)) continue;
       this.inFlight.add(key);
-      const job = this.deliver(head)
+      const job = this.deliverIfOwner(key, head)
         .catch((error: unknown) => this.log.warn({ err: error, tenantId: head.tenantId, partnerId: head.partnerId }, 'OCPI delivery failed unexpectedly'))
         .finally(() => {
           this.inFlight.delete(key);
@@ -131,18 +150,45 @@ export class OcpiDeliveryLoop implements LocationPusher {
     }
   }
 
+  /**
+   * Sends the partner's head when this node holds the partner's lease (taking or renewing it). A
+   * lease just taken (not held without a break) means another node may have sent heads since this
+   * one was read, so the head is read again.
+   */
+  private async deliverIfOwner(key: string, head: OcpiDelivery): Promise<void> {
+    let current: OcpiDelivery | undefined = head;
+    if (this.lease) {
+      const now = Date.now();
+      const until = this.held.get(key);
+      if (until === undefined || until - now < this.config.leaseMs / 2) {
+        const taken = await this.lease.take(leaseJob(key), this.lease.nodeId, new Date(now).toISOString(), new Date(now + this.config.leaseMs).toISOString());
+        if (!taken) {
+          this.held.delete(key);
+          return;
+        }
+        this.held.set(key, now + this.config.leaseMs);
+        if (until === undefined || until <= now) {
+          current = (await this.store.deliveryHeads(1000)).find((h) => h.tenantId === head.tenantId && h.partnerId === head.partnerId);
+          if (!current || current.nextAt > new Date().toISOString()) return;
+        }
+      }
+    }
+    if (current.seq <= (this.done.get(key) ?? 0)) return;
+    await this.deliver(current);
+  }
+
   private async deliver(head: OcpiDelivery): Promise<void> {
     const fields = { tenantId: head.tenantId, partnerId: head.partnerId, seq: head.seq, method: head.method, module: head.module, objectKey: head.objectKey };
     const doc = await this.store.getDoc<RoamingPartner>('partner', head.tenantId, head.partnerId);
     const partner = doc?.body;
     if (!partner || partner.status !== 'registered' || !partner.theirToken) {
-      await this.store.completeDelivery(head.seq);
+      await this.complete(head);
       this.log.warn({ ...fields, partnerStatus: partner?.status ?? 'gone' }, 'OCPI delivery dropped: partner not registered');
       return;
     }
     const base = head.module === 'url' ? '' : partner.endpoints.find((e) => e.identifier === head.module && e.role === 'RECEIVER')?.url;
     if (base === undefined) {
-      await this.store.completeDelivery(head.seq);
+      await this.complete(head);
       this.log.warn(fields, 'OCPI delivery dropped: partner has no receiver endpoint for the module');
       return;
     }
@@ -154,7 +200,7 @@ export class OcpiDeliveryLoop implements LocationPusher {
     });
     this.latency?.observe({ tenant: head.tenantId, partner: head.partnerId }, answer.ms / 1000);
     if (answer.ok) {
-      await this.store.completeDelivery(head.seq);
+      await this.complete(head);
       this.wake();
       return;
     }
@@ -163,7 +209,7 @@ export class OcpiDeliveryLoop implements LocationPusher {
     const log = { ...fields, url, httpStatus: answer.httpStatus, ocpiStatus: answer.body?.status_code ?? null, error: answer.error, attempts: head.attempts + 1 };
     if (!retry) {
       this.failures?.inc({ tenant: head.tenantId, partner: head.partnerId, outcome: 'dropped' });
-      await this.store.completeDelivery(head.seq);
+      await this.complete(head);
       this.log.warn(log, 'OCPI delivery refused by partner: dropped');
       this.wake();
       return;
@@ -175,4 +221,11 @@ export class OcpiDeliveryLoop implements LocationPusher {
     const timer = setTimeout(() => this.wake(), delay + 5);
     timer.unref();
   }
+
+  private async complete(head: OcpiDelivery): Promise<void> {
+    await this.store.completeDelivery(head.seq);
+    this.done.set(`${head.tenantId}|${head.partnerId}`, head.seq);
+  }
 }
+
+const leaseJob = (key: string) => `ocpi-delivery:${key}`;

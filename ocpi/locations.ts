@@ -34,12 +34,16 @@ export interface LocationPusher {
  * Locations master data (OCPI 2.2.1 §8, data owner CPO) and the locations sender: REST changes
  * are pushed as PUT of the whole location, OCPP connector statuses as PATCH of the EVSE, to every
  * registered partner through the delivery outbox. Changes to one location are applied one after
- * another in this process (a status storm never loses an update by a read-modify-write race here).
+ * another in this process, and written by compare-and-set (casUpdate), so neither a status storm
+ * nor two nodes changing EVSEs of one location at once lose an update.
  */
 export class LocationService {
   private readonly chains = new Map<string, Promise<unknown>>();
-  /** stationId → where its EVSEs are, per tenant; rebuilt after a location change here or after `cacheMs`. */
-  private readonly index = new Map<string, { at: number; byStation: Map<string, Array<{ locationId: string; evseUid: string; evseId: number }>> }>();
+  /**
+   * stationId → where its EVSEs are, per tenant; rebuilt after a location change here, after
+   * `cacheMs`, or when another node changed a location (its mark, looked at most every `markCheckMs`).
+   */
+  private readonly index = new Map<string, { at: number; checkedAt: number; mark: string | null; byStation: Map<string, Array<{ locationId: string; evseUid: string; evseId: number }>> }>();
 
   /** Set by ocpi/services.ts when tariffs are published: connectors without tariff_ids get the assigned one. */
   tariffIds: ((tenantId: string) => TariffIdsOf) | undefined;
@@ -50,7 +54,24 @@ export class LocationService {
     private readonly pusher: LocationPusher,
     private readonly log: Pick<Logger, 'info' | 'warn'>,
     private readonly cacheMs = 30_000,
+    private readonly markCheckMs = 1000,
   ) {}
+
+  /**
+   * Which locations and EVSE mappings exist changed (a location saved or removed on any node):
+   * a mark in the shared store (document kind 'meta', id 'locations') that every node's station
+   * index compares with the one it was built under, so a cluster's nodes see a new mapping within
+   * about `markCheckMs`, not only after `cacheMs`.
+   */
+  private async markLocationsChanged(tenantId: string): Promise<void> {
+    this.index.delete(tenantId);
+    const at = new Date().toISOString();
+    await this.store.putDoc({ tenantId, kind: 'meta', id: 'locations', scope: '', lookup: null, lastUpdated: at, body: { mark: `${at}/${Math.random().toString(36).slice(2)}` } });
+  }
+
+  private async locationsMark(tenantId: string): Promise<string | null> {
+    return (await this.store.getDoc<{ mark: string }>('meta', tenantId, 'locations'))?.body.mark ?? null;
+  }
 
   private serial<T>(key: string, run: () => Promise<T>): Promise<T> {
     const before = this.chains.get(key) ?? Promise.resolve();
@@ -87,37 +108,71 @@ export class LocationService {
       if (!(await this.roaming.party(tenantId, input.country_code, input.party_id))) {
         throw new CsmsError('OCPI_NO_PARTY', `${partyKey(input.country_code, input.party_id)} is not one of this tenant's OCPI parties`);
       }
-      const before = await this.get(tenantId, input.id);
-      const now = new Date().toISOString();
-      const mapping: Record<string, EvseMapping> = {};
-      const evses: OcpiEvse[] = (input.evses ?? []).map(({ ocpp, connectors, ...evse }) => {
-        mapping[evse.uid] = { stationId: ocpp.stationId, evseId: ocpp.evseId };
-        const old = before?.body.location.evses?.find((e) => e.uid === evse.uid);
-        return { ...evse, status: evse.status ?? old?.status ?? 'UNKNOWN', connectors: connectors.map((c) => ({ ...c, last_updated: now })), last_updated: now };
-      });
-      const derivedTariffs: string[] = [];
-      const resolve = this.tariffIds?.(tenantId);
-      if (resolve) {
-        for (const evse of evses) {
-          const given = input.evses?.find((e) => e.uid === evse.uid);
-          for (const c of evse.connectors) {
-            if (given?.connectors.find((g) => g.id === c.id)?.tariff_ids !== undefined) continue;
-            derivedTariffs.push(`${evse.uid}/${c.id}`);
-            const ids = await resolve(mapping[evse.uid]!.stationId, mapping[evse.uid]!.evseId);
-            if (ids.length > 0) c.tariff_ids = ids;
+      let record!: LocationRecord;
+      const created = await this.casUpdate(tenantId, input.id, async (before) => {
+        const now = new Date().toISOString();
+        const mapping: Record<string, EvseMapping> = {};
+        const evses: OcpiEvse[] = (input.evses ?? []).map(({ ocpp, connectors, ...evse }) => {
+          mapping[evse.uid] = { stationId: ocpp.stationId, evseId: ocpp.evseId };
+          const old = before?.body.location.evses?.find((e) => e.uid === evse.uid);
+          return { ...evse, status: evse.status ?? old?.status ?? 'UNKNOWN', connectors: connectors.map((c) => ({ ...c, last_updated: now })), last_updated: now };
+        });
+        // Connectors given without tariff_ids get the tariffs the assignments choose for their EVSE.
+        const derivedTariffs: string[] = [];
+        const resolve = this.tariffIds?.(tenantId);
+        if (resolve) {
+          for (const evse of evses) {
+            const given = input.evses?.find((e) => e.uid === evse.uid);
+            for (const c of evse.connectors) {
+              if (given?.connectors.find((g) => g.id === c.id)?.tariff_ids !== undefined) continue;
+              derivedTariffs.push(`${evse.uid}/${c.id}`);
+              const ids = await resolve(mapping[evse.uid]!.stationId, mapping[evse.uid]!.evseId);
+              if (ids.length > 0) c.tariff_ids = ids;
+            }
           }
         }
-      }
-      const uids = new Set(evses.map((e) => e.uid));
-      if (uids.size !== evses.length) throw new CsmsError('VALIDATION_FAILED', 'EVSE uids must be unique within a location');
-      const location: OcpiLocation = { ...input, country_code: input.country_code.toUpperCase(), party_id: input.party_id.toUpperCase(), evses, last_updated: now };
-      const record: LocationRecord = { location, mapping, ...(derivedTariffs.length > 0 ? { derivedTariffs } : {}) };
-      const created = await this.store.putDoc({ tenantId, kind: 'location', id: input.id, scope: scopeOf(location), lookup: null, lastUpdated: now, body: record });
-      this.index.delete(tenantId);
-      if (location.publish || before?.body.location.publish) await this.pushWhole(tenantId, location);
+        const uids = new Set(evses.map((e) => e.uid));
+        if (uids.size !== evses.length) throw new CsmsError('VALIDATION_FAILED', 'EVSE uids must be unique within a location');
+        const location: OcpiLocation = { ...input, country_code: input.country_code.toUpperCase(), party_id: input.party_id.toUpperCase(), evses, last_updated: now };
+        record = { location, mapping, ...(derivedTariffs.length > 0 ? { derivedTariffs } : {}) };
+        return {
+          write: { tenantId, kind: 'location', id: input.id, scope: scopeOf(location), lookup: null, lastUpdated: now, body: record },
+          value: before === undefined,
+          after: async () => {
+            await this.markLocationsChanged(tenantId);
+            if (location.publish || before?.body.location.publish) await this.pushWhole(tenantId, location);
+          },
+        };
+      });
+      const evses = record.location.evses ?? [];
       this.log.info({ tenantId, locationId: input.id, evses: evses.length, created }, 'OCPI location saved');
       return { created, record };
     });
+  }
+
+  /**
+   * A read-modify-write of one location that holds in a cluster: `change` gets the stored
+   * document (a copy it may change) and says what to write; a replacement is a compare-and-set
+   * (store.ocpi.replaceDocIf), read and applied again when another node wrote the location in
+   * between (its EVSEs on stations held by different nodes); `after` runs once the write won.
+   * Within this process writes to a location are serialised besides (serial).
+   */
+  private async casUpdate<T>(
+    tenantId: string, id: string,
+    change: (doc: OcpiDoc<LocationRecord> | undefined) => Promise<{ write?: OcpiDoc<LocationRecord>; value: T; after?: () => Promise<void> }>,
+  ): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const before = await this.get(tenantId, id);
+      const outcome = await change(before && structuredClone(before));
+      if (!outcome.write) return outcome.value;
+      const won = before ? await this.store.replaceDocIf(outcome.write, before) : (await this.store.putDoc(outcome.write), true);
+      if (won) {
+        await outcome.after?.();
+        return outcome.value;
+      }
+      if (attempt >= 20) throw new Error(`location ${id} kept changing under this write (${attempt} attempts)`);
+      this.log.info({ tenantId, locationId: id, attempt }, 'OCPI location changed by another node meanwhile: applied again');
+    }
   }
 
   /** OCPI keeps locations forever: a removed one has its EVSEs REMOVED (§8.4.22) and is unpublished after the push. */
@@ -129,7 +184,7 @@ export class LocationService {
       const location: OcpiLocation = { ...doc.body.location, evses: (doc.body.location.evses ?? []).map((e) => ({ ...e, status: 'REMOVED' as const, last_updated: now })), last_updated: now };
       if (doc.body.location.publish) await this.pushWhole(tenantId, location);
       await this.store.putDoc({ ...doc, scope: 'hidden', lastUpdated: now, body: { location: { ...location, publish: false }, mapping: {} } });
-      this.index.delete(tenantId);
+      await this.markLocationsChanged(tenantId);
     });
   }
 
@@ -143,9 +198,9 @@ export class LocationService {
       const page = await this.store.listDocs<LocationRecord>('location', tenantId, { offset, limit: 500 });
       for (const listed of page.items) {
         if (!listed.body.derivedTariffs?.length) continue;
-        changed += await this.serial(`${tenantId}|${listed.id}`, async () => {
-          const doc = await this.get(tenantId, listed.id);
-          if (!doc?.body.derivedTariffs?.length) return 0;
+        // A compare-and-set like every location write: another node may be writing an EVSE status meanwhile.
+        changed += await this.serial(`${tenantId}|${listed.id}`, () => this.casUpdate(tenantId, listed.id, async (doc) => {
+          if (!doc?.body.derivedTariffs?.length) return { value: 0 };
           const now = new Date().toISOString();
           let any = false;
           for (const key of doc.body.derivedTariffs) {
@@ -162,13 +217,17 @@ export class LocationService {
             evse.last_updated = now;
             any = true;
           }
-          if (!any) return 0;
+          if (!any) return { value: 0 };
           doc.body.location.last_updated = now;
-          await this.store.putDoc({ ...doc, lastUpdated: now });
-          if (doc.body.location.publish) await this.pushWhole(tenantId, doc.body.location);
-          this.log.info({ tenantId, locationId: doc.id }, 'OCPI location tariff_ids follow the tariff assignments');
-          return 1;
-        });
+          return {
+            write: { ...doc, lastUpdated: now },
+            value: 1,
+            after: async () => {
+              if (doc.body.location.publish) await this.pushWhole(tenantId, doc.body.location);
+              this.log.info({ tenantId, locationId: doc.id }, 'OCPI location tariff_ids follow the tariff assignments');
+            },
+          };
+        }));
       }
       if (page.items.length < 500) break;
     }
@@ -181,7 +240,14 @@ export class LocationService {
 
   private async stationIndex(tenantId: string) {
     const cached = this.index.get(tenantId);
-    if (cached && Date.now() - cached.at < this.cacheMs) return cached.byStation;
+    const now = Date.now();
+    if (cached && now - cached.at < this.cacheMs) {
+      if (now - cached.checkedAt < this.markCheckMs) return cached.byStation;
+      cached.checkedAt = now;
+      if ((await this.locationsMark(tenantId)) === cached.mark) return cached.byStation;
+    }
+    // The mark before the scan: a change during it makes the next look rebuild again.
+    const mark = await this.locationsMark(tenantId);
     const byStation = new Map<string, Array<{ locationId: string; evseUid: string; evseId: number }>>();
     for (let offset = 0; ; offset += 500) {
       const page = await this.store.listDocs<LocationRecord>('location', tenantId, { offset, limit: 500 });
@@ -194,7 +260,7 @@ export class LocationService {
       }
       if (page.items.length < 500) break;
     }
-    this.index.set(tenantId, { at: Date.now(), byStation });
+    this.index.set(tenantId, { at: now, checkedAt: now, mark, byStation });
     return byStation;
   }
 
@@ -216,26 +282,28 @@ export class LocationService {
     const ocpiStatus = evseStatusOf(status);
     let changed = 0;
     for (const place of places) {
-      changed += await this.serial(`${tenantId}|${place.locationId}`, async () => {
-        const doc = await this.get(tenantId, place.locationId);
+      changed += await this.serial(`${tenantId}|${place.locationId}`, () => this.casUpdate(tenantId, place.locationId, async (doc) => {
         const evse = doc?.body.location.evses?.find((e) => e.uid === place.evseUid);
-        if (!doc || !evse || evse.status === ocpiStatus) return 0;
+        if (!doc || !evse || evse.status === ocpiStatus) return { value: 0 };
         // last_updated never goes back: a late status of an older time still counts as now.
         const now = new Date().toISOString();
         const lastUpdated = at && at > evse.last_updated && at <= now ? at : now;
         evse.status = ocpiStatus;
         evse.last_updated = lastUpdated;
         doc.body.location.last_updated = lastUpdated > doc.body.location.last_updated ? lastUpdated : doc.body.location.last_updated;
-        await this.store.putDoc({ ...doc, lastUpdated: doc.body.location.last_updated });
         const { location } = doc.body;
-        if (location.publish) {
-          await this.pusher.push(tenantId, [{
-            method: 'PATCH', path: `/${location.country_code}/${location.party_id}/${location.id}/${evse.uid}`,
-            body: { status: ocpiStatus, last_updated: lastUpdated }, objectKey: `location:${location.id}`,
-          }], 'locations');
-        }
-        return 1;
-      });
+        return {
+          write: { ...doc, lastUpdated: location.last_updated },
+          value: 1,
+          after: async () => {
+            if (!location.publish) return;
+            await this.pusher.push(tenantId, [{
+              method: 'PATCH', path: `/${location.country_code}/${location.party_id}/${location.id}/${evse.uid}`,
+              body: { status: ocpiStatus, last_updated: lastUpdated }, objectKey: `location:${location.id}`,
+            }], 'locations');
+          },
+        };
+      }));
     }
     return changed;
   }

@@ -10,6 +10,8 @@ import type { StationCommands } from '../actors/commands/station-commands.js';
 import { commandsReceiver } from './commands-receiver.js';
 import { chargingPreferencesReceiver } from './charging-preferences.js';
 import { tariffsModule } from './tariffs.js';
+import { chargingProfilesReceiver } from './chargingprofiles-receiver.js';
+import { hubClientInfoReceiver } from './hubclientinfo-receiver.js';
 import type { Caller } from './roaming-service.js';
 import type { OcpiServices } from './services.js';
 import type { LocationRecord } from './locations.js';
@@ -68,7 +70,9 @@ export async function ocpiPlugin(app: FastifyInstance, options: { services: Ocpi
     reply.header('x-request-id', requestId);
     reply.header('x-correlation-id', header(request, 'x-correlation-id') ?? requestId);
   });
-  app.addHook('preHandler', async (request) => {
+  // Authenticated before the body is parsed or checked: a caller without a valid token learns
+  // nothing from validation errors (401 first, then 400/2001).
+  app.addHook('onRequest', async (request) => {
     const caller = await roaming.authenticate(request.headers.authorization);
     if (caller.tokenA && request.routeOptions.config.ocpiTokenA !== true) throw unauthorized('token A may only be used for the versions and credentials modules');
     request.ocpiCaller = caller;
@@ -110,6 +114,8 @@ export async function ocpiPlugin(app: FastifyInstance, options: { services: Ocpi
         { identifier: 'cdrs', role: 'SENDER', url: `${versionUrl}/cdrs` },
         ...(services.tariffs ? [{ identifier: 'tariffs', role: 'SENDER', url: `${versionUrl}/tariffs` }] : []),
         ...(options.commands ? [{ identifier: 'commands', role: 'RECEIVER', url: `${versionUrl}/commands` }] : []),
+        ...(options.commands ? [{ identifier: 'chargingprofiles', role: 'RECEIVER', url: `${versionUrl}/chargingprofiles` }] : []),
+        { identifier: 'hubclientinfo', role: 'RECEIVER', url: `${versionUrl}/hubclientinfo` },
       ],
     }),
   );
@@ -186,6 +192,16 @@ export async function ocpiPlugin(app: FastifyInstance, options: { services: Ocpi
       base: `/${OCPI_VERSION}/commands`, store: options.store, ocpi: options.store.ocpi, commands: options.commands, locations, delivery: services.delivery, ...(options.log ? { log: options.log } : {}),
     });
   }
+
+  // ── chargingprofiles, receiver (§14.2.1) ───────────────────────────────────────────────────
+  if (options.commands) {
+    await app.register(chargingProfilesReceiver, {
+      base: `/${OCPI_VERSION}/chargingprofiles`, store: options.store, ocpi: options.store.ocpi, commands: options.commands, delivery: services.delivery, ...(options.log ? { log: options.log } : {}),
+    });
+  }
+
+  // ── hubclientinfo, receiver (§15.2.2) ──────────────────────────────────────────────────────
+  await app.register(hubClientInfoReceiver, { store: options.store.ocpi, base: `/${OCPI_VERSION}/hubclientinfo`, ...(options.log ? { log: options.log } : {}) });
 
   async function publishedRecord(request: FastifyRequest, locationId: string): Promise<LocationRecord> {
     const doc = await locations.get(request.ocpiCaller!.partner.tenantId, locationId);

@@ -101,6 +101,12 @@ export class RoamingService {
     return (await this.listPartners(tenantId)).filter((p) => p.status === 'registered' && p.endpoints.some((e) => e.identifier === module && e.role === 'RECEIVER'));
   }
 
+  /** What a hub partner told us about the parties behind it (hubclientinfo, §15), by party. */
+  async clientInfos<T>(tenantId: string, partnerId: string): Promise<T[]> {
+    await this.partner(tenantId, partnerId);
+    return (await this.store.listDocs<T>('clientinfo', tenantId, { scope: partnerId, offset: 0, limit: 10_000 })).items.map((d) => d.body);
+  }
+
   async removePartner(tenantId: string, id: string): Promise<void> {
     await this.partner(tenantId, id);
     await this.store.deleteDoc('partner', tenantId, id);
@@ -115,7 +121,7 @@ export class RoamingService {
 
   async authenticate(header: string | undefined): Promise<Caller> {
     const candidates = credentialsTokenCandidates(header);
-    if (candidates.length === 0) throw unauthorized('Authorization header missing or not of the form "Token <credentials token>"');
+    if (candidates.length === 0) throw unauthorized('Authorization header missing or not of the form "Token <credentials token>"', 2001);
     for (const token of candidates) {
       const doc = await this.store.findDocByLookup<RoamingPartner>('partner', hashToken(token));
       if (doc) return { partner: doc.body, token, tokenA: doc.body.status !== 'registered' };

@@ -4,7 +4,7 @@ import type { Bus, Subscription } from '../core/ports/bus.js';
 import type { OcpiStore } from '../core/ports/store/ocpi-store.js';
 import type { ConnectorStatus } from '../core/types.js';
 import type { OcpiConfig } from './config.js';
-import { OcpiDeliveryLoop } from './delivery.js';
+import { OcpiDeliveryLoop, type DeliveryLease } from './delivery.js';
 import { LocationService } from './locations.js';
 import { RoamingService } from './roaming-service.js';
 import { SessionService, type MoneyStore, type TransactionFacts } from './sessions.js';
@@ -21,10 +21,16 @@ export interface OcpiServices {
   tariffs?: TariffSender;
 }
 
-/** `money`: the tariff and transaction slices, for the tariffs module and the costs of sessions and CDRs. */
-export function createOcpiServices(store: OcpiStore, config: OcpiConfig, log: Logger, registry?: Registry, money?: MoneyStore & { tariffs: TariffReader }): OcpiServices {
+/**
+ * `money`: the tariff and transaction slices, for the tariffs module and the costs of sessions and
+ * CDRs; `lease`: one node drains a partner's queue at a time (absent: this node drains them all).
+ */
+export function createOcpiServices(
+  store: OcpiStore, config: OcpiConfig, log: Logger, registry?: Registry,
+  { money, lease }: { money?: MoneyStore & { tariffs: TariffReader }; lease?: DeliveryLease } = {},
+): OcpiServices {
   const roaming = new RoamingService(store, config, log);
-  const delivery = new OcpiDeliveryLoop(store, roaming, config, log, registry);
+  const delivery = new OcpiDeliveryLoop(store, roaming, config, log, registry, lease);
   const locations = new LocationService(store, roaming, delivery, log);
   const sessions = new SessionService(store, locations, delivery, config.currency, log, money);
   const tariffs = money ? new TariffSender(money.tariffs, roaming, delivery, locations, log) : undefined;

@@ -34,8 +34,12 @@ export class OcpiError extends Error {
   }
 }
 
-/** §4.1.2: missing header or unknown credentials token → HTTP 401 (the envelope says 2000: client error). */
-export const unauthorized = (message: string) => new OcpiError(2000, message, 401);
+/**
+ * §4.1.2: a missing or unknown credentials token → HTTP 401. The envelope says which (issue #16):
+ * 2001 when the Authorization header is missing or not `Token …` (a missing parameter), 2004
+ * when the token is unknown or not valid for the module (token A outside versions/credentials).
+ */
+export const unauthorized = (message: string, statusCode: 2001 | 2004 = 2004) => new OcpiError(statusCode, message, 401);
 /** 405 with 2000: e.g. POST credentials of a party already registered (§7.2.2). */
 export const methodNotAllowed = (message: string) => new OcpiError(2000, message, 405);
 /** GET of an object we do not have: HTTP 404 (§5) with 2003 (unknown location, or object). */

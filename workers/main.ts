@@ -169,7 +169,15 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
     : [];
   // OCPI 2.2.1 roaming (ocpi/): served with the API; pushes leave through the store's per-partner outbox.
   const ocpi = controlPlane.role === 'gateway' ? undefined
-    : createOcpiServices(store.ocpi, loadOcpiConfig(process.env, config.uploads.baseUrl), log.child({ component: 'ocpi' }), node.metricsRegistry, store);
+    : createOcpiServices(store.ocpi, loadOcpiConfig(process.env, config.uploads.baseUrl), log.child({ component: 'ocpi' }), node.metricsRegistry, {
+        money: store,
+        lease: {
+          // One node drains a partner's queue at a time (the job leases of store.certificates).
+          nodeId: controlPlane.nodeId,
+          take: (job, nodeId, now, until) => store.certificates.takeLease(job, nodeId, now, until),
+          release: (job, nodeId) => store.certificates.releaseLease(job, nodeId),
+        },
+      });
   const ocpiSubscriptions = ocpi ? subscribeOcpi(bus, ocpi, (id) => node.registry.get(id) !== undefined, log) : [];
   // Site load management runs here too (actors/commands/site-allocator.ts): it wakes on the
   // transaction and EV events of attached stations; a site's lease lets one node allocate it.

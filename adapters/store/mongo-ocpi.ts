@@ -37,6 +37,16 @@ export class MongoOcpi implements OcpiStore {
     return result.upsertedCount === 1;
   }
 
+  async replaceDocIf(doc: OcpiDoc, expected: OcpiDoc): Promise<boolean> {
+    await this.ready;
+    // The body as stored (field order kept by BSON) must still be the one read.
+    const result = await this.docs.updateOne(
+      { _id: docId(doc.tenantId, doc.kind, doc.id), lastUpdated: expected.lastUpdated, body: expected.body as never },
+      { $set: { scope: doc.scope, lastUpdated: doc.lastUpdated, body: doc.body } },
+    );
+    return result.matchedCount === 1;
+  }
+
   async getDoc<T>(kind: OcpiDocKind, tenantId: string, id: string): Promise<OcpiDoc<T> | undefined> {
     await this.ready;
     const d = await this.docs.findOne({ _id: docId(tenantId, kind, id) });

@@ -54,6 +54,14 @@ export class PostgresOcpi implements OcpiStore {
     });
   }
 
+  async replaceDocIf(doc: OcpiDoc, expected: OcpiDoc): Promise<boolean> {
+    const body = JSON.stringify(doc.body);
+    const before = JSON.stringify(expected.body);
+    const rows = await this.writer.pipelined((tx) => tx`UPDATE ocpi_docs SET scope = ${doc.scope}, last_updated = ${doc.lastUpdated}, body = ${body}
+      WHERE tenant_id = ${doc.tenantId} AND kind = ${doc.kind} AND id = ${doc.id} AND last_updated = ${expected.lastUpdated} AND body = ${before} RETURNING 1`);
+    return rows.length === 1;
+  }
+
   async getDoc<T>(kind: OcpiDocKind, tenantId: string, id: string): Promise<OcpiDoc<T> | undefined> {
     const [row] = await this.sql`SELECT * FROM ocpi_docs WHERE tenant_id = ${tenantId} AND kind = ${kind} AND id = ${id}`;
     return row && docOfRow<T>(row as never);

@@ -64,6 +64,10 @@ export class SqliteOcpi implements OcpiStore {
          ON CONFLICT (tenant_id, kind, id) DO UPDATE SET scope = excluded.scope, lookup = excluded.lookup, last_updated = excluded.last_updated, body = excluded.body`,
       ),
       get: db.prepare('SELECT * FROM ocpi_docs WHERE tenant_id = ? AND kind = ? AND id = ?'),
+      replaceIf: db.prepare(
+        `UPDATE ocpi_docs SET scope = ?, last_updated = ?, body = ?
+         WHERE tenant_id = ? AND kind = ? AND id = ? AND last_updated = ? AND body = ?`,
+      ),
       byLookup: db.prepare('SELECT * FROM ocpi_docs WHERE kind = ? AND lookup = ?'),
       remove: db.prepare('DELETE FROM ocpi_docs WHERE tenant_id = ? AND kind = ? AND id = ?'),
       insertDelivery: db.prepare(
@@ -93,6 +97,14 @@ export class SqliteOcpi implements OcpiStore {
       this.stmt.upsert!.run(doc.tenantId, doc.kind, doc.id, doc.scope, doc.lookup, doc.lastUpdated, body);
       return !existed;
     });
+  }
+
+  replaceDocIf(doc: OcpiDoc, expected: OcpiDoc): Promise<boolean> {
+    const body = JSON.stringify(doc.body);
+    const before = JSON.stringify(expected.body);
+    return this.writer.enqueue(
+      () => this.stmt.replaceIf!.run(doc.scope, doc.lastUpdated, body, doc.tenantId, doc.kind, doc.id, expected.lastUpdated, before).changes === 1,
+    );
   }
 
   async getDoc<T>(kind: OcpiDocKind, tenantId: string, id: string): Promise<OcpiDoc<T> | undefined> {

@@ -31,6 +31,28 @@ export function ocpiStoreContract(t: Test, name: string, options: StoreContractO
       t.equal(await store.ocpi.getDoc('location', 't1', 'L1'), undefined);
     });
 
+    t.test('compare-and-set: replaced only while unchanged since read', async (t) => {
+      const store = await fresh(t);
+      await store.ocpi.putDoc(doc({ lookup: 'keep-me', body: { evses: [{ uid: 'E1', status: 'AVAILABLE' }, { uid: 'E2', status: 'AVAILABLE' }], n: 1.5 } }));
+      const readA = (await store.ocpi.getDoc('location', 't1', 'L1'))!;
+      const readB = (await store.ocpi.getDoc('location', 't1', 'L1'))!;
+      const a = { ...readA, lastUpdated: '2026-01-02T00:00:00.000Z', body: { evses: [{ uid: 'E1', status: 'CHARGING' }, { uid: 'E2', status: 'AVAILABLE' }], n: 1.5 } };
+      t.equal(await store.ocpi.replaceDocIf(a, readA), true, 'the first writer wins');
+      const b = { ...readB, lastUpdated: '2026-01-02T00:00:00.000Z', body: { evses: [{ uid: 'E1', status: 'AVAILABLE' }, { uid: 'E2', status: 'CHARGING' }], n: 1.5 } };
+      t.equal(await store.ocpi.replaceDocIf(b, readB), false, 'the second read a document that changed since');
+      t.same((await store.ocpi.getDoc('location', 't1', 'L1'))!.body, a.body, 'nothing lost');
+      const again = (await store.ocpi.getDoc('location', 't1', 'L1'))!;
+      const merged = { ...again, lastUpdated: '2026-01-03T00:00:00.000Z', scope: 'hidden', body: { evses: [{ uid: 'E1', status: 'CHARGING' }, { uid: 'E2', status: 'CHARGING' }], n: 1.5 } };
+      t.equal(await store.ocpi.replaceDocIf(merged, again), true, 'read again, then it wins');
+      t.same(await store.ocpi.getDoc('location', 't1', 'L1'), { ...merged, lookup: 'keep-me' }, 'scope, lastUpdated and body replaced; the lookup stays');
+      t.match(await store.ocpi.findDocByLookup('location', 'keep-me'), { id: 'L1' });
+      const sameTimeOtherBody = { ...merged, body: { evses: [], n: 1.5 } };
+      t.equal(await store.ocpi.replaceDocIf(sameTimeOtherBody, { ...merged, body: { evses: [], n: 2 } }), false, 'same lastUpdated, another body: unchanged is both');
+      await store.ocpi.deleteDoc('location', 't1', 'L1');
+      t.equal(await store.ocpi.replaceDocIf(merged, merged), false, 'removed meanwhile');
+      t.equal(await store.ocpi.getDoc('location', 't1', 'L1'), undefined, 'and not created again');
+    });
+
     t.test('lookups are found across tenants, unique per kind, and move on replace', async (t) => {
       const store = await fresh(t);
       await store.ocpi.putDoc(doc({ kind: 'partner', tenantId: 't2', id: 'P1', lookup: 'hash-a' }));

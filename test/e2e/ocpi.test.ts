@@ -42,7 +42,7 @@ t.test('OCPI 2.2.1 CPO end to end', async (t) => {
     const none = await anonymous.call('GET', `${ocpi}/versions`, { token: null, headers: { 'x-request-id': 'req-1', 'x-correlation-id': 'corr-1' } });
     t.equal(none.status, 401);
     t.equal(problems('envelope', none.body), undefined, 'envelope per §4.1.7');
-    t.equal(none.body.status_code, 2000);
+    t.equal(none.body.status_code, 2001, 'missing token: 2001');
     t.equal(none.headers.get('x-request-id'), 'req-1');
     t.equal(none.headers.get('x-correlation-id'), 'corr-1');
     t.equal((await anonymous.call('GET', `${ocpi}/versions`, { token: 'nobody-has-this' })).status, 401);

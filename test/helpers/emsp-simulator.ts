@@ -32,6 +32,8 @@ export class EmspSimulator {
   /** The token we present to the CPO (their token A, then B or C). */
   tokenForCsms: string | undefined;
   down = false;
+  /** Milliseconds the locations receiver waits before it answers (a slow partner: overlapping requests show). */
+  delayMs = 0;
   /** Real-time authorization answers by token uid (AllowedType, §12.4.1); absent: unknown token (2004). */
   readonly authorizeAnswers = new Map<string, string>();
   /** Tokens this eMSP pushed (token()), by uid. */
@@ -46,6 +48,8 @@ export class EmspSimulator {
   constructor(
     readonly countryCode: string,
     readonly partyId: string,
+    /** Its role in the credentials (§7.4.1): 'HUB' plays a hub. */
+    readonly role: 'EMSP' | 'HUB' | 'SCSP' = 'EMSP',
   ) {
     this.tokenForCpo = `sim-token-a-${randomBytes(8).toString('hex')}`;
   }
@@ -82,6 +86,7 @@ export class EmspSimulator {
           { identifier: 'sessions', role: 'RECEIVER', url: `${this.url}/ocpi/emsp/2.2.1/sessions` },
           { identifier: 'cdrs', role: 'RECEIVER', url: `${this.url}/ocpi/emsp/2.2.1/cdrs` },
           { identifier: 'tariffs', role: 'RECEIVER', url: `${this.url}/ocpi/emsp/2.2.1/tariffs` },
+          { identifier: 'chargingprofiles', role: 'SENDER', url: `${this.url}/ocpi/emsp/2.2.1/chargingprofiles` },
         ],
       });
     });
@@ -113,6 +118,7 @@ export class EmspSimulator {
         const kind = request.method === 'PUT' ? (parts.length === 3 ? 'location' : 'evse') : 'evsePatch';
         if (!check(request)) return (record(request, 401), reply.status(401).send(envelope(undefined, 2000)));
         if (this.down) return (record(request, 503, kind), reply.status(503).send('partner away'));
+        if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
         record(request, 200, kind);
         const [, , locationId, evseUid] = parts;
         if (request.method === 'PUT' && parts.length === 3) this.locations.set(locationId!, request.body);
@@ -162,6 +168,14 @@ export class EmspSimulator {
       record(request, 200);
       return envelope(undefined);
     });
+    // Where charging-profile results come (§14.2.1: the response_url of each request), by kind:
+    // …/chargingprofiles/{set|get|clear}/{id}.
+    app.post('/ocpi/emsp/2.2.1/chargingprofiles/:kind/:id', async (request, reply) => {
+      if (!check(request)) return (record(request, 401), reply.status(401).send(envelope(undefined, 2000)));
+      const { kind } = request.params as { kind: string };
+      record(request, 200, kind === 'get' ? 'activeChargingProfileResult' : kind === 'clear' ? 'clearProfileResult' : 'chargingProfileResult');
+      return envelope(undefined);
+    });
     const port = await freePort();
     this.url = `http://127.0.0.1:${port}`;
     await app.listen({ host: '127.0.0.1', port });
@@ -172,7 +186,7 @@ export class EmspSimulator {
   ourCredentials() {
     return {
       token: this.tokenForCpo, url: this.versionsUrl,
-      roles: [{ role: 'EMSP', business_details: { name: `eMSP ${this.partyId}` }, party_id: this.partyId, country_code: this.countryCode }],
+      roles: [{ role: this.role, business_details: { name: `${this.role === 'EMSP' ? 'eMSP' : this.role} ${this.partyId}` }, party_id: this.partyId, country_code: this.countryCode }],
     };
   }
 
@@ -216,6 +230,15 @@ export class EmspSimulator {
   /** CommandResults received for command `id` (response_url …/commands/{command}/{id}). */
   commandResults(id: string): any[] {
     return this.received.filter((r) => r.method === 'POST' && r.path.startsWith('/ocpi/emsp/2.2.1/commands/') && r.path.endsWith(`/${id}`)).map((r) => r.body);
+  }
+
+  /** Charging-profile results (§14.3) received for request `id` of `kind` (set, get, clear). */
+  profileResults(kind: 'set' | 'get' | 'clear', id: string): Received[] {
+    return this.received.filter((r) => r.method === 'POST' && r.path === `/ocpi/emsp/2.2.1/chargingprofiles/${kind}/${id}`);
+  }
+
+  profileResponseUrl(kind: 'set' | 'get' | 'clear', id: string): string {
+    return `${this.url}/ocpi/emsp/2.2.1/chargingprofiles/${kind}/${id}`;
   }
 
   responseUrl(command: string, id: string): string {

@@ -131,9 +131,52 @@ export const envelopeSchema = {
   properties: { data: {}, status_code: { type: 'integer', minimum: 1000, maximum: 4999 }, status_message: { type: 'string' }, timestamp: dateTime },
 };
 
+// ── chargingprofiles (§14) and hubclientinfo (§15) ──────────────────────────────────────────────
+/** §14.4 ChargingProfileResponseType. */
+const chargingProfileResponseType = { enum: ['ACCEPTED', 'NOT_SUPPORTED', 'REJECTED', 'TOO_OFTEN', 'UNKNOWN_SESSION'] };
+/** §14.4 ChargingProfileResultType. */
+const chargingProfileResultType = { enum: ['ACCEPTED', 'REJECTED', 'UNKNOWN'] };
+/** §14.4 ChargingProfilePeriod. */
+const chargingProfilePeriod = { type: 'object', required: ['start_period', 'limit'], additionalProperties: false, properties: { start_period: { type: 'integer', minimum: 0 }, limit: { type: 'number' } } };
+/** §14.4 ChargingProfile (charging_rate_unit: §14.4 ChargingRateUnit, W or A). */
+export const chargingProfileSchema = {
+  type: 'object', required: ['charging_rate_unit'], additionalProperties: false,
+  properties: {
+    start_date_time: dateTime, duration: { type: 'integer' }, charging_rate_unit: { enum: ['W', 'A'] }, min_charging_rate: { type: 'number' },
+    charging_profile_period: { type: 'array', items: chargingProfilePeriod },
+  },
+};
+/** §14.3 ActiveChargingProfileResult, with §14.4 ActiveChargingProfile (start_date_time, charging_profile). */
+export const activeChargingProfileResultSchema = {
+  type: 'object', required: ['result'], additionalProperties: false,
+  properties: {
+    result: chargingProfileResultType,
+    profile: { type: 'object', required: ['start_date_time', 'charging_profile'], additionalProperties: false, properties: { start_date_time: dateTime, charging_profile: chargingProfileSchema } },
+  },
+};
+/** §14.3 ChargingProfileResponse: the receiver's immediate answer. */
+export const chargingProfileResponseSchema = { type: 'object', required: ['result', 'timeout'], additionalProperties: false, properties: { result: chargingProfileResponseType, timeout: { type: 'integer' } } };
+/** §14.3 ChargingProfileResult (PUT) and ClearProfileResult (DELETE): the same one field. */
+export const chargingProfileResultSchema = { type: 'object', required: ['result'], additionalProperties: false, properties: { result: chargingProfileResultType } };
+/** §15.3 ClientInfo (role: the types chapter's Role, status: §15.4 ConnectionStatus). */
+export const clientInfoSchema = {
+  type: 'object', required: ['party_id', 'country_code', 'role', 'status', 'last_updated'], additionalProperties: false,
+  properties: {
+    party_id: str(3, 3), country_code: str(2, 2), role: { enum: ['CPO', 'EMSP', 'HUB', 'NAP', 'NSP', 'OTHER', 'SCSP'] },
+    status: { enum: ['CONNECTED', 'OFFLINE', 'PLANNED', 'SUSPENDED'] }, last_updated: dateTime,
+  },
+};
+
+type Kind = 'credentials' | 'location' | 'evse' | 'evsePatch' | 'envelope' | 'session' | 'cdr' | 'tariff'
+  | 'activeChargingProfileResult' | 'chargingProfileResponse' | 'chargingProfileResult' | 'clearProfileResult' | 'clientInfo';
 const ajv = new Ajv({ allErrors: true, strict: false });
-export const validators: Record<'credentials' | 'location' | 'evse' | 'evsePatch' | 'envelope' | 'session' | 'cdr' | 'tariff', ValidateFunction> = {
+export const validators: Record<Kind, ValidateFunction> = {
   tariff: ajv.compile(tariffSchema),
+  activeChargingProfileResult: ajv.compile(activeChargingProfileResultSchema),
+  chargingProfileResponse: ajv.compile(chargingProfileResponseSchema),
+  chargingProfileResult: ajv.compile(chargingProfileResultSchema),
+  clearProfileResult: ajv.compile(chargingProfileResultSchema),
+  clientInfo: ajv.compile(clientInfoSchema),
   session: ajv.compile(sessionSchema),
   cdr: ajv.compile(cdrSchema),
   credentials: ajv.compile(credentialsSchema),

@@ -4,7 +4,7 @@
  * per-partner delivery outbox. Bodies are JSON (shapes in core/ocpi/types.ts); the store knows only
  * the columns it filters on.
  */
-export type OcpiDocKind = 'party' | 'partner' | 'location' | 'token' | 'session' | 'cdr' | 'reservation' | 'preferences';
+export type OcpiDocKind = 'party' | 'partner' | 'location' | 'token' | 'session' | 'cdr' | 'reservation' | 'preferences' | 'chargingprofile' | 'clientinfo' | 'meta';
 
 export interface OcpiDoc<T = unknown> {
   tenantId: string;
@@ -57,6 +57,13 @@ export interface OcpiStore {
   /** Creates or replaces; true when it was new. A non-null lookup taken by another document throws. */
   putDoc(doc: OcpiDoc): Promise<boolean>;
   getDoc<T>(kind: OcpiDocKind, tenantId: string, id: string): Promise<OcpiDoc<T> | undefined>;
+  /**
+   * Compare-and-set, for a read-modify-write that nodes of a cluster may do at once (two EVSEs of
+   * one location on stations held by different nodes): replaces the stored document with `doc`
+   * only if it is still `expected` as getDoc returned it (same lastUpdated and body); false when
+   * another writer changed or removed it meanwhile (read again and retry). The lookup stays.
+   */
+  replaceDocIf(doc: OcpiDoc, expected: OcpiDoc): Promise<boolean>;
   /** Across tenants: the document of that kind whose lookup is `lookup`. */
   findDocByLookup<T>(kind: OcpiDocKind, lookup: string): Promise<OcpiDoc<T> | undefined>;
   /** Oldest lastUpdated first (then id); `total` counts every match, ignoring offset and limit. */
