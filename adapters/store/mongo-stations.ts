@@ -5,7 +5,7 @@ import type { SecurityProfile } from '../../core/security-profile.js';
 import { decodeCursor, encodeCursor } from '../../core/cursor.js';
 import { decodeStationCursor, encodeStationCursor, type StationSearch } from '../../core/station-search.js';
 import { isDuplicateKey, type MongoBatcher } from './mongo-batcher.js';
-import type { ConnectorStatusHistoryQuery, ConnectorStatusUpdate, NewStation, Page, PageQuery, StationLogin, StationStore } from '../../core/ports/store/store.js';
+import type { ConnectorStatusHistoryQuery, ConnectorStatusUpdate, FleetSummary, NewStation, Page, PageQuery, StationLogin, StationStore } from '../../core/ports/store/store.js';
 
 type OptionalFields = 'registrationStatus' | 'heartbeatIntervalSec' | 'securityProfile' | 'passwordRotatedAt';
 type StationDoc = Omit<StationRecord, 'id' | OptionalFields | 'previousPasswordPending'> & { _id: string; previousPasswordHash?: string | null } & Partial<Pick<StationRecord, OptionalFields>>;
@@ -281,5 +281,14 @@ export class MongoStations implements StationStore {
       .find({ tenantId, stationId }, { projection: { _id: 0 } })
       .sort({ evseId: 1, connectorId: 1 })
       .toArray()) as ConnectorStatusRecord[];
+  }
+
+  async fleetSummary(tenantId: string): Promise<FleetSummary> {
+    await this.ready;
+    const [stations, rows] = await Promise.all([
+      this.stations.countDocuments({ tenantId }),
+      this.connectors.aggregate<{ _id: string; n: number }>([{ $match: { tenantId } }, { $group: { _id: '$status', n: { $sum: 1 } } }]).toArray(),
+    ]);
+    return { stations, connectorsByStatus: Object.fromEntries(rows.map((r) => [r._id, r.n])) };
   }
 }

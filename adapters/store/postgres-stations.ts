@@ -2,7 +2,7 @@ import type { Sql } from 'postgres';
 import type { BootInfo, ConnectorStatusRecord, StationRecord } from '../../core/types.js';
 import { decodeCursor, encodeCursor } from '../../core/cursor.js';
 import type { PgGroupCommit } from './postgres-group-commit.js';
-import type { ConnectorStatusHistoryQuery, ConnectorStatusUpdate, NewStation, Page, PageQuery, StationLogin, StationStore } from '../../core/ports/store/store.js';
+import type { ConnectorStatusHistoryQuery, ConnectorStatusUpdate, FleetSummary, NewStation, Page, PageQuery, StationLogin, StationStore } from '../../core/ports/store/store.js';
 import { policyOf, toConnector, toLogin, toStation, toStatusChange, type Row } from './sql-rows.js';
 import type { SecurityProfile } from '../../core/security-profile.js';
 import type { BootPolicy } from '../../core/boot-policy.js';
@@ -192,5 +192,13 @@ export class PostgresStations implements StationStore {
     const rows = await this.sql`SELECT * FROM connector_statuses WHERE tenant_id = ${tenantId} AND station_id = ${stationId}
       ORDER BY evse_id, connector_id`;
     return rows.map(toConnector);
+  }
+
+  async fleetSummary(tenantId: string): Promise<FleetSummary> {
+    const [[count], rows] = await Promise.all([
+      this.sql<Array<{ n: string }>>`SELECT count(*) AS n FROM stations WHERE tenant_id = ${tenantId}`,
+      this.sql<Array<{ status: string; n: string }>>`SELECT status, count(*) AS n FROM connector_statuses WHERE tenant_id = ${tenantId} GROUP BY status`,
+    ]);
+    return { stations: Number(count!.n), connectorsByStatus: Object.fromEntries(rows.map((r) => [r.status, Number(r.n)])) };
   }
 }

@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { BootInfo, ConnectorStatusRecord, StationRecord } from '../../core/types.js';
-import type { ConnectorStatusHistoryQuery, ConnectorStatusUpdate, NewStation, Page, PageQuery, StationLogin, StationStore } from '../../core/ports/store/store.js';
+import type { ConnectorStatusHistoryQuery, ConnectorStatusUpdate, FleetSummary, NewStation, Page, PageQuery, StationLogin, StationStore } from '../../core/ports/store/store.js';
 import { decodeCursor, encodeCursor } from '../../core/cursor.js';
 import type { GroupCommit } from './group-commit.js';
 import { policyOf, toConnector, toLogin, toStation, toStatusChange, type Row } from './sql-rows.js';
@@ -121,6 +121,9 @@ export class SqliteStations implements StationStore {
            AND tenant_id = @tenantId AND (@evseId IS NULL OR evse_id = @evseId) AND (@connectorId IS NULL OR connector_id = @connectorId)
          ORDER BY reported_at, id LIMIT @limit`,
       ),
+      countStations: db.prepare('SELECT count(*) AS n FROM stations WHERE tenant_id = ?'),
+      // Served by connector_statuses_by_status (tenant_id, status, station_id): an index-only count.
+      countConnectorsByStatus: db.prepare('SELECT status, count(*) AS n FROM connector_statuses WHERE tenant_id = ? GROUP BY status'),
       listConnectors: db.prepare(
         'SELECT * FROM connector_statuses WHERE tenant_id = ? AND station_id = ? ORDER BY evse_id, connector_id',
       ),
@@ -253,5 +256,11 @@ export class SqliteStations implements StationStore {
 
   async listConnectorStatuses(tenantId: string, stationId: string): Promise<ConnectorStatusRecord[]> {
     return (this.stmt.listConnectors!.all(tenantId, stationId) as Row[]).map(toConnector);
+  }
+
+  async fleetSummary(tenantId: string): Promise<FleetSummary> {
+    const stations = (this.stmt.countStations!.get(tenantId) as { n: number }).n;
+    const rows = this.stmt.countConnectorsByStatus!.all(tenantId) as Array<{ status: string; n: number }>;
+    return { stations, connectorsByStatus: Object.fromEntries(rows.map((r) => [r.status, r.n])) };
   }
 }

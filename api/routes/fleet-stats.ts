@@ -3,7 +3,7 @@ import type { ApiDeps } from '../deps.js';
 
 const series = { type: 'array', items: { type: 'integer' } } as const;
 
-/** The dashboard's numbers that no store query should answer: who is connected here, and traffic rates. */
+/** The dashboard's numbers: who is connected here and traffic rates (in memory), the fleet's size and connector statuses (one grouped store read). */
 export async function fleetStatsRoutes(app: FastifyInstance, opts: { deps: ApiDeps }): Promise<void> {
   const { deps } = opts;
   app.get(
@@ -12,16 +12,19 @@ export async function fleetStatsRoutes(app: FastifyInstance, opts: { deps: ApiDe
       schema: {
         tags: ['stations'],
         operationId: 'fleetStats',
-        summary: 'Connected stations by protocol, and messages / CALLERRORs per 10 s over the last hour (this node)',
+        summary: 'Stations registered and connected (by protocol), connectors by status, and messages / CALLERRORs per 10 s over the last hour',
         description:
           '`rates`: counts per 10-s bucket, oldest first, the newest bucket starting at `end` (unix seconds): OCPP frames received ' +
           'from the tenant’s stations (`messages`) and CALLERRORs sent to them (`callErrors`); divide by `stepSec` for a rate. ' +
           'Kept in memory by each gateway thread (no store write per message), so they cover this node since it started; ' +
-          'null on a node without gateway threads. `online` is null in a NATS cluster (only the directory knows every node’s stations).',
+          'null on a node without gateway threads. `online` is null in a NATS cluster (only the directory knows every node’s stations). ' +
+          '`stations` (registered) and `connectorsByStatus` (each connector’s last reported status, connected or not) come from the store.',
         response: {
           200: {
             type: 'object',
             properties: {
+              stations: { type: 'integer' },
+              connectorsByStatus: { type: 'object', additionalProperties: { type: 'integer' } },
               online: { type: ['object', 'null'], properties: { total: { type: 'integer' }, byProtocol: { type: 'object', additionalProperties: { type: 'integer' } } } },
               rates: {
                 type: ['object', 'null'],
@@ -43,8 +46,8 @@ export async function fleetStatsRoutes(app: FastifyInstance, opts: { deps: ApiDe
         }
         online = { total: ids.length, byProtocol };
       }
-      const rates = (await deps.stats?.rates(request.tenantId)) ?? null;
-      return { online, rates };
+      const [rates, fleet] = await Promise.all([deps.stats?.rates(request.tenantId), deps.store.stations.fleetSummary(request.tenantId)]);
+      return { stations: fleet.stations, connectorsByStatus: fleet.connectorsByStatus, online, rates: rates ?? null };
     },
   );
 }

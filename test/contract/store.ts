@@ -292,6 +292,21 @@ export function storeContract(t: Test, name: string, options: StoreContractOptio
       t.same(await kept('CS-1'), { events: 0, model: 0, requests: 0 }, 'a re-registered id starts clean');
     });
 
+    t.test('fleetSummary: stations registered and connectors by last status, per tenant (the dashboard)', async (t) => {
+      const store = await fresh(t);
+      t.same(await store.stations.fleetSummary('acme'), { stations: 0, connectorsByStatus: {} }, 'an empty tenant');
+      for (const [id, tenantId] of [['FS-1', 'acme'], ['FS-2', 'acme'], ['FS-3', 'acme'], ['FS-G', 'globex']] as const) {
+        await store.stations.createStation({ id, tenantId, passwordHash: null });
+      }
+      await store.stations.recordConnectorStatus(status('acme', 'FS-1', 1, 1, 'Available'));
+      await store.stations.recordConnectorStatus(status('acme', 'FS-1', 2, 1, 'Occupied'));
+      await store.stations.recordConnectorStatus(status('acme', 'FS-2', 1, 1, 'Available'));
+      await store.stations.recordConnectorStatus({ ...status('acme', 'FS-2', 1, 1, 'Faulted'), reportedAt: '2025-01-02T03:06:00.000Z' });
+      await store.stations.recordConnectorStatus(status('globex', 'FS-G', 1, 1, 'Occupied'));
+      t.same(await store.stations.fleetSummary('acme'), { stations: 3, connectorsByStatus: { Available: 1, Occupied: 1, Faulted: 1 } }, 'a connector counts once, by its last status');
+      t.same(await store.stations.fleetSummary('globex'), { stations: 1, connectorsByStatus: { Occupied: 1 } });
+    });
+
     t.test('deleteStation leaves nothing of the station behind but its transactions (issues #12, #14)', async (t) => {
       const store = await fresh(t);
       const at = '2026-03-01T00:00:00.000Z';

@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startServer } from '../helpers/server.js';
-import { connectStrict, bootPayload, RawStation } from '../helpers/ocpp-clients.js';
+import { connectStrict, bootPayload, RawStation, type StrictClient } from '../helpers/ocpp-clients.js';
 import { CHROMIUM_ARGS, CHROMIUM_INSTALL, CHROMIUM_PATH, chromiumMissing } from '../helpers/chromium.js';
 
 /**
@@ -53,9 +53,11 @@ async function run(t: Test) {
   // Four stations: two connect and boot (different vendors), two stay offline and never booted.
   const fleet = [['CS-ABB-1', 'ABB', 'Terra', 'ocpp1.6'], ['CS-KEMP-1', 'Kempower', 'Satellite', 'ocpp2.0.1']] as const;
   for (const id of ['CS-ABB-1', 'CS-KEMP-1', 'CS-OFF-1', 'CS-OFF-2']) await server.registerStation(id, `station-password-${id}`);
+  const clients = new Map<string, StrictClient>();
   for (const [id, vendor, model, version] of fleet) {
     const station = await connectStrict(outer, { endpoint: server.ocppUrl, identity: id, password: `station-password-${id}`, version });
     await station.call('BootNotification', bootPayload(version, { vendor, model, firmwareVersion: '1.0' }));
+    clients.set(id, station);
     t.teardown(() => station.close());
   }
   // A frame the gateway refuses (schema violation): counted as a CALLERROR on the dashboard.
@@ -109,6 +111,15 @@ async function run(t: Test) {
     await page.getByTestId('rate-chart').locator('canvas').waitFor();
     await page.getByTestId('online-count').getByText('2', { exact: true }).waitFor();
     t.pass('the chart is drawn');
+    await page.getByTestId('online-count').getByText('stations online of 4').waitFor();
+    t.pass('online of all registered');
+    // Connectors by status: a 1.6 Charging is Occupied in the version-neutral model; live, no reload.
+    await clients.get('CS-ABB-1')!.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Charging' });
+    await clients.get('CS-KEMP-1')!.call('StatusNotification', { timestamp: new Date().toISOString(), connectorStatus: 'Available', evseId: 1, connectorId: 1 });
+    const statuses = page.getByTestId('connector-statuses');
+    await statuses.locator('li[data-status="Occupied"]').getByText('1', { exact: true }).waitFor();
+    await statuses.locator('li[data-status="Available"]').getByText('1', { exact: true }).waitFor();
+    t.pass('connectors by status, updated live');
     await shot(page, '21-dashboard-rates');
   });
 

@@ -303,6 +303,9 @@ async function run(t: Test) {
     t.match(await table.textContent(), /ManufacturerRootCertificate.*reported/);
     t.equal(got.GetInstalledCertificateIds!.length, 1, 'the station was asked once');
     await shot(page, 'p10-certificates');
+    await page.goto(server.apiUrl + '/#/stations/CS-P-2');
+    await page.getByRole('table', { name: 'Installed certificates' }).getByText('1f2e3d').waitFor();
+    t.pass('the station page lists its installed certificates');
   });
 
   await t.test('OCPI partners: admins only; add a party, invite (token A), register with an eMSP', async (t) => {

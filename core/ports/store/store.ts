@@ -63,6 +63,12 @@ export interface ConnectorStatusHistoryQuery {
   limit: number;
 }
 
+/** How many stations a tenant has and how many of their connectors are in each status (Available, Charging, …). */
+export interface FleetSummary {
+  stations: number;
+  connectorsByStatus: Record<string, number>;
+}
+
 /** Stations and their live-ish state. Station ids are unique across tenants: the OCPP URL carries no tenant. */
 export interface StationStore {
   /** Registers a station; returns false if the id is taken (in any tenant). */
@@ -83,6 +89,8 @@ export interface StationStore {
    */
   recordConnectorStatus(update: ConnectorStatusUpdate): Promise<void>;
   listConnectorStatuses(tenantId: string, stationId: string): Promise<ConnectorStatusRecord[]>;
+  /** The tenant's fleet in two numbers for a dashboard: stations registered, and connectors by their last status. */
+  fleetSummary(tenantId: string): Promise<FleetSummary>;
   /**
    * The status changes of a period in time order (by reportedAt), each connector's last change
    * before `from` first (what it was when the period began), tenant-scoped.

@@ -5,29 +5,7 @@ import { formatTime } from '../../format.ts';
 import { useLive } from '../../live.ts';
 import { go, href } from '../../router.ts';
 import type { PageProps } from '../../main.tsx';
-import { expiry, renewalText } from './expiry.ts';
-
-function CertificateTable({ items, label, station }: { items: any[]; label: string; station?: boolean }) {
-  return (
-    <table class="table compact" aria-label={label}>
-      <thead><tr>{station && <th>Station</th>}<th>Type</th><th>Source</th><th>Subject</th><th>Serial</th><th>Expires</th><th>Renewal</th><th>Updated</th></tr></thead>
-      <tbody>
-        {items.map((c) => {
-          const e = expiry(c.notAfter);
-          return (
-            <tr key={`${c.stationId}/${c.id}`} data-certificate={c.id} class={e.level === 'expired' || c.renewal?.status === 'failed' ? 'bad' : ''}>
-              {station && <td><a href={href(`/certificates/${encodeURIComponent(c.stationId)}`)}>{c.stationId}</a></td>}
-              <td>{c.certificateType}</td><td>{c.source}</td><td>{c.subject ?? '—'}</td><td><code>{c.hashData?.serialNumber}</code></td>
-              <td title={c.notAfter ?? ''} class={e.level === 'soon' || e.level === 'expired' ? 'warn' : ''}>{c.notAfter ? `${formatTime(c.notAfter)} (${e.text})` : '—'}</td>
-              <td data-testid="renewal">{renewalText(c.renewal)}{c.renewal?.at ? ` · ${formatTime(c.renewal.at)}` : ''}</td>
-              <td>{formatTime(c.updatedAt)}</td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
-  );
-}
+import { CertificateTable } from './table.tsx';
 
 /** Certificates: the station CA, the renewal job's report, and one station's certificates (`/certificates/:id`). */
 export function CertificatesPage({ user, params }: PageProps) {

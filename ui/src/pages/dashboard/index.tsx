@@ -9,6 +9,8 @@ import { href } from '../../router.ts';
 import type { PageProps } from '../../main.tsx';
 
 interface Fleet {
+  stations?: number;
+  connectorsByStatus?: Record<string, number>;
   online: { total: number; byProtocol: Record<string, number> } | null;
   rates: { stepSec: number; end: number; messages: number[]; callErrors: number[] } | null;
 }
@@ -16,8 +18,11 @@ interface Fleet {
 /** How often the traffic chart asks for new counts: its bucket size. */
 const RATES_EVERY_MS = 10_000;
 
+/** Statuses in the order an operator reads them: what is wrong first. */
+const STATUS_ORDER = ['Faulted', 'Unavailable', 'Occupied', 'Charging', 'Reserved', 'Available'];
+
 /**
- * Fleet at a glance: stations online by protocol, active sessions, energy today, open alerts,
+ * Fleet at a glance: stations online by protocol, connectors by status, active sessions, energy today, open alerts,
  * messages/s and CALLERRORs/s over the last hour (GET /stats/fleet, every 10 s); live from /events.
  */
 export function DashboardPage(_: PageProps) {
@@ -70,10 +75,23 @@ export function DashboardPage(_: PageProps) {
     return () => plot.destroy();
   }, [fleet.rates]);
 
+  // A status storm must not become a request storm: at most one refresh per second.
+  const statusTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const refreshStatuses = () => {
+    if (statusTimer.current) return;
+    statusTimer.current = setTimeout(() => {
+      statusTimer.current = undefined;
+      api('/stats/fleet').then(setFleet, () => {});
+    }, 1000);
+  };
+  useEffect(() => () => clearTimeout(statusTimer.current), []);
+
   useLive('>', (e) => {
     setRecent((r) => [e, ...r].slice(0, 12));
     if (e.type === 'station.connected' || e.type === 'station.disconnected') {
       api('/stats/fleet').then(setFleet, () => {});
+    } else if (e.type === 'connector.status') {
+      refreshStatuses();
     } else if (e.type === 'transaction.started' || e.type === 'transaction.ended') {
       void load();
     } else if (e.type === 'alert.raised') {
@@ -85,12 +103,16 @@ export function DashboardPage(_: PageProps) {
   const byProtocol = new Map(Object.entries(fleet.online?.byProtocol ?? {}));
   const lastRates = fleet.rates ? rateSeries(fleet.rates) : undefined;
   const last = (xs: number[] | undefined) => (xs && xs.length ? xs[xs.length - 1]! : 0);
+  const statuses = Object.entries(fleet.connectorsByStatus ?? {}).sort(
+    ([a], [b]) => (STATUS_ORDER.indexOf(a) + 1 || 99) - (STATUS_ORDER.indexOf(b) + 1 || 99) || a.localeCompare(b),
+  );
+  const connectors = statuses.reduce((sum, [, n]) => sum + n, 0);
   return (
     <>
       <PageHeader title="Dashboard" />
       <ErrorBox error={error} />
       <div class="tiles">
-        <a class="tile" href={href('/stations')} data-testid="online-count"><strong>{fleet.online ? online : '—'}</strong><span>stations online</span></a>
+        <a class="tile" href={href('/stations')} data-testid="online-count"><strong>{fleet.online ? online : '—'}</strong><span>stations online{fleet.stations !== undefined ? ` of ${fleet.stations}` : ''}</span></a>
         <div class="tile" data-testid="message-rate"><strong>{last(lastRates?.messages).toFixed(1)}</strong><span>messages/s</span></div>
         <div class="tile" data-testid="callerror-rate"><strong>{last(lastRates?.callErrors).toFixed(1)}</strong><span>CALLERRORs/s</span></div>
         <a class="tile" href={href('/transactions')} data-testid="active-count"><strong>{active.size}</strong><span>active sessions</span></a>
@@ -103,6 +125,15 @@ export function DashboardPage(_: PageProps) {
             <ul class="bars">
               {[...byProtocol].map(([p, n]) => (
                 <li key={p}><span>{p}</span><span class="bar" style={{ width: `${(100 * n) / Math.max(1, online)}%` }} /><b>{n}</b></li>
+              ))}
+            </ul>
+          )}
+        </Card>
+        <Card title="Connectors by status">
+          {connectors === 0 ? <p class="empty">No connector has reported a status yet.</p> : (
+            <ul class="bars" data-testid="connector-statuses">
+              {statuses.map(([status, n]) => (
+                <li key={status} data-status={status}><span>{status}</span><span class="bar" style={{ width: `${(100 * n) / connectors}%` }} /><b>{n}</b></li>
               ))}
             </ul>
           )}

@@ -7,6 +7,7 @@ import { href } from '../../router.ts';
 import type { PageProps } from '../../main.tsx';
 import { LiveInspector } from './live-inspector.tsx';
 import { FirmwareHistory } from '../campaigns/firmware-history.tsx';
+import { StationCertificates } from '../certificates/station-certificates.tsx';
 
 type Tab = 'overview' | 'device-model' | 'configuration' | 'live' | 'messages' | 'alerts';
 const TABS: Array<[Tab, string]> = [['overview', 'Overview'], ['device-model', 'Device model'], ['configuration', 'Configuration'], ['live', 'Live frames'], ['messages', 'Messages'], ['alerts', 'Alerts']];
@@ -88,6 +89,7 @@ export function StationPage({ params, user }: PageProps) {
             ))}
           </Card>
           <FirmwareHistory id={id} />
+          <StationCertificates id={id} />
         </div>
       )}
       {tab === 'device-model' && <DeviceModel id={id} canEdit={user.role !== 'viewer' && station.protocol !== 'ocpp1.6'} />}
