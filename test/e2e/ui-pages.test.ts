@@ -232,6 +232,20 @@ async function run(t: Test) {
     t.pass('the load falls back when the session ends');
     await page.getByRole('link', { name: 'All sites' }).click();
     await page.locator('tr[data-site="depot"]').waitFor();
+
+    // CS-P-1 is under tariff DAY (assigned above): the ended session shows its final cost, as the API computed it.
+    const tx = await eventually(async () => {
+      const body = (await server.apiJson('GET', `/transactions/${started.transactionId}?stationId=CS-P-1`)).body;
+      return body?.cost?.final && body;
+    }, 30_000, 'the final cost');
+    await page.goto(server.apiUrl + `/#/transactions/CS-P-1/${started.transactionId}`);
+    await page.getByTestId('tx-cost-total').getByText(`${tx.cost.totalInclTax} ${tx.cost.currency}`).waitFor();
+    t.match(await page.getByTestId('tx-cost').textContent(), /Final cost.*Energy.*1 kWh.*DAY/, 'final, with the energy line and the tariff');
+    await shot(page, 'p07-transaction-cost-detail');
+    await page.goto(server.apiUrl + '/#/transactions');
+    await page.locator(`tr[data-transaction="${started.transactionId}"] td[data-cost="${tx.cost.totalInclTax}"]`).waitFor();
+    t.pass('the transactions table shows the cost');
+    await shot(page, 'p07-transaction-cost-list');
   });
 
   await t.test('firmware campaigns: start one, pause and resume it, follow the station to installed; the station’s firmware history', async (t) => {

@@ -8,6 +8,20 @@ import { useLive } from '../../live.ts';
 import { href } from '../../router.ts';
 import type { PageProps } from '../../main.tsx';
 
+
+/** The breakdown lines of a cost (api/routes/tariffs.ts costSchema): key, label, unit of its quantity. */
+const COST_LINES = [['energy', 'Energy', 'kWh'], ['chargingTime', 'Charging time', 'h'], ['idleTime', 'Idle time', 'h'], ['sessionFee', 'Session fee', '']] as const;
+
+/** A breakdown line's quantity as a person reads it: kWh to the Wh, hours as a duration. */
+function quantityText(quantity: number, unit: 'kWh' | 'h'): string {
+  return unit === 'h' ? formatDuration(Math.round(quantity * 3600)) : `${Number(quantity.toFixed(3))} kWh`;
+}
+
+/** A cost incl. tax with its currency, or a dash when no tariff applied. */
+function costText(cost: { totalInclTax: string; currency: string } | null | undefined): string {
+  return cost ? `${cost.totalInclTax} ${cost.currency}` : '—';
+}
+
 /** Transactions with the columns operators ask for, server-side filters and cursor pages; live. */
 export function TransactionsPage(_: PageProps) {
   const [items, setItems] = useState<any[]>([]);
@@ -49,14 +63,14 @@ export function TransactionsPage(_: PageProps) {
       <ErrorBox error={error} />
       {items.length === 0 ? <Empty>No transactions match.</Empty> : (
         <table class="table" aria-label="Transactions">
-          <thead><tr><th>Transaction</th><th>Station</th><th>Active</th><th>Charging state</th><th>Charging time</th><th>Energy</th><th>Stopped reason</th><th>Remote start</th><th>Id token</th><th>Started</th><th>Updated</th></tr></thead>
+          <thead><tr><th>Transaction</th><th>Station</th><th>Active</th><th>Charging state</th><th>Charging time</th><th>Energy</th><th>Cost</th><th>Stopped reason</th><th>Remote start</th><th>Id token</th><th>Started</th><th>Updated</th></tr></thead>
           <tbody>
             {items.map((t) => (
               <tr key={`${t.stationId}/${t.id}`} data-transaction={t.id}>
                 <td><a href={href(`/transactions/${encodeURIComponent(t.stationId)}/${encodeURIComponent(t.id)}`)}>{t.id}</a></td>
                 <td><a href={href(`/stations/${encodeURIComponent(t.stationId)}`)}>{t.stationId}</a></td>
                 <td>{t.isActive ? 'yes' : 'no'}</td><td>{t.chargingState ?? '—'}</td><td>{formatDuration(t.timeSpentChargingSec)}</td>
-                <td class="num" data-kwh={t.totalKwh}>{formatKwh(t.totalKwh)}</td><td>{t.stoppedReason ?? '—'}</td><td>{t.remoteStartId ?? '—'}</td>
+                <td class="num" data-kwh={t.totalKwh}>{formatKwh(t.totalKwh)}</td><td class="num" data-cost={t.cost?.totalInclTax ?? ''}>{costText(t.cost)}</td><td>{t.stoppedReason ?? '—'}</td><td>{t.remoteStartId ?? '—'}</td>
                 <td>{t.idToken?.idToken ?? '—'}</td><td>{formatTime(t.startedAt)}</td><td>{formatTime(t.updatedAt)}</td>
               </tr>
             ))}
@@ -112,6 +126,20 @@ export function TransactionPage({ params }: PageProps) {
             <dt>Meter start / stop</dt><dd>{tx.meterStartWh ?? '—'} / {tx.meterStopWh ?? '—'} Wh</dd>
             <dt>Flags</dt><dd>{(tx.flags ?? []).join(', ') || 'none'}</dd>
           </dl>
+        </Card>
+        <Card title="Cost">
+          {!tx.cost ? <Empty>No tariff applied.</Empty> : (
+            <dl class="facts" data-testid="tx-cost">
+              <dt>{tx.cost.final ? 'Final cost' : 'Running cost'}</dt><dd data-testid="tx-cost-total">{costText(tx.cost)}</dd>
+              <dt>Excl. tax</dt><dd>{tx.cost.totalExclTax} {tx.cost.currency}</dd>
+              <dt>Tax</dt><dd>{tx.cost.tax} {tx.cost.currency} ({tx.cost.taxPercent} %)</dd>
+              {COST_LINES.filter(([key]) => tx.cost.breakdown?.[key]).map(([key, label, unit]) => (
+                [<dt key={`${key}-dt`}>{label}</dt>, <dd key={`${key}-dd`}>{tx.cost.breakdown[key].exclTax} {tx.cost.currency}{unit ? ` · ${quantityText(tx.cost.breakdown[key].quantity, unit)}` : ''}</dd>]
+              ))}
+              <dt>Tariff</dt><dd><a href={href(`/tariffs/${encodeURIComponent(tx.cost.tariffId)}`)}>{tx.cost.tariffId}</a> ({tx.cost.assignedBy})</dd>
+              {!tx.cost.final && tx.cost.until && <><dt>Up to</dt><dd>{formatTime(tx.cost.until)}</dd></>}
+            </dl>
+          )}
         </Card>
         <Card title="Power and energy" wide>
           <div ref={chart} class="chart" />
