@@ -41,6 +41,9 @@ export class RateSeries {
     }
     const bucket = Math.floor(nowMs / 1000 / this.stepSec);
     const slot = bucket % this.buckets;
+    // A count for a bucket older than the one its slot now holds (the clock stepped back by an
+    // hour or more) is outside every window that slot serves: dropped, not counted over the newer.
+    if (ring.epoch[slot]! > bucket) return;
     if (ring.epoch[slot] !== bucket) {
       ring.epoch[slot] = bucket;
       ring.messages[slot] = 0;
