@@ -1,6 +1,6 @@
 import t from 'tap';
 import WebSocket from 'ws';
-import { metricValue, startServer } from '../helpers/server.js';
+import { eventually, metricValue, startServer } from '../helpers/server.js';
 import { bootPayload, strictClient } from '../helpers/ocpp-clients.js';
 
 // Failed station logins (issue #14): back-off per source address, lock per station id, counted by
@@ -83,6 +83,6 @@ t.test('brute force is backed off per address and locks the station id, right cr
     t.ok(lines.some((l) => l.stationId === 'NEVER-SEEN' && l.remoteAddress === '127.0.0.7' && l.code === 'locked' && /locked/.test(l.reason ?? '')));
     t.ok(lines.some((l) => l.stationId === 'GOOD' && l.remoteAddress === '127.0.0.8' && l.code === 'rate-limited' && /source address/.test(l.reason ?? '')));
     t.ok(lines.some((l) => l.stationId === 'SCAN-0' && l.remoteAddress === '127.0.0.8' && l.code === 'unknown-station'));
-    t.ok(server.output().stdout.includes('"station id locked after failed logins"'), 'the lock itself is logged');
+    t.ok(await eventually(async () => server.output().stdout.includes('"station id locked after failed logins"'), 30_000, 'the log line'), 'the lock itself is logged');
   });
 });
