@@ -76,6 +76,7 @@ t.test('a NotifyEvent storm is answered, bounded in storage, and disturbs no oth
   t.ok(storms.length <= stormRecords, 'and not one per message');
   const dropped = await eventually(async () => metricValue(await server.metrics(), 'csms_notify_events_dropped_total') || undefined, 10_000, 'the dropped-events metric');
   t.ok(dropped >= total - bound, `dropped events counted (${dropped})`);
+  await eventually(async () => server.output().stdout.includes('NotifyEvent storm: events beyond the budget'), 30_000, 'the storm line');
   const stormLines = server.output().stdout.split('\n').filter((l) => l.includes('NotifyEvent storm: events beyond the budget'));
   t.equal(stormLines.length, 1, 'one log line per storm, not per message');
   t.match(JSON.parse(stormLines[0]!), { level: 'warn', stationId: 'STORM-1', state: 'started' });

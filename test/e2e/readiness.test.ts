@@ -61,6 +61,7 @@ t.test('SQLite file deleted while running: 503 naming the file, boots get Intern
   t.equal(health.body.status, 'ok');
   // Logged once with its cause, not per refused message.
   await client.call('BootNotification', bootPayload('ocpp1.6')).catch(() => {});
+  await eventually(async () => (server.output().stdout.match(/store failing/g)?.length ?? 0) >= 2, 30_000, 'the store-failing lines');
   const failures = server.output().stdout.split('\n').filter((line) => line.includes('store failing'));
   t.equal(failures.length, 2, 'one line per failing check (file, writes), not one per message');
 });

@@ -204,7 +204,7 @@ t.test('smart charging end to end', async (t) => {
       t.match(alerts, [{ stationId: s.id, type: 'ChargingProfileExceeded', source: 'profile-compliance', state: 'open', evseId: 1, payload: { limitA: 10, drawA: 16, transactionId: txId } }]);
       t.equal(metricValue(await server.metrics(), 'csms_profile_exceeded_total'), i + 1);
       t.equal(metricValue(await server.metrics(), 'csms_profile_exceeded_open'), 1);
-      t.match(server.output().stdout, new RegExp(`"stationId":"${s.id}".*station draws above its charging profile`), 'one log line');
+      t.ok(await eventually(async () => (new RegExp(`"stationId":"${s.id}".*station draws above its charging profile`)).test(server.output().stdout), 30_000, 'one log line'), 'one log line');
       await reading(80, 10.5);
       await eventually(async () => (await open()).length === 0, 20_000, 'cleared');
       const cleared = (await server.apiJson('GET', `/alerts?state=cleared&stationId=${s.id}`)).body.items;
