@@ -161,7 +161,7 @@ async function run(): Promise<void> {
       const [holder, survivor] = failing[0]! > 0 ? [A, B] : [B, A];
       await holder.stop('SIGKILL');
       emsp.down = false;
-      await eventually(async () => patches('CL1').length >= before.e1 + 3 && patches('CL2').length >= before.e2 + 3, 30_000, 'the survivor delivered everything');
+      await eventually(async () => patches('CL1').length >= before.e1 + 3 && patches('CL2').length >= before.e2 + 3, 90_000, 'the survivor delivered everything');
       t.same(patches('CL1').slice(before.e1).map((r) => (r.body as any).status), ['AVAILABLE', 'CHARGING', 'AVAILABLE']);
       t.same(patches('CL2').slice(before.e2).map((r) => (r.body as any).status), ['AVAILABLE', 'CHARGING', 'AVAILABLE']);
       await eventually(async () => (((await survivor.apiJson('GET', '/roaming/partners')).body.items[0].pendingDeliveries as number) === 0 ? true : undefined), 15_000, 'queue empty');
