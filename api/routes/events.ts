@@ -18,6 +18,19 @@ const KEEPALIVE_MS = 15_000;
  * `connector.status`, `>`). EventSource cannot send headers, so a cluster admin names the tenant
  * with `?tenant=`. Documented in docs/nats-subjects.md.
  */
+/**
+ * The tenant an SSE stream follows: the caller's own, or with `?tenant=` another one, which only
+ * a cluster admin (a principal without a tenant) may name. Shared by /events and the live frames.
+ */
+export function followedTenant(request: { tenantId: string; principal?: { tenantId: string | null }; query: { tenant?: string } }): string {
+  const wanted = request.query.tenant;
+  if (wanted === undefined) return request.tenantId;
+  if (request.principal?.tenantId !== null) {
+    if (wanted !== request.principal?.tenantId) throw new ApiError('FORBIDDEN', 'You cannot follow another tenant');
+  } else if (!isValidTenantId(wanted)) throw new ApiError('BAD_REQUEST', `Invalid tenant '${wanted}'`);
+  return wanted;
+}
+
 export async function eventRoutes(app: FastifyInstance, opts: { deps: ApiDeps }): Promise<void> {
   const streams = new Set<ServerResponse>();
   app.addHook('onClose', async () => {
@@ -46,13 +59,7 @@ export async function eventRoutes(app: FastifyInstance, opts: { deps: ApiDeps })
     async (request, reply) => {
       const bus = opts.deps.events;
       if (!bus) throw new ApiError('SERVICE_UNAVAILABLE', 'This node has no event bus');
-      let tenantId = request.tenantId;
-      if (request.query.tenant !== undefined) {
-        if (request.principal?.tenantId !== null) {
-          if (request.query.tenant !== request.principal?.tenantId) throw new ApiError('FORBIDDEN', 'You cannot follow another tenant');
-        } else if (!isValidTenantId(request.query.tenant)) throw new ApiError('BAD_REQUEST', `Invalid tenant '${request.query.tenant}'`);
-        tenantId = request.query.tenant;
-      }
+      const tenantId = followedTenant(request);
       const patterns = (request.query.types ?? '>').split(',').map((p) => p.trim()).filter((p) => p !== '');
       reply.hijack();
       const raw = reply.raw;

@@ -1,9 +1,9 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../../core/errors.js';
-import { isValidTenantId } from '../../core/api-keys.js';
 import { summarizeFrame } from '../../core/live-frame.js';
 import type { ApiDeps } from '../deps.js';
+import { followedTenant } from './events.js';
 import { errorBody, stationIdParam } from '../schemas.js';
 
 /** A reader slower than this many buffered bytes is dropped (EventSource reconnects). */
@@ -48,13 +48,7 @@ export async function liveFrameRoutes(app: FastifyInstance, opts: { deps: ApiDep
     async (request, reply) => {
       const { id } = request.params;
       if (!deps.stations.watchFrames) throw new ApiError('SERVICE_UNAVAILABLE', 'This node runs no gateway threads (CSMS_ROLE=api)');
-      let tenantId = request.tenantId;
-      if (request.query.tenant !== undefined) {
-        if (request.principal?.tenantId !== null) {
-          if (request.query.tenant !== request.principal?.tenantId) throw new ApiError('FORBIDDEN', 'You cannot follow another tenant');
-        } else if (!isValidTenantId(request.query.tenant)) throw new ApiError('BAD_REQUEST', `Invalid tenant '${request.query.tenant}'`);
-        tenantId = request.query.tenant;
-      }
+      const tenantId = followedTenant(request);
       if (!(await deps.store.stations.getStation(tenantId, id))) throw new ApiError('STATION_NOT_FOUND', `Station ${id} not found`);
       reply.hijack();
       const raw = reply.raw;
