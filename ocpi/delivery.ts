@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { retryDelayMs, type RoamingPartner } from '../core/ocpi/roaming.js';
-import type { OcpiDelivery, OcpiStore } from '../core/ports/store/ocpi-store.js';
+import type { NewOcpiDelivery, OcpiDelivery, OcpiStore } from '../core/ports/store/ocpi-store.js';
 import { callPartner } from './client.js';
 import type { OcpiConfig } from './config.js';
-import type { LocationPusher } from './locations.js';
+import type { LocationPusher, PartnerRequest } from './locations.js';
 import type { RoamingService } from './roaming-service.js';
 
 /** A lease in the shared store (store.certificates.takeLease / releaseLease): one holder per job at a time. */
@@ -16,7 +16,8 @@ export interface DeliveryLease {
 
 /**
  * Pushes and callbacks to partners through the durable outbox (store.ocpi deliveries): one
- * request in flight per partner, strictly in enqueue order per partner (so per object too); a
+ * request in flight per partner, in queue (seq) order per partner, so per object too (in a
+ * cluster, a delivery another node committed late goes as soon as it is visible); a
  * failure (network, timeout, HTTP 5xx or 408/429) holds that partner's queue with back-off and
  * never blocks OCPP handling or other partners. A refusal the partner will repeat (other 4xx, an
  * OCPI 2xxx status) is logged and dropped, so one bad object cannot stop the queue for ever.
@@ -38,8 +39,12 @@ export class OcpiDeliveryLoop implements LocationPusher {
   private readonly active = new Set<Promise<void>>();
   /** Partners (`tenantId|partnerId`) whose lease this node holds, until when (epoch ms). */
   private readonly held = new Map<string, number>();
-  /** The newest seq this node completed per partner: a head read before that completion is not sent again. */
-  private readonly done = new Map<string, number>();
+  /**
+   * The seqs this node completed lately per partner (the newest last): a head read before its
+   * completion committed is not sent again. Exact seqs, not "up to the newest": in a cluster a
+   * delivery another node enqueued can commit after a later seq was sent, and must still go.
+   */
+  private readonly done = new Map<string, number[]>();
 
   constructor(
     private readonly store: OcpiStore,
@@ -84,15 +89,21 @@ export class OcpiDeliveryLoop implements LocationPusher {
   }
 
   /** Enqueues one request per registered partner with a receiver endpoint of `module`, then wakes. */
-  async push(tenantId: string, deliveries: Array<{ method: 'PUT' | 'PATCH' | 'POST' | 'DELETE'; path: string; body: unknown; objectKey: string }>, module: string): Promise<void> {
+  async push(tenantId: string, deliveries: PartnerRequest[], module: string): Promise<void> {
+    const all = await this.deliveriesFor(tenantId, deliveries, module);
+    await this.store.enqueueDeliveries(all);
+    if (all.length > 0) this.wake();
+  }
+
+  /** One request per registered partner with a receiver endpoint of `module`: for a write that enqueues them itself. */
+  async deliveriesFor(tenantId: string, deliveries: PartnerRequest[], module: string): Promise<NewOcpiDelivery[]> {
     const partners = await this.roaming.receivers(tenantId, module);
     const createdAt = new Date().toISOString();
-    await this.store.enqueueDeliveries(partners.flatMap((p) => deliveries.map((d) => ({ tenantId, partnerId: p.id, module, createdAt, ...d }))));
-    if (partners.length > 0) this.wake();
+    return partners.flatMap((p) => deliveries.map((d) => ({ tenantId, partnerId: p.id, module, createdAt, ...d })));
   }
 
   /** Enqueues requests for one partner (the token's eMSP: sessions, CDRs) when it has a receiver of `module`. */
-  async pushTo(tenantId: string, partnerId: string, module: string, deliveries: Array<{ method: 'PUT' | 'PATCH' | 'POST' | 'DELETE'; path: string; body: unknown; objectKey: string }>): Promise<void> {
+  async pushTo(tenantId: string, partnerId: string, module: string, deliveries: PartnerRequest[]): Promise<void> {
     const partner = (await this.roaming.receivers(tenantId, module)).find((p) => p.id === partnerId);
     if (!partner) return;
     const createdAt = new Date().toISOString();
@@ -173,7 +184,7 @@ export class OcpiDeliveryLoop implements LocationPusher {
         }
       }
     }
-    if (current.seq <= (this.done.get(key) ?? 0)) return;
+    if (this.done.get(key)?.includes(current.seq)) return;
     await this.deliver(current);
   }
 
@@ -224,8 +235,15 @@ export class OcpiDeliveryLoop implements LocationPusher {
 
   private async complete(head: OcpiDelivery): Promise<void> {
     await this.store.completeDelivery(head.seq);
-    this.done.set(`${head.tenantId}|${head.partnerId}`, head.seq);
+    const key = `${head.tenantId}|${head.partnerId}`;
+    const done = this.done.get(key) ?? [];
+    done.push(head.seq);
+    // A stale read is at most a round old: the last few completions are enough to recognise it.
+    if (done.length > RECENT_COMPLETIONS) done.shift();
+    this.done.set(key, done);
   }
 }
 
 const leaseJob = (key: string) => `ocpi-delivery:${key}`;
+
+const RECENT_COMPLETIONS = 32;

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { CsmsError } from '../core/errors.js';
 import { evseStatusOf, partyKey, type EvseMapping } from '../core/ocpi/roaming.js';
 import type { OcpiConnector, OcpiEvse, OcpiEvseStatus, OcpiLocation } from '../core/ocpi/types.js';
-import type { OcpiDoc, OcpiStore } from '../core/ports/store/ocpi-store.js';
+import type { NewOcpiDelivery, OcpiDoc, OcpiStore } from '../core/ports/store/ocpi-store.js';
 import type { ConnectorStatus } from '../core/types.js';
 import type { RoamingService } from './roaming-service.js';
 
@@ -25,9 +25,20 @@ export type LocationInput = Omit<OcpiLocation, 'last_updated' | 'evses'> & {
 /** Published locations are what partners see (§8.3.1 publish); hidden ones stay ours. */
 const scopeOf = (location: OcpiLocation) => (location.publish ? 'published' : 'hidden');
 
+/** One request to each partner told of a change; `path` is below the module's endpoint URL. */
+export interface PartnerRequest {
+  method: 'PUT' | 'PATCH' | 'POST' | 'DELETE';
+  path: string;
+  body: unknown;
+  objectKey: string;
+}
+
 /** Who is told about what: one delivery per registered partner with a locations receiver endpoint. */
 export interface LocationPusher {
-  push(tenantId: string, deliveries: Array<{ method: 'PUT' | 'PATCH' | 'DELETE'; path: string; body: unknown; objectKey: string }>, module: string): Promise<void>;
+  /** The deliveries of `requests` to every partner concerned, for a write that enqueues them with the change. */
+  deliveriesFor(tenantId: string, requests: PartnerRequest[], module: string): Promise<NewOcpiDelivery[]>;
+  /** Deliveries were enqueued: send them soon. */
+  wake(): void;
 }
 
 /**
@@ -138,10 +149,8 @@ export class LocationService {
         return {
           write: { tenantId, kind: 'location', id: input.id, scope: scopeOf(location), lookup: null, lastUpdated: now, body: record },
           value: before === undefined,
-          after: async () => {
-            await this.markLocationsChanged(tenantId);
-            if (location.publish || before?.body.location.publish) await this.pushWhole(tenantId, location);
-          },
+          ...(location.publish || before?.body.location.publish ? { push: [wholeLocation(location)] } : {}),
+          after: () => this.markLocationsChanged(tenantId),
         };
       });
       const evses = record.location.evses ?? [];
@@ -154,19 +163,23 @@ export class LocationService {
    * A read-modify-write of one location that holds in a cluster: `change` gets the stored
    * document (a copy it may change) and says what to write; a replacement is a compare-and-set
    * (store.ocpi.replaceDocIf), read and applied again when another node wrote the location in
-   * between (its EVSEs on stations held by different nodes); `after` runs once the write won.
+   * between (its EVSEs on stations held by different nodes). The partners' pushes of the change
+   * (`push`) are enqueued in the same write, so a node that dies right after it cannot leave a
+   * change stored that partners never hear of. `after` runs once the write won.
    * Within this process writes to a location are serialised besides (serial).
    */
   private async casUpdate<T>(
     tenantId: string, id: string,
-    change: (doc: OcpiDoc<LocationRecord> | undefined) => Promise<{ write?: OcpiDoc<LocationRecord>; value: T; after?: () => Promise<void> }>,
+    change: (doc: OcpiDoc<LocationRecord> | undefined) => Promise<{ write?: OcpiDoc<LocationRecord>; value: T; push?: PartnerRequest[]; after?: () => Promise<void> }>,
   ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const before = await this.get(tenantId, id);
       const outcome = await change(before && structuredClone(before));
       if (!outcome.write) return outcome.value;
-      const won = before ? await this.store.replaceDocIf(outcome.write, before) : (await this.store.putDoc(outcome.write), true);
+      const deliveries = outcome.push ? await this.pusher.deliveriesFor(tenantId, outcome.push, 'locations') : [];
+      const won = before ? await this.store.replaceDocIf(outcome.write, before, deliveries) : (await this.store.putDoc(outcome.write, deliveries), true);
       if (won) {
+        if (deliveries.length > 0) this.pusher.wake();
         await outcome.after?.();
         return outcome.value;
       }
@@ -182,8 +195,9 @@ export class LocationService {
       if (!doc) throw new CsmsError('LOCATION_NOT_FOUND', `no location ${id}`);
       const now = new Date().toISOString();
       const location: OcpiLocation = { ...doc.body.location, evses: (doc.body.location.evses ?? []).map((e) => ({ ...e, status: 'REMOVED' as const, last_updated: now })), last_updated: now };
-      if (doc.body.location.publish) await this.pushWhole(tenantId, location);
-      await this.store.putDoc({ ...doc, scope: 'hidden', lastUpdated: now, body: { location: { ...location, publish: false }, mapping: {} } });
+      const deliveries = doc.body.location.publish ? await this.pusher.deliveriesFor(tenantId, [wholeLocation(location)], 'locations') : [];
+      await this.store.putDoc({ ...doc, scope: 'hidden', lastUpdated: now, body: { location: { ...location, publish: false }, mapping: {} } }, deliveries);
+      if (deliveries.length > 0) this.pusher.wake();
       await this.markLocationsChanged(tenantId);
     });
   }
@@ -222,20 +236,14 @@ export class LocationService {
           return {
             write: { ...doc, lastUpdated: now },
             value: 1,
-            after: async () => {
-              if (doc.body.location.publish) await this.pushWhole(tenantId, doc.body.location);
-              this.log.info({ tenantId, locationId: doc.id }, 'OCPI location tariff_ids follow the tariff assignments');
-            },
+            ...(doc.body.location.publish ? { push: [wholeLocation(doc.body.location)] } : {}),
+            after: async () => this.log.info({ tenantId, locationId: doc.id }, 'OCPI location tariff_ids follow the tariff assignments'),
           };
         }));
       }
       if (page.items.length < 500) break;
     }
     return changed;
-  }
-
-  private async pushWhole(tenantId: string, location: OcpiLocation): Promise<void> {
-    await this.pusher.push(tenantId, [{ method: 'PUT', path: `/${location.country_code}/${location.party_id}/${location.id}`, body: location, objectKey: `location:${location.id}` }], 'locations');
   }
 
   private async stationIndex(tenantId: string) {
@@ -276,8 +284,15 @@ export class LocationService {
    * An OCPP connector status (bus event `connector.status`): the mapped EVSE's status changes and,
    * when it did, partners get a PATCH (§8.2.2.3) with status and last_updated. EVSE 0 (the whole
    * station) changes every EVSE of the station. Unmapped stations cost one cached lookup.
+   * A station's statuses are applied in the order they came, the index lookup included: one that
+   * waits for the index (its mark is read at most once a second) must not be overtaken by the
+   * next, or an older status would be applied last and pushed as the EVSE's current one.
    */
-  async applyConnectorStatus(tenantId: string, stationId: string, evseId: number, status: ConnectorStatus, at?: string): Promise<number> {
+  applyConnectorStatus(tenantId: string, stationId: string, evseId: number, status: ConnectorStatus, at?: string): Promise<number> {
+    return this.serial(`station:${tenantId}|${stationId}`, () => this.applyStatusInOrder(tenantId, stationId, evseId, status, at));
+  }
+
+  private async applyStatusInOrder(tenantId: string, stationId: string, evseId: number, status: ConnectorStatus, at?: string): Promise<number> {
     const places = (await this.stationIndex(tenantId)).get(stationId)?.filter((p) => evseId === 0 || p.evseId === evseId) ?? [];
     const ocpiStatus = evseStatusOf(status);
     let changed = 0;
@@ -295,16 +310,20 @@ export class LocationService {
         return {
           write: { ...doc, lastUpdated: location.last_updated },
           value: 1,
-          after: async () => {
-            if (!location.publish) return;
-            await this.pusher.push(tenantId, [{
-              method: 'PATCH', path: `/${location.country_code}/${location.party_id}/${location.id}/${evse.uid}`,
+          ...(location.publish ? {
+            push: [{
+              method: 'PATCH' as const, path: `/${location.country_code}/${location.party_id}/${location.id}/${evse.uid}`,
               body: { status: ocpiStatus, last_updated: lastUpdated }, objectKey: `location:${location.id}`,
-            }], 'locations');
-          },
+            }],
+          } : {}),
         };
       }));
     }
     return changed;
   }
+}
+
+/** The whole location to a partner (PUT, §8.2.2.2). */
+function wholeLocation(location: OcpiLocation): PartnerRequest {
+  return { method: 'PUT', path: `/${location.country_code}/${location.party_id}/${location.id}`, body: location, objectKey: `location:${location.id}` };
 }

@@ -22,6 +22,9 @@ export interface NatsBusOptions {
 }
 
 export const EVENT_STREAM = 'CSMS_TRANSACTIONS';
+/** Event ids remembered for de-duplication: far more than a retry's distance (a batch of 256). */
+const RECENT_IDS = 16_384;
+const DECODER = new TextDecoder();
 const WEEK_NS = 7 * 24 * 3600 * 1e9;
 
 /**
@@ -34,7 +37,13 @@ export class NatsBus implements Bus {
   readonly kind = 'nats';
   private readonly js: JetStreamClient;
   private readonly outbox: BoundedOutbox<Outgoing>;
-  private readonly subs = new Set<NatsSubscription>();
+  private subscription: NatsSubscription | undefined;
+  private readonly subscribers = new Set<{ pattern: string; handler: EventHandler }>();
+  /** The local subscribers of each event type, rebuilt lazily after (un)subscribing. */
+  private readonly byType = new Map<string, Array<{ pattern: string; handler: EventHandler }>>();
+  /** Ids of the events delivered lately (insertion order), to drop a retried publish's second copy. */
+  private readonly recentIds = new Set<string>();
+  private duplicates = 0;
   private connected = true;
   private closed = false;
   private publishFailures = 0;
@@ -150,32 +159,65 @@ export class NatsBus implements Bus {
     this.options.onPublishError?.(error);
   }
 
+  /**
+   * One NATS subscription per bus, however many local subscribers: each event is parsed once and
+   * handed to the subscribers of its type (cached per type, as the memory bus does), and an event
+   * id seen lately is handed on only once. A publish the outbox retries (not acknowledged in
+   * time, yet delivered) reaches core subscribers again: without this, a retried old status
+   * could be applied after newer ones.
+   */
   subscribe(pattern: string, handler: EventHandler): Subscription {
     if (this.closed) return { unsubscribe: () => {} };
-    const sub = this.connection.subscribe(ALL_EVENTS, {
+    const sub = { pattern, handler };
+    this.subscribers.add(sub);
+    this.byType.clear();
+    this.subscription ??= this.connection.subscribe(ALL_EVENTS, {
       callback: (error, msg) => {
-        if (error) return;
-        let event: BusEvent;
-        try {
-          event = msg.json<BusEvent>();
-        } catch {
-          return; // not ours: someone published garbage on our subjects
-        }
-        if (!matchesPattern(pattern, event.type)) return;
-        try {
-          handler(event);
-        } catch (handlerError) {
-          this.options.onHandlerError?.(handlerError);
-        }
+        if (!error) this.deliver(msg.data);
       },
     });
-    this.subs.add(sub);
     return {
       unsubscribe: () => {
-        if (!this.subs.delete(sub)) return;
-        sub.unsubscribe();
+        if (!this.subscribers.delete(sub)) return;
+        this.byType.clear();
       },
     };
+  }
+
+  /** Events dropped because their id had been delivered lately (retried publishes). */
+  get duplicatesDropped(): number {
+    return this.duplicates;
+  }
+
+  private deliver(data: Uint8Array): void {
+    let event: BusEvent;
+    try {
+      event = JSON.parse(DECODER.decode(data)) as BusEvent;
+    } catch {
+      return; // not ours: someone published garbage on our subjects
+    }
+    if (typeof event?.type !== 'string') return;
+    if (typeof event.id === 'string') {
+      if (this.recentIds.has(event.id)) {
+        this.duplicates++;
+        return;
+      }
+      this.recentIds.add(event.id);
+      // A Set iterates in insertion order: the first is the oldest.
+      if (this.recentIds.size > RECENT_IDS) this.recentIds.delete(this.recentIds.values().next().value!);
+    }
+    let matching = this.byType.get(event.type);
+    if (!matching) {
+      matching = [...this.subscribers].filter((sub) => matchesPattern(sub.pattern, event.type));
+      this.byType.set(event.type, matching);
+    }
+    for (const sub of matching) {
+      try {
+        sub.handler(event);
+      } catch (handlerError) {
+        this.options.onHandlerError?.(handlerError);
+      }
+    }
   }
 
   /** Resolves after a round trip to the server: subscriptions made so far are live. */
@@ -190,7 +232,8 @@ export class NatsBus implements Bus {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.subs.clear();
+    this.subscribers.clear();
+    this.byType.clear();
     try {
       await this.connection.drain();
     } catch {

@@ -26,7 +26,8 @@ export class MongoOcpi implements OcpiStore {
     return this.db.collection<DeliveryDoc>('ocpi_deliveries');
   }
 
-  async putDoc(doc: OcpiDoc): Promise<boolean> {
+  // MongoDB: the deliveries follow the document's write (not one transaction: this adapter uses none).
+  async putDoc(doc: OcpiDoc, deliveries: NewOcpiDelivery[] = []): Promise<boolean> {
     await this.ready;
     const _id = docId(doc.tenantId, doc.kind, doc.id);
     if (doc.lookup !== null) {
@@ -34,17 +35,20 @@ export class MongoOcpi implements OcpiStore {
       if (owner && owner._id !== _id) throw new Error(`ocpi ${doc.kind} lookup already taken`);
     }
     const result = await this.docs.replaceOne({ _id }, { ...doc, body: doc.body }, { upsert: true });
+    await this.enqueueDeliveries(deliveries);
     return result.upsertedCount === 1;
   }
 
-  async replaceDocIf(doc: OcpiDoc, expected: OcpiDoc): Promise<boolean> {
+  async replaceDocIf(doc: OcpiDoc, expected: OcpiDoc, deliveries: NewOcpiDelivery[] = []): Promise<boolean> {
     await this.ready;
     // The body as stored (field order kept by BSON) must still be the one read.
     const result = await this.docs.updateOne(
       { _id: docId(doc.tenantId, doc.kind, doc.id), lastUpdated: expected.lastUpdated, body: expected.body as never },
       { $set: { scope: doc.scope, lastUpdated: doc.lastUpdated, body: doc.body } },
     );
-    return result.matchedCount === 1;
+    if (result.matchedCount !== 1) return false;
+    await this.enqueueDeliveries(deliveries);
+    return true;
   }
 
   async getDoc<T>(kind: OcpiDocKind, tenantId: string, id: string): Promise<OcpiDoc<T> | undefined> {

@@ -1,6 +1,6 @@
 import type { Sql } from 'postgres';
 import type { NewOcpiDelivery, OcpiDelivery, OcpiDoc, OcpiDocKind, OcpiDocQuery, OcpiStore } from '../../core/ports/store/ocpi-store.js';
-import type { PgGroupCommit } from './postgres-group-commit.js';
+import type { PgGroupCommit, Tx } from './postgres-group-commit.js';
 import { deliveryOfRow, docOfRow } from './sqlite-ocpi.js';
 
 /** The OCPI tables (issue #16); appended to the PostgreSQL migrations (postgres-migrations.ts). */
@@ -39,7 +39,7 @@ export class PostgresOcpi implements OcpiStore {
     private readonly writer: PgGroupCommit,
   ) {}
 
-  async putDoc(doc: OcpiDoc): Promise<boolean> {
+  async putDoc(doc: OcpiDoc, deliveries: NewOcpiDelivery[] = []): Promise<boolean> {
     const body = JSON.stringify(doc.body);
     return this.writer.sequential(async (tx) => {
       if (doc.lookup !== null) {
@@ -50,16 +50,23 @@ export class PostgresOcpi implements OcpiStore {
         VALUES (${doc.tenantId}, ${doc.kind}, ${doc.id}, ${doc.scope}, ${doc.lookup}, ${doc.lastUpdated}, ${body})
         ON CONFLICT (tenant_id, kind, id) DO UPDATE SET scope = excluded.scope, lookup = excluded.lookup, last_updated = excluded.last_updated, body = excluded.body
         RETURNING (xmax = 0) AS inserted`;
+      await insertDeliveries(tx, deliveries);
       return row!.inserted;
     });
   }
 
-  async replaceDocIf(doc: OcpiDoc, expected: OcpiDoc): Promise<boolean> {
+  async replaceDocIf(doc: OcpiDoc, expected: OcpiDoc, deliveries: NewOcpiDelivery[] = []): Promise<boolean> {
     const body = JSON.stringify(doc.body);
     const before = JSON.stringify(expected.body);
-    const rows = await this.writer.pipelined((tx) => tx`UPDATE ocpi_docs SET scope = ${doc.scope}, last_updated = ${doc.lastUpdated}, body = ${body}
-      WHERE tenant_id = ${doc.tenantId} AND kind = ${doc.kind} AND id = ${doc.id} AND last_updated = ${expected.lastUpdated} AND body = ${before} RETURNING 1`);
-    return rows.length === 1;
+    const replace = (tx: Tx) => tx`UPDATE ocpi_docs SET scope = ${doc.scope}, last_updated = ${doc.lastUpdated}, body = ${body}
+      WHERE tenant_id = ${doc.tenantId} AND kind = ${doc.kind} AND id = ${doc.id} AND last_updated = ${expected.lastUpdated} AND body = ${before} RETURNING 1`;
+    if (deliveries.length === 0) return (await this.writer.pipelined(replace)).length === 1;
+    // The pushes only when it won: a read-then-write, on the batch's transaction.
+    return this.writer.sequential(async (tx) => {
+      const won = (await replace(tx)).length === 1;
+      if (won) await insertDeliveries(tx, deliveries);
+      return won;
+    });
   }
 
   async getDoc<T>(kind: OcpiDocKind, tenantId: string, id: string): Promise<OcpiDoc<T> | undefined> {
@@ -90,12 +97,7 @@ export class PostgresOcpi implements OcpiStore {
 
   async enqueueDeliveries(deliveries: NewOcpiDelivery[]): Promise<void> {
     if (deliveries.length === 0) return;
-    await this.writer.sequential(async (tx) => {
-      for (const d of deliveries) {
-        await tx`INSERT INTO ocpi_deliveries (tenant_id, partner_id, module, method, path, body, object_key, created_at, next_at)
-          VALUES (${d.tenantId}, ${d.partnerId}, ${d.module}, ${d.method}, ${d.path}, ${JSON.stringify(d.body ?? null)}, ${d.objectKey}, ${d.createdAt}, ${d.createdAt})`;
-      }
-    });
+    await this.writer.sequential((tx) => insertDeliveries(tx, deliveries));
   }
 
   async deliveryHeads(limit: number): Promise<OcpiDelivery[]> {
@@ -121,5 +123,13 @@ export class PostgresOcpi implements OcpiStore {
   async dropDeliveries(tenantId: string, partnerId: string): Promise<number> {
     const result = await this.writer.pipelined((tx) => tx`DELETE FROM ocpi_deliveries WHERE tenant_id = ${tenantId} AND partner_id = ${partnerId}`);
     return result.count;
+  }
+}
+
+/** Appends deliveries in order (seq ascending) on the batch's transaction. */
+async function insertDeliveries(tx: Tx, deliveries: NewOcpiDelivery[]): Promise<void> {
+  for (const d of deliveries) {
+    await tx`INSERT INTO ocpi_deliveries (tenant_id, partner_id, module, method, path, body, object_key, created_at, next_at)
+      VALUES (${d.tenantId}, ${d.partnerId}, ${d.module}, ${d.method}, ${d.path}, ${JSON.stringify(d.body ?? null)}, ${d.objectKey}, ${d.createdAt}, ${d.createdAt})`;
   }
 }

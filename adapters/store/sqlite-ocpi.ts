@@ -86,8 +86,9 @@ export class SqliteOcpi implements OcpiStore {
     };
   }
 
-  putDoc(doc: OcpiDoc): Promise<boolean> {
+  putDoc(doc: OcpiDoc, deliveries: NewOcpiDelivery[] = []): Promise<boolean> {
     const body = JSON.stringify(doc.body);
+    const rows = deliveryRows(deliveries);
     return this.writer.enqueue(() => {
       if (doc.lookup !== null) {
         const owner = this.stmt.lookupOwner!.get(doc.kind, doc.lookup) as { tenant_id: string; id: string } | undefined;
@@ -95,16 +96,20 @@ export class SqliteOcpi implements OcpiStore {
       }
       const existed = this.stmt.exists!.get(doc.tenantId, doc.kind, doc.id) !== undefined;
       this.stmt.upsert!.run(doc.tenantId, doc.kind, doc.id, doc.scope, doc.lookup, doc.lastUpdated, body);
+      for (const row of rows) this.stmt.insertDelivery!.run(...row);
       return !existed;
     });
   }
 
-  replaceDocIf(doc: OcpiDoc, expected: OcpiDoc): Promise<boolean> {
+  replaceDocIf(doc: OcpiDoc, expected: OcpiDoc, deliveries: NewOcpiDelivery[] = []): Promise<boolean> {
     const body = JSON.stringify(doc.body);
     const before = JSON.stringify(expected.body);
-    return this.writer.enqueue(
-      () => this.stmt.replaceIf!.run(doc.scope, doc.lastUpdated, body, doc.tenantId, doc.kind, doc.id, expected.lastUpdated, before).changes === 1,
-    );
+    const rows = deliveryRows(deliveries);
+    return this.writer.enqueue(() => {
+      const won = this.stmt.replaceIf!.run(doc.scope, doc.lastUpdated, body, doc.tenantId, doc.kind, doc.id, expected.lastUpdated, before).changes === 1;
+      if (won) for (const row of rows) this.stmt.insertDelivery!.run(...row);
+      return won;
+    });
   }
 
   async getDoc<T>(kind: OcpiDocKind, tenantId: string, id: string): Promise<OcpiDoc<T> | undefined> {
@@ -137,7 +142,7 @@ export class SqliteOcpi implements OcpiStore {
 
   async enqueueDeliveries(deliveries: NewOcpiDelivery[]): Promise<void> {
     if (deliveries.length === 0) return;
-    const rows = deliveries.map((d) => [d.tenantId, d.partnerId, d.module, d.method, d.path, JSON.stringify(d.body ?? null), d.objectKey, d.createdAt, d.createdAt]);
+    const rows = deliveryRows(deliveries);
     await this.writer.enqueue(() => {
       for (const row of rows) this.stmt.insertDelivery!.run(...row);
     });
@@ -163,4 +168,9 @@ export class SqliteOcpi implements OcpiStore {
   dropDeliveries(tenantId: string, partnerId: string): Promise<number> {
     return this.writer.enqueue(() => this.stmt.drop!.run(tenantId, partnerId).changes);
   }
+}
+
+/** The insertDelivery parameters of each delivery (next_at = created_at: due at once). */
+function deliveryRows(deliveries: NewOcpiDelivery[]) {
+  return deliveries.map((d) => [d.tenantId, d.partnerId, d.module, d.method, d.path, JSON.stringify(d.body ?? null), d.objectKey, d.createdAt, d.createdAt]);
 }

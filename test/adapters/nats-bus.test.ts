@@ -47,6 +47,29 @@ t.test('events are published on their documented subjects; tenants are separate 
   t.same(globex, ['csms.globex.station.CP-2.transaction.started']);
 });
 
+t.test('a retried publish (same event id) reaches subscribers once; every subscriber gets each event once and in order', async (t) => {
+  const bus = await openBus();
+  t.teardown(() => bus.close());
+  const seenA: string[] = [];
+  const seenB: string[] = [];
+  bus.subscribe('connector.*', (e) => seenA.push(`${e.id}:${(e.payload as { status: string }).status}`));
+  bus.subscribe('>', (e) => seenB.push(`${e.id}:${(e.payload as { status: string }).status}`));
+  await bus.flush();
+  const first = event('connector.status', { id: 'evt-1', tenantId: 'acme', stationId: 'CP-1', payload: { status: 'Occupied' } });
+  const second = event('connector.status', { id: 'evt-2', tenantId: 'acme', stationId: 'CP-1', payload: { status: 'Unavailable' } });
+  // The outbox published both, the broker's acknowledgement of the first was late, so it went again.
+  t.same(await bus.publishConfirmed([first, second]), { done: 2, dropped: 0 });
+  t.same(await bus.publishConfirmed([first]), { done: 1, dropped: 0 });
+  const last = event('connector.status', { id: 'evt-3', tenantId: 'acme', stationId: 'CP-1', payload: { status: 'Available' } });
+  bus.publish(last);
+  await bus.flush();
+  for (let i = 0; i < 3000 && seenB.length < 3; i++) await new Promise((r) => setTimeout(r, 10));
+  const expected = [`${first.id}:Occupied`, `${second.id}:Unavailable`, `${last.id}:Available`];
+  t.same(seenA, expected, 'the second copy of the first event was not handed on');
+  t.same(seenB, expected);
+  t.equal(bus.duplicatesDropped, 1, 'the copy was dropped once for all subscribers');
+});
+
 t.test('NATS restarted: events published meanwhile are buffered, then delivered; transactions are in JetStream', async (t) => {
   const bus = await openBus(3);
   t.teardown(() => bus.close());

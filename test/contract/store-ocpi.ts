@@ -100,5 +100,27 @@ export function ocpiStoreContract(t: Test, name: string, options: StoreContractO
       t.equal(await store.ocpi.dropDeliveries('t1', 'A'), 1);
       t.same((await store.ocpi.deliveryHeads(10)).map((h) => `${h.tenantId}|${h.partnerId}`), ['t1|B', 't2|A']);
     });
+
+    t.test('a document write enqueues its pushes with it: both or neither', async (t) => {
+      const store = await fresh(t);
+      const push = (n: number) => ({
+        tenantId: 't1', partnerId: 'A', module: 'locations', method: 'PATCH' as const, path: `/NL/SWY/L1/E1`, body: { n }, objectKey: 'location:L1', createdAt: '2026-01-01T00:00:00.000Z',
+      });
+      const pushed = async () => [...(await store.ocpi.countDeliveries()).values()];
+      t.equal(await store.ocpi.putDoc(doc({}), [push(1)]), true);
+      t.same(await pushed(), [1], 'putDoc: the push is queued');
+      const read = (await store.ocpi.getDoc('location', 't1', 'L1'))!;
+      t.equal(await store.ocpi.replaceDocIf({ ...read, body: { n: 2 } }, { ...read, body: { n: 9 } }, [push(2)]), false, 'lost the compare-and-set');
+      t.same(await pushed(), [1], 'and queued nothing');
+      t.equal(await store.ocpi.replaceDocIf({ ...read, body: { n: 3 } }, read, [push(3), push(4)]), true, 'won');
+      t.same(await pushed(), [3], 'and queued both of its pushes');
+      const order: number[] = [];
+      for (let head = (await store.ocpi.deliveryHeads(1))[0]; head; head = (await store.ocpi.deliveryHeads(1))[0]) {
+        order.push((head.body as { n: number }).n);
+        await store.ocpi.completeDelivery(head.seq);
+      }
+      t.same(order, [1, 3, 4], 'in order');
+      t.same((await store.ocpi.getDoc('location', 't1', 'L1'))!.body, { n: 3 });
+    });
   });
 }

@@ -146,11 +146,21 @@ async function run(): Promise<void> {
       emsp.down = true;
       // CL1 ended the first part INOPERATIVE, CL2 CHARGING: each of these is a change.
       const before = { e1: patches('CL1').length, e2: patches('CL2').length };
+      let lastChangeAt = '';
       for (const s of ['Available', 'Charging', 'Available']) {
+        lastChangeAt = new Date().toISOString();
         await status(stationA, s);
         await status(stationB, s);
       }
-      await eventually(async () => ((await pending()) >= 6 ? true : undefined), 15_000, 'six pending while the partner is away');
+      // A station's status reaches its location asynchronously (after the CALLRESULT); once the last
+      // one is stored, its PATCH is queued too (same write), so killing a node then loses nothing.
+      for (const location of ['CL1', 'CL2']) {
+        await eventually(async () => {
+          const evse = (await emsp.call('GET', `${B.apiUrl}/ocpi/2.2.1/locations/${location}/${location}-E1`)).body.data;
+          return evse.status === 'AVAILABLE' && evse.last_updated >= lastChangeAt ? true : undefined;
+        }, 15_000, `${location}'s last change stored`);
+      }
+      t.ok((await pending()) >= 6, 'six pending while the partner is away');
       // Whoever holds the partner now: kill A (its station's changes are already in the shared queue).
       const failing = await eventually(async () => {
         const out = [A, B].map((n) => (n.output().stdout.match(/OCPI delivery failed: will retry/g) ?? []).length);
@@ -161,7 +171,13 @@ async function run(): Promise<void> {
       const [holder, survivor] = failing[0]! > 0 ? [A, B] : [B, A];
       await holder.stop('SIGKILL');
       emsp.down = false;
-      await eventually(async () => patches('CL1').length >= before.e1 + 3 && patches('CL2').length >= before.e2 + 3, 90_000, 'the survivor delivered everything');
+      await eventually(async () => patches('CL1').length >= before.e1 + 3 && patches('CL2').length >= before.e2 + 3, 30_000, 'the survivor delivered everything').catch(async (e) => {
+        // What the survivor knows about the partner's queue, and what it said, for the failure report.
+        t.comment(JSON.stringify((await survivor.apiJson('GET', '/roaming/partners')).body.items[0]));
+        t.comment(survivor.output().stdout.slice(-6000));
+        t.comment(JSON.stringify(emsp.received.slice(-12).map((r) => [r.method, r.path, r.answered])));
+        throw e;
+      });
       t.same(patches('CL1').slice(before.e1).map((r) => (r.body as any).status), ['AVAILABLE', 'CHARGING', 'AVAILABLE']);
       t.same(patches('CL2').slice(before.e2).map((r) => (r.body as any).status), ['AVAILABLE', 'CHARGING', 'AVAILABLE']);
       await eventually(async () => (((await survivor.apiJson('GET', '/roaming/partners')).body.items[0].pendingDeliveries as number) === 0 ? true : undefined), 15_000, 'queue empty');

@@ -218,7 +218,7 @@ export async function startServer(t: TestLike, options: StartOptions = {}): Prom
       await server.stop('SIGKILL');
       throw new PortClash(`another process also listens on OCPP port ${ports.ocpp}`);
     } catch (error) {
-      const clash = error instanceof PortClash || /EADDRINUSE|cannot listen/.test(String(error));
+      const clash = error instanceof PortClash || /EADDRINUSE|cannot listen|already in use/.test(String(error));
       if (!clash || options.ports || attempt >= 3) throw error;
       t.comment(`retrying on other ports: ${(error as Error).message.split('\n')[0]}`);
     }

@@ -54,16 +54,21 @@ export interface OcpiDelivery extends NewOcpiDelivery {
 }
 
 export interface OcpiStore {
-  /** Creates or replaces; true when it was new. A non-null lookup taken by another document throws. */
-  putDoc(doc: OcpiDoc): Promise<boolean>;
+  /**
+   * Creates or replaces; true when it was new. A non-null lookup taken by another document throws.
+   * `deliveries` (what partners are told of the change) are enqueued in the same write, so a
+   * change is never stored without its pushes, nor the pushes without the change.
+   */
+  putDoc(doc: OcpiDoc, deliveries?: NewOcpiDelivery[]): Promise<boolean>;
   getDoc<T>(kind: OcpiDocKind, tenantId: string, id: string): Promise<OcpiDoc<T> | undefined>;
   /**
    * Compare-and-set, for a read-modify-write that nodes of a cluster may do at once (two EVSEs of
    * one location on stations held by different nodes): replaces the stored document with `doc`
    * only if it is still `expected` as getDoc returned it (same lastUpdated and body); false when
    * another writer changed or removed it meanwhile (read again and retry). The lookup stays.
+   * `deliveries` are enqueued in the same write, only when it replaced the document.
    */
-  replaceDocIf(doc: OcpiDoc, expected: OcpiDoc): Promise<boolean>;
+  replaceDocIf(doc: OcpiDoc, expected: OcpiDoc, deliveries?: NewOcpiDelivery[]): Promise<boolean>;
   /** Across tenants: the document of that kind whose lookup is `lookup`. */
   findDocByLookup<T>(kind: OcpiDocKind, lookup: string): Promise<OcpiDoc<T> | undefined>;
   /** Oldest lastUpdated first (then id); `total` counts every match, ignoring offset and limit. */
