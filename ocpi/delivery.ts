@@ -102,13 +102,12 @@ export class OcpiDeliveryLoop implements LocationPusher {
     return partners.flatMap((p) => deliveries.map((d) => ({ tenantId, partnerId: p.id, module, createdAt, ...d })));
   }
 
-  /** Enqueues requests for one partner (the token's eMSP: sessions, CDRs) when it has a receiver of `module`. */
-  async pushTo(tenantId: string, partnerId: string, module: string, deliveries: PartnerRequest[]): Promise<void> {
+  /** The requests to one partner (the token's eMSP: sessions, CDRs), when it has a receiver of `module`: for a write that enqueues them itself. */
+  async deliveriesTo(tenantId: string, partnerId: string, module: string, deliveries: PartnerRequest[]): Promise<NewOcpiDelivery[]> {
     const partner = (await this.roaming.receivers(tenantId, module)).find((p) => p.id === partnerId);
-    if (!partner) return;
+    if (!partner) return [];
     const createdAt = new Date().toISOString();
-    await this.store.enqueueDeliveries(deliveries.map((d) => ({ tenantId, partnerId, module, createdAt, ...d })));
-    this.wake();
+    return deliveries.map((d) => ({ tenantId, partnerId, module, createdAt, ...d }));
   }
 
   /** A request to one partner at a full URL (e.g. a CommandResult to its response_url). */

@@ -106,9 +106,11 @@ export class SessionService {
       ...(cost ? { total_cost: sessionTotalCost(cost) } : {}),
       status: tx.isActive ? 'ACTIVE' : 'COMPLETED', last_updated: now,
     };
-    await this.store.putDoc({ tenantId, kind: 'session', id: tx.transactionId, scope: partnerId, lookup: null, lastUpdated: now, body: session });
     const key = `session:${tx.transactionId}`;
-    await this.delivery.pushTo(tenantId, partnerId, 'sessions', [{ method: 'PUT', path: `/${location.country_code}/${location.party_id}/${tx.transactionId}`, body: session, objectKey: key }]);
+    // The session and its push in one write: stored means the partner will hear of it.
+    const push = await this.delivery.deliveriesTo(tenantId, partnerId, 'sessions', [{ method: 'PUT', path: `/${location.country_code}/${location.party_id}/${tx.transactionId}`, body: session, objectKey: key }]);
+    await this.store.putDoc({ tenantId, kind: 'session', id: tx.transactionId, scope: partnerId, lookup: null, lastUpdated: now, body: session }, push);
+    if (push.length > 0) this.delivery.wake();
     if (tx.isActive || !tx.endedAt) return;
     // A CDR once: never changed after it was sent (§10: corrections are credit CDRs).
     if (await this.store.getDoc('cdr', tenantId, tx.transactionId)) return;
@@ -163,9 +165,14 @@ export class SessionService {
     return session ? { countryCode: session.body.country_code, partyId: session.body.party_id } : undefined;
   }
 
+  /**
+   * Stores a CDR and queues its POST in one write: a CDR is sent once (never again once stored),
+   * so a node dying between the two would otherwise leave one the partner never gets.
+   */
   private async send(tenantId: string, partnerId: string, cdr: Cdr, objectKey: string): Promise<void> {
-    await this.store.putDoc({ tenantId, kind: 'cdr', id: cdr.id, scope: partnerId, lookup: null, lastUpdated: cdr.last_updated as string, body: cdr });
-    await this.delivery.pushTo(tenantId, partnerId, 'cdrs', [{ method: 'POST', path: '', body: cdr, objectKey }]);
+    const push = await this.delivery.deliveriesTo(tenantId, partnerId, 'cdrs', [{ method: 'POST', path: '', body: cdr, objectKey }]);
+    await this.store.putDoc({ tenantId, kind: 'cdr', id: cdr.id, scope: partnerId, lookup: null, lastUpdated: cdr.last_updated as string, body: cdr }, push);
+    if (push.length > 0) this.delivery.wake();
   }
 
   /**
