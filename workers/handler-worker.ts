@@ -195,7 +195,7 @@ async function main(): Promise<void> {
     metrics: { notifyEventsDropped: (n) => notifyEventsDropped.inc(n) },
     events: { emit: (type, session, payload) => toMain.send({ k: 'event', event: busEvent(type, session.tenantId, session.stationId, payload) }) },
     logFrame: messageLog ? (m: StationMessage) => messageLog.record(inboundFrame(m)) : undefined,
-    outbox: outbox ? (events) => outbox.append(events) : undefined,
+    outbox,
     onInternalError: (error, m) =>
       (failing.has('store-writable') ? log.debug : log.error).call(log, { err: error, action: m.action, stationId: m.stationId }, 'handler failed'),
     log,
