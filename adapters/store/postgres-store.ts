@@ -139,12 +139,12 @@ export class PostgresStore implements Store {
       // The server or the connection went away: retire the pool, whose state postgres.js may not recover.
       onConnectionLost: () => pool.renew(),
     });
-    this.stations = new PostgresStations(sql, this.writer);
+    const outbox = new PostgresOutbox(sql, this.writer);
+    this.stations = new PostgresStations(sql, this.writer, outbox);
     this.apiKeys = new PostgresApiKeys(sql, this.writer);
     this.users = new PostgresUsers(sql, this.writer);
     this.messageLog = new PostgresMessageLog(sql, this.writer);
     const tariffs = new PostgresTariffs(sql, this.writer);
-    const outbox = new PostgresOutbox(sql, this.writer);
     this.transactions = new PostgresTransactions(sql, this.writer, options.sessions, tariffs, outbox);
     this.tokens = new PostgresTokens(sql, this.writer);
     this.deviceModel = new PostgresDeviceModel(sql, this.writer);

@@ -206,12 +206,12 @@ export class SqliteStore implements Store {
       maxBatch: options.commitMaxWrites,
       onCommit: options.onCommit,
     });
-    this.stations = new SqliteStations(this.db, this.writer);
+    const outbox = new SqliteOutbox(this.db, this.writer);
+    this.stations = new SqliteStations(this.db, this.writer, outbox);
     this.apiKeys = new SqliteApiKeyStore(this.db, this.writer);
     this.users = new SqliteUsers(this.db, this.writer);
     this.messageLog = new SqliteMessageLogStore(this.db, this.writer);
     const tariffs = new SqliteTariffs(this.db, this.writer);
-    const outbox = new SqliteOutbox(this.db, this.writer);
     this.transactions = new SqliteTransactions(this.db, this.writer, options.sessions, tariffs, outbox);
     this.tokens = new SqliteTokens(this.db, this.writer);
     this.deviceModel = new SqliteDeviceModel(this.db, this.writer);

@@ -107,6 +107,19 @@ t.test('1.6 with the outbox: Start (with the token decision), MeterValues, Stop 
   t.same(types(resent.rows).slice(stop.rows.length), ['authorization.requested'], 'and adds no transaction event');
 });
 
+t.test('BootNotification with the outbox: the boot and station.booted in one commit', async (t) => {
+  for (const version of ['ocpp1.6', 'ocpp2.0.1'] as const) {
+    const { send, appended, committed } = await node(t, version);
+    const payload = version === 'ocpp1.6' ? { chargePointVendor: 'V', chargePointModel: 'M' } : { reason: 'PowerUp', chargingStation: { vendorName: 'V', model: 'M' } };
+    const boot = await send('BootNotification', payload);
+    t.equal(boot.reply.status, 'result');
+    t.equal(boot.commits, 1, `${version}: one commit`);
+    t.match(boot.rows, [{ type: 'station.booted', payload: { vendor: 'V', model: 'M' } }], `${version}: its event committed with it`);
+    t.same(appended, []);
+    t.equal(committed(), 1);
+  }
+});
+
 t.test('a blocked token: transaction.started says so, and the answer agrees', async (t) => {
   const { store, send } = await node(t, 'ocpp1.6');
   await store.tokens.putIdToken({ tenantId: 'ten', idToken: 'BLOCKED', type: 'ISO14443', status: 'Blocked', expiresAt: null, groupId: null, source: 'api' });

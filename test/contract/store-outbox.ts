@@ -67,14 +67,36 @@ export function outboxStoreContract(t: Test, name: string, options: StoreContrac
       events: { owner: 'node-a', build: (o) => (seen.push(o), make(o)) },
     });
 
+    const boot = { vendor: 'V', model: 'M', protocol: 'ocpp2.0.1' as const, reason: 'PowerUp', at: AT };
+    const booted = () => [busEvent('station.booted', 't1', 'CS1', { ...boot })];
+
     if (options.transactionEventsInWrite === false) {
-      t.test('transaction writes leave their events to the caller (no eventsWritten)', async (t) => {
+      t.test('transaction writes and boots leave their events to the caller (no eventsWritten)', async (t) => {
         const store = await fresh(t);
         const outcome = await store.transactions.applyTransactionEvent('t1', 'CS1', txEvent('TX1', 0, 'Started', AT, 10), eventsOption([]));
         t.equal(outcome.eventsWritten, undefined);
+        t.equal(await store.stations.recordBoot('t1', 'CS1', boot, { owner: 'node-a', build: booted }), undefined);
         t.equal(await store.outbox.countEvents('node-a'), 0);
       });
     } else {
+      t.test('a boot keeps its events in the same transaction, or neither is kept', async (t) => {
+        const store = await fresh(t);
+        await t.rejects(
+          store.stations.recordBoot('t1', 'CS1', boot, {
+            owner: 'node-a',
+            build: () => {
+              throw new Error('events not built');
+            },
+          }),
+          /events not built/,
+        );
+        t.equal(await store.stations.getStation('t1', 'CS1'), undefined, 'the failed boot registered nothing');
+        t.same(await store.stations.recordBoot('t1', 'CS1', boot, { owner: 'node-a', build: booted }), { eventsWritten: true });
+        t.match(await store.stations.getStation('t1', 'CS1'), { vendor: 'V', model: 'M' }, 'the boot');
+        t.match((await store.outbox.pendingEvents('node-a', 10)).map((r) => r.event), [{ type: 'station.booted', payload: { vendor: 'V' } }], 'and its event');
+        t.equal(await store.stations.recordBoot('t1', 'CS1', boot), undefined, 'without events: nothing to say');
+      });
+
       t.test('a transaction write keeps its events in the same transaction: data and outbox rows together', async (t) => {
         const store = await fresh(t);
         const tariff: TariffRecord = { tenantId: 't1', id: 'flat', currency: 'EUR', taxPercent: '20', sessionFee: '0.50', prices: { energy: '0.40' }, createdAt: AT, updatedAt: AT };

@@ -3,7 +3,7 @@ import type { StartTransaction16 } from '../../transaction-mapping-16.js';
 import type { Page } from './store.js';
 import type { TransactionCost } from '../../tariff-assignment.js';
 import type { StationReportedCost } from '../../tariff-ocpp21.js';
-import type { BusEvent } from '../../envelope.js';
+import type { OutboxEventsOption } from './outbox-store.js';
 
 export interface TransactionOutcome {
   transaction: TransactionRecord;
@@ -45,12 +45,11 @@ export interface TransactionWriteOptions {
    */
   cost?: { at: string; computedAt: string; stationReported?: StationReportedCost };
   /**
-   * Put the message's events into the event outbox (`store.outbox`, rows of `owner`) in the same
-   * transaction as the data: `build` is a pure function of the write's outcome (after the cost
-   * step, so a final cost is in `transaction.ended`), called inside the write, possibly more than
-   * once when the write is run again; a throw fails the write (nothing of it is kept).
+   * Put the message's events into the event outbox (`store.outbox`) in the same transaction as
+   * the data, built from the write's outcome after the cost step (so a final cost is in
+   * `transaction.ended`). The outcome says `eventsWritten` when the adapter did.
    */
-  events?: { owner: string; build: (outcome: TransactionOutcome) => BusEvent[] };
+  events?: OutboxEventsOption<TransactionOutcome>;
 }
 
 export type TransactionSort = 'startedAt' | '-startedAt' | 'updatedAt' | '-updatedAt';
