@@ -93,7 +93,8 @@ t.test('1.6 with the outbox: Start (with the token decision), MeterValues, Stop 
   t.equal(start.commits, 1, 'StartTransaction: one commit');
   t.same(types(start.rows), ['authorization.requested', 'cost.updated', 'transaction.started'], 'the decision, made before the write, goes in the same commit, first');
   t.match(start.rows[2]!.payload, { authorization: 'Accepted' }, 'transaction.started carries the decision');
-  const transactionId = (start.reply as { payload: { transactionId: number } }).payload.transactionId;
+  if (start.reply.status !== 'result') throw new Error('StartTransaction not answered');
+  const transactionId = (start.reply.payload as { transactionId: number }).transactionId;
   const meter = await send('MeterValues', { connectorId: 1, transactionId, meterValue: [{ timestamp: '2026-03-02T10:30:00Z', sampledValue: [{ value: '3500', unit: 'Wh', measurand: 'Energy.Active.Import.Register' }] }] });
   t.equal(meter.commits, 1, 'MeterValues in a transaction: one commit');
   t.same(types(meter.rows).slice(3), ['transaction.updated', 'meter.values']);
