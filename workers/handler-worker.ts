@@ -165,7 +165,7 @@ async function main(): Promise<void> {
   const outbox = config.controlPlane.natsUrl
     ? new EventOutbox({
         store: store.outbox,
-        owner: config.controlPlane.nodeId,
+        owner: outboxOwner(config.controlPlane, store instanceof SqliteStore, log),
         publish: (events) => toMain.request<PublishOutcome>({ k: 'publish-events', events }),
         metrics: {
           pending: (n) => outboxPending.set(n),
@@ -268,3 +268,16 @@ main().catch((error) => {
   log.error({ err: error }, 'handler thread failed to start');
   parentPort!.postMessage([{ k: 'start-failed', message: String(error) } satisfies HandlerToMain]);
 });
+
+/**
+ * Whose outbox rows this node drains. Rows a crash left behind are published by the next run with
+ * the same owner, so it must outlive the process: CSMS_NODE_ID when set; else, on SQLite (one node
+ * writes a database file), `node`, as the frame journal does. A shared store without CSMS_NODE_ID
+ * keeps the default (it holds the pid: a restarted node does not drain its predecessor's rows), said once.
+ */
+function outboxOwner(controlPlane: { nodeId: string; nodeIdConfigured: boolean }, ownFile: boolean, log: { warn(fields: object, message: string): void }): string {
+  if (controlPlane.nodeIdConfigured) return controlPlane.nodeId;
+  if (ownFile) return 'node';
+  log.warn({ nodeId: controlPlane.nodeId }, 'event outbox: CSMS_NODE_ID is not set, so events a crash leaves in the shared store are not published after a restart; set it per node');
+  return controlPlane.nodeId;
+}
