@@ -15,7 +15,7 @@ import { FakeLastSeen } from '../helpers/actor-fakes.js';
 const AT = '2026-03-02T10:00:00.000Z';
 const OWNER = 'node-a';
 
-async function node(t: Test, version: OcppVersion) {
+async function node(t: Test, version: OcppVersion, withOutbox = true) {
   const commits: number[] = [];
   const store = new SqliteStore({ path: ':memory:', onCommit: (writes) => commits.push(writes) });
   t.teardown(() => store.close());
@@ -31,13 +31,14 @@ async function node(t: Test, version: OcppVersion) {
     committed: (n) => (committedByWrites += n),
   };
   const bus: string[] = [];
+  const busEvents: Array<{ type: string; payload: Record<string, unknown> }> = [];
   const dispatcher = new InboundDispatcher({
     store,
-    events: { emit: (type) => bus.push(type) },
+    events: { emit: (type, _session, payload) => (bus.push(type), busEvents.push({ type, payload })) },
     lastSeen: new FakeLastSeen(),
     clock: () => new Date(AT),
     settings: { heartbeatIntervalSec: 60 },
-    outbox,
+    ...(withOutbox ? { outbox } : {}),
     onInternalError: (error) => t.fail(String(error)),
   });
   let n = 0;
@@ -54,7 +55,7 @@ async function node(t: Test, version: OcppVersion) {
     await store.flush();
     return { reply, commits: commits.length - before, rows };
   };
-  return { store, send, appended, bus, committed: () => committedByWrites };
+  return { store, send, appended, bus, busEvents, committed: () => committedByWrites };
 }
 
 const kwh = (at: string, value: number) => [{ timestamp: at, sampledValue: [{ value, unitOfMeasure: { unit: 'kWh' } }] }];
@@ -138,4 +139,34 @@ t.test('a remote start of an unknown token: judged before the write as the write
   t.match(start.rows.find((e) => e.type === 'transaction.started')!.payload, { authorization: 'Accepted', remoteStartId });
   const other = await send('StartTransaction', { connectorId: 2, idTag: 'STRANGER', meterStart: 0, timestamp: '2026-03-02T10:05:00Z' });
   t.match(other.reply, { payload: { idTagInfo: { status: 'Invalid' } } }, 'the remote start was used once: a second start is judged on its own');
+});
+
+t.test('the same events, payloads included, with the outbox (built in the write) and without it (emitted after)', async (t) => {
+  for (const version of ['ocpp1.6', 'ocpp2.0.1'] as const) {
+    const on = await node(t, version, true);
+    const off = await node(t, version, false);
+    const flow = async (n: Awaited<ReturnType<typeof node>>) => {
+      if (version === 'ocpp1.6') {
+        const start = await n.send('StartTransaction', { connectorId: 1, idTag: 'CARD', meterStart: 1000, timestamp: '2026-03-02T10:00:00Z' });
+        const transactionId = start.reply.status === 'result' ? (start.reply.payload as { transactionId: number }).transactionId : -1;
+        await n.send('MeterValues', { connectorId: 1, transactionId, meterValue: [{ timestamp: '2026-03-02T10:30:00Z', sampledValue: [{ value: '3500' }] }] });
+        await n.send('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'SuspendedEV', timestamp: '2026-03-02T10:40:00Z' });
+        await n.send('StopTransaction', { transactionId, idTag: 'CARD', meterStop: 6000, timestamp: '2026-03-02T11:00:00Z' });
+      } else {
+        const base = { triggerReason: 'Authorized', evse: { id: 1, connectorId: 1 }, idToken: { idToken: 'CARD', type: 'ISO14443' } };
+        await n.send('TransactionEvent', { ...base, eventType: 'Started', timestamp: '2026-03-02T10:00:00Z', seqNo: 0, transactionInfo: { transactionId: 'GHOST' }, meterValue: kwh('2026-03-02T10:00:00Z', 1) });
+        // A new transaction on the same EVSE: GHOST is ended, flagged, in the same write.
+        await n.send('TransactionEvent', { ...base, eventType: 'Started', timestamp: '2026-03-02T10:10:00Z', seqNo: 0, transactionInfo: { transactionId: 'TX2' }, meterValue: kwh('2026-03-02T10:10:00Z', 10) });
+        await n.send('TransactionEvent', { eventType: 'Updated', triggerReason: 'MeterValuePeriodic', timestamp: '2026-03-02T10:30:00Z', seqNo: 1, transactionInfo: { transactionId: 'TX2' }, meterValue: kwh('2026-03-02T10:30:00Z', 15) });
+        await n.send('TransactionEvent', { eventType: 'Ended', triggerReason: 'EVDeparted', timestamp: '2026-03-02T11:00:00Z', seqNo: 2, transactionInfo: { transactionId: 'TX2', stoppedReason: 'EVDisconnected' }, meterValue: kwh('2026-03-02T11:00:00Z', 20) });
+      }
+    };
+    await flow(on);
+    await flow(off);
+    const kept = (await on.store.outbox.pendingEvents(OWNER, 1000)).map((r) => ({ type: r.event.type, payload: r.event.payload }));
+    const emitted = off.busEvents;
+    t.same(kept, emitted, `${version}: the outbox holds what the bus got without it, in the same order`);
+    t.ok(emitted.some((e) => e.type === 'transaction.ended' && (e.payload.cost as { final?: boolean } | undefined)?.final), `${version}: a final cost in transaction.ended`);
+    if (version === 'ocpp2.0.1') t.ok(emitted.some((e) => e.payload.closedBy === 'superseded-by-new-transaction'), 'the ghost end too');
+  }
 });
