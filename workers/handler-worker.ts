@@ -6,6 +6,7 @@ import type { CsmsConfig } from '../core/config.js';
 import { busEvent, type StationMessage } from '../core/envelope.js';
 import { inboundFrame } from '../core/ports/store/message-log-store.js';
 import { csmsClosedEvent } from '../core/transaction-summary.js';
+import type { TransactionRecord } from '../core/transaction-types.js';
 import { InboundDispatcher } from '../actors/inbound-dispatcher.js';
 import { openStore } from '../adapters/store/open-store.js';
 import { loadVendorExtensions } from './vendor-extensions.js';
@@ -128,13 +129,21 @@ async function main(): Promise<void> {
     staleTimer = setInterval(() => {
       if (sweeping) return;
       sweeping = true;
+      const ended = (closed: TransactionRecord[]) => closed.map((tx) => csmsClosedEvent(tx, 'closed-after-timeout', { staleTransactionHours: config.sessions.staleTransactionHours }));
+      // Each close is a transaction.ended like any other end: with NATS, into the outbox in the
+      // same transaction as the closes (SQLite, PostgreSQL: the store calls build); else after.
+      let kept = 0;
+      const build = (closed: TransactionRecord[]) => {
+        const events = ended(closed);
+        kept = events.length;
+        return events;
+      };
       store.transactions
-        .closeStaleTransactions(new Date(Date.now() - staleMs).toISOString(), STALE_SWEEP_BATCH)
+        .closeStaleTransactions(new Date(Date.now() - staleMs).toISOString(), STALE_SWEEP_BATCH, outbox ? { owner: outbox.owner, build } : undefined)
         .then(async (closed) => {
-          // Each close is a transaction.ended like any other end: through the outbox with NATS.
-          const events = closed.map((tx) => csmsClosedEvent(tx, 'closed-after-timeout', { staleTransactionHours: config.sessions.staleTransactionHours }));
-          if (outbox && events.length > 0) await outbox.append(events);
-          else for (const event of events) toMain.send({ k: 'event', event });
+          if (outbox && kept > 0) outbox.committed(kept);
+          else if (outbox && closed.length > 0) await outbox.append(ended(closed));
+          else for (const event of ended(closed)) toMain.send({ k: 'event', event });
           for (const tx of closed) {
             log.warn(
               { tenantId: tx.tenantId, stationId: tx.stationId, transactionId: tx.id, endedAt: tx.endedAt, staleTransactionHours: config.sessions.staleTransactionHours },

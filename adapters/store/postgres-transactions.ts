@@ -11,6 +11,7 @@ import { TRANSACTION_SORTS as SORTS, toMeterValue, toTransactionRecord as toReco
 import type { SessionRules } from '../../core/config.js';
 import type { PostgresTariffs } from './postgres-tariffs.js';
 import type { PostgresOutbox } from './postgres-outbox.js';
+import type { OutboxEventsOption } from '../../core/ports/store/outbox-store.js';
 
 const TEXT = 25;
 const INT4 = 23;
@@ -258,7 +259,7 @@ export class PostgresTransactions implements TransactionStore {
     });
   }
 
-  closeStaleTransactions(olderThan: string, limit: number): Promise<TransactionRecord[]> {
+  closeStaleTransactions(olderThan: string, limit: number, events?: OutboxEventsOption<TransactionRecord[]>): Promise<TransactionRecord[]> {
     return this.writer.sequential(async (tx) => {
       const rows = await tx`SELECT * FROM transactions WHERE is_active AND updated_at < ${olderThan} LIMIT ${limit}`;
       const closed: TransactionRecord[] = [];
@@ -267,6 +268,7 @@ export class PostgresTransactions implements TransactionStore {
         const close = csmsCloseEvent(record, 'timed-out', new Date(Math.max(fold.lastEventMs, Date.parse(record.startedAt))).toISOString(), 'stale');
         closed.push((await this.applyNow(tx, record.tenantId, record.stationId, close, null)).transaction);
       }
+      if (events && this.outbox && closed.length > 0) await this.outbox.insertWithin(tx, events.owner, events.build(closed));
       return closed;
     });
   }

@@ -18,6 +18,7 @@ import { AmbiguousTransactionError } from '../../core/ports/store/transaction-st
 import type { SessionRules } from '../../core/config.js';
 import type { SqliteTariffs } from './sqlite-tariffs.js';
 import type { SqliteOutbox } from './sqlite-outbox.js';
+import type { OutboxEventsOption } from '../../core/ports/store/outbox-store.js';
 
 /** How long a remote start waits for the 1.6 StartTransaction it caused. */
 export const REMOTE_START_WINDOW_MS = 10 * 60 * 1000;
@@ -258,14 +259,16 @@ export class SqliteTransactions implements TransactionStore {
     });
   }
 
-  closeStaleTransactions(olderThan: string, limit: number): Promise<TransactionRecord[]> {
-    return this.write(() =>
-      (this.stmt.stale!.all(olderThan, limit) as Row[]).map((row) => {
+  closeStaleTransactions(olderThan: string, limit: number, events?: OutboxEventsOption<TransactionRecord[]>): Promise<TransactionRecord[]> {
+    return this.write(() => {
+      const closed = (this.stmt.stale!.all(olderThan, limit) as Row[]).map((row) => {
         const { record, fold } = toState(row);
         const close = csmsCloseEvent(record, 'timed-out', new Date(Math.max(fold.lastEventMs, Date.parse(record.startedAt))).toISOString(), 'stale');
         return this.applyNow(record.tenantId, record.stationId, close, null).transaction;
-      }),
-    );
+      });
+      if (events && this.outbox && closed.length > 0) this.outbox.insertWithin(events.owner, events.build(closed));
+      return closed;
+    });
   }
 
   async recordStationMeterValues(values: StationMeterValues): Promise<void> {

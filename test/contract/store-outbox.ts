@@ -79,6 +79,22 @@ export function outboxStoreContract(t: Test, name: string, options: StoreContrac
         t.equal(await store.outbox.countEvents('node-a'), 0);
       });
     } else {
+      t.test('the stale sweep keeps its closes and their events together, or neither', async (t) => {
+        const store = await fresh(t);
+        await store.transactions.applyTransactionEvent('t1', 'CS1', txEvent('OLD', 0, 'Started', AT, 10));
+        const later = new Date(Date.now() + 60_000).toISOString();
+        const failing = { owner: 'node-a', build: (): BusEvent[] => { throw new Error('events not built'); } };
+        await t.rejects(store.transactions.closeStaleTransactions(later, 10, failing), /events not built/);
+        t.match(await store.transactions.getTransaction('t1', 'OLD', 'CS1'), { isActive: true }, 'a failed sweep closed nothing');
+        const closed = await store.transactions.closeStaleTransactions(later, 10, {
+          owner: 'node-a',
+          build: (records) => records.map((r) => busEvent('transaction.ended', r.tenantId, r.stationId, { transactionId: r.id })),
+        });
+        t.same(closed.map((r) => r.id), ['OLD']);
+        t.match(await store.transactions.getTransaction('t1', 'OLD', 'CS1'), { isActive: false });
+        t.match((await store.outbox.pendingEvents('node-a', 10)).map((r) => r.event), [{ type: 'transaction.ended', payload: { transactionId: 'OLD' } }], 'its event with it');
+      });
+
       t.test('a boot keeps its events in the same transaction, or neither is kept', async (t) => {
         const store = await fresh(t);
         await t.rejects(

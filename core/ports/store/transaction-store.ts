@@ -115,8 +115,11 @@ export interface TransactionStore {
    * Closes active transactions (of every tenant) whose last write is older than `olderThan`: an
    * Ended made by the CSMS at the time of the transaction's last event, flagged
    * `closed-after-timeout` (a late real end still wins). At most `limit`; returns those closed.
+   * With `events`, their events go into the outbox in the same transaction: an adapter that does
+   * (SQLite, PostgreSQL) calls `build` inside the write; one that cannot (MongoDB) never calls it,
+   * and the caller appends them after.
    */
-  closeStaleTransactions(olderThan: string, limit: number): Promise<TransactionRecord[]>;
+  closeStaleTransactions(olderThan: string, limit: number, events?: OutboxEventsOption<TransactionRecord[]>): Promise<TransactionRecord[]>;
   /** In time order; at most `limit` rows. */
   listMeterValues(tenantId: string, stationId: string, transactionId: string, limit?: number): Promise<MeterValueRecord[]>;
 }
