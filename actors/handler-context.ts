@@ -5,6 +5,7 @@ import type { PlugAndChargeServices } from '../core/ports/plug-and-charge.js';
 import type { Store } from '../core/ports/store/store.js';
 import type { VendorRegistry } from './actions/shared/vendor-extensions.js';
 import type { EventBudget, EventBudgetState } from '../core/event-budget.js';
+import type { BusEvent } from '../core/envelope.js';
 
 /** Who is talking: fixed for the life of one connection. */
 export interface StationSession {
@@ -25,6 +26,19 @@ export interface EventSink {
   emit(type: StationEventType, session: StationSession, payload: Record<string, unknown>): void;
 }
 
+/**
+ * The durable event outbox as one message's handler sees it (with NATS): a transaction write puts
+ * its events into the outbox in its own transaction (actions/shared/transaction-events.ts).
+ */
+export interface HandlerOutbox {
+  /** This node's rows (CSMS_NODE_ID). */
+  owner: string;
+  /** The events this handler emitted so far, taken out: they go into the write, before its own. */
+  take(): BusEvent[];
+  /** A write committed `count` events into the outbox: the drain picks them up. */
+  committed(count: number): void;
+}
+
 /** Last-seen times are kept in memory and written in bulk: a heartbeat costs no write of its own. */
 export interface LastSeen {
   mark(tenantId: string, stationId: string, at: string): void;
@@ -33,7 +47,7 @@ export interface LastSeen {
 /** The store methods station-initiated handlers use, per slice; they run on the thread that owns the store. */
 export const HANDLER_STORE_METHODS = {
   stations: ['recordBoot', 'recordConnectorStatus', 'getStation', 'listConnectorStatuses'],
-  transactions: ['startTransaction16', 'applyTransactionEvent', 'recordStationMeterValues', 'findActiveTransaction', 'listTransactions', 'listMeterValues'],
+  transactions: ['startTransaction16', 'remoteStart16', 'applyTransactionEvent', 'recordStationMeterValues', 'findActiveTransaction', 'listTransactions', 'listMeterValues'],
   tokens: ['matchIdToken', 'recordSeenIdToken'],
   reservations: ['apply', 'list'],
   tariffs: ['resolveTariff', 'getTariff', 'getCost', 'putCost'],
@@ -59,6 +73,8 @@ export interface HandlerContext {
   state: StationLiveState;
   store: HandlerStore;
   events: EventSink;
+  /** The durable event outbox, when on (NATS); absent: events go to `events` only. */
+  outbox?: HandlerOutbox;
   lastSeen: LastSeen;
   clock: () => Date;
   /** unknownTokens: policy for id tokens the store does not know; absent means 'reject'. */

@@ -19,11 +19,13 @@ export interface InboundDispatcherDeps {
    */
   logFrame?: (message: StationMessage) => Promise<void>;
   /**
-   * The durable event outbox: when present, a handler's events are collected and written here
+   * The durable event outbox: when present, a handler's events are collected and appended here
    * (resolving once committed) before its answer goes out, instead of going to `events`; the
    * outbox publishes them after the commit. So every event of an acknowledged message is durable.
+   * A transaction message's write stores its events itself, in its own transaction
+   * (`HandlerContext.outbox`, actions/shared/transaction-events.ts); they are not collected.
    */
-  outbox?: (events: BusEvent[]) => Promise<void>;
+  outbox?: DispatcherOutbox;
   onInternalError: (error: unknown, message: StationMessage) => void;
   /** Inbound DataTransfer handlers by vendorId; absent: none (UnknownVendorId). */
   vendors?: HandlerContext['vendors'];
@@ -33,6 +35,15 @@ export interface InboundDispatcherDeps {
   pnc?: HandlerContext['pnc'];
   /** Handlers per protocol; tests may pass their own. */
   tables?: Record<OcppVersion, RoutingTable>;
+}
+
+export interface DispatcherOutbox {
+  /** This node's rows (CSMS_NODE_ID). */
+  readonly owner: string;
+  /** Appends events (in a group commit of their own), durable once this resolves. */
+  append(events: BusEvent[]): Promise<void>;
+  /** A handler's write committed `count` events into the outbox itself: drain them. */
+  committed(count: number): void;
 }
 
 /** The payload of a CALL `[2, id, action, payload]` or SEND `[6, id, action, payload]`. */
@@ -99,6 +110,7 @@ export class InboundDispatcher {
       state: this.stateOf(stationId),
       store: this.deps.store,
       events: outbox ? { emit: (type, session, payload) => collected.push(busEvent(type, session.tenantId, session.stationId, payload)) } : this.deps.events,
+      ...(outbox ? { outbox: { owner: outbox.owner, take: () => collected.splice(0), committed: (count: number) => outbox.committed(count) } } : {}),
       lastSeen: this.deps.lastSeen,
       clock: this.deps.clock,
       settings: this.deps.settings,
@@ -111,7 +123,7 @@ export class InboundDispatcher {
     try {
       this.deps.lastSeen.mark(tenantId, stationId, message.receivedAt);
       const response = (await handler(ctx, payloadOf(message.frame))) as Payload;
-      if (outbox && collected.length > 0) await outbox(collected);
+      if (outbox && collected.length > 0) await outbox.append(collected);
       if (logged) await logged;
       return resultReply(response);
     } catch (error) {

@@ -60,6 +60,20 @@ export class EventOutbox {
     this.kick();
   }
 
+  /**
+   * Another write committed `count` events into the store itself (a transaction message's write,
+   * TransactionWriteOptions.events): counted and drained like appended ones.
+   */
+  committed(count: number): void {
+    if (count <= 0) return;
+    this.setPending(this.pendingCount + count);
+    this.kick();
+  }
+
+  get owner(): string {
+    return this.options.owner;
+  }
+
   get pending(): number {
     return this.pendingCount;
   }

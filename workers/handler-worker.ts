@@ -6,6 +6,7 @@ import type { CsmsConfig } from '../core/config.js';
 import { busEvent, type StationMessage } from '../core/envelope.js';
 import { inboundFrame } from '../core/ports/store/message-log-store.js';
 import { csmsClosedEvent } from '../core/transaction-summary.js';
+import type { TransactionRecord } from '../core/transaction-types.js';
 import { InboundDispatcher } from '../actors/inbound-dispatcher.js';
 import { openStore } from '../adapters/store/open-store.js';
 import { loadVendorExtensions } from './vendor-extensions.js';
@@ -128,13 +129,21 @@ async function main(): Promise<void> {
     staleTimer = setInterval(() => {
       if (sweeping) return;
       sweeping = true;
+      const ended = (closed: TransactionRecord[]) => closed.map((tx) => csmsClosedEvent(tx, 'closed-after-timeout', { staleTransactionHours: config.sessions.staleTransactionHours }));
+      // Each close is a transaction.ended like any other end: with NATS, into the outbox in the
+      // same transaction as the closes (SQLite, PostgreSQL: the store calls build); else after.
+      let kept = 0;
+      const build = (closed: TransactionRecord[]) => {
+        const events = ended(closed);
+        kept = events.length;
+        return events;
+      };
       store.transactions
-        .closeStaleTransactions(new Date(Date.now() - staleMs).toISOString(), STALE_SWEEP_BATCH)
+        .closeStaleTransactions(new Date(Date.now() - staleMs).toISOString(), STALE_SWEEP_BATCH, outbox ? { owner: outbox.owner, build } : undefined)
         .then(async (closed) => {
-          // Each close is a transaction.ended like any other end: through the outbox with NATS.
-          const events = closed.map((tx) => csmsClosedEvent(tx, 'closed-after-timeout', { staleTransactionHours: config.sessions.staleTransactionHours }));
-          if (outbox && events.length > 0) await outbox.append(events);
-          else for (const event of events) toMain.send({ k: 'event', event });
+          if (outbox && kept > 0) outbox.committed(kept);
+          else if (outbox && closed.length > 0) await outbox.append(ended(closed));
+          else for (const event of ended(closed)) toMain.send({ k: 'event', event });
           for (const tx of closed) {
             log.warn(
               { tenantId: tx.tenantId, stationId: tx.stationId, transactionId: tx.id, endedAt: tx.endedAt, staleTransactionHours: config.sessions.staleTransactionHours },
@@ -165,7 +174,7 @@ async function main(): Promise<void> {
   const outbox = config.controlPlane.natsUrl
     ? new EventOutbox({
         store: store.outbox,
-        owner: config.controlPlane.nodeId,
+        owner: outboxOwner(config.controlPlane, store instanceof SqliteStore, log),
         publish: (events) => toMain.request<PublishOutcome>({ k: 'publish-events', events }),
         metrics: {
           pending: (n) => outboxPending.set(n),
@@ -195,7 +204,7 @@ async function main(): Promise<void> {
     metrics: { notifyEventsDropped: (n) => notifyEventsDropped.inc(n) },
     events: { emit: (type, session, payload) => toMain.send({ k: 'event', event: busEvent(type, session.tenantId, session.stationId, payload) }) },
     logFrame: messageLog ? (m: StationMessage) => messageLog.record(inboundFrame(m)) : undefined,
-    outbox: outbox ? (events) => outbox.append(events) : undefined,
+    outbox,
     onInternalError: (error, m) =>
       (failing.has('store-writable') ? log.debug : log.error).call(log, { err: error, action: m.action, stationId: m.stationId }, 'handler failed'),
     log,
@@ -268,3 +277,16 @@ main().catch((error) => {
   log.error({ err: error }, 'handler thread failed to start');
   parentPort!.postMessage([{ k: 'start-failed', message: String(error) } satisfies HandlerToMain]);
 });
+
+/**
+ * Whose outbox rows this node drains. Rows a crash left behind are published by the next run with
+ * the same owner, so it must outlive the process: CSMS_NODE_ID when set; else, on SQLite (one node
+ * writes a database file), `node`, as the frame journal does. A shared store without CSMS_NODE_ID
+ * keeps the default (it holds the pid: a restarted node does not drain its predecessor's rows), said once.
+ */
+function outboxOwner(controlPlane: { nodeId: string; nodeIdConfigured: boolean }, ownFile: boolean, log: { warn(fields: object, message: string): void }): string {
+  if (controlPlane.nodeIdConfigured) return controlPlane.nodeId;
+  if (ownFile) return 'node';
+  log.warn({ nodeId: controlPlane.nodeId }, 'event outbox: CSMS_NODE_ID is not set, so events a crash leaves in the shared store are not published after a restart; set it per node');
+  return controlPlane.nodeId;
+}

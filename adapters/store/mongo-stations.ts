@@ -180,7 +180,8 @@ export class MongoStations implements StationStore {
     return { registrationStatus, heartbeatIntervalSec };
   }
 
-  async recordBoot(tenantId: string, id: string, boot: BootInfo): Promise<void> {
+  /** Not one transaction with the outbox here: resolves undefined, and the caller publishes the boot's events (docs/ARCHITECTURE.md). */
+  async recordBoot(tenantId: string, id: string, boot: BootInfo): Promise<undefined> {
     await this.ready;
     const set = {
       vendor: boot.vendor, model: boot.model, serialNumber: boot.serialNumber ?? null, firmwareVersion: boot.firmwareVersion ?? null,
@@ -195,6 +196,7 @@ export class MongoStations implements StationStore {
       // The id belongs to another tenant: like SQLite's guarded upsert, change nothing.
       if (!isDuplicateKey(error)) throw error;
     }
+    return undefined;
   }
 
   async recordSeen(tenantId: string, id: string, at: string): Promise<void> {

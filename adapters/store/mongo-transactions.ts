@@ -145,6 +145,18 @@ export class MongoTransactions implements TransactionStore {
     return this.closeGhosts(tenantId, stationId, ev, await this.apply(tenantId, stationId, ev, key));
   }
 
+  async remoteStart16(_tenantId: string, stationId: string, request: StartTransaction16): Promise<boolean> {
+    await this.ready;
+    const known = await this.txs.findOne({ stationId, startKey: startKey16(request) });
+    if (known) return this.issued(stationId, toRecord(known));
+    const since = new Date(Date.now() - REMOTE_START_WINDOW_MS).toISOString();
+    return (await this.db.collection('remote_starts').countDocuments({ stationId, idToken: request.idTag, claimed: false, createdAt: { $gte: since } }, { limit: 1 })) > 0;
+  }
+
+  /**
+   * Writes are not one transaction here (no TransactionWriteOptions.cost, no .events): the outcome
+   * has no `eventsWritten`, so the caller publishes the events after the write (docs/ARCHITECTURE.md).
+   */
   async applyTransactionEvent(tenantId: string, stationId: string, event: TxEvent): Promise<TransactionOutcome> {
     await this.ready;
     // A 1.6 id we never issued is claimed, never issued later; the counter stays where it is.

@@ -1,7 +1,7 @@
 import type { Sql } from 'postgres';
 import type { BusEvent } from '../../core/envelope.js';
 import type { OutboxRecord, OutboxStore } from '../../core/ports/store/outbox-store.js';
-import type { PgGroupCommit } from './postgres-group-commit.js';
+import type { PgGroupCommit, Tx } from './postgres-group-commit.js';
 
 const TEXT = 25;
 
@@ -27,11 +27,20 @@ export class PostgresOutbox implements OutboxStore {
   async appendEvents(owner: string, events: BusEvent[]): Promise<void> {
     if (events.length === 0) return;
     const texts = events.map((e) => JSON.stringify(e));
-    const sql = this.sql;
-    await this.writer.pipelined(
-      (tx) => tx`INSERT INTO event_outbox (owner, event)
-        SELECT ${owner}, e FROM unnest(${sql.array(texts, TEXT)}::text[]) WITH ORDINALITY AS t(e, n) ORDER BY n`,
-    );
+    await this.writer.pipelined((tx) => this.insertTexts(tx, owner, texts));
+  }
+
+  /**
+   * Inserts events on the transaction of a write already running in the group commit (a
+   * transaction message's write, TransactionWriteOptions.events): they commit, or roll back, with its data.
+   */
+  async insertWithin(tx: Tx, owner: string, events: BusEvent[]): Promise<void> {
+    if (events.length > 0) await this.insertTexts(tx, owner, events.map((e) => JSON.stringify(e)));
+  }
+
+  private insertTexts(tx: Tx, owner: string, texts: string[]) {
+    return tx`INSERT INTO event_outbox (owner, event)
+      SELECT ${owner}, e FROM unnest(${this.sql.array(texts, TEXT)}::text[]) WITH ORDINALITY AS t(e, n) ORDER BY n`;
   }
 
   async pendingEvents(owner: string, limit: number): Promise<OutboxRecord[]> {

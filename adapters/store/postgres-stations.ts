@@ -1,13 +1,15 @@
 import type { Sql } from 'postgres';
 import type { BootInfo, ConnectorStatusRecord, StationRecord } from '../../core/types.js';
 import { decodeCursor, encodeCursor } from '../../core/cursor.js';
-import type { PgGroupCommit } from './postgres-group-commit.js';
+import type { PgGroupCommit, Tx } from './postgres-group-commit.js';
 import type { ConnectorStatusHistoryQuery, ConnectorStatusUpdate, FleetSummary, NewStation, Page, PageQuery, StationLogin, StationStore } from '../../core/ports/store/store.js';
 import { policyOf, toConnector, toLogin, toStation, toStatusChange, type Row } from './sql-rows.js';
 import type { SecurityProfile } from '../../core/security-profile.js';
 import type { BootPolicy } from '../../core/boot-policy.js';
 import type { StationSearch } from '../../core/station-search.js';
 import { searchPage, stationSearchSql } from './station-search-sql.js';
+import type { OutboxEventsOption } from '../../core/ports/store/outbox-store.js';
+import type { PostgresOutbox } from './postgres-outbox.js';
 
 /**
  * Stations and connector statuses on PostgreSQL. Station ids are the primary key (unique across
@@ -18,6 +20,8 @@ export class PostgresStations implements StationStore {
   constructor(
     private readonly sql: Sql,
     private readonly writer: PgGroupCommit,
+    /** Takes a boot's events inside its write (`recordBoot`'s events); absent: writes never do. */
+    private readonly outbox?: PostgresOutbox,
   ) {}
 
   createStation(station: NewStation): Promise<boolean> {
@@ -121,9 +125,22 @@ export class PostgresStations implements StationStore {
     );
   }
 
-  async recordBoot(tenantId: string, id: string, boot: BootInfo): Promise<void> {
-    await this.writer.pipelined(
-      (tx) => tx`INSERT INTO stations (id, tenant_id, password_hash, vendor, model, serial_number, firmware_version,
+  async recordBoot(tenantId: string, id: string, boot: BootInfo, events?: OutboxEventsOption): Promise<{ eventsWritten: true } | undefined> {
+    const outbox = events && this.outbox;
+    if (outbox) {
+      // Both statements on the batch's transaction, sent together: the boot and its events commit or roll back as one.
+      return this.writer.pipelined(async (tx) => {
+        const kept = outbox.insertWithin(tx, events.owner, events.build());
+        await Promise.all([this.bootNow(tx, tenantId, id, boot), kept]);
+        return { eventsWritten: true as const };
+      });
+    }
+    await this.writer.pipelined((tx) => this.bootNow(tx, tenantId, id, boot));
+    return undefined;
+  }
+
+  private bootNow(tx: Tx, tenantId: string, id: string, boot: BootInfo) {
+    return tx`INSERT INTO stations (id, tenant_id, password_hash, vendor, model, serial_number, firmware_version,
            iccid, imsi, protocol, boot_reason, last_boot_at, last_seen_at, created_at, updated_at)
          VALUES (${id}, ${tenantId}, NULL, ${boot.vendor}, ${boot.model}, ${boot.serialNumber ?? null}, ${boot.firmwareVersion ?? null},
            ${boot.iccid ?? null}, ${boot.imsi ?? null}, ${boot.protocol}, ${boot.reason ?? null}, ${boot.at}, ${boot.at}, ${boot.at}, ${boot.at})
@@ -132,8 +149,7 @@ export class PostgresStations implements StationStore {
            iccid = excluded.iccid, imsi = excluded.imsi, protocol = excluded.protocol,
            boot_reason = excluded.boot_reason, last_boot_at = excluded.last_boot_at,
            last_seen_at = excluded.last_seen_at, updated_at = excluded.updated_at
-         WHERE stations.tenant_id = excluded.tenant_id`,
-    );
+         WHERE stations.tenant_id = excluded.tenant_id`;
   }
 
   async recordSeen(tenantId: string, id: string, at: string): Promise<void> {

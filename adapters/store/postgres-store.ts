@@ -139,12 +139,13 @@ export class PostgresStore implements Store {
       // The server or the connection went away: retire the pool, whose state postgres.js may not recover.
       onConnectionLost: () => pool.renew(),
     });
-    this.stations = new PostgresStations(sql, this.writer);
+    const outbox = new PostgresOutbox(sql, this.writer);
+    this.stations = new PostgresStations(sql, this.writer, outbox);
     this.apiKeys = new PostgresApiKeys(sql, this.writer);
     this.users = new PostgresUsers(sql, this.writer);
     this.messageLog = new PostgresMessageLog(sql, this.writer);
     const tariffs = new PostgresTariffs(sql, this.writer);
-    this.transactions = new PostgresTransactions(sql, this.writer, options.sessions, tariffs);
+    this.transactions = new PostgresTransactions(sql, this.writer, options.sessions, tariffs, outbox);
     this.tokens = new PostgresTokens(sql, this.writer);
     this.deviceModel = new PostgresDeviceModel(sql, this.writer);
     this.stationEvents = new PostgresStationEvents(sql, this.writer);
@@ -152,7 +153,7 @@ export class PostgresStore implements Store {
     this.reservations = new PostgresReservations(sql, this.writer);
     this.displayMessages = new PostgresDisplayMessages(sql, this.writer);
     this.requests = new PostgresRequests(sql, this.writer);
-    this.outbox = new PostgresOutbox(sql, this.writer);
+    this.outbox = outbox;
     this.configTemplates = new PostgresConfigTemplates(sql, this.writer);
     this.ocpi = new PostgresOcpi(sql, this.writer);
     this.campaigns = new PostgresCampaigns(sql, this.writer);

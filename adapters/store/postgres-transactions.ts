@@ -10,6 +10,8 @@ import { AmbiguousTransactionError, type RemoteStartRequest, type StationMeterVa
 import { TRANSACTION_SORTS as SORTS, toMeterValue, toTransactionRecord as toRecord, toTransactionState as toState, type Row } from './sql-rows.js';
 import type { SessionRules } from '../../core/config.js';
 import type { PostgresTariffs } from './postgres-tariffs.js';
+import type { PostgresOutbox } from './postgres-outbox.js';
+import type { OutboxEventsOption } from '../../core/ports/store/outbox-store.js';
 
 const TEXT = 25;
 const INT4 = 23;
@@ -32,7 +34,24 @@ export class PostgresTransactions implements TransactionStore {
     private readonly rules: Partial<SessionRules> = {},
     /** Prices a transaction inside its message's write (TransactionWriteOptions.cost); absent: writes never price. */
     private readonly tariffs?: PostgresTariffs,
+    /** Takes a message's events inside its write (TransactionWriteOptions.events); absent: writes never do. */
+    private readonly outbox?: PostgresOutbox,
   ) {}
+
+  /**
+   * The events step of a transaction message, last in its write (after the cost step): its events
+   * go into the outbox on the batch's transaction, so they commit (or roll back) with the data.
+   */
+  private async published(tx: Tx, outcome: TransactionOutcome, options: TransactionWriteOptions | undefined): Promise<TransactionOutcome> {
+    if (!options?.events || !this.outbox) return outcome;
+    await this.outbox.insertWithin(tx, options.events.owner, options.events.build(outcome));
+    return { ...outcome, eventsWritten: true };
+  }
+
+  /** Cost step, then events step: the tail of every transaction message's write. */
+  private async finished(tx: Tx, outcome: TransactionOutcome, options: TransactionWriteOptions | undefined): Promise<TransactionOutcome> {
+    return this.published(tx, await this.priced(tx, outcome, options), options);
+  }
 
   /** The cost step of a transaction message, inside its write's transaction (core/transaction-costing.ts). */
   private async priced(tx: Tx, outcome: TransactionOutcome, options: TransactionWriteOptions | undefined): Promise<TransactionOutcome> {
@@ -194,7 +213,7 @@ export class PostgresTransactions implements TransactionStore {
       const [known] = await tx`SELECT * FROM transactions WHERE tenant_id = ${tenantId} AND station_id = ${stationId} AND start_key = ${key}`;
       if (known) {
         const transaction = toRecord(known);
-        return this.priced(tx, { transaction, duplicate: true, outOfOrder: false, remoteStart: await this.issued(tx, tenantId, stationId, transaction) }, options);
+        return this.finished(tx, { transaction, duplicate: true, outOfOrder: false, remoteStart: await this.issued(tx, tenantId, stationId, transaction) }, options);
       }
       const id = await this.claimTransactionId(tx);
       const since = new Date(Date.now() - REMOTE_START_WINDOW_MS).toISOString();
@@ -206,14 +225,24 @@ export class PostgresTransactions implements TransactionStore {
           ORDER BY created_at DESC, id DESC LIMIT 1 FOR UPDATE SKIP LOCKED)
         RETURNING id`;
       const ev = startEvent16(request, id, pending ? (pending.id as number) : undefined);
-      return this.priced(tx, await this.closeGhosts(tx, tenantId, stationId, ev, await this.applyNow(tx, tenantId, stationId, ev, key)), options);
+      return this.finished(tx, await this.closeGhosts(tx, tenantId, stationId, ev, await this.applyNow(tx, tenantId, stationId, ev, key)), options);
     });
+  }
+
+  async remoteStart16(tenantId: string, stationId: string, request: StartTransaction16): Promise<boolean> {
+    const [known] = await this.sql`SELECT * FROM transactions WHERE tenant_id = ${tenantId} AND station_id = ${stationId} AND start_key = ${startKey16(request)}`;
+    if (known) return this.issued(this.sql, tenantId, stationId, toRecord(known));
+    const since = new Date(Date.now() - REMOTE_START_WINDOW_MS).toISOString();
+    const [pending] = await this.sql`SELECT 1 FROM remote_starts
+      WHERE tenant_id = ${tenantId} AND station_id = ${stationId} AND id_token = ${request.idTag}
+        AND transaction_id IS NULL AND created_at >= ${since} LIMIT 1`;
+    return pending !== undefined;
   }
 
   applyTransactionEvent(tenantId: string, stationId: string, event: TxEvent, options?: TransactionWriteOptions): Promise<TransactionOutcome> {
     return this.writer.sequential(async (tx) => {
       const reported = event.ocppTransactionId;
-      if (reported === undefined) return this.priced(tx, await this.closeGhosts(tx, tenantId, stationId, event, await this.applyNow(tx, tenantId, stationId, event, null)), options);
+      if (reported === undefined) return this.finished(tx, await this.closeGhosts(tx, tenantId, stationId, event, await this.applyNow(tx, tenantId, stationId, event, null)), options);
       // A 1.6 id we never issued must never be handed out later for a real start: claim it, but
       // leave the sequence alone (a station reporting 2147483647 must not exhaust it). Sent ahead
       // of the fold's first statements, in the same flight.
@@ -222,7 +251,7 @@ export class PostgresTransactions implements TransactionStore {
       try {
         const outcome = await this.applyNow(tx, tenantId, stationId, event, null);
         await claim;
-        return await this.priced(tx, outcome, options);
+        return await this.finished(tx, outcome, options);
       } catch (error) {
         await claim; // its own error first: the fold's would only say the transaction was aborted
         throw error;
@@ -230,7 +259,7 @@ export class PostgresTransactions implements TransactionStore {
     });
   }
 
-  closeStaleTransactions(olderThan: string, limit: number): Promise<TransactionRecord[]> {
+  closeStaleTransactions(olderThan: string, limit: number, events?: OutboxEventsOption<TransactionRecord[]>): Promise<TransactionRecord[]> {
     return this.writer.sequential(async (tx) => {
       const rows = await tx`SELECT * FROM transactions WHERE is_active AND updated_at < ${olderThan} LIMIT ${limit}`;
       const closed: TransactionRecord[] = [];
@@ -239,6 +268,7 @@ export class PostgresTransactions implements TransactionStore {
         const close = csmsCloseEvent(record, 'timed-out', new Date(Math.max(fold.lastEventMs, Date.parse(record.startedAt))).toISOString(), 'stale');
         closed.push((await this.applyNow(tx, record.tenantId, record.stationId, close, null)).transaction);
       }
+      if (events && this.outbox && closed.length > 0) await this.outbox.insertWithin(tx, events.owner, events.build(closed));
       return closed;
     });
   }

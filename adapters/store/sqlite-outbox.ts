@@ -31,9 +31,19 @@ export class SqliteOutbox implements OutboxStore {
     if (events.length === 0) return;
     // Serialised before the commit, so the write inside the transaction is only the insert.
     const texts = events.map((e) => JSON.stringify(e));
-    await this.writer.enqueue(() => {
-      for (const text of texts) this.stmt.insert.run(owner, text);
-    });
+    await this.writer.enqueue(() => this.insertTexts(owner, texts));
+  }
+
+  /**
+   * Inserts events inside a write already running in the group commit (a transaction message's
+   * write, TransactionWriteOptions.events): they commit, or roll back, with its data.
+   */
+  insertWithin(owner: string, events: BusEvent[]): void {
+    this.insertTexts(owner, events.map((e) => JSON.stringify(e)));
+  }
+
+  private insertTexts(owner: string, texts: string[]): void {
+    for (const text of texts) this.stmt.insert.run(owner, text);
   }
 
   async pendingEvents(owner: string, limit: number): Promise<OutboxRecord[]> {

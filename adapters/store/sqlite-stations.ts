@@ -8,6 +8,8 @@ import type { SecurityProfile } from '../../core/security-profile.js';
 import type { BootPolicy } from '../../core/boot-policy.js';
 import type { StationSearch } from '../../core/station-search.js';
 import { searchPage, stationSearchSql } from './station-search-sql.js';
+import type { OutboxEventsOption } from '../../core/ports/store/outbox-store.js';
+import type { SqliteOutbox } from './sqlite-outbox.js';
 
 /** Stations and their connector statuses in SQLite. */
 /** The statements that delete what a station owns, run with its own delete (one write). */
@@ -20,11 +22,17 @@ export class SqliteStations implements StationStore {
   private readonly stmt: Record<string, Statement>;
   private readonly searches = new Map<string, Statement>();
 
+  /** A SAVEPOINT inside the group commit: a boot and its events are kept together or not at all. */
+  private readonly savepoint: (fn: () => unknown) => unknown;
+
   constructor(
     private readonly db: Database,
     private readonly writer: GroupCommit,
+    /** Takes a boot's events inside its write (`recordBoot`'s events); absent: writes never do. */
+    private readonly outbox?: SqliteOutbox,
   ) {
     this.stmt = this.prepareStatements();
+    this.savepoint = db.transaction((fn: () => unknown) => fn());
   }
 
   private prepareStatements(): Record<string, Statement> {
@@ -207,9 +215,23 @@ export class SqliteStations implements StationStore {
     });
   }
 
-  async recordBoot(tenantId: string, id: string, boot: BootInfo): Promise<void> {
-    await this.writer.enqueue(() =>
-      this.stmt.boot!.run({
+  async recordBoot(tenantId: string, id: string, boot: BootInfo, events?: OutboxEventsOption): Promise<{ eventsWritten: true } | undefined> {
+    const outbox = events && this.outbox;
+    if (outbox) {
+      return this.writer.enqueue(() =>
+        this.savepoint(() => {
+          this.bootNow(tenantId, id, boot);
+          outbox.insertWithin(events.owner, events.build());
+          return { eventsWritten: true as const };
+        }) as { eventsWritten: true },
+      );
+    }
+    await this.writer.enqueue(() => this.bootNow(tenantId, id, boot));
+    return undefined;
+  }
+
+  private bootNow(tenantId: string, id: string, boot: BootInfo): void {
+    this.stmt.boot!.run({
         id,
         tenantId,
         vendor: boot.vendor,
@@ -221,8 +243,7 @@ export class SqliteStations implements StationStore {
         protocol: boot.protocol,
         reason: boot.reason ?? null,
         at: boot.at,
-      }),
-    );
+      });
   }
 
   async recordSeen(tenantId: string, id: string, at: string): Promise<void> {

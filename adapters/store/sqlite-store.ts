@@ -206,12 +206,13 @@ export class SqliteStore implements Store {
       maxBatch: options.commitMaxWrites,
       onCommit: options.onCommit,
     });
-    this.stations = new SqliteStations(this.db, this.writer);
+    const outbox = new SqliteOutbox(this.db, this.writer);
+    this.stations = new SqliteStations(this.db, this.writer, outbox);
     this.apiKeys = new SqliteApiKeyStore(this.db, this.writer);
     this.users = new SqliteUsers(this.db, this.writer);
     this.messageLog = new SqliteMessageLogStore(this.db, this.writer);
     const tariffs = new SqliteTariffs(this.db, this.writer);
-    this.transactions = new SqliteTransactions(this.db, this.writer, options.sessions, tariffs);
+    this.transactions = new SqliteTransactions(this.db, this.writer, options.sessions, tariffs, outbox);
     this.tokens = new SqliteTokens(this.db, this.writer);
     this.deviceModel = new SqliteDeviceModel(this.db, this.writer);
     this.stationEvents = new SqliteStationEvents(this.db, this.writer);
@@ -219,7 +220,7 @@ export class SqliteStore implements Store {
     this.reservations = new SqliteReservations(this.db, this.writer);
     this.displayMessages = new SqliteDisplayMessages(this.db, this.writer);
     this.requests = new SqliteRequests(this.db, this.writer);
-    this.outbox = new SqliteOutbox(this.db, this.writer);
+    this.outbox = outbox;
     this.configTemplates = new SqliteConfigTemplates(this.db, this.writer);
     this.ocpi = new SqliteOcpi(this.db, this.writer);
     this.campaigns = new SqliteCampaigns(this.db, this.writer);

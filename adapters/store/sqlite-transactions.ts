@@ -17,6 +17,8 @@ import { TRANSACTION_SORTS as SORTS, toMeterValue, toTransactionRecord as toReco
 import { AmbiguousTransactionError } from '../../core/ports/store/transaction-store.js';
 import type { SessionRules } from '../../core/config.js';
 import type { SqliteTariffs } from './sqlite-tariffs.js';
+import type { SqliteOutbox } from './sqlite-outbox.js';
+import type { OutboxEventsOption } from '../../core/ports/store/outbox-store.js';
 
 /** How long a remote start waits for the 1.6 StartTransaction it caused. */
 export const REMOTE_START_WINDOW_MS = 10 * 60 * 1000;
@@ -46,6 +48,8 @@ export class SqliteTransactions implements TransactionStore {
     private readonly rules: Partial<SessionRules> = {},
     /** Prices a transaction inside its message's write (TransactionWriteOptions.cost); absent: writes never price. */
     private readonly tariffs?: SqliteTariffs,
+    /** Takes a message's events inside its write (TransactionWriteOptions.events); absent: writes never do. */
+    private readonly outbox?: SqliteOutbox,
   ) {
     this.savepoint = db.transaction((fn: () => unknown) => fn());
     this.stmt = {
@@ -205,21 +209,45 @@ export class SqliteTransactions implements TransactionStore {
     }
   }
 
+  /**
+   * The events step of a transaction message, last in its write (after the cost step): its events
+   * go into the outbox under the same savepoint, so they commit (or roll back) with the data.
+   */
+  private published(outcome: TransactionOutcome, options: TransactionWriteOptions | undefined): TransactionOutcome {
+    if (!options?.events || !this.outbox) return outcome;
+    this.outbox.insertWithin(options.events.owner, options.events.build(outcome));
+    return { ...outcome, eventsWritten: true };
+  }
+
+  /** Cost step, then events step: the tail of every transaction message's write. */
+  private finished(outcome: TransactionOutcome, options: TransactionWriteOptions | undefined): TransactionOutcome {
+    return this.published(this.priced(outcome, options), options);
+  }
+
   startTransaction16(tenantId: string, stationId: string, request: StartTransaction16, options?: TransactionWriteOptions): Promise<TransactionOutcome> {
     return this.write(() => {
       const key = startKey16(request);
       const known = this.stmt.byStartKey!.get(stationId, key) as Row | undefined;
       if (known) {
         const transaction = toRecord(known);
-        return this.priced({ transaction, duplicate: true, outOfOrder: false, remoteStart: this.issued(stationId, transaction) }, options);
+        return this.finished({ transaction, duplicate: true, outOfOrder: false, remoteStart: this.issued(stationId, transaction) }, options);
       }
       const id = this.claimTransactionId();
-      const since = new Date(Date.now() - REMOTE_START_WINDOW_MS).toISOString();
-      const pending = this.stmt.pendingRemoteStart!.get(stationId, request.idTag, since) as Row | undefined;
+      const pending = this.pendingRemoteStart(stationId, request.idTag);
       if (pending) this.stmt.claimRemoteStart!.run(String(id), pending.id);
       const ev = startEvent16(request, id, pending ? (pending.id as number) : undefined);
-      return this.priced(this.closeGhosts(tenantId, stationId, ev, this.applyNow(tenantId, stationId, ev, key)), options);
+      return this.finished(this.closeGhosts(tenantId, stationId, ev, this.applyNow(tenantId, stationId, ev, key)), options);
     });
+  }
+
+  private pendingRemoteStart(stationId: string, idTag: string): Row | undefined {
+    const since = new Date(Date.now() - REMOTE_START_WINDOW_MS).toISOString();
+    return this.stmt.pendingRemoteStart!.get(stationId, idTag, since) as Row | undefined;
+  }
+
+  async remoteStart16(_tenantId: string, stationId: string, request: StartTransaction16): Promise<boolean> {
+    const known = this.stmt.byStartKey!.get(stationId, startKey16(request)) as Row | undefined;
+    return known ? this.issued(stationId, toRecord(known)) : this.pendingRemoteStart(stationId, request.idTag) !== undefined;
   }
 
   applyTransactionEvent(tenantId: string, stationId: string, event: TxEvent, options?: TransactionWriteOptions): Promise<TransactionOutcome> {
@@ -227,18 +255,20 @@ export class SqliteTransactions implements TransactionStore {
       // A 1.6 id we never issued must never be handed out later for a real start: claimed, but
       // the counter stays where it is (a station reporting 2147483647 must not exhaust it).
       if (event.ocppTransactionId !== undefined) this.stmt.claimId!.run(event.ocppTransactionId);
-      return this.priced(this.closeGhosts(tenantId, stationId, event, this.applyNow(tenantId, stationId, event, null)), options);
+      return this.finished(this.closeGhosts(tenantId, stationId, event, this.applyNow(tenantId, stationId, event, null)), options);
     });
   }
 
-  closeStaleTransactions(olderThan: string, limit: number): Promise<TransactionRecord[]> {
-    return this.write(() =>
-      (this.stmt.stale!.all(olderThan, limit) as Row[]).map((row) => {
+  closeStaleTransactions(olderThan: string, limit: number, events?: OutboxEventsOption<TransactionRecord[]>): Promise<TransactionRecord[]> {
+    return this.write(() => {
+      const closed = (this.stmt.stale!.all(olderThan, limit) as Row[]).map((row) => {
         const { record, fold } = toState(row);
         const close = csmsCloseEvent(record, 'timed-out', new Date(Math.max(fold.lastEventMs, Date.parse(record.startedAt))).toISOString(), 'stale');
         return this.applyNow(record.tenantId, record.stationId, close, null).transaction;
-      }),
-    );
+      });
+      if (events && this.outbox && closed.length > 0) this.outbox.insertWithin(events.owner, events.build(closed));
+      return closed;
+    });
   }
 
   async recordStationMeterValues(values: StationMeterValues): Promise<void> {

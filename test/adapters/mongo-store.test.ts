@@ -52,7 +52,7 @@ if (!url && process.env.CI === 'true') {
   reservationStoreContract(t, 'MongoStore', options);
   controlPlaneStoreContract(t, 'MongoStore', options);
   requestStoreContract(t, 'MongoStore', options);
-  outboxStoreContract(t, 'MongoStore', options);
+  outboxStoreContract(t, 'MongoStore', { ...options, transactionEventsInWrite: false });
   ocpiStoreContract(t, 'MongoStore', options);
   configTemplateStoreContract(t, 'MongoStore', options);
   certificateStoreContract(t, 'MongoStore', options);

@@ -168,10 +168,17 @@ export function sessionStoreContract(t: Test, name: string, options: StoreContra
       const rid = await store.transactions.recordRemoteStart({ tenantId: 't1', stationId: 'CS1', idToken: 'REMOTE', evseId: 1, at });
       const other = await store.transactions.recordRemoteStart({ tenantId: 't1', stationId: 'CS1', idToken: 'ELSE', evseId: null, at });
       t.not(rid, other);
-      const started = await store.transactions.startTransaction16('t1', 'CS1', { connectorId: 1, idTag: 'REMOTE', meterStart: 0, timestamp: at });
+      const start = { connectorId: 1, idTag: 'REMOTE', meterStart: 0, timestamp: at };
+      // remoteStart16 is read before the write (the 1.6 handler judges the idTag first): it says what the write's outcome will.
+      t.equal(await store.transactions.remoteStart16('t1', 'CS1', start), true, 'read before the write: a pending remote start for the idTag');
+      t.equal(await store.transactions.remoteStart16('t1', 'CS1', { ...start, idTag: 'NOBODY' }), false, 'none for another idTag');
+      t.equal(await store.transactions.remoteStart16('t1', 'CS2', start), false, 'none for another station');
+      const started = await store.transactions.startTransaction16('t1', 'CS1', start);
       t.equal(started.transaction.remoteStartId, rid);
       t.equal(started.remoteStart, true, 'a remote start this CSMS issued');
-      t.equal((await store.transactions.startTransaction16('t1', 'CS1', { connectorId: 1, idTag: 'REMOTE', meterStart: 0, timestamp: at })).remoteStart, true, 'also on a resend');
+      t.equal(await store.transactions.remoteStart16('t1', 'CS1', start), true, 'read before a resend: the stored one');
+      t.equal((await store.transactions.startTransaction16('t1', 'CS1', start)).remoteStart, true, 'also on a resend');
+      t.equal(await store.transactions.remoteStart16('t1', 'CS1', { ...start, meterStart: 5 }), false, 'read before another start: already claimed');
       const second = await store.transactions.startTransaction16('t1', 'CS1', { connectorId: 1, idTag: 'REMOTE', meterStart: 5, timestamp: at });
       t.equal(second.transaction.remoteStartId, null, 'a remote start is claimed once');
       t.equal(second.remoteStart, false);

@@ -78,3 +78,26 @@ t.test('events left by an earlier run are sent at start', async (t) => {
   await outbox.whenEmpty();
   t.equal(sent.length, 2);
 });
+
+t.test('rows a write committed itself (committed(n)) are counted and drained like appended ones', async (t) => {
+  const store = new MemoryOutbox();
+  const delivered: number[] = [];
+  const publish = async (batch: BusEvent[]): Promise<PublishOutcome> => {
+    for (const e of batch) delivered.push((e.payload as { n: number }).n);
+    return { done: batch.length, dropped: 0 };
+  };
+  const { c, metrics } = counters();
+  const outbox = new EventOutbox({ store, owner: 'node-a', publish, metrics, batch: 2 });
+  t.teardown(() => outbox.stop());
+  await outbox.start();
+  t.equal(outbox.owner, 'node-a');
+  // A transaction write put these rows into the store in its own transaction: the outbox only hears of them.
+  await store.appendEvents('node-a', events(3));
+  outbox.committed(3);
+  t.equal(c.pending, 3, 'pending counts them at once');
+  await outbox.whenEmpty();
+  t.same(delivered, [0, 1, 2], 'published in order');
+  t.equal(await store.countEvents('node-a'), 0, 'and removed');
+  outbox.committed(0);
+  t.equal(c.pending, 0, 'nothing committed, nothing pending');
+});

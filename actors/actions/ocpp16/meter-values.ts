@@ -1,15 +1,15 @@
 import { meterEvent16, meterSamplesFrom16, type MeterValues16 } from '../../../core/transaction-mapping-16.js';
 import { evseFrom16 } from '../../../core/version-mapping.js';
 import type { HandlerContext } from '../../handler-context.js';
-import { emitTransaction } from '../shared/transaction-events.js';
+import { transactionEvents, transactionPublication } from '../shared/transaction-events.js';
 
-export async function meterValues(ctx: Pick<HandlerContext, 'session' | 'store' | 'events'>, req: MeterValues16) {
+export async function meterValues(ctx: Pick<HandlerContext, 'session' | 'store' | 'events'> & Partial<Pick<HandlerContext, 'outbox'>>, req: MeterValues16) {
   const { tenantId, stationId } = ctx.session;
   if (req.meterValue.length === 0) return {};
   if (req.transactionId !== undefined) {
     const event = meterEvent16({ ...req, transactionId: req.transactionId });
-    const outcome = await ctx.store.transactions.applyTransactionEvent(tenantId, stationId, event);
-    emitTransaction(ctx, 'Updated', outcome, event.meterValues);
+    const events = transactionPublication(ctx, (outcome) => transactionEvents('Updated', outcome, undefined, event.meterValues));
+    events.afterWrite(await ctx.store.transactions.applyTransactionEvent(tenantId, stationId, event, events.inWrite()), undefined);
     return {};
   }
   const samples = meterSamplesFrom16(req.meterValue);

@@ -1,10 +1,11 @@
 import { idTokenInfo2 } from '../../../core/authorization.js';
 import { transactionEventFrom2, type TransactionEventRequest } from '../../../core/transaction-mapping-2.js';
 import { authorizeToken, type AuthorizeContext } from '../shared/authorize-token.js';
-import { emitTransaction } from '../shared/transaction-events.js';
+import { transactionEvents, transactionPublication } from '../shared/transaction-events.js';
 import { reservationReported } from '../shared/reservations.js';
-import { costInWrite, costStep, endedCostFields, personalMessageField, stationCostCompared, totalCostField, updatedPersonalMessageField } from '../shared/transaction-cost.js';
+import { costInWrite, costStep, personalMessageField, stationCostCompared, totalCostField, updatedPersonalMessageField } from '../shared/transaction-cost.js';
 import { stationCostFrom21 } from '../../../core/tariff-ocpp21.js';
+import type { HandlerContext } from '../../handler-context.js';
 
 /**
  * Started/Updated/Ended, in any order and any number of times: the store keeps every event once
@@ -17,20 +18,19 @@ import { stationCostFrom21 } from '../../../core/tariff-ocpp21.js';
  * 2.1: the running/final cost also as updatedPersonalMessage, and the station's own costDetails
  * are kept beside the CSMS's cost (and in the transaction events as stationCost).
  */
-export async function transactionEvent(ctx: AuthorizeContext, req: TransactionEventRequest) {
+export async function transactionEvent(ctx: AuthorizeContext & Partial<Pick<HandlerContext, 'outbox'>>, req: TransactionEventRequest) {
   const event = transactionEventFrom2(ctx.session.version, req);
   // 2.1: the station's own cost (local cost calculation), kept beside the CSMS's.
   const stationCost = ctx.session.version === 'ocpp2.1' ? stationCostFrom21(req.costDetails, event.timestamp) : undefined;
-  const outcome = await ctx.store.transactions.applyTransactionEvent(ctx.session.tenantId, ctx.session.stationId, event, costInWrite(ctx, event.timestamp, stationCost));
+  const extra = { seqNo: req.seqNo, triggerReason: req.triggerReason, offline: req.offline ?? false, ...(stationCost ? { stationCost } : {}) };
+  const events = transactionPublication(ctx, (outcome, cost) => transactionEvents(req.eventType, outcome, cost, event.meterValues, extra));
+  const outcome = await ctx.store.transactions.applyTransactionEvent(ctx.session.tenantId, ctx.session.stationId, event, {
+    ...costInWrite(ctx, event.timestamp, stationCost),
+    ...events.inWrite(),
+  });
   const cost = await costStep(ctx, outcome, event.timestamp, stationCost);
   if (stationCost && cost && !outcome.duplicate) stationCostCompared(ctx, cost, stationCost);
-  emitTransaction(ctx, req.eventType, outcome, event.meterValues, {
-    seqNo: req.seqNo,
-    triggerReason: req.triggerReason,
-    offline: req.offline ?? false,
-    ...(stationCost ? { stationCost } : {}),
-    ...(req.eventType === 'Ended' ? endedCostFields(cost) : {}),
-  });
+  events.afterWrite(outcome, cost);
   const totalCost = req.eventType === 'Started' ? {} : { ...totalCostField(cost), ...updatedPersonalMessageField(ctx.session.version, req.eventType, cost) };
   const reserved = req.reservationId !== undefined ? reservationReported(ctx, req.reservationId, { kind: 'used', transactionId: req.transactionInfo.transactionId }) : undefined;
   if (!event.idToken) {

@@ -38,9 +38,10 @@ export function costInWrite(ctx: Pick<CostContext, 'clock'>, at: string, station
  * priced it inside that write (`outcome.costed`, see `costInWrite`), that cost is used; else
  * (an adapter that does not, or pricing failed there) it prices the transaction from its stored
  * meter values up to `at` (its end, once ended: the final cost) and keeps the cost in a write of
- * its own. Then it publishes `cost.updated` for a running one (the final one goes into
- * `transaction.ended`). A redelivered message re-reads the stored cost and publishes nothing.
- * No tariff: undefined. Never fails the message: a cost that cannot be computed is logged and left out.
+ * its own. The caller's events carry it (`transactionEvents`: `cost.updated` for a running one,
+ * the final one in `transaction.ended`); a final one is logged here. A redelivered message
+ * re-reads the stored cost. No tariff: undefined. Never fails the message: a cost that cannot be
+ * computed is logged and left out.
  */
 export async function costStep(ctx: CostContext, outcome: TransactionOutcome, at: string, stationReported?: StationReportedCost): Promise<TransactionCost | undefined> {
   if (outcome.costed) return outcome.duplicate ? outcome.cost : announced(ctx, outcome.cost);
@@ -63,12 +64,11 @@ export async function costStep(ctx: CostContext, outcome: TransactionOutcome, at
   }
 }
 
-/** A cost just kept: `cost.updated` for a running one, an operator's log line for the final one. */
+/** A cost just kept: an operator's log line for the final one (the events carry it, see `transactionEvents`). */
 function announced(ctx: CostContext, cost: TransactionCost | undefined): TransactionCost | undefined {
   if (!cost) return undefined;
   const { tenantId, stationId } = ctx.session;
-  if (!cost.final) ctx.events.emit('cost.updated', ctx.session, costEventPayload(cost));
-  else ctx.log?.info({ tenantId, stationId, transactionId: cost.transactionId, tariffId: cost.tariff.id, totalInclTax: cost.totalInclTax, currency: cost.cost.currency }, 'transaction cost final');
+  if (cost.final) ctx.log?.info({ tenantId, stationId, transactionId: cost.transactionId, tariffId: cost.tariff.id, totalInclTax: cost.totalInclTax, currency: cost.cost.currency }, 'transaction cost final');
   return cost;
 }
 

@@ -1,5 +1,15 @@
 import type { BusEvent } from '../../envelope.js';
 
+/**
+ * A write's events kept in the outbox in the same transaction as its data (rows of `owner`):
+ * `build` is pure, called inside the write with what the write found (possibly more than once,
+ * when the write is run again); a throw fails the write, and nothing of it is kept.
+ */
+export interface OutboxEventsOption<O = void> {
+  owner: string;
+  build: (outcome: O) => BusEvent[];
+}
+
 /** One event waiting in the outbox; `seq` orders an owner's events. */
 export interface OutboxRecord {
   seq: number;

@@ -11,7 +11,7 @@ import type { MessageLogStore } from './message-log-store.js';
 import type { RequestStore } from './request-store.js';
 import type { StationEventStore } from './station-event-store.js';
 import type { ChargingProfileStore } from './charging-profile-store.js';
-import type { OutboxStore } from './outbox-store.js';
+import type { OutboxEventsOption, OutboxStore } from './outbox-store.js';
 import type { ConfigTemplateStore } from './config-template-store.js';
 import type { ReservationStore } from './reservation-store.js';
 import type { DisplayMessageStore } from './display-message-store.js';
@@ -80,8 +80,12 @@ export interface StationStore {
   searchStations(tenantId: string, query: StationSearch): Promise<Page<StationRecord>>;
   /** Deletes a station and everything stored under it; false if it did not exist in that tenant. */
   deleteStation(tenantId: string, id: string): Promise<boolean>;
-  /** Stores boot info; registers the station first if it is not known yet (allow-unknown mode). */
-  recordBoot(tenantId: string, id: string, boot: BootInfo): Promise<void>;
+  /**
+   * Stores boot info; registers the station first if it is not known yet (allow-unknown mode).
+   * With `events`, they go into the event outbox in the same transaction; it then resolves
+   * `{ eventsWritten: true }` (an adapter that cannot, MongoDB, resolves undefined: the caller publishes them).
+   */
+  recordBoot(tenantId: string, id: string, boot: BootInfo, events?: OutboxEventsOption): Promise<{ eventsWritten: true } | undefined>;
   recordSeen(tenantId: string, id: string, at: string): Promise<void>;
   /**
    * Upserts per EVSE and connector and appends the change to the station's status history, in the

@@ -3,6 +3,7 @@ import type { StartTransaction16 } from '../../transaction-mapping-16.js';
 import type { Page } from './store.js';
 import type { TransactionCost } from '../../tariff-assignment.js';
 import type { StationReportedCost } from '../../tariff-ocpp21.js';
+import type { OutboxEventsOption } from './outbox-store.js';
 
 export interface TransactionOutcome {
   transaction: TransactionRecord;
@@ -28,6 +29,12 @@ export interface TransactionOutcome {
    */
   costed?: boolean;
   cost?: TransactionCost;
+  /**
+   * The write put the events of `TransactionWriteOptions.events` into the event outbox in its own
+   * transaction (none for a duplicate). Absent: this adapter does not (MongoDB), and the caller
+   * publishes them after the write.
+   */
+  eventsWritten?: boolean;
 }
 
 /** What a transaction message's write may also do in the same commit. */
@@ -37,6 +44,12 @@ export interface TransactionWriteOptions {
    * once ended) and keep the cost beside it, in the same write: `computedAt` is the CSMS's clock.
    */
   cost?: { at: string; computedAt: string; stationReported?: StationReportedCost };
+  /**
+   * Put the message's events into the event outbox (`store.outbox`) in the same transaction as
+   * the data, built from the write's outcome after the cost step (so a final cost is in
+   * `transaction.ended`). The outcome says `eventsWritten` when the adapter did.
+   */
+  events?: OutboxEventsOption<TransactionOutcome>;
 }
 
 export type TransactionSort = 'startedAt' | '-startedAt' | 'updatedAt' | '-updatedAt';
@@ -78,6 +91,12 @@ export interface TransactionStore {
    * start for the same station and idTag (within 10 minutes) lends its remoteStartId.
    */
   startTransaction16(tenantId: string, stationId: string, request: StartTransaction16, options?: TransactionWriteOptions): Promise<TransactionOutcome>;
+  /**
+   * A read before `startTransaction16`: whether its outcome will say (or, for a request stored
+   * before, said) `remoteStart`: the stored transaction's remote start was issued to this station,
+   * or a pending remote start for this station and idTag (within 10 minutes) will be lent to it.
+   */
+  remoteStart16(tenantId: string, stationId: string, request: StartTransaction16): Promise<boolean>;
   /** Stores and folds one event (2.x TransactionEvent, 1.6 Stop/MeterValues); idempotent by dedupKey. */
   applyTransactionEvent(tenantId: string, stationId: string, event: TxEvent, options?: TransactionWriteOptions): Promise<TransactionOutcome>;
   /** Meter values sent outside any transaction (1.6 MeterValues without transactionId, 2.x MeterValues). */
@@ -96,8 +115,11 @@ export interface TransactionStore {
    * Closes active transactions (of every tenant) whose last write is older than `olderThan`: an
    * Ended made by the CSMS at the time of the transaction's last event, flagged
    * `closed-after-timeout` (a late real end still wins). At most `limit`; returns those closed.
+   * With `events`, their events go into the outbox in the same transaction: an adapter that does
+   * (SQLite, PostgreSQL) calls `build` inside the write; one that cannot (MongoDB) never calls it,
+   * and the caller appends them after.
    */
-  closeStaleTransactions(olderThan: string, limit: number): Promise<TransactionRecord[]>;
+  closeStaleTransactions(olderThan: string, limit: number, events?: OutboxEventsOption<TransactionRecord[]>): Promise<TransactionRecord[]>;
   /** In time order; at most `limit` rows. */
   listMeterValues(tenantId: string, stationId: string, transactionId: string, limit?: number): Promise<MeterValueRecord[]>;
 }
