@@ -3,7 +3,7 @@ import { customerInformation, type CustomerInformationInput } from '../../actors
 import { ApiError } from '../../core/errors.js';
 import { customerInformationView } from '../../core/report-pages.js';
 import type { ApiDeps } from '../deps.js';
-import { errorBody, stationIdParam } from '../schemas.js';
+import { errorBody, stationIdParam, stationRequestIdParams } from '../schemas.js';
 import { requestCommandResultSchema, runRequestCommand } from '../typed-request.js';
 
 const errors = { 400: errorBody, 401: errorBody, 404: errorBody, 409: errorBody, 429: errorBody, 502: errorBody, 504: errorBody };
@@ -70,11 +70,7 @@ export async function customerInformationRoutes(app: FastifyInstance, opts: { de
           'The request record, its NotifyCustomerInformation pages by seqNo (a repeated seqNo counted once, the first received kept; ' +
           'out-of-order pages sorted), `data` (the pages’ data joined in seqNo order), the seqNos `missing` before the last, and `cleared` ' +
           '(when the station accepted clearing the data, else null).',
-        params: {
-          type: 'object',
-          properties: { ...stationIdParam.properties, requestId: { type: 'integer', minimum: 0, maximum: 9007199254740991 } },
-          required: ['id', 'requestId'],
-        },
+        params: stationRequestIdParams,
         response: {
           200: {
             type: 'object',

@@ -3,7 +3,7 @@ import { updateFirmware } from '../../actors/commands/update-firmware.js';
 import { publishFirmware, unpublishFirmware } from '../../actors/commands/publish-firmware.js';
 import { ApiError } from '../../core/errors.js';
 import type { ApiDeps } from '../deps.js';
-import { errorBody, stationIdParam } from '../schemas.js';
+import { errorBody, stationIdParam, stationRequestIdParams } from '../schemas.js';
 import { commandResult } from '../station-call.js';
 import { requestCommandResultSchema, runRequestCommand } from '../typed-request.js';
 
@@ -112,11 +112,7 @@ export async function firmwareRoutes(app: FastifyInstance, opts: { deps: ApiDeps
         description:
           'Firmware, signed-firmware, publish-firmware, diagnostics and log status notifications that belong to the request ' +
           '(2.x and 1.6 signed firmware / GetLog by requestId; 1.6 UpdateFirmware / GetDiagnostics: the newest request of the action when they arrived).',
-        params: {
-          type: 'object',
-          properties: { ...stationIdParam.properties, requestId: { type: 'integer', minimum: 0, maximum: 9007199254740991 } },
-          required: ['id', 'requestId'],
-        },
+        params: stationRequestIdParams,
         response: {
           200: {
             type: 'object',
