@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { customerInformation, type CustomerInformationInput } from '../../actors/commands/customer-information.js';
-import { ApiError } from '../../core/errors.js';
 import { customerInformationView } from '../../core/report-pages.js';
 import type { ApiDeps } from '../deps.js';
+import { requireStationRequest } from '../station-lookup.js';
 import { errorBody, stationIdParam, stationRequestIdParams } from '../schemas.js';
 import { requestCommandResultSchema, runRequestCommand } from '../typed-request.js';
 
@@ -94,9 +94,7 @@ export async function customerInformationRoutes(app: FastifyInstance, opts: { de
     },
     async (request) => {
       const { id, requestId } = request.params;
-      if (!(await deps.store.stations.getStation(request.tenantId, id))) throw new ApiError('STATION_NOT_FOUND', `Station ${id} not found`);
-      const found = await deps.store.requests.get(request.tenantId, id, requestId);
-      if (!found || found.action !== 'CustomerInformation') throw new ApiError('REQUEST_NOT_FOUND', `CustomerInformation request ${requestId} of station ${id} not found`);
+      const found = await requireStationRequest(deps.store, request.tenantId, id, requestId, 'CustomerInformation');
       const page = await deps.store.stationEvents.list(request.tenantId, id, { requestId, kind: 'customer-information', limit: 1000 });
       const { tenantId: _t, stationId: _s, ...view } = found;
       return { request: view, ...customerInformationView(page.items) };

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { updateFirmware } from '../../actors/commands/update-firmware.js';
 import { publishFirmware, unpublishFirmware } from '../../actors/commands/publish-firmware.js';
-import { ApiError } from '../../core/errors.js';
 import type { ApiDeps } from '../deps.js';
+import { requireStationRequest } from '../station-lookup.js';
 import { errorBody, stationIdParam, stationRequestIdParams } from '../schemas.js';
 import { commandResult } from '../station-call.js';
 import { requestCommandResultSchema, runRequestCommand } from '../typed-request.js';
@@ -134,9 +134,7 @@ export async function firmwareRoutes(app: FastifyInstance, opts: { deps: ApiDeps
     },
     async (request) => {
       const { id, requestId } = request.params;
-      if (!(await deps.store.stations.getStation(request.tenantId, id))) throw new ApiError('STATION_NOT_FOUND', `Station ${id} not found`);
-      const found = await deps.store.requests.get(request.tenantId, id, requestId);
-      if (!found) throw new ApiError('REQUEST_NOT_FOUND', `Request ${requestId} of station ${id} not found`);
+      const found = await requireStationRequest(deps.store, request.tenantId, id, requestId);
       const page = await deps.store.stationEvents.list(request.tenantId, id, { requestId, limit: 1000 });
       const statuses = page.items
         .filter((e) => e.kind.endsWith('-status'))

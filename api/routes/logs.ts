@@ -8,6 +8,7 @@ import type { StationCommand } from '../../actors/commands/command.js';
 import { ApiError } from '../../core/errors.js';
 import { hashUploadToken, newUploadToken, uploadUrl } from '../../core/uploads.js';
 import type { ApiDeps } from '../deps.js';
+import { requireStation } from '../station-lookup.js';
 import { errorBody, stationIdParam, stationRequestIdParams } from '../schemas.js';
 import type { CommandRequest } from '../station-call.js';
 import { requestCommandResultSchema, runRequestCommand, type RequestCommandResult } from '../typed-request.js';
@@ -141,7 +142,7 @@ export async function logRoutes(app: FastifyInstance, opts: { deps: ApiDeps }): 
     },
     async (request, reply) => {
       const { id, requestId } = request.params;
-      if (!(await deps.store.stations.getStation(request.tenantId, id))) throw new ApiError('STATION_NOT_FOUND', `Station ${id} not found`);
+      await requireStation(deps.store, request.tenantId, id);
       const slot = await deps.store.uploads.getForRequest(request.tenantId, id, requestId);
       if (!slot?.storedAs || !deps.uploads) throw new ApiError('LOG_FILE_NOT_FOUND', `No file uploaded for request ${requestId} of station ${id}`);
       const path = join(deps.uploads.dir, slot.storedAs);
