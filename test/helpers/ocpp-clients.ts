@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { connect } from 'node:net';
 import { RPCClient, createValidator } from 'ocpp-rpc';
 import WebSocket from 'ws';
-import type { TestLike } from './server.js';
+import type { TestLike, TestServer } from './server.js';
 
 /**
  * Independent stations for end-to-end tests:
@@ -377,6 +377,14 @@ export function takePasswords(client: StrictClient, version: Version, status = '
 /** Basic Authorization header value. */
 export function basic(user: string, password: string): string {
   return 'Basic ' + Buffer.from(`${user}:${password}`).toString('base64');
+}
+
+/** A station registered with `password` through the API, connected as a strict client and booted. */
+export async function bootedStation(t: TestLike, server: Pick<TestServer, 'registerStation' | 'ocppUrl'>, id: string, password: string, version: Version): Promise<StrictClient> {
+  await server.registerStation(id, password);
+  const client = await connectStrict(t, { endpoint: server.ocppUrl, identity: id, password, version });
+  await client.call('BootNotification', bootPayload(version));
+  return client;
 }
 
 /** The OCPP error code a strict client's call was refused with (undefined if it succeeded). */
