@@ -48,6 +48,8 @@ t.test('password rotation job over several stations: taken, refused, offline the
     t.equal(fresh.length, 1, `${sid}: one new password`);
     t.equal(fresh[0]!.length, version === 'ocpp1.6' ? 20 : 40);
     t.equal(await wsUpgradeStatus(`${server.ocppUrl}/${sid}`, version, { password: fresh[0]! }), 101, `${sid}: logs in with the new password`);
+    // The login that used the new password ends the old one in a store write after the 101.
+    await eventually(async () => !(await server.apiJson('GET', `/stations/${sid}`)).body.previousPasswordPending, 10_000, `${sid}: the previous password to be dropped`);
     t.equal(await wsUpgradeStatus(`${server.ocppUrl}/${sid}`, version, { password: OLD }), 401, `${sid}: then the old one stops working`);
   }
   t.equal(await wsUpgradeStatus(`${server.ocppUrl}/BULK-REFUSES`, 'ocpp2.0.1', { password: OLD }), 101, 'the station that refused keeps its old password');
