@@ -26,6 +26,13 @@ export const stationIdParam = {
   required: ['id'],
 } as const;
 
+/** `/stations/:id/…/:requestId` of a request the CSMS sent (its requestId: 0 or more). */
+export const stationRequestIdParams = {
+  type: 'object',
+  properties: { ...stationIdParam.properties, requestId: { type: 'integer', minimum: 0, maximum: 9007199254740991 } },
+  required: ['id', 'requestId'],
+} as const;
+
 export const pageQuery = {
   type: 'object',
   properties: {

@@ -62,7 +62,8 @@ export function alertOfStatus16(
   };
 }
 
-interface WireEventData {
+/** The fields of a 2.x NotifyEvent `eventData` item that alerts read. */
+export interface WireEventData {
   eventId: number;
   timestamp: string;
   trigger: string;

@@ -26,3 +26,25 @@ export function decodeCursor(cursor: string): string {
   if (!text.startsWith(TAG)) throw new InvalidCursorError();
   return text.slice(TAG.length);
 }
+
+/** The key of a cursor made by `encodeCursor(JSON.stringify(key))`; InvalidCursorError unless it is one. The caller checks the key's shape. */
+export function decodeJsonCursor(cursor: string): unknown {
+  const key = decodeCursor(cursor);
+  try {
+    return JSON.parse(key);
+  } catch {
+    throw new InvalidCursorError();
+  }
+}
+
+/** Keyset cursor of a list ordered by createdAt, then id: [createdAt, id] of the last item. */
+export function encodeCreatedAtCursor(item: { createdAt: string; id: string }): string {
+  return encodeCursor(JSON.stringify([item.createdAt, item.id]));
+}
+
+/** [createdAt, id] of a cursor made by encodeCreatedAtCursor; InvalidCursorError for anything else. */
+export function decodeCreatedAtCursor(cursor: string): [string, string] {
+  const value = decodeJsonCursor(cursor);
+  if (!Array.isArray(value) || value.length !== 2 || typeof value[0] !== 'string' || typeof value[1] !== 'string') throw new InvalidCursorError();
+  return value as [string, string];
+}

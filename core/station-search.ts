@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { decodeJsonCursor, encodeCursor } from './cursor.js';
 import { InvalidCursorError } from './errors.js';
 import type { OcppVersion } from './protocols.js';
 import type { ConnectorStatus } from './types.js';
@@ -45,12 +45,7 @@ export function encodeStationCursor(sort: StationSort, value: string | null, id:
 
 /** The position a cursor names; a cursor of another sort is no cursor of this query (400). */
 export function decodeStationCursor(sort: StationSort, cursor: string): { value: string; id: string } {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(decodeCursor(cursor));
-  } catch {
-    throw new InvalidCursorError();
-  }
+  const parsed = decodeJsonCursor(cursor);
   if (!Array.isArray(parsed) || parsed.length !== 3 || parsed[0] !== sort || typeof parsed[1] !== 'string' || typeof parsed[2] !== 'string') {
     throw new InvalidCursorError();
   }

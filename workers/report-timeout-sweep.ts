@@ -1,4 +1,5 @@
 import type { RequestStore } from '../core/ports/store/request-store.js';
+import { startPeriodicSweep } from '../actors/commands/periodic-sweep.js';
 
 /** Requests closed per store write; a backlog drains over consecutive writes of one sweep. */
 const BATCH = 500;
@@ -32,19 +33,6 @@ export async function sweepReportTimeouts(deps: ReportTimeoutSweepDeps): Promise
 
 /** Runs `sweepReportTimeouts` a few times per timeout (1 s to 1 min apart; never two at once); stop() waits. */
 export function startReportTimeoutSweep(deps: ReportTimeoutSweepDeps): { stop(): Promise<void> } {
-  let running: Promise<unknown> | undefined;
   const everyMs = Math.max(1000, Math.min(60_000, (deps.timeoutSec * 1000) / 4));
-  const timer = setInterval(() => {
-    if (running) return;
-    running = sweepReportTimeouts(deps)
-      .catch((error: unknown) => deps.log?.error({ err: error }, 'report timeout sweep failed; retried next time'))
-      .finally(() => (running = undefined));
-  }, everyMs);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return startPeriodicSweep(() => sweepReportTimeouts(deps), everyMs, (error) => deps.log?.error({ err: error }, 'report timeout sweep failed; retried next time'));
 }

@@ -1,4 +1,5 @@
 import type { Payload } from '../../core/frame.js';
+import type { CampaignFirmware } from '../../core/firmware-campaign.js';
 import type { LocalListEntry } from '../../core/local-list.js';
 import type { TariffRecord } from '../../core/tariff-assignment.js';
 
@@ -59,15 +60,7 @@ export interface LocalListInput { updateType: 'Full' | 'Differential'; version: 
  * station gets SignedUpdateFirmware (security whitepaper), else UpdateFirmware. `requestId`: the
  * caller's own id (2.x, 1.6 signed); absent: the CSMS allocates one.
  */
-export interface UpdateFirmwareInput {
-  location: string;
-  /** Absent: now. */
-  retrieveDateTime?: string;
-  installDateTime?: string;
-  signingCertificate?: string;
-  signature?: string;
-  retries?: number;
-  retryInterval?: number;
+export interface UpdateFirmwareInput extends CampaignFirmware {
   requestId?: number;
 }
 

@@ -4,6 +4,7 @@ import { costUntil, transactionCost, type TransactionCost } from '../../core/tar
 import { costEventPayload } from '../actions/shared/transaction-cost.js';
 import { costUpdated } from './cost-updated.js';
 import type { StationCommands } from './station-commands.js';
+import { startPeriodicSweep } from './periodic-sweep.js';
 
 export interface CostUpdateDeps {
   store: Pick<Store, 'tariffs' | 'transactions'>;
@@ -78,18 +79,5 @@ async function costOne(deps: CostUpdateDeps, running: TransactionCost, now: Date
 
 /** Runs `sweepCosts` every `everySec` seconds (never two at once); stop() waits for a running one. */
 export function startCostUpdates(deps: CostUpdateDeps, everySec: number): { stop(): Promise<void> } {
-  let running: Promise<unknown> | undefined;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = sweepCosts(deps)
-      .catch((error: unknown) => deps.log?.warn({ err: String(error) }, 'cost update sweep failed; retried next time'))
-      .finally(() => (running = undefined));
-  }, everySec * 1000);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return startPeriodicSweep(() => sweepCosts(deps), everySec * 1000, (error) => deps.log?.warn({ err: String(error) }, 'cost update sweep failed; retried next time'));
 }

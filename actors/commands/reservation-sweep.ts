@@ -1,6 +1,7 @@
 import type { BusEvent } from '../../core/envelope.js';
 import type { ReservationStore } from '../../core/ports/store/reservation-store.js';
 import { reservationEvent } from '../actions/shared/reservations.js';
+import { startPeriodicSweep } from './periodic-sweep.js';
 
 export interface ReservationSweepDeps {
   reservations: Pick<ReservationStore, 'expireDue'>;
@@ -36,18 +37,5 @@ export async function sweepReservations(deps: ReservationSweepDeps): Promise<num
 
 /** Runs `sweepReservations` every `everySec` seconds (never two at once); stop() waits for a running one. */
 export function startReservationSweep(deps: ReservationSweepDeps, everySec: number): { stop(): Promise<void> } {
-  let running: Promise<unknown> | undefined;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = sweepReservations(deps)
-      .catch((error: unknown) => deps.log?.error({ err: error }, 'reservation sweep failed; retried next time'))
-      .finally(() => (running = undefined));
-  }, everySec * 1000);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return startPeriodicSweep(() => sweepReservations(deps), everySec * 1000, (error) => deps.log?.error({ err: error }, 'reservation sweep failed; retried next time'));
 }

@@ -1,5 +1,3 @@
-import { decodeCursor, encodeCursor } from '../../core/cursor.js';
-import { InvalidCursorError } from '../../core/errors.js';
 import { campaignFromStored, isActive, type FirmwareCampaign } from '../../core/firmware-campaign.js';
 
 /**
@@ -35,19 +33,3 @@ export function fromCampaignRow(row: { body: unknown; version: unknown }): Firmw
   return campaignFromStored({ ...body, version: Number(row.version) });
 }
 
-/** Cursor of a campaign list: createdAt and id of the last item. */
-export function encodeCampaignCursor(c: Pick<FirmwareCampaign, 'createdAt' | 'id'>): string {
-  return encodeCursor(JSON.stringify([c.createdAt, c.id]));
-}
-
-export function decodeCampaignCursor(cursor: string): [string, string] {
-  let value: unknown;
-  try {
-    value = JSON.parse(decodeCursor(cursor));
-  } catch (error) {
-    if (error instanceof InvalidCursorError) throw error;
-    throw new InvalidCursorError();
-  }
-  if (!Array.isArray(value) || value.length !== 2 || typeof value[0] !== 'string' || typeof value[1] !== 'string') throw new InvalidCursorError();
-  return value as [string, string];
-}

@@ -2,7 +2,7 @@ import type { Db } from 'mongodb';
 import { campaignFromStored, isActive, type FirmwareCampaign } from '../../core/firmware-campaign.js';
 import type { CampaignQuery, CampaignStore } from '../../core/ports/store/campaign-store.js';
 import type { Page } from '../../core/ports/store/store.js';
-import { decodeCampaignCursor, encodeCampaignCursor } from './campaign-rows.js';
+import { decodeCreatedAtCursor, encodeCreatedAtCursor } from '../../core/cursor.js';
 
 type CampaignDoc = FirmwareCampaign & { _id: string; active: boolean };
 
@@ -48,13 +48,13 @@ export class MongoCampaigns implements CampaignStore {
     const filter: Record<string, unknown> = { tenantId };
     if (query.status) filter.status = query.status;
     if (query.cursor) {
-      const [createdAt, id] = decodeCampaignCursor(query.cursor);
+      const [createdAt, id] = decodeCreatedAtCursor(query.cursor);
       filter.$or = [{ createdAt: { $lt: createdAt } }, { createdAt, _id: { $lt: id } }];
     }
     const docs = await this.collection.find(filter).sort({ createdAt: -1, _id: -1 }).limit(query.limit + 1).toArray();
     const items = docs.slice(0, query.limit).map(MongoCampaigns.campaign);
     const last = items[items.length - 1];
-    return { items, nextCursor: docs.length > query.limit && last ? encodeCampaignCursor(last) : undefined };
+    return { items, nextCursor: docs.length > query.limit && last ? encodeCreatedAtCursor(last) : undefined };
   }
 
   async listActive(limit: number): Promise<FirmwareCampaign[]> {

@@ -2,7 +2,8 @@ import type { Db } from 'mongodb';
 import type { Site } from '../../core/sites.js';
 import type { SiteStore } from '../../core/ports/store/site-store.js';
 import type { Page, PageQuery } from '../../core/ports/store/store.js';
-import { decodeSiteCursor, encodeSiteCursor, siteStationIds } from './site-rows.js';
+import { decodeCreatedAtCursor, encodeCreatedAtCursor } from '../../core/cursor.js';
+import { siteStationIds } from './site-rows.js';
 
 type SiteDoc = Site & { _id: string; stationIds: string[] };
 
@@ -46,13 +47,13 @@ export class MongoSites implements SiteStore {
     await this.ready;
     const filter: Record<string, unknown> = { tenantId };
     if (query.cursor) {
-      const [createdAt, id] = decodeSiteCursor(query.cursor);
+      const [createdAt, id] = decodeCreatedAtCursor(query.cursor);
       filter.$or = [{ createdAt: { $gt: createdAt } }, { createdAt, id: { $gt: id } }];
     }
     const docs = await this.collection.find(filter).sort({ createdAt: 1, id: 1 }).limit(query.limit + 1).toArray();
     const items = docs.slice(0, query.limit).map(MongoSites.site);
     const last = items[items.length - 1];
-    return { items, nextCursor: docs.length > query.limit && last ? encodeSiteCursor(last) : undefined };
+    return { items, nextCursor: docs.length > query.limit && last ? encodeCreatedAtCursor(last) : undefined };
   }
 
   async findByStation(tenantId: string, stationId: string): Promise<Site | undefined> {

@@ -1,20 +1,7 @@
 import type { Sql } from 'postgres';
 import type { ApiKeyRecord, ApiKeyStore, NewApiKey } from '../../core/ports/store/api-key-store.js';
 import type { PgGroupCommit } from './postgres-group-commit.js';
-
-type Row = Record<string, unknown>;
-
-function toKey(row: Row): ApiKeyRecord {
-  return {
-    id: row.id as string,
-    role: row.role as ApiKeyRecord['role'],
-    tenantId: (row.tenant_id as string | null) ?? null,
-    name: (row.name as string | null) ?? null,
-    prefix: row.prefix as string,
-    createdAt: row.created_at as string,
-    revokedAt: (row.revoked_at as string | null) ?? null,
-  };
-}
+import { toApiKey } from './api-key-rows.js';
 
 const COLUMNS = 'id, role, tenant_id, name, prefix, created_at, revoked_at';
 
@@ -36,7 +23,7 @@ export class PostgresApiKeys implements ApiKeyStore {
 
   async findApiKeyByHash(hash: string): Promise<ApiKeyRecord | undefined> {
     const [row] = await this.sql`SELECT ${this.sql.unsafe(COLUMNS)} FROM api_keys WHERE key_hash = ${hash} AND revoked_at IS NULL`;
-    return row ? toKey(row) : undefined;
+    return row ? toApiKey(row) : undefined;
   }
 
   async listApiKeys(tenantId?: string): Promise<ApiKeyRecord[]> {
@@ -44,7 +31,7 @@ export class PostgresApiKeys implements ApiKeyStore {
       tenantId === undefined
         ? await this.sql`SELECT ${this.sql.unsafe(COLUMNS)} FROM api_keys ORDER BY created_at DESC, id`
         : await this.sql`SELECT ${this.sql.unsafe(COLUMNS)} FROM api_keys WHERE tenant_id = ${tenantId} ORDER BY created_at DESC, id`;
-    return rows.map(toKey);
+    return rows.map(toApiKey);
   }
 
   revokeApiKey(id: string): Promise<boolean> {

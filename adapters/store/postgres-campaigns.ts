@@ -2,7 +2,8 @@ import type { Sql } from 'postgres';
 import type { FirmwareCampaign } from '../../core/firmware-campaign.js';
 import type { CampaignQuery, CampaignStore } from '../../core/ports/store/campaign-store.js';
 import type { Page } from '../../core/ports/store/store.js';
-import { decodeCampaignCursor, encodeCampaignCursor, fromCampaignRow, toCampaignRow } from './campaign-rows.js';
+import { decodeCreatedAtCursor, encodeCreatedAtCursor } from '../../core/cursor.js';
+import { fromCampaignRow, toCampaignRow } from './campaign-rows.js';
 import type { PgGroupCommit } from './postgres-group-commit.js';
 
 /**
@@ -33,7 +34,7 @@ export class PostgresCampaigns implements CampaignStore {
 
   async list(tenantId: string, query: CampaignQuery): Promise<Page<FirmwareCampaign>> {
     const sql = this.sql;
-    const cursor = query.cursor ? decodeCampaignCursor(query.cursor) : undefined;
+    const cursor = query.cursor ? decodeCreatedAtCursor(query.cursor) : undefined;
     const rows = await sql`SELECT body, version FROM firmware_campaigns
       WHERE tenant_id = ${tenantId}
         ${query.status ? sql`AND status = ${query.status}` : sql``}
@@ -41,7 +42,7 @@ export class PostgresCampaigns implements CampaignStore {
       ORDER BY created_at DESC, id DESC LIMIT ${query.limit + 1}`;
     const items = rows.slice(0, query.limit).map((r) => fromCampaignRow(r as { body: string; version: number }));
     const last = items[items.length - 1];
-    return { items, nextCursor: rows.length > query.limit && last ? encodeCampaignCursor(last) : undefined };
+    return { items, nextCursor: rows.length > query.limit && last ? encodeCreatedAtCursor(last) : undefined };
   }
 
   async listActive(limit: number): Promise<FirmwareCampaign[]> {

@@ -3,7 +3,8 @@ import type { Site } from '../../core/sites.js';
 import type { SiteStore } from '../../core/ports/store/site-store.js';
 import type { Page, PageQuery } from '../../core/ports/store/store.js';
 import type { PgGroupCommit } from './postgres-group-commit.js';
-import { decodeSiteCursor, encodeSiteCursor, fromSiteRow, siteStationIds, toSiteRow } from './site-rows.js';
+import { decodeCreatedAtCursor, encodeCreatedAtCursor } from '../../core/cursor.js';
+import { fromSiteRow, siteStationIds, toSiteRow } from './site-rows.js';
 
 /**
  * Sites on PostgreSQL, shared by every node: one row each (site-rows.ts) and a station index; a
@@ -36,13 +37,13 @@ export class PostgresSites implements SiteStore {
 
   async list(tenantId: string, query: PageQuery): Promise<Page<Site>> {
     const sql = this.sql;
-    const cursor = query.cursor ? decodeSiteCursor(query.cursor) : undefined;
+    const cursor = query.cursor ? decodeCreatedAtCursor(query.cursor) : undefined;
     const rows = await sql`SELECT body, version FROM sites WHERE tenant_id = ${tenantId}
         ${cursor ? sql`AND (created_at, id) > (${cursor[0]}, ${cursor[1]})` : sql``}
       ORDER BY created_at, id LIMIT ${query.limit + 1}`;
     const items = rows.slice(0, query.limit).map((r) => fromSiteRow(r as { body: string; version: number }));
     const last = items[items.length - 1];
-    return { items, nextCursor: rows.length > query.limit && last ? encodeSiteCursor(last) : undefined };
+    return { items, nextCursor: rows.length > query.limit && last ? encodeCreatedAtCursor(last) : undefined };
   }
 
   async findByStation(tenantId: string, stationId: string): Promise<Site | undefined> {

@@ -1,5 +1,3 @@
-import { decodeCursor, encodeCursor } from '../../core/cursor.js';
-import { InvalidCursorError } from '../../core/errors.js';
 import type { Site } from '../../core/sites.js';
 
 /**
@@ -28,18 +26,3 @@ export function siteStationIds(s: Pick<Site, 'attachments'>): string[] {
   return [...new Set(s.attachments.map((a) => a.stationId))];
 }
 
-export function encodeSiteCursor(s: Pick<Site, 'createdAt' | 'id'>): string {
-  return encodeCursor(JSON.stringify([s.createdAt, s.id]));
-}
-
-export function decodeSiteCursor(cursor: string): [string, string] {
-  let value: unknown;
-  try {
-    value = JSON.parse(decodeCursor(cursor));
-  } catch (error) {
-    if (error instanceof InvalidCursorError) throw error;
-    throw new InvalidCursorError();
-  }
-  if (!Array.isArray(value) || value.length !== 2 || typeof value[0] !== 'string' || typeof value[1] !== 'string') throw new InvalidCursorError();
-  return value as [string, string];
-}

@@ -1,20 +1,8 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { ApiKeyRecord, ApiKeyStore, NewApiKey } from '../../core/ports/store/api-key-store.js';
 import type { GroupCommit } from './group-commit.js';
-
-type Row = Record<string, unknown>;
-
-function toKey(row: Row): ApiKeyRecord {
-  return {
-    id: row.id as string,
-    role: row.role as ApiKeyRecord['role'],
-    tenantId: (row.tenant_id as string | null) ?? null,
-    name: (row.name as string | null) ?? null,
-    prefix: row.prefix as string,
-    createdAt: row.created_at as string,
-    revokedAt: (row.revoked_at as string | null) ?? null,
-  };
-}
+import { toApiKey } from './api-key-rows.js';
+import type { Row } from './sql-rows.js';
 
 /** The API key slice of the SQLite store; shares the database and group commit of `SqliteStore`. */
 export class SqliteApiKeyStore implements ApiKeyStore {
@@ -44,12 +32,12 @@ export class SqliteApiKeyStore implements ApiKeyStore {
 
   async findApiKeyByHash(hash: string): Promise<ApiKeyRecord | undefined> {
     const row = this.stmt.byHash!.get(hash) as Row | undefined;
-    return row ? toKey(row) : undefined;
+    return row ? toApiKey(row) : undefined;
   }
 
   async listApiKeys(tenantId?: string): Promise<ApiKeyRecord[]> {
     const rows = (tenantId === undefined ? this.stmt.all!.all() : this.stmt.byTenant!.all(tenantId)) as Row[];
-    return rows.map(toKey);
+    return rows.map(toApiKey);
   }
 
   revokeApiKey(id: string): Promise<boolean> {

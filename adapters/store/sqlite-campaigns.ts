@@ -2,7 +2,8 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { FirmwareCampaign } from '../../core/firmware-campaign.js';
 import type { CampaignQuery, CampaignStore } from '../../core/ports/store/campaign-store.js';
 import type { Page } from '../../core/ports/store/store.js';
-import { decodeCampaignCursor, encodeCampaignCursor, fromCampaignRow, toCampaignRow } from './campaign-rows.js';
+import { decodeCreatedAtCursor, encodeCreatedAtCursor } from '../../core/cursor.js';
+import { fromCampaignRow, toCampaignRow } from './campaign-rows.js';
 import type { GroupCommit } from './group-commit.js';
 
 /** Firmware campaigns on SQLite: one row each (campaign-rows.ts), writes compare-and-set on `version`. */
@@ -42,7 +43,7 @@ export class SqliteCampaigns implements CampaignStore {
     const params: Record<string, unknown> = { tenantId, limit: query.limit + 1 };
     if (query.status) (where.push('status = @status'), (params.status = query.status));
     if (query.cursor) {
-      const [createdAt, id] = decodeCampaignCursor(query.cursor);
+      const [createdAt, id] = decodeCreatedAtCursor(query.cursor);
       where.push('(created_at, id) < (@cAt, @cId)');
       Object.assign(params, { cAt: createdAt, cId: id });
     }
@@ -51,7 +52,7 @@ export class SqliteCampaigns implements CampaignStore {
       .all(params) as Array<{ body: string; version: number }>;
     const items = rows.slice(0, query.limit).map(fromCampaignRow);
     const last = items[items.length - 1];
-    return { items, nextCursor: rows.length > query.limit && last ? encodeCampaignCursor(last) : undefined };
+    return { items, nextCursor: rows.length > query.limit && last ? encodeCreatedAtCursor(last) : undefined };
   }
 
   async listActive(limit: number): Promise<FirmwareCampaign[]> {

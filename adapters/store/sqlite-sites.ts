@@ -3,7 +3,8 @@ import type { Site } from '../../core/sites.js';
 import type { SiteStore } from '../../core/ports/store/site-store.js';
 import type { Page, PageQuery } from '../../core/ports/store/store.js';
 import type { GroupCommit } from './group-commit.js';
-import { decodeSiteCursor, encodeSiteCursor, fromSiteRow, siteStationIds, toSiteRow } from './site-rows.js';
+import { decodeCreatedAtCursor, encodeCreatedAtCursor } from '../../core/cursor.js';
+import { fromSiteRow, siteStationIds, toSiteRow } from './site-rows.js';
 
 /** Sites on SQLite: one row each (site-rows.ts) and a station index, both written in one group-commit write. */
 export class SqliteSites implements SiteStore {
@@ -53,7 +54,7 @@ export class SqliteSites implements SiteStore {
     const where = ['tenant_id = @tenantId'];
     const params: Record<string, unknown> = { tenantId, limit: query.limit + 1 };
     if (query.cursor) {
-      const [createdAt, id] = decodeSiteCursor(query.cursor);
+      const [createdAt, id] = decodeCreatedAtCursor(query.cursor);
       where.push('(created_at, id) > (@cAt, @cId)');
       Object.assign(params, { cAt: createdAt, cId: id });
     }
@@ -62,7 +63,7 @@ export class SqliteSites implements SiteStore {
       .all(params) as Array<{ body: string; version: number }>;
     const items = rows.slice(0, query.limit).map(fromSiteRow);
     const last = items[items.length - 1];
-    return { items, nextCursor: rows.length > query.limit && last ? encodeSiteCursor(last) : undefined };
+    return { items, nextCursor: rows.length > query.limit && last ? encodeCreatedAtCursor(last) : undefined };
   }
 
   async findByStation(tenantId: string, stationId: string): Promise<Site | undefined> {

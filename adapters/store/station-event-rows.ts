@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor } from '../../core/cursor.js';
+import { decodeCursor, decodeJsonCursor, encodeCursor } from '../../core/cursor.js';
 import { InvalidCursorError } from '../../core/errors.js';
 import type { StationEvent, StationEventKind } from '../../core/station-events.js';
 import { alertSubject, type AlertSource, type AlertState, type AlertStateRecord } from '../../core/alerts.js';
@@ -38,12 +38,7 @@ export function encodeAlertCursor(a: AlertStateRecord): string {
 }
 
 export function decodeAlertCursor(cursor: string): [string, string, string] {
-  let value: unknown;
-  try {
-    value = JSON.parse(decodeCursor(cursor));
-  } catch {
-    throw new InvalidCursorError();
-  }
+  const value = decodeJsonCursor(cursor);
   if (!Array.isArray(value) || value.length !== 3 || !value.every((v) => typeof v === 'string')) throw new InvalidCursorError();
   return value as [string, string, string];
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { CONNECTOR_STATUSES, connectorAvailability } from '../../core/availability.js';
 import { ApiError } from '../../core/errors.js';
 import type { ApiDeps } from '../deps.js';
+import { requireStation } from '../station-lookup.js';
 import { errorBody, stationIdParam } from '../schemas.js';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -48,9 +49,7 @@ function period(query: PeriodQuery, now: number): { from: string; to: string } {
 export async function connectorHistoryRoutes(app: FastifyInstance, opts: { deps: ApiDeps }): Promise<void> {
   const { deps } = opts;
 
-  async function stationOf(tenantId: string, id: string): Promise<void> {
-    if (!(await deps.store.stations.getStation(tenantId, id))) throw new ApiError('STATION_NOT_FOUND', `Station ${id} not found`);
-  }
+  const stationOf = (tenantId: string, id: string) => requireStation(deps.store, tenantId, id);
 
   app.get<{ Params: { id: string }; Querystring: PeriodQuery & { limit: number } }>(
     '/stations/:id/connector-status-history',

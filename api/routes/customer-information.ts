@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { customerInformation, type CustomerInformationInput } from '../../actors/commands/customer-information.js';
-import { ApiError } from '../../core/errors.js';
 import { customerInformationView } from '../../core/report-pages.js';
 import type { ApiDeps } from '../deps.js';
-import { errorBody, stationIdParam } from '../schemas.js';
+import { requireStationRequest } from '../station-lookup.js';
+import { errorBody, stationIdParam, stationRequestIdParams } from '../schemas.js';
 import { requestCommandResultSchema, runRequestCommand } from '../typed-request.js';
 
 const errors = { 400: errorBody, 401: errorBody, 404: errorBody, 409: errorBody, 429: errorBody, 502: errorBody, 504: errorBody };
@@ -70,11 +70,7 @@ export async function customerInformationRoutes(app: FastifyInstance, opts: { de
           'The request record, its NotifyCustomerInformation pages by seqNo (a repeated seqNo counted once, the first received kept; ' +
           'out-of-order pages sorted), `data` (the pages’ data joined in seqNo order), the seqNos `missing` before the last, and `cleared` ' +
           '(when the station accepted clearing the data, else null).',
-        params: {
-          type: 'object',
-          properties: { ...stationIdParam.properties, requestId: { type: 'integer', minimum: 0, maximum: 9007199254740991 } },
-          required: ['id', 'requestId'],
-        },
+        params: stationRequestIdParams,
         response: {
           200: {
             type: 'object',
@@ -98,9 +94,7 @@ export async function customerInformationRoutes(app: FastifyInstance, opts: { de
     },
     async (request) => {
       const { id, requestId } = request.params;
-      if (!(await deps.store.stations.getStation(request.tenantId, id))) throw new ApiError('STATION_NOT_FOUND', `Station ${id} not found`);
-      const found = await deps.store.requests.get(request.tenantId, id, requestId);
-      if (!found || found.action !== 'CustomerInformation') throw new ApiError('REQUEST_NOT_FOUND', `CustomerInformation request ${requestId} of station ${id} not found`);
+      const found = await requireStationRequest(deps.store, request.tenantId, id, requestId, 'CustomerInformation');
       const page = await deps.store.stationEvents.list(request.tenantId, id, { requestId, kind: 'customer-information', limit: 1000 });
       const { tenantId: _t, stationId: _s, ...view } = found;
       return { request: view, ...customerInformationView(page.items) };

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { updateFirmware } from '../../actors/commands/update-firmware.js';
 import { publishFirmware, unpublishFirmware } from '../../actors/commands/publish-firmware.js';
-import { ApiError } from '../../core/errors.js';
 import type { ApiDeps } from '../deps.js';
-import { errorBody, stationIdParam } from '../schemas.js';
+import { requireStationRequest } from '../station-lookup.js';
+import { errorBody, stationIdParam, stationRequestIdParams } from '../schemas.js';
 import { commandResult } from '../station-call.js';
 import { requestCommandResultSchema, runRequestCommand } from '../typed-request.js';
 
@@ -112,11 +112,7 @@ export async function firmwareRoutes(app: FastifyInstance, opts: { deps: ApiDeps
         description:
           'Firmware, signed-firmware, publish-firmware, diagnostics and log status notifications that belong to the request ' +
           '(2.x and 1.6 signed firmware / GetLog by requestId; 1.6 UpdateFirmware / GetDiagnostics: the newest request of the action when they arrived).',
-        params: {
-          type: 'object',
-          properties: { ...stationIdParam.properties, requestId: { type: 'integer', minimum: 0, maximum: 9007199254740991 } },
-          required: ['id', 'requestId'],
-        },
+        params: stationRequestIdParams,
         response: {
           200: {
             type: 'object',
@@ -138,9 +134,7 @@ export async function firmwareRoutes(app: FastifyInstance, opts: { deps: ApiDeps
     },
     async (request) => {
       const { id, requestId } = request.params;
-      if (!(await deps.store.stations.getStation(request.tenantId, id))) throw new ApiError('STATION_NOT_FOUND', `Station ${id} not found`);
-      const found = await deps.store.requests.get(request.tenantId, id, requestId);
-      if (!found) throw new ApiError('REQUEST_NOT_FOUND', `Request ${requestId} of station ${id} not found`);
+      const found = await requireStationRequest(deps.store, request.tenantId, id, requestId);
       const page = await deps.store.stationEvents.list(request.tenantId, id, { requestId, limit: 1000 });
       const statuses = page.items
         .filter((e) => e.kind.endsWith('-status'))

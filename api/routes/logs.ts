@@ -8,7 +8,8 @@ import type { StationCommand } from '../../actors/commands/command.js';
 import { ApiError } from '../../core/errors.js';
 import { hashUploadToken, newUploadToken, uploadUrl } from '../../core/uploads.js';
 import type { ApiDeps } from '../deps.js';
-import { errorBody, stationIdParam } from '../schemas.js';
+import { requireStation } from '../station-lookup.js';
+import { errorBody, stationIdParam, stationRequestIdParams } from '../schemas.js';
 import type { CommandRequest } from '../station-call.js';
 import { requestCommandResultSchema, runRequestCommand, type RequestCommandResult } from '../typed-request.js';
 
@@ -135,17 +136,13 @@ export async function logRoutes(app: FastifyInstance, opts: { deps: ApiDeps }): 
         operationId: 'downloadLogFile',
         summary: 'Download the file a station uploaded for a GetLog / GetDiagnostics request',
         description: 'The bytes as uploaded (a multipart form upload: its file part). 404 LOG_FILE_NOT_FOUND before the upload, after the retention (CSMS_UPLOAD_RETENTION_DAYS), or on another node’s disk.',
-        params: {
-          type: 'object',
-          properties: { ...stationIdParam.properties, requestId: { type: 'integer', minimum: 0, maximum: 9007199254740991 } },
-          required: ['id', 'requestId'],
-        },
+        params: stationRequestIdParams,
         response: { 200: { type: 'string', format: 'binary' }, 400: errorBody, 404: errorBody },
       },
     },
     async (request, reply) => {
       const { id, requestId } = request.params;
-      if (!(await deps.store.stations.getStation(request.tenantId, id))) throw new ApiError('STATION_NOT_FOUND', `Station ${id} not found`);
+      await requireStation(deps.store, request.tenantId, id);
       const slot = await deps.store.uploads.getForRequest(request.tenantId, id, requestId);
       if (!slot?.storedAs || !deps.uploads) throw new ApiError('LOG_FILE_NOT_FOUND', `No file uploaded for request ${requestId} of station ${id}`);
       const path = join(deps.uploads.dir, slot.storedAs);

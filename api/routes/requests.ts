@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { ApiError } from '../../core/errors.js';
 import { REQUEST_STATUSES, type RequestStatus, type StationRequest } from '../../core/requests.js';
 import type { ApiDeps } from '../deps.js';
+import { requireStation, requireStationRequest } from '../station-lookup.js';
 import { errorBody, pageQuery, stationIdParam } from '../schemas.js';
 
 const requestSchema = {
@@ -47,9 +47,7 @@ function view({ tenantId: _t, stationId: _s, ...rest }: StationRequest) {
 export async function requestRoutes(app: FastifyInstance, opts: { deps: ApiDeps }): Promise<void> {
   const { deps } = opts;
 
-  async function stationOf(tenantId: string, id: string): Promise<void> {
-    if (!(await deps.store.stations.getStation(tenantId, id))) throw new ApiError('STATION_NOT_FOUND', `Station ${id} not found`);
-  }
+  const stationOf = (tenantId: string, id: string) => requireStation(deps.store, tenantId, id);
 
   app.get<{ Params: { id: string }; Querystring: { limit: number; cursor?: string; action?: string; status?: RequestStatus } }>(
     '/stations/:id/requests',
@@ -97,10 +95,7 @@ export async function requestRoutes(app: FastifyInstance, opts: { deps: ApiDeps 
     },
     async (request) => {
       const { id, requestId } = request.params;
-      await stationOf(request.tenantId, id);
-      const found = await deps.store.requests.get(request.tenantId, id, requestId);
-      if (!found) throw new ApiError('REQUEST_NOT_FOUND', `Request ${requestId} of station ${id} not found`);
-      return view(found);
+      return view(await requireStationRequest(deps.store, request.tenantId, id, requestId));
     },
   );
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { ApiError } from '../../core/errors.js';
 import { STATION_EVENT_KINDS, STATUS_KINDS, type StationEvent, type StationEventKind } from '../../core/station-events.js';
 import type { ApiDeps } from '../deps.js';
+import { requireStation } from '../station-lookup.js';
 import { errorBody, pageQuery, stationIdParam } from '../schemas.js';
 
 const eventSchema = {
@@ -57,9 +57,7 @@ function view({ tenantId: _t, stationId: _s, ...rest }: StationEvent) {
 export async function stationEventRoutes(app: FastifyInstance, opts: { deps: ApiDeps }): Promise<void> {
   const { deps } = opts;
 
-  async function stationOf(tenantId: string, id: string): Promise<void> {
-    if (!(await deps.store.stations.getStation(tenantId, id))) throw new ApiError('STATION_NOT_FOUND', `Station ${id} not found`);
-  }
+  const stationOf = (tenantId: string, id: string) => requireStation(deps.store, tenantId, id);
 
   app.get<{ Params: { id: string }; Querystring: { limit: number; cursor?: string; kind?: StationEventKind; type?: string; requestId?: number } }>(
     '/stations/:id/events',

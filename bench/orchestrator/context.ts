@@ -156,6 +156,19 @@ export class RunContext {
   }
 
   /**
+   * How a load scenario starts: `rampTo` the `stations` parameter (clamped to the server's
+   * open-file limit) with the sampler in phase 'ramp'. When no station came up, `capped` says
+   * why and the answer is undefined: the scenario has nothing to measure.
+   */
+  async rampFleet(): Promise<RampOutcome | undefined> {
+    this.sampler.phase = 'ramp';
+    const ramp = await this.rampTo(this.clampToServer(this.params.stations));
+    if (ramp.reached > 0) return ramp;
+    this.metrics.capped = ramp.stopReason;
+    return undefined;
+  }
+
+  /**
    * Stations for scenarios that measure something other than capacity: at most the
    * server's open-file limit minus headroom. At the cap a server cannot accept its own REST
    * connections, and uWS spins a core on accept() (EMFILE) with connections left in the

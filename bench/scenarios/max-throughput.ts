@@ -42,10 +42,9 @@ export const maxThroughput: Scenario = {
   minChildren: 2,
   budgetSec: (p) => 12 * (p.duration + 1) + 60 + p.stations / 200,
   async run(ctx) {
-    const { stations, duration } = ctx.params;
-    ctx.sampler.phase = 'ramp';
-    const ramp = await ctx.rampTo(ctx.clampToServer(stations));
-    if (ramp.reached === 0) return void (ctx.metrics.capped = ramp.stopReason);
+    const { duration } = ctx.params;
+    const ramp = await ctx.rampFleet();
+    if (!ramp) return;
     const steps: Step[] = [];
     let rate = ctx.params.rate;
     let retried = false;

@@ -21,10 +21,9 @@ export const steady: Scenario = {
   reconnect: true,
   budgetSec: (p) => p.duration + 60 + p.stations / 200,
   async run(ctx) {
-    const { stations, rate, duration } = ctx.params;
-    ctx.sampler.phase = 'ramp';
-    const ramp = await ctx.rampTo(ctx.clampToServer(stations));
-    if (ramp.reached === 0) return void (ctx.metrics.capped = ramp.stopReason);
+    const { rate, duration } = ctx.params;
+    const ramp = await ctx.rampFleet();
+    if (!ramp) return;
     ctx.sampler.phase = 'warm-up';
     ctx.pool.load('steady', rate);
     await ctx.sleep(1000);

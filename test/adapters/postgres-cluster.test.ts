@@ -5,10 +5,10 @@ import { migrate, MIGRATIONS } from '../../adapters/store/postgres-migrations.js
 import { PostgresStore } from '../../adapters/store/postgres-store.js';
 import { ConfigError, loadConfig } from '../../core/config.js';
 import { foldEvents } from '../../core/transaction-fold.js';
-import { transactionEventFrom2, type TransactionEventRequest } from '../../core/transaction-mapping-2.js';
 import { stopEvent16, type StartTransaction16 } from '../../core/transaction-mapping-16.js';
 import type { TxEvent } from '../../core/transaction-types.js';
 import { POSTGRES_INSTALL, postgresBinDir, startPostgres, type TestPostgres } from '../helpers/postgres-server.js';
+import { ev2, kwh } from '../contract/store-sessions.js';
 
 // What a shared store must get right when several nodes use it at once: migrations at start-up,
 // 1.6 transaction ids, one transaction written from two nodes, remote starts claimed once. Two
@@ -20,19 +20,6 @@ if (!postgresBinDir()) {
   const server = await startPostgres(t);
   run(server);
 }
-
-function ev2(txId: string, seqNo: number, eventType: TransactionEventRequest['eventType'], at: string, extra: Partial<TransactionEventRequest> = {}): TxEvent {
-  return transactionEventFrom2('ocpp2.0.1', {
-    eventType,
-    timestamp: at,
-    triggerReason: 'Updated',
-    seqNo,
-    ...extra,
-    transactionInfo: { transactionId: txId, ...(extra.transactionInfo ?? {}) },
-  } as TransactionEventRequest);
-}
-
-const kwh = (at: string, value: number, context?: string) => [{ timestamp: at, sampledValue: [{ value, context, unitOfMeasure: { unit: 'kWh' } }] }];
 
 /** Started, n-2 updates switching between charging and suspended every 5 minutes, Ended: losing any one event changes the charging time. */
 function longSession(txId: string, n: number): TxEvent[] {

@@ -2,6 +2,8 @@ import { resultReply, type StationCall, type StationReply } from '../../core/env
 import { SqliteStore } from '../../adapters/store/sqlite-store.js';
 import { createStationCommands } from '../../actors/commands/station-commands.js';
 import type { ApiDeps, LocalStationLocation } from '../../api/deps.js';
+import { buildApi } from '../../api/server.js';
+import { issueApiKey } from '../../api/api-key-service.js';
 
 /**
  * ApiDeps over a real (in-memory) SQLite store, the real station-commands service and fake
@@ -43,4 +45,20 @@ export function fakeApiDeps(options: { answer?: (call: StationCall) => StationRe
   const connect = (id: string, tenantId: string, version: LocalStationLocation['version']) =>
     connected.set(id, { thread: 1, tenantId, version, connectedAt: new Date().toISOString() });
   return { store, deps, connected, connect, calls, disconnects };
+}
+
+/** fakeApiDeps with the API built over them (`app`, for `app.inject`); the API and its store are closed when the test ends. */
+export async function fakeApi(t: { teardown(fn: () => unknown): void }, options: Parameters<typeof fakeApiDeps>[0] = {}) {
+  const fake = fakeApiDeps(options);
+  const app = await buildApi(fake.deps);
+  t.teardown(async () => {
+    await app.close();
+    await fake.store.close();
+  });
+  return { ...fake, app };
+}
+
+/** The Authorization header of a new API key of one tenant. */
+export async function tenantAuth(store: SqliteStore, tenantId: string): Promise<{ authorization: string }> {
+  return { authorization: `Bearer ${(await issueApiKey(store.apiKeys, { role: 'tenant', tenantId })).key}` };
 }

@@ -1,24 +1,17 @@
 import t from 'tap';
 import { resultReply } from '../../core/envelope.js';
-import { buildApi } from '../../api/server.js';
-import { issueApiKey } from '../../api/api-key-service.js';
 import { recordNotification } from '../../actors/actions/request-correlation.js';
-import { fakeApiDeps } from './fake-deps.js';
+import { fakeApi, tenantAuth } from './fake-deps.js';
 
 // GET /stations/{id}/requests[/{requestId}]: requests completed by later notifications, as the
 // station-commands service recorded them; tenant-scoped like every station route.
 
 t.test('requests sent through the API are listed and read back, in the caller’s tenant only', async (t) => {
-  const { store, deps, connect } = fakeApiDeps({
+  const { store, connect, app } = await fakeApi(t, {
     answer: (call) => resultReply({ status: call.action === 'GetReport' ? 'NotSupported' : 'Accepted' }),
   });
-  const app = await buildApi(deps);
-  t.teardown(async () => {
-    await app.close();
-    await store.close();
-  });
-  const acme = { authorization: `Bearer ${(await issueApiKey(store.apiKeys, { role: 'tenant', tenantId: 'acme' })).key}` };
-  const globex = { authorization: `Bearer ${(await issueApiKey(store.apiKeys, { role: 'tenant', tenantId: 'globex' })).key}` };
+  const acme = await tenantAuth(store, 'acme');
+  const globex = await tenantAuth(store, 'globex');
   await store.stations.createStation({ tenantId: 'acme', id: 'ACME-1', passwordHash: null });
   connect('ACME-1', 'acme', 'ocpp2.0.1');
 

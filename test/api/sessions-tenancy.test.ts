@@ -1,20 +1,13 @@
 import t from 'tap';
-import { buildApi } from '../../api/server.js';
-import { issueApiKey } from '../../api/api-key-service.js';
 import { transactionEventFrom2 } from '../../core/transaction-mapping-2.js';
-import { fakeApiDeps } from './fake-deps.js';
+import { fakeApi, tenantAuth } from './fake-deps.js';
 
 // Session routes read and write only the caller's tenant; other tenants' data looks absent.
 
 t.test('transactions, tokens, remote start and local lists are tenant-scoped', async (t) => {
-  const { store, deps, connect, calls } = fakeApiDeps();
-  const app = await buildApi(deps);
-  t.teardown(async () => {
-    await app.close();
-    await store.close();
-  });
-  const acme = { authorization: `Bearer ${(await issueApiKey(store.apiKeys, { role: 'tenant', tenantId: 'acme' })).key}` };
-  const globex = { authorization: `Bearer ${(await issueApiKey(store.apiKeys, { role: 'tenant', tenantId: 'globex' })).key}` };
+  const { store, connect, calls, app } = await fakeApi(t);
+  const acme = await tenantAuth(store, 'acme');
+  const globex = await tenantAuth(store, 'globex');
 
   await store.stations.createStation({ tenantId: 'acme', id: 'ACME-1', passwordHash: null });
   connect('ACME-1', 'acme', 'ocpp2.0.1');

@@ -1,8 +1,7 @@
 import t from 'tap';
 import { resultReply, type StationCall } from '../../core/envelope.js';
 import { bootstrapAdminKey } from '../../api/api-key-service.js';
-import { buildApi } from '../../api/server.js';
-import { fakeApiDeps } from './fake-deps.js';
+import { fakeApi } from './fake-deps.js';
 
 // The thin command routes over the station-commands service: input → service → reply, with
 // the actions' effects visible through the API whichever route sent them.
@@ -23,12 +22,7 @@ function station(call: StationCall) {
 }
 
 t.test('typed and generic command routes', async (t) => {
-  const { store, deps, connect, calls } = fakeApiDeps({ answer: station });
-  const app = await buildApi(deps);
-  t.teardown(async () => {
-    await app.close();
-    await store.close();
-  });
+  const { store, connect, calls, app } = await fakeApi(t, { answer: station });
   await bootstrapAdminKey(store.apiKeys, ADMIN);
   const post = (url: string, payload: unknown) =>
     app.inject({ method: 'POST', url, payload: payload as object, headers: { authorization: `Bearer ${ADMIN}` } }).then((r) => ({ status: r.statusCode, body: r.json() }));

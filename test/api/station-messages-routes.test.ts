@@ -1,19 +1,12 @@
 import t from 'tap';
-import { buildApi } from '../../api/server.js';
-import { issueApiKey } from '../../api/api-key-service.js';
-import { fakeApiDeps } from './fake-deps.js';
+import { fakeApi, tenantAuth } from './fake-deps.js';
 
 // GET /stations/{id}/device-model, /events, /status-reports: tenant-scoped, filtered, paged, in the OpenAPI document.
 
 t.test('device model, events and latest status reports, in the caller’s tenant only', async (t) => {
-  const { store, deps } = fakeApiDeps();
-  const app = await buildApi(deps);
-  t.teardown(async () => {
-    await app.close();
-    await store.close();
-  });
-  const acme = { authorization: `Bearer ${(await issueApiKey(store.apiKeys, { role: 'tenant', tenantId: 'acme' })).key}` };
-  const globex = { authorization: `Bearer ${(await issueApiKey(store.apiKeys, { role: 'tenant', tenantId: 'globex' })).key}` };
+  const { store, app } = await fakeApi(t);
+  const acme = await tenantAuth(store, 'acme');
+  const globex = await tenantAuth(store, 'globex');
   await store.stations.createStation({ tenantId: 'acme', id: 'ACME-1', passwordHash: null });
   const at = '2026-03-01T00:00:00.000Z';
   await store.deviceModel.recordDeviceModel('acme', 'ACME-1', [
@@ -50,14 +43,9 @@ t.test('device model, events and latest status reports, in the caller’s tenant
 });
 
 t.test('GET /alerts: the caller’s tenant only; PUT /stations/{id}/boot-policy: the caller’s stations only', async (t) => {
-  const { store, deps } = fakeApiDeps();
-  const app = await buildApi(deps);
-  t.teardown(async () => {
-    await app.close();
-    await store.close();
-  });
-  const acme = { authorization: `Bearer ${(await issueApiKey(store.apiKeys, { role: 'tenant', tenantId: 'acme' })).key}` };
-  const globex = { authorization: `Bearer ${(await issueApiKey(store.apiKeys, { role: 'tenant', tenantId: 'globex' })).key}` };
+  const { store, app } = await fakeApi(t);
+  const acme = await tenantAuth(store, 'acme');
+  const globex = await tenantAuth(store, 'globex');
   const at = '2026-03-01T00:00:00.000Z';
   const alert = (tenantId: string, stationId: string, type: string) => ({ tenantId, stationId, kind: 'alert' as const, type, at, receivedAt: at, requestId: null, payload: { source: 'connector-status', cleared: false } });
   await store.stationEvents.record([alert('acme', 'ACME-1', 'GroundFailure'), alert('globex', 'GLOBEX-1', 'HighTemperature')]);

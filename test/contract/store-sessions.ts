@@ -9,7 +9,8 @@ import type { StoreContractOptions } from './store.js';
  * The charging-session slices of `Store` (transactions, meter values, id tokens, local lists),
  * written once and run by every adapter beside the station contract in ./store.ts.
  */
-function ev2(txId: string, seqNo: number, eventType: TransactionEventRequest['eventType'], at: string, extra: Partial<TransactionEventRequest> = {}): TxEvent {
+/** A 2.0.1 TransactionEvent of `txId` as the store receives it (also used by test/adapters/postgres-cluster). */
+export function ev2(txId: string, seqNo: number, eventType: TransactionEventRequest['eventType'], at: string, extra: Partial<TransactionEventRequest> = {}): TxEvent {
   return transactionEventFrom2('ocpp2.0.1', {
     eventType,
     timestamp: at,
@@ -20,7 +21,8 @@ function ev2(txId: string, seqNo: number, eventType: TransactionEventRequest['ev
   } as TransactionEventRequest);
 }
 
-const kwh = (at: string, value: number, context?: string) => [{ timestamp: at, sampledValue: [{ value, context, unitOfMeasure: { unit: 'kWh' } }] }];
+/** One meter value of an energy register reading in kWh. */
+export const kwh = (at: string, value: number, context?: string) => [{ timestamp: at, sampledValue: [{ value, context, unitOfMeasure: { unit: 'kWh' } }] }];
 
 function session(txId: string, token = 'TOKEN-1'): TxEvent[] {
   return [

@@ -1,17 +1,14 @@
 import t, { type Test } from 'tap';
 import { eventually, startServer, type TestServer } from '../helpers/server.js';
-import { bootPayload, connectStrict, VERSIONS, type StrictClient, type Version } from '../helpers/ocpp-clients.js';
+import { VERSIONS, type StrictClient, type Version, bootedStation } from '../helpers/ocpp-clients.js';
 
 // Billing-grade sessions (issue #12): id tokens matched as the specs say, ConcurrentTx, and the
 // other session fixes, each against strict ocpp-rpc stations of every version.
 
 const PASSWORD = 'billing-pw-000001';
 
-async function station(t: Test, server: TestServer, id: string, version: Version): Promise<StrictClient> {
-  await server.registerStation(id, PASSWORD);
-  const client = await connectStrict(t, { endpoint: server.ocppUrl, identity: id, password: PASSWORD, version });
-  await client.call('BootNotification', bootPayload(version));
-  return client;
+function station(t: Test, server: TestServer, id: string, version: Version): Promise<StrictClient> {
+  return bootedStation(t, server, id, PASSWORD, version);
 }
 
 const now = () => new Date().toISOString();

@@ -4,9 +4,10 @@ import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eventually, freePort, startServer } from '../helpers/server.js';
+import { eventually } from '../helpers/server.js';
 import { bootPayload, connectStrict, type StrictClient, type Version } from '../helpers/ocpp-clients.js';
 import { makePki, ocppSerial } from '../helpers/certificates.js';
+import { startTlsServer } from '../helpers/tls-server.js';
 import { certificateHashData } from '../../core/certificates.js';
 
 // Issue #14, certificate management, with strict ocpp-rpc stations (1.6 security whitepaper and
@@ -34,23 +35,15 @@ const signRequest = (version: Version, csr: string) => (version === 'ocpp1.6' ? 
 
 t.test('station certificates end to end', async (t) => {
   const pki = makePki(t);
-  const tlsPort = await freePort();
-  const server = await startServer(t, {
-    env: {
-      CSMS_OCPP_TLS_PORT: String(tlsPort),
-      CSMS_TLS_CERT_FILE: pki.serverCertFile,
-      CSMS_TLS_KEY_FILE: pki.serverKeyFile,
-      CSMS_TLS_STATION_CA_FILE: pki.caFile,
-      CSMS_CERT_ORGANIZATION: ORG,
-      // Shorter than the renewal window: what we sign is due for renewal at once.
-      CSMS_CERT_VALIDITY_DAYS: '10',
-      CSMS_CERT_RENEWAL_DAYS: '30',
-      CSMS_CERT_RENEWAL_TICK_SEC: '0',
-      CSMS_CERT_RENEWAL_RETRY_SEC: '3600',
-      CSMS_LOG_LEVEL: 'info',
-    },
+  const { server, wss } = await startTlsServer(t, pki, {
+    CSMS_CERT_ORGANIZATION: ORG,
+    // Shorter than the renewal window: what we sign is due for renewal at once.
+    CSMS_CERT_VALIDITY_DAYS: '10',
+    CSMS_CERT_RENEWAL_DAYS: '30',
+    CSMS_CERT_RENEWAL_TICK_SEC: '0',
+    CSMS_CERT_RENEWAL_RETRY_SEC: '3600',
+    CSMS_LOG_LEVEL: 'info',
   });
-  const wss = `wss://127.0.0.1:${tlsPort}/ocpp`;
 
   const caRes = await server.apiJson('GET', '/certificates/ca');
   t.equal(caRes.status, 200);

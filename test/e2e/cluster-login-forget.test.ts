@@ -1,15 +1,14 @@
 import t from 'tap';
-import { POSTGRES_INSTALL, postgresBinDir, startPostgres } from '../helpers/postgres-server.js';
-import { natsServerMissing, startNats } from '../helpers/nats-server.js';
+import { clusterMissing, startCluster } from '../helpers/cluster.js';
 import { basic, bootPayload, connectStrict, rawUpgrade } from '../helpers/ocpp-clients.js';
-import { eventually, startServer } from '../helpers/server.js';
+import { eventually, type TestServer } from '../helpers/server.js';
 
 // A node remembers the passwords it verified (an HMAC, so reconnects cost no scrypt). A password
 // changed, a rotation confirmed or a station deleted through another node must end that memory
 // on every node at once: the change is published over NATS and every node forgets the login
 // before the API answers. Two Switchyard processes, one nats-server, one PostgreSQL.
 
-const missing = !postgresBinDir() ? `PostgreSQL is not installed: ${POSTGRES_INSTALL}` : natsServerMissing();
+const missing = clusterMissing();
 if (missing) {
   t.comment(`cluster login forget: SKIPPED, ${missing}`);
   t.test('remembered logins forgotten on every node', { skip: missing }, async () => {});
@@ -18,21 +17,8 @@ if (missing) {
 }
 
 async function run(): Promise<void> {
-  const pg = await startPostgres(t);
-  const nats = await startNats(t);
-  const databaseUrl = await pg.createDatabase();
-  const env = (id: string) => ({
-    CSMS_STORE: 'postgres',
-    DATABASE_URL: databaseUrl,
-    CSMS_PG_POOL: '2',
-    NATS_URL: nats.url,
-    CSMS_NODE_ID: id,
-    CSMS_REGISTRY_TTL: '3',
-    CSMS_WORKERS: '1',
-    CSMS_LOGIN_FREE_FAILURES: '1000',
-    CSMS_LOGIN_LOCK_AFTER: '1000',
-  });
-  const [A, B] = await Promise.all(['forget-a', 'forget-b'].map((id) => startServer(t, { env: env(id) })));
+  const { nodes } = await startCluster(t, ['forget-a', 'forget-b'], { CSMS_LOGIN_FREE_FAILURES: '1000', CSMS_LOGIN_LOCK_AFTER: '1000' });
+  const [A, B] = nodes as [TestServer, TestServer];
   const login = async (node: typeof A, id: string, password: string) =>
     (await rawUpgrade(node.ocppPort, `/ocpp/${id}`, { protocols: 'ocpp1.6', authorization: basic(id, password) })).status;
 

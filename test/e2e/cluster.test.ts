@@ -2,16 +2,15 @@ import t from 'tap';
 import { connect } from '@nats-io/transport-node';
 import { Kvm } from '@nats-io/kv';
 import { bootPayload, connectStrict, nextClose, type StrictClient, type Version } from '../helpers/ocpp-clients.js';
-import { POSTGRES_INSTALL, postgresBinDir, startPostgres } from '../helpers/postgres-server.js';
-import { natsServerMissing, startNats } from '../helpers/nats-server.js';
-import { eventually, metricValue, startServer, type TestServer } from '../helpers/server.js';
+import { clusterMissing, startCluster } from '../helpers/cluster.js';
+import { eventually, metricValue, type TestServer } from '../helpers/server.js';
 
 // Three Switchyard processes, one nats-server, one PostgreSQL database, all started here: the
 // cluster is one system from any node (registration, tokens, API keys, listings, transaction ids,
 // remote-start correlation), commands follow a station from node to node, and a node killed
 // with SIGKILL leaves a directory that converges. Needs dist/ built (npm test does it).
 
-const missing = !postgresBinDir() ? `PostgreSQL is not installed: ${POSTGRES_INSTALL}` : natsServerMissing();
+const missing = clusterMissing();
 if (missing) {
   t.comment(`three-node cluster: SKIPPED, ${missing}`);
   t.test('three nodes, one NATS, one PostgreSQL', { skip: missing }, async () => {});
@@ -23,21 +22,9 @@ type TT = Parameters<Parameters<typeof t.test>[1]>[0];
 
 async function run(): Promise<void> {
   const TTL_SEC = 3;
-  const pg = await startPostgres(t);
-  const nats = await startNats(t);
-  const databaseUrl = await pg.createDatabase();
-  const env = (id: string) => ({
-    CSMS_STORE: 'postgres',
-    DATABASE_URL: databaseUrl,
-    CSMS_PG_POOL: '2',
-    NATS_URL: nats.url,
-    CSMS_NODE_ID: id,
-    CSMS_REGISTRY_TTL: String(TTL_SEC),
-    CSMS_CALL_TIMEOUT: '3',
-    CSMS_WORKERS: '1',
-  });
   // Started at once: all three migrate the empty database and take their leases together.
-  const [A, B, C] = await Promise.all(['node-a', 'node-b', 'node-c'].map((id) => startServer(t, { env: env(id) })));
+  const { nodes, nats } = await startCluster(t, ['node-a', 'node-b', 'node-c'], { CSMS_REGISTRY_TTL: String(TTL_SEC), CSMS_CALL_TIMEOUT: '3' });
+  const [A, B, C] = nodes as [TestServer, TestServer, TestServer];
   const watcher = await connect({ servers: nats.url });
   t.teardown(() => watcher.close());
 

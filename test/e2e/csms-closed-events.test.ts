@@ -2,7 +2,7 @@ import t, { type Test } from 'tap';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { startNats } from '../helpers/nats-server.js';
 import { eventually, startServer, type TestServer } from '../helpers/server.js';
-import { bootPayload, connectStrict, VERSIONS, type StrictClient, type Version } from '../helpers/ocpp-clients.js';
+import { VERSIONS, type StrictClient, type Version, bootedStation } from '../helpers/ocpp-clients.js';
 
 // Transactions the CSMS closes itself (issue #12): a ghost superseded by a new Started on its EVSE
 // and one swept after CSMS_STALE_TRANSACTION_HOURS publish transaction.ended like any other end,
@@ -33,11 +33,8 @@ async function watch(t: Test): Promise<Seen[]> {
   return seen;
 }
 
-async function station(t: Test, server: TestServer, id: string, version: Version): Promise<StrictClient> {
-  await server.registerStation(id, PASSWORD);
-  const client = await connectStrict(t, { endpoint: server.ocppUrl, identity: id, password: PASSWORD, version });
-  await client.call('BootNotification', bootPayload(version));
-  return client;
+function station(t: Test, server: TestServer, id: string, version: Version): Promise<StrictClient> {
+  return bootedStation(t, server, id, PASSWORD, version);
 }
 
 /** Starts a transaction on EVSE 1 connector 1 and returns its id as the API names it. */

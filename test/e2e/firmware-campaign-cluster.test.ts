@@ -1,28 +1,21 @@
 import t from 'tap';
 import { bootPayload, connectStrict, type Version } from '../helpers/ocpp-clients.js';
-import { POSTGRES_INSTALL, postgresBinDir, startPostgres } from '../helpers/postgres-server.js';
-import { natsServerMissing, startNats } from '../helpers/nats-server.js';
-import { eventually, startServer } from '../helpers/server.js';
+import { clusterMissing, startCluster } from '../helpers/cluster.js';
+import { eventually, type TestServer } from '../helpers/server.js';
 
 // A firmware campaign in a two-node cluster (one PostgreSQL, one NATS): both nodes run a campaign
 // driver, the campaign's lease lets exactly one of them drive it, and stations connected to the
 // other node are reached through the station-commands service over NATS. Each station is sent the
 // update exactly once. Needs dist/ built.
 
-const missing = !postgresBinDir() ? `PostgreSQL is not installed: ${POSTGRES_INSTALL}` : natsServerMissing();
+const missing = clusterMissing();
 if (missing) {
   t.comment(`campaign cluster: SKIPPED, ${missing}`);
   t.test('firmware campaign on two nodes', { skip: missing }, async () => {});
 } else {
   t.test('firmware campaign on two nodes: one driver, stations on both', async (t) => {
-    const pg = await startPostgres(t);
-    const nats = await startNats(t);
-    const databaseUrl = await pg.createDatabase();
-    const env = (id: string) => ({
-      CSMS_STORE: 'postgres', DATABASE_URL: databaseUrl, CSMS_PG_POOL: '2', NATS_URL: nats.url, CSMS_NODE_ID: id,
-      CSMS_REGISTRY_TTL: '3', CSMS_WORKERS: '1', CSMS_CAMPAIGN_TICK_MS: '50',
-    });
-    const [A, B] = await Promise.all(['fw-node-a', 'fw-node-b'].map((id) => startServer(t, { env: env(id) })));
+    const { nodes } = await startCluster(t, ['fw-node-a', 'fw-node-b'], { CSMS_CAMPAIGN_TICK_MS: '50' });
+    const [A, B] = nodes as [TestServer, TestServer];
     const sent = new Map<string, number>();
     const ids = ['FWX-A1', 'FWX-A2', 'FWX-A3', 'FWX-B1', 'FWX-B2', 'FWX-B3'];
     for (const [i, id] of ids.entries()) {

@@ -1,32 +1,12 @@
 import t from 'tap';
-import WebSocket from 'ws';
 import { eventually, metricValue, startServer } from '../helpers/server.js';
-import { bootPayload, strictClient } from '../helpers/ocpp-clients.js';
+import { bootPayload, strictClient, wsUpgradeStatus } from '../helpers/ocpp-clients.js';
 
 // Failed station logins (issue #14): back-off per source address, lock per station id, counted by
 // reason; a station whose credentials are right is never held back by someone else's guessing.
 // Behaviour only: delays are minutes long, so nothing here depends on timing.
 
 const PASSWORD = 'login-abuse-right-pw-01';
-
-function upgrade(url: string, options: { password: string; localAddress: string }): Promise<number> {
-  return new Promise((resolve) => {
-    const id = url.split('/').pop()!;
-    const ws = new WebSocket(url, 'ocpp2.0.1', {
-      localAddress: options.localAddress,
-      headers: { authorization: `Basic ${Buffer.from(`${id}:${options.password}`).toString('base64')}` },
-    });
-    ws.on('open', () => {
-      resolve(101);
-      ws.terminate();
-    });
-    ws.on('unexpected-response', (_req, res) => {
-      resolve(res.statusCode ?? 0);
-      ws.terminate();
-    });
-    ws.on('error', () => resolve(-1));
-  });
-}
 
 t.test('brute force is backed off per address and locks the station id, right credentials still connect', async (t) => {
   const server = await startServer(t, {
@@ -53,22 +33,22 @@ t.test('brute force is backed off per address and locks the station id, right cr
 
   t.test('guesses on one id from many addresses lock the id', async (t) => {
     for (const address of ['127.0.0.3', '127.0.0.4', '127.0.0.5', '127.0.0.6']) {
-      t.equal(await upgrade(`${server.ocppUrl}/VICTIM`, { password: `guess-from-${address}`, localAddress: address }), 401, `guess from ${address}`);
-      t.equal(await upgrade(`${server.ocppUrl}/NEVER-SEEN`, { password: `guess-from-${address}`, localAddress: address }), 401, `guess on a never-seen id from ${address}`);
+      t.equal(await wsUpgradeStatus(`${server.ocppUrl}/VICTIM`, 'ocpp2.0.1', { password: `guess-from-${address}`, localAddress: address }), 401, `guess from ${address}`);
+      t.equal(await wsUpgradeStatus(`${server.ocppUrl}/NEVER-SEEN`, 'ocpp2.0.1', { password: `guess-from-${address}`, localAddress: address }), 401, `guess on a never-seen id from ${address}`);
     }
     const wrongBefore = await refusals('wrong-password');
-    t.equal(await upgrade(`${server.ocppUrl}/NEVER-SEEN`, { password: PASSWORD, localAddress: '127.0.0.7' }), 401, 'the locked id is refused even with its right password (from a fresh address)');
-    t.equal(await upgrade(`${server.ocppUrl}/VICTIM`, { password: 'one-more-guess-000000', localAddress: '127.0.0.7' }), 401);
+    t.equal(await wsUpgradeStatus(`${server.ocppUrl}/NEVER-SEEN`, 'ocpp2.0.1', { password: PASSWORD, localAddress: '127.0.0.7' }), 401, 'the locked id is refused even with its right password (from a fresh address)');
+    t.equal(await wsUpgradeStatus(`${server.ocppUrl}/VICTIM`, 'ocpp2.0.1', { password: 'one-more-guess-000000', localAddress: '127.0.0.7' }), 401);
     t.ok((await refusals('locked')) >= 2, 'refused as locked');
     t.equal(await refusals('wrong-password'), wrongBefore, 'no password was checked while locked (no scrypt work)');
     t.equal(await connect('VICTIM', '127.0.0.2'), 'Accepted', 'the victim, whose right password the gateway knows, still connects');
   });
 
   t.test('one address guessing many ids backs off; other addresses are not affected', async (t) => {
-    for (let i = 0; i < 4; i++) t.equal(await upgrade(`${server.ocppUrl}/SCAN-${i}`, { password: PASSWORD, localAddress: '127.0.0.8' }), 401, `unknown id SCAN-${i}`);
+    for (let i = 0; i < 4; i++) t.equal(await wsUpgradeStatus(`${server.ocppUrl}/SCAN-${i}`, 'ocpp2.0.1', { password: PASSWORD, localAddress: '127.0.0.8' }), 401, `unknown id SCAN-${i}`);
     const wrongBefore = await refusals('wrong-password');
     const limitedBefore = await refusals('rate-limited');
-    t.equal(await upgrade(`${server.ocppUrl}/GOOD`, { password: 'a-guess-on-good-00000', localAddress: '127.0.0.8' }), 401, 'the scanning address is backing off');
+    t.equal(await wsUpgradeStatus(`${server.ocppUrl}/GOOD`, 'ocpp2.0.1', { password: 'a-guess-on-good-00000', localAddress: '127.0.0.8' }), 401, 'the scanning address is backing off');
     t.equal(await refusals('rate-limited'), limitedBefore + 1, 'refused as rate-limited');
     t.equal(await refusals('wrong-password'), wrongBefore, 'before any password check');
     t.equal(await connect('GOOD', '127.0.0.2'), 'Accepted', 'a first login with the right password from elsewhere connects');

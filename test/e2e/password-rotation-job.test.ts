@@ -1,45 +1,11 @@
 import t from 'tap';
-import WebSocket from 'ws';
 import { eventually, startServer } from '../helpers/server.js';
-import { bootPayload, strictClient, type StrictClient, type Version } from '../helpers/ocpp-clients.js';
+import { bootPayload, strictClient, takePasswords, wsUpgradeStatus, type Version } from '../helpers/ocpp-clients.js';
 
 // Bulk password rotation (issue #14) as a campaign (the firmware-campaign machinery: store,
 // driver, waves, retries, offline stations, progress per station): POST /password-rotations.
 
 const OLD = 'bulk-rotation-old-pw-1';
-
-function upgradeStatus(url: string, version: string, password: string): Promise<number> {
-  return new Promise((resolve) => {
-    const id = url.split('/').pop()!;
-    const ws = new WebSocket(url, version, { headers: { authorization: `Basic ${Buffer.from(`${id}:${password}`).toString('base64')}` } });
-    ws.on('open', () => {
-      resolve(101);
-      ws.terminate();
-    });
-    ws.on('unexpected-response', (_req, res) => {
-      resolve(res.statusCode ?? 0);
-      ws.terminate();
-    });
-    ws.on('error', () => resolve(-1));
-  });
-}
-
-/** Answers the password call like a station and collects the passwords it was given. */
-function takePasswords(client: StrictClient, version: Version, status = 'Accepted'): string[] {
-  const received: string[] = [];
-  if (version === 'ocpp1.6') {
-    client.handle('ChangeConfiguration', async ({ params }: any) => {
-      if (params.key === 'AuthorizationKey') received.push(Buffer.from(params.value, 'hex').toString('utf8'));
-      return { status };
-    });
-  } else {
-    client.handle('SetVariables', async ({ params }: any) => {
-      for (const d of params.setVariableData) if (d.variable.name === 'BasicAuthPassword') received.push(d.attributeValue);
-      return { setVariableResult: params.setVariableData.map((d: any) => ({ attributeStatus: status, component: d.component, variable: d.variable })) };
-    });
-  }
-  return received;
-}
 
 t.test('password rotation job over several stations: taken, refused, offline then connected', async (t) => {
   const server = await startServer(t, { env: { CSMS_CAMPAIGN_TICK_MS: '100', CSMS_LOGIN_FREE_FAILURES: '1000', CSMS_LOGIN_LOCK_AFTER: '1000' } });
@@ -81,10 +47,12 @@ t.test('password rotation job over several stations: taken, refused, offline the
     const fresh = received.get(sid)!;
     t.equal(fresh.length, 1, `${sid}: one new password`);
     t.equal(fresh[0]!.length, version === 'ocpp1.6' ? 20 : 40);
-    t.equal(await upgradeStatus(`${server.ocppUrl}/${sid}`, version, fresh[0]!), 101, `${sid}: logs in with the new password`);
-    t.equal(await upgradeStatus(`${server.ocppUrl}/${sid}`, version, OLD), 401, `${sid}: then the old one stops working`);
+    t.equal(await wsUpgradeStatus(`${server.ocppUrl}/${sid}`, version, { password: fresh[0]! }), 101, `${sid}: logs in with the new password`);
+    // The login that used the new password ends the old one in a store write after the 101.
+    await eventually(async () => !(await server.apiJson('GET', `/stations/${sid}`)).body.previousPasswordPending, 10_000, `${sid}: the previous password to be dropped`);
+    t.equal(await wsUpgradeStatus(`${server.ocppUrl}/${sid}`, version, { password: OLD }), 401, `${sid}: then the old one stops working`);
   }
-  t.equal(await upgradeStatus(`${server.ocppUrl}/BULK-REFUSES`, 'ocpp2.0.1', OLD), 101, 'the station that refused keeps its old password');
+  t.equal(await wsUpgradeStatus(`${server.ocppUrl}/BULK-REFUSES`, 'ocpp2.0.1', { password: OLD }), 101, 'the station that refused keeps its old password');
 
   // The offline station gets its password when it connects.
   const late = strictClient(t, { endpoint: server.ocppUrl, identity: 'BULK-OFFLINE', password: OLD, protocols: ['ocpp2.0.1'] });

@@ -1,47 +1,11 @@
 import t from 'tap';
-import WebSocket from 'ws';
 import { eventually, startServer } from '../helpers/server.js';
-import { bootPayload, strictClient, type StrictClient, type Version } from '../helpers/ocpp-clients.js';
+import { bootPayload, strictClient, takePasswords, wsUpgradeStatus, type Version } from '../helpers/ocpp-clients.js';
 
 // Password rotation (issue #14, A01 and the 1.6 security whitepaper): POST /stations/{id}/password
 // sends the new password to the station; the old one works only until the first login with the new.
 
 const OLD = 'rotation-old-password-1';
-
-function upgradeStatus(url: string, version: string, password: string): Promise<number> {
-  return new Promise((resolve) => {
-    const id = url.split('/').pop()!;
-    const ws = new WebSocket(url, version, { headers: { authorization: `Basic ${Buffer.from(`${id}:${password}`).toString('base64')}` } });
-    ws.on('open', () => {
-      resolve(101);
-      ws.terminate();
-    });
-    ws.on('unexpected-response', (_req, res) => {
-      resolve(res.statusCode ?? 0);
-      ws.terminate();
-    });
-    ws.on('error', () => resolve(-1));
-  });
-}
-
-/** Answers the password call like a station and hands back the password it would use from now on. */
-function takePasswords(client: StrictClient, version: Version, status = 'Accepted'): string[] {
-  const received: string[] = [];
-  if (version === 'ocpp1.6') {
-    client.handle('ChangeConfiguration', async ({ params }: any) => {
-      if (params.key === 'AuthorizationKey') received.push(Buffer.from(params.value, 'hex').toString('utf8'));
-      return { status };
-    });
-  } else {
-    client.handle('SetVariables', async ({ params }: any) => {
-      type Data = { component: { name: string }; variable: { name: string }; attributeValue: string };
-      params = params as { setVariableData: Data[] };
-      for (const d of params.setVariableData as Data[]) if (d.component.name === 'SecurityCtrlr' && d.variable.name === 'BasicAuthPassword') received.push(d.attributeValue);
-      return { setVariableResult: (params.setVariableData as Data[]).map((d) => ({ attributeStatus: status, component: d.component, variable: d.variable })) };
-    });
-  }
-  return received;
-}
 
 t.test('password rotation end to end', async (t) => {
   const server = await startServer(t, { env: { CSMS_LOGIN_FREE_FAILURES: '1000', CSMS_LOGIN_LOCK_AFTER: '1000' } });
@@ -73,16 +37,16 @@ t.test('password rotation end to end', async (t) => {
       }, 10_000, 'the password call in the message log');
       t.match(logged, /\[redacted\]/, 'the message log keeps the call');
       t.notOk(logged.includes(fresh) || logged.includes(Buffer.from(fresh).toString('hex').toUpperCase()), 'but not the password');
-      t.equal(await upgradeStatus(`${server.ocppUrl}/${id}`, version, OLD), 101, 'the old password still works before the first login with the new one');
+      t.equal(await wsUpgradeStatus(`${server.ocppUrl}/${id}`, version, { password: OLD }), 101, 'the old password still works before the first login with the new one');
       await client.close();
 
       const again = strictClient(t, { endpoint: server.ocppUrl, identity: id, password: fresh, protocols: [version] });
       await again.connect();
       t.match(await again.call('BootNotification', bootPayload(version)), { status: 'Accepted' }, 'reconnected with the new password');
       await eventually(async () => !(await server.apiJson('GET', `/stations/${id}`)).body.previousPasswordPending, 10_000, 'the previous password to be dropped');
-      t.equal(await upgradeStatus(`${server.ocppUrl}/${id}`, version, OLD), 401, 'the old password no longer works');
+      t.equal(await wsUpgradeStatus(`${server.ocppUrl}/${id}`, version, { password: OLD }), 401, 'the old password no longer works');
       await again.close();
-      t.equal(await upgradeStatus(`${server.ocppUrl}/${id}`, version, fresh), 101, 'the new one does');
+      t.equal(await wsUpgradeStatus(`${server.ocppUrl}/${id}`, version, { password: fresh }), 101, 'the new one does');
     });
   }
 
@@ -99,8 +63,8 @@ t.test('password rotation end to end', async (t) => {
     t.same(received, [given], 'the operator’s password was sent as given');
     t.match((await server.apiJson('GET', `/stations/${id}`)).body, { previousPasswordPending: false });
     await client.close();
-    t.equal(await upgradeStatus(`${server.ocppUrl}/${id}`, 'ocpp2.0.1', given), 401, 'the rejected password does not work');
-    t.equal(await upgradeStatus(`${server.ocppUrl}/${id}`, 'ocpp2.0.1', OLD), 101, 'the old one does');
+    t.equal(await wsUpgradeStatus(`${server.ocppUrl}/${id}`, 'ocpp2.0.1', { password: given }), 401, 'the rejected password does not work');
+    t.equal(await wsUpgradeStatus(`${server.ocppUrl}/${id}`, 'ocpp2.0.1', { password: OLD }), 101, 'the old one does');
   });
 
   t.test('bounds, offline stations and setting without sending', async (t) => {
@@ -113,8 +77,8 @@ t.test('password rotation end to end', async (t) => {
     const set = await server.apiJson('POST', `/stations/${id}/password`, { sendToStation: false });
     t.match(set, { status: 200, body: { accepted: true, status: null } });
     t.equal(set.body.password.length, 40, 'a generated password is shown when it was not sent');
-    t.equal(await upgradeStatus(`${server.ocppUrl}/${id}`, 'ocpp2.0.1', OLD), 401, 'set without sending: the old one stops at once');
-    t.equal(await upgradeStatus(`${server.ocppUrl}/${id}`, 'ocpp2.0.1', set.body.password), 101);
+    t.equal(await wsUpgradeStatus(`${server.ocppUrl}/${id}`, 'ocpp2.0.1', { password: OLD }), 401, 'set without sending: the old one stops at once');
+    t.equal(await wsUpgradeStatus(`${server.ocppUrl}/${id}`, 'ocpp2.0.1', { password: set.body.password }), 101);
     t.equal((await server.apiJson('POST', '/stations/NOPE/password', {})).status, 404);
   });
 });

@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap';
 import { eventually, startServer, type TestServer } from '../helpers/server.js';
-import { bootPayload, connectStrict, type StrictClient, type Version } from '../helpers/ocpp-clients.js';
+import { type StrictClient, type Version, bootedStation } from '../helpers/ocpp-clients.js';
 
 // Issue #13, block H (H03 / 1.6 §3.13), with strict ocpp-rpc stations of each version: an EVSE the
 // station holds for a reservation refuses other tokens (2.x idTokenInfo NotAtThisTime, 1.6 idTagInfo
@@ -12,9 +12,7 @@ const inAnHour = () => new Date(Date.now() + 3600_000).toISOString();
 const now = () => new Date().toISOString();
 
 async function station(t: Test, server: TestServer, id: string, version: Version): Promise<{ client: StrictClient; starts: Array<Record<string, any>> }> {
-  await server.registerStation(id, PASSWORD);
-  const client = await connectStrict(t, { endpoint: server.ocppUrl, identity: id, password: PASSWORD, version });
-  await client.call('BootNotification', bootPayload(version));
+  const client = await bootedStation(t, server, id, PASSWORD, version);
   const starts: Array<Record<string, any>> = [];
   client.handle('ReserveNow', async () => ({ status: 'Accepted' }));
   client.handle(version === 'ocpp1.6' ? 'RemoteStartTransaction' : 'RequestStartTransaction', async ({ params }) => {

@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap';
 import { eventually, startServer, type TestServer } from '../helpers/server.js';
-import { bootPayload, connectStrict, type StrictClient, type Version } from '../helpers/ocpp-clients.js';
+import { type StrictClient, type Version, bootedStation } from '../helpers/ocpp-clients.js';
 
 // Issue #13, block H / 1.6 Reservation profile, with strict ocpp-rpc stations (they check every
 // request against the official schemas): reservations are created with ids the CSMS allocates,
@@ -11,9 +11,7 @@ const PASSWORD = 'reservations-pw-01';
 const inAnHour = () => new Date(Date.now() + 3600_000).toISOString();
 
 async function station(t: Test, server: TestServer, id: string, version: Version): Promise<{ client: StrictClient; reserved: Array<Record<string, any>>; cancelled: Array<Record<string, any>>; answer: { reserve: string; cancel: string } }> {
-  await server.registerStation(id, PASSWORD);
-  const client = await connectStrict(t, { endpoint: server.ocppUrl, identity: id, password: PASSWORD, version });
-  await client.call('BootNotification', bootPayload(version));
+  const client = await bootedStation(t, server, id, PASSWORD, version);
   const answer = { reserve: 'Accepted', cancel: 'Accepted' };
   const reserved: Array<Record<string, any>> = [];
   const cancelled: Array<Record<string, any>> = [];

@@ -1,8 +1,8 @@
 import t from 'tap';
-import WebSocket from 'ws';
-import { freePort, metricValue, startServer } from '../helpers/server.js';
-import { bootPayload, strictClient, type Version } from '../helpers/ocpp-clients.js';
+import { metricValue } from '../helpers/server.js';
+import { bootPayload, strictClient, wsUpgradeStatus, type Version } from '../helpers/ocpp-clients.js';
 import { makePki } from '../helpers/certificates.js';
+import { startTlsServer } from '../helpers/tls-server.js';
 
 // Security profiles 2 and 3 (issue #14): a TLS listener beside the plain one; per-station profile;
 // a station at 2 or 3 never logs in over a weaker transport. Strict ocpp-rpc stations over wss://.
@@ -10,45 +10,18 @@ import { makePki } from '../helpers/certificates.js';
 const PASSWORD = 'security-profiles-pw-01';
 const VERSIONS_UNDER_TEST: Version[] = ['ocpp1.6', 'ocpp2.0.1'];
 
-/** The HTTP status of an upgrade (101 = accepted), or `tls: <message>` when the TLS handshake failed. */
-function upgradeOutcome(url: string, protocol: string, options: { ca?: Buffer; cert?: Buffer; key?: Buffer; password?: string; user?: string } = {}): Promise<string | number> {
-  return new Promise((resolve) => {
-    const headers: Record<string, string> = {};
-    if (options.password) headers.authorization = `Basic ${Buffer.from(`${options.user ?? url.split('/').pop()}:${options.password}`).toString('base64')}`;
-    const ws = new WebSocket(url, protocol, { headers, ...(options.ca ? { ca: options.ca } : {}), ...(options.cert ? { cert: options.cert, key: options.key } : {}) });
-    let settled = false;
-    const done = (value: string | number) => {
-      if (settled) return;
-      settled = true;
-      resolve(value);
-      ws.terminate();
-    };
-    ws.on('open', () => done(101));
-    ws.on('unexpected-response', (_req, res) => done(res.statusCode ?? 0));
-    ws.on('error', (error) => done(`tls: ${error.message}`));
-  });
-}
-
 t.test('security profiles 1, 2 and 3 over ws:// and wss://', async (t) => {
   const pki = makePki(t);
   // Revoked before the start: the CRL file is read with the certificates.
   const revoked = new Map(VERSIONS_UNDER_TEST.map((v) => [v, pki.client(`SP3-${v}`)] as const));
   for (const r of revoked.values()) pki.revoke(r.cert);
-  const tlsPort = await freePort();
-  const server = await startServer(t, {
-    env: {
-      CSMS_OCPP_TLS_PORT: String(tlsPort),
-      CSMS_TLS_CERT_FILE: pki.serverCertFile,
-      CSMS_TLS_KEY_FILE: pki.serverKeyFile,
-      CSMS_TLS_STATION_CA_FILE: pki.caFile,
-      CSMS_TLS_CRL_FILE: pki.crlFile,
-      CSMS_LOG_LEVEL: 'info',
-      // This test refuses many logins from 127.0.0.1 on purpose; the throttle has its own test.
-      CSMS_LOGIN_FREE_FAILURES: '1000',
-      CSMS_LOGIN_LOCK_AFTER: '1000',
-    },
+  const { server, wss } = await startTlsServer(t, pki, {
+    CSMS_TLS_CRL_FILE: pki.crlFile,
+    CSMS_LOG_LEVEL: 'info',
+    // This test refuses many logins from 127.0.0.1 on purpose; the throttle has its own test.
+    CSMS_LOGIN_FREE_FAILURES: '1000',
+    CSMS_LOGIN_LOCK_AFTER: '1000',
   });
-  const wss = `wss://127.0.0.1:${tlsPort}/ocpp`;
   const register = async (id: string, body: Record<string, unknown>) => {
     const res = await server.apiJson('POST', '/stations', { id, ...body });
     t.equal(res.status, 201, `register ${id}: ${JSON.stringify(res.body)}`);
@@ -79,9 +52,9 @@ t.test('security profiles 1, 2 and 3 over ws:// and wss://', async (t) => {
       t.match(await client.call('BootNotification', bootPayload(version)), { status: 'Accepted' });
       await client.close();
 
-      t.equal(await upgradeOutcome(`${server.ocppUrl}/${p2}`, version, { password: PASSWORD }), 401, 'right password over plain ws:// → 401');
-      t.equal(await upgradeOutcome(`${wss}/${p2}`, version, { ca: pki.ca, password: 'wrong-password-000000' }), 401, 'wrong password over wss:// → 401');
-      t.equal(await upgradeOutcome(`${wss}/${p2}`, version, { ca: pki.ca }), 401, 'no password over wss:// → 401');
+      t.equal(await wsUpgradeStatus(`${server.ocppUrl}/${p2}`, version, { password: PASSWORD }), 401, 'right password over plain ws:// → 401');
+      t.equal(await wsUpgradeStatus(`${wss}/${p2}`, version, { ca: pki.ca, password: 'wrong-password-000000' }), 401, 'wrong password over wss:// → 401');
+      t.equal(await wsUpgradeStatus(`${wss}/${p2}`, version, { ca: pki.ca }), 401, 'no password over wss:// → 401');
       const viaStrict = strictClient(t, { endpoint: server.ocppUrl, identity: p2, password: PASSWORD, protocols: [version] });
       await t.rejects(viaStrict.connect(), 'a strict client over ws:// is refused too');
     });
@@ -98,15 +71,15 @@ t.test('security profiles 1, 2 and 3 over ws:// and wss://', async (t) => {
       const wrongCa = pki.client(p3, { issuer: otherCa });
       const expired = pki.client(p3, { days: -1 });
       const self = pki.selfSigned(p3);
-      t.equal(await upgradeOutcome(`${wss}/${p3}`, version, { ca: pki.ca }), 401, 'no client certificate → 401');
-      t.equal(await upgradeOutcome(`${wss}/${p3}`, version, { ca: pki.ca, password: PASSWORD }), 401, 'a password instead of a certificate → 401');
-      t.equal(await upgradeOutcome(`${wss}/${p3}`, version, { ca: pki.ca, cert: other.cert, key: other.key }), 401, 'another station’s certificate (wrong CN) → 401');
-      t.equal(await upgradeOutcome(`${server.ocppUrl}/${p3}`, version, {}), 401, 'plain ws:// → 401');
-      t.match(await upgradeOutcome(`${wss}/${p3}`, version, { ca: pki.ca, cert: expired.cert, key: expired.key }), /^tls: .*certificate expired/, 'expired → TLS alert');
-      t.match(await upgradeOutcome(`${wss}/${p3}`, version, { ca: pki.ca, cert: self.cert, key: self.key }), /^tls: .*unknown ca/, 'self-signed → TLS alert');
-      t.match(await upgradeOutcome(`${wss}/${p3}`, version, { ca: pki.ca, cert: wrongCa.cert, key: wrongCa.key }), /^tls: .*unknown ca/, 'another CA → TLS alert');
+      t.equal(await wsUpgradeStatus(`${wss}/${p3}`, version, { ca: pki.ca }), 401, 'no client certificate → 401');
+      t.equal(await wsUpgradeStatus(`${wss}/${p3}`, version, { ca: pki.ca, password: PASSWORD }), 401, 'a password instead of a certificate → 401');
+      t.equal(await wsUpgradeStatus(`${wss}/${p3}`, version, { ca: pki.ca, cert: other.cert, key: other.key }), 401, 'another station’s certificate (wrong CN) → 401');
+      t.equal(await wsUpgradeStatus(`${server.ocppUrl}/${p3}`, version, {}), 401, 'plain ws:// → 401');
+      t.match(await wsUpgradeStatus(`${wss}/${p3}`, version, { ca: pki.ca, cert: expired.cert, key: expired.key }), /^tls: .*certificate expired/, 'expired → TLS alert');
+      t.match(await wsUpgradeStatus(`${wss}/${p3}`, version, { ca: pki.ca, cert: self.cert, key: self.key }), /^tls: .*unknown ca/, 'self-signed → TLS alert');
+      t.match(await wsUpgradeStatus(`${wss}/${p3}`, version, { ca: pki.ca, cert: wrongCa.cert, key: wrongCa.key }), /^tls: .*unknown ca/, 'another CA → TLS alert');
       const gone = revoked.get(version)!;
-      t.equal(await upgradeOutcome(`${wss}/${p3}`, version, { ca: pki.ca, cert: gone.cert, key: gone.key }), 401, 'revoked (CRL file) → 401');
+      t.equal(await wsUpgradeStatus(`${wss}/${p3}`, version, { ca: pki.ca, cert: gone.cert, key: gone.key }), 401, 'revoked (CRL file) → 401');
 
       // Still fine afterwards, and a profile 2 station may present a certificate too.
       const again = strictClient(t, { endpoint: wss, identity: p3, protocols: [version], wsOpts: { ca: pki.ca, cert: good.cert, key: good.key } });
@@ -118,11 +91,11 @@ t.test('security profiles 1, 2 and 3 over ws:// and wss://', async (t) => {
   t.test('raising a station’s profile refuses the weaker transport from the next login (PUT security-profile)', async (t) => {
     const id = 'SP-UPGRADE';
     await register(id, { password: PASSWORD });
-    t.equal(await upgradeOutcome(`${server.ocppUrl}/${id}`, 'ocpp2.0.1', { password: PASSWORD }), 101, 'profile 1 over ws:// (now remembered by the gateway)');
+    t.equal(await wsUpgradeStatus(`${server.ocppUrl}/${id}`, 'ocpp2.0.1', { password: PASSWORD }), 101, 'profile 1 over ws:// (now remembered by the gateway)');
     const put = await server.apiJson('PUT', `/stations/${id}/security-profile`, { securityProfile: 2 });
     t.same(put, { status: 200, body: { stationId: id, securityProfile: 2 } });
-    t.equal(await upgradeOutcome(`${server.ocppUrl}/${id}`, 'ocpp2.0.1', { password: PASSWORD }), 401, 'ws:// refused once at profile 2');
-    t.equal(await upgradeOutcome(`${wss}/${id}`, 'ocpp2.0.1', { ca: pki.ca, password: PASSWORD }), 101, 'wss:// with the password works');
+    t.equal(await wsUpgradeStatus(`${server.ocppUrl}/${id}`, 'ocpp2.0.1', { password: PASSWORD }), 401, 'ws:// refused once at profile 2');
+    t.equal(await wsUpgradeStatus(`${wss}/${id}`, 'ocpp2.0.1', { ca: pki.ca, password: PASSWORD }), 101, 'wss:// with the password works');
     t.match((await server.apiJson('GET', `/stations/${id}`)).body, { securityProfile: 2 });
     t.equal((await server.apiJson('PUT', `/stations/${id}/security-profile`, { securityProfile: 4 })).status, 400, 'no profile 4');
     t.equal((await server.apiJson('PUT', '/stations/NOPE/security-profile', { securityProfile: 2 })).status, 404);
@@ -166,8 +139,8 @@ t.test('security profiles 1, 2 and 3 over ws:// and wss://', async (t) => {
       }
       await client.close();
       t.match((await server.apiJson('GET', `/stations/${id}`)).body, { securityProfile: 2 });
-      t.equal(await upgradeOutcome(`${server.ocppUrl}/${id}`, version, { password: PASSWORD }), 401, `${version}: the old profile (ws://) is refused after the upgrade`);
-      t.equal(await upgradeOutcome(`${wss}/${id}`, version, { ca: pki.ca, password: PASSWORD }), 101, `${version}: wss:// works`);
+      t.equal(await wsUpgradeStatus(`${server.ocppUrl}/${id}`, version, { password: PASSWORD }), 401, `${version}: the old profile (ws://) is refused after the upgrade`);
+      t.equal(await wsUpgradeStatus(`${wss}/${id}`, version, { ca: pki.ca, password: PASSWORD }), 101, `${version}: wss:// works`);
       t.equal((await server.apiJson('POST', `/stations/${id}/security-profile/upgrade`, { securityProfile: 2, csmsUrl: wss })).status, 400, 'never sideways or down');
     }
 
@@ -180,7 +153,7 @@ t.test('security profiles 1, 2 and 3 over ws:// and wss://', async (t) => {
     const res = await server.apiJson('POST', `/stations/${id}/security-profile/upgrade`, { securityProfile: 3, csmsUrl: wss });
     t.match(res, { status: 200, body: { upgraded: false, securityProfile: 1, steps: [{ action: 'SetNetworkProfile', status: 'Rejected' }] } });
     await client.close();
-    t.equal(await upgradeOutcome(`${server.ocppUrl}/${id}`, 'ocpp2.0.1', { password: PASSWORD }), 101, 'a station that rejected keeps its profile');
+    t.equal(await wsUpgradeStatus(`${server.ocppUrl}/${id}`, 'ocpp2.0.1', { password: PASSWORD }), 101, 'a station that rejected keeps its profile');
   });
 
   t.test('refusals are counted by reason and logged with station id, address and reason', async (t) => {
@@ -202,17 +175,7 @@ t.test('security profiles 1, 2 and 3 over ws:// and wss://', async (t) => {
 t.test('SIGHUP reloads the TLS certificate files without dropping connections', async (t) => {
   const { connect } = await import('node:tls');
   const pki = makePki(t);
-  const tlsPort = await freePort();
-  const server = await startServer(t, {
-    env: {
-      CSMS_OCPP_TLS_PORT: String(tlsPort),
-      CSMS_TLS_CERT_FILE: pki.serverCertFile,
-      CSMS_TLS_KEY_FILE: pki.serverKeyFile,
-      CSMS_TLS_STATION_CA_FILE: pki.caFile,
-      CSMS_LOG_LEVEL: 'info',
-      CSMS_WORKERS: '2',
-    },
-  });
+  const { server, tlsPort, wss } = await startTlsServer(t, pki, { CSMS_LOG_LEVEL: 'info', CSMS_WORKERS: '2' });
   const servedSerial = () =>
     new Promise<string>((resolve, reject) => {
       const socket = connect({ host: '127.0.0.1', port: tlsPort, ca: pki.ca }, () => {
@@ -223,7 +186,7 @@ t.test('SIGHUP reloads the TLS certificate files without dropping connections', 
     });
   await server.registerStation('HUP-1', PASSWORD);
   const first = await servedSerial();
-  const client = strictClient(t, { endpoint: `wss://127.0.0.1:${tlsPort}/ocpp`, identity: 'HUP-1', password: PASSWORD, protocols: ['ocpp2.0.1'], wsOpts: { ca: pki.ca } });
+  const client = strictClient(t, { endpoint: wss, identity: 'HUP-1', password: PASSWORD, protocols: ['ocpp2.0.1'], wsOpts: { ca: pki.ca } });
   await client.connect();
   await client.call('BootNotification', bootPayload('ocpp2.0.1'));
 

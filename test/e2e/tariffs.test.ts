@@ -2,7 +2,7 @@ import t, { type Test } from 'tap';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { natsServerMissing, startNats } from '../helpers/nats-server.js';
 import { eventually, startServer, type TestServer } from '../helpers/server.js';
-import { bootPayload, connectStrict, type StrictClient, type Version } from '../helpers/ocpp-clients.js';
+import { bootPayload, connectStrict, type StrictClient, type Version, bootedStation } from '../helpers/ocpp-clients.js';
 
 // Tariffs and cost (issue #13, block I) with strict ocpp-rpc stations (they check every answer
 // against the official schemas): a tariff with a time-of-day period, an idle fee after a grace
@@ -87,11 +87,8 @@ async function watch(t: Test, url: string | undefined): Promise<Watched[] | unde
   return seen;
 }
 
-async function station(t: Test, server: TestServer, id: string, version: Version): Promise<StrictClient> {
-  await server.registerStation(id, PASSWORD);
-  const client = await connectStrict(t, { endpoint: server.ocppUrl, identity: id, password: PASSWORD, version });
-  await client.call('BootNotification', bootPayload(version));
-  return client;
+function station(t: Test, server: TestServer, id: string, version: Version): Promise<StrictClient> {
+  return bootedStation(t, server, id, PASSWORD, version);
 }
 
 t.test('tariffs and the cost of sessions', async (t) => {

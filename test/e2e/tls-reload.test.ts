@@ -1,10 +1,10 @@
 import t from 'tap';
 import { copyFileSync, appendFileSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import WebSocket from 'ws';
-import { eventually, freePort, startServer } from '../helpers/server.js';
-import { bootPayload, strictClient } from '../helpers/ocpp-clients.js';
+import { eventually, startServer } from '../helpers/server.js';
+import { bootPayload, strictClient, wsUpgradeStatus } from '../helpers/ocpp-clients.js';
 import { makePki } from '../helpers/certificates.js';
+import { startTlsServer } from '../helpers/tls-server.js';
 
 // Issue #14: the profile-3 trust bundle (CSMS_TLS_STATION_CA_FILE plus the built-in CA's
 // certificate, written under the data dir at start) is rebuilt on SIGHUP and on
@@ -12,42 +12,18 @@ import { makePki } from '../helpers/certificates.js';
 // without a restart. Before, the reload re-read the bundle written at start and the new CA stayed
 // unknown until a restart. Strict ocpp-rpc stations over wss:// with client certificates.
 
-/** The HTTP status of an upgrade (101 = accepted), or `tls: <message>` when the TLS handshake failed. */
-function upgradeOutcome(url: string, protocol: string, options: { ca: Buffer; cert: Buffer; key: Buffer }): Promise<string | number> {
-  return new Promise((resolve) => {
-    const ws = new WebSocket(url, protocol, { ca: options.ca, cert: options.cert, key: options.key });
-    let settled = false;
-    const done = (value: string | number) => {
-      if (settled) return;
-      settled = true;
-      resolve(value);
-      ws.terminate();
-    };
-    ws.on('open', () => done(101));
-    ws.on('unexpected-response', (_req, res) => done(res.statusCode ?? 0));
-    ws.on('error', (error) => done(`tls: ${error.message}`));
-  });
-}
-
 t.test('a CA added to the station CA file is trusted after a reload (API and SIGHUP), without a restart', async (t) => {
   const pki = makePki(t);
   // The file the operator edits: at first the test PKI's station CA only.
   const stationCaFile = join(pki.dir, 'station-cas.pem');
   copyFileSync(pki.caFile, stationCaFile);
-  const tlsPort = await freePort();
-  const server = await startServer(t, {
-    env: {
-      CSMS_OCPP_TLS_PORT: String(tlsPort),
-      CSMS_TLS_CERT_FILE: pki.serverCertFile,
-      CSMS_TLS_KEY_FILE: pki.serverKeyFile,
-      CSMS_TLS_STATION_CA_FILE: stationCaFile,
-      CSMS_LOG_LEVEL: 'info',
-      CSMS_WORKERS: '2',
-      CSMS_LOGIN_FREE_FAILURES: '1000',
-      CSMS_LOGIN_LOCK_AFTER: '1000',
-    },
+  const { server, wss } = await startTlsServer(t, pki, {
+    CSMS_TLS_STATION_CA_FILE: stationCaFile,
+    CSMS_LOG_LEVEL: 'info',
+    CSMS_WORKERS: '2',
+    CSMS_LOGIN_FREE_FAILURES: '1000',
+    CSMS_LOGIN_LOCK_AFTER: '1000',
   });
-  const wss = `wss://127.0.0.1:${tlsPort}/ocpp`;
   for (const id of ['RL-API', 'RL-HUP']) {
     const res = await server.apiJson('POST', '/stations', { id, securityProfile: 3 });
     t.equal(res.status, 201, `register ${id}`);
@@ -56,7 +32,7 @@ t.test('a CA added to the station CA file is trusted after a reload (API and SIG
   const hupCa = pki.otherCa('hup');
   const apiStation = pki.client('RL-API', { issuer: apiCa });
   const hupStation = pki.client('RL-HUP', { issuer: hupCa });
-  const outcome = (id: string, c: { cert: Buffer; key: Buffer }) => upgradeOutcome(`${wss}/${id}`, 'ocpp2.0.1', { ca: pki.ca, ...c });
+  const outcome = (id: string, c: { cert: Buffer; key: Buffer }) => wsUpgradeStatus(`${wss}/${id}`, 'ocpp2.0.1', { ca: pki.ca, ...c });
   const reloads = () => server.output().stdout.split('\n').filter((l) => l.includes('"TLS certificates reloaded"')).length;
 
   t.match(await outcome('RL-API', apiStation), /^tls: .*unknown ca/, 'before the reload: a certificate of the new CA is refused in the handshake');

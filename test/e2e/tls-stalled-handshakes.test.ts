@@ -1,8 +1,9 @@
 import t from 'tap';
 import { connect, type Socket } from 'node:net';
-import { eventually, freePort, startServer } from '../helpers/server.js';
+import { eventually } from '../helpers/server.js';
 import { bootPayload, connectStrict } from '../helpers/ocpp-clients.js';
 import { makePki } from '../helpers/certificates.js';
+import { startTlsServer } from '../helpers/tls-server.js';
 
 // Issue #14, bad input: TLS handshakes that stall (a TCP connection that sends nothing, or half a
 // ClientHello) disturb no other station, and the server closes them itself. Strict ocpp-rpc
@@ -26,19 +27,9 @@ function stall(port: number, partial: boolean): Promise<{ socket: Socket; closed
 
 t.test('stalled TLS handshakes disturb no other station and are closed by the server', async (t) => {
   const pki = makePki(t);
-  const tlsPort = await freePort();
-  const server = await startServer(t, {
-    env: {
-      CSMS_OCPP_TLS_PORT: String(tlsPort),
-      CSMS_TLS_CERT_FILE: pki.serverCertFile,
-      CSMS_TLS_KEY_FILE: pki.serverKeyFile,
-      CSMS_TLS_STATION_CA_FILE: pki.caFile,
-      CSMS_LOG_LEVEL: 'info',
-    },
-  });
+  const { server, tlsPort, wss } = await startTlsServer(t, pki, { CSMS_LOG_LEVEL: 'info' });
   const stalled = await Promise.all(Array.from({ length: 100 }, (_, i) => stall(tlsPort, i % 2 === 1)));
   t.teardown(() => stalled.forEach((s) => s.socket.destroy()));
-  const wss = `wss://127.0.0.1:${tlsPort}/ocpp`;
 
   const p2 = 'STALL-P2';
   await server.registerStation(p2, PASSWORD);

@@ -1,11 +1,7 @@
-import t from 'tap';
 import type { Test } from 'tap';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
 import { startServer } from '../helpers/server.js';
 import { connectStrict, bootPayload, RawStation, type StrictClient } from '../helpers/ocpp-clients.js';
-import { CHROMIUM_ARGS, CHROMIUM_INSTALL, CHROMIUM_PATH, chromiumMissing } from '../helpers/chromium.js';
+import { chromiumTest, launchUiBrowser } from '../helpers/chromium.js';
 
 /**
  * The fleet part of the operator UI (issue 15) in Debian's Chromium against a real server and
@@ -18,37 +14,15 @@ import { CHROMIUM_ARGS, CHROMIUM_INSTALL, CHROMIUM_PATH, chromiumMissing } from 
 declare const document: any;
 declare function getComputedStyle(element: unknown): any;
 
-const SCREENSHOTS = process.env.UI_SCREENSHOTS ?? '/tmp/switchyard-ui-shots';
 const ADMIN_PASSWORD = 'admin-password-for-ui-tests';
 
-const missing = chromiumMissing();
-if (missing) {
-  t.comment(`UI browser tests: SKIPPED, ${missing}`);
-  t.test('operator UI fleet pages in Chromium', { skip: `${missing} (${CHROMIUM_INSTALL})` }, async () => {});
-} else {
-  t.test('operator UI fleet pages in Chromium', async (t) => run(t));
-}
+chromiumTest('operator UI fleet pages in Chromium', run);
 
 async function run(t: Test) {
   const outer = t;
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  const { chromium } = await import('playwright-core');
   const server = await startServer(t, { env: { CSMS_ADMIN_PASSWORD: ADMIN_PASSWORD, CSMS_ALLOW_UNKNOWN_STATIONS: 'false' } });
-  const browser: Browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
-  t.teardown(() => browser.close());
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
-  const newPage = async (options: { width?: number; height?: number; colorScheme?: 'light' | 'dark' } = {}) => {
-    const context = await browser.newContext({ viewport: { width: options.width ?? 1280, height: options.height ?? 800 }, colorScheme: options.colorScheme ?? 'light' });
-    t.teardown(() => context.close().catch(() => {}));
-    const page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    await page.goto(server.apiUrl + '/');
-    await page.getByLabel('Username').fill('admin');
-    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
-    return page;
-  };
+  const { loggedInPage, shot } = await launchUiBrowser(t, server.apiUrl);
+  const newPage = (options: { width?: number; height?: number; colorScheme?: 'light' | 'dark' } = {}) => loggedInPage('admin', ADMIN_PASSWORD, options);
 
   // Four stations: two connect and boot (different vendors), two stay offline and never booted.
   const fleet = [['CS-ABB-1', 'ABB', 'Terra', 'ocpp1.6'], ['CS-KEMP-1', 'Kempower', 'Satellite', 'ocpp2.0.1']] as const;

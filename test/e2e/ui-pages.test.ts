@@ -1,11 +1,8 @@
-import t from 'tap';
 import type { Test } from 'tap';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { eventually, startServer } from '../helpers/server.js';
 import { connectStrict, bootPayload, type StrictClient } from '../helpers/ocpp-clients.js';
-import { CHROMIUM_ARGS, CHROMIUM_INSTALL, CHROMIUM_PATH, chromiumMissing } from '../helpers/chromium.js';
+import { chromiumTest, launchUiBrowser } from '../helpers/chromium.js';
 import { EmspSimulator } from '../helpers/emsp-simulator.js';
 
 /**
@@ -13,7 +10,6 @@ import { EmspSimulator } from '../helpers/emsp-simulator.js';
  * campaigns, certificates, OCPI partners) in Debian's Chromium against a real server, strict
  * ocpp-rpc stations and an eMSP simulator. Screenshots go to SCREENSHOTS (looked at by a person).
  */
-const SCREENSHOTS = process.env.UI_SCREENSHOTS ?? '/tmp/switchyard-ui-shots';
 const ADMIN_PASSWORD = 'admin-password-for-ui-pages';
 const PASSWORD = 'a long enough password';
 const STATION_PASSWORD = 'station-password-ui-pages';
@@ -28,25 +24,16 @@ const location = (id: string, stationId: string) => ({
   }],
 });
 
-const missing = chromiumMissing();
-if (missing) {
-  t.comment(`UI feature-page browser tests: SKIPPED, ${missing}`);
-  t.test('operator UI feature pages in Chromium', { skip: `${missing} (${CHROMIUM_INSTALL})` }, async () => {});
-} else {
-  t.test('operator UI feature pages in Chromium', async (t) => run(t));
-}
+chromiumTest('operator UI feature pages in Chromium', run);
 
 async function run(t: Test) {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  const { chromium } = await import('playwright-core');
   const server = await startServer(t, {
     env: {
       CSMS_ADMIN_PASSWORD: ADMIN_PASSWORD, CSMS_UNKNOWN_TOKENS: 'accept-all', CSMS_SITE_DEBOUNCE_MS: '20', CSMS_CAMPAIGN_TICK_MS: '50',
       CSMS_OCPI_RETRY_BASE_MS: '100', CSMS_OCPI_RETRY_MAX_MS: '500', CSMS_OCPI_TICK_MS: '100',
     },
   });
-  const browser: Browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
-  t.teardown(() => browser.close());
+  const { loggedInPage, shot } = await launchUiBrowser(t, server.apiUrl);
   for (const [username, role] of [['olga', 'operator'], ['vic', 'viewer']]) {
     t.equal((await server.apiJson('POST', '/admin/users', { username, password: PASSWORD, role, tenantId: 'default' })).status, 201, `user ${username} created`);
   }
@@ -70,19 +57,7 @@ async function run(t: Test) {
     return { status: 'Accepted', certificateHashDataChain: [{ certificateType: 'ManufacturerRootCertificate', certificateHashData: reported }] };
   });
 
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
-  const newPage = async (username: string, password: string, colorScheme: 'light' | 'dark' = 'light'): Promise<Page> => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme });
-    t.teardown(() => context.close().catch(() => {}));
-    const page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    await page.goto(server.apiUrl + '/');
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
-    return page;
-  };
+  const newPage = (username: string, password: string, colorScheme: 'light' | 'dark' = 'light') => loggedInPage(username, password, { colorScheme });
   /** A request with this page's own session and CSRF token (what the UI could send). */
   const fromPage = (page: Page, method: string, path: string, body?: unknown) =>
     page.evaluate(async ([method, path, body]) => {

@@ -1,36 +1,22 @@
-import t from 'tap';
 import type { Test } from 'tap';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { connectStrict, bootPayload, type StrictClient } from '../helpers/ocpp-clients.js';
-import { CHROMIUM_ARGS, CHROMIUM_INSTALL, CHROMIUM_PATH, chromiumMissing } from '../helpers/chromium.js';
+import { chromiumTest, launchUiBrowser } from '../helpers/chromium.js';
 
 /**
  * The operator UI in Debian's Chromium (playwright-core, never a downloaded browser) against a real
  * server and strict ocpp-rpc stations. Screenshots of each page go to SCREENSHOTS (looked at by a
  * person; docs/ui-stations.png comes from there).
  */
-const SCREENSHOTS = process.env.UI_SCREENSHOTS ?? '/tmp/switchyard-ui-shots';
 const ADMIN_PASSWORD = 'admin-password-for-ui-tests';
 const PASSWORD = 'a long enough password';
 
-const missing = chromiumMissing();
-if (missing) {
-  t.comment(`UI browser tests: SKIPPED, ${missing}`);
-  t.test('operator UI in Chromium', { skip: `${missing} (${CHROMIUM_INSTALL})` }, async () => {});
-} else {
-  t.test('operator UI in Chromium', async (t) => run(t));
-}
+chromiumTest('operator UI in Chromium', run);
 
 async function run(t: Test) {
   const outer = t;
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  const { chromium } = await import('playwright-core');
   const server = await startServer(t, { env: { CSMS_ADMIN_PASSWORD: ADMIN_PASSWORD, CSMS_ALLOW_UNKNOWN_STATIONS: 'false' } });
-  const browser: Browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
-  t.teardown(() => browser.close());
+  const { newPage, login, shot } = await launchUiBrowser(t, server.apiUrl);
   const asAdminKey = async (method: string, path: string, body?: unknown, tenant?: string) => {
     const res = await server.api(path, {
       method,
@@ -46,20 +32,6 @@ async function run(t: Test) {
   await server.registerStation('CS-UI-1', 'station-password-ui-1');
   t.equal((await asAdminKey('POST', '/stations', { id: 'CS-BETA-1', password: 'station-password-beta' }, 'beta')).status, 201);
 
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
-  const newPage = async (options: { colorScheme?: 'light' | 'dark' } = {}): Promise<{ context: BrowserContext; page: Page }> => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: options.colorScheme ?? 'light' });
-    t.teardown(() => context.close().catch(() => {}));
-    const page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    return { context, page };
-  };
-  const login = async (page: Page, username: string, password: string) => {
-    await page.goto(server.apiUrl + '/');
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Log in' }).click();
-  };
 
   let station: StrictClient;
   const resets: unknown[] = [];

@@ -2,14 +2,15 @@ import { createRequire } from 'node:module';
 import { connect } from 'node:net';
 import { RPCClient, createValidator } from 'ocpp-rpc';
 import WebSocket from 'ws';
-import type { TestLike } from './server.js';
+import type { TestLike, TestServer } from './server.js';
 
 /**
  * Independent stations for end-to-end tests:
  * - `strictClient`: ocpp-rpc's RPCClient in strict mode, which validates everything the CSMS
  *   sends (and everything it sends itself) against the official schemas;
  * - `RawStation`: a bare `ws` socket for arbitrary bytes and frames;
- * - `rawUpgrade`: a bare HTTP upgrade request, to see refusals and whether the socket closes.
+ * - `rawUpgrade`: a bare HTTP upgrade request, to see refusals and whether the socket closes;
+ * - `wsUpgradeStatus`: an upgrade by the `ws` client (wss://, client certificates), its status only.
  */
 
 export type Version = 'ocpp1.6' | 'ocpp2.0.1' | 'ocpp2.1';
@@ -318,9 +319,72 @@ export function rawUpgrade(
   });
 }
 
+/**
+ * The outcome of a WebSocket upgrade by the `ws` client: the HTTP status (101 = accepted), or
+ * `tls: <message>` when the connection failed before any HTTP answer (on wss://, the TLS handshake).
+ * Basic auth as `user` (default: the station id at the end of the URL) when a password is given.
+ */
+export function wsUpgradeStatus(
+  url: string,
+  protocol: string,
+  options: { ca?: Buffer; cert?: Buffer; key?: Buffer; password?: string; user?: string; localAddress?: string } = {},
+): Promise<string | number> {
+  return new Promise((resolve) => {
+    const headers: Record<string, string> = {};
+    if (options.password) headers.authorization = basic(options.user ?? url.split('/').pop()!, options.password);
+    const ws = new WebSocket(url, protocol, {
+      headers,
+      ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+      ...(options.ca ? { ca: options.ca } : {}),
+      ...(options.cert ? { cert: options.cert, key: options.key } : {}),
+    });
+    let settled = false;
+    const done = (value: string | number) => {
+      if (settled) return;
+      settled = true;
+      resolve(value);
+      ws.terminate();
+    };
+    ws.on('open', () => done(101));
+    ws.on('unexpected-response', (_req, res) => done(res.statusCode ?? 0));
+    ws.on('error', (error) => done(`tls: ${error.message}`));
+  });
+}
+
+/**
+ * Answers the CSMS's password call like a station (1.6: ChangeConfiguration AuthorizationKey;
+ * 2.0.1: SetVariables SecurityCtrlr.BasicAuthPassword) with `status`, and collects the passwords
+ * it was given, in order: the last is the one the station would log in with from now on.
+ */
+export function takePasswords(client: StrictClient, version: Version, status = 'Accepted'): string[] {
+  const received: string[] = [];
+  if (version === 'ocpp1.6') {
+    client.handle('ChangeConfiguration', async ({ params }: any) => {
+      if (params.key === 'AuthorizationKey') received.push(Buffer.from(params.value, 'hex').toString('utf8'));
+      return { status };
+    });
+  } else {
+    type Data = { component: { name: string }; variable: { name: string }; attributeValue: string };
+    client.handle('SetVariables', async ({ params }: any) => {
+      const data = (params as { setVariableData: Data[] }).setVariableData;
+      for (const d of data) if (d.component.name === 'SecurityCtrlr' && d.variable.name === 'BasicAuthPassword') received.push(d.attributeValue);
+      return { setVariableResult: data.map((d) => ({ attributeStatus: status, component: d.component, variable: d.variable })) };
+    });
+  }
+  return received;
+}
+
 /** Basic Authorization header value. */
 export function basic(user: string, password: string): string {
   return 'Basic ' + Buffer.from(`${user}:${password}`).toString('base64');
+}
+
+/** A station registered with `password` through the API, connected as a strict client and booted. */
+export async function bootedStation(t: TestLike, server: Pick<TestServer, 'registerStation' | 'ocppUrl'>, id: string, password: string, version: Version): Promise<StrictClient> {
+  await server.registerStation(id, password);
+  const client = await connectStrict(t, { endpoint: server.ocppUrl, identity: id, password, version });
+  await client.call('BootNotification', bootPayload(version));
+  return client;
 }
 
 /** The OCPP error code a strict client's call was refused with (undefined if it succeeded). */

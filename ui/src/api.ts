@@ -71,3 +71,22 @@ export function errorText(error: unknown): string {
   if (error instanceof ApiFailure) return `${error.message} (${error.code})`;
   return error instanceof Error ? error.message : String(error);
 }
+
+/**
+ * A page's runner for what its buttons and forms do: runs the action, then clears the page's
+ * error and reloads the page's data; a failure (of either) becomes the page's error instead.
+ * Resolves true when both succeeded.
+ */
+export function actThenReload(setError: (error: string | null) => void, load: () => Promise<unknown>): (action: () => Promise<unknown>) => Promise<boolean> {
+  return async (action) => {
+    try {
+      await action();
+      setError(null);
+      await load();
+      return true;
+    } catch (e) {
+      setError(errorText(e));
+      return false;
+    }
+  };
+}

@@ -1,22 +1,12 @@
-import { alertsOfEvents } from '../../../core/alerts.js';
-import { componentRef, variableRef, type ActualValueUpdate, type WireComponent, type WireVariable } from '../../../core/device-model.js';
+import { alertsOfEvents, type WireEventData } from '../../../core/alerts.js';
+import { componentRef, variableRef, type ActualValueUpdate } from '../../../core/device-model.js';
 import { boundedPayload } from '../../../core/station-events.js';
 import { publish, reportsOf, type Report, type ReportContext } from '../shared/station-reports.js';
 import { DEFAULT_EVENT_BUDGET, takeEvents, type EventBudget, type StormNote } from '../../../core/event-budget.js';
 import type { HandlerContext } from '../../handler-context.js';
 
-interface EventData {
-  eventId: number;
-  timestamp: string;
-  trigger: string;
-  actualValue: string;
-  component: WireComponent;
-  variable: WireVariable;
-  eventNotificationType: string;
+interface EventData extends WireEventData {
   cause?: number;
-  techCode?: string;
-  techInfo?: string;
-  cleared?: boolean;
   transactionId?: string;
   variableMonitoringId?: number;
   [key: string]: unknown;

@@ -7,7 +7,7 @@ import type {
   StationRequest,
 } from '../../requests.js';
 import { InvalidCursorError } from '../../errors.js';
-import { decodeCursor, encodeCursor } from '../../cursor.js';
+import { decodeJsonCursor, encodeCursor } from '../../cursor.js';
 import type { Page, PageQuery } from './store.js';
 
 export interface RequestQuery extends PageQuery {
@@ -57,13 +57,7 @@ export function encodeRequestCursor(request: Pick<StationRequest, 'createdAt' | 
 
 /** Throws InvalidCursorError for anything that is not a cursor we issued (the API answers 400). */
 export function decodeRequestCursor(cursor: string): [string, number] {
-  let value: unknown;
-  try {
-    value = JSON.parse(decodeCursor(cursor));
-  } catch (error) {
-    if (error instanceof InvalidCursorError) throw error;
-    throw new InvalidCursorError();
-  }
+  const value = decodeJsonCursor(cursor);
   if (!Array.isArray(value) || value.length !== 2 || typeof value[0] !== 'string' || !Number.isInteger(value[1])) throw new InvalidCursorError();
   return value as [string, number];
 }

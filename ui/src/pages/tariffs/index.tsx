@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, errorText } from '../../api.ts';
+import { api, actThenReload } from '../../api.ts';
 import { Card, Empty, ErrorBox, PageHeader } from '../../components.tsx';
 import { formatTime } from '../../format.ts';
 import { go, href } from '../../router.ts';
@@ -20,15 +20,7 @@ export function TariffsPage({ user }: PageProps) {
       setAssignments(a.items);
     }, setError);
   useEffect(() => void load(), []);
-  const act = async (f: () => Promise<unknown>) => {
-    try {
-      await f();
-      setError(null);
-      await load();
-    } catch (e) {
-      setError(errorText(e));
-    }
-  };
+  const act = actThenReload(setError, load);
   const assignedTo = (id: string) => assignments.filter((a) => a.tariffId === id).map((a) => targetText(a.target));
   return (
     <>

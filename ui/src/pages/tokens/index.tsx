@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, errorText } from '../../api.ts';
+import { api, actThenReload } from '../../api.ts';
 import { Card, Empty, ErrorBox, PageHeader } from '../../components.tsx';
 import { formatTime } from '../../format.ts';
 import type { PageProps } from '../../main.tsx';
@@ -29,15 +29,7 @@ export function TokensPage({ user }: PageProps) {
     }, setError);
   useEffect(() => void load(), [cursors, group]);
   const edit = user.role !== 'viewer';
-  const act = async (f: () => Promise<unknown>) => {
-    try {
-      await f();
-      setError(null);
-      await load();
-    } catch (e) {
-      setError(errorText(e));
-    }
-  };
+  const act = actThenReload(setError, load);
   const body = (t: any, change: Record<string, unknown>) => ({ type: t.type, status: t.status, expiresAt: t.expiresAt, groupId: t.groupId, allowConcurrentTx: t.allowConcurrentTx, priority: t.priority ?? null, ...change });
   const update = (t: any, change: Record<string, unknown>) => act(() => api(`/tokens/${encodeURIComponent(t.idToken)}`, { method: 'PUT', body: body(t, change) }));
   /** Assigns existing tokens to a group, one PUT each (the token keeps everything else). */

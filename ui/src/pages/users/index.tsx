@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, chosenTenant, errorText } from '../../api.ts';
+import { api, actThenReload, chosenTenant, errorText } from '../../api.ts';
 import { Card, Empty, ErrorBox, PageHeader } from '../../components.tsx';
 import { formatTime } from '../../format.ts';
 import type { PageProps } from '../../main.tsx';
@@ -27,15 +27,7 @@ export function UsersPage({ user }: PageProps) {
     }
   };
   useEffect(() => void load(), []);
-  const act = async (f: () => Promise<unknown>) => {
-    try {
-      await f();
-      setError(null);
-      await load();
-    } catch (e) {
-      setError(errorText(e));
-    }
-  };
+  const act = actThenReload(setError, load);
   return (
     <>
       <PageHeader title="Users and API keys" />
