@@ -104,10 +104,7 @@ export class OcpiDeliveryLoop implements LocationPusher {
 
   /** The requests to one partner (the token's eMSP: sessions, CDRs), when it has a receiver of `module`: for a write that enqueues them itself. */
   async deliveriesTo(tenantId: string, partnerId: string, module: string, deliveries: PartnerRequest[]): Promise<NewOcpiDelivery[]> {
-    const partner = (await this.roaming.receivers(tenantId, module)).find((p) => p.id === partnerId);
-    if (!partner) return [];
-    const createdAt = new Date().toISOString();
-    return deliveries.map((d) => ({ tenantId, partnerId, module, createdAt, ...d }));
+    return (await this.deliveriesFor(tenantId, deliveries, module)).filter((d) => d.partnerId === partnerId);
   }
 
   /** A request to one partner at a full URL (e.g. a CommandResult to its response_url). */

@@ -2,7 +2,7 @@ import type { NatsConnection, Subscription as NatsSubscription } from '@nats-io/
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import type { BusEvent } from '../../core/types.js';
 import type { LoggedFrame } from '../../core/ports/store/message-log-store.js';
-import { matchesPattern, type Bus, type EventHandler, type PublishOutcome, type Subscription } from '../../core/ports/bus.js';
+import { SubscriberTable, type Bus, type EventHandler, type PublishOutcome, type Subscription } from '../../core/ports/bus.js';
 import { BoundedOutbox } from './bounded-outbox.js';
 import { ALL_EVENTS, DURABLE_EVENTS, eventSubject, frameSubject, isDurable } from './nats-subjects.js';
 
@@ -38,9 +38,7 @@ export class NatsBus implements Bus {
   private readonly js: JetStreamClient;
   private readonly outbox: BoundedOutbox<Outgoing>;
   private subscription: NatsSubscription | undefined;
-  private readonly subscribers = new Set<{ pattern: string; handler: EventHandler }>();
-  /** The local subscribers of each event type, rebuilt lazily after (un)subscribing. */
-  private readonly byType = new Map<string, Array<{ pattern: string; handler: EventHandler }>>();
+  private readonly subscribers = new SubscriberTable();
   /** Ids of the events delivered lately (insertion order), to drop a retried publish's second copy. */
   private readonly recentIds = new Set<string>();
   private duplicates = 0;
@@ -161,27 +159,20 @@ export class NatsBus implements Bus {
 
   /**
    * One NATS subscription per bus, however many local subscribers: each event is parsed once and
-   * handed to the subscribers of its type (cached per type, as the memory bus does), and an event
+   * handed to the subscribers of its type (a SubscriberTable, as in the memory bus), and an event
    * id seen lately is handed on only once. A publish the outbox retries (not acknowledged in
    * time, yet delivered) reaches core subscribers again: without this, a retried old status
    * could be applied after newer ones.
    */
   subscribe(pattern: string, handler: EventHandler): Subscription {
     if (this.closed) return { unsubscribe: () => {} };
-    const sub = { pattern, handler };
-    this.subscribers.add(sub);
-    this.byType.clear();
+    const unsubscribe = this.subscribers.add(pattern, handler);
     this.subscription ??= this.connection.subscribe(ALL_EVENTS, {
       callback: (error, msg) => {
         if (!error) this.deliver(msg.data);
       },
     });
-    return {
-      unsubscribe: () => {
-        if (!this.subscribers.delete(sub)) return;
-        this.byType.clear();
-      },
-    };
+    return { unsubscribe };
   }
 
   /** Events dropped because their id had been delivered lately (retried publishes). */
@@ -206,14 +197,9 @@ export class NatsBus implements Bus {
       // A Set iterates in insertion order: the first is the oldest.
       if (this.recentIds.size > RECENT_IDS) this.recentIds.delete(this.recentIds.values().next().value!);
     }
-    let matching = this.byType.get(event.type);
-    if (!matching) {
-      matching = [...this.subscribers].filter((sub) => matchesPattern(sub.pattern, event.type));
-      this.byType.set(event.type, matching);
-    }
-    for (const sub of matching) {
+    for (const handler of this.subscribers.matching(event.type)) {
       try {
-        sub.handler(event);
+        handler(event);
       } catch (handlerError) {
         this.options.onHandlerError?.(handlerError);
       }
@@ -233,7 +219,6 @@ export class NatsBus implements Bus {
     if (this.closed) return;
     this.closed = true;
     this.subscribers.clear();
-    this.byType.clear();
     try {
       await this.connection.drain();
     } catch {

@@ -1,6 +1,6 @@
 import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api, errorText } from '../../api.ts';
+import { actThenReload, api } from '../../api.ts';
 import { Card, Empty, ErrorBox, PageHeader } from '../../components.tsx';
 import { formatTime } from '../../format.ts';
 import type { PageProps } from '../../main.tsx';
@@ -21,17 +21,7 @@ export function PartnersPage(_props: PageProps) {
       setPartners(b.items);
     }, setError);
   useEffect(() => void load(), []);
-  const act = async (f: () => Promise<unknown>): Promise<boolean> => {
-    try {
-      await f();
-      setError(null);
-      await load();
-      return true;
-    } catch (e) {
-      setError(errorText(e));
-      return false;
-    }
-  };
+  const act = actThenReload(setError, load);
   return (
     <>
       <PageHeader title="OCPI partners"><button type="button" class="small" onClick={() => void load()}>Refresh</button></PageHeader>
