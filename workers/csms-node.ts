@@ -209,9 +209,12 @@ export class CsmsNode implements StationCaller {
           tenantId: message.tenantId,
           version: message.version,
           connectedAt: new Date().toISOString(),
+          openedAt: message.openedAt,
         };
         const displaced = this.registry.connect(message.stationId, location);
         if (displaced) this.threadByIndex(displaced.thread)?.kick(message.stationId, displaced.connId);
+        // A connection that was already replaced when main heard of it is closed without a trace.
+        if (displaced === location) return;
         this.presence?.connected(message.stationId, location);
         this.publishConnection('station.connected', message.stationId, location, { protocol: location.version });
         return;

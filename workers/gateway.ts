@@ -39,7 +39,8 @@ interface SocketData {
 }
 
 export interface GatewayHooks {
-  connected(data: { stationId: string; tenantId: string; version: OcppVersion; connId: string }): void;
+  /** `openedAt`: the process's monotonic clock (ns) when the socket opened, comparable across threads. */
+  connected(data: { stationId: string; tenantId: string; version: OcppVersion; connId: string; openedAt: number }): void;
   disconnected(data: { stationId: string; tenantId: string; connId: string; code: number }): void;
   /** A frame of a watched station (setWatch), in or out, as it happens. */
   frame?(frame: LiveFrame): void;
@@ -420,7 +421,7 @@ export class Gateway {
       { stationId: data.stationId, tenantId: data.tenantId, protocol: data.version, connId: data.connId, remoteAddress: data.remoteAddress },
       'station connected',
     );
-    this.options.hooks.connected({ stationId: data.stationId, tenantId: data.tenantId, version: data.version, connId: data.connId });
+    this.options.hooks.connected({ stationId: data.stationId, tenantId: data.tenantId, version: data.version, connId: data.connId, openedAt: Number(process.hrtime.bigint()) });
   }
 
   private onClose(ws: WebSocket<SocketData>, code: number, reason: string): void {

@@ -6,19 +6,27 @@ export interface StationLocation {
   tenantId: string;
   version: OcppVersion;
   connectedAt: string;
+  /**
+   * When the socket opened on its thread (process monotonic clock, ns). Main hears of connections
+   * from several threads, whose messages it may take in another order than they were sent.
+   */
+  openedAt: number;
 }
 
 /**
- * Station id → the thread holding its socket, on the main thread. The newest connection wins:
- * registering returns the one it displaced so the caller can close it on its thread.
+ * Station id → the thread holding its socket, on the main thread. The connection opened last wins,
+ * whatever order the threads' messages arrive in: registering returns the loser (the displaced
+ * one, or the registered one itself when a newer one is already there) for the caller to close.
  */
 export class StationRegistry {
   private readonly locations = new Map<string, StationLocation>();
 
   connect(stationId: string, location: StationLocation): StationLocation | undefined {
     const previous = this.locations.get(stationId);
+    if (previous && previous.connId === location.connId) return undefined;
+    if (previous && previous.openedAt > location.openedAt) return location;
     this.locations.set(stationId, location);
-    return previous && previous.connId !== location.connId ? previous : undefined;
+    return previous;
   }
 
   /** Removes the entry only if it is still this connection (a newer one may have replaced it). */

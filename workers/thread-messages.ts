@@ -38,7 +38,7 @@ export type MainToGateway =
 export type GatewayToMain =
   | { k: 'ready' }
   | { k: 'listen-failed'; message: string }
-  | { k: 'connected'; stationId: string; tenantId: string; version: OcppVersion; connId: string }
+  | { k: 'connected'; stationId: string; tenantId: string; version: OcppVersion; connId: string; openedAt: number }
   | { k: 'disconnected'; stationId: string; tenantId: string; connId: string; code: number }
   /** a frame of a watched station (the live message inspector), as it went over the wire */
   | { k: 'live-frame'; frame: LiveFrame };
