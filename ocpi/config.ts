@@ -23,6 +23,13 @@ export interface OcpiConfig {
   leaseMs: number;
   /** CSMS_OCPI_PAGE_LIMIT: the most objects one GET page returns (X-Limit; default 100). */
   pageLimit: number;
+  /**
+   * The sweep that makes sessions and CDRs the live path missed (ocpi/session-reconciler.ts):
+   * CSMS_OCPI_RECONCILE_SEC how often (default 60 s; 0 turns it off), CSMS_OCPI_RECONCILE_GRACE_SEC
+   * how old a transaction write must be before the sweep looks at it (default 60 s),
+   * CSMS_OCPI_RECONCILE_LOOKBACK_HOURS how far back a tenant's first sweep reads (default 24 h).
+   */
+  reconcile: { everyMs: number; graceMs: number; lookbackMs: number };
 }
 
 export function loadOcpiConfig(env: Record<string, string | undefined>, apiBaseUrl: string): OcpiConfig {
@@ -38,5 +45,10 @@ export function loadOcpiConfig(env: Record<string, string | undefined>, apiBaseU
     realtimeTimeoutMs: integer(env, 'CSMS_OCPI_REALTIME_TIMEOUT_MS', 3000, 10, 60_000),
     currency: (env.CSMS_OCPI_CURRENCY?.trim() || 'EUR').toUpperCase().slice(0, 3),
     pageLimit: integer(env, 'CSMS_OCPI_PAGE_LIMIT', 100, 1, 10_000),
+    reconcile: {
+      everyMs: integer(env, 'CSMS_OCPI_RECONCILE_SEC', 60, 0, 86_400) * 1000,
+      graceMs: integer(env, 'CSMS_OCPI_RECONCILE_GRACE_SEC', 60, 1, 86_400) * 1000,
+      lookbackMs: integer(env, 'CSMS_OCPI_RECONCILE_LOOKBACK_HOURS', 24, 1, 24 * 90) * 3_600_000,
+    },
   };
 }

@@ -7,8 +7,12 @@ import type { OcpiConfig } from './config.js';
 import { OcpiDeliveryLoop, type DeliveryLease } from './delivery.js';
 import { LocationService } from './locations.js';
 import { RoamingService } from './roaming-service.js';
+import { SessionReconciler } from './session-reconciler.js';
 import { SessionService, type MoneyStore, type TransactionFacts } from './sessions.js';
 import { TariffSender, type TariffReader } from './tariffs.js';
+
+/** Released after each sweep; this long only when its node dies mid-sweep (a first sweep may read a day of transactions). */
+const RECONCILE_LEASE_MS = 15 * 60_000;
 
 /** Everything the OCPI server and its admin routes use; built once per node (workers/main.ts). */
 export interface OcpiServices {
@@ -19,6 +23,8 @@ export interface OcpiServices {
   sessions: SessionService;
   /** Absent when the node has no tariff store to read (tariffs module not offered). */
   tariffs?: TariffSender;
+  /** Sessions and CDRs the live path missed (absent without the transaction store to read). */
+  reconciler?: SessionReconciler;
 }
 
 /**
@@ -35,7 +41,13 @@ export function createOcpiServices(
   const sessions = new SessionService(store, locations, delivery, config.currency, log, money);
   const tariffs = money ? new TariffSender(money.tariffs, roaming, delivery, locations, log) : undefined;
   if (tariffs) locations.tariffIds = (tenantId) => (stationId, evseId) => tariffs.tariffIdsFor(tenantId, stationId, evseId);
-  return { config, roaming, locations, delivery, sessions, ...(tariffs ? { tariffs } : {}) };
+  const reconciler = money
+    ? new SessionReconciler({
+        store, transactions: money.transactions, sessions, log, ...(lease ? { lease } : {}), ...(registry ? { registry } : {}),
+        settings: { graceMs: config.reconcile.graceMs, lookbackMs: config.reconcile.lookbackMs, pageSize: 200, leaseMs: RECONCILE_LEASE_MS },
+      })
+    : undefined;
+  return { config, roaming, locations, delivery, sessions, ...(tariffs ? { tariffs } : {}), ...(reconciler ? { reconciler } : {}) };
 }
 
 /**

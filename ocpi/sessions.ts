@@ -84,12 +84,13 @@ export class SessionService {
     return transactionCost(cost.tariff, cost.assignedBy, record, meterValues, costUntil(record, newest), new Date().toISOString());
   }
 
-  async onTransaction(tenantId: string, stationId: string, tx: TransactionFacts): Promise<void> {
-    if (!tx.idToken || tx.evseId === null) return;
+  /** True when the transaction is a roaming session (a partner's token on a mapped EVSE) and its session was stored. */
+  async onTransaction(tenantId: string, stationId: string, tx: TransactionFacts): Promise<boolean> {
+    if (!tx.idToken || tx.evseId === null) return false;
     const tokenDoc = await this.store.getDoc<StoredToken>('token', tenantId, tokenDocId(tx.idToken.idToken));
-    if (!tokenDoc) return;
+    if (!tokenDoc) return false;
     const place = await this.locations.findEvse(tenantId, stationId, tx.evseId);
-    if (!place) return;
+    if (!place) return false;
     const { partnerId, token } = tokenDoc.body;
     const { location, evse } = place;
     const connector = evse.connectors[0]!;
@@ -111,9 +112,9 @@ export class SessionService {
     const push = await this.delivery.deliveriesTo(tenantId, partnerId, 'sessions', [{ method: 'PUT', path: `/${location.country_code}/${location.party_id}/${tx.transactionId}`, body: session, objectKey: key }]);
     await this.store.putDoc({ tenantId, kind: 'session', id: tx.transactionId, scope: partnerId, lookup: null, lastUpdated: now, body: session }, push);
     if (push.length > 0) this.delivery.wake();
-    if (tx.isActive || !tx.endedAt) return;
+    if (tx.isActive || !tx.endedAt) return true;
     // A CDR once: never changed after it was sent (§10: corrections are credit CDRs).
-    if (await this.store.getDoc('cdr', tenantId, tx.transactionId)) return;
+    if (await this.store.getDoc('cdr', tenantId, tx.transactionId)) return true;
     const money = await this.moneyFields(tenantId, stationId, tx, cost);
     const cdr = {
       country_code: location.country_code, party_id: location.party_id, id: tx.transactionId,
@@ -129,6 +130,7 @@ export class SessionService {
     } as Cdr;
     await this.send(tenantId, partnerId, cdr, key);
     this.log.info({ tenantId, partnerId, transactionId: tx.transactionId, kwh, totalCost: cdr.total_cost, currency: cdr.currency }, 'OCPI CDR created');
+    return true;
   }
 
   /** Currency, tariffs, charging periods, signed data and totals of a CDR; from the cost when there is one. */

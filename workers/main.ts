@@ -36,6 +36,7 @@ import type { CpuTask } from './cpu-tasks.js';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { pruneStatusHistory } from './status-history-retention.js';
 import { startReportTimeoutSweep } from './report-timeout-sweep.js';
+import { startPeriodicSweep } from '../actors/commands/periodic-sweep.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -284,6 +285,9 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
     : undefined;
   campaigns?.start();
   ocpi?.delivery.start();
+  const ocpiReconcile = ocpi?.reconciler && ocpi.config.reconcile.everyMs > 0
+    ? startPeriodicSweep(() => ocpi.reconciler!.sweep(), ocpi.config.reconcile.everyMs, (error) => log.warn({ err: error }, 'OCPI session reconciliation sweep failed; retried next time'))
+    : undefined;
   renewals?.start();
   sites?.start();
   const banner = startupBanner(config, controlPlane.role);
@@ -301,6 +305,7 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
       // whole call timeout. Closing the station fails its calls, so those requests end (409).
       clearInterval(sweepTimer);
       for (const subscription of [...campaignSubscriptions, ...ocpiSubscriptions]) subscription.unsubscribe();
+      await ocpiReconcile?.stop();
       await ocpi?.delivery.stop();
       await campaigns?.stop();
       await renewals?.stop();

@@ -63,6 +63,11 @@ export class MongoOcpi implements OcpiStore {
     return d ? strip<T>(d) : undefined;
   }
 
+  async tenantsWithDoc(kind: OcpiDocKind): Promise<string[]> {
+    await this.ready;
+    return ((await this.docs.distinct('tenantId', { kind })) as string[]).sort();
+  }
+
   async listDocs<T>(kind: OcpiDocKind, tenantId: string, query: OcpiDocQuery): Promise<{ items: Array<OcpiDoc<T>>; total: number }> {
     await this.ready;
     const filter: Record<string, unknown> = { tenantId, kind };

@@ -79,6 +79,15 @@ export class PostgresOcpi implements OcpiStore {
     return row && docOfRow<T>(row as never);
   }
 
+  async tenantsWithDoc(kind: OcpiDocKind): Promise<string[]> {
+    // A loose index scan over the primary key: one seek per tenant, however many documents each has.
+    const rows = await this.sql<Array<{ id: string }>>`WITH RECURSIVE tenants(id) AS (
+        SELECT min(tenant_id) FROM ocpi_docs
+        UNION ALL SELECT (SELECT min(tenant_id) FROM ocpi_docs WHERE tenant_id > tenants.id) FROM tenants WHERE tenants.id IS NOT NULL)
+      SELECT id FROM tenants WHERE id IS NOT NULL AND EXISTS (SELECT 1 FROM ocpi_docs WHERE tenant_id = tenants.id AND kind = ${kind})`;
+    return rows.map((r) => r.id);
+  }
+
   async listDocs<T>(kind: OcpiDocKind, tenantId: string, query: OcpiDocQuery): Promise<{ items: Array<OcpiDoc<T>>; total: number }> {
     const sql = this.sql;
     const filter = sql`tenant_id = ${tenantId} AND kind = ${kind}

@@ -69,6 +69,11 @@ export class SqliteOcpi implements OcpiStore {
          WHERE tenant_id = ? AND kind = ? AND id = ? AND last_updated = ? AND body = ?`,
       ),
       byLookup: db.prepare('SELECT * FROM ocpi_docs WHERE kind = ? AND lookup = ?'),
+      // A loose index scan over the primary key: one seek per tenant, however many documents each has.
+      tenantsWith: db.prepare(`WITH RECURSIVE tenants(id) AS (
+          SELECT min(tenant_id) FROM ocpi_docs
+          UNION ALL SELECT (SELECT min(tenant_id) FROM ocpi_docs WHERE tenant_id > tenants.id) FROM tenants WHERE tenants.id IS NOT NULL)
+        SELECT id FROM tenants WHERE id IS NOT NULL AND EXISTS (SELECT 1 FROM ocpi_docs WHERE tenant_id = tenants.id AND kind = ?)`),
       remove: db.prepare('DELETE FROM ocpi_docs WHERE tenant_id = ? AND kind = ? AND id = ?'),
       insertDelivery: db.prepare(
         `INSERT INTO ocpi_deliveries (tenant_id, partner_id, module, method, path, body, object_key, created_at, next_at)
@@ -134,6 +139,10 @@ export class SqliteOcpi implements OcpiStore {
       .prepare(`SELECT * FROM ocpi_docs WHERE ${clause} ORDER BY last_updated, id LIMIT ? OFFSET ?`)
       .all(...args, query.limit, query.offset) as DocRow[];
     return { items: rows.map((r) => docOfRow<T>(r)), total };
+  }
+
+  async tenantsWithDoc(kind: OcpiDocKind): Promise<string[]> {
+    return (this.stmt.tenantsWith!.all(kind) as Array<{ id: string }>).map((r) => r.id);
   }
 
   deleteDoc(kind: OcpiDocKind, tenantId: string, id: string): Promise<boolean> {

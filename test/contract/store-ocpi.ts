@@ -81,6 +81,21 @@ export function ocpiStoreContract(t: Test, name: string, options: StoreContractO
       t.equal(window.total, 2);
     });
 
+    t.test('tenants with a document of a kind: each once, in id order, others left out', async (t) => {
+      const store = await fresh(t);
+      t.same(await store.ocpi.tenantsWithDoc('partner'), [], 'none yet');
+      await store.ocpi.putDoc(doc({ kind: 'partner', tenantId: 'tb', id: 'P1' }));
+      await store.ocpi.putDoc(doc({ kind: 'partner', tenantId: 'tb', id: 'P2' }));
+      await store.ocpi.putDoc(doc({ kind: 'partner', tenantId: 'ta', id: 'P1' }));
+      for (let i = 0; i < 5; i++) await store.ocpi.putDoc(doc({ kind: 'location', tenantId: 'tc', id: `L${i}` }));
+      await store.ocpi.putDoc(doc({ kind: 'location', tenantId: 'ta', id: 'L1' }));
+      t.same(await store.ocpi.tenantsWithDoc('partner'), ['ta', 'tb']);
+      t.same(await store.ocpi.tenantsWithDoc('location'), ['ta', 'tc']);
+      t.same(await store.ocpi.tenantsWithDoc('cdr'), []);
+      await store.ocpi.deleteDoc('partner', 'ta', 'P1');
+      t.same(await store.ocpi.tenantsWithDoc('partner'), ['tb'], 'gone with its last document');
+    });
+
     t.test('deliveries: one head per partner in seq order, postponed, completed, counted, dropped', async (t) => {
       const store = await fresh(t);
       const d = (partnerId: string, n: number, tenantId = 't1') => ({

@@ -74,6 +74,8 @@ export interface OcpiStore {
   /** Oldest lastUpdated first (then id); `total` counts every match, ignoring offset and limit. */
   listDocs<T>(kind: OcpiDocKind, tenantId: string, query: OcpiDocQuery): Promise<{ items: Array<OcpiDoc<T>>; total: number }>;
   deleteDoc(kind: OcpiDocKind, tenantId: string, id: string): Promise<boolean>;
+  /** The tenants that have at least one document of that kind (e.g. a partner), in id order. */
+  tenantsWithDoc(kind: OcpiDocKind): Promise<string[]>;
 
   /** Appends in order (seq ascending); durable once it resolves. */
   enqueueDeliveries(deliveries: NewOcpiDelivery[]): Promise<void>;
