@@ -7,7 +7,7 @@ import type { OcpiConfig } from './config.js';
 import { OcpiDeliveryLoop, type DeliveryLease } from './delivery.js';
 import { LocationService } from './locations.js';
 import { RoamingService } from './roaming-service.js';
-import { SessionReconciler } from './session-reconciler.js';
+import { OcpiReconciler } from './reconciler.js';
 import { SessionService, type MoneyStore, type TransactionFacts } from './sessions.js';
 import { TariffSender, type TariffReader } from './tariffs.js';
 
@@ -24,7 +24,7 @@ export interface OcpiServices {
   /** Absent when the node has no tariff store to read (tariffs module not offered). */
   tariffs?: TariffSender;
   /** Sessions and CDRs the live path missed (absent without the transaction store to read). */
-  reconciler?: SessionReconciler;
+  reconciler?: OcpiReconciler;
 }
 
 /**
@@ -39,11 +39,11 @@ export function createOcpiServices(
   const delivery = new OcpiDeliveryLoop(store, roaming, config, log, registry, lease);
   const locations = new LocationService(store, roaming, delivery, log);
   const sessions = new SessionService(store, locations, delivery, config.currency, log, money);
-  const tariffs = money ? new TariffSender(money.tariffs, roaming, delivery, locations, log) : undefined;
+  const tariffs = money ? new TariffSender(money.tariffs, store, roaming, delivery, locations, log) : undefined;
   if (tariffs) locations.tariffIds = (tenantId) => (stationId, evseId) => tariffs.tariffIdsFor(tenantId, stationId, evseId);
   const reconciler = money
-    ? new SessionReconciler({
-        store, transactions: money.transactions, sessions, log, ...(lease ? { lease } : {}), ...(registry ? { registry } : {}),
+    ? new OcpiReconciler({
+        store, transactions: money.transactions, sessions, ...(tariffs ? { tariffs } : {}), log, ...(lease ? { lease } : {}), ...(registry ? { registry } : {}),
         settings: { graceMs: config.reconcile.graceMs, lookbackMs: config.reconcile.lookbackMs, pageSize: 200, leaseMs: RECONCILE_LEASE_MS },
       })
     : undefined;

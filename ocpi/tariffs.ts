@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { OCPI_TARIFF_ID_MAX, tariffToOcpi, type OcpiTariff } from '../core/ocpi/tariffs.js';
+import { createHash } from 'node:crypto';
+import type { NewOcpiDelivery, OcpiDoc, OcpiStore } from '../core/ports/store/ocpi-store.js';
 import type { TariffStore } from '../core/ports/store/tariff-store.js';
 import type { OcpiDeliveryLoop } from './delivery.js';
 import type { LocationService } from './locations.js';
@@ -8,7 +10,23 @@ import type { RoamingService } from './roaming-service.js';
 import { pageParams, setPageHeaders } from './pagination.js';
 import { envelope } from './status.js';
 
-export type TariffReader = Pick<TariffStore, 'listTariffs' | 'getTariff' | 'resolveTariff'>;
+export type TariffReader = Pick<TariffStore, 'listTariffs' | 'getTariff' | 'resolveTariff' | 'listAssignments'>;
+
+/**
+ * `store.ocpi` documents (kind 'meta') that say what partners were last told, each written in the
+ * same write as the pushes it stands for: per tariff (scope PUSHED_SCOPE) the `updatedAt` of the
+ * version pushed (null: its deletion), and per tenant the fingerprint of the assignments and
+ * tariffs the connectors' tariff_ids were last derived from. One behind the tariff store means a
+ * node died between the tariff write and its pushes: `reconcile` catches up.
+ */
+const PUSHED_SCOPE = 'tariff-pushed';
+const ASSIGNMENTS_MARK = 'tariff-assignments';
+const pushedMarkId = (tariffId: string) => `tariff:${tariffId}`;
+/** A tariff's push marker; `missingSince`: when a sweep first found the tariff gone while the marker still named a version. */
+interface PushedMark {
+  updatedAt: string | null;
+  missingSince?: string;
+}
 
 /**
  * The tariffs module, sender side (OCPI 2.2.1 §11): the tenant's tariffs (store.tariffs, the same
@@ -22,6 +40,7 @@ export type TariffReader = Pick<TariffStore, 'listTariffs' | 'getTariff' | 'reso
 export class TariffSender {
   constructor(
     private readonly tariffs: TariffReader,
+    private readonly store: Pick<OcpiStore, 'putDoc' | 'getDoc' | 'listDocs'>,
     private readonly roaming: RoamingService,
     private readonly delivery: OcpiDeliveryLoop,
     private readonly locations: LocationService,
@@ -44,21 +63,83 @@ export class TariffSender {
 
   /** Tariff `tariffId` was created, replaced or deleted: partners are told, connectors' tariff_ids follow. */
   async changed(tenantId: string, tariffId: string): Promise<void> {
-    if (tariffId.length <= OCPI_TARIFF_ID_MAX) {
-      const tariff = await this.tariffs.getTariff(tenantId, tariffId);
-      for (const party of await this.roaming.listParties(tenantId)) {
-        const path = `/${party.countryCode}/${party.partyId}/${tariffId}`;
-        const objectKey = `tariff:${party.countryCode}*${party.partyId}*${tariffId}`;
-        await this.delivery.push(tenantId, [tariff ? { method: 'PUT', path, body: tariffToOcpi(tariff, party), objectKey } : { method: 'DELETE', path, body: null, objectKey }], 'tariffs');
-      }
-      this.log.info({ tenantId, tariffId, deleted: !tariff }, 'OCPI tariff change queued for partners');
-    }
+    await this.push(tenantId, tariffId);
     await this.assignmentsChanged(tenantId);
   }
 
-  /** Assignments changed: connectors whose tariff_ids follow them are updated and their locations pushed. */
-  async assignmentsChanged(tenantId: string): Promise<void> {
-    await this.locations.refreshTariffIds(tenantId, (stationId, evseId) => this.tariffIdsFor(tenantId, stationId, evseId));
+  /** PUT (or DELETE) of the tariff as it is now to every partner, with its marker in the same write. */
+  private async push(tenantId: string, tariffId: string): Promise<void> {
+    if (tariffId.length > OCPI_TARIFF_ID_MAX) return;
+    const tariff = await this.tariffs.getTariff(tenantId, tariffId);
+    const deliveries: NewOcpiDelivery[] = [];
+    for (const party of await this.roaming.listParties(tenantId)) {
+      const path = `/${party.countryCode}/${party.partyId}/${tariffId}`;
+      const objectKey = `tariff:${party.countryCode}*${party.partyId}*${tariffId}`;
+      deliveries.push(...(await this.delivery.deliveriesFor(tenantId, [tariff ? { method: 'PUT', path, body: tariffToOcpi(tariff, party), objectKey } : { method: 'DELETE', path, body: null, objectKey }], 'tariffs')));
+    }
+    const now = new Date().toISOString();
+    const mark: PushedMark = { updatedAt: tariff?.updatedAt ?? null };
+    await this.store.putDoc({ tenantId, kind: 'meta', id: pushedMarkId(tariffId), scope: PUSHED_SCOPE, lookup: null, lastUpdated: now, body: mark }, deliveries);
+    if (deliveries.length > 0) this.delivery.wake();
+    this.log.info({ tenantId, tariffId, deleted: !tariff, deliveries: deliveries.length }, 'OCPI tariff change queued for partners');
+  }
+
+  /** Assignments changed: connectors whose tariff_ids follow them are updated and their locations pushed; how many locations changed. */
+  async assignmentsChanged(tenantId: string): Promise<number> {
+    // Read before deriving: a change made meanwhile leaves the mark behind, and reconcile derives again.
+    const fingerprint = await this.assignmentsFingerprint(tenantId);
+    const changed = await this.locations.refreshTariffIds(tenantId, (stationId, evseId) => this.tariffIdsFor(tenantId, stationId, evseId));
+    await this.store.putDoc({ tenantId, kind: 'meta', id: ASSIGNMENTS_MARK, scope: '', lookup: null, lastUpdated: new Date().toISOString(), body: { fingerprint } });
+    return changed;
+  }
+
+  /**
+   * Catches up with tariff changes whose pushes a dying node left unmade: a tariff written before
+   * `olderThan` whose marker is missing or names another version is pushed again, a marker of a
+   * tariff that no longer exists becomes its DELETE, and the connectors' tariff_ids are derived
+   * again when the assignments (or the tariffs they name) changed since they last were. How many
+   * tariffs were pushed and how many locations' tariff_ids changed.
+   */
+  async reconcile(tenantId: string, olderThan: string): Promise<{ tariffs: number; locations: number }> {
+    const tariffs = await this.tariffs.listTariffs(tenantId);
+    const pushed = new Map<string, OcpiDoc<PushedMark>>();
+    for (let offset = 0; ; offset += 1000) {
+      const page = await this.store.listDocs<PushedMark>('meta', tenantId, { scope: PUSHED_SCOPE, offset, limit: 1000 });
+      for (const doc of page.items) pushed.set(doc.id, doc);
+      if (page.items.length < 1000) break;
+    }
+    let repaired = 0;
+    const present = new Set<string>();
+    for (const tariff of tariffs) {
+      if (tariff.id.length > OCPI_TARIFF_ID_MAX) continue;
+      present.add(pushedMarkId(tariff.id));
+      if (tariff.updatedAt >= olderThan || pushed.get(pushedMarkId(tariff.id))?.body.updatedAt === tariff.updatedAt) continue;
+      await this.push(tenantId, tariff.id);
+      repaired++;
+    }
+    for (const [id, mark] of pushed) {
+      if (present.has(id) || mark.body.updatedAt === null) continue;
+      // When it went is not kept: the first sweep that misses it notes it, one after the grace pushes the DELETE.
+      if (!mark.body.missingSince) {
+        await this.store.putDoc({ ...mark, body: { ...mark.body, missingSince: new Date().toISOString() } });
+        continue;
+      }
+      if (mark.body.missingSince >= olderThan) continue;
+      await this.push(tenantId, id.slice('tariff:'.length));
+      repaired++;
+    }
+    const mark = await this.store.getDoc<{ fingerprint: string }>('meta', tenantId, ASSIGNMENTS_MARK);
+    const stale = mark?.body.fingerprint !== (await this.assignmentsFingerprint(tenantId, tariffs));
+    const locations = stale ? await this.assignmentsChanged(tenantId) : 0;
+    if (repaired > 0 || locations > 0) this.log.warn({ tenantId, tariffs: repaired, locations }, 'OCPI tariff pushes or tariff_ids a node had left unmade: made by the reconciliation sweep');
+    return { tariffs: repaired, locations };
+  }
+
+  /** What connectors' tariff_ids are derived from: every assignment, and which tariffs exist (an assigned tariff may be gone). */
+  private async assignmentsFingerprint(tenantId: string, known?: Array<{ id: string }>): Promise<string> {
+    const assignments = (await this.tariffs.listAssignments(tenantId)).map((a) => `${JSON.stringify(a.target)}=${a.tariffId}@${a.updatedAt}`).sort();
+    const tariffIds = (known ?? (await this.tariffs.listTariffs(tenantId))).map((t) => t.id).sort();
+    return createHash('sha256').update(JSON.stringify([assignments, tariffIds])).digest('base64url');
   }
 
   /** The tariff that applies at an EVSE to a driver without a token group (§8.3.3 tariff_ids: the currently valid one). */

@@ -370,8 +370,8 @@ export async function tariffRoutes(app: FastifyInstance, opts: { deps: ApiDeps }
 }
 
 /** OCPI partners hear of tariff changes (ocpi/tariffs.ts); a failure to queue is logged, the change stands. */
-async function roaming(deps: ApiDeps, request: FastifyRequest, run: (tariffs: NonNullable<NonNullable<ApiDeps['ocpi']>['tariffs']>) => Promise<void>): Promise<void> {
+async function roaming(deps: ApiDeps, request: FastifyRequest, run: (tariffs: NonNullable<NonNullable<ApiDeps['ocpi']>['tariffs']>) => Promise<unknown>): Promise<void> {
   const tariffs = deps.ocpi?.tariffs;
   if (!tariffs) return;
-  await run(tariffs).catch((error: unknown) => request.log.warn({ err: error, tenantId: request.tenantId }, 'OCPI: tariff change not queued for partners'));
+  await run(tariffs).catch((error: unknown) => request.log.warn({ err: error, tenantId: request.tenantId }, 'OCPI: tariff change not queued for partners (the reconciliation sweep queues it later)'));
 }

@@ -6,6 +6,7 @@ import { transactionSummary } from '../core/transaction-summary.js';
 import type { TransactionRecord } from '../core/transaction-types.js';
 import type { DeliveryLease } from './delivery.js';
 import type { SessionService, TransactionFacts } from './sessions.js';
+import type { TariffSender } from './tariffs.js';
 import { tokenDocId } from './token-authorizer.js';
 
 export interface ReconcileSettings {
@@ -17,6 +18,15 @@ export interface ReconcileSettings {
   pageSize: number;
   /** How long one node holds the sweep (cluster: one sweeper at a time). */
   leaseMs: number;
+}
+
+/** Sessions checked, repaired and failed; tariffs pushed again; locations whose connectors' tariff_ids were derived again. */
+export interface Totals {
+  checked: number;
+  repaired: number;
+  failed: number;
+  tariffs: number;
+  tariffLocations: number;
 }
 
 /** A transaction whose repair failed, tried again on the next sweeps. */
@@ -33,23 +43,27 @@ interface Checkpoint {
 }
 
 const CHECKPOINT_ID = 'session-reconcile';
-const LEASE_JOB = 'ocpi-session-reconcile';
+const LEASE_JOB = 'ocpi-reconcile';
 /** A repair that failed this many sweeps in a row is given up, with an error line. */
 const MAX_ATTEMPTS = 5;
 
 /**
- * Sessions and CDRs the live path missed. The live path (subscribeOcpi) turns a roaming
- * transaction's events into its Session and CDR on the node holding the station; a node that dies
- * after the transaction committed but before OCPI stored the session, or between the session's
- * end and its CDR, leaves a partner without a session end or a CDR (money not billed). Every
- * `everyMs` one node (a lease) reads, per tenant with roaming partners, the transactions written
- * since its checkpoint (older than `graceMs`, newest first) and, for one with a partner's token
- * whose session is missing, still ACTIVE after the transaction ended, or ended without a CDR,
- * runs the live path again from the stored transaction (SessionService.onTransaction: the same
- * session, cost and CDR). The checkpoint moves only after a tenant's window was read; a repair
- * that fails is tried again on the next sweeps, up to MAX_ATTEMPTS.
+ * What the live paths missed, made after the fact. They run after the data's own commit: a
+ * roaming transaction's events become its Session and CDR (subscribeOcpi, on the node holding the
+ * station), a tariff change through the API becomes tariff pushes and connectors' tariff_ids
+ * (TariffSender). A node that dies in between leaves a partner without a session end, a CDR
+ * (money not billed) or a tariff. Every `everyMs` one node (a lease) goes over each tenant with
+ * roaming partners:
+ * - sessions: the transactions written since the tenant's checkpoint (older than `graceMs`,
+ *   newest first); one with a partner's token whose session is missing, still ACTIVE after the
+ *   transaction ended, or ended without a CDR goes through the live path again from the stored
+ *   transaction (SessionService.onTransaction: the same session, cost and CDR). The checkpoint
+ *   moves once the window was read; a repair that fails is tried again on the next sweeps, up to
+ *   MAX_ATTEMPTS;
+ * - tariffs: TariffSender.reconcile (a tariff whose push marker is behind it is pushed again, the
+ *   connectors' tariff_ids are derived again when the assignments changed since they last were).
  */
-export class SessionReconciler {
+export class OcpiReconciler {
   private readonly repairedTotal?: Counter;
   private readonly failedTotal?: Counter;
 
@@ -58,6 +72,7 @@ export class SessionReconciler {
       store: OcpiStore;
       transactions: Pick<TransactionStore, 'listTransactions' | 'getTransaction'>;
       sessions: Pick<SessionService, 'onTransaction'>;
+      tariffs?: Pick<TariffSender, 'reconcile'>;
       lease?: DeliveryLease;
       log: Pick<Logger, 'info' | 'warn' | 'error'>;
       settings: ReconcileSettings;
@@ -65,26 +80,34 @@ export class SessionReconciler {
     },
   ) {
     if (deps.registry) {
-      this.repairedTotal = new Counter({ name: 'ocpi_sessions_reconciled_total', help: 'OCPI sessions and CDRs the reconciliation sweep made because the live path had missed them', registers: [deps.registry] });
-      this.failedTotal = new Counter({ name: 'ocpi_session_reconcile_failures_total', help: 'Repairs of OCPI sessions and CDRs by the reconciliation sweep that failed (tried again on the next sweeps)', registers: [deps.registry] });
+      this.repairedTotal = new Counter({ name: 'ocpi_reconciled_total', help: 'What the OCPI reconciliation sweep made because a live path had missed it (kind: session, tariff, location_tariff_ids)', labelNames: ['kind'], registers: [deps.registry] });
+      this.failedTotal = new Counter({ name: 'ocpi_reconcile_failures_total', help: 'Repairs of OCPI sessions and CDRs by the reconciliation sweep that failed (tried again on the next sweeps)', registers: [deps.registry] });
     }
   }
 
   /** One sweep over every tenant with roaming partners; undefined when another node holds the sweep. */
-  async sweep(now = Date.now()): Promise<{ checked: number; repaired: number; failed: number } | undefined> {
-    const { lease, settings, store } = this.deps;
+  async sweep(now = Date.now()): Promise<Totals | undefined> {
+    const { lease, settings, store, tariffs } = this.deps;
     if (lease && !(await lease.take(LEASE_JOB, lease.nodeId, new Date(now).toISOString(), new Date(now + settings.leaseMs).toISOString()))) return undefined;
-    const totals = { checked: 0, repaired: 0, failed: 0 };
+    const totals: Totals = { checked: 0, repaired: 0, failed: 0, tariffs: 0, tariffLocations: 0 };
     try {
-      for (const tenantId of await store.tenantsWithDoc('partner')) await this.sweepTenant(tenantId, now, totals);
+      for (const tenantId of await store.tenantsWithDoc('partner')) {
+        await this.sweepTenant(tenantId, now, totals);
+        if (!tariffs) continue;
+        const repaired = await tariffs.reconcile(tenantId, new Date(now - settings.graceMs).toISOString());
+        totals.tariffs += repaired.tariffs;
+        totals.tariffLocations += repaired.locations;
+        if (repaired.tariffs > 0) this.repairedTotal?.inc({ kind: 'tariff' }, repaired.tariffs);
+        if (repaired.locations > 0) this.repairedTotal?.inc({ kind: 'location_tariff_ids' }, repaired.locations);
+      }
     } finally {
       if (lease) await lease.release(LEASE_JOB, lease.nodeId).catch(() => {});
     }
-    if (totals.repaired > 0 || totals.failed > 0) this.deps.log.info(totals, 'OCPI session reconciliation sweep');
+    if (totals.repaired + totals.failed + totals.tariffs + totals.tariffLocations > 0) this.deps.log.info(totals, 'OCPI reconciliation sweep');
     return totals;
   }
 
-  private async sweepTenant(tenantId: string, now: number, totals: { checked: number; repaired: number; failed: number }): Promise<void> {
+  private async sweepTenant(tenantId: string, now: number, totals: Totals): Promise<void> {
     const { store, transactions, settings } = this.deps;
     const to = new Date(now - settings.graceMs).toISOString();
     const mark = (await store.getDoc<Checkpoint>('meta', tenantId, CHECKPOINT_ID))?.body;
@@ -97,7 +120,7 @@ export class SessionReconciler {
         if (!(await this.needsRepair(tenantId, tx))) return;
         if (!(await this.deps.sessions.onTransaction(tenantId, tx.stationId, transactionSummary(tx) as unknown as TransactionFacts))) return;
         totals.repaired++;
-        this.repairedTotal?.inc();
+        this.repairedTotal?.inc({ kind: 'session' });
         this.deps.log.warn({ tenantId, stationId: tx.stationId, transactionId: tx.id, isActive: tx.isActive }, 'OCPI session or CDR the live path had missed: made by the reconciliation sweep');
       } catch (error) {
         totals.failed++;

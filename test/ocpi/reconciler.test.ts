@@ -3,7 +3,7 @@ import { SqliteStore } from '../../adapters/store/sqlite-store.js';
 import { stopEvent16 } from '../../core/transaction-mapping-16.js';
 import type { OcpiDoc } from '../../core/ports/store/ocpi-store.js';
 import type { TransactionFacts } from '../../ocpi/sessions.js';
-import { SessionReconciler, type ReconcileSettings } from '../../ocpi/session-reconciler.js';
+import { OcpiReconciler, type ReconcileSettings } from '../../ocpi/reconciler.js';
 import type { DeliveryLease } from '../../ocpi/delivery.js';
 
 // The sweep that makes the sessions and CDRs the live path missed (a node dying after the
@@ -30,7 +30,7 @@ async function fixture(t: Parameters<Parameters<typeof t.test>[1]>[0], options: 
       return true;
     },
   };
-  const reconciler = new SessionReconciler({ store: store.ocpi, transactions: store.transactions, sessions, log: silent, settings: SETTINGS, ...(options.lease ? { lease: options.lease } : {}) });
+  const reconciler = new OcpiReconciler({ store: store.ocpi, transactions: store.transactions, sessions, log: silent, settings: SETTINGS, ...(options.lease ? { lease: options.lease } : {}) });
   let connector = 0;
   const start = async (idTag: string, tenantId = 't1') =>
     String((await store.transactions.startTransaction16(tenantId, 'CS1', { connectorId: ++connector, idTag, meterStart: 0, timestamp: new Date().toISOString() })).transaction.ocppTransactionId);
@@ -53,14 +53,14 @@ t.test('an ended roaming transaction without its session or CDR is made; one the
   const local = await start('LOCAL-CARD'); // not a partner's token
   await stop(local);
 
-  t.same(await reconciler.sweep(Date.now()), { checked: 0, repaired: 0, failed: 0 }, 'inside the grace: the live path may still be at work');
+  t.match(await reconciler.sweep(Date.now()), { checked: 0, repaired: 0, failed: 0 }, 'inside the grace: the live path may still be at work');
   t.same(calls, []);
   t.match(await reconciler.sweep(later(SETTINGS.graceMs + 1000)), { checked: 3, repaired: 1, failed: 0 });
   t.equal(calls.length, 1);
   t.match(calls[0], { transactionId: missed, isActive: false, idToken: { idToken: 'roam-1' }, totalKwh: 4.2, evseId: 1, endedAt: String }, 'the stored transaction, as the live path gets it');
   t.match((await store.ocpi.getDoc('session', 't1', missed))?.body, { status: 'COMPLETED' });
   t.ok(await store.ocpi.getDoc('cdr', 't1', missed), 'its CDR');
-  t.same(await reconciler.sweep(later(SETTINGS.graceMs + 2000)), { checked: 0, repaired: 0, failed: 0 }, 'the checkpoint moved: nothing read twice');
+  t.match(await reconciler.sweep(later(SETTINGS.graceMs + 2000)), { checked: 0, repaired: 0, failed: 0 }, 'the checkpoint moved: nothing read twice');
 });
 
 t.test('a session left ACTIVE after its transaction ended, or COMPLETED without a CDR, is finished', async (t) => {
@@ -106,7 +106,7 @@ t.test('the first sweep of a tenant reads back as far as the lookback; tenants w
   const other = await start('ROAM-1', 't2'); // t2 has the token's transaction but no partner
   await stop(other, 't2');
   t.match(await reconciler.sweep(later(SETTINGS.lookbackMs + 60_000)), { checked: 0 }, 'older than the lookback: not read');
-  const fresh = new SessionReconciler({ store: store.ocpi, transactions: store.transactions, sessions: { onTransaction: async (_t, _s, tx) => (calls.push(tx), true) }, log: silent, settings: SETTINGS });
+  const fresh = new OcpiReconciler({ store: store.ocpi, transactions: store.transactions, sessions: { onTransaction: async (_t, _s, tx) => (calls.push(tx), true) }, log: silent, settings: SETTINGS });
   await store.ocpi.deleteDoc('meta', 't1', 'session-reconcile');
   t.match(await fresh.sweep(later(SETTINGS.lookbackMs - 60_000)), { checked: 1, repaired: 1 }, 'inside it: read');
   t.same(calls.map((c) => c.transactionId), [id]);
@@ -130,10 +130,10 @@ t.test('in a cluster one node sweeps at a time (a lease)', async (t) => {
   const { reconciler, start, stop } = await fixture(t, { lease: lease('n1') });
   const id = await start('ROAM-1');
   await stop(id);
-  held.add('ocpi-session-reconcile');
+  held.add('ocpi-reconcile');
   t.equal(await reconciler.sweep(later(SETTINGS.graceMs + 1000)), undefined, 'another node holds it: nothing done');
   held.clear();
   t.match(await reconciler.sweep(later(SETTINGS.graceMs + 1000)), { repaired: 1 });
-  t.same(taken, ['n1:ocpi-session-reconcile']);
+  t.same(taken, ['n1:ocpi-reconcile']);
   t.equal(held.size, 0, 'released after the sweep');
 });
