@@ -26,6 +26,11 @@ export interface StoredSessionProfile {
   profileId: number;
   profile: OcpiChargingProfile;
   setAt: string;
+  /**
+   * The partner cleared it (DELETE): kept, so the station's profile.cleared event is still known
+   * as the partner's own change (ActiveProfileSender does not echo it back).
+   */
+  clearedAt?: string;
 }
 
 const url = { type: 'string', minLength: 1, maxLength: 255, pattern: '^https?://' } as const;
@@ -149,10 +154,13 @@ export async function chargingProfilesReceiver(app: FastifyInstance, options: {
     later(partner.tenantId, partner.id, sessionId, query.response_url, 'clear', async () => {
       const stored = await ocpi.getDoc<StoredSessionProfile>('chargingprofile', partner.tenantId, sessionId);
       // Nothing of theirs on the session: no profile found (§14.4 UNKNOWN), nothing asked of the station.
-      if (!stored || stored.body.partnerId !== partner.id) return { result: 'UNKNOWN' as const };
+      if (!stored || stored.body.partnerId !== partner.id || stored.body.clearedAt) return { result: 'UNKNOWN' as const };
       const run = await commands.run(partner.tenantId, tx.stationId, clearChargingProfile, { id: stored.body.profileId });
       const status = run.reply.status === 'result' ? String((run.reply.payload as { status?: unknown }).status ?? '') : '';
-      if (status === 'Accepted' || status === 'Unknown') await ocpi.deleteDoc('chargingprofile', partner.tenantId, sessionId);
+      if (status === 'Accepted' || status === 'Unknown') {
+        const now = new Date().toISOString();
+        await ocpi.putDoc({ ...stored, lastUpdated: now, body: { ...stored.body, clearedAt: now } });
+      }
       return { result: status === 'Accepted' ? 'ACCEPTED' as const : status === 'Unknown' ? 'UNKNOWN' as const : 'REJECTED' as const };
     });
     return answer('ACCEPTED');

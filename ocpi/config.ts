@@ -30,6 +30,11 @@ export interface OcpiConfig {
    * CSMS_OCPI_RECONCILE_LOOKBACK_HOURS how far back a tenant's first sweep reads (default 24 h).
    */
   reconcile: { everyMs: number; graceMs: number; lookbackMs: number };
+  /**
+   * CSMS_OCPI_ACTIVE_PROFILE_DEBOUNCE_MS: a station's charging-limit changes gathered this long
+   * before its roaming sessions' new active charging profiles are asked for and pushed (default 2 s).
+   */
+  activeProfileDebounceMs: number;
 }
 
 export function loadOcpiConfig(env: Record<string, string | undefined>, apiBaseUrl: string): OcpiConfig {
@@ -50,5 +55,6 @@ export function loadOcpiConfig(env: Record<string, string | undefined>, apiBaseU
       graceMs: integer(env, 'CSMS_OCPI_RECONCILE_GRACE_SEC', 60, 1, 86_400) * 1000,
       lookbackMs: integer(env, 'CSMS_OCPI_RECONCILE_LOOKBACK_HOURS', 24, 1, 24 * 90) * 3_600_000,
     },
+    activeProfileDebounceMs: integer(env, 'CSMS_OCPI_ACTIVE_PROFILE_DEBOUNCE_MS', 2000, 0, 600_000),
   };
 }

@@ -4,6 +4,8 @@ import type { Bus, Subscription } from '../core/ports/bus.js';
 import type { OcpiStore } from '../core/ports/store/ocpi-store.js';
 import type { ConnectorStatus } from '../core/types.js';
 import type { OcpiConfig } from './config.js';
+import type { StationCommands } from '../actors/commands/station-commands.js';
+import { ACTIVE_PROFILE_EVENTS, ActiveProfileSender } from './active-profile-sender.js';
 import { OcpiDeliveryLoop, type DeliveryLease } from './delivery.js';
 import { LocationService } from './locations.js';
 import { RoamingService } from './roaming-service.js';
@@ -25,6 +27,8 @@ export interface OcpiServices {
   tariffs?: TariffSender;
   /** Sessions and CDRs the live path missed (absent without the transaction store to read). */
   reconciler?: OcpiReconciler;
+  /** Sessions' new active charging profiles pushed to partners (absent without the command service). */
+  activeProfiles?: ActiveProfileSender;
 }
 
 /**
@@ -33,7 +37,7 @@ export interface OcpiServices {
  */
 export function createOcpiServices(
   store: OcpiStore, config: OcpiConfig, log: Logger, registry?: Registry,
-  { money, lease }: { money?: MoneyStore & { tariffs: TariffReader }; lease?: DeliveryLease } = {},
+  { money, lease, commands }: { money?: MoneyStore & { tariffs: TariffReader }; lease?: DeliveryLease; commands?: Pick<StationCommands, 'run'> } = {},
 ): OcpiServices {
   const roaming = new RoamingService(store, config, log);
   const delivery = new OcpiDeliveryLoop(store, roaming, config, log, registry, lease);
@@ -47,7 +51,10 @@ export function createOcpiServices(
         settings: { graceMs: config.reconcile.graceMs, lookbackMs: config.reconcile.lookbackMs, pageSize: 200, leaseMs: RECONCILE_LEASE_MS },
       })
     : undefined;
-  return { config, roaming, locations, delivery, sessions, ...(tariffs ? { tariffs } : {}), ...(reconciler ? { reconciler } : {}) };
+  const activeProfiles = money && commands
+    ? new ActiveProfileSender({ store, transactions: money.transactions, commands, roaming, delivery, log, debounceMs: config.activeProfileDebounceMs })
+    : undefined;
+  return { config, roaming, locations, delivery, sessions, ...(tariffs ? { tariffs } : {}), ...(reconciler ? { reconciler } : {}), ...(activeProfiles ? { activeProfiles } : {}) };
 }
 
 /**
@@ -74,5 +81,11 @@ export function subscribeOcpi(bus: Bus, services: OcpiServices, holds: (stationI
         .onTransaction(event.tenantId, event.stationId, tx)
         .catch((error: unknown) => log.warn({ err: error, tenantId: event.tenantId, stationId: event.stationId, transactionId: tx.transactionId }, 'OCPI: session not pushed'));
     }),
+    // A changed charging limit: roaming sessions on the station get their new active profile (§14.2.2).
+    ...(services.activeProfiles
+      ? ACTIVE_PROFILE_EVENTS.map((type) => bus.subscribe(type, (event) => {
+          if (holds(event.stationId)) services.activeProfiles!.onEvent(event);
+        }))
+      : []),
   ];
 }

@@ -172,6 +172,7 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
   const ocpi = controlPlane.role === 'gateway' ? undefined
     : createOcpiServices(store.ocpi, loadOcpiConfig(process.env, config.uploads.baseUrl), log.child({ component: 'ocpi' }), node.metricsRegistry, {
         money: store,
+        commands,
         lease: {
           // One node drains a partner's queue at a time (the job leases of store.certificates).
           nodeId: controlPlane.nodeId,
@@ -306,6 +307,7 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
       clearInterval(sweepTimer);
       for (const subscription of [...campaignSubscriptions, ...ocpiSubscriptions]) subscription.unsubscribe();
       await ocpiReconcile?.stop();
+      ocpi?.activeProfiles?.stop();
       await ocpi?.delivery.stop();
       await campaigns?.stop();
       await renewals?.stop();

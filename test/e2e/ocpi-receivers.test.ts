@@ -7,7 +7,8 @@ import { problems } from '../helpers/ocpi-schemas.js';
 // Issue #16, OCPI 2.2.1 receiver modules beside tokens and commands: chargingprofiles (§14: a
 // partner sets, reads and clears the profile of its session; a strict ocpp-rpc 1.6 station gets
 // SetChargingProfile / GetCompositeSchedule / ClearChargingProfile and its answers come back as
-// the asynchronous results, each checked against the spec's object tables) and hubclientinfo
+// the asynchronous results, each checked against the spec's object tables; a profile the operator
+// sets is pushed to the partner as the session's new ActiveChargingProfile) and hubclientinfo
 // (§15: a hub tells us about the parties behind it). Plus the bad input of the issue for them:
 // missing or wrong tokens, unknown objects, malformed bodies naming the field, duplicate and
 // out-of-order pushes.
@@ -17,7 +18,7 @@ const STATION = 'OCPI-CP1';
 
 t.test('OCPI chargingprofiles and hubclientinfo receivers', async (t) => {
   // CSMS_CALL_TIMEOUT: a station that does not answer is given up after 2 s (the timeout case).
-  const server = await startServer(t, { env: { CSMS_OCPI_TICK_MS: '100', CSMS_OCPI_RETRY_BASE_MS: '100', CSMS_OCPI_RETRY_MAX_MS: '500', CSMS_OCPI_TIMEOUT_MS: '2000', CSMS_CALL_TIMEOUT: '2' } });
+  const server = await startServer(t, { env: { CSMS_OCPI_TICK_MS: '100', CSMS_OCPI_RETRY_BASE_MS: '100', CSMS_OCPI_RETRY_MAX_MS: '500', CSMS_OCPI_TIMEOUT_MS: '2000', CSMS_CALL_TIMEOUT: '2', CSMS_OCPI_ACTIVE_PROFILE_DEBOUNCE_MS: '200', CSMS_LOG_LEVEL: 'info' } });
   const ocpi = `${server.apiUrl}/ocpi/2.2.1`;
   t.equal((await server.apiJson('POST', '/roaming/parties', { countryCode: 'NL', partyId: 'SWY', name: 'Switchyard NL' })).status, 201);
   const register = async (sim: EmspSimulator) => {
@@ -170,6 +171,37 @@ t.test('OCPI chargingprofiles and hubclientinfo receivers', async (t) => {
     await del('d2');
     t.same((await resultOf('clear', 'd2')).body, { result: 'UNKNOWN' }, 'nothing of theirs left: UNKNOWN');
     t.equal(calls.filter(([a]) => a === 'ClearChargingProfile').length, clears, 'and the station not asked');
+  });
+
+  t.test('the operator sets a profile on the station: the partner is sent the session’s new active charging profile (Sender PUT, §14.2.2)', async (t) => {
+    const composites = () => calls.filter(([a]) => a === 'GetCompositeSchedule');
+    const before = composites().length;
+    // The partner's own set and clear: it has their results; nothing is asked of the station, nothing pushed.
+    t.same((await setProfile(emsp, sessionId, 'own1')).body.data.result, 'ACCEPTED');
+    t.same((await resultOf('set', 'own1')).body, { result: 'ACCEPTED' });
+    await emsp.call('DELETE', `${ocpi}/chargingprofiles/${sessionId}?response_url=${encodeURIComponent(emsp.profileResponseUrl('clear', 'own2'))}`);
+    t.same((await resultOf('clear', 'own2')).body, { result: 'ACCEPTED' });
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // five times the debounce
+    t.equal(composites().length, before, 'the station was not asked for its composite schedule');
+    t.same(emsp.activeProfiles(sessionId), [], 'the partner’s own profiles, set and cleared, are not echoed back');
+    const operatorProfile = (id: number) => ({ id, stackLevel: 3, purpose: 'TxDefault', kind: 'Absolute', schedules: [{ id: 1, startSchedule: new Date().toISOString(), unit: 'W', periods: [{ startPeriod: 0, limit: 7400 }] }] });
+    t.same((await server.apiJson('POST', `/stations/${STATION}/charging-profiles`, { evseId: 1, profile: operatorProfile(501) })).body, { status: 'Accepted', protocol: 'ocpp1.6' });
+    const pushed = await eventually(async () => emsp.activeProfiles(sessionId)[0], 15_000, 'the active profile pushed');
+    t.equal(pushed.problems, undefined, 'ActiveChargingProfile per §14.4');
+    t.same(pushed.body, {
+      start_date_time: scheduleStart,
+      charging_profile: { start_date_time: scheduleStart, duration: 900, charging_rate_unit: 'W', charging_profile_period: [{ start_period: 0, limit: 11000 }, { start_period: 600, limit: 7400 }] },
+    }, 'the station’s composite schedule of the session’s EVSE');
+    t.equal(pushed.headers.authorization, `Token ${Buffer.from(emsp.tokenForCpo).toString('base64')}`);
+    t.match(composites().at(-1)![1], { connectorId: 1, duration: 86_400 });
+    t.equal(other.activeProfiles(sessionId).length, 0, 'only the session’s partner');
+    t.ok(await eventually(async () => (/OCPI active charging profile pushed to the partner/).test(server.output().stdout), 15_000, 'the log line'), 'logged');
+
+    const again = await server.apiJson('POST', `/stations/${STATION}/charging-profiles`, { evseId: 1, profile: { ...operatorProfile(501), stackLevel: 4 } });
+    t.equal(again.body.status, 'Accepted', JSON.stringify(again.body));
+    await eventually(async () => composites().length >= before + 2, 15_000, 'asked again');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    t.equal(emsp.activeProfiles(sessionId).length, 1, 'the same active profile is not pushed again');
   });
 
   t.test('unknown sessions, other partners’ sessions, malformed bodies', async (t) => {

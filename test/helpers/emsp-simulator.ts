@@ -176,6 +176,12 @@ export class EmspSimulator {
       record(request, 200, kind === 'get' ? 'activeChargingProfileResult' : kind === 'clear' ? 'clearProfileResult' : 'chargingProfileResult');
       return envelope(undefined);
     });
+    // The Sender interface's PUT (§14.2.2.2): a session's active charging profile changed for another reason.
+    app.put('/ocpi/emsp/2.2.1/chargingprofiles/:sessionId', async (request, reply) => {
+      if (!check(request)) return (record(request, 401), reply.status(401).send(envelope(undefined, 2000)));
+      record(request, 200, 'activeChargingProfile');
+      return envelope(undefined);
+    });
     const port = await freePort();
     this.url = `http://127.0.0.1:${port}`;
     await app.listen({ host: '127.0.0.1', port });
@@ -225,6 +231,11 @@ export class EmspSimulator {
     };
     this.tokens.set(uid, token);
     return token;
+  }
+
+  /** ActiveChargingProfiles pushed for session `id` (Sender interface PUT, §14.2.2.2). */
+  activeProfiles(id: string): Received[] {
+    return this.received.filter((r) => r.method === 'PUT' && r.path === `/ocpi/emsp/2.2.1/chargingprofiles/${encodeURIComponent(id)}`);
   }
 
   /** CommandResults received for command `id` (response_url …/commands/{command}/{id}). */

@@ -146,13 +146,14 @@ export const chargingProfileSchema = {
     charging_profile_period: { type: 'array', items: chargingProfilePeriod },
   },
 };
+/** §14.4 ActiveChargingProfile: also the body of the Sender interface's PUT (§14.2.2.2). */
+export const activeChargingProfileSchema = {
+  type: 'object', required: ['start_date_time', 'charging_profile'], additionalProperties: false, properties: { start_date_time: dateTime, charging_profile: chargingProfileSchema },
+};
 /** §14.3 ActiveChargingProfileResult, with §14.4 ActiveChargingProfile (start_date_time, charging_profile). */
 export const activeChargingProfileResultSchema = {
   type: 'object', required: ['result'], additionalProperties: false,
-  properties: {
-    result: chargingProfileResultType,
-    profile: { type: 'object', required: ['start_date_time', 'charging_profile'], additionalProperties: false, properties: { start_date_time: dateTime, charging_profile: chargingProfileSchema } },
-  },
+  properties: { result: chargingProfileResultType, profile: activeChargingProfileSchema },
 };
 /** §14.3 ChargingProfileResponse: the receiver's immediate answer. */
 export const chargingProfileResponseSchema = { type: 'object', required: ['result', 'timeout'], additionalProperties: false, properties: { result: chargingProfileResponseType, timeout: { type: 'integer' } } };
@@ -168,10 +169,11 @@ export const clientInfoSchema = {
 };
 
 type Kind = 'credentials' | 'location' | 'evse' | 'evsePatch' | 'envelope' | 'session' | 'cdr' | 'tariff'
-  | 'activeChargingProfileResult' | 'chargingProfileResponse' | 'chargingProfileResult' | 'clearProfileResult' | 'clientInfo';
+  | 'activeChargingProfile' | 'activeChargingProfileResult' | 'chargingProfileResponse' | 'chargingProfileResult' | 'clearProfileResult' | 'clientInfo';
 const ajv = new Ajv({ allErrors: true, strict: false });
 export const validators: Record<Kind, ValidateFunction> = {
   tariff: ajv.compile(tariffSchema),
+  activeChargingProfile: ajv.compile(activeChargingProfileSchema),
   activeChargingProfileResult: ajv.compile(activeChargingProfileResultSchema),
   chargingProfileResponse: ajv.compile(chargingProfileResponseSchema),
   chargingProfileResult: ajv.compile(chargingProfileResultSchema),
