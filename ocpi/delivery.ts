@@ -88,13 +88,6 @@ export class OcpiDeliveryLoop implements LocationPusher {
     this.held.clear();
   }
 
-  /** Enqueues one request per registered partner with a receiver endpoint of `module`, then wakes. */
-  async push(tenantId: string, deliveries: PartnerRequest[], module: string): Promise<void> {
-    const all = await this.deliveriesFor(tenantId, deliveries, module);
-    await this.store.enqueueDeliveries(all);
-    if (all.length > 0) this.wake();
-  }
-
   /** One request per registered partner with a receiver endpoint of `module`: for a write that enqueues them itself. */
   async deliveriesFor(tenantId: string, deliveries: PartnerRequest[], module: string): Promise<NewOcpiDelivery[]> {
     const partners = await this.roaming.receivers(tenantId, module);

@@ -1,7 +1,7 @@
+import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { OCPI_TARIFF_ID_MAX, tariffToOcpi, type OcpiTariff } from '../core/ocpi/tariffs.js';
-import { createHash } from 'node:crypto';
 import type { NewOcpiDelivery, OcpiDoc, OcpiStore } from '../core/ports/store/ocpi-store.js';
 import type { TariffStore } from '../core/ports/store/tariff-store.js';
 import type { OcpiDeliveryLoop } from './delivery.js';
