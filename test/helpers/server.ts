@@ -75,16 +75,23 @@ function canBind(port: number): Promise<boolean> {
   });
 }
 
+/** Ports freePort gave this process. */
+const handedOut = new Set<number>();
+
 /**
  * A free TCP port on loopback. Binding port 0 would hand out a port from the kernel's
  * ephemeral range, where other test runs and benchmarks on this machine pick theirs too, and
  * uWebSockets listens with SO_REUSEPORT, so two processes on one port would silently split the
  * stations between them. So: a random port below the ephemeral range, checked by binding it.
+ * Never one this process was already given: two calls in a row (a server's OCPP and API ports)
+ * would otherwise get the same port about once in 12,000, both being free until one is used.
  */
 export async function freePort(): Promise<number> {
   for (let attempt = 0; attempt < 200; attempt++) {
     const port = 20000 + Math.floor(Math.random() * 12000);
-    if (await canBind(port)) return port;
+    if (handedOut.has(port) || !(await canBind(port))) continue;
+    handedOut.add(port);
+    return port;
   }
   throw new Error('no free port found in 20000-31999');
 }
