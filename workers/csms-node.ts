@@ -1,5 +1,5 @@
 import { MessageChannel } from 'node:worker_threads';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { AggregatorRegistry, Registry, collectDefaultMetrics, type MetricObjectWithValues, type MetricValue } from 'prom-client';
 import type { CsmsConfig } from '../core/config.js';
@@ -15,6 +15,7 @@ import { assertPortFree } from './port-check.js';
 import { createEventLoopLagGauge } from './metrics.js';
 import { startHeapSettler } from './heap-settler.js';
 import { StationRegistry, type StationLocation } from './station-registry.js';
+import { AdmissionRelay } from './admission-relay.js';
 import type { GatewayToMain, HandlerToMain, LiveFrame } from './thread-messages.js';
 import { mergeRates, type RateSnapshot } from '../core/rate-series.js';
 
@@ -64,6 +65,9 @@ export function readiness(input: {
  */
 export class CsmsNode implements StationCaller {
   readonly registry = new StationRegistry();
+  /** Station logins one gateway thread remembered, handed to the others (one HMAC key for all of them). */
+  private readonly admissions = new AdmissionRelay();
+  private readonly authKey = randomBytes(32);
   readonly metricsRegistry = new Registry();
   private threads: GatewayThread[] = [];
   private readonly frameWatchers = new Map<string, Set<(frame: LiveFrame) => void>>();
@@ -133,7 +137,7 @@ export class CsmsNode implements StationCaller {
   }
 
   private spawn(index: number): GatewayThread {
-    const thread: GatewayThread = new GatewayThread(index, this.config, this.runId, this.wire(index), (message) => this.onGatewayMessage(thread, message));
+    const thread: GatewayThread = new GatewayThread(index, this.config, this.runId, this.wire(index), this.authKey, (message) => this.onGatewayMessage(thread, message));
     thread.worker.on('exit', (code: number) => this.onThreadExit(thread, code));
     this.gatewayRunning.set(index, false);
     thread.started().then(
@@ -225,6 +229,10 @@ export class CsmsNode implements StationCaller {
         this.bus.publish(busEvent('station.disconnected', message.tenantId, stationId, { code: message.code, connId }));
         return;
       }
+      case 'admitted':
+        if (!this.admissions.shouldRelay(message.stationId, message.lookedUpAt)) return;
+        for (const other of this.threads) if (other !== thread) other.channel.send({ k: 'learn', stationId: message.stationId, entry: message.entry });
+        return;
       case 'live-frame':
         for (const listener of this.frameWatchers.get(message.frame.stationId) ?? []) listener(message.frame);
         return;
@@ -263,6 +271,7 @@ export class CsmsNode implements StationCaller {
 
   /** The station was deleted: close it with 1008 (policy violation) and drop remembered logins. */
   forgetStation(stationId: string): void {
+    this.admissions.forgotten(stationId);
     for (const thread of this.threads) thread.channel.send({ k: 'forget', stationId });
     this.disconnectStation(stationId, { code: CLOSE_POLICY, reason: 'Station deleted' });
   }
@@ -272,6 +281,7 @@ export class CsmsNode implements StationCaller {
    * node admits it from memory any more (so the API answers only after the change applies).
    */
   async forgetLogin(stationId: string): Promise<void> {
+    this.admissions.forgotten(stationId);
     await Promise.all(this.threads.map((thread) => thread.channel.request({ k: 'forget', stationId }).catch(() => undefined)));
   }
 

@@ -18,9 +18,10 @@ export class GatewayThread {
     config: CsmsConfig,
     runId: string,
     handlerPort: MessagePort,
+    authKey: Uint8Array,
     handler: (message: Exclude<GatewayToMain, { k: 'ready' | 'listen-failed' }>) => unknown,
   ) {
-    const data: GatewayWorkerData = { config, thread: index, runId, handlerPort };
+    const data: GatewayWorkerData = { config, thread: index, runId, handlerPort, authKey };
     this.worker = new Worker(new URL('./gateway-worker.js', import.meta.url), { workerData: data, transferList: [handlerPort], resourceLimits: hotPathWorkerLimits(config.workerYoungGenerationMb) });
     let markReady: () => void = () => {};
     let markFailed: (error: Error) => void = () => {};

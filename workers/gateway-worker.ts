@@ -24,9 +24,11 @@ export interface GatewayWorkerData {
   runId: string;
   /** This thread's private channel to the handler thread (store, station-initiated handlers). */
   handlerPort: MessagePort;
+  /** The HMAC key of remembered station passwords, the same on every gateway thread of the node. */
+  authKey: Uint8Array;
 }
 
-const { config, thread, runId, handlerPort } = workerData as GatewayWorkerData;
+const { config, thread, runId, handlerPort, authKey } = workerData as GatewayWorkerData;
 const log = createLogger(config.logLevel, { thread });
 const metrics = createGatewayMetrics(String(thread));
 const rates = new RateSeries();
@@ -97,6 +99,9 @@ const main: ThreadChannel<MainToGateway, GatewayToMain> = new ThreadChannel<Main
     case 'forget':
       auth?.forget(message.stationId);
       return undefined;
+    case 'learn':
+      auth?.learn(message.stationId, message.entry);
+      return undefined;
     case 'debug':
       gateway?.setDebug(message.stationId, message.enabled);
       return undefined;
@@ -151,6 +156,7 @@ async function start(): Promise<void> {
         succeeded: (stationId, confirm) => handlers.send(confirm === undefined ? { k: 'login-ok', stationId } : { k: 'login-ok', stationId, confirm }),
       },
       config.allowUnknownStations,
+      { key: authKey, learned: (stationId, entry, lookedUpAt) => main.send({ k: 'admitted', stationId, entry, lookedUpAt }) },
     )),
     metrics,
     log,

@@ -218,7 +218,9 @@ export class Gateway {
             // inside res.cork with 1006 right after the 101 (first seen 1 in 40 fresh servers; with
             // the work of `open` deferred past the cork it still dropped 1 of 160 first logins in
             // test/e2e/first-login.test.ts under load). The price is one non-JSON "writes must be
-            // made from within a corked callback" warning from uWS on stderr per first login.
+            // made from within a corked callback" warning from uWS on stderr per first login. It
+            // is rarer, not gone, uncorked (over TLS under load), so the node's other gateway threads
+            // learn each login (StationAuthenticator.learn): a station's reconnects never take it.
             res.upgrade(socketData(result.tenantId), key, version, extensions, context);
           },
           (error) => {

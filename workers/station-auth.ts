@@ -27,12 +27,19 @@ function refused(refusal: Refusal): AdmitResult {
 const NO_CREDENTIALS: Refusal = { code: 'no-credentials', reason: 'no (or unreadable) Basic credentials' };
 const USER_MISMATCH: Refusal = { code: 'user-mismatch', reason: 'Basic user id does not match the station id in the path' };
 
-interface Admitted {
+/**
+ * What a gateway thread remembers of an admitted station. The node's gateway threads share one
+ * HMAC key, so an entry one thread learned serves on the others (`learn`).
+ */
+export interface Admitted {
   tenantId: string;
   profile: SecurityProfile;
   hash: string | null;
-  mac?: Buffer;
+  mac?: Uint8Array;
 }
+
+/** The process's monotonic clock in ns, the same on every thread: when a login's store lookup started. */
+export const monotonicNow = (): number => Number(process.hrtime.bigint());
 
 /**
  * Station logins: security profile 1 (HTTP Basic, user = station id), 2 (the same over TLS) and 3
@@ -47,13 +54,27 @@ interface Admitted {
  * changing the password (or the profile: `forget`) invalidates it.
  */
 export class StationAuthenticator {
-  private readonly key = randomBytes(32);
+  private readonly key: Uint8Array;
   private readonly admitted = new Map<string, Admitted>();
 
+  /**
+   * `key`: the HMAC key of the node's gateway threads (default: this one's own); `learned`: told
+   * of every entry this thread remembers after a store lookup (started at `lookedUpAt`, monotonicNow),
+   * for the other threads to `learn`: a station's first login on each thread would otherwise be an
+   * asynchronous upgrade, the case uws-pack 20.0.8 sometimes closes (workers/gateway.ts).
+   */
   constructor(
     private readonly port: LoginPort,
     private readonly allowUnknown: boolean,
-  ) {}
+    private readonly options: { key?: Uint8Array; learned?: (stationId: string, entry: Admitted, lookedUpAt: number) => void } = {},
+  ) {
+    this.key = options.key ?? randomBytes(32);
+  }
+
+  /** Another gateway thread of this node admitted the station (after the last forget: main checks). */
+  learn(stationId: string, entry: Admitted): void {
+    this.admitted.set(stationId, entry);
+  }
 
   /**
    * Decides from memory alone for a station admitted before; undefined when the store must be
@@ -78,6 +99,11 @@ export class StationAuthenticator {
   }
 
   async admit(stationId: string, authorization: string | undefined, transport: TransportSecurity, remoteAddress: string): Promise<AdmitResult> {
+    const lookedUpAt = monotonicNow();
+    const remember = (entry: Admitted) => {
+      this.admitted.set(stationId, entry);
+      this.options.learned?.(stationId, entry, lookedUpAt);
+    };
     const { login, blocked } = await this.port.lookup(stationId, remoteAddress);
     if (!login) {
       if (blocked) return refused(blocked);
@@ -91,13 +117,13 @@ export class StationAuthenticator {
     if (!needsPassword(profile)) {
       // Profile 3: the certificate (checked against the station CAs, CN = id) is the proof; a
       // password guesser cannot lock a station out of it.
-      this.admitted.set(stationId, { tenantId: login.tenantId, profile, hash: null });
+      remember({ tenantId: login.tenantId, profile, hash: null });
       this.port.succeeded(stationId);
       return { ok: true, tenantId: login.tenantId };
     }
     if (login.passwordHash === null) {
       if (!this.allowUnknown) return this.fail(stationId, remoteAddress, { code: 'no-password-set', reason: 'station has no password set' });
-      this.admitted.set(stationId, { tenantId: login.tenantId, profile, hash: null });
+      remember({ tenantId: login.tenantId, profile, hash: null });
       return { ok: true, tenantId: login.tenantId };
     }
     const credentials = parseBasicAuth(authorization);
@@ -110,7 +136,7 @@ export class StationAuthenticator {
     // Backing off or locked: refused before any scrypt work.
     if (blocked) return refused(blocked);
     if (await verifyPassword(credentials.password, login.passwordHash)) {
-      this.admitted.set(stationId, { tenantId: login.tenantId, profile, hash: login.passwordHash, mac });
+      remember({ tenantId: login.tenantId, profile, hash: login.passwordHash, mac });
       this.port.succeeded(stationId, login.previousPasswordHash !== null ? login.passwordHash : undefined);
       return { ok: true, tenantId: login.tenantId };
     }
@@ -128,7 +154,7 @@ export class StationAuthenticator {
     return refused(refusal);
   }
 
-  private mac(password: string): Buffer {
+  private mac(password: string): Uint8Array {
     return createHmac('sha256', this.key).update(password).digest();
   }
 }

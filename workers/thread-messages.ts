@@ -3,6 +3,7 @@ import type { BusEvent, StationCall, StationMessage } from '../core/envelope.js'
 import type { OcppVersion } from '../core/protocols.js';
 import type { LoggedFrame } from '../core/ports/store/message-log-store.js';
 import type { RefusalCode } from '../core/security-profile.js';
+import type { Admitted } from './station-auth.js';
 
 /**
  * Every message between the threads of a node, one discriminated union per direction. The
@@ -19,6 +20,8 @@ export type MainToGateway =
   | { k: 'kick'; stationId: string; connId: string; close?: { code: number; reason: string } }
   /** sent, or as a request (reply: undefined once this thread has forgotten the station's login) */
   | { k: 'forget'; stationId: string }
+  /** another gateway thread of this node admitted the station: remember it here too (workers/admission-relay.ts) */
+  | { k: 'learn'; stationId: string; entry: Admitted }
   /** log every frame of this station at info (or stop); kept across its reconnects */
   | { k: 'debug'; stationId: string; enabled: boolean }
   /** reply: prom-client metric JSON */
@@ -40,6 +43,8 @@ export type GatewayToMain =
   | { k: 'listen-failed'; message: string }
   | { k: 'connected'; stationId: string; tenantId: string; version: OcppVersion; connId: string; openedAt: number }
   | { k: 'disconnected'; stationId: string; tenantId: string; connId: string; code: number }
+  /** this thread remembered a station's login after a store lookup started at `lookedUpAt` (monotonicNow) */
+  | { k: 'admitted'; stationId: string; entry: Admitted; lookedUpAt: number }
   /** a frame of a watched station (the live message inspector), as it went over the wire */
   | { k: 'live-frame'; frame: LiveFrame };
 

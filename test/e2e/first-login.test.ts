@@ -43,3 +43,23 @@ t.test('first logins: every socket works and stderr holds only JSON log lines an
   t.same(nonJson, [], 'no non-JSON line on stderr but the uWS cork warning');
   for (const s of stations) s.terminate();
 });
+
+// A login one gateway thread checked against the store is handed to the node's other gateway
+// threads, so a station's reconnects are upgraded synchronously on whichever thread the kernel
+// picks: only its very first login is the asynchronous upgrade (one uWS cork warning each).
+t.test('a station admitted on one gateway thread is admitted from memory on the others', async (t) => {
+  const server = await startServer(t, { env: { CSMS_WORKERS: '2', CSMS_LOG_LEVEL: 'info' } });
+  await server.registerStation('SHARED-1', PASSWORD);
+  const threads = new Set<string>();
+  for (let i = 0; i < 12; i++) {
+    const station = await RawStation.open(t, server.ocppUrl, 'SHARED-1', { protocols: ['ocpp1.6'], password: PASSWORD });
+    t.equal((await station.call(`hb-${i}`, 'Heartbeat', {}))[0], 3, `connection ${i + 1} works`);
+    station.terminate();
+  }
+  for (const line of server.output().stdout.split('\n')) {
+    if (line.includes('"station connected"') && line.includes('"SHARED-1"')) threads.add(String(JSON.parse(line).thread));
+  }
+  t.equal(threads.size, 2, 'the kernel spread the connections over both gateway threads');
+  const warnings = server.output().stderr.split('\n').filter((l) => l.startsWith('Warning: uWS.HttpResponse writes must be made from within a corked callback'));
+  t.equal(warnings.length, 1, 'one asynchronous upgrade: the first login; the other thread knew the station');
+});

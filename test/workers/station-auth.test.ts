@@ -180,3 +180,29 @@ t.test('rotation: the previous password works until the first login with the new
   t.same(dir.reports.succeeded.at(-1), ['CS-1', newHash], 'the new one asks to end the previous');
   t.match(await auth.admit('CS-1', basic('CS-1', 'third-pw')), { ok: false, code: 'wrong-password' });
 });
+
+t.test('an entry one gateway thread learned serves on another with the same key; not with another key', async (t) => {
+  const dir = directory([{ id: 'CS-S', tenantId: 'acme', passwordHash: await hashPassword('shared-pw-0001', COST) }]);
+  const key = new Uint8Array(32).fill(7);
+  const learned: Array<[string, unknown, number]> = [];
+  const first = new Authenticator(dir.lookup, false, { key, learned: (id, entry, at) => learned.push([id, entry, at]) });
+  const before = Number(process.hrtime.bigint());
+  t.same(await first.admit('CS-S', basic('CS-S', 'shared-pw-0001'), PLAIN, '10.0.0.1'), { ok: true, tenantId: 'acme' });
+  t.equal(learned.length, 1, 'told of what it remembered');
+  const [id, entry, at] = learned[0]!;
+  t.equal(id, 'CS-S');
+  t.match(entry, { tenantId: 'acme', profile: 1, hash: String });
+  t.ok(at >= before && at <= Number(process.hrtime.bigint()), 'when its store lookup started (monotonic ns)');
+
+  const other = new Authenticator(dir.lookup, false, { key });
+  t.equal(other.admitKnown('CS-S', basic('CS-S', 'shared-pw-0001'), PLAIN, '10.0.0.1'), undefined, 'nothing known before');
+  other.learn('CS-S', entry as never);
+  t.same(other.admitKnown('CS-S', basic('CS-S', 'shared-pw-0001'), PLAIN, '10.0.0.1'), { ok: true, tenantId: 'acme' }, 'admitted from memory');
+  t.equal(other.admitKnown('CS-S', basic('CS-S', 'wrong-pw-00001'), PLAIN, '10.0.0.1'), undefined, 'another password: the slow path decides');
+  const foreign = new Authenticator(dir.lookup, false);
+  foreign.learn('CS-S', entry as never);
+  t.equal(foreign.admitKnown('CS-S', basic('CS-S', 'shared-pw-0001'), PLAIN, '10.0.0.1'), undefined, 'another key: its HMAC does not match');
+  other.forget('CS-S');
+  t.equal(other.admitKnown('CS-S', basic('CS-S', 'shared-pw-0001'), PLAIN, '10.0.0.1'), undefined, 'forgotten');
+  t.equal(learned.length, 1, 'an entry learned from another thread is not told again');
+});
