@@ -24,7 +24,7 @@ export interface OcpiConfig {
   /** CSMS_OCPI_PAGE_LIMIT: the most objects one GET page returns (X-Limit; default 100). */
   pageLimit: number;
   /**
-   * The sweep that makes sessions and CDRs the live path missed (ocpi/reconciler.ts):
+   * The sweep that makes the sessions, CDRs and tariff pushes the live paths missed (ocpi/reconciler.ts):
    * CSMS_OCPI_RECONCILE_SEC how often (default 60 s; 0 turns it off), CSMS_OCPI_RECONCILE_GRACE_SEC
    * how old a transaction write must be before the sweep looks at it (default 60 s),
    * CSMS_OCPI_RECONCILE_LOOKBACK_HOURS how far back a tenant's first sweep reads (default 24 h).

@@ -25,7 +25,7 @@ export interface OcpiServices {
   sessions: SessionService;
   /** Absent when the node has no tariff store to read (tariffs module not offered). */
   tariffs?: TariffSender;
-  /** Sessions and CDRs the live path missed (absent without the transaction store to read). */
+  /** Sessions, CDRs and tariff pushes the live paths missed (absent without the transaction store to read). */
   reconciler?: OcpiReconciler;
   /** Sessions' new active charging profiles pushed to partners (absent without the command service). */
   activeProfiles?: ActiveProfileSender;

@@ -287,7 +287,7 @@ export async function startNode(config: CsmsConfig): Promise<{ stop: () => Promi
   campaigns?.start();
   ocpi?.delivery.start();
   const ocpiReconcile = ocpi?.reconciler && ocpi.config.reconcile.everyMs > 0
-    ? startPeriodicSweep(() => ocpi.reconciler!.sweep(), ocpi.config.reconcile.everyMs, (error) => log.warn({ err: error }, 'OCPI session reconciliation sweep failed; retried next time'))
+    ? startPeriodicSweep(() => ocpi.reconciler!.sweep(), ocpi.config.reconcile.everyMs, (error) => log.warn({ err: error }, 'OCPI reconciliation sweep failed; retried next time'))
     : undefined;
   renewals?.start();
   sites?.start();
