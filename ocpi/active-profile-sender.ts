@@ -1,13 +1,10 @@
 import type { Logger } from 'pino';
-import { compositeFrom16, compositeFrom2 } from '../core/composite-schedule.js';
 import type { BusEvent } from '../core/envelope.js';
-import { activeProfileResult } from '../core/ocpi/charging-profiles.js';
 import type { OcpiStore } from '../core/ports/store/ocpi-store.js';
 import type { TransactionStore } from '../core/ports/store/transaction-store.js';
-import { getCompositeSchedule } from '../actors/commands/get-composite-schedule.js';
 import type { StationCommands } from '../actors/commands/station-commands.js';
-import type { StoredSessionProfile } from './chargingprofiles-receiver.js';
-import type { OcpiDeliveryLoop } from './delivery.js';
+import { activeChargingProfile, type StoredSessionProfile } from './chargingprofiles-receiver.js';
+import { urlDelivery, type OcpiDeliveryLoop } from './delivery.js';
 import type { RoamingService } from './roaming-service.js';
 
 /** The station events after which a session's active charging profile may have changed. */
@@ -92,29 +89,24 @@ export class ActiveProfileSender {
       // Only the partner's own profile was set or cleared: it knows (its request has its own result).
       if (!why.other && own && [...why.profileIds].every((id) => id === own.body.profileId)) continue;
       const partner = await this.deps.roaming.partner(tenantId, session.scope).catch(() => undefined);
-      const endpoint = partner?.status === 'registered' ? partner.endpoints.find((e) => e.identifier === 'chargingprofiles' && e.role === 'SENDER') : undefined;
+      if (partner?.status !== 'registered') continue;
+      const endpoint = partner.endpoints.find((e) => e.identifier === 'chargingprofiles' && e.role === 'SENDER');
       if (!endpoint) continue;
-      const run = await this.deps.commands.run(tenantId, stationId, getCompositeSchedule, { evseId: tx.evseId, duration: SCHEDULE_SECONDS });
-      if (run.reply.status !== 'result' || !run.sent) {
-        log.warn({ tenantId, stationId, sessionId: tx.id, reply: run.reply.status }, 'OCPI active charging profile: the station gave no composite schedule');
+      const active = await activeChargingProfile(this.deps.commands, tenantId, stationId, tx.evseId, SCHEDULE_SECONDS);
+      if (active.result !== 'ACCEPTED' || !active.profile) {
+        log.warn({ tenantId, stationId, sessionId: tx.id, result: active.result }, 'OCPI active charging profile: the station gave no composite schedule');
         continue;
       }
-      const payload = run.reply.payload as Record<string, unknown>;
-      const result = activeProfileResult(run.sent.protocol === 'ocpp1.6' ? compositeFrom16(payload, tx.evseId) : compositeFrom2(payload, tx.evseId), new Date());
-      if (result.result !== 'ACCEPTED' || !result.profile) continue;
       const markId = `active-profile:${tx.id}`;
-      const fingerprint = JSON.stringify({ ...result.profile.charging_profile, start_date_time: undefined });
+      const fingerprint = JSON.stringify({ ...active.profile.charging_profile, start_date_time: undefined });
       const last = await store.getDoc<{ fingerprint: string }>('meta', tenantId, markId);
       if (last?.body.fingerprint === fingerprint) continue;
-      const now = new Date().toISOString();
-      const delivery = {
-        tenantId, partnerId: partner!.id, module: 'url', method: 'PUT' as const, path: `${endpoint.url.replace(/\/+$/, '')}/${encodeURIComponent(tx.id)}`,
-        body: result.profile, objectKey: `chargingprofile:${tx.id}`, createdAt: now,
-      };
-      await store.putDoc({ tenantId, kind: 'meta', id: markId, scope: partner!.id, lookup: null, lastUpdated: now, body: { fingerprint } }, [delivery]);
+      const url = `${endpoint.url.replace(/\/+$/, '')}/${encodeURIComponent(tx.id)}`;
+      const delivery = urlDelivery(tenantId, partner.id, { method: 'PUT', url, body: active.profile, objectKey: `chargingprofile:${tx.id}` });
+      await store.putDoc({ tenantId, kind: 'meta', id: markId, scope: partner.id, lookup: null, lastUpdated: delivery.createdAt, body: { fingerprint } }, [delivery]);
       this.deps.delivery.wake();
       pushed++;
-      log.info({ tenantId, stationId, sessionId: tx.id, partnerId: partner!.id }, 'OCPI active charging profile pushed to the partner');
+      log.info({ tenantId, stationId, sessionId: tx.id, partnerId: partner.id }, 'OCPI active charging profile pushed to the partner');
     }
     return pushed;
   }

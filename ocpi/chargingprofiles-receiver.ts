@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { compositeFrom16, compositeFrom2 } from '../core/composite-schedule.js';
-import { activeProfileResult, txProfileFromOcpi, type ChargingProfileResultType as ResultType, type OcpiChargingProfile } from '../core/ocpi/charging-profiles.js';
+import { activeProfileResult, txProfileFromOcpi, type ActiveChargingProfileResult, type ChargingProfileResultType as ResultType, type OcpiChargingProfile } from '../core/ocpi/charging-profiles.js';
 import type { StationReply } from '../core/envelope.js';
 import type { Store } from '../core/ports/store/store.js';
 import type { OcpiStore } from '../core/ports/store/ocpi-store.js';
@@ -132,12 +132,9 @@ export async function chargingProfilesReceiver(app: FastifyInstance, options: {
     const found = await session(partner.tenantId, partner.id, sessionId);
     if ('refused' in found) return answer(found.refused, found.why);
     const { tx } = found;
-    later(partner.tenantId, partner.id, sessionId, query.response_url, 'get', async () => {
-      const run = await commands.run(partner.tenantId, tx.stationId, getCompositeSchedule, { evseId: tx.evseId, duration: query.duration });
-      if (run.reply.status !== 'result' || !run.sent) return { result: 'REJECTED' as const };
-      const payload = run.reply.payload as Record<string, unknown>;
-      return { ...activeProfileResult(run.sent.protocol === 'ocpp1.6' ? compositeFrom16(payload, tx.evseId) : compositeFrom2(payload, tx.evseId), new Date()) };
-    });
+    later(partner.tenantId, partner.id, sessionId, query.response_url, 'get', async () => ({
+      ...(await activeChargingProfile(commands, partner.tenantId, tx.stationId, tx.evseId, query.duration)),
+    }));
     return answer('ACCEPTED');
   });
 
@@ -165,6 +162,18 @@ export async function chargingProfilesReceiver(app: FastifyInstance, options: {
     });
     return answer('ACCEPTED');
   });
+}
+
+/**
+ * The active charging profile of an EVSE (§14.4): the station's composite schedule for the next
+ * `duration` seconds (GetCompositeSchedule through the command service); REJECTED when the station
+ * refused or did not answer.
+ */
+export async function activeChargingProfile(commands: Pick<StationCommands, 'run'>, tenantId: string, stationId: string, evseId: number, duration: number): Promise<ActiveChargingProfileResult> {
+  const run = await commands.run(tenantId, stationId, getCompositeSchedule, { evseId, duration });
+  if (run.reply.status !== 'result' || !run.sent) return { result: 'REJECTED' };
+  const payload = run.reply.payload as Record<string, unknown>;
+  return activeProfileResult(run.sent.protocol === 'ocpp1.6' ? compositeFrom16(payload, evseId) : compositeFrom2(payload, evseId), new Date());
 }
 
 function accepted(reply: StationReply): boolean {

@@ -101,8 +101,8 @@ export class OcpiDeliveryLoop implements LocationPusher {
   }
 
   /** A request to one partner at a full URL (e.g. a CommandResult to its response_url). */
-  async sendTo(tenantId: string, partnerId: string, delivery: { method: 'POST' | 'PUT'; url: string; body: unknown; objectKey: string }): Promise<void> {
-    await this.store.enqueueDeliveries([{ tenantId, partnerId, module: 'url', method: delivery.method, path: delivery.url, body: delivery.body, objectKey: delivery.objectKey, createdAt: new Date().toISOString() }]);
+  async sendTo(tenantId: string, partnerId: string, delivery: UrlRequest): Promise<void> {
+    await this.store.enqueueDeliveries([urlDelivery(tenantId, partnerId, delivery)]);
     this.wake();
   }
 
@@ -231,6 +231,19 @@ export class OcpiDeliveryLoop implements LocationPusher {
     if (done.length > RECENT_COMPLETIONS) done.shift();
     this.done.set(key, done);
   }
+}
+
+/** A request to a full URL of the partner's (a response_url, an endpoint URL plus an id). */
+export interface UrlRequest {
+  method: 'POST' | 'PUT';
+  url: string;
+  body: unknown;
+  objectKey: string;
+}
+
+/** The delivery of a UrlRequest (module 'url': the path is the whole URL), for sendTo or a write that enqueues it itself. */
+export function urlDelivery(tenantId: string, partnerId: string, request: UrlRequest): NewOcpiDelivery {
+  return { tenantId, partnerId, module: 'url', method: request.method, path: request.url, body: request.body, objectKey: request.objectKey, createdAt: new Date().toISOString() };
 }
 
 const leaseJob = (key: string) => `ocpi-delivery:${key}`;

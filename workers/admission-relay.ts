@@ -1,4 +1,4 @@
-import { monotonicNow } from './station-auth.js';
+import { monotonicNow } from './monotonic-clock.js';
 
 /**
  * Main's side of sharing station logins between a node's gateway threads: an entry one thread

@@ -18,6 +18,7 @@ import type { GatewayMetrics } from './metrics.js';
 import type { StationAuthenticator } from './station-auth.js';
 import { stationIdFromPath } from './station-path.js';
 import { CLOSE_REPLACED, CLOSE_SHUTDOWN, CLOSE_TOO_BIG } from './close-codes.js';
+import { monotonicNow } from './monotonic-clock.js';
 import type { ActorDeps } from '../actors/station-actor.js';
 import type { LiveFrame } from './thread-messages.js';
 
@@ -423,7 +424,7 @@ export class Gateway {
       { stationId: data.stationId, tenantId: data.tenantId, protocol: data.version, connId: data.connId, remoteAddress: data.remoteAddress },
       'station connected',
     );
-    this.options.hooks.connected({ stationId: data.stationId, tenantId: data.tenantId, version: data.version, connId: data.connId, openedAt: Number(process.hrtime.bigint()) });
+    this.options.hooks.connected({ stationId: data.stationId, tenantId: data.tenantId, version: data.version, connId: data.connId, openedAt: monotonicNow() });
   }
 
   private onClose(ws: WebSocket<SocketData>, code: number, reason: string): void {

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { parseBasicAuth, verifyPassword } from '../core/password.js';
 import type { StationLogin } from '../core/ports/store/store.js';
+import { monotonicNow } from './monotonic-clock.js';
 import { needsPassword, transportRefusal, type Refusal, type RefusalCode, type SecurityProfile, type TransportSecurity } from '../core/security-profile.js';
 
 export type AdmitResult = { ok: true; tenantId: string } | { ok: false; status: 401 | 404; code: RefusalCode; reason: string };
@@ -37,9 +38,6 @@ export interface Admitted {
   hash: string | null;
   mac?: Uint8Array;
 }
-
-/** The process's monotonic clock in ns, the same on every thread: when a login's store lookup started. */
-export const monotonicNow = (): number => Number(process.hrtime.bigint());
 
 /**
  * Station logins: security profile 1 (HTTP Basic, user = station id), 2 (the same over TLS) and 3

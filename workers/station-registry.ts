@@ -7,7 +7,7 @@ export interface StationLocation {
   version: OcppVersion;
   connectedAt: string;
   /**
-   * When the socket opened on its thread (process monotonic clock, ns). Main hears of connections
+   * When the socket opened on its thread (monotonicNow, ns). Main hears of connections
    * from several threads, whose messages it may take in another order than they were sent.
    */
   openedAt: number;
