@@ -10,10 +10,12 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY package.json package-lock.json ./
+COPY patches ./patches
 # --ignore-scripts: the root "prepare" script compiles sources not copied yet; the native
-# module is then built explicitly.
+# module is then built and the dependency patches (patches/) applied explicitly.
 RUN npm ci --ignore-scripts --no-audit --no-fund \
- && npm rebuild better-sqlite3
+ && npm rebuild better-sqlite3 \
+ && npx patch-package
 COPY tsconfig.json ./
 COPY core ./core
 COPY actors ./actors

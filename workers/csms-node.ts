@@ -117,6 +117,8 @@ export class CsmsNode implements StationCaller {
   private spawnHandlers(): HandlerThread {
     const handlers = new HandlerThread(this.config, this.runId, (message) => this.onHandlerMessage(message));
     handlers.worker.on('exit', (code: number) => this.onHandlersExit(handlers, code));
+    // An uncaught error ends the thread; the exit line alone would not say why.
+    handlers.worker.on('error', (error) => this.log.error({ err: error }, 'handler thread crashed'));
     // A new handler thread opens the store afresh and reports from scratch.
     this.storeHealth = {};
     this.handlerRunning = false;
@@ -139,6 +141,7 @@ export class CsmsNode implements StationCaller {
   private spawn(index: number): GatewayThread {
     const thread: GatewayThread = new GatewayThread(index, this.config, this.runId, this.wire(index), this.authKey, (message) => this.onGatewayMessage(thread, message));
     thread.worker.on('exit', (code: number) => this.onThreadExit(thread, code));
+    thread.worker.on('error', (error) => this.log.error({ err: error, thread: index }, 'gateway thread crashed'));
     this.gatewayRunning.set(index, false);
     thread.started().then(
       () => {

@@ -36,7 +36,28 @@ startHeapSettler();
 
 let gateway: Gateway | undefined;
 let auth: StationAuthenticator | undefined;
-let handlers = new ThreadChannel<never, GatewayToHandler>(handlerPort, () => undefined);
+/**
+ * Set while the handler thread is dead and its replacement not yet here (it cannot start while
+ * the store is unreachable). What needs it is refused at once, so a station gets InternalError
+ * and sends again, instead of waiting for an answer from a thread that no longer exists.
+ */
+let handlersGone: Error | undefined;
+let handlers = handlerChannel(handlerPort);
+
+/** The channel to a handler thread; its port closes when that thread ends. */
+function handlerChannel(port: MessagePort): ThreadChannel<never, GatewayToHandler> {
+  const channel = new ThreadChannel<never, GatewayToHandler>(port, () => undefined);
+  port.once('close', () => {
+    if (channel !== handlers) return;
+    handlersGone = new Error('handler thread restarting');
+    channel.failPending(handlersGone);
+  });
+  handlersGone = undefined;
+  return channel;
+}
+function toHandlers<T>(message: GatewayToHandler): Promise<T> {
+  return handlersGone ? Promise.reject(handlersGone) : handlers.request<T>(message);
+}
 
 /** Messages answered by the gateway itself, and logged frames, reach the handler thread within this many ms, in order. */
 const POSTED_DELAY_MS = config.storage.asyncFlushMs;
@@ -54,7 +75,7 @@ const journal =
         dir: frameJournalDir(config.dataDir, config.controlPlane),
         writerId: `${runId}-g${thread}`,
         confirm: async () => {
-          const failures = await handlers.request<number>({ k: 'barrier' });
+          const failures = await toHandlers<number>({ k: 'barrier' });
           const clean = failures === committedFailures;
           committedFailures = failures;
           if (!clean) throw new Error('a store commit failed since the last rotation');
@@ -77,13 +98,15 @@ const frames: FrameSink | undefined =
     : undefined;
 
 const inbound: InboundPort = {
-  handle: (message) => handlers.request<StationReply>({ k: 'message', message }),
+  handle: (message) => toHandlers<StationReply>({ k: 'message', message }),
   // CSMS_MESSAGE_LOG_DURABILITY=all (with the log on): a gateway answer waits until the station's
   // frame is committed to the log (one reply per batch, in the handler thread's group commit).
   // Default `journal`: the frame is in this thread's journal before the answer; `data`: nothing
   // waits. Either way the message and its frame reach the store within the flush delay.
   post: (message) => {
-    if (logging && config.storage.messageLogDurability === 'all') return handlers.request<void>({ k: 'posted', message });
+    if (logging && config.storage.messageLogDurability === 'all') return toHandlers<void>({ k: 'posted', message });
+    // Not acknowledged: the message would be lost with nobody to hand it to.
+    if (handlersGone) return Promise.reject(handlersGone);
     journal?.append(inboundFrame(message));
     handlers.sendLater({ k: 'message', message }, POSTED_DELAY_MS);
   },
@@ -116,7 +139,7 @@ const main: ThreadChannel<MainToGateway, GatewayToMain> = new ThreadChannel<Main
       return gateway?.reloadTls();
     case 'handler-port':
       handlers.failPending(new Error('handler thread restarted'));
-      handlers = new ThreadChannel<never, GatewayToHandler>(message.port, () => undefined);
+      handlers = handlerChannel(message.port);
       return undefined;
     case 'stop':
       return gateway?.stop().then(async () => {
@@ -151,7 +174,7 @@ async function start(): Promise<void> {
     inbound,
     auth: (auth = new StationAuthenticator(
       {
-        lookup: (stationId, remoteAddress) => handlers.request<LoginLookup>({ k: 'login', stationId, remoteAddress }),
+        lookup: (stationId, remoteAddress) => toHandlers<LoginLookup>({ k: 'login', stationId, remoteAddress }),
         failed: (stationId, remoteAddress, code) => handlers.send({ k: 'login-failed', stationId, remoteAddress, code }),
         succeeded: (stationId, confirm) => handlers.send(confirm === undefined ? { k: 'login-ok', stationId } : { k: 'login-ok', stationId, confirm }),
       },

@@ -36,8 +36,13 @@ export interface PgGroupCommitOptions {
   intervalMs?: number;
   /** Told after every commit (metrics): writes in it and its duration in ms. */
   onCommit?: (writes: number, ms: number) => void;
-  /** Told when a batch failed because the server or the connection went away (the owner may replace the pool). */
-  onConnectionLost?: () => void;
+  /**
+   * Told when a batch failed because the server or the connection went away (the owner may
+   * replace the pool), with the pool generation the batch started on.
+   */
+  onConnectionLost?: (generation: number | undefined) => void;
+  /** Which pool the batch runs on: lets the owner ignore a late failure from a pool it already replaced. */
+  poolGeneration?: () => number;
   /** Longest wait for a pooled connection before the batch counts as failed (ms, default 5000). */
   reserveTimeoutMs?: number;
 }
@@ -159,7 +164,8 @@ export class PgGroupCommit {
     let batchAttempts = 0;
     while (pending.length > 0) {
       const started = performance.now();
-      const attempt = await this.attempt(pending);
+      const generation = this.options.poolGeneration?.();
+      const attempt = await this.attempt(pending, generation);
       if (attempt.kind === 'committed') {
         this.options.onCommit?.(pending.length, performance.now() - started);
         this.onCommitOutcome?.(undefined);
@@ -176,7 +182,7 @@ export class PgGroupCommit {
       // BEGIN, COMMIT or the connection failed. Before COMMIT was sent nothing can have
       // committed, so the batch may run again; after, the outcome is unknown: reject all.
       const beforeCommit = attempt.kind === 'write-failed' || attempt.beforeCommit;
-      if (isConnectionError(attempt.error)) this.options.onConnectionLost?.();
+      if (isConnectionError(attempt.error)) this.options.onConnectionLost?.(generation);
       if (beforeCommit && ++batchAttempts < RETRIES) continue;
       this.onCommitOutcome?.(attempt.error);
       for (const p of pending) p.reject(attempt.error);
@@ -203,12 +209,12 @@ export class PgGroupCommit {
   }
 
   /** One try: BEGIN, every write in order (pipelined where allowed), COMMIT. */
-  private async attempt(pending: Pending[]): Promise<Attempt> {
+  private async attempt(pending: Pending[], generation: number | undefined): Promise<Attempt> {
     let tx: Awaited<ReturnType<Sql['reserve']>>;
     try {
       tx = await this.reserve();
     } catch (error) {
-      this.options.onConnectionLost?.();
+      this.options.onConnectionLost?.(generation);
       return { kind: 'batch-failed', error, beforeCommit: true };
     }
     try {

@@ -137,7 +137,8 @@ export class PostgresStore implements Store {
       maxBatch: options.commitMaxWrites,
       onCommit: options.onCommit,
       // The server or the connection went away: retire the pool, whose state postgres.js may not recover.
-      onConnectionLost: () => pool.renew(),
+      onConnectionLost: (generation) => pool.renew(generation),
+      poolGeneration: () => pool.generation,
     });
     const outbox = new PostgresOutbox(sql, this.writer);
     this.stations = new PostgresStations(sql, this.writer, outbox);
