@@ -81,7 +81,7 @@ export async function chargingProfilesReceiver(app: FastifyInstance, options: {
   }
 
   /** After the answer: run `work` (the station's outcome as a result object) and POST it to response_url. */
-  function later(tenantId: string, partnerId: string, sessionId: string, responseUrl: string, request: string, work: () => Promise<{ result: ResultType } & Record<string, unknown>>): void {
+  function later(tenantId: string, partnerId: string, sessionId: string, responseUrl: string, request: string, work: () => Promise<{ result: ResultType }>): void {
     const fields = { tenantId, partnerId, sessionId, request };
     setImmediate(() => {
       work()
@@ -132,9 +132,7 @@ export async function chargingProfilesReceiver(app: FastifyInstance, options: {
     const found = await session(partner.tenantId, partner.id, sessionId);
     if ('refused' in found) return answer(found.refused, found.why);
     const { tx } = found;
-    later(partner.tenantId, partner.id, sessionId, query.response_url, 'get', async () => ({
-      ...(await activeChargingProfile(commands, partner.tenantId, tx.stationId, tx.evseId, query.duration)),
-    }));
+    later(partner.tenantId, partner.id, sessionId, query.response_url, 'get', () => activeChargingProfile(commands, partner.tenantId, tx.stationId, tx.evseId, query.duration));
     return answer('ACCEPTED');
   });
 

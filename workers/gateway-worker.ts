@@ -104,9 +104,9 @@ const inbound: InboundPort = {
   // Default `journal`: the frame is in this thread's journal before the answer; `data`: nothing
   // waits. Either way the message and its frame reach the store within the flush delay.
   post: (message) => {
-    if (logging && config.storage.messageLogDurability === 'all') return toHandlers<void>({ k: 'posted', message });
     // Not acknowledged: the message would be lost with nobody to hand it to.
     if (handlersGone) return Promise.reject(handlersGone);
+    if (logging && config.storage.messageLogDurability === 'all') return handlers.request<void>({ k: 'posted', message });
     journal?.append(inboundFrame(message));
     handlers.sendLater({ k: 'message', message }, POSTED_DELAY_MS);
   },

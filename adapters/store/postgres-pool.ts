@@ -17,10 +17,10 @@ export interface RenewablePool {
   /** Always the current pool. */
   readonly sql: Sql;
   /**
-   * Replaces the pool (at most once per `minIntervalMs`); true when it did. With `generation`
+   * Replaces the pool (at most once per `minIntervalMs`); true when it did. With `failedOn`
    * (the pool's generation when the failing work started), only if that pool is still current.
    */
-  renew(generation?: number): boolean;
+  renew(failedOn?: number): boolean;
   /** Counts replacements: the current pool's generation. */
   readonly generation: number;
   end(options?: { timeout?: number }): Promise<void>;
@@ -32,7 +32,7 @@ const RETIRE_GRACE_S = 5;
 export function renewablePool(create: () => Sql, minIntervalMs = 100): RenewablePool {
   let current = create();
   let renewedAt = -Infinity;
-  let renewals = 0;
+  let generation = 0;
   /** Replaced pools still in their grace: closing the store ends them too. */
   const retiring = new Set<Sql>();
   const handle = new Proxy(function sqlHandle() {} as unknown as Sql, {
@@ -45,14 +45,14 @@ export function renewablePool(create: () => Sql, minIntervalMs = 100): Renewable
   return {
     sql: handle,
     get generation() {
-      return renewals;
+      return generation;
     },
-    renew(generation) {
-      if (generation !== undefined && generation !== renewals) return false;
+    renew(failedOn) {
+      if (failedOn !== undefined && failedOn !== generation) return false;
       const now = performance.now();
       if (now - renewedAt < minIntervalMs) return false;
       renewedAt = now;
-      renewals++;
+      generation++;
       const old = current;
       current = create();
       retiring.add(old);
